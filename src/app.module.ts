@@ -1,0 +1,52 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './common/audit/audit.module';
+import { loggerParams } from './common/http/logger';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { CustomersModule } from './customers/customers.module';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { ProductsModule } from './products/products.module';
+import { QueuesModule } from './queues/queues.module';
+import { RegionsModule } from './regions/regions.module';
+import { StaffModule } from './staff/staff.module';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  /** Serve HTTP (controllers, metrics). */
+  api: boolean;
+  /** Run the BullMQ processors in this process. */
+  worker: boolean;
+}
+
+/** One code base, two roles: `main.ts` boots it with api (and optionally worker), `worker.ts` with worker only. */
+@Module({})
+export class AppModule {
+  static forRoot({ config, api, worker }: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config)),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true, migrationsRun: false }),
+        QueuesModule,
+        AuditModule,
+        IdempotencyModule,
+        RegionsModule,
+        StaffModule,
+        AuthModule,
+        ProductsModule,
+        CustomersModule,
+        HealthModule,
+        ...(api ? [MetricsModule] : []),
+        HousekeepingModule.register(worker),
+      ],
+    };
+  }
+}

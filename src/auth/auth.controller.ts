@@ -1,0 +1,28 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { Public } from '../common/auth/decorators';
+import { ApiProblems } from '../common/http/api-problems';
+import { ProblemDto } from '../common/http/problem.dto';
+import { AuthService } from './auth.service';
+import { TokenRequestDto, TokenResponseDto } from './dto/token.dto';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('token')
+  @Public()
+  @HttpCode(200)
+  // Limits (AUTH_RATE_LIMIT_*) come from the @fastify/rate-limit plugin set up in configureApp.
+  @RouteConfig({ rateLimit: {} })
+  @ApiOperation({ summary: 'Exchange a username and password for a bearer token' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({ description: 'Invalid username or password (never says which)', type: ProblemDto })
+  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this username from this address', type: ProblemDto })
+  @ApiProblems(400)
+  token(@Body() body: TokenRequestDto) {
+    return this.auth.issueToken(body.username, body.password);
+  }
+}

@@ -1,0 +1,56 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Authenticated, Roles } from '../auth/decorators';
+import { ApiProblems } from '../http/api-problems';
+import { PageOf, PageQuery } from '../pagination/page';
+import { AuditService } from './audit.service';
+
+class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'customer', description: 'Entity type' })
+  @IsOptional() @IsString() @MaxLength(64) entity?: string;
+
+  @ApiPropertyOptional({ example: '0b7f2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66' })
+  @IsOptional() @IsString() @MaxLength(64) entityId?: string;
+
+  @ApiPropertyOptional({ description: 'Staff id of the actor' })
+  @IsOptional() @IsUUID() actorId?: string;
+
+  @ApiPropertyOptional({ example: 'customer.updated' })
+  @IsOptional() @IsString() @MaxLength(64) action?: string;
+}
+
+class AuditEntryDto {
+  @ApiProperty({ example: '1042' }) id: string;
+  @ApiProperty() occurredAt: Date;
+  @ApiProperty({ nullable: true, type: String }) actorId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'zhang.wei' }) actorUsername: string | null;
+  @ApiProperty({ example: 'customer.updated' }) action: string;
+  @ApiProperty({ example: 'customer' }) entity: string;
+  @ApiProperty() entityId: string;
+  @ApiProperty({
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+    example: { tier: { from: 'key', to: 'strategic' }, mobile: { from: '138****5678', to: '139****0001' } },
+    description: 'Changed fields; mobiles masked, secrets removed',
+  })
+  changes: Record<string, unknown> | null;
+  @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+}
+
+@ApiTags('audit')
+@Authenticated()
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  @Roles('admin', 'director')
+  @ApiOperation({ summary: 'Audit trail of every mutation and every unmasked read, newest first' })
+  @ApiOkResponse({ type: PageOf(AuditEntryDto) })
+  @ApiProblems(400)
+  list(@Query() q: AuditQuery) {
+    return this.audit.list(q, q.limit, q.offset);
+  }
+}

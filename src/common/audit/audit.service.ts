@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuthContext } from '../auth/auth-context';
+import { redactPii } from '../masking';
+import { Page } from '../pagination/page';
+import { AuditEntry } from './audit-entry.entity';
+
+export interface AuditRecord {
+  action: string;
+  entity: string;
+  entityId: string;
+  changes?: Record<string, unknown>;
+}
+
+/** Field → {from, to} for the fields that differ. */
+export function changedFields<T extends object>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [k, to] of Object.entries(after)) {
+    const from = (before as Record<string, unknown>)[k];
+    if (to !== undefined && JSON.stringify(from) !== JSON.stringify(to)) out[k] = { from, to };
+  }
+  return out;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Writes one audit row in the caller's transaction, so the row and the change commit together. */
+  async record(em: EntityManager, actor: AuthContext | null, record: AuditRecord): Promise<void> {
+    await em.insert(AuditEntry, {
+      actorId: actor?.staffId ?? null,
+      actorUsername: actor?.username ?? 'system',
+      action: record.action,
+      entity: record.entity,
+      entityId: record.entityId,
+      changes: (record.changes ? redactPii(record.changes) : null) as never,
+      requestId: actor?.requestId ?? null,
+    });
+  }
+
+  /** For reads that are audited on their own (an unmasked contact list). */
+  recordStandalone(actor: AuthContext, record: AuditRecord): Promise<void> {
+    return this.record(this.dataSource.manager, actor, record);
+  }
+
+  async list(filter: { entity?: string; entityId?: string; actorId?: string; action?: string }, limit: number, offset: number): Promise<Page<AuditEntry>> {
+    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
+    if (filter.entity) qb.andWhere('a.entity = :entity', { entity: filter.entity });
+    if (filter.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: filter.entityId });
+    if (filter.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: filter.actorId });
+    if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
+    const [items, total] = await qb.orderBy('a.id', 'DESC').take(limit).skip(offset).getManyAndCount();
+    return { items, total, limit, offset };
+  }
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { CommonError, CommonErrorCode } from '../errors/common-errors';
+import { AuthContext } from './auth-context';
+import { PrincipalLoader } from './principal-loader';
+import { scopePrefix } from './region-scope';
+
+export interface TokenClaims {
+  sub: string;
+  /** The staff member's token version when issued; deactivation bumps it. */
+  tv: number;
+}
+
+@Injectable()
+export class Authenticator {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly principals: PrincipalLoader,
+  ) {}
+
+  /**
+   * Verifies a bearer token and reloads the staff member, so a deactivation
+   * or a role change takes effect on the very next request.
+   */
+  async authenticate(authorization: string | undefined, requestId?: string): Promise<AuthContext> {
+    const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw new CommonError(CommonErrorCode.UNAUTHENTICATED, 'A bearer token is required');
+    let claims: TokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<TokenClaims & object>(token); // HS256 and issuer pinned by the module
+    } catch {
+      throw new CommonError(CommonErrorCode.UNAUTHENTICATED, 'The token is invalid or expired');
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number') {
+      throw new CommonError(CommonErrorCode.UNAUTHENTICATED, 'The token is invalid or expired');
+    }
+    const principal = await this.principals.loadPrincipal(claims.sub);
+    if (!principal || !principal.active || principal.tokenVersion !== claims.tv) {
+      throw new CommonError(CommonErrorCode.UNAUTHENTICATED, 'The token has been revoked');
+    }
+    return {
+      staffId: claims.sub,
+      username: principal.username,
+      roles: principal.roles,
+      scopes: principal.regions.map(scopePrefix),
+      requestId,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+/** How an error is reported over HTTP; the filter maps each kind to one status. */
+export type ProblemKind =
+  | 'bad_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unprocessable'
+  | 'too_many_requests';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface DomainErrorOptions {
+  errors?: FieldError[];
+  /** Extra members of the problem document, e.g. the allowed transitions. */
+  extensions?: Record<string, unknown>;
+}
+
+/**
+ * Base of every module's error: a stable code (clients branch on it) and a
+ * kind (the HTTP status). Modules subclass it with their own code enum.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  abstract readonly kind: ProblemKind;
+  readonly errors?: FieldError[];
+  readonly extensions?: Record<string, unknown>;
+
+  protected constructor(detail: string, options: DomainErrorOptions = {}) {
+    super(detail);
+    this.name = new.target.name;
+    this.errors = options.errors;
+    this.extensions = options.extensions;
+  }
+}
+
+/** Builds a module's error class from its code → kind table (the table must name every code). */
+export function errorClass<C extends string>(name: string, kinds: Record<C, ProblemKind>) {
+  const cls = class extends DomainError {
+    readonly kind: ProblemKind;
+    constructor(
+      readonly code: C,
+      detail: string,
+      options?: DomainErrorOptions,
+    ) {
+      super(detail, options);
+      this.kind = kinds[code];
+    }
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  return cls;
+}

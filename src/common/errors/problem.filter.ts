@@ -1,0 +1,77 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { DomainError } from './domain-error';
+import { Problem, problem, statusOf } from './problem';
+
+// Fastify's own errors (body parsing, limits) carry a code and a status.
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_REQUEST',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'MALFORMED_REQUEST',
+};
+
+// PostgreSQL errors a client can cause when a service check was raced or bypassed.
+const PG_CODES: Record<string, [number, string, string]> = {
+  '23505': [409, 'CONFLICT', 'A record with the same unique value already exists'],
+  '23503': [409, 'CONFLICT', 'A referenced record does not exist or is still referenced'],
+  '22P02': [400, 'MALFORMED_REQUEST', 'A value has the wrong format'],
+  '22003': [400, 'VALIDATION_FAILED', 'A number is out of range'],
+  '22001': [400, 'VALIDATION_FAILED', 'A value is too long'],
+  '23514': [400, 'VALIDATION_FAILED', 'A value breaks a data rule'],
+};
+
+export function toProblem(exception: unknown): Problem | undefined {
+  if (exception instanceof DomainError) {
+    return problem(statusOf(exception.kind), exception.code, exception.message, {
+      ...(exception.errors ? { errors: exception.errors } : {}),
+      ...exception.extensions,
+    });
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const body = exception.getResponse();
+    const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+    const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
+    return problem(status, code, Array.isArray(detail) ? detail.join('; ') : String(detail));
+  }
+  if (exception instanceof QueryFailedError) {
+    const pg = PG_CODES[(exception.driverError as { code?: string })?.code ?? ''];
+    if (pg) return problem(pg[0], pg[1], pg[2]);
+    return undefined;
+  }
+  const e = exception as { code?: string; statusCode?: number; message?: string };
+  if (e?.code && FASTIFY_CODES[e.code] && e.statusCode) {
+    return problem(e.statusCode, FASTIFY_CODES[e.code], e.message ?? 'Bad request');
+  }
+  // Other Fastify client errors (4xx) pass through with their own status.
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    const code = e.statusCode === 429 ? 'RATE_LIMITED' : 'MALFORMED_REQUEST';
+    return problem(e.statusCode, code, e.message ?? 'Bad request');
+  }
+  return undefined;
+}
+
+/** The one place every error becomes an application/problem+json response. */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    let body = toProblem(exception);
+    if (!body) {
+      this.logger.error({ err: exception, requestId: request?.id }, 'unhandled error');
+      body = problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred; quote the request id when reporting it');
+    }
+    sendProblem(reply, { ...body, instance: request?.url, requestId: request?.id });
+  }
+}
+
+export function sendProblem(reply: FastifyReply, body: Problem): void {
+  void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
+}

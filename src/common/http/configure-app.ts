@@ -1,0 +1,107 @@
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import IORedis from 'ioredis';
+import { AppConfig } from '../../config/app-config';
+import { HttpMetrics } from '../../metrics/http-metrics';
+import { mountQueueDashboard } from '../../queues/queue-dashboard';
+import { Authenticator } from '../auth/authenticator';
+import { invalidFields } from '../errors/common-errors';
+import { problem } from '../errors/problem';
+import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
+import { requestIdFor } from './logger';
+
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, genReqId: requestIdFor, trustProxy: true });
+}
+
+/** class-validator errors → one {field, message} per failed rule, with paths like contacts[0].mobile. */
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const field = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((message) => ({
+      field,
+      message: message.replace(new RegExp(`^${e.property} `), ''),
+    }));
+    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
+  });
+}
+
+/** Everything main.ts and the e2e tests share: prefix, validation, errors, docs, security, metrics. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+
+  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => invalidFields(...flattenValidationErrors(errors)),
+    }),
+  );
+  app.useGlobalFilters(new ProblemFilter());
+
+  // Errors raised by Fastify itself (body parsing, size limit, rate limit) never reach Nest's filter.
+  fastify.setErrorHandler((error, request, reply) => {
+    const body = toProblem(error) ?? problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
+    if (body.status >= 500) request.log?.error?.(error);
+    sendProblem(reply, { ...body, instance: request.url, requestId: request.id });
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    // Swagger UI needs inline styles and its own scripts.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: [`'self'`],
+        styleSrc: [`'self'`, `'unsafe-inline'`],
+        imgSrc: [`'self'`, 'data:'],
+        scriptSrc: [`'self'`, `'unsafe-inline'`],
+      },
+    },
+  });
+
+  // Login attempts are counted in Redis, so every API process shares one budget.
+  const limiterRedis = new IORedis(config.redis.url, { maxRetriesPerRequest: 1 });
+  fastify.addHook('onClose', async () => {
+    limiterRedis.disconnect();
+  });
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    redis: limiterRedis,
+    nameSpace: `${config.redis.queuePrefix}:login-limit:`,
+    max: config.auth.rateLimitMax,
+    timeWindow: config.auth.rateLimitWindowSeconds * 1000,
+    // Per address and username: a brute force on one account is slowed without locking out the office NAT.
+    keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `Too many sign-in attempts; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+    }),
+  });
+
+  app.get(HttpMetrics).install(fastify);
+  await mountQueueDashboard(app, app.get(Authenticator));
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Focus One')
+      .setDescription(
+        'One-stop service desk for government and enterprise key-account customers: one customer record shared by ' +
+          'inquiry, order, fault, billing and support. Sign in with POST /api/v1/auth/token, then send ' +
+          '`Authorization: Bearer <token>`. Errors are RFC 9457 application/problem+json.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { envSchema } from './env.schema';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Typed, validated settings; injected by class so every consumer is typed. */
+export class AppConfig {
+  readonly env: 'development' | 'test' | 'production';
+  readonly http: { host: string; port: number; bodyLimitBytes: number };
+  readonly database: { url: string; poolSize: number; runMigrations: boolean };
+  readonly redis: { url: string; queuePrefix: string };
+  readonly auth: {
+    jwtSecret: string;
+    jwtSecretGenerated: boolean;
+    tokenTtlSeconds: number;
+    rateLimitMax: number;
+    rateLimitWindowSeconds: number;
+  };
+  readonly admin: { username: string; password?: string };
+  readonly logLevel: string;
+  readonly idempotencyTtlHours: number;
+  readonly housekeepingIntervalSeconds: number;
+
+  private constructor(init: Omit<AppConfig, never>) {
+    Object.assign(this, init);
+  }
+
+  /** Reads and validates the environment; throws ConfigError naming each bad variable. */
+  static load(source: NodeJS.ProcessEnv = process.env): AppConfig {
+    // Empty strings are "not set": docker compose and .env files produce them.
+    const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+    const parsed = envSchema.safeParse(cleaned);
+    if (!parsed.success) {
+      throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+    }
+    const e = parsed.data;
+    const generated = !e.JWT_SECRET;
+    return new AppConfig({
+      env: e.NODE_ENV,
+      http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES },
+      database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, runMigrations: e.RUN_MIGRATIONS },
+      redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+      auth: {
+        // Outside production a missing secret is replaced per start (tokens die with the process).
+        jwtSecret: e.JWT_SECRET ?? randomBytes(48).toString('base64url'),
+        jwtSecretGenerated: generated,
+        tokenTtlSeconds: e.JWT_EXPIRES_IN_SECONDS,
+        rateLimitMax: e.AUTH_RATE_LIMIT_MAX,
+        rateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+      },
+      admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
+      logLevel: e.LOG_LEVEL,
+      idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+      housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
+    } as AppConfig);
+  }
+}

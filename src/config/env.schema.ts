@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL')
+  .refine((v) => new URL(v).pathname.length > 1, 'must name a database');
+
+const redisUrl = z
+  .string()
+  .url()
+  .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL');
+
+/**
+ * Every setting the service reads. Nothing else in the code base touches
+ * process.env: add a variable here, to .env.example and to the README.
+ */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/focus_one'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(20),
+    RUN_MIGRATIONS: bool.default(true),
+    REDIS_URL: redisUrl.default('redis://127.0.0.1:6379'),
+    // Curly braces make every BullMQ key hash to one Redis Cluster slot.
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9{}_.-]+$/, 'letters, digits, braces, dot, dash or underscore only')
+      .default('{focus-one}'),
+    JWT_SECRET: z.string().optional(),
+    JWT_EXPIRES_IN_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+    ADMIN_USERNAME: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{2,63}$/, 'lower-case letters, digits, dot, dash or underscore; 3-64 characters')
+      .default('admin'),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
+    AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && (!env.JWT_SECRET || env.JWT_SECRET.length < 32)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['JWT_SECRET'],
+        message: 'is required in production and must be at least 32 characters',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;

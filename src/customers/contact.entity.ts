@@ -1,0 +1,19 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Customer } from './customer.entity';
+
+export const CONTACT_ROLES = ['primary', 'technical', 'billing', 'executive', 'other'] as const;
+export type ContactRole = (typeof CONTACT_ROLES)[number];
+
+@Entity('customer_contacts')
+export class Contact {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') customerId: string;
+  @Column('text') name: string;
+  @Column('text') mobile: string;
+  @Column('text') role: ContactRole;
+  @Column('integer') version: number;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+
+  @ManyToOne('Customer', 'contacts') @JoinColumn({ name: 'customer_id' }) customer?: Customer;
+}

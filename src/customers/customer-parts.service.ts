@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, changedFields } from '../common/audit/audit.service';
+import { AuthContext } from '../common/auth/auth-context';
+import { invalidFields } from '../common/errors/common-errors';
+import { guardedUpdate } from '../common/guarded-update';
+import { ProductsService } from '../products/products.service';
+import { RegionsService } from '../regions/regions.service';
+import { Contact } from './contact.entity';
+import { assertCanManage, assertCanRead, maySeeMobiles } from './customer-access';
+import { toContact, toServiceInstance, toSite } from './customer-view';
+import { CustomerError, CustomerErrorCode } from './customers.errors';
+import { CustomersService } from './customers.service';
+import { ContactDto, ContactInput, UpdateContactDto } from './dto/contact.dto';
+import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto } from './dto/service-instance.dto';
+import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
+import { ServiceInstance } from './service-instance.entity';
+import { Site } from './site.entity';
+
+type PartKind = 'contact' | 'site' | 'service_instance';
+const NOT_FOUND: Record<PartKind, CustomerErrorCode> = {
+  contact: CustomerErrorCode.CONTACT_NOT_FOUND,
+  site: CustomerErrorCode.SITE_NOT_FOUND,
+  service_instance: CustomerErrorCode.SERVICE_INSTANCE_NOT_FOUND,
+};
+
+/** Contacts, sites and service instances: parts of one customer record, changed under its access rules. */
+@Injectable()
+export class CustomerPartsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customers: CustomersService,
+    private readonly regions: RegionsService,
+    private readonly products: ProductsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  // ---- contacts ----
+
+  async listContacts(auth: AuthContext, customerId: string): Promise<ContactDto[]> {
+    const fp = await this.customers.footprint(this.dataSource.manager, customerId);
+    assertCanRead(auth, fp);
+    const rows = await this.dataSource.getRepository(Contact).find({ where: { customerId }, order: { createdAt: 'ASC' } });
+    const masked = !maySeeMobiles(auth, fp);
+    if (!masked && rows.length) await this.customers.auditUnmaskedRead(auth, customerId, rows.length);
+    return rows.map((c) => toContact(c, masked));
+  }
+
+  addContact(auth: AuthContext, customerId: string, dto: ContactInput): Promise<ContactDto> {
+    return this.change(auth, customerId, 'contact.created', async (em) => {
+      const saved = await em.save(em.create(Contact, { ...dto, customerId, version: 1 }));
+      return { id: saved.id, changes: { ...dto }, view: toContact(saved, false) };
+    });
+  }
+
+  updateContact(auth: AuthContext, customerId: string, id: string, dto: UpdateContactDto): Promise<ContactDto> {
+    const { expectedVersion, ...changes } = dto;
+    return this.change(auth, customerId, 'contact.updated', async (em) => {
+      const before = await this.part(em, Contact, 'contact', customerId, id);
+      const after = await guardedUpdate(em, Contact, { id, customerId }, expectedVersion, changes, 'contact');
+      return { id, changes: changedFields(before, changes), view: toContact(after, false) };
+    });
+  }
+
+  // ---- sites ----
+
+  async listSites(auth: AuthContext, customerId: string): Promise<SiteDto[]> {
+    assertCanRead(auth, await this.customers.footprint(this.dataSource.manager, customerId));
+    const rows = await this.dataSource.getRepository(Site).find({ where: { customerId }, order: { createdAt: 'ASC' } });
+    return rows.map((s) => toSite(s, this.regions));
+  }
+
+  addSite(auth: AuthContext, customerId: string, dto: SiteInput): Promise<SiteDto> {
+    this.regions.assertKnown('region', dto.region);
+    return this.change(auth, customerId, 'site.created', async (em) => {
+      const saved = await em.save(em.create(Site, { ...dto, customerId, version: 1 }));
+      return { id: saved.id, changes: { ...dto }, view: toSite(saved, this.regions) };
+    });
+  }
+
+  updateSite(auth: AuthContext, customerId: string, id: string, dto: UpdateSiteDto): Promise<SiteDto> {
+    const { expectedVersion, ...changes } = dto;
+    if (changes.region) this.regions.assertKnown('region', changes.region);
+    return this.change(auth, customerId, 'site.updated', async (em) => {
+      const before = await this.part(em, Site, 'site', customerId, id);
+      const after = await guardedUpdate(em, Site, { id, customerId }, expectedVersion, changes, 'site');
+      return { id, changes: changedFields(before, changes), view: toSite(after, this.regions) };
+    });
+  }
+
+  // ---- service instances ----
+
+  async listServiceInstances(auth: AuthContext, customerId: string): Promise<ServiceInstanceDto[]> {
+    assertCanRead(auth, await this.customers.footprint(this.dataSource.manager, customerId));
+    const rows = await this.dataSource.getRepository(ServiceInstance).find({ where: { customerId }, order: { createdAt: 'ASC' } });
+    return rows.map(toServiceInstance);
+  }
+
+  async addServiceInstance(auth: AuthContext, customerId: string, dto: CreateServiceInstanceDto): Promise<ServiceInstanceDto> {
+    const product = await this.products.find(dto.productCode);
+    if (!product?.active) throw invalidFields({ field: 'productCode', message: 'is not an active product in the catalogue' });
+    return this.change(auth, customerId, 'service_instance.created', async (em) => {
+      await this.assertSiteOf(em, customerId, dto.siteId);
+      await this.assertAccessNoFree(em, dto.accessNo);
+      const saved = await em.save(em.create(ServiceInstance, { ...dto, customerId, version: 1 }));
+      return { id: saved.id, changes: { ...dto }, view: toServiceInstance(saved) };
+    }, ['fulfilment']);
+  }
+
+  updateServiceInstance(auth: AuthContext, customerId: string, id: string, dto: UpdateServiceInstanceDto): Promise<ServiceInstanceDto> {
+    const { expectedVersion, ...changes } = dto;
+    return this.change(auth, customerId, 'service_instance.updated', async (em) => {
+      const before = await this.part(em, ServiceInstance, 'service_instance', customerId, id);
+      if (changes.siteId) await this.assertSiteOf(em, customerId, changes.siteId);
+      if (changes.accessNo && changes.accessNo !== before.accessNo) await this.assertAccessNoFree(em, changes.accessNo);
+      const after = await guardedUpdate(em, ServiceInstance, { id, customerId }, expectedVersion, changes, 'service instance');
+      return { id, changes: changedFields(before, changes), view: toServiceInstance(after) };
+    }, ['fulfilment']);
+  }
+
+  // ---- shared ----
+
+  /**
+   * One change to a part: the customer row is locked (so two editors of one
+   * record serialise), access checked, the change and its audit row committed together.
+   */
+  private async change<V>(
+    auth: AuthContext,
+    customerId: string,
+    action: `${PartKind}.${'created' | 'updated'}`,
+    work: (em: EntityManager) => Promise<{ id: string; changes: Record<string, unknown>; view: V }>,
+    extraRoles: 'fulfilment'[] = [],
+  ): Promise<V> {
+    return this.dataSource.transaction(async (em) => {
+      const fp = await this.customers.footprint(em, customerId, true);
+      assertCanManage(auth, fp, extraRoles);
+      this.customers.assertNotArchived(fp.customer);
+      const { id, changes, view } = await work(em);
+      await this.audit.record(em, auth, { action, entity: action.split('.')[0], entityId: id, changes: { customerId, ...changes } });
+      return view;
+    });
+  }
+
+  private async part<T extends Contact | Site | ServiceInstance>(
+    em: EntityManager,
+    entity: new () => T,
+    kind: PartKind,
+    customerId: string,
+    id: string,
+  ): Promise<T> {
+    const row = await em.findOne(entity as never, { where: { id, customerId } });
+    if (!row) throw new CustomerError(NOT_FOUND[kind], `No ${kind.replace('_', ' ')} ${id} for customer ${customerId}`);
+    return row as T;
+  }
+
+  private async assertSiteOf(em: EntityManager, customerId: string, siteId: string): Promise<void> {
+    if (!(await em.exists(Site, { where: { id: siteId, customerId } }))) {
+      throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
+    }
+  }
+
+  private async assertAccessNoFree(em: EntityManager, accessNo: string): Promise<void> {
+    if (await em.exists(ServiceInstance, { where: { accessNo } })) {
+      throw new CustomerError(CustomerErrorCode.SERVICE_INSTANCE_ACCESS_NO_TAKEN, `Access number ${accessNo} is already in use`);
+    }
+  }
+}

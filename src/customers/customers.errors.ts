@@ -1,0 +1,31 @@
+import { errorClass } from '../common/errors/domain-error';
+
+export enum CustomerErrorCode {
+  CUSTOMER_NOT_FOUND = 'CUSTOMER_NOT_FOUND',
+  CUSTOMER_CREDIT_CODE_TAKEN = 'CUSTOMER_CREDIT_CODE_TAKEN',
+  CUSTOMER_ARCHIVED = 'CUSTOMER_ARCHIVED',
+  CUSTOMER_NOT_ARCHIVED = 'CUSTOMER_NOT_ARCHIVED',
+  CUSTOMER_OUT_OF_SCOPE = 'CUSTOMER_OUT_OF_SCOPE',
+  CUSTOMER_NOT_YOURS = 'CUSTOMER_NOT_YOURS',
+  CUSTOMER_ALREADY_MANAGED_BY = 'CUSTOMER_ALREADY_MANAGED_BY',
+  CONTACT_NOT_FOUND = 'CONTACT_NOT_FOUND',
+  SITE_NOT_FOUND = 'SITE_NOT_FOUND',
+  SERVICE_INSTANCE_NOT_FOUND = 'SERVICE_INSTANCE_NOT_FOUND',
+  SERVICE_INSTANCE_ACCESS_NO_TAKEN = 'SERVICE_INSTANCE_ACCESS_NO_TAKEN',
+}
+
+export const CustomerError = errorClass<CustomerErrorCode>('CustomerError', {
+  CUSTOMER_NOT_FOUND: 'not_found',
+  CUSTOMER_CREDIT_CODE_TAKEN: 'conflict',
+  CUSTOMER_ARCHIVED: 'conflict',
+  CUSTOMER_NOT_ARCHIVED: 'conflict',
+  CUSTOMER_OUT_OF_SCOPE: 'forbidden',
+  CUSTOMER_NOT_YOURS: 'forbidden',
+  CUSTOMER_ALREADY_MANAGED_BY: 'conflict',
+  CONTACT_NOT_FOUND: 'not_found',
+  SITE_NOT_FOUND: 'not_found',
+  SERVICE_INSTANCE_NOT_FOUND: 'not_found',
+  SERVICE_INSTANCE_ACCESS_NO_TAKEN: 'conflict',
+});
+
+export const customerNotFound = (id: string) => new CustomerError(CustomerErrorCode.CUSTOMER_NOT_FOUND, `No customer ${id}`);

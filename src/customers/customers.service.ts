@@ -1,0 +1,234 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService, changedFields } from '../common/audit/audit.service';
+import { AuthContext, hasRole } from '../common/auth/auth-context';
+import { covers, scopePatterns } from '../common/auth/region-scope';
+import { invalidFields } from '../common/errors/common-errors';
+import { guardedUpdate } from '../common/guarded-update';
+import { Page } from '../common/pagination/page';
+import { RegionsService } from '../regions/regions.service';
+import { StaffService } from '../staff/staff.service';
+import { AccountManagerTransfer } from './account-manager-transfer.entity';
+import { Contact } from './contact.entity';
+import { CustomerFootprint, assertCanManage, assertCanRead, maySeeMobiles } from './customer-access';
+import { toCustomerDto, toSummary } from './customer-view';
+import { Customer } from './customer.entity';
+import { CustomerError, CustomerErrorCode, customerNotFound } from './customers.errors';
+import {
+  ArchiveCustomerDto,
+  CreateCustomerDto,
+  CustomerDto,
+  CustomerQuery,
+  CustomerSummaryDto,
+  TransferCustomerDto,
+  TransferDto,
+  UpdateCustomerDto,
+} from './dto/customer.dto';
+import { Site } from './site.entity';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+@Injectable()
+export class CustomersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly staff: StaffService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The customer's regions and owner, for access checks; optionally locked for the transaction. */
+  async footprint(em: EntityManager, id: string, lock = false): Promise<CustomerFootprint & { customer: Customer }> {
+    const customer = await em.findOne(Customer, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!customer) throw customerNotFound(id);
+    const sites = await em.find(Site, { where: { customerId: id }, select: { region: true } });
+    return {
+      id,
+      homeRegion: customer.homeRegion,
+      siteRegions: sites.map((s) => s.region),
+      accountManagerId: customer.accountManagerId,
+      customer,
+    };
+  }
+
+  async create(auth: AuthContext, dto: CreateCustomerDto): Promise<CustomerDto> {
+    if (!covers(auth, dto.homeRegion)) {
+      throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${dto.homeRegion} is outside your region scope`);
+    }
+    this.regions.assertKnown('homeRegion', dto.homeRegion);
+    dto.sites.forEach((s, i) => this.regions.assertKnown(`sites[${i}].region`, s.region));
+    const accountManagerId = dto.accountManagerId ?? (hasRole(auth, 'account_manager') ? auth.staffId : null);
+    if (accountManagerId) await this.assertAccountManager('accountManagerId', accountManagerId);
+
+    const id = await this.dataSource.transaction(async (em) => {
+      if (await em.exists(Customer, { where: { creditCode: dto.creditCode } })) throw this.creditCodeTaken(dto.creditCode);
+      const inserted = await em
+        .insert(Customer, {
+          name: dto.name,
+          creditCode: dto.creditCode,
+          tier: dto.tier,
+          industry: dto.industry,
+          homeRegion: dto.homeRegion,
+          greenChannel: dto.greenChannel,
+          accountManagerId,
+          version: 1,
+        })
+        .catch((err: { driverError?: { code?: string; constraint?: string } }) => {
+          // two creators racing past the check above: the unique index decides
+          if (err.driverError?.code === '23505') throw this.creditCodeTaken(dto.creditCode);
+          throw err;
+        });
+      const customerId = inserted.identifiers[0].id as string;
+      if (dto.contacts.length) await em.insert(Contact, dto.contacts.map((c) => ({ ...c, customerId, version: 1 })));
+      if (dto.sites.length) await em.insert(Site, dto.sites.map((s) => ({ ...s, customerId, version: 1 })));
+      if (accountManagerId) {
+        await em.insert(AccountManagerTransfer, { customerId, toAccountManagerId: accountManagerId, reason: 'assigned at creation', transferredBy: auth.staffId });
+      }
+      await this.audit.record(em, auth, {
+        action: 'customer.created',
+        entity: 'customer',
+        entityId: customerId,
+        changes: { ...dto, accountManagerId },
+      });
+      return customerId;
+    });
+    return this.get(auth, id);
+  }
+
+  async get(auth: AuthContext, id: string): Promise<CustomerDto> {
+    const customer = await this.dataSource.getRepository(Customer).findOne({
+      where: { id },
+      relations: { contacts: true, sites: true, serviceInstances: true },
+      order: { contacts: { createdAt: 'ASC' }, sites: { createdAt: 'ASC' }, serviceInstances: { createdAt: 'ASC' } },
+    });
+    if (!customer) throw customerNotFound(id);
+    const { contacts = [], sites = [], serviceInstances = [] } = customer;
+    assertCanRead(auth, { id, homeRegion: customer.homeRegion, siteRegions: sites.map((s) => s.region), accountManagerId: customer.accountManagerId });
+    const masked = !maySeeMobiles(auth, customer);
+    if (!masked && contacts.length) await this.auditUnmaskedRead(auth, id, contacts.length);
+    return toCustomerDto({ ...customer, contacts, sites, serviceInstances }, masked, this.regions);
+  }
+
+  /** DESIGN: every read of unmasked contact mobiles leaves an audit row. */
+  auditUnmaskedRead(auth: AuthContext, customerId: string, contacts: number): Promise<void> {
+    return this.audit.recordStandalone(auth, {
+      action: 'customer.contacts_unmasked',
+      entity: 'customer',
+      entityId: customerId,
+      changes: { contactsShown: contacts },
+    });
+  }
+
+  async update(auth: AuthContext, id: string, dto: UpdateCustomerDto): Promise<CustomerDto> {
+    const { expectedVersion, ...changes } = dto;
+    if (changes.homeRegion) this.regions.assertKnown('homeRegion', changes.homeRegion);
+    await this.dataSource.transaction(async (em) => {
+      const fp = await this.footprint(em, id);
+      assertCanManage(auth, fp);
+      this.assertNotArchived(fp.customer);
+      if (changes.homeRegion && !covers(auth, changes.homeRegion)) {
+        throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${changes.homeRegion} is outside your region scope`);
+      }
+      await guardedUpdate(em, Customer, { id }, expectedVersion, changes, 'customer');
+      await this.audit.record(em, auth, { action: 'customer.updated', entity: 'customer', entityId: id, changes: changedFields(fp.customer, changes) });
+    });
+    return this.get(auth, id);
+  }
+
+  async list(auth: AuthContext, q: CustomerQuery): Promise<Page<CustomerSummaryDto>> {
+    const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c');
+    if (!q.archived) qb.andWhere('c.archived_at IS NULL');
+    if (q.tier) qb.andWhere('c.tier = :tier', { tier: q.tier });
+    if (q.greenChannel !== undefined) qb.andWhere('c.green_channel = :gc', { gc: q.greenChannel });
+    if (q.accountManagerId) qb.andWhere('c.account_manager_id = :am', { am: q.accountManagerId });
+    const regionClause = (param: string) =>
+      `(c.home_region LIKE ANY(:${param}) OR EXISTS (SELECT 1 FROM customer_sites s WHERE s.customer_id = c.id AND s.region LIKE ANY(:${param})))`;
+    if (q.region) qb.andWhere(regionClause('regionFilter'), { regionFilter: [`${q.region.replace(/(00){1,2}$/, '')}%`] });
+    const scope = scopePatterns(auth);
+    if (scope) qb.andWhere(regionClause('scope'), { scope });
+    if (q.q) {
+      // Each branch is one index lookup; UNION keeps the planner from a sequential scan over OR.
+      qb.andWhere(
+        `c.id IN (
+          SELECT customer_id FROM customer_contacts WHERE mobile = :q
+          UNION SELECT customer_id FROM service_instances WHERE access_no = :q
+          UNION SELECT id FROM customers WHERE customer_no = upper(:q) OR credit_code = upper(:q)
+          UNION SELECT id FROM customers WHERE name_bigrams @> focus_one_bigrams(:q) AND lower(name) LIKE :like
+        )`,
+        { q: q.q, like: `%${escapeLike(q.q.toLowerCase())}%` },
+      );
+    }
+    const [rows, total] = await qb.orderBy('c.customer_no').take(q.limit).skip(q.offset).getManyAndCount();
+    return { items: rows.map(toSummary), total, limit: q.limit, offset: q.offset };
+  }
+
+  async transfer(auth: AuthContext, id: string, dto: TransferCustomerDto): Promise<CustomerDto> {
+    await this.assertAccountManager('toAccountManagerId', dto.toAccountManagerId);
+    await this.dataSource.transaction(async (em) => {
+      const fp = await this.footprint(em, id, true);
+      assertCanRead(auth, fp);
+      if (fp.accountManagerId === dto.toAccountManagerId) {
+        throw new CustomerError(CustomerErrorCode.CUSTOMER_ALREADY_MANAGED_BY, 'The customer already has this account manager');
+      }
+      await guardedUpdate(em, Customer, { id }, fp.customer.version, { accountManagerId: dto.toAccountManagerId }, 'customer');
+      await em.insert(AccountManagerTransfer, {
+        customerId: id,
+        fromAccountManagerId: fp.accountManagerId,
+        toAccountManagerId: dto.toAccountManagerId,
+        reason: dto.reason,
+        transferredBy: auth.staffId,
+      });
+      await this.audit.record(em, auth, {
+        action: 'customer.transferred',
+        entity: 'customer',
+        entityId: id,
+        changes: { accountManagerId: { from: fp.accountManagerId, to: dto.toAccountManagerId }, reason: dto.reason },
+      });
+    });
+    return this.get(auth, id);
+  }
+
+  async transfers(auth: AuthContext, id: string): Promise<TransferDto[]> {
+    assertCanRead(auth, await this.footprint(this.dataSource.manager, id));
+    return this.dataSource.getRepository(AccountManagerTransfer).find({ where: { customerId: id }, order: { transferredAt: 'ASC' } });
+  }
+
+  /** Archiving hides a customer from default lists and freezes it; nothing is ever erased. */
+  async setArchived(auth: AuthContext, id: string, dto: ArchiveCustomerDto | null): Promise<CustomerDto> {
+    const archive = dto !== null;
+    await this.dataSource.transaction(async (em) => {
+      const fp = await this.footprint(em, id, true);
+      assertCanRead(auth, fp);
+      if (archive === (fp.customer.archivedAt !== null)) {
+        throw new CustomerError(
+          archive ? CustomerErrorCode.CUSTOMER_ARCHIVED : CustomerErrorCode.CUSTOMER_NOT_ARCHIVED,
+          archive ? 'The customer is already archived' : 'The customer is not archived',
+        );
+      }
+      const changes = archive ? { archivedAt: new Date(), archiveReason: dto.reason } : { archivedAt: null, archiveReason: null };
+      await guardedUpdate(em, Customer, { id }, fp.customer.version, changes, 'customer');
+      await this.audit.record(em, auth, {
+        action: archive ? 'customer.archived' : 'customer.restored',
+        entity: 'customer',
+        entityId: id,
+        changes: archive ? { reason: dto.reason } : {},
+      });
+    });
+    return this.get(auth, id);
+  }
+
+  assertNotArchived(customer: Customer): void {
+    if (customer.archivedAt) throw new CustomerError(CustomerErrorCode.CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
+  }
+
+  private async assertAccountManager(field: string, staffId: string): Promise<void> {
+    if (!(await this.staff.findActiveWithRole(staffId, 'account_manager'))) {
+      throw invalidFields({ field, message: 'must be an active staff member with the account_manager role' });
+    }
+  }
+
+  private creditCodeTaken(code: string) {
+    return new CustomerError(CustomerErrorCode.CUSTOMER_CREDIT_CODE_TAKEN, `A customer with credit code ${code} already exists`);
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
+import { SERVICE_STATES, ServiceState } from '../service-instance.entity';
+
+const ACCESS_NO = /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/;
+const accessNoMessage = { message: 'must be 3-64 letters, digits, dot, slash, dash or underscore' };
+
+export class CreateServiceInstanceDto {
+  @ApiProperty({ example: 'DIA', description: 'A product code from GET /api/v1/products' })
+  @Matches(/^[A-Z][A-Z0-9_]{1,31}$/, { message: 'must be a product code such as DIA' })
+  productCode: string;
+  @ApiProperty({ format: 'uuid', description: 'One of this customer’s sites' }) @IsUUID() siteId: string;
+  @ApiProperty({ example: 'FS-DIA-20261127-0001', description: 'Access number or circuit id (unique)' })
+  @Matches(ACCESS_NO, accessNoMessage)
+  accessNo: string;
+  @ApiProperty({ enum: SERVICE_STATES, example: 'active' }) @IsIn(SERVICE_STATES) state: ServiceState;
+}
+
+export class UpdateServiceInstanceDto {
+  @ApiProperty({ required: false, format: 'uuid' }) @IsOptional() @IsUUID() siteId?: string;
+  @ApiProperty({ required: false }) @IsOptional() @Matches(ACCESS_NO, accessNoMessage) accessNo?: string;
+  @ApiProperty({ required: false, enum: SERVICE_STATES }) @IsOptional() @IsIn(SERVICE_STATES) state?: ServiceState;
+  @ApiProperty({ example: 1 }) @Type(() => Number) @IsInt() @Min(1) expectedVersion: number;
+}
+
+export class ServiceInstanceDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'DIA' }) productCode: string;
+  @ApiProperty({ format: 'uuid' }) siteId: string;
+  @ApiProperty({ example: 'FS-DIA-20261127-0001' }) accessNo: string;
+  @ApiProperty({ enum: SERVICE_STATES }) state: ServiceState;
+  @ApiProperty({ example: 1 }) version: number;
+}

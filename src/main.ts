@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { loadConfigOrExit, prepareDatabase } from './bootstrap';
+import { configureApp, createFastifyAdapter } from './common/http/configure-app';
+
+/**
+ * The HTTP API. `--with-workers` (what `npm start` passes) also runs the
+ * BullMQ processors in this process, for a single-machine install.
+ */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const withWorkers = process.argv.includes('--with-workers');
+  await prepareDatabase(config);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ config, api: true, worker: withWorkers }),
+    createFastifyAdapter(config),
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  await configureApp(app, config);
+  await app.listen({ port: config.http.port, host: config.http.host });
+  app.get(Logger).log(`Focus One API on http://${config.http.host}:${config.http.port} (docs at /api/docs)${withWorkers ? ' with workers' : ''}`);
+}
+
+main().catch((err) => {
+  console.error('Focus One API failed to start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { HttpMetrics, httpDurationProvider } from './http-metrics';
+import { MetricsController } from './metrics.controller';
+
+@Module({
+  imports: [PrometheusModule.register({ path: '/metrics', controller: MetricsController, defaultMetrics: { enabled: true } })],
+  providers: [httpDurationProvider, HttpMetrics],
+  exports: [HttpMetrics],
+})
+export class MetricsModule {}

@@ -1,0 +1,15 @@
+/** Every BullMQ queue, in one place (the dashboard and the workers read this list). */
+export const QueueName = {
+  housekeeping: 'housekeeping',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+
+export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
+
+/** Completed jobs are kept a day for the dashboard, failed ones a week for diagnosis. */
+export const DEFAULT_JOB_OPTIONS = {
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+} as const;

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PrincipalLoader } from '../common/auth/principal-loader';
+import { StaffController } from './staff.controller';
+import { Staff } from './staff.entity';
+import { StaffService } from './staff.service';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Staff])],
+  controllers: [StaffController],
+  providers: [StaffService, { provide: PrincipalLoader, useExisting: StaffService }],
+  exports: [StaffService, PrincipalLoader],
+})
+export class StaffModule {}
