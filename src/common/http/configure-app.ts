@@ -9,8 +9,7 @@ import { HttpMetrics } from '../../metrics/http-metrics';
 import { mountQueueDashboard } from '../../queues/queue-dashboard';
 import { Authenticator } from '../auth/authenticator';
 import { invalidFields } from '../errors/common-errors';
-import { problem } from '../errors/problem';
-import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
+import { ProblemFilter } from '../errors/problem.filter';
 import { requestIdFor } from './logger';
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -44,12 +43,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   );
   app.useGlobalFilters(new ProblemFilter());
 
-  // Errors raised by Fastify itself (body parsing, size limit, rate limit) never reach Nest's filter.
-  fastify.setErrorHandler((error, request, reply) => {
-    const body = toProblem(error) ?? problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred');
-    if (body.status >= 500) request.log?.error?.(error);
-    sendProblem(reply, { ...body, instance: request.url, requestId: request.id });
-  });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

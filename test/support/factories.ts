@@ -1,0 +1,28 @@
+import { creditCodeCheckChar } from '../../src/customers/credit-code';
+
+let seq = 0;
+
+/** A valid, unique-per-run unified social credit code (GB 32100 check character computed). */
+export function creditCode(): string {
+  const body = `9144${(seq++ % 1e4).toString().padStart(4, '0')}${(Date.now() % 1e9).toString().padStart(9, '0')}`;
+  return body + creditCodeCheckChar(body);
+}
+
+/** A mainland mobile number unique within a run. */
+export function mobile(): string {
+  return `139${(Date.now() % 1e4).toString().padStart(4, '0')}${(seq++ % 1e4).toString().padStart(4, '0')}`;
+}
+
+export function customerBody(overrides: Record<string, unknown> = {}) {
+  return {
+    name: '佛山市南海区人民政府',
+    creditCode: creditCode(),
+    tier: 'key',
+    industry: 'government',
+    homeRegion: '440605',
+    greenChannel: false,
+    contacts: [{ name: '李娜', mobile: mobile(), role: 'primary' }],
+    sites: [{ name: '南海区政府大楼', region: '440605', address: '广东省佛山市南海区桂城街道南海大道北1号' }],
+    ...overrides,
+  };
+}
