@@ -93,10 +93,18 @@ export class CustomersService {
       });
       return customerId;
     });
-    return this.get(auth, id);
+    return this.view(auth, id, false);
   }
 
-  async get(auth: AuthContext, id: string): Promise<CustomerDto> {
+  get(auth: AuthContext, id: string): Promise<CustomerDto> {
+    return this.view(auth, id, true);
+  }
+
+  /**
+   * The record as the caller may see it. `auditRead` is false when echoing a
+   * change back to its author: that discloses nothing they did not just send.
+   */
+  private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<CustomerDto> {
     const customer = await this.dataSource.getRepository(Customer).findOne({
       where: { id },
       relations: { contacts: true, sites: true, serviceInstances: true },
@@ -106,7 +114,7 @@ export class CustomersService {
     const { contacts = [], sites = [], serviceInstances = [] } = customer;
     assertCanRead(auth, { id, homeRegion: customer.homeRegion, siteRegions: sites.map((s) => s.region), accountManagerId: customer.accountManagerId });
     const masked = !maySeeMobiles(auth, customer);
-    if (!masked && contacts.length) await this.auditUnmaskedRead(auth, id, contacts.length);
+    if (auditRead && !masked && contacts.length) await this.auditUnmaskedRead(auth, id, contacts.length);
     return toCustomerDto({ ...customer, contacts, sites, serviceInstances }, masked, this.regions);
   }
 
@@ -133,7 +141,7 @@ export class CustomersService {
       await guardedUpdate(em, Customer, { id }, expectedVersion, changes, 'customer');
       await this.audit.record(em, auth, { action: 'customer.updated', entity: 'customer', entityId: id, changes: changedFields(fp.customer, changes) });
     });
-    return this.get(auth, id);
+    return this.view(auth, id, false);
   }
 
   async list(auth: AuthContext, q: CustomerQuery): Promise<Page<CustomerSummaryDto>> {
@@ -186,7 +194,7 @@ export class CustomersService {
         changes: { accountManagerId: { from: fp.accountManagerId, to: dto.toAccountManagerId }, reason: dto.reason },
       });
     });
-    return this.get(auth, id);
+    return this.view(auth, id, false);
   }
 
   async transfers(auth: AuthContext, id: string): Promise<TransferDto[]> {
@@ -215,7 +223,7 @@ export class CustomersService {
         changes: archive ? { reason: dto.reason } : {},
       });
     });
-    return this.get(auth, id);
+    return this.view(auth, id, false);
   }
 
   assertNotArchived(customer: Customer): void {

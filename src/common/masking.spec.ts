@@ -1,0 +1,66 @@
+import { maskMobile, redactPii } from './masking';
+
+describe('maskMobile', () => {
+  it('keeps the first three and last four digits of a mainland mobile', () => {
+    expect(maskMobile('13812345678')).toBe('138****5678');
+  });
+
+  it('masks anything else entirely, keeping only its length', () => {
+    expect(maskMobile('12345')).toBe('*****');
+    expect(maskMobile('0757-12345678')).toBe('*************');
+    expect(maskMobile('')).toBe('');
+  });
+});
+
+describe('redactPii', () => {
+  it('masks mobile and phone fields at any depth, in arrays too', () => {
+    const input = {
+      name: '佛山市南海区人民政府',
+      mobile: '13812345678',
+      contacts: [
+        { name: '李娜', mobile: '13912345678', role: 'primary' },
+        { name: '王强', officePhone: '13700001111' },
+      ],
+      nested: { deeper: { contactMobile: '13600002222' } },
+    };
+    expect(redactPii(input)).toEqual({
+      name: '佛山市南海区人民政府',
+      mobile: '138****5678',
+      contacts: [
+        { name: '李娜', mobile: '139****5678', role: 'primary' },
+        { name: '王强', officePhone: '137****1111' },
+      ],
+      nested: { deeper: { contactMobile: '136****2222' } },
+    });
+  });
+
+  it('masks every value under a mobile key (before/after change sets, lists)', () => {
+    expect(redactPii({ mobile: { from: '13812345678', to: '13987654321' } })).toEqual({
+      mobile: { from: '138****5678', to: '139****4321' },
+    });
+    expect(redactPii({ mobiles: ['13812345678', '13987654321'] })).toEqual({ mobiles: ['138****5678', '139****4321'] });
+  });
+
+  it('never lets a password, secret or token through', () => {
+    const out = redactPii({
+      username: 'li.na',
+      password: 'hunter2-hunter2',
+      passwordHash: '$argon2id$v=19$...',
+      webhook: { url: 'https://example.test/hook', secret: 's3cr3t' },
+      accessToken: 'eyJhbGciOi.x.y',
+      tokens: ['a', 'b'],
+    }) as Record<string, unknown>;
+    const text = JSON.stringify(out);
+    for (const leaked of ['hunter2', 'argon2id', 's3cr3t', 'eyJhbGciOi', '"a"', '"b"']) expect(text).not.toContain(leaked);
+    expect(out).toMatchObject({ username: 'li.na', webhook: { url: 'https://example.test/hook' } });
+    for (const k of ['password', 'passwordHash', 'accessToken', 'tokens']) expect(out[k] ?? '[redacted]').toBe('[redacted]');
+  });
+
+  it('leaves other values, dates and the input itself unchanged', () => {
+    const at = new Date('2026-01-02T03:04:05Z');
+    const input = { tier: 'key', greenChannel: true, count: 3, at, none: null, mobile: '13812345678' };
+    const out = redactPii(input) as Record<string, unknown>;
+    expect(out).toEqual({ tier: 'key', greenChannel: true, count: 3, at, none: null, mobile: '138****5678' });
+    expect(input.mobile).toBe('13812345678');
+  });
+});

@@ -1,0 +1,129 @@
+import { AppConfig, ConfigError } from './app-config';
+
+/** Loads a config, or returns the ConfigError it threw (fails the test if it threw anything else). */
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    AppConfig.load(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('AppConfig', () => {
+  it('has working defaults for a local machine', () => {
+    const c = AppConfig.load({});
+    expect(c.env).toBe('development');
+    expect(c.http.port).toBe(3000);
+    expect(c.http.bodyLimitBytes).toBe(1024 * 1024);
+    expect(c.database.url).toBe('postgres://postgres@127.0.0.1:5432/focus_one');
+    expect(c.database.runMigrations).toBe(true);
+    expect(c.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(c.redis.queuePrefix).toBe('{focus-one}');
+    expect(c.admin.username).toBe('admin');
+    expect(c.admin.password).toBeUndefined();
+    expect(c.auth.rateLimitMax).toBe(10);
+    expect(c.auth.rateLimitWindowSeconds).toBe(60);
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('does not read process.env when given a source', () => {
+    const c = AppConfig.load({ PORT: '4321' });
+    expect(c.http.port).toBe(4321);
+  });
+
+  it('reads and coerces every given value', () => {
+    const c = AppConfig.load({
+      NODE_ENV: 'test',
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://u:p@db.example:5433/other',
+      REDIS_URL: 'rediss://cache.example:6380',
+      QUEUE_PREFIX: '{focus-two}',
+      ADMIN_USERNAME: 'root.admin',
+      ADMIN_PASSWORD: 'a-long-enough-password',
+      RUN_MIGRATIONS: 'false',
+      BODY_LIMIT_BYTES: '2048',
+      AUTH_RATE_LIMIT_MAX: '3',
+    });
+    expect(c.env).toBe('test');
+    expect(c.http.port).toBe(8080);
+    expect(c.database.url).toBe('postgresql://u:p@db.example:5433/other');
+    expect(c.database.runMigrations).toBe(false);
+    expect(c.redis.url).toBe('rediss://cache.example:6380');
+    expect(c.redis.queuePrefix).toBe('{focus-two}');
+    expect(c.admin).toEqual({ username: 'root.admin', password: 'a-long-enough-password' });
+    expect(c.http.bodyLimitBytes).toBe(2048);
+    expect(c.auth.rateLimitMax).toBe(3);
+  });
+
+  it('treats empty strings as unset (docker compose and .env files produce them)', () => {
+    const c = AppConfig.load({ PORT: '', JWT_SECRET: '', ADMIN_PASSWORD: '' });
+    expect(c.http.port).toBe(3000);
+    expect(c.admin.password).toBeUndefined();
+    expect(c.auth.jwtSecretGenerated).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '0'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['NODE_ENV', 'staging'],
+    ['DATABASE_URL', 'not a url'],
+    ['DATABASE_URL', 'mysql://root@127.0.0.1/focus_one'],
+    ['DATABASE_URL', 'postgres://postgres@127.0.0.1:5432'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['QUEUE_PREFIX', 'focus one'],
+    ['ADMIN_USERNAME', 'Admin User'],
+    ['ADMIN_PASSWORD', 'short'],
+    ['LOG_LEVEL', 'verbose'],
+    ['RUN_MIGRATIONS', 'yes'],
+    ['BODY_LIMIT_BYTES', '10'],
+    ['DATABASE_POOL_SIZE', '1'],
+    ['AUTH_RATE_LIMIT_MAX', '0'],
+    ['JWT_EXPIRES_IN_SECONDS', '5'],
+  ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
+    const err = configError({ [name]: value });
+    expect(err.name).toBe('ConfigError');
+    expect(err.problems).toHaveLength(1);
+    expect(err.problems[0]).toMatch(new RegExp(`^${name}: `));
+    expect(err.message).toContain(name);
+  });
+
+  it('names every bad variable at once', () => {
+    const err = configError({ PORT: 'abc', REDIS_URL: 'nope', LOG_LEVEL: 'loud' });
+    const named = err.problems.map((p) => p.split(':')[0]).sort();
+    expect(named).toEqual(['LOG_LEVEL', 'PORT', 'REDIS_URL']);
+  });
+
+  describe('JWT_SECRET', () => {
+    it('is required in production', () => {
+      const err = configError({ NODE_ENV: 'production' });
+      expect(err.problems).toEqual([expect.stringMatching(/^JWT_SECRET: .*at least 32/)]);
+    });
+
+    it('must be at least 32 characters in production', () => {
+      const err = configError({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(31) });
+      expect(err.problems).toEqual([expect.stringMatching(/^JWT_SECRET: /)]);
+      const c = AppConfig.load({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) });
+      expect(c.auth.jwtSecret).toBe('x'.repeat(32));
+      expect(c.auth.jwtSecretGenerated).toBe(false);
+    });
+
+    it.each(['development', 'test'])('is generated (and marked so) when missing in %s', (env) => {
+      const a = AppConfig.load({ NODE_ENV: env });
+      const b = AppConfig.load({ NODE_ENV: env });
+      expect(a.auth.jwtSecretGenerated).toBe(true);
+      expect(a.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+      // a fresh random secret per start, never a fixed fallback
+      expect(a.auth.jwtSecret).not.toBe(b.auth.jwtSecret);
+    });
+
+    it('is taken as given outside production, even when short', () => {
+      const c = AppConfig.load({ NODE_ENV: 'development', JWT_SECRET: 'dev-secret' });
+      expect(c.auth.jwtSecret).toBe('dev-secret');
+      expect(c.auth.jwtSecretGenerated).toBe(false);
+    });
+  });
+});
