@@ -4,15 +4,16 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
+// abort: a value that is no URL at all stops there (the refinements below would throw on it).
 const postgresUrl = z
   .string()
-  .url()
+  .url({ abort: true })
   .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL')
   .refine((v) => new URL(v).pathname.length > 1, 'must name a database');
 
 const redisUrl = z
   .string()
-  .url()
+  .url({ abort: true })
   .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL');
 
 /**

@@ -53,11 +53,11 @@ export class CustomersService {
   }
 
   async create(auth: AuthContext, dto: CreateCustomerDto): Promise<CustomerDto> {
+    this.regions.assertKnown('homeRegion', dto.homeRegion);
+    dto.sites.forEach((s, i) => this.regions.assertKnown(`sites[${i}].region`, s.region));
     if (!covers(auth, dto.homeRegion)) {
       throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${dto.homeRegion} is outside your region scope`);
     }
-    this.regions.assertKnown('homeRegion', dto.homeRegion);
-    dto.sites.forEach((s, i) => this.regions.assertKnown(`sites[${i}].region`, s.region));
     const accountManagerId = dto.accountManagerId ?? (hasRole(auth, 'account_manager') ? auth.staffId : null);
     if (accountManagerId) await this.assertAccountManager('accountManagerId', accountManagerId);
 

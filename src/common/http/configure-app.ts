@@ -22,7 +22,8 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
     const field = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
     const own = Object.values(e.constraints ?? {}).map((message) => ({
       field,
-      message: message.replace(new RegExp(`^${e.property} `), ''),
+      // class-validator prefixes messages with the property name; the field says it already
+      message: message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message,
     }));
     return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
