@@ -1,9 +1,10 @@
-import { Logger } from '@nestjs/common';
+import pino from 'pino';
 import { AppConfig, ConfigError } from './config/app-config';
 import { migrate } from './database/data-source';
 import { ensureDatabase } from './database/ensure-database';
 
-const log = new Logger('Bootstrap');
+// Before Nest (and its pino logger) exists: the same JSON lines, so log shippers see one format.
+const log = pino({ base: { service: 'focus-one', context: 'Bootstrap' }, level: process.env.LOG_LEVEL ?? 'info' });
 
 /** Validated config, or exit naming every bad variable. */
 export function loadConfigOrExit(): AppConfig {
@@ -25,5 +26,5 @@ export function loadConfigOrExit(): AppConfig {
 /** Creates the database if missing and applies pending migrations (unless RUN_MIGRATIONS=false). */
 export async function prepareDatabase(config: AppConfig): Promise<void> {
   await ensureDatabase(config.database.url);
-  if (config.database.runMigrations) await migrate(config, (m) => log.log(m));
+  if (config.database.runMigrations) await migrate(config, (m) => log.info(m));
 }

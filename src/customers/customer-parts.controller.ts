@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthContext } from '../common/auth/auth-context';
+import type { AuthContext } from '../common/auth/auth-context';
 import { Auth, Authenticated, Roles } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
 import { UuidPipe } from '../common/http/uuid.pipe';

@@ -1,3 +1,4 @@
+import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 
@@ -92,7 +93,6 @@ describe('Idempotency-Key on creating POSTs', () => {
     const key = unique('k-');
     await t.http().post('/api/v1/customers').set(bearer(am)).set('Idempotency-Key', key).send(customerBody()).expect(201);
     await t.dataSource.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = $1`, [key]);
-    const { IdempotencyService } = await import('../../src/common/idempotency/idempotency.service');
     expect(await t.app.get(IdempotencyService).purgeExpired()).toBeGreaterThanOrEqual(1);
     // the key can be used for a new request now
     await t.http().post('/api/v1/customers').set(bearer(am)).set('Idempotency-Key', key).send(customerBody()).expect(201);
