@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 /** Typed, validated settings; injected by class so every consumer is typed. */
 export class AppConfig {
   readonly env: 'development' | 'test' | 'production';
-  readonly http: { host: string; port: number; bodyLimitBytes: number };
+  readonly http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
   readonly database: { url: string; poolSize: number; runMigrations: boolean };
   readonly redis: { url: string; queuePrefix: string };
   readonly auth: {
@@ -42,7 +42,7 @@ export class AppConfig {
     const generated = !e.JWT_SECRET;
     return new AppConfig({
       env: e.NODE_ENV,
-      http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES },
+      http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, trustProxy: e.TRUST_PROXY },
       database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, runMigrations: e.RUN_MIGRATIONS },
       redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
       auth: {

@@ -4,6 +4,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { Auth, Authenticated, Roles } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
 import { UuidPipe } from '../common/http/uuid.pipe';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { CustomerPartsService } from './customer-parts.service';
 import { ContactDto, ContactInput, UpdateContactDto } from './dto/contact.dto';
 import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto } from './dto/service-instance.dto';
@@ -27,6 +28,7 @@ export class CustomerPartsController {
 
   @Post('contacts')
   @Roles(...MANAGERS)
+  @Idempotent()
   @ApiOperation({ summary: 'Add a contact' })
   @ApiCreatedResponse({ type: ContactDto })
   @ApiProblems(400, 404, 409)
@@ -58,6 +60,7 @@ export class CustomerPartsController {
 
   @Post('sites')
   @Roles(...MANAGERS)
+  @Idempotent()
   @ApiOperation({ summary: 'Add a site' })
   @ApiCreatedResponse({ type: SiteDto })
   @ApiProblems(400, 404, 409)
@@ -89,6 +92,7 @@ export class CustomerPartsController {
 
   @Post('service-instances')
   @Roles(...MANAGERS, 'fulfilment')
+  @Idempotent()
   @ApiOperation({ summary: 'Add a service instance at one of the customer’s sites' })
   @ApiCreatedResponse({ type: ServiceInstanceDto })
   @ApiProblems(400, 404, 409)

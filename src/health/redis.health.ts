@@ -22,7 +22,9 @@ export class RedisHealthIndicator {
       ]);
       // BullMQ needs noeviction: an evicted job key would silently lose work.
       const policy = /maxmemory_policy:(\S+)/.exec(info)?.[1];
-      return indicator.up({ maxmemoryPolicy: policy });
+      return policy === 'noeviction'
+        ? indicator.up({ maxmemoryPolicy: policy })
+        : indicator.down({ maxmemoryPolicy: policy, message: 'Redis must run with maxmemory-policy noeviction' });
     } catch (err) {
       return indicator.down({ message: (err as Error).message });
     }

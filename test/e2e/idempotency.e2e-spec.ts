@@ -89,6 +89,17 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(again.body.id).toBe(first.body.id);
   });
 
+  it('applies to the customer’s contacts, sites and service instances', async () => {
+    const c = (await t.http().post('/api/v1/customers').set(bearer(am)).send(customerBody()).expect(201)).body;
+    const key = unique('k-');
+    const body = { name: '周杰', mobile: '13700001111', role: 'technical' };
+    const first = await t.http().post(`/api/v1/customers/${c.id}/contacts`).set(bearer(am)).set('Idempotency-Key', key).send(body).expect(201);
+    const again = await t.http().post(`/api/v1/customers/${c.id}/contacts`).set(bearer(am)).set('Idempotency-Key', key).send(body).expect(201);
+    expect(again.body.id).toBe(first.body.id);
+    const contacts = await t.http().get(`/api/v1/customers/${c.id}/contacts`).set(bearer(am)).expect(200);
+    expect(contacts.body).toHaveLength(2);
+  });
+
   it('expires keys after their time to live (housekeeping purge)', async () => {
     const key = unique('k-');
     await t.http().post('/api/v1/customers').set(bearer(am)).set('Idempotency-Key', key).send(customerBody()).expect(201);

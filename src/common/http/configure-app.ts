@@ -3,17 +3,29 @@ import rateLimit from '@fastify/rate-limit';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
 import { AppConfig } from '../../config/app-config';
 import { HttpMetrics } from '../../metrics/http-metrics';
 import { mountQueueDashboard } from '../../queues/queue-dashboard';
 import { Authenticator } from '../auth/authenticator';
 import { invalidFields } from '../errors/common-errors';
-import { ProblemFilter } from '../errors/problem.filter';
+import { problem } from '../errors/problem';
+import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { requestIdFor } from './logger';
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: config.http.bodyLimitBytes, genReqId: requestIdFor, trustProxy: true });
+  return new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    genReqId: requestIdFor,
+    trustProxy: true,
+    // The router answers a malformed URL (400) or an over-long parameter (414) before any hook or filter runs.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const body = toProblem(error) ?? problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred; quote the request id when reporting it');
+      void reply.header('x-request-id', request.id);
+      sendProblem(reply, { ...body, instance: request.url, requestId: request.id });
+    },
+  });
 }
 
 /** class-validator errors → one {field, message} per failed rule, with paths like contacts[0].mobile. */
