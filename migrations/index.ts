@@ -1,6 +1,12 @@
 import { Foundation1795740000000 } from './1795740000000-foundation';
 import { LoadRegions1795740000001 } from './1795740000001-load-regions';
 import { SeedProducts1795740000002 } from './1795740000002-seed-products';
+import { CasesSlaAlertsEvents1795750000000 } from './1795750000000-cases-sla-alerts-events';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
-export const migrations = [Foundation1795740000000, LoadRegions1795740000001, SeedProducts1795740000002];
+export const migrations = [
+  Foundation1795740000000,
+  LoadRegions1795740000001,
+  SeedProducts1795740000002,
+  CasesSlaAlertsEvents1795750000000,
+];

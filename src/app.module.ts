@@ -12,10 +12,12 @@ import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
 import { RegionsModule } from './regions/regions.module';
 import { StaffModule } from './staff/staff.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -43,6 +45,8 @@ export class AppModule {
         AuthModule,
         ProductsModule,
         CustomersModule,
+        OutboxModule,
+        WebhooksModule.register(worker),
         HealthModule,
         ...(api ? [MetricsModule] : []),
         HousekeepingModule.register(worker),

@@ -25,6 +25,14 @@ export class AppConfig {
   readonly logLevel: string;
   readonly idempotencyTtlHours: number;
   readonly housekeepingIntervalSeconds: number;
+  readonly sla: { sweepSeconds: number; faultAutoCloseHours: number };
+  readonly events: {
+    outboxPollMs: number;
+    webhookAllowPrivate: boolean;
+    webhookTimeoutMs: number;
+    webhookMaxAttempts: number;
+    webhookRetryBaseMs: number;
+  };
 
   private constructor(init: Omit<AppConfig, never>) {
     Object.assign(this, init);
@@ -57,6 +65,14 @@ export class AppConfig {
       logLevel: e.LOG_LEVEL,
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
       housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
+      sla: { sweepSeconds: e.SLA_SWEEP_SECONDS, faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS },
+      events: {
+        outboxPollMs: e.OUTBOX_POLL_MS,
+        webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+        webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+        webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+        webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      },
     } as AppConfig);
   }
 }

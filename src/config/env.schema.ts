@@ -49,6 +49,14 @@ export const envSchema = z
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
     HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
+    SLA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+    FAULT_AUTO_CLOSE_HOURS: z.coerce.number().min(0.001).max(24 * 90).default(72),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // Tests and local demos deliver to 127.0.0.1; production refuses private and loopback targets.
+    WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+    WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (!env.JWT_SECRET || env.JWT_SECRET.length < 32)) {

@@ -1,6 +1,14 @@
 /** Every BullMQ queue, in one place (the dashboard and the workers read this list). */
 export const QueueName = {
   housekeeping: 'housekeeping',
+  /** SLA threshold wake-ups and the periodic sweep. */
+  sla: 'sla',
+  /** Assigning new faults to engineers, green channel first. */
+  dispatch: 'dispatch',
+  /** Moving committed events from the outbox to webhook deliveries. */
+  outbox: 'outbox',
+  /** One job per webhook delivery attempt. */
+  webhooks: 'webhooks',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

@@ -1,0 +1,10 @@
+/** Every event type the service publishes (webhook subscribers choose among these). */
+export const EVENT_TYPES = [
+  'fault.created',
+  'fault.state_changed',
+  'fault.assigned',
+  'sla.warning',
+  'sla.breached',
+  'sla.escalated',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
