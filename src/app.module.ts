@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { AuditModule } from './common/audit/audit.module';
 import { loggerParams } from './common/http/logger';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
@@ -9,6 +11,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
+import { FaultsModule } from './faults/faults.module';
 import { HealthModule } from './health/health.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -16,6 +19,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
 import { RegionsModule } from './regions/regions.module';
+import { SlaModule } from './sla/sla.module';
 import { StaffModule } from './staff/staff.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -47,6 +51,10 @@ export class AppModule {
         CustomersModule,
         OutboxModule,
         WebhooksModule.register(worker),
+        CasesModule,
+        AlertsModule,
+        SlaModule.register(worker),
+        FaultsModule.register(worker),
         HealthModule,
         ...(api ? [MetricsModule] : []),
         HousekeepingModule.register(worker),

@@ -1,9 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { ProblemDto } from '../common/http/problem.dto';
+import { ApiProblem, ApiProblems } from '../common/http/api-problems';
 import { AuthService } from './auth.service';
 import { TokenRequestDto, TokenResponseDto } from './dto/token.dto';
 
@@ -19,8 +18,8 @@ export class AuthController {
   @RouteConfig({ rateLimit: {} })
   @ApiOperation({ summary: 'Exchange a username and password for a bearer token' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ description: 'Invalid username or password (never says which)', type: ProblemDto })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts for this username from this address', type: ProblemDto })
+  @ApiProblem(401, 'Invalid username or password (never says which)')
+  @ApiProblem(429, 'Too many attempts for this username from this address')
   @ApiProblems(400)
   token(@Body() body: TokenRequestDto) {
     return this.auth.issueToken(body.username, body.password);

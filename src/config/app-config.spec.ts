@@ -26,6 +26,8 @@ describe('AppConfig', () => {
     expect(c.auth.rateLimitMax).toBe(10);
     expect(c.auth.rateLimitWindowSeconds).toBe(60);
     expect(c.logLevel).toBe('info');
+    // X-Forwarded-For is only believed when the operator says a proxy is in front
+    expect(c.http.trustProxy).toBe(false);
   });
 
   it('does not read process.env when given a source', () => {
@@ -45,6 +47,7 @@ describe('AppConfig', () => {
       RUN_MIGRATIONS: 'false',
       BODY_LIMIT_BYTES: '2048',
       AUTH_RATE_LIMIT_MAX: '3',
+      TRUST_PROXY: 'true',
     });
     expect(c.env).toBe('test');
     expect(c.http.port).toBe(8080);
@@ -55,6 +58,7 @@ describe('AppConfig', () => {
     expect(c.admin).toEqual({ username: 'root.admin', password: 'a-long-enough-password' });
     expect(c.http.bodyLimitBytes).toBe(2048);
     expect(c.auth.rateLimitMax).toBe(3);
+    expect(c.http.trustProxy).toBe(true);
   });
 
   it('treats empty strings as unset (docker compose and .env files produce them)', () => {
@@ -79,6 +83,7 @@ describe('AppConfig', () => {
     ['ADMIN_PASSWORD', 'short'],
     ['LOG_LEVEL', 'verbose'],
     ['RUN_MIGRATIONS', 'yes'],
+    ['TRUST_PROXY', 'always'],
     ['BODY_LIMIT_BYTES', '10'],
     ['DATABASE_POOL_SIZE', '1'],
     ['AUTH_RATE_LIMIT_MAX', '0'],

@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/auth/decorators';
 import { RedisHealthIndicator } from './redis.health';
 
@@ -24,7 +25,20 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (503 otherwise)' })
   @HealthCheck()
-  ready() {
-    return this.health.check([() => this.db.pingCheck('postgres', { timeout: 1000 }), () => this.redis.isHealthy('redis')]);
+  ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    return this.report(reply, () =>
+      this.health.check([() => this.db.pingCheck('postgres', { timeout: 1000 }), () => this.redis.isHealthy('redis')]),
+    );
+  }
+
+  /** Terminus throws its 503 report; send it as documented (which check is down, and why), not as a bare problem. */
+  private async report(reply: FastifyReply, check: () => Promise<HealthCheckResult>) {
+    try {
+      return await check();
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      void reply.status(503);
+      return err.getResponse();
+    }
   }
 }

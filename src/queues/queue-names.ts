@@ -5,6 +5,8 @@ export const QueueName = {
   sla: 'sla',
   /** Assigning new faults to engineers, green channel first. */
   dispatch: 'dispatch',
+  /** Fault upkeep: closing long-resolved faults, re-dispatching waiting ones. */
+  faults: 'faults',
   /** Moving committed events from the outbox to webhook deliveries. */
   outbox: 'outbox',
   /** One job per webhook delivery attempt. */

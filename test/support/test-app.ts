@@ -39,7 +39,8 @@ export const unique = (prefix = '') => `${prefix}${Date.now().toString(36)}${(co
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const template = assertTestDatabase(TEST_DATABASE_URL);
-  const dbName = `${template}_${unique()}`;
+  // the creation time in the name lets global-setup tell abandoned copies from a concurrent run's
+  const dbName = `${template}_${Math.floor(Date.now() / 1000)}_${unique()}`;
   assertTestDatabase(withDatabaseName(TEST_DATABASE_URL, dbName));
   await adminQuery(`CREATE DATABASE "${dbName}" TEMPLATE "${template}"`);
   const queuePrefix = `{focus-one-test-${unique()}}`;
@@ -53,13 +54,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     JWT_SECRET: randomBytes(48).toString('base64url'),
     ADMIN_USERNAME: 'admin',
     ADMIN_PASSWORD: adminPassword,
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=error npm test -- … shows the app's own logs when a test needs explaining
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AUTH_RATE_LIMIT_MAX: '1000',
     ...env,
   });
 
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, api: true, worker: true })] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), { logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
+    logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn'] : false,
+  });
   await configureApp(app, config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

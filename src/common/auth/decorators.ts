@@ -1,8 +1,8 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthContext, Role } from './auth-context';
-import { ProblemDto } from '../http/problem.dto';
+import { ApiProblem } from '../http/api-problems';
 
 export const PUBLIC_KEY = 'focus-one:public';
 export const ROLES_KEY = 'focus-one:roles';
@@ -14,12 +14,12 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 export const Roles = (...roles: Role[]) =>
   applyDecorators(
     SetMetadata(ROLES_KEY, roles),
-    ApiForbiddenResponse({ description: `Caller lacks every one of the roles: ${roles.join(', ')}`, type: ProblemDto }),
+    ApiProblem(403, `Caller lacks every one of the roles: ${roles.join(', ')}`),
   );
 
 /** Marks a controller as needing a bearer token, for the OpenAPI document. */
 export const Authenticated = () =>
-  applyDecorators(ApiBearerAuth(), ApiUnauthorizedResponse({ description: 'Missing, invalid or revoked token', type: ProblemDto }));
+  applyDecorators(ApiBearerAuth(), ApiProblem(401));
 
 export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
 

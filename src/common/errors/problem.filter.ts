@@ -21,7 +21,14 @@ const PG_CODES: Record<string, [number, string, string]> = {
   '22003': [400, 'VALIDATION_FAILED', 'A number is out of range'],
   '22001': [400, 'VALIDATION_FAILED', 'A value is too long'],
   '23514': [400, 'VALIDATION_FAILED', 'A value breaks a data rule'],
+  '22021': [400, 'MALFORMED_REQUEST', 'A value contains a character that cannot be stored (such as NUL)'],
 };
+
+function fastifyProblem(error: unknown): Problem | undefined {
+  const e = error as { code?: string; statusCode?: number; message?: string } | undefined;
+  if (e?.code && FASTIFY_CODES[e.code] && e.statusCode) return problem(e.statusCode, FASTIFY_CODES[e.code], e.message ?? 'Bad request');
+  return undefined;
+}
 
 export function toProblem(exception: unknown): Problem | undefined {
   if (exception instanceof DomainError) {
@@ -31,6 +38,9 @@ export function toProblem(exception: unknown): Problem | undefined {
     });
   }
   if (exception instanceof HttpException) {
+    // Nest's Fastify adapter wraps Fastify's own 4xx errors (body parsing, limits), keeping them as the cause.
+    const wrapped = fastifyProblem(exception.cause);
+    if (wrapped) return wrapped;
     const status = exception.getStatus();
     const body = exception.getResponse();
     const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
@@ -42,10 +52,9 @@ export function toProblem(exception: unknown): Problem | undefined {
     if (pg) return problem(pg[0], pg[1], pg[2]);
     return undefined;
   }
+  const fastify = fastifyProblem(exception);
+  if (fastify) return fastify;
   const e = exception as { code?: string; statusCode?: number; message?: string };
-  if (e?.code && FASTIFY_CODES[e.code] && e.statusCode) {
-    return problem(e.statusCode, FASTIFY_CODES[e.code], e.message ?? 'Bad request');
-  }
   // Other Fastify client errors (4xx) pass through with their own status.
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     const code = e.statusCode === 429 ? 'RATE_LIMITED' : 'MALFORMED_REQUEST';

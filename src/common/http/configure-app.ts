@@ -18,7 +18,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
     genReqId: requestIdFor,
-    trustProxy: true,
+    // Only behind a reverse proxy: otherwise any client picks its own address (and dodges the login limit).
+    trustProxy: config.http.trustProxy,
     // The router answers a malformed URL (400) or an over-long parameter (414) before any hook or filter runs.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const body = toProblem(error) ?? problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred; quote the request id when reporting it');

@@ -1,10 +1,14 @@
-import { Injectable, ParseUUIDPipe } from '@nestjs/common';
+import { ArgumentMetadata, Injectable, ParseUUIDPipe } from '@nestjs/common';
 import { invalidFields } from '../errors/common-errors';
 
 /** A path id that is not a UUID is a 400 naming the parameter, not a database error. */
 @Injectable()
 export class UuidPipe extends ParseUUIDPipe {
-  constructor() {
-    super({ exceptionFactory: () => invalidFields({ field: 'id', message: 'must be a UUID' }) });
+  override async transform(value: string, metadata: ArgumentMetadata): Promise<string> {
+    try {
+      return (await super.transform(value, metadata)) as string;
+    } catch {
+      throw invalidFields({ field: metadata.data ?? 'id', message: 'must be a UUID' });
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
-import { CONTACT_ROLES, ContactRole } from '../contact.entity';
+import { CONTACT_ROLES } from '../contact.entity';
+import type { ContactRole } from '../contact.entity';
 import { IsMobile, Text } from './validators';
 
 export class ContactInput {

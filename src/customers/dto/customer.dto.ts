@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -16,7 +17,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
-import { TIERS, Tier } from '../customer.entity';
+import { TIERS } from '../customer.entity';
+import type { Tier } from '../customer.entity';
 import { ContactDto, ContactInput } from './contact.dto';
 import { ServiceInstanceDto } from './service-instance.dto';
 import { SiteDto, SiteInput } from './site.dto';
@@ -44,6 +46,7 @@ export class CreateCustomerDto {
   @ApiProperty({ type: [ContactInput] })
   @IsArray()
   @ArrayMaxSize(50)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ContactInput)
   contacts: ContactInput[];
@@ -51,6 +54,7 @@ export class CreateCustomerDto {
   @ApiProperty({ type: [SiteInput] })
   @IsArray()
   @ArrayMaxSize(500)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SiteInput)
   sites: SiteInput[];
@@ -70,7 +74,7 @@ export class UpdateCustomerDto {
 }
 
 export class TransferCustomerDto {
-  @ApiProperty({ format: 'uuid', description: 'An active staff member with the account_manager role' })
+  @ApiProperty({ format: 'uuid', example: '3f6b2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66', description: 'An active staff member with the account_manager role' })
   @IsUUID()
   toAccountManagerId: string;
   @ApiProperty({ example: '原客户经理离职，移交给王芳' }) @Text(500) reason: string;

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
-import { SERVICE_STATES, ServiceState } from '../service-instance.entity';
+import { SERVICE_STATES } from '../service-instance.entity';
+import type { ServiceState } from '../service-instance.entity';
 
 const ACCESS_NO = /^[A-Za-z0-9][A-Za-z0-9._/-]{2,63}$/;
 const accessNoMessage = { message: 'must be 3-64 letters, digits, dot, slash, dash or underscore' };

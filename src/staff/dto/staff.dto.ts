@@ -13,7 +13,8 @@ import {
   MaxLength,
   MinLength,
 } from 'class-validator';
-import { ROLES, Role } from '../../common/auth/auth-context';
+import { ROLES } from '../../common/auth/auth-context';
+import type { Role } from '../../common/auth/auth-context';
 import { PageQuery } from '../../common/pagination/page';
 
 const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);

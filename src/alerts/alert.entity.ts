@@ -1,0 +1,20 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AlertLevel, ClockName } from '../sla/sla-levels';
+
+/** One SLA alert: unique per (case, clock, level) in PostgreSQL, however many workers race. */
+@Entity('alerts')
+export class Alert {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') caseKind: string;
+  @Column('uuid') caseId: string;
+  @Column('text') caseNo: string;
+  @Column('uuid') clockId: string;
+  @Column('text') clock: ClockName;
+  @Column('text') level: AlertLevel;
+  @Column('timestamptz') dueAt: Date;
+  @Column({ type: 'timestamptz', insert: false }) raisedAt: Date;
+  @Column('uuid') customerId: string;
+  @Column('text') region: string;
+  @Column({ type: 'uuid', nullable: true }) acknowledgedBy: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) acknowledgedAt: Date | null;
+}

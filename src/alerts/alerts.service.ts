@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { covers, scopePatterns } from '../common/auth/region-scope';
+import { Page } from '../common/pagination/page';
+import { PostCommit } from '../common/post-commit';
+import { OutboxService } from '../outbox/outbox.service';
+import { AlertLevel, ClockName, alertEventType } from '../sla/sla-levels';
+import { Alert } from './alert.entity';
+import { AlertError, AlertErrorCode } from './alerts.errors';
+
+export interface RaiseAlert {
+  caseKind: string;
+  caseId: string;
+  caseNo: string;
+  customerId: string;
+  region: string;
+  clockId: string;
+  clock: ClockName;
+  level: AlertLevel;
+  dueAt: Date;
+}
+
+export interface AlertQuery {
+  open?: boolean;
+  level?: AlertLevel;
+  region?: string;
+  kind?: string;
+  customerId?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Who an escalation goes to (DESIGN "Alerts"); consumers route by these roles. */
+const ESCALATION: Partial<Record<AlertLevel, { level: number; notify: string[] }>> = {
+  escalated_2: { level: 2, notify: ['account_manager', 'regional_lead'] },
+  escalated_3: { level: 3, notify: ['department_director'] },
+};
+
+@Injectable()
+export class AlertsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * The row first, then the event, in the caller's transaction. Returns null
+   * when this alert already exists (another worker raised it): the unique key
+   * on (case, clock, level) is what guarantees "once".
+   */
+  async raise(em: EntityManager, post: PostCommit, a: RaiseAlert): Promise<Alert | null> {
+    const rows: Alert[] = await em.query(
+      `INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, customer_id, region)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (case_kind, case_id, clock, level) DO NOTHING
+       RETURNING id, raised_at AS "raisedAt"`,
+      [a.caseKind, a.caseId, a.caseNo, a.clockId, a.clock, a.level, a.dueAt, a.customerId, a.region],
+    );
+    if (!rows.length) return null;
+    const escalation = ESCALATION[a.level];
+    const accountManagerId = escalation
+      ? ((await em.query(`SELECT account_manager_id FROM customers WHERE id = $1`, [a.customerId]))[0]?.account_manager_id ?? null)
+      : undefined;
+    await this.outbox.emit(em, post, alertEventType(a.level), {
+      alertId: rows[0].id,
+      caseKind: a.caseKind,
+      caseId: a.caseId,
+      caseNo: a.caseNo,
+      customerId: a.customerId,
+      region: a.region,
+      clock: a.clock,
+      level: a.level,
+      dueAt: a.dueAt.toISOString(),
+      raisedAt: new Date(rows[0].raisedAt).toISOString(),
+      ...(escalation ? { escalation: { ...escalation, accountManagerId } } : {}),
+    });
+    return { ...a, id: rows[0].id, raisedAt: rows[0].raisedAt, acknowledgedAt: null, acknowledgedBy: null } as Alert;
+  }
+
+  async list(auth: AuthContext, q: AlertQuery): Promise<Page<Alert>> {
+    const qb = this.dataSource.getRepository(Alert).createQueryBuilder('a');
+    const scope = scopePatterns(auth);
+    if (scope) qb.andWhere('a.region LIKE ANY(:scope)', { scope });
+    if (q.open !== undefined) qb.andWhere(q.open ? 'a.acknowledged_at IS NULL' : 'a.acknowledged_at IS NOT NULL');
+    if (q.level) qb.andWhere('a.level = :level', { level: q.level });
+    if (q.region) qb.andWhere('a.region LIKE :region', { region: `${q.region.replace(/(00){1,2}$/, '')}%` });
+    if (q.kind) qb.andWhere('a.case_kind = :kind', { kind: q.kind });
+    if (q.customerId) qb.andWhere('a.customer_id = :customerId', { customerId: q.customerId });
+    const [items, total] = await qb.orderBy('a.raised_at', 'DESC').addOrderBy('a.id').take(q.limit).skip(q.offset).getManyAndCount();
+    return { items, total, limit: q.limit, offset: q.offset };
+  }
+
+  async acknowledge(auth: AuthContext, id: string): Promise<Alert> {
+    return this.dataSource.transaction(async (em) => {
+      const alert = await em.findOne(Alert, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!alert || !covers(auth, alert.region)) throw new AlertError(AlertErrorCode.ALERT_NOT_FOUND, `No alert ${id}`);
+      if (alert.acknowledgedAt) return alert; // acknowledging twice is harmless
+      await em.update(Alert, { id }, { acknowledgedBy: auth.staffId, acknowledgedAt: new Date() });
+      await this.audit.record(em, auth, { action: 'alert.acknowledged', entity: 'alert', entityId: id, changes: { level: alert.level, caseNo: alert.caseNo } });
+      return (await em.findOneBy(Alert, { id }))!;
+    });
+  }
+
+  forCase(caseKind: string, caseId: string): Promise<Alert[]> {
+    return this.dataSource.getRepository(Alert).find({ where: { caseKind, caseId }, order: { raisedAt: 'ASC' } });
+  }
+}

@@ -1,0 +1,13 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CaseIndexEntry } from './case-index.entity';
+import { CaseTimelineEntry } from './case-timeline.entity';
+import { CasesService } from './cases.service';
+
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([CaseIndexEntry, CaseTimelineEntry])],
+  providers: [CasesService],
+  exports: [CasesService],
+})
+export class CasesModule {}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthContext } from '../common/auth/auth-context';
+import { CaseIndexEntry } from './case-index.entity';
+import { CaseKind } from './case-kind';
+import { CaseTimelineEntry } from './case-timeline.entity';
+
+export type CaseIndexFields = Omit<CaseIndexEntry, 'updatedAt'>;
+
+/** The case index and timeline: what every case kind shares. */
+@Injectable()
+export class CasesService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async index(em: EntityManager, entry: CaseIndexFields): Promise<void> {
+    await em.upsert(CaseIndexEntry, { ...entry, updatedAt: new Date() }, ['kind', 'id']);
+  }
+
+  async updateIndex(em: EntityManager, kind: CaseKind, id: string, changes: Partial<CaseIndexFields>): Promise<void> {
+    await em.update(CaseIndexEntry, { kind, id }, { ...changes, updatedAt: new Date() });
+  }
+
+  async record(
+    em: EntityManager,
+    kind: string,
+    caseId: string,
+    type: string,
+    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
+    await em.insert(CaseTimelineEntry, {
+      caseKind: kind,
+      caseId,
+      type,
+      actorId: actor?.staffId ?? null,
+      actorName: actor?.username ?? 'system',
+      data: data as never,
+    });
+  }
+
+  timeline(kind: string, caseId: string): Promise<CaseTimelineEntry[]> {
+    return this.dataSource.getRepository(CaseTimelineEntry).find({ where: { caseKind: kind, caseId }, order: { id: 'ASC' } });
+  }
+
+  findIndexed(kind: string, id: string, em: EntityManager = this.dataSource.manager): Promise<CaseIndexEntry | null> {
+    return em.findOneBy(CaseIndexEntry, { kind, id });
+  }
+}

@@ -1,0 +1,47 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
+import { QueueName } from '../queues/queue-names';
+import { RegionsService } from '../regions/regions.service';
+import { DISPATCH_JOB, DispatchJobData } from './fault-dispatcher';
+import { FaultsService } from './faults.service';
+
+export type DispatchOutcome = 'assigned' | 'waiting' | 'skipped';
+
+/** Assigns each new fault to the on-duty engineer in its region with the least open work. */
+@Processor(QueueName.dispatch, { concurrency: 4 })
+export class FaultDispatchProcessor extends WorkerHost {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly faults: FaultsService,
+    private readonly regions: RegionsService,
+  ) {
+    super();
+  }
+
+  async process(job: Job<DispatchJobData, DispatchOutcome, typeof DISPATCH_JOB>): Promise<DispatchOutcome> {
+    let outcome: DispatchOutcome = 'skipped';
+    await this.faults.change(null, job.data.faultId, undefined, async (em, post, fault) => {
+      if (fault.assigneeId || !TICKET_OPEN_STATES.includes(fault.state)) return null;
+      const covering = [...this.regions.chain(fault.region).map((r) => r.code), 'CN'];
+      const [engineer] = await em.query(
+        `SELECT s.id FROM staff s
+         WHERE s.active AND s.on_duty AND 'engineer' = ANY(s.roles) AND s.regions && $1::text[]
+         ORDER BY (SELECT count(*) FROM faults f
+                   WHERE f.assignee_id = s.id AND f.state IN ('acknowledged', 'in_progress', 'pending', 'held')), s.id
+         LIMIT 1`,
+        [covering],
+      );
+      if (!engineer) {
+        outcome = 'waiting'; // stays unassigned in the console queue; maintenance retries
+        return null;
+      }
+      await this.faults.applyAssignment(em, post, fault, engineer.id, null);
+      outcome = 'assigned';
+      return { action: 'fault.assigned', changes: { assigneeId: { from: null, to: engineer.id }, by: 'dispatch' } };
+    });
+    return outcome;
+  }
+}

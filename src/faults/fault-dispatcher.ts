@@ -1,0 +1,30 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { QueueName } from '../queues/queue-names';
+import type { Fault } from './fault.entity';
+
+export const DISPATCH_JOB = 'dispatch';
+export interface DispatchJobData {
+  faultId: string;
+}
+
+/**
+ * BullMQ priority (1 = first): P1 green channel, P1, P2 green channel, … P4.
+ * Every dispatch job gets one: a job without a priority would jump them all.
+ */
+export const dispatchPriority = (priority: number, greenChannel: boolean) => (priority - 1) * 2 + (greenChannel ? 1 : 2);
+
+@Injectable()
+export class FaultDispatcher {
+  constructor(@InjectQueue(QueueName.dispatch) private readonly queue: Queue) {}
+
+  enqueue(f: Pick<Fault, 'id' | 'priority' | 'greenChannel'>): Promise<unknown> {
+    return this.queue.add(DISPATCH_JOB, { faultId: f.id } satisfies DispatchJobData, {
+      jobId: `dispatch-${f.id}`,
+      priority: dispatchPriority(f.priority, f.greenChannel),
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+}

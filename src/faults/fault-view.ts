@@ -1,0 +1,58 @@
+import { allowedTicketMoves } from '../cases/ticket-lifecycle';
+import { priorityLabel } from '../cases/priority';
+import type { AuthContext } from '../common/auth/auth-context';
+import { hasRole } from '../common/auth/auth-context';
+import { maskMobile } from '../common/masking';
+import { SlaClock } from '../sla/sla-clock.entity';
+import { FaultDto, SlaView } from './dto/fault.dto';
+import { Fault } from './fault.entity';
+
+export function slaView(clocks: SlaClock[]): SlaView {
+  const response = clocks.find((c) => c.clock === 'response')!;
+  const resolution = clocks.find((c) => c.clock === 'resolution')!;
+  return {
+    responseDueAt: response.dueAt,
+    resolutionDueAt: resolution.dueAt,
+    responseState: response.state,
+    resolutionState: resolution.state,
+    breached: clocks.some((c) => c.breachedAt !== null),
+    policyKey: resolution.policyKey,
+    policyVersion: resolution.policyVersion,
+  };
+}
+
+/** Who may see the reporter's number in full: the people who call them back. */
+export function maySeeReporter(auth: AuthContext, f: Fault, accountManagerId: string | null): boolean {
+  return hasRole(auth, 'admin', 'director') || f.assigneeId === auth.staffId || accountManagerId === auth.staffId;
+}
+
+export function toFaultDto(f: Fault, clocks: SlaClock[], unmasked: boolean): FaultDto {
+  return {
+    id: f.id,
+    caseNo: f.caseNo,
+    customerId: f.customerId,
+    category: f.category,
+    severity: f.severity,
+    title: f.title,
+    description: f.description,
+    reportedVia: f.reportedVia,
+    serviceInstanceId: f.serviceInstanceId,
+    siteId: f.siteId,
+    region: f.region,
+    reporterName: f.reporterName,
+    reporterMobile: unmasked ? f.reporterMobile : maskMobile(f.reporterMobile),
+    state: f.state,
+    priority: priorityLabel(f.priority),
+    greenChannel: f.greenChannel,
+    assigneeId: f.assigneeId,
+    sla: slaView(clocks),
+    allowedTransitions: [...allowedTicketMoves(f.state)],
+    feedbackScore: f.feedbackScore,
+    feedbackComment: f.feedbackComment,
+    version: f.version,
+    createdAt: f.createdAt,
+    updatedAt: f.updatedAt,
+    resolvedAt: f.resolvedAt,
+    closedAt: f.closedAt,
+  };
+}

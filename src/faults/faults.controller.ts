@@ -1,0 +1,109 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TICKET_NEEDS_REASON, TICKET_TRANSITIONS } from '../cases/ticket-lifecycle';
+import type { AuthContext } from '../common/auth/auth-context';
+import { Auth, Authenticated, Roles } from '../common/auth/decorators';
+import { ApiProblems } from '../common/http/api-problems';
+import { UuidPipe } from '../common/http/uuid.pipe';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { PageOf } from '../common/pagination/page';
+import { AssignDto, CreateFaultDto, FaultDto, FaultQuery, FeedbackDto, NoteDto, TimelineEntryDto, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
+import { FaultsService } from './faults.service';
+
+const CASE_WORKERS = ['admin', 'director', 'agent', 'account_manager', 'engineer'] as const;
+const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
+  .map(([from, to]) => `${from} → ${to.length ? to.join(' | ') : '(final)'}`)
+  .join('; ');
+
+@ApiTags('faults')
+@Authenticated()
+@Controller('faults')
+export class FaultsController {
+  constructor(private readonly faults: FaultsService) {}
+
+  @Post()
+  @Roles('admin', 'director', 'agent', 'account_manager')
+  @Idempotent()
+  @ApiOperation({ summary: 'Open a fault or complaint in one call: priority, SLA clocks and dispatch follow' })
+  @ApiCreatedResponse({ type: FaultDto })
+  @ApiProblems(400, 404, 409)
+  create(@Auth() auth: AuthContext, @Body() dto: CreateFaultDto) {
+    return this.faults.create(auth, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Faults and complaints in the caller’s regions, newest first' })
+  @ApiOkResponse({ type: PageOf(FaultDto) })
+  @ApiProblems(400)
+  list(@Auth() auth: AuthContext, @Query() q: FaultQuery) {
+    return this.faults.list(auth, q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One fault with its SLA and the moves allowed now' })
+  @ApiOkResponse({ type: FaultDto })
+  @ApiProblems(400, 404)
+  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.faults.get(auth, id);
+  }
+
+  @Patch(':id')
+  @Roles(...CASE_WORKERS)
+  @ApiOperation({ summary: 'Change severity, or grant the green channel (directors): re-targets the SLA clocks' })
+  @ApiOkResponse({ type: FaultDto })
+  @ApiProblems(400, 404, 409)
+  update(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: UpdateFaultDto) {
+    return this.faults.update(auth, id, dto);
+  }
+
+  @Post(':id/transitions')
+  @HttpCode(200)
+  @Roles(...CASE_WORKERS)
+  @ApiOperation({
+    summary: 'Move the case through its lifecycle',
+    description: `Allowed moves: ${LIFECYCLE}. ${TICKET_NEEDS_REASON.join(' and ')} need a reason. An illegal move or a stale expectedVersion gives 409 naming the allowed moves.`,
+  })
+  @ApiOkResponse({ type: FaultDto })
+  @ApiProblems(400, 404, 409)
+  transition(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: TransitionDto) {
+    return this.faults.transition(auth, id, dto);
+  }
+
+  @Post(':id/assign')
+  @HttpCode(200)
+  @Roles('admin', 'director', 'agent')
+  @ApiOperation({ summary: 'Assign to an engineer covering the fault’s region' })
+  @ApiOkResponse({ type: FaultDto })
+  @ApiProblems(400, 404, 409)
+  assign(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: AssignDto) {
+    return this.faults.assign(auth, id, dto.engineerId);
+  }
+
+  @Post(':id/notes')
+  @Roles(...CASE_WORKERS)
+  @Idempotent()
+  @ApiOperation({ summary: 'Add a note to the timeline' })
+  @ApiCreatedResponse({ type: FaultDto })
+  @ApiProblems(400, 404)
+  note(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: NoteDto) {
+    return this.faults.addNote(auth, id, dto.text);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'Every state change, note, assignment and SLA event, in order' })
+  @ApiOkResponse({ type: [TimelineEntryDto] })
+  @ApiProblems(400, 404)
+  timeline(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.faults.timeline(auth, id);
+  }
+
+  @Post(':id/feedback')
+  @HttpCode(200)
+  @Roles('admin', 'director', 'agent', 'account_manager')
+  @ApiOperation({ summary: 'Record the customer’s satisfaction (1-5) once the case is resolved or closed; once per case' })
+  @ApiOkResponse({ type: FaultDto })
+  @ApiProblems(400, 404, 409)
+  feedback(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: FeedbackDto) {
+    return this.faults.feedback(auth, id, dto.score, dto.comment);
+  }
+}

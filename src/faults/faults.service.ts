@@ -1,0 +1,367 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CasesService } from '../cases/cases.service';
+import { nextCaseNo } from '../cases/case-number';
+import { SEVERITY_BASE, casePriority } from '../cases/priority';
+import {
+  TICKET_FINAL_STATES,
+  TICKET_NEEDS_REASON,
+  TICKET_OPEN_STATES,
+  TicketState,
+  allowedTicketMoves,
+  canMoveTicket,
+  clockEffects,
+} from '../cases/ticket-lifecycle';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { covers, scopePatterns } from '../common/auth/region-scope';
+import { invalidFields, staleVersion } from '../common/errors/common-errors';
+import { Page } from '../common/pagination/page';
+import { PostCommit } from '../common/post-commit';
+import { assertCanRead } from '../customers/customer-access';
+import { CustomersService } from '../customers/customers.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { RegionsService } from '../regions/regions.service';
+import { SlaClocksService } from '../sla/sla-clocks.service';
+import { StaffService } from '../staff/staff.service';
+import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
+import { FaultDispatcher } from './fault-dispatcher';
+import { Fault } from './fault.entity';
+import { maySeeReporter, toFaultDto } from './fault-view';
+import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+@Injectable()
+export class FaultsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customers: CustomersService,
+    private readonly regions: RegionsService,
+    private readonly staff: StaffService,
+    private readonly cases: CasesService,
+    private readonly sla: SlaClocksService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly dispatcher: FaultDispatcher,
+  ) {}
+
+  /** One call from the hotline: the fault, its clocks, its event and its dispatch, atomically. */
+  async create(auth: AuthContext, dto: CreateFaultDto): Promise<FaultDto> {
+    const post = new PostCommit();
+    const fault = await this.dataSource.transaction(async (em) => {
+      const fp = await this.customers.footprint(em, dto.customerId);
+      assertCanRead(auth, fp);
+      this.customers.assertNotArchived(fp.customer);
+      const region = await this.locate(em, dto);
+      // the caller must be able to see what they open
+      await this.assertCanSee(auth, { id: dto.customerId, region, customerId: dto.customerId }, em);
+      const now = new Date();
+      const priority = casePriority(SEVERITY_BASE[dto.severity], fp.customer.tier, fp.customer.greenChannel);
+      const caseNo = await nextCaseNo(em, dto.category, now);
+      const row = em.create(Fault, {
+        ...dto,
+        serviceInstanceId: dto.serviceInstanceId ?? null,
+        siteId: dto.siteId ?? null,
+        caseNo,
+        region,
+        state: 'acknowledged',
+        priority,
+        greenChannel: fp.customer.greenChannel,
+        createdBy: auth.staffId,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await em.insert(Fault, row);
+      await this.cases.index(em, {
+        kind: row.category,
+        id: row.id,
+        caseNo,
+        customerId: row.customerId,
+        region,
+        title: row.title,
+        state: row.state,
+        priority,
+        greenChannel: row.greenChannel,
+        isOpen: true,
+        assigneeId: null,
+        openedAt: now,
+        closedAt: null,
+      });
+      await this.cases.record(em, row.category, row.id, 'created', auth, { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia });
+      await this.sla.open(em, post, row.category, row.id, priority, now);
+      await this.outbox.emit(em, post, 'fault.created', this.eventData(row));
+      await this.audit.record(em, auth, { action: 'fault.created', entity: 'fault', entityId: row.id, changes: { ...dto, caseNo, priority } });
+      post.add(() => this.dispatcher.enqueue(row));
+      return row;
+    });
+    await post.run();
+    return this.view(auth, fault.id, false);
+  }
+
+  get(auth: AuthContext, id: string): Promise<FaultDto> {
+    return this.view(auth, id, true);
+  }
+
+  async list(auth: AuthContext, q: FaultQuery): Promise<Page<FaultDto>> {
+    const qb = this.dataSource.getRepository(Fault).createQueryBuilder('f');
+    const scope = scopePatterns(auth);
+    if (scope) {
+      qb.andWhere(
+        '(f.region LIKE ANY(:scope) OR f.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me))',
+        { scope, me: auth.staffId },
+      );
+    }
+    if (q.customerId) qb.andWhere('f.customer_id = :customerId', { customerId: q.customerId });
+    if (q.state) qb.andWhere('f.state = :state', { state: q.state });
+    if (q.category) qb.andWhere('f.category = :category', { category: q.category });
+    if (q.priority) qb.andWhere('f.priority = :priority', { priority: Number(q.priority.slice(1)) });
+    if (q.region) qb.andWhere('f.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    if (q.breached !== undefined) {
+      qb.andWhere(
+        `${q.breached ? '' : 'NOT '}EXISTS (SELECT 1 FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id AND c.breached_at IS NOT NULL)`,
+      );
+    }
+    const [rows, total] = await qb.orderBy('f.created_at', 'DESC').addOrderBy('f.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const clocks = new Map<string, Awaited<ReturnType<SlaClocksService['forCase']>>>();
+    for (const kind of ['fault', 'complaint']) {
+      const ids = rows.filter((r) => r.category === kind).map((r) => r.id);
+      for (const [id, c] of await this.sla.forCases(kind, ids)) clocks.set(id, c);
+    }
+    // Lists never show full numbers: opening one case is what reveals (and audits) it.
+    return { items: rows.map((f) => toFaultDto(f, clocks.get(f.id)!, false)), total, limit: q.limit, offset: q.offset };
+  }
+
+  async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<FaultDto> {
+    await this.change(auth, id, dto.expectedVersion, async (em, post, fault) => {
+      if (!canMoveTicket(fault.state, dto.to)) {
+        throw new FaultError(
+          FaultErrorCode.FAULT_ILLEGAL_TRANSITION,
+          `A fault in ${fault.state} cannot move to ${dto.to}; allowed: ${allowedTicketMoves(fault.state).join(', ') || 'none'}`,
+          { extensions: { state: fault.state, allowedTransitions: allowedTicketMoves(fault.state) } },
+        );
+      }
+      if (TICKET_NEEDS_REASON.includes(dto.to) && !dto.reason) throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
+      const from = fault.state;
+      const now = new Date();
+      const changes: Partial<Fault> = {
+        state: dto.to,
+        ...(dto.to === 'resolved' ? { resolvedAt: now } : {}),
+        ...(TICKET_FINAL_STATES.includes(dto.to) ? { closedAt: now } : {}),
+        ...(from === 'resolved' && dto.to === 'in_progress' ? { resolvedAt: null } : {}),
+      };
+      await this.save(em, fault, changes);
+      await this.sla.apply(em, post, fault.category, fault.id, clockEffects(from, dto.to), now);
+      await this.cases.updateIndex(em, fault.category, fault.id, {
+        state: dto.to,
+        isOpen: TICKET_OPEN_STATES.includes(dto.to),
+        closedAt: TICKET_FINAL_STATES.includes(dto.to) ? now : null,
+      });
+      await this.cases.record(em, fault.category, fault.id, 'state_changed', auth, { from, to: dto.to, note: dto.note, reason: dto.reason });
+      await this.outbox.emit(em, post, 'fault.state_changed', { ...this.eventData({ ...fault, ...changes }), from, to: dto.to, reason: dto.reason ?? null });
+      return { action: 'fault.state_changed', changes: { state: { from, to: dto.to }, reason: dto.reason } };
+    });
+    return this.view(auth, id, false);
+  }
+
+  /** Manual assignment by a dispatcher; the dispatch queue does the same automatically. */
+  async assign(auth: AuthContext, id: string, engineerId: string): Promise<FaultDto> {
+    await this.change(auth, id, undefined, async (em, post, fault) => {
+      this.assertOpen(fault);
+      const engineer = await this.staff.findActiveWithRole(engineerId, 'engineer');
+      const coversFault = engineer && (engineer.regions.includes('CN') || this.regions.chain(fault.region).some((r) => engineer.regions.includes(r.code)));
+      if (!coversFault) throw invalidFields({ field: 'engineerId', message: 'must be an active engineer whose regions cover the fault’s region' });
+      await this.applyAssignment(em, post, fault, engineerId, auth);
+      return { action: 'fault.assigned', changes: { assigneeId: { from: fault.assigneeId, to: engineerId } } };
+    });
+    return this.view(auth, id, false);
+  }
+
+  /** Shared by manual assignment and the dispatcher: row, index, timeline and event together. */
+  async applyAssignment(em: EntityManager, post: PostCommit, fault: Fault, engineerId: string, actor: AuthContext | null): Promise<void> {
+    await this.save(em, fault, { assigneeId: engineerId });
+    await this.cases.updateIndex(em, fault.category, fault.id, { assigneeId: engineerId });
+    await this.cases.record(em, fault.category, fault.id, 'assigned', actor, { from: fault.assigneeId, to: engineerId, by: actor ? 'staff' : 'dispatch' });
+    await this.outbox.emit(em, post, 'fault.assigned', { ...this.eventData(fault), assigneeId: engineerId, previousAssigneeId: fault.assigneeId });
+  }
+
+  async addNote(auth: AuthContext, id: string, text: string): Promise<FaultDto> {
+    await this.change(auth, id, undefined, async (em, _post, fault) => {
+      await this.save(em, fault, {});
+      await this.cases.record(em, fault.category, fault.id, 'note', auth, { text });
+      return { action: 'fault.note_added', changes: { length: text.length } };
+    });
+    return this.view(auth, id, false);
+  }
+
+  async feedback(auth: AuthContext, id: string, score: number, comment?: string): Promise<FaultDto> {
+    await this.change(auth, id, undefined, async (em, _post, fault) => {
+      if (fault.state !== 'resolved' && fault.state !== 'closed') {
+        throw new FaultError(FaultErrorCode.FAULT_FEEDBACK_NOT_ALLOWED, `Feedback is taken once the case is resolved or closed (now ${fault.state})`);
+      }
+      if (fault.feedbackScore !== null) throw new FaultError(FaultErrorCode.FAULT_FEEDBACK_GIVEN, 'Feedback was already recorded for this case');
+      await this.save(em, fault, { feedbackScore: score, feedbackComment: comment ?? null, feedbackAt: new Date() });
+      await this.cases.record(em, fault.category, fault.id, 'feedback', auth, { score, comment });
+      return { action: 'fault.feedback', changes: { score } };
+    });
+    return this.view(auth, id, false);
+  }
+
+  /** Severity or green-channel change: new priority, clocks re-targeted keeping the elapsed time. */
+  async update(auth: AuthContext, id: string, dto: UpdateFaultDto): Promise<FaultDto> {
+    if (dto.greenChannel !== undefined && !auth.roles.some((r) => r === 'director' || r === 'admin')) {
+      throw new FaultError(FaultErrorCode.FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR, 'Only a director may grant or withdraw the green channel on a case');
+    }
+    await this.change(auth, id, dto.expectedVersion, async (em, post, fault) => {
+      this.assertOpen(fault);
+      const customer = (await this.customers.footprint(em, fault.customerId)).customer;
+      const severity = dto.severity ?? fault.severity;
+      const green = dto.greenChannel ?? fault.greenChannel;
+      const priority = casePriority(SEVERITY_BASE[severity], customer.tier, green);
+      await this.save(em, fault, {
+        severity,
+        greenChannel: green,
+        priority,
+        ...(dto.greenChannel !== undefined ? { greenChannelGrantedBy: dto.greenChannel ? auth.staffId : null } : {}),
+      });
+      if (priority !== fault.priority) await this.sla.retarget(em, post, fault.category, fault.id, priority);
+      await this.cases.updateIndex(em, fault.category, fault.id, { priority, greenChannel: green });
+      await this.cases.record(em, fault.category, fault.id, 'retargeted', auth, {
+        severity: { from: fault.severity, to: severity },
+        greenChannel: { from: fault.greenChannel, to: green },
+        priority: { from: `P${fault.priority}`, to: `P${priority}` },
+      });
+      return {
+        action: dto.greenChannel !== undefined ? 'fault.green_channel_changed' : 'fault.updated',
+        changes: { severity: { from: fault.severity, to: severity }, greenChannel: { from: fault.greenChannel, to: green }, priority: { from: fault.priority, to: priority } },
+      };
+    });
+    return this.view(auth, id, false);
+  }
+
+  async timeline(auth: AuthContext, id: string) {
+    const fault = await this.dataSource.getRepository(Fault).findOneBy({ id });
+    if (!fault) throw faultNotFound(id);
+    await this.assertCanSee(auth, fault);
+    return this.cases.timeline(fault.category, fault.id);
+  }
+
+  /** Closes cases left in resolved longer than the configured time (the customer did not object). */
+  async autoClose(olderThanHours: number): Promise<number> {
+    const due: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM faults WHERE state = 'resolved' AND resolved_at < now() - make_interval(secs => $1) ORDER BY resolved_at LIMIT 500`,
+      [olderThanHours * 3600],
+    );
+    let closed = 0;
+    for (const { id } of due) {
+      await this.change(null, id, undefined, async (em, post, fault) => {
+        if (fault.state !== 'resolved') return null; // changed meanwhile
+        const now = new Date();
+        await this.save(em, fault, { state: 'closed', closedAt: now });
+        await this.sla.apply(em, post, fault.category, fault.id, clockEffects('resolved', 'closed'), now);
+        await this.cases.updateIndex(em, fault.category, fault.id, { state: 'closed', isOpen: false, closedAt: now });
+        await this.cases.record(em, fault.category, fault.id, 'state_changed', null, { from: 'resolved', to: 'closed', reason: 'closed automatically' });
+        await this.outbox.emit(em, post, 'fault.state_changed', { ...this.eventData({ ...fault, state: 'closed' }), from: 'resolved', to: 'closed', reason: 'auto_close' });
+        closed += 1;
+        return { action: 'fault.auto_closed', changes: { state: { from: 'resolved', to: 'closed' } } };
+      });
+    }
+    return closed;
+  }
+
+  // ---- internals ----
+
+  /**
+   * Every change to a fault: row lock, access, version check, the work, its
+   * audit row, commit, then the post-commit work (timers, relay, dispatch).
+   */
+  async change(
+    auth: AuthContext | null,
+    id: string,
+    expectedVersion: number | undefined,
+    work: (em: EntityManager, post: PostCommit, fault: Fault) => Promise<{ action: string; changes: Record<string, unknown> } | null>,
+  ): Promise<void> {
+    const post = new PostCommit();
+    await this.dataSource.transaction(async (em) => {
+      const fault = await em.findOne(Fault, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!fault) throw faultNotFound(id);
+      if (auth) await this.assertCanSee(auth, fault, em);
+      if (expectedVersion !== undefined && expectedVersion !== fault.version) throw staleVersion('fault', expectedVersion, fault.version);
+      const done = await work(em, post, fault);
+      if (done) await this.audit.record(em, auth, { action: done.action, entity: 'fault', entityId: id, changes: done.changes });
+    });
+    await post.run();
+  }
+
+  private async save(em: EntityManager, fault: Fault, changes: Partial<Fault>): Promise<void> {
+    await em.update(Fault, { id: fault.id }, { ...changes, version: () => 'version + 1', updatedAt: new Date() } as never);
+  }
+
+  private assertOpen(fault: Fault): void {
+    if (TICKET_FINAL_STATES.includes(fault.state as TicketState)) {
+      throw new FaultError(FaultErrorCode.FAULT_CLOSED, `The case is ${fault.state}`);
+    }
+  }
+
+  /**
+   * A fault is seen by the region it happened in, by the customer's home
+   * region (the desk that owns the customer) and by the customer's account
+   * manager; to anyone else it does not exist. Returns the account manager.
+   */
+  private async assertCanSee(auth: AuthContext, fault: Pick<Fault, 'id' | 'region' | 'customerId'>, em: EntityManager = this.dataSource.manager): Promise<string | null> {
+    const [c] = await em.query(`SELECT account_manager_id, home_region FROM customers WHERE id = $1`, [fault.customerId]);
+    if (!covers(auth, fault.region) && !covers(auth, c.home_region) && c.account_manager_id !== auth.staffId) throw faultNotFound(fault.id);
+    return c.account_manager_id;
+  }
+
+  private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<FaultDto> {
+    const fault = await this.dataSource.getRepository(Fault).findOneBy({ id });
+    if (!fault) throw faultNotFound(id);
+    const am = await this.assertCanSee(auth, fault);
+    const clocks = await this.sla.forCase(fault.category, fault.id);
+    const unmasked = maySeeReporter(auth, fault, am);
+    if (unmasked && auditRead) {
+      await this.audit.recordStandalone(auth, { action: 'fault.reporter_unmasked', entity: 'fault', entityId: id });
+    }
+    return toFaultDto(fault, clocks, unmasked);
+  }
+
+  /** The fault's region: its site's, else its service instance's site's, else the customer's home. */
+  private async locate(em: EntityManager, dto: CreateFaultDto): Promise<string> {
+    let siteRegion: string | null = null;
+    if (dto.siteId) {
+      const [site] = await em.query(`SELECT region FROM customer_sites WHERE id = $1 AND customer_id = $2`, [dto.siteId, dto.customerId]);
+      if (!site) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
+      siteRegion = site.region;
+    }
+    if (dto.serviceInstanceId) {
+      const [si] = await em.query(
+        `SELECT si.site_id, s.region FROM service_instances si JOIN customer_sites s ON s.id = si.site_id WHERE si.id = $1 AND si.customer_id = $2`,
+        [dto.serviceInstanceId, dto.customerId],
+      );
+      if (!si) throw invalidFields({ field: 'serviceInstanceId', message: 'is not a service instance of this customer' });
+      if (dto.siteId && si.site_id !== dto.siteId) throw invalidFields({ field: 'siteId', message: 'is not the site of the given service instance' });
+      siteRegion ??= si.region;
+    }
+    if (siteRegion) return siteRegion;
+    const [c] = await em.query(`SELECT home_region FROM customers WHERE id = $1`, [dto.customerId]);
+    return c.home_region;
+  }
+
+  private eventData(f: Fault) {
+    return {
+      faultId: f.id,
+      caseNo: f.caseNo,
+      category: f.category,
+      customerId: f.customerId,
+      region: f.region,
+      severity: f.severity,
+      priority: `P${f.priority}`,
+      greenChannel: f.greenChannel,
+      state: f.state,
+      title: f.title,
+    };
+  }
+}

@@ -1,0 +1,184 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { PostCommit } from '../common/post-commit';
+import { QueueName } from '../queues/queue-names';
+import { SlaClock } from './sla-clock.entity';
+import { ClockName, dueAt, thresholdAt } from './sla-levels';
+import { SlaPoliciesService } from './sla-policies.service';
+
+export const FIRE_JOB = 'fire';
+export interface FireJobData {
+  clockId: string;
+  generation: number;
+}
+
+/** Deterministic, colon-free: the same clock, generation and level is one job however often it is armed. */
+export const fireJobId = (c: Pick<SlaClock, 'id' | 'generation' | 'nextLevel'>) => `sla-${c.id}-g${c.generation}-${c.nextLevel}`;
+
+export type ClockChange = 'stop_response' | 'pause_resolution' | 'resume_resolution' | 'stop_resolution' | 'stop_all';
+
+export interface CaseSla {
+  responseDueAt: Date;
+  resolutionDueAt: Date;
+}
+
+/**
+ * The SLA engine's API for case modules. Every call runs in the case's own
+ * transaction (the case row is locked by the caller); timers are armed after
+ * commit through PostCommit. Knows case kinds only as strings.
+ */
+@Injectable()
+export class SlaClocksService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.sla) private readonly queue: Queue,
+    private readonly policies: SlaPoliciesService,
+  ) {}
+
+  async open(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<CaseSla> {
+    const policy = await this.policies.current(em, kind, priority);
+    const clocks = (['response', 'resolution'] as const).map((clock) => {
+      const timing = {
+        startedAt: at,
+        pausedMs: 0,
+        targetSeconds: clock === 'response' ? policy.responseSeconds : policy.resolutionSeconds,
+        warnAtPercent: policy.warnAtPercent,
+      };
+      return em.create(SlaClock, {
+        caseKind: kind,
+        caseId,
+        clock,
+        policyKey: policy.key,
+        policyVersion: policy.version,
+        ...timing,
+        dueAt: dueAt(timing),
+        state: 'running',
+        generation: 1,
+        nextLevel: 'warning',
+        nextAt: thresholdAt(timing, 'warning'),
+      });
+    });
+    await em.insert(SlaClock, clocks);
+    for (const c of clocks) post.add(() => this.arm(c));
+    return { responseDueAt: clocks[0].dueAt, resolutionDueAt: clocks[1].dueAt };
+  }
+
+  /** Applies what a state change does to the clocks (see ticket-lifecycle.clockEffects). */
+  async apply(em: EntityManager, post: PostCommit, kind: string, caseId: string, changes: ClockChange[], at = new Date()): Promise<void> {
+    if (!changes.length) return;
+    const clocks = await this.lockClocks(em, kind, caseId);
+    for (const change of changes) {
+      const target: ClockName[] = change === 'stop_all' ? ['response', 'resolution'] : [change.endsWith('response') ? 'response' : 'resolution'];
+      for (const c of clocks.filter((x) => target.includes(x.clock))) {
+        if (change === 'pause_resolution' && c.state === 'running') this.pause(c, at);
+        else if (change === 'resume_resolution' && c.state !== 'running') this.resume(c, at);
+        else if ((change === 'stop_response' || change === 'stop_resolution' || change === 'stop_all') && c.state !== 'stopped') this.stop(c, at);
+        else continue;
+        await this.save(em, post, c);
+      }
+    }
+  }
+
+  /**
+   * A priority change: keep the elapsed time, take the targets of the new
+   * policy. A threshold already passed fires at once (the timer is armed with no delay).
+   */
+  async retarget(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number): Promise<CaseSla> {
+    const policy = await this.policies.current(em, kind, priority);
+    const clocks = await this.lockClocks(em, kind, caseId);
+    for (const c of clocks) {
+      if (c.state === 'stopped' && c.clock === 'response') continue; // already answered: nothing to re-target
+      c.policyKey = policy.key;
+      c.policyVersion = policy.version;
+      c.targetSeconds = c.clock === 'response' ? policy.responseSeconds : policy.resolutionSeconds;
+      c.warnAtPercent = policy.warnAtPercent;
+      c.dueAt = dueAt(c);
+      c.generation += 1;
+      c.nextAt = c.state === 'running' && c.nextLevel ? thresholdAt(c, c.nextLevel) : null;
+      await this.save(em, post, c);
+    }
+    return this.summary(clocks);
+  }
+
+  async forCase(kind: string, caseId: string, em: EntityManager = this.dataSource.manager): Promise<SlaClock[]> {
+    return em.find(SlaClock, { where: { caseKind: kind, caseId }, order: { clock: 'ASC' } });
+  }
+
+  /** Clocks of many cases at once (lists). */
+  async forCases(kind: string, caseIds: string[]): Promise<Map<string, SlaClock[]>> {
+    const out = new Map<string, SlaClock[]>();
+    if (!caseIds.length) return out;
+    const rows = await this.dataSource.getRepository(SlaClock).find({ where: { caseKind: kind, caseId: In(caseIds) } });
+    for (const r of rows) out.set(r.caseId, [...(out.get(r.caseId) ?? []), r]);
+    return out;
+  }
+
+  summary(clocks: SlaClock[]): CaseSla {
+    const get = (name: ClockName) => clocks.find((c) => c.clock === name)!;
+    return { responseDueAt: get('response').dueAt, resolutionDueAt: get('resolution').dueAt };
+  }
+
+  /** Adds the delayed job that wakes the worker at the clock's next threshold (after commit only). */
+  async arm(c: SlaClock): Promise<void> {
+    if (c.state !== 'running' || !c.nextLevel || !c.nextAt) return;
+    await this.queue.add(FIRE_JOB, { clockId: c.id, generation: c.generation } satisfies FireJobData, {
+      jobId: fireJobId(c),
+      delay: Math.max(0, c.nextAt.getTime() - Date.now()),
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  private pause(c: SlaClock, at: Date): void {
+    c.state = 'paused';
+    c.pausedAt = at;
+    c.generation += 1;
+    c.nextAt = null;
+  }
+
+  /** Resuming (from pending, or a reopened case) moves every threshold by the time it stood still. */
+  private resume(c: SlaClock, at: Date): void {
+    const since = c.pausedAt ?? c.stoppedAt ?? at;
+    c.pausedMs += Math.max(0, at.getTime() - since.getTime());
+    c.state = 'running';
+    c.pausedAt = null;
+    c.stoppedAt = null;
+    c.generation += 1;
+    c.dueAt = dueAt(c);
+    c.nextAt = c.nextLevel ? thresholdAt(c, c.nextLevel) : null;
+  }
+
+  private stop(c: SlaClock, at: Date): void {
+    // A clock stopped while paused keeps its pause start, so a reopen counts from there.
+    c.stoppedAt = c.pausedAt ?? at;
+    c.state = 'stopped';
+    c.pausedAt = null;
+    c.generation += 1;
+    c.nextAt = null;
+  }
+
+  private async save(em: EntityManager, post: PostCommit, c: SlaClock): Promise<void> {
+    await em.update(SlaClock, { id: c.id }, {
+      state: c.state,
+      pausedAt: c.pausedAt,
+      pausedMs: c.pausedMs,
+      stoppedAt: c.stoppedAt,
+      dueAt: c.dueAt,
+      generation: c.generation,
+      nextAt: c.nextAt,
+      policyKey: c.policyKey,
+      policyVersion: c.policyVersion,
+      targetSeconds: c.targetSeconds,
+      warnAtPercent: c.warnAtPercent,
+    });
+    const snapshot = { ...c };
+    post.add(() => this.arm(snapshot));
+  }
+
+  private lockClocks(em: EntityManager, kind: string, caseId: string): Promise<SlaClock[]> {
+    return em.find(SlaClock, { where: { caseKind: kind, caseId }, lock: { mode: 'pessimistic_write' }, order: { clock: 'ASC' } });
+  }
+}
