@@ -23,6 +23,8 @@ export class FaultDispatchProcessor extends WorkerHost {
 
   async process(job: Job<DispatchJobData, DispatchOutcome, typeof DISPATCH_JOB>): Promise<DispatchOutcome> {
     let outcome: DispatchOutcome = 'skipped';
+    const exists = await this.dataSource.query(`SELECT 1 FROM faults WHERE id = $1`, [job.data.faultId]);
+    if (!exists.length) return 'skipped'; // nothing to dispatch; retrying would not change that
     await this.faults.change(null, job.data.faultId, undefined, async (em, post, fault) => {
       if (fault.assigneeId || !TICKET_OPEN_STATES.includes(fault.state)) return null;
       const covering = [...this.regions.chain(fault.region).map((r) => r.code), 'CN'];
