@@ -29,6 +29,16 @@ import { Site } from './site.entity';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+export interface CaseContext extends CustomerFootprint {
+  tier: Customer['tier'];
+  greenChannel: boolean;
+  archived: boolean;
+  /** Region of the requested site, if it is this customer's. */
+  siteRegion: string | null;
+  /** The requested service instance's site and region, if it is this customer's. */
+  instance: { siteId: string; region: string } | null;
+}
+
 @Injectable()
 export class CustomersService {
   constructor(
@@ -50,6 +60,47 @@ export class CustomersService {
       accountManagerId: customer.accountManagerId,
       customer,
     };
+  }
+
+  /**
+   * What a case needs to know when it is opened, in one query: the footprint
+   * for access checks, tier and green channel for priority, and the region of
+   * the named site or service instance (null when it is not this customer's).
+   */
+  async caseContext(
+    em: EntityManager,
+    customerId: string,
+    refs: { siteId?: string; serviceInstanceId?: string } = {},
+  ): Promise<CaseContext> {
+    const [row] = await em.query(
+      `SELECT c.tier, c.green_channel, c.home_region, c.account_manager_id, c.archived_at,
+              coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions,
+              (SELECT s.region FROM customer_sites s WHERE s.id = $2 AND s.customer_id = c.id) AS site_region,
+              (SELECT json_build_object('siteId', si.site_id, 'region', s.region)
+                 FROM service_instances si JOIN customer_sites s ON s.id = si.site_id
+                WHERE si.id = $3 AND si.customer_id = c.id) AS instance
+         FROM customers c WHERE c.id = $1`,
+      [customerId, refs.siteId ?? null, refs.serviceInstanceId ?? null],
+    );
+    if (!row) throw customerNotFound(customerId);
+    return {
+      id: customerId,
+      tier: row.tier,
+      greenChannel: row.green_channel,
+      homeRegion: row.home_region,
+      accountManagerId: row.account_manager_id,
+      archived: row.archived_at !== null,
+      siteRegions: row.site_regions,
+      siteRegion: row.site_region,
+      instance: row.instance,
+    };
+  }
+
+  /** Home region and account manager: who owns the customer, for access to its cases. */
+  async ownership(em: EntityManager, customerId: string): Promise<{ homeRegion: string; accountManagerId: string | null }> {
+    const [row] = await em.query(`SELECT home_region, account_manager_id FROM customers WHERE id = $1`, [customerId]);
+    if (!row) throw customerNotFound(customerId);
+    return { homeRegion: row.home_region, accountManagerId: row.account_manager_id };
   }
 
   async create(auth: AuthContext, dto: CreateCustomerDto): Promise<CustomerDto> {

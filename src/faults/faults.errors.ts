@@ -7,6 +7,7 @@ export enum FaultErrorCode {
   FAULT_FEEDBACK_GIVEN = 'FAULT_FEEDBACK_GIVEN',
   FAULT_CLOSED = 'FAULT_CLOSED',
   FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR = 'FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR',
+  FAULT_CUSTOMER_ARCHIVED = 'FAULT_CUSTOMER_ARCHIVED',
 }
 
 export const FaultError = errorClass<FaultErrorCode>('FaultError', {
@@ -16,6 +17,7 @@ export const FaultError = errorClass<FaultErrorCode>('FaultError', {
   FAULT_FEEDBACK_GIVEN: 'conflict',
   FAULT_CLOSED: 'conflict',
   FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR: 'forbidden',
+  FAULT_CUSTOMER_ARCHIVED: 'conflict',
 });
 
 export const faultNotFound = (id: string) => new FaultError(FaultErrorCode.FAULT_NOT_FOUND, `No fault ${id}`);

@@ -20,7 +20,7 @@ import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { assertCanRead } from '../customers/customer-access';
-import { CustomersService } from '../customers/customers.service';
+import { CaseContext, CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
@@ -50,15 +50,15 @@ export class FaultsService {
   /** One call from the hotline: the fault, its clocks, its event and its dispatch, atomically. */
   async create(auth: AuthContext, dto: CreateFaultDto): Promise<FaultDto> {
     const post = new PostCommit();
-    const fault = await this.dataSource.transaction(async (em) => {
-      const fp = await this.customers.footprint(em, dto.customerId);
-      assertCanRead(auth, fp);
-      this.customers.assertNotArchived(fp.customer);
-      const region = await this.locate(em, dto);
+    const { fault, clocks, unmasked } = await this.dataSource.transaction(async (em) => {
+      const ctx = await this.customers.caseContext(em, dto.customerId, dto);
+      assertCanRead(auth, ctx);
+      if (ctx.archived) throw new FaultError(FaultErrorCode.FAULT_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
+      const region = this.locate(dto, ctx);
       // the caller must be able to see what they open
-      await this.assertCanSee(auth, { id: dto.customerId, region, customerId: dto.customerId }, em);
+      if (!this.mayAccess(auth, region, ctx)) throw faultNotFound(dto.customerId);
       const now = new Date();
-      const priority = casePriority(SEVERITY_BASE[dto.severity], fp.customer.tier, fp.customer.greenChannel);
+      const priority = casePriority(SEVERITY_BASE[dto.severity], ctx.tier, ctx.greenChannel);
       const caseNo = await nextCaseNo(em, dto.category, now);
       const row = em.create(Fault, {
         ...dto,
@@ -68,7 +68,14 @@ export class FaultsService {
         region,
         state: 'acknowledged',
         priority,
-        greenChannel: fp.customer.greenChannel,
+        greenChannel: ctx.greenChannel,
+        greenChannelGrantedBy: null,
+        assigneeId: null,
+        feedbackScore: null,
+        feedbackComment: null,
+        feedbackAt: null,
+        resolvedAt: null,
+        closedAt: null,
         createdBy: auth.staffId,
         version: 1,
         createdAt: now,
@@ -91,14 +98,15 @@ export class FaultsService {
         closedAt: null,
       });
       await this.cases.record(em, row.category, row.id, 'created', auth, { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia });
-      await this.sla.open(em, post, row.category, row.id, priority, now);
+      const opened = await this.sla.open(em, post, row.category, row.id, priority, now);
       await this.outbox.emit(em, post, 'fault.created', this.eventData(row));
       await this.audit.record(em, auth, { action: 'fault.created', entity: 'fault', entityId: row.id, changes: { ...dto, caseNo, priority } });
       post.add(() => this.dispatcher.enqueue(row));
-      return row;
+      return { fault: row, clocks: opened, unmasked: maySeeReporter(auth, row, ctx.accountManagerId) };
     });
     await post.run();
-    return this.view(auth, fault.id, false);
+    // Built from what was just written: no second read on the intake path.
+    return toFaultDto(fault, clocks, unmasked);
   }
 
   get(auth: AuthContext, id: string): Promise<FaultDto> {
@@ -311,9 +319,13 @@ export class FaultsService {
    * manager; to anyone else it does not exist. Returns the account manager.
    */
   private async assertCanSee(auth: AuthContext, fault: Pick<Fault, 'id' | 'region' | 'customerId'>, em: EntityManager = this.dataSource.manager): Promise<string | null> {
-    const [c] = await em.query(`SELECT account_manager_id, home_region FROM customers WHERE id = $1`, [fault.customerId]);
-    if (!covers(auth, fault.region) && !covers(auth, c.home_region) && c.account_manager_id !== auth.staffId) throw faultNotFound(fault.id);
-    return c.account_manager_id;
+    const owner = await this.customers.ownership(em, fault.customerId);
+    if (!this.mayAccess(auth, fault.region, owner)) throw faultNotFound(fault.id);
+    return owner.accountManagerId;
+  }
+
+  private mayAccess(auth: AuthContext, region: string, owner: { homeRegion: string; accountManagerId: string | null }): boolean {
+    return covers(auth, region) || covers(auth, owner.homeRegion) || owner.accountManagerId === auth.staffId;
   }
 
   private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<FaultDto> {
@@ -329,25 +341,13 @@ export class FaultsService {
   }
 
   /** The fault's region: its site's, else its service instance's site's, else the customer's home. */
-  private async locate(em: EntityManager, dto: CreateFaultDto): Promise<string> {
-    let siteRegion: string | null = null;
-    if (dto.siteId) {
-      const [site] = await em.query(`SELECT region FROM customer_sites WHERE id = $1 AND customer_id = $2`, [dto.siteId, dto.customerId]);
-      if (!site) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
-      siteRegion = site.region;
-    }
+  private locate(dto: CreateFaultDto, ctx: CaseContext): string {
+    if (dto.siteId && !ctx.siteRegion) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
     if (dto.serviceInstanceId) {
-      const [si] = await em.query(
-        `SELECT si.site_id, s.region FROM service_instances si JOIN customer_sites s ON s.id = si.site_id WHERE si.id = $1 AND si.customer_id = $2`,
-        [dto.serviceInstanceId, dto.customerId],
-      );
-      if (!si) throw invalidFields({ field: 'serviceInstanceId', message: 'is not a service instance of this customer' });
-      if (dto.siteId && si.site_id !== dto.siteId) throw invalidFields({ field: 'siteId', message: 'is not the site of the given service instance' });
-      siteRegion ??= si.region;
+      if (!ctx.instance) throw invalidFields({ field: 'serviceInstanceId', message: 'is not a service instance of this customer' });
+      if (dto.siteId && ctx.instance.siteId !== dto.siteId) throw invalidFields({ field: 'siteId', message: 'is not the site of the given service instance' });
     }
-    if (siteRegion) return siteRegion;
-    const [c] = await em.query(`SELECT home_region FROM customers WHERE id = $1`, [dto.customerId]);
-    return c.home_region;
+    return ctx.siteRegion ?? ctx.instance?.region ?? ctx.homeRegion;
   }
 
   private eventData(f: Fault) {

@@ -1,8 +1,9 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
+import { keepScheduled } from '../queues/job-schedules';
 import { QueueName } from '../queues/queue-names';
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
@@ -10,8 +11,9 @@ export type HousekeepingJob = Job<Record<string, never>, { purged: number }, typ
 
 /** Periodic clean-up that nothing else owns: expired idempotency keys. */
 @Processor(QueueName.housekeeping)
-export class HousekeepingProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class HousekeepingProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HousekeepingProcessor.name);
+  private stopKeeper?: () => void;
 
   constructor(
     @InjectQueue(QueueName.housekeeping) private readonly queue: Queue,
@@ -21,11 +23,13 @@ export class HousekeepingProcessor extends WorkerHost implements OnApplicationBo
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    // Upserting a scheduler is idempotent, so every worker process may do it.
-    await this.queue.upsertJobScheduler(PURGE_IDEMPOTENCY_KEYS, { every: this.config.housekeepingIntervalSeconds * 1000 }, {
-      name: PURGE_IDEMPOTENCY_KEYS,
-    });
+  onApplicationBootstrap(): void {
+    // Every worker keeps the scheduler alive (it lives in Redis and a flush would drop it).
+    this.stopKeeper = keepScheduled(this.queue, PURGE_IDEMPOTENCY_KEYS, this.config.housekeepingIntervalSeconds * 1000, this.logger);
+  }
+
+  onModuleDestroy(): void {
+    this.stopKeeper?.();
   }
 
   async process(job: HousekeepingJob): Promise<{ purged: number }> {

@@ -118,7 +118,7 @@ export class SlaAlertingService {
       .createQueryBuilder('c')
       .where(`c.state = 'running' AND c.next_at > now() AND c.next_at <= now() + make_interval(secs => :h)`, { h: horizonSeconds })
       .getMany();
-    await Promise.all(soon.map((c) => this.clocks.arm(c)));
+    await this.clocks.armAll(soon);
     if (raised) this.logger.warn(`sweep raised ${raised} overdue alert(s): timers were lost or late`);
     return { raised, rearmed: soon.length };
   }

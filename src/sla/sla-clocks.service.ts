@@ -8,6 +8,7 @@ import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
 import { ClockName, dueAt, thresholdAt } from './sla-levels';
 import { SlaPoliciesService } from './sla-policies.service';
+import { SlaError, SlaErrorCode } from './sla.errors';
 
 export const FIRE_JOB = 'fire';
 export interface FireJobData {
@@ -38,22 +39,37 @@ export class SlaClocksService {
     private readonly policies: SlaPoliciesService,
   ) {}
 
-  async open(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<CaseSla> {
-    const policy = await this.policies.current(em, kind, priority);
-    const clocks = (['response', 'resolution'] as const).map((clock) => {
-      const timing = {
-        startedAt: at,
-        pausedMs: 0,
-        targetSeconds: clock === 'response' ? policy.responseSeconds : policy.resolutionSeconds,
-        warnAtPercent: policy.warnAtPercent,
-      };
+  /**
+   * Starts both clocks under the policy in force, in one statement (this is
+   * on the intake path), and arms their timers after commit.
+   */
+  async open(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
+    const rows: Record<string, unknown>[] = await em.query(
+      `INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
+                               started_at, due_at, state, generation, next_level, next_at)
+       SELECT $1, $2::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
+              $3::timestamptz, $3::timestamptz + make_interval(secs => t.secs), 'running', 1, 'warning',
+              $3::timestamptz + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
+         FROM sla_policies p
+        CROSS JOIN LATERAL (VALUES ('response', p.response_seconds), ('resolution', p.resolution_seconds)) AS t(clock, secs)
+        WHERE p.key = $4
+       RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
+      [kind, caseId, at, `${kind}:P${priority}`],
+    );
+    if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
+    const clocks = rows.map((r) => {
+      const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
       return em.create(SlaClock, {
+        id: r.id as string,
         caseKind: kind,
         caseId,
-        clock,
-        policyKey: policy.key,
-        policyVersion: policy.version,
+        clock: r.clock as ClockName,
+        policyKey: r.policy_key as string,
+        policyVersion: r.policy_version as number,
         ...timing,
+        pausedAt: null,
+        stoppedAt: null,
+        breachedAt: null,
         dueAt: dueAt(timing),
         state: 'running',
         generation: 1,
@@ -61,9 +77,8 @@ export class SlaClocksService {
         nextAt: thresholdAt(timing, 'warning'),
       });
     });
-    await em.insert(SlaClock, clocks);
-    for (const c of clocks) post.add(() => this.arm(c));
-    return { responseDueAt: clocks[0].dueAt, resolutionDueAt: clocks[1].dueAt };
+    post.add(() => this.armAll(clocks));
+    return clocks.sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
   }
 
   /** Applies what a state change does to the clocks (see ticket-lifecycle.clockEffects). */
@@ -122,14 +137,26 @@ export class SlaClocksService {
   }
 
   /** Adds the delayed job that wakes the worker at the clock's next threshold (after commit only). */
-  async arm(c: SlaClock): Promise<void> {
-    if (c.state !== 'running' || !c.nextLevel || !c.nextAt) return;
-    await this.queue.add(FIRE_JOB, { clockId: c.id, generation: c.generation } satisfies FireJobData, {
-      jobId: fireJobId(c),
-      delay: Math.max(0, c.nextAt.getTime() - Date.now()),
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+  arm(c: SlaClock): Promise<unknown> {
+    return this.armAll([c]);
+  }
+
+  /** Several timers in one round trip to Redis. */
+  async armAll(clocks: SlaClock[]): Promise<unknown> {
+    const due = clocks.filter((c) => c.state === 'running' && c.nextLevel && c.nextAt);
+    if (!due.length) return;
+    return this.queue.addBulk(
+      due.map((c) => ({
+        name: FIRE_JOB,
+        data: { clockId: c.id, generation: c.generation } satisfies FireJobData,
+        opts: {
+          jobId: fireJobId(c),
+          delay: Math.max(0, c.nextAt!.getTime() - Date.now()),
+          removeOnComplete: true,
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
+      })),
+    );
   }
 
   private pause(c: SlaClock, at: Date): void {

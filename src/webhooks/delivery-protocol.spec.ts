@@ -1,0 +1,70 @@
+import { createHmac } from 'node:crypto';
+import {
+  MAX_RETRY_DELAY_MS,
+  deliveryHeaders,
+  deliveryJobId,
+  isSuccess,
+  retryDelayMs,
+  serializeEnvelope,
+  signBody,
+  verifySignature,
+} from './delivery-protocol';
+
+describe('webhook delivery protocol', () => {
+  const envelope = {
+    id: '7d1c7f64-4a3e-4f8a-9b7e-0c6f1d2e3a4b',
+    type: 'fault.created',
+    occurredAt: '2026-11-27T08:00:00.000Z',
+    data: { caseNo: 'FLT-20261127-000042', title: '专线中断' },
+  };
+
+  it('serialises exactly {id, type, occurredAt, data}, UTF-8', () => {
+    const body = serializeEnvelope({ ...envelope, extra: 'dropped' } as never);
+    expect(JSON.parse(body.toString('utf8'))).toEqual(envelope);
+    expect(Object.keys(JSON.parse(body.toString('utf8')))).toEqual(['id', 'type', 'occurredAt', 'data']);
+    expect(body.toString('utf8')).toContain('专线中断');
+  });
+
+  it('signs the raw bytes with HMAC-SHA256 of the secret, as sha256=<hex>', () => {
+    const body = serializeEnvelope(envelope);
+    const secret = 'a-secret-of-24-characters';
+    const expected = createHmac('sha256', secret).update(body).digest('hex');
+    expect(signBody(body, secret)).toBe(`sha256=${expected}`);
+    expect(verifySignature(body, secret, `sha256=${expected}`)).toBe(true);
+    expect(verifySignature(body, 'another-secret-xxxxxxx', `sha256=${expected}`)).toBe(false);
+    expect(verifySignature(Buffer.concat([body, Buffer.from(' ')]), secret, `sha256=${expected}`)).toBe(false);
+    expect(verifySignature(body, secret, undefined)).toBe(false);
+    expect(verifySignature(body, secret, 'sha256=abc')).toBe(false);
+  });
+
+  it('sends the documented headers', () => {
+    expect(deliveryHeaders({ type: 'sla.breached', deliveryId: 'd-1', signature: 'sha256=ff' })).toEqual({
+      'Content-Type': 'application/json',
+      'User-Agent': 'FocusOne-Webhooks/1',
+      'X-FocusOne-Event': 'sla.breached',
+      'X-FocusOne-Delivery': 'd-1',
+      'X-FocusOne-Signature': 'sha256=ff',
+    });
+  });
+
+  it('backs off exponentially from the base, with at most 10 % jitter, capped', () => {
+    const none = () => 0;
+    expect([1, 2, 3, 4, 5].map((a) => retryDelayMs(a, 2000, none))).toEqual([2000, 4000, 8000, 16000, 32000]);
+    expect(retryDelayMs(3, 100, () => 0.999)).toBeLessThanOrEqual(440);
+    expect(retryDelayMs(3, 100, () => 0.999)).toBeGreaterThan(400);
+    expect(retryDelayMs(30, 2000, none)).toBe(MAX_RETRY_DELAY_MS);
+    expect(retryDelayMs(1000, 2000, none)).toBe(MAX_RETRY_DELAY_MS);
+    expect(Number.isFinite(retryDelayMs(1000, 2000))).toBe(true);
+  });
+
+  it('names one job per delivery attempt, without the ":" BullMQ reserves', () => {
+    const id = deliveryJobId('7d1c7f64-4a3e-4f8a-9b7e-0c6f1d2e3a4b', 3);
+    expect(id).toBe('dlv-7d1c7f64-4a3e-4f8a-9b7e-0c6f1d2e3a4b-a3');
+    expect(id).not.toContain(':');
+  });
+
+  it('counts only 2xx as delivered', () => {
+    expect([200, 201, 204, 299].every(isSuccess)).toBe(true);
+    expect([199, 301, 302, 304, 400, 410, 500, 503].some(isSuccess)).toBe(false);
+  });
+});

@@ -1,0 +1,62 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { DelayedError, Job } from 'bullmq';
+import { RELAY_JOB } from '../outbox/outbox.service';
+import { QueueName } from '../queues/queue-names';
+import { DELIVER_JOB, DeliverJobData } from './delivery-jobs';
+import { OutboxRelay, RelayResult } from './outbox-relay';
+import { DELIVERY_SWEEP, RELAY_POLL } from './webhook-schedulers';
+import { AttemptOutcome, WebhookSender } from './webhook-sender';
+
+type OutboxJob = Job<Record<string, never>, RelayResult | { requeued: number }, typeof RELAY_JOB | typeof RELAY_POLL | typeof DELIVERY_SWEEP>;
+
+/**
+ * The `outbox` queue: `relay` (woken after a commit that emitted events),
+ * `relay-poll` (the scheduler that bounds a lost wake-up to one poll period)
+ * and `delivery-sweep` (re-adds lost delivery jobs). Two at a time, so a long
+ * drain does not hold up the sweep; concurrent drains split the events
+ * (SKIP LOCKED).
+ */
+@Processor(QueueName.outbox, { concurrency: 2 })
+export class OutboxRelayProcessor extends WorkerHost {
+  private readonly logger = new Logger(OutboxRelayProcessor.name);
+
+  constructor(private readonly relay: OutboxRelay) {
+    super();
+  }
+
+  async process(job: OutboxJob): Promise<RelayResult | { requeued: number }> {
+    switch (job.name) {
+      case RELAY_JOB:
+      case RELAY_POLL:
+        return this.relay.drain();
+      case DELIVERY_SWEEP: {
+        const requeued = await this.relay.sweep();
+        if (requeued) this.logger.log(`re-added ${requeued} overdue webhook deliveries`);
+        return { requeued };
+      }
+      default: {
+        const unknown: never = job.name;
+        throw new Error(`no handler for outbox job ${String(unknown)}`);
+      }
+    }
+  }
+}
+
+/** The `webhooks` queue: one job per delivery attempt. */
+@Processor(QueueName.webhooks, { concurrency: 20 })
+export class WebhookDeliveryProcessor extends WorkerHost {
+  constructor(private readonly sender: WebhookSender) {
+    super();
+  }
+
+  async process(job: Job<DeliverJobData, AttemptOutcome, typeof DELIVER_JOB>, token?: string): Promise<AttemptOutcome> {
+    const outcome = await this.sender.attempt(job.data.deliveryId, job.data.attempt);
+    if (outcome.kind === 'early' && token) {
+      // Woke before PostgreSQL's next_attempt_at: sleep the difference under the same job id.
+      await job.moveToDelayed(Date.now() + outcome.waitMs, token);
+      throw new DelayedError();
+    }
+    return outcome;
+  }
+}

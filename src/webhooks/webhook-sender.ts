@@ -1,0 +1,203 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { QueueName } from '../queues/queue-names';
+import { enqueueDeliveries } from './delivery-jobs';
+import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, signBody } from './delivery-protocol';
+import { checkWebhookUrl } from './url-guard';
+
+/** How long past the HTTP timeout a claimed attempt is protected from the sweep (DNS, database writes). */
+export const CLAIM_LEASE_MARGIN_MS = 30_000;
+const MAX_ERROR_LENGTH = 500;
+
+export type AttemptOutcome =
+  | { kind: 'delivered'; statusCode: number }
+  | { kind: 'retry'; delayMs: number; error: string }
+  | { kind: 'failed'; error: string }
+  /** Not this job's turn: the attempt was claimed already, the delivery is settled, or the job is stale. */
+  | { kind: 'skipped'; why: string }
+  /** The job woke before next_attempt_at (clock skew between this host and PostgreSQL): wait that long. */
+  | { kind: 'early'; waitMs: number };
+
+interface Claimed {
+  id: string;
+  url: string;
+  secret: string;
+  event_id: string;
+  type: string;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
+/**
+ * One delivery attempt (worker only).
+ *
+ * Claim scheme: a job carries (deliveryId, attempt). Before sending, one
+ * autocommit UPDATE claims that attempt:
+ *   attempts = attempts + 1, next_attempt_at = now() + lease
+ *   WHERE id = $1 AND status = 'pending' AND attempts = attempt - 1
+ *     AND next_attempt_at <= now() AND the subscription is not deleted.
+ * Only one worker can move `attempts` from n-1 to n, so a duplicated or stale
+ * job (a sweep re-add, a second worker) finds nothing to claim and does
+ * nothing. The lease keeps the sweep away while the attempt runs; if the
+ * worker dies mid-attempt, the lease expires and the sweep re-adds attempt
+ * n+1 (at-least-once: the receiver de-duplicates on X-FocusOne-Delivery).
+ *
+ * After the HTTP call, one transaction records the attempt row and settles
+ * the delivery: 2xx → delivered; otherwise, below the maximum, next_attempt_at
+ * = now() + backoff and (after commit) the job for attempt n+1 is added with
+ * that delay; at the maximum → failed. The failure updates are guarded by
+ * `attempts = n`, so a late answer can never overwrite a newer attempt.
+ */
+@Injectable()
+export class WebhookSender {
+  private readonly logger = new Logger(WebhookSender.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.webhooks) private readonly webhooks: Queue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async attempt(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
+    const { webhookMaxAttempts: maxAttempts, webhookTimeoutMs: timeoutMs } = this.config.events;
+    if (attempt > maxAttempts) {
+      // Only reached through the sweep when a worker died during the last allowed attempt.
+      await this.dataSource.query(
+        `UPDATE webhook_deliveries SET status = 'failed', last_error = coalesce(last_error, 'no answer recorded for the last attempt')
+          WHERE id = $1 AND status = 'pending' AND attempts = $2`,
+        [deliveryId, attempt - 1],
+      );
+      return { kind: 'failed', error: 'attempts exhausted' };
+    }
+
+    const claimed = await this.claim(deliveryId, attempt, timeoutMs + CLAIM_LEASE_MARGIN_MS);
+    if (!claimed) return this.notClaimed(deliveryId, attempt);
+
+    const body = serializeEnvelope({
+      id: claimed.event_id,
+      type: claimed.type,
+      occurredAt: new Date(claimed.occurred_at).toISOString(),
+      data: claimed.data,
+    });
+    const headers = deliveryHeaders({ type: claimed.type, deliveryId: claimed.id, signature: signBody(body, claimed.secret) });
+
+    const startedAt = new Date();
+    const t0 = performance.now();
+    const signal = AbortSignal.timeout(timeoutMs);
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    try {
+      // Again right before sending: the name may point somewhere private by now (DNS rebinding).
+      const check = await checkWebhookUrl(claimed.url, { allowPrivate: this.config.events.webhookAllowPrivate, signal });
+      if (!check.ok) {
+        error = `refused: ${check.reason}`;
+      } else {
+        const res = await fetch(check.url, { method: 'POST', headers, body, redirect: 'manual', signal });
+        statusCode = res.status;
+        await res.body?.cancel().catch(() => undefined);
+        if (!isSuccess(res.status)) {
+          error = res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}`;
+        }
+      }
+    } catch (err) {
+      error = describeError(err, signal, timeoutMs);
+    }
+    const durationMs = Math.round(performance.now() - t0);
+    return this.settle(claimed.id, attempt, maxAttempts, { startedAt, durationMs, statusCode, error: error?.slice(0, MAX_ERROR_LENGTH) ?? null });
+  }
+
+  private async claim(deliveryId: string, attempt: number, leaseMs: number): Promise<Claimed | undefined> {
+    const [rows] = (await this.dataSource.query(
+      `UPDATE webhook_deliveries d
+          SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
+         FROM webhook_subscriptions s, outbox_events e
+        WHERE d.id = $1 AND d.status = 'pending' AND d.attempts = $2 - 1 AND d.next_attempt_at <= now()
+          AND s.id = d.subscription_id AND s.deleted_at IS NULL
+          AND e.id = d.event_id
+       RETURNING d.id, s.url, s.secret, e.id AS event_id, e.type, e.occurred_at, e.data`,
+      [deliveryId, attempt, leaseMs / 1000],
+    )) as [Claimed[], number];
+    return rows[0];
+  }
+
+  private async notClaimed(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
+    const [row]: { status: string; attempts: number; subscription_deleted: boolean; wait_ms: number }[] = await this.dataSource.query(
+      `SELECT d.status, d.attempts, s.deleted_at IS NOT NULL AS subscription_deleted,
+              greatest(0, ceil(extract(epoch FROM d.next_attempt_at - now()) * 1000))::int AS wait_ms
+         FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+        WHERE d.id = $1`,
+      [deliveryId],
+    );
+    if (!row) return { kind: 'skipped', why: 'no such delivery' };
+    if (row.status !== 'pending' || row.attempts !== attempt - 1) return { kind: 'skipped', why: `attempt ${attempt} is not next (${row.status}, ${row.attempts} made)` };
+    if (row.subscription_deleted) {
+      // Created by a relay that raced the delete: it ends like the other pending ones did.
+      await this.dataSource.query(
+        `UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE id = $1 AND status = 'pending'`,
+        [deliveryId],
+      );
+      return { kind: 'skipped', why: 'subscription deleted' };
+    }
+    if (row.wait_ms > 0) return { kind: 'early', waitMs: row.wait_ms };
+    return { kind: 'skipped', why: 'claimed concurrently' };
+  }
+
+  private async settle(
+    deliveryId: string,
+    attempt: number,
+    maxAttempts: number,
+    result: { startedAt: Date; durationMs: number; statusCode: number | null; error: string | null },
+  ): Promise<AttemptOutcome> {
+    const delivered = result.error === null && result.statusCode !== null;
+    const delayMs = retryDelayMs(attempt, this.config.events.webhookRetryBaseMs);
+    const outcome = await this.dataSource.transaction(async (em): Promise<AttemptOutcome> => {
+      await em.query(
+        `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+        [deliveryId, attempt, result.startedAt, result.durationMs, result.statusCode, result.error],
+      );
+      if (delivered) {
+        // Even if the subscription was deleted meanwhile: the receiver has it, so the record says so.
+        await em.query(
+          `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), last_status_code = $2, last_error = NULL
+            WHERE id = $1 AND status <> 'delivered'`,
+          [deliveryId, result.statusCode],
+        );
+        return { kind: 'delivered', statusCode: result.statusCode! };
+      }
+      const error = result.error ?? 'no answer';
+      if (attempt < maxAttempts) {
+        const [rows] = (await em.query(
+          `UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $3), last_status_code = $4, last_error = $5
+            WHERE id = $1 AND status = 'pending' AND attempts = $2 RETURNING id`,
+          [deliveryId, attempt, delayMs / 1000, result.statusCode, error],
+        )) as [unknown[], number];
+        return rows.length ? { kind: 'retry', delayMs, error } : { kind: 'skipped', why: 'settled meanwhile' };
+      }
+      await em.query(
+        `UPDATE webhook_deliveries SET status = 'failed', last_status_code = $3, last_error = $4
+          WHERE id = $1 AND status = 'pending' AND attempts = $2`,
+        [deliveryId, attempt, result.statusCode, error],
+      );
+      return { kind: 'failed', error };
+    });
+    if (outcome.kind === 'retry') {
+      // After commit. If this add is lost, the sweep adds the same job once next_attempt_at has passed.
+      await enqueueDeliveries(this.webhooks, [{ data: { deliveryId, attempt: attempt + 1 }, delayMs }]).catch((err) =>
+        this.logger.warn({ err, deliveryId }, 'could not enqueue the next attempt; the sweep will'),
+      );
+    }
+    return outcome;
+  }
+}
+
+function describeError(err: unknown, signal: AbortSignal, timeoutMs: number): string {
+  if (signal.aborted) return `timeout after ${timeoutMs} ms`;
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message ?? 'request failed'}: ${cause}` : (e.message ?? String(err));
+}

@@ -1,0 +1,47 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Where to POST which event types. Soft-deleted: its deliveries stay listed. */
+@Entity('webhook_subscriptions')
+export class WebhookSubscription {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') url: string;
+  @Column('text', { array: true }) events: string[];
+  /** The HMAC key; never selected unless asked for, never returned by the API. */
+  @Column('text', { select: false }) secret: string;
+  @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @Column({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
+}
+
+/** One event for one subscription; unique per (subscription, event), so two relays never create it twice. */
+@Entity('webhook_deliveries')
+export class WebhookDelivery {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') subscriptionId: string;
+  @Column('uuid') eventId: string;
+  @Column('text') eventType: string;
+  @Column('text') status: DeliveryStatus;
+  /** Attempts claimed so far (an attempt is counted when it starts). */
+  @Column('integer') attempts: number;
+  /** When the next attempt is due; while an attempt runs, the end of its lease. */
+  @Column('timestamptz') nextAttemptAt: Date;
+  @Column({ type: 'integer', nullable: true }) lastStatusCode: number | null;
+  @Column({ type: 'text', nullable: true }) lastError: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+}
+
+/** One HTTP attempt of a delivery: its outcome, status code or error, and how long it took. */
+@Entity('webhook_delivery_attempts')
+export class WebhookDeliveryAttempt {
+  @PrimaryGeneratedColumn('identity', { type: 'bigint' }) id: string;
+  @Column('uuid') deliveryId: string;
+  @Column('integer') attempt: number;
+  @Column('timestamptz') startedAt: Date;
+  @Column('integer') durationMs: number;
+  @Column({ type: 'integer', nullable: true }) statusCode: number | null;
+  @Column({ type: 'text', nullable: true }) error: string | null;
+}

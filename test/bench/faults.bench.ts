@@ -1,0 +1,142 @@
+/**
+ * Fault intake benchmark (issue 3):
+ *
+ *   npm run bench:faults
+ *
+ * Starts the built server on a fresh database, creates customers through the
+ * API, then alternates GET /health/live and POST /api/v1/faults under
+ * BENCH_CONNECTIONS (50) connections for BENCH_DURATION (20) s each,
+ * BENCH_RUNS (3) times, and reports medians. The health route is the
+ * yardstick: on a shared, noisy machine the ratio means more than the raw
+ * numbers. Finally it checks that every fault created has its two SLA clocks
+ * and a timer job for each.
+ */
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { creditCodeCheckChar } from '../../src/customers/credit-code';
+import { fireJobId } from '../../src/sla/sla-clocks.service';
+import { LoadResult, REDIS_URL, api, benchDatabaseUrl, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
+const DURATION = envInt('BENCH_DURATION', 20);
+const RUNS = envInt('BENCH_RUNS', 3);
+const CUSTOMERS = envInt('BENCH_CUSTOMERS', 200);
+
+const REGIONS = ['440605', '440604', '440606', '440106', '440305', '441900', '110105', '310115'];
+const TIERS = ['strategic', 'key', 'standard'] as const;
+const SEVERITIES = ['critical', 'major', 'minor'] as const;
+
+function creditCode(i: number): string {
+  const body = `9144${String(i).padStart(13, '0')}`;
+  return body + creditCodeCheckChar(body);
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = benchDatabaseUrl('focus_one_bench_faults');
+  await recreateDatabase(databaseUrl);
+  const server = await startServer(databaseUrl);
+  try {
+    const admin = await token(server.url, 'admin', server.adminPassword);
+    const customers: string[] = [];
+    for (let i = 0; i < CUSTOMERS; i++) {
+      const region = REGIONS[i % REGIONS.length];
+      const c = await api<{ id: string }>(server.url, admin, 'POST', '/api/v1/customers', {
+        name: `基准测试客户${i}号有限公司`,
+        creditCode: creditCode(i),
+        tier: TIERS[i % 3],
+        industry: 'manufacturing',
+        homeRegion: region,
+        greenChannel: i % 7 === 0,
+        contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
+        sites: [{ name: '总部', region, address: '测试路1号' }],
+      });
+      customers.push(c.id);
+    }
+    let n = 0;
+    const faultRequest = () => ({
+      method: 'POST' as const,
+      path: '/api/v1/faults',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        customerId: customers[n++ % customers.length],
+        category: n % 10 === 0 ? 'complaint' : 'fault',
+        severity: SEVERITIES[n % 3],
+        title: '专线中断',
+        description: `基准测试 ${randomUUID()}`,
+        reportedVia: 'hotline',
+        reporterName: '李娜',
+        reporterMobile: '13812345678',
+      }),
+    });
+    const run = (kind: 'health' | 'faults', duration: number) =>
+      load({
+        url: server.url,
+        connections: CONNECTIONS,
+        duration,
+        ...(kind === 'health'
+          ? { requests: [{ method: 'GET', path: '/health/live' }] }
+          : { requests: [{ setupRequest: (req: object) => ({ ...req, ...faultRequest() }) }] }),
+      });
+
+    console.log(`warming up (${machine()})…`);
+    await run('faults', 5);
+    await run('health', 3);
+    const results: { health: LoadResult; faults: LoadResult }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const health = await run('health', DURATION);
+      const faults = await run('faults', DURATION);
+      results.push({ health, faults });
+      console.log(`run ${i + 1}: health ${health.requestsPerSec.toFixed(0)} req/s p99 ${health.p99} ms; faults ${faults.requestsPerSec.toFixed(0)} req/s p50 ${faults.p50} ms p99 ${faults.p99} ms (non-2xx ${faults.non2xx}, errors ${faults.errors})`);
+    }
+
+    // Every fault has its two clocks, and every running clock its timer job.
+    await new Promise((r) => setTimeout(r, 2000)); // let post-commit work finish
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const [{ faults }] = (await db.query(`SELECT count(*)::int AS faults FROM faults`)).rows;
+    const [{ clocks }] = (await db.query(`SELECT count(*)::int AS clocks FROM sla_clocks`)).rows;
+    const missingClocks = (await db.query(
+      `SELECT count(*)::int AS n FROM faults f WHERE (SELECT count(*) FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id) <> 2`,
+    )).rows[0].n as number;
+    const running = (await db.query(`SELECT id, generation, next_level FROM sla_clocks WHERE state = 'running' AND next_at > now()`)).rows;
+    await db.end();
+    const queue = new Queue('sla', { connection: { url: REDIS_URL }, prefix: server.queuePrefix });
+    let missingTimers = 0;
+    for (let i = 0; i < running.length; i += 500) {
+      const batch = running.slice(i, i + 500);
+      const jobs = await Promise.all(batch.map((c) => queue.getJob(fireJobId({ id: c.id, generation: c.generation, nextLevel: c.next_level }))));
+      missingTimers += jobs.filter((j) => !j).length;
+    }
+    await queue.close();
+
+    const med = (pick: (r: { health: LoadResult; faults: LoadResult }) => number) => median(results.map(pick));
+    const healthRps = med((r) => r.health.requestsPerSec);
+    const faultRps = med((r) => r.faults.requestsPerSec);
+    const report = [
+      `## Fault intake — ${new Date().toISOString()}`,
+      '',
+      `Machine: ${machine()}. ${CONNECTIONS} connections, ${DURATION} s per run, ${RUNS} runs, medians. Command: \`npm run bench:faults\`.`,
+      '',
+      '| scenario | req/s | p50 ms | p99 ms |',
+      '|---|---:|---:|---:|',
+      `| GET /health/live | ${healthRps.toFixed(0)} | ${med((r) => r.health.p50)} | ${med((r) => r.health.p99)} |`,
+      `| POST /api/v1/faults | ${faultRps.toFixed(0)} | ${med((r) => r.faults.p50)} | ${med((r) => r.faults.p99)} |`,
+      '',
+      `Intake / health ratio: ${(faultRps / healthRps).toFixed(3)}. Non-2xx: ${results.map((r) => r.faults.non2xx).join(', ')}; errors: ${results.map((r) => r.faults.errors).join(', ')}.`,
+      '',
+      `Check: ${faults} faults, ${clocks} clocks (${missingClocks} faults without exactly two), ${running.length} running clocks with a future threshold, ${missingTimers} of them without their timer job.`,
+      '',
+    ].join('\n');
+    console.log(`\n${report}`);
+    console.log(`written to ${writeReport('faults', report)}`);
+    if (missingClocks || missingTimers) process.exitCode = 1;
+  } catch (err) {
+    console.error(err, server.output());
+    process.exitCode = 1;
+  } finally {
+    await server.stop();
+  }
+}
+
+void main();
