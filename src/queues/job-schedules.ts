@@ -1,24 +1,74 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 
+export interface Schedule {
+  id: string;
+  every: number;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
 /**
- * Keeps a repeatable job alive. Job schedulers live in Redis, so a FLUSHALL
- * deletes them; upserting is idempotent, so every worker re-upserts on a
- * timer. Returns a function that stops the keeper (call it on shutdown).
+ * Keeps job schedulers alive.
  *
- * The timer runs every `everyMs` (at least 1 s), never slower: after a flush
- * the job is missing until the next upsert, so a slower keeper would stretch
- * the gap beyond one period (a 1 s SLA sweep stayed away for up to 5 s).
- * An upsert is one small script, and one that finds the next run still
- * waiting keeps its time, so this does not delay the job.
+ * A job scheduler lives in Redis: its hash, its entry in the `repeat` set and
+ * the delayed job of its next run. A FLUSHALL removes all three and nothing
+ * in BullMQ brings them back; and since a worker schedules the next run only
+ * when it picks up the current one, a worker killed at that moment leaves a
+ * scheduler whose `next` lies in the past. So every worker upserts its
+ * schedulers at boot, then checks them on a plain timer (which needs no Redis
+ * to survive) and upserts any that is missing, has another period, or is long
+ * overdue. Upserting is idempotent, so many workers doing it is harmless.
  */
-export function keepScheduled(queue: Queue, id: string, everyMs: number, logger: Logger, data: object = {}): () => void {
-  const upsert = () =>
-    queue.upsertJobScheduler(id, { every: everyMs }, { name: id, data, opts: { removeOnComplete: true, removeOnFail: 100 } }).catch((err) => {
-      logger.warn(`could not schedule ${id}: ${(err as Error).message}`);
-    });
-  void upsert();
-  const timer = setInterval(upsert, Math.max(everyMs, 1000));
-  timer.unref();
-  return () => clearInterval(timer);
+export class SchedulerKeeper {
+  private timer?: NodeJS.Timeout;
+  private checking = false;
+
+  constructor(
+    private readonly queue: Queue,
+    private readonly schedules: Schedule[],
+    private readonly logger: Logger,
+    /** How often to check; by default the shortest period, within 1-30 s. */
+    readonly checkEveryMs = clamp(Math.min(...schedules.map((s) => s.every)), 1_000, 30_000),
+  ) {}
+
+  start(): () => void {
+    void this.ensure(true);
+    this.timer = setInterval(() => void this.ensure(false), this.checkEveryMs);
+    this.timer.unref();
+    return () => this.stop();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Upserts each scheduler that is missing, changed or stalled (all of them when `force`). Returns those upserted. */
+  async ensure(force = false): Promise<string[]> {
+    if (this.checking) return [];
+    this.checking = true;
+    const upserted: string[] = [];
+    try {
+      for (const { id, every } of this.schedules) {
+        if (!force) {
+          const current = await this.queue.getJobScheduler(id);
+          const stalled = current?.next !== undefined && current.next < Date.now() - Math.max(3 * every, 10_000);
+          if (current && current.every === every && !stalled) continue;
+          this.logger.warn(`job scheduler ${id} is ${current ? (stalled ? 'stalled' : 'changed') : 'missing'}: upserting it again`);
+        }
+        await this.queue.upsertJobScheduler(id, { every }, { name: id, data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } });
+        upserted.push(id);
+      }
+    } catch (err) {
+      this.logger.error({ err }, `could not check the job schedulers of ${this.queue.name}; retrying on the next tick`);
+    } finally {
+      this.checking = false;
+    }
+    return upserted;
+  }
+}
+
+/** One scheduler kept alive; returns the function that stops keeping it (call it on shutdown). */
+export function keepScheduled(queue: Queue, id: string, everyMs: number, logger: Logger): () => void {
+  return new SchedulerKeeper(queue, [{ id, every: everyMs }], logger).start();
 }
