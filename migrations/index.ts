@@ -2,6 +2,7 @@ import { Foundation1795740000000 } from './1795740000000-foundation';
 import { LoadRegions1795740000001 } from './1795740000001-load-regions';
 import { SeedProducts1795740000002 } from './1795740000002-seed-products';
 import { CasesSlaAlertsEvents1795750000000 } from './1795750000000-cases-sla-alerts-events';
+import { ConsoleQueue1795760000000 } from './1795760000000-console-queue';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   LoadRegions1795740000001,
   SeedProducts1795740000002,
   CasesSlaAlertsEvents1795750000000,
+  ConsoleQueue1795760000000,
 ];

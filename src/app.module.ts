@@ -9,6 +9,7 @@ import { loggerParams } from './common/http/logger';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
 import { FaultsModule } from './faults/faults.module';
@@ -55,6 +56,7 @@ export class AppModule {
         AlertsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),
+        ConsoleModule,
         HealthModule,
         ...(api ? [MetricsModule] : []),
         HousekeepingModule.register(worker),

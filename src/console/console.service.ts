@@ -1,0 +1,183 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { priorityLabel } from '../cases/priority';
+import type { AuthContext } from '../common/auth/auth-context';
+import { covers, scopePatterns } from '../common/auth/region-scope';
+import { maskMobile } from '../common/masking';
+import { CONTACT_ROLES } from '../customers/contact.entity';
+import { CustomersService } from '../customers/customers.service';
+import { CustomerQuery } from '../customers/dto/customer.dto';
+import { RegionsService } from '../regions/regions.service';
+import { UrgentCaseRow, urgentCases } from './case-urgency';
+import {
+  ClosedCaseDto,
+  CustomerOverviewDto,
+  LookupItemDto,
+  LookupQuery,
+  LookupResultDto,
+  MatchKey,
+  OpenCaseDto,
+  OverviewAlertDto,
+  QueueItemDto,
+  QueuePageDto,
+  QueueQuery,
+} from './dto/console.dto';
+
+/** How many open cases and open alerts the overview lists (the totals say how many there are). */
+const OVERVIEW_LIST_MAX = 100;
+const RECENT_CLOSED = 10;
+
+/** A region filter as a prefix: 440000 → 44, 440600 → 4406 (as GET /customers and /alerts read it). */
+const regionPrefix = (region: string) => region.replace(/(00){1,2}$/, '');
+
+/**
+ * The hotline console: reads across customers, cases, SLA clocks and alerts,
+ * and writes nothing (the one write, an audit row for an unmasked contact
+ * list, is CustomersService's own). Nothing imports this module.
+ */
+@Injectable()
+export class ConsoleService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customers: CustomersService,
+    private readonly regions: RegionsService,
+  ) {}
+
+  /**
+   * One box for every key: the customer search of GET /customers (same
+   * region scope, same index lookups), then the contacts (always masked:
+   * this is the hotline screen; the primary contact first, then by role as
+   * CONTACT_ROLES lists them) and which key matched, in one more query.
+   */
+  async lookup(auth: AuthContext, q: LookupQuery): Promise<LookupResultDto> {
+    const query: CustomerQuery = Object.assign(new CustomerQuery(), { q: q.q, limit: q.limit, offset: 0 });
+    const page = await this.customers.list(auth, query);
+    if (!page.items.length) return { items: [], total: page.total };
+    const details: { id: string; matched_by: MatchKey; contacts: { name: string; mobile: string; role: string }[] }[] = await this.dataSource.query(
+      `SELECT c.id,
+              CASE
+                WHEN EXISTS (SELECT 1 FROM customer_contacts k WHERE k.customer_id = c.id AND k.mobile = $2) THEN 'mobile'
+                WHEN c.credit_code = upper($2) THEN 'credit_code'
+                WHEN c.customer_no = upper($2) THEN 'customer_no'
+                WHEN EXISTS (SELECT 1 FROM service_instances s WHERE s.customer_id = c.id AND s.access_no = $2) THEN 'access_no'
+                ELSE 'name'
+              END AS matched_by,
+              coalesce((SELECT json_agg(json_build_object('name', k.name, 'mobile', k.mobile, 'role', k.role)
+                                 ORDER BY array_position($3::text[], k.role), k.created_at, k.name, k.id)
+                        FROM customer_contacts k WHERE k.customer_id = c.id), '[]'::json) AS contacts
+       FROM customers c
+       WHERE c.id = ANY($1::uuid[])`,
+      [page.items.map((c) => c.id), q.q, CONTACT_ROLES],
+    );
+    const byId = new Map(details.map((d) => [d.id, d]));
+    return {
+      total: page.total,
+      items: page.items.map((c): LookupItemDto => {
+        const d = byId.get(c.id);
+        return {
+          id: c.id,
+          customerNo: c.customerNo,
+          name: c.name,
+          tier: c.tier,
+          greenChannel: c.greenChannel,
+          homeRegion: c.homeRegion,
+          homeRegionName: this.regions.find(c.homeRegion)?.fullName ?? c.homeRegion,
+          accountManagerId: c.accountManagerId,
+          contacts: (d?.contacts ?? []).map((k) => ({ name: k.name, mobile: maskMobile(k.mobile), role: k.role })),
+          matchedBy: d?.matched_by ?? 'name',
+        };
+      }),
+    };
+  }
+
+  async queue(auth: AuthContext, q: QueueQuery): Promise<QueuePageDto> {
+    const { rows, total } = await urgentCases(this.dataSource, {
+      scope: scopePatterns(auth),
+      regionPrefix: q.region ? regionPrefix(q.region) : undefined,
+      kind: q.kind,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    return { items: rows.map(toQueueItem), total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * The 360° view. The customer comes from CustomersService.get: the same
+   * 404 for a customer outside the caller's scope, the same masking, the same
+   * audit row when mobiles are shown in full. Its cases and alerts are those
+   * the caller may see, by the faults' rule: all of them for whoever covers
+   * the customer's home region or manages the customer, else those in a
+   * region the caller covers (a site's desk sees its own site's cases).
+   */
+  async overview(auth: AuthContext, id: string): Promise<CustomerOverviewDto> {
+    const customer = await this.customers.get(auth, id);
+    const seesAll = covers(auth, customer.homeRegion) || customer.accountManagerId === auth.staffId;
+    const scope = seesAll ? null : scopePatterns(auth);
+    const regionFilter = (param: number) => (scope ? `AND region LIKE ANY($${param}::text[])` : '');
+    const scopeParams = scope ? [scope] : [];
+
+    const [open, alerts, closed] = await Promise.all([
+      urgentCases(this.dataSource, { scope, customerId: id, limit: OVERVIEW_LIST_MAX, offset: 0, allClocks: true }),
+      this.dataSource.query(
+        `SELECT id, case_kind AS "caseKind", case_id AS "caseId", case_no AS "caseNo", clock, level, due_at AS "dueAt",
+                raised_at AS "raisedAt", region, count(*) OVER ()::int AS total
+         FROM alerts
+         WHERE customer_id = $1 AND acknowledged_at IS NULL ${regionFilter(3)}
+         ORDER BY raised_at DESC, id
+         LIMIT $2`,
+        [id, OVERVIEW_LIST_MAX, ...scopeParams],
+      ) as Promise<(OverviewAlertDto & { total: number })[]>,
+      this.dataSource.query(
+        `SELECT kind, id, case_no AS "caseNo", title, state, priority, green_channel AS "greenChannel", region,
+                assignee_id AS "assigneeId", opened_at AS "openedAt", closed_at AS "closedAt", updated_at AS "updatedAt"
+         FROM case_index
+         WHERE customer_id = $1 AND NOT is_open ${regionFilter(3)}
+         ORDER BY coalesce(closed_at, updated_at) DESC, kind, id
+         LIMIT $2`,
+        [id, RECENT_CLOSED, ...scopeParams],
+      ) as Promise<(Omit<ClosedCaseDto, 'priority'> & { priority: number })[]>,
+    ]);
+
+    return {
+      customer,
+      openCases: open.rows.map(toOpenCase),
+      openCasesTotal: open.total,
+      openAlerts: alerts.map(({ total: _, ...a }) => a),
+      openAlertsTotal: alerts[0]?.total ?? 0,
+      recentClosedCases: closed.map((c) => ({ ...c, priority: priorityLabel(c.priority) })),
+    };
+  }
+}
+
+const toQueueItem = (r: UrgentCaseRow): QueueItemDto => ({
+  kind: r.kind,
+  id: r.id,
+  caseNo: r.caseNo,
+  customerId: r.customerId,
+  customerName: r.customerName,
+  title: r.title,
+  state: r.state,
+  priority: priorityLabel(r.priority),
+  greenChannel: r.greenChannel,
+  region: r.region,
+  assigneeId: r.assigneeId,
+  openedAt: r.openedAt,
+  breached: r.breached,
+  nextDueAt: r.nextDueAt,
+  nextDueClock: r.nextDueClock,
+});
+
+const toOpenCase = (r: UrgentCaseRow): OpenCaseDto => ({
+  kind: r.kind,
+  id: r.id,
+  caseNo: r.caseNo,
+  title: r.title,
+  state: r.state,
+  priority: priorityLabel(r.priority),
+  greenChannel: r.greenChannel,
+  region: r.region,
+  assigneeId: r.assigneeId,
+  openedAt: r.openedAt,
+  sla: { responseDueAt: r.responseDueAt, resolutionDueAt: r.resolutionDueAt, breached: r.breached },
+});
