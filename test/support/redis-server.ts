@@ -1,0 +1,135 @@
+import IORedis from 'ioredis';
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * A private `redis-server` for tests that must do what no test may do to the
+ * machine's shared Redis on 6379 (which other suites and people use at the
+ * same time): FLUSHALL it. Started on a free port with nothing kept on disk
+ * and `noeviction` (what BullMQ needs, DESIGN "Alerts"); `flushall()` first
+ * checks that it really talks to this child process.
+ */
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  /** FLUSHALL on this server only (refuses if the server answering is not the one started here). */
+  flushall(): Promise<void>;
+  /** What redis-server printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((ok, fail) => server.once('error', fail).listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as { port: number };
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
+
+/** Starts a private redis-server (the binary must be on PATH; CI installs the `redis-server` package). */
+export async function startRedisServer(attempts = 3): Promise<PrivateRedis> {
+  let lastError: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await startOnce(await freePort());
+    } catch (err) {
+      lastError = err; // most likely the port was taken between freePort() and the bind: try another
+    }
+  }
+  throw lastError;
+}
+
+async function startOnce(port: number): Promise<PrivateRedis> {
+  const dir = mkdtempSync(join(tmpdir(), 'focus-one-redis-'));
+  // prettier-ignore
+  const args = [
+    '--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'no',
+    '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction',
+    '--dir', dir, '--logfile', '',
+  ];
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  let spawnError: Error | undefined;
+  child.on('error', (err) => (spawnError = err));
+  const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
+  const url = `redis://127.0.0.1:${port}`;
+
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (spawnError) {
+      cleanup();
+      throw new Error(`could not start redis-server (is it installed?): ${spawnError.message}`);
+    }
+    if (child.exitCode !== null || child.signalCode !== null) {
+      cleanup();
+      throw new Error(`redis-server on port ${port} exited at start:\n${output}`);
+    }
+    if (await isOurs(url, child.pid!, port)) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      cleanup();
+      throw new Error(`redis-server on port ${port} did not answer within 10 s:\n${output}`);
+    }
+    await sleep(50);
+  }
+
+  return {
+    port,
+    url,
+    output: () => output,
+    async flushall() {
+      if (!(await isOurs(url, child.pid!, port))) throw new Error(`refusing to FLUSHALL: the server on port ${port} is not the private one`);
+      const redis = new IORedis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+      try {
+        await redis.connect();
+        await redis.flushall();
+      } finally {
+        redis.disconnect();
+      }
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const stopped = await exitsWithin(exited, 5000);
+        if (!stopped) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      cleanup();
+    },
+  };
+}
+
+/** True when the server on `url` answers and is the process `pid` listening on `port`. */
+async function isOurs(url: string, pid: number, port: number): Promise<boolean> {
+  const redis = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const info = await redis.info('server');
+    const field = (name: string) => new RegExp(`^${name}:(\\S+)`, 'm').exec(info)?.[1];
+    return field('process_id') === String(pid) && field('tcp_port') === String(port);
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** True if `exited` settles within `ms` (the timer is cleared either way, so nothing keeps Jest alive). */
+function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    exited.then(() => true),
+    new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
