@@ -1,5 +1,6 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { LoggedWorkerHost } from '../queues/logged-worker-host';
+import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -14,8 +15,7 @@ const EVERY_MS = 60_000;
 
 /** Closes faults resolved long ago, and re-dispatches faults still waiting for an engineer. */
 @Processor(QueueName.faults)
-export class FaultMaintenanceProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(FaultMaintenanceProcessor.name);
+export class FaultMaintenanceProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private stopKeeper?: () => void;
 
   constructor(

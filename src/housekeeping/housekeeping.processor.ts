@@ -1,5 +1,6 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { LoggedWorkerHost } from '../queues/logged-worker-host';
+import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
@@ -11,8 +12,7 @@ export type HousekeepingJob = Job<Record<string, never>, { purged: number }, typ
 
 /** Periodic clean-up that nothing else owns: expired idempotency keys. */
 @Processor(QueueName.housekeeping)
-export class HousekeepingProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(HousekeepingProcessor.name);
+export class HousekeepingProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private stopKeeper?: () => void;
 
   constructor(

@@ -13,7 +13,7 @@ import { FIRE_JOB, SlaClocksService, fireJobId } from './sla-clocks.service';
 import { dueLevels, levelAfter, thresholdAt } from './sla-levels';
 
 // A wake-up this close before a threshold waits for it instead of re-arming.
-const EARLY_WAIT_MS = 2000;
+const EARLY_WAIT_MS = 1000;
 const SWEEP_BATCH = 2000;
 const SWEEP_PARALLEL = 8;
 

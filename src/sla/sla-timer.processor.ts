@@ -1,5 +1,6 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { LoggedWorkerHost } from '../queues/logged-worker-host';
+import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
@@ -13,8 +14,7 @@ type SlaJob = Job<FireJobData, number, typeof FIRE_JOB> | Job<Record<string, nev
 
 /** Wakes on SLA thresholds; sweeps for anything a lost timer missed. */
 @Processor(QueueName.sla, { concurrency: 32 })
-export class SlaTimerProcessor extends WorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(SlaTimerProcessor.name);
+export class SlaTimerProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
   private stopKeeper?: () => void;
 
   constructor(

@@ -1,5 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
+import { LoggedWorkerHost } from '../queues/logged-worker-host';
 import { DelayedError, Job } from 'bullmq';
 import { RELAY_JOB } from '../outbox/outbox.service';
 import { QueueName } from '../queues/queue-names';
@@ -18,8 +18,7 @@ type OutboxJob = Job<Record<string, never>, RelayResult | { requeued: number }, 
  * (SKIP LOCKED).
  */
 @Processor(QueueName.outbox, { concurrency: 2 })
-export class OutboxRelayProcessor extends WorkerHost {
-  private readonly logger = new Logger(OutboxRelayProcessor.name);
+export class OutboxRelayProcessor extends LoggedWorkerHost {
 
   constructor(private readonly relay: OutboxRelay) {
     super();
@@ -45,7 +44,7 @@ export class OutboxRelayProcessor extends WorkerHost {
 
 /** The `webhooks` queue: one job per delivery attempt. */
 @Processor(QueueName.webhooks, { concurrency: 20 })
-export class WebhookDeliveryProcessor extends WorkerHost {
+export class WebhookDeliveryProcessor extends LoggedWorkerHost {
   constructor(private readonly sender: WebhookSender) {
     super();
   }
