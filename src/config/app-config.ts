@@ -32,6 +32,7 @@ export class AppConfig {
     webhookTimeoutMs: number;
     webhookMaxAttempts: number;
     webhookRetryBaseMs: number;
+    retentionDays: number;
   };
 
   private constructor(init: Omit<AppConfig, never>) {
@@ -72,6 +73,7 @@ export class AppConfig {
         webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
         webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
         webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+        retentionDays: e.EVENT_RETENTION_DAYS,
       },
     } as AppConfig);
   }

@@ -56,6 +56,8 @@ export const envSchema = z
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+    // Relayed events and finished deliveries (with their attempts) are deleted after this many days.
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
   })
   .superRefine((env, ctx) => {

@@ -101,4 +101,31 @@ export class OutboxRelay {
     if (due.length) await enqueueDeliveries(this.webhooks, due.map((d) => ({ data: { deliveryId: d.id, attempt: d.attempts + 1 } })));
     return due.length;
   }
+
+  /**
+   * Retention: finished deliveries (delivered or failed) with their attempts,
+   * then relayed events no delivery refers to any more, older than
+   * `retentionDays`. In bounded batches, so one run never holds long locks.
+   */
+  async purge(retentionDays: number, batch = 10_000): Promise<{ deliveries: number; events: number }> {
+    const [, deliveries] = await this.dataSource.query(
+      `WITH old AS (
+         SELECT id FROM webhook_deliveries
+          WHERE status IN ('delivered', 'failed') AND created_at < now() - make_interval(days => $1) LIMIT $2
+       ), attempts AS (
+         DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM old)
+       )
+       DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM old)`,
+      [retentionDays, batch],
+    );
+    const [, events] = await this.dataSource.query(
+      `DELETE FROM outbox_events WHERE id IN (
+         SELECT e.id FROM outbox_events e
+          WHERE e.relayed_at < now() - make_interval(days => $1)
+            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
+          LIMIT $2)`,
+      [retentionDays, batch],
+    );
+    return { deliveries: Number(deliveries ?? 0), events: Number(events ?? 0) };
+  }
 }

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { DELIVERY_SWEEP, RELAY_POLL, WebhookSchedulers } from './webhook-schedulers';
+import { DELIVERY_SWEEP, EVENT_PURGE, RELAY_POLL, WebhookSchedulers } from './webhook-schedulers';
 
 /** A queue that only knows job schedulers, as a map id → {every, next}. */
 function fakeQueue(initial: Record<string, { every: number; next: number }> = {}) {
@@ -25,6 +25,7 @@ describe('WebhookSchedulers', () => {
     expect(s.schedules).toEqual([
       { id: RELAY_POLL, every: 1000 },
       { id: DELIVERY_SWEEP, every: 5000 },
+      { id: EVENT_PURGE, every: 3_600_000 },
     ]);
     expect(s.checkEveryMs).toBe(5000);
     const fast = new WebhookSchedulers(fakeQueue().queue, config(200));
@@ -35,18 +36,23 @@ describe('WebhookSchedulers', () => {
     expect(slow.checkEveryMs).toBe(30_000);
   });
 
-  it('upserts both at boot (force), whatever is there', async () => {
+  it('upserts all at boot (force), whatever is there', async () => {
     const { queue, upserts } = fakeQueue();
-    expect(await new WebhookSchedulers(queue, config(1000)).ensure(true)).toEqual([RELAY_POLL, DELIVERY_SWEEP]);
+    expect(await new WebhookSchedulers(queue, config(1000)).ensure(true)).toEqual([RELAY_POLL, DELIVERY_SWEEP, EVENT_PURGE]);
     expect(upserts).toEqual([
       { id: RELAY_POLL, every: 1000 },
       { id: DELIVERY_SWEEP, every: 5000 },
+      { id: EVENT_PURGE, every: 3_600_000 },
     ]);
   });
 
   it('leaves healthy schedulers alone on the timer', async () => {
     const now = Date.now();
-    const { queue, upserts } = fakeQueue({ [RELAY_POLL]: { every: 1000, next: now + 500 }, [DELIVERY_SWEEP]: { every: 5000, next: now - 2000 } });
+    const { queue, upserts } = fakeQueue({
+      [RELAY_POLL]: { every: 1000, next: now + 500 },
+      [DELIVERY_SWEEP]: { every: 5000, next: now - 2000 },
+      [EVENT_PURGE]: { every: 3_600_000, next: now + 60_000 },
+    });
     expect(await new WebhookSchedulers(queue, config(1000)).ensure()).toEqual([]);
     expect(upserts).toEqual([]);
   });
@@ -54,13 +60,14 @@ describe('WebhookSchedulers', () => {
   it('re-creates a scheduler that vanished (Redis flushed), has another period, or stalled', async () => {
     const now = Date.now();
     const flushed = fakeQueue();
-    expect(await new WebhookSchedulers(flushed.queue, config(1000)).ensure()).toEqual([RELAY_POLL, DELIVERY_SWEEP]);
+    expect(await new WebhookSchedulers(flushed.queue, config(1000)).ensure()).toEqual([RELAY_POLL, DELIVERY_SWEEP, EVENT_PURGE]);
 
-    const changed = fakeQueue({ [RELAY_POLL]: { every: 250, next: now + 100 }, [DELIVERY_SWEEP]: { every: 5000, next: now } });
+    const purge = { [EVENT_PURGE]: { every: 3_600_000, next: now + 60_000 } };
+    const changed = fakeQueue({ [RELAY_POLL]: { every: 250, next: now + 100 }, [DELIVERY_SWEEP]: { every: 5000, next: now }, ...purge });
     expect(await new WebhookSchedulers(changed.queue, config(1000)).ensure()).toEqual([RELAY_POLL]);
 
     // The worker that should have scheduled the next run died: `next` stays in the past.
-    const stalled = fakeQueue({ [RELAY_POLL]: { every: 1000, next: now - 60_000 }, [DELIVERY_SWEEP]: { every: 5000, next: now } });
+    const stalled = fakeQueue({ [RELAY_POLL]: { every: 1000, next: now - 60_000 }, [DELIVERY_SWEEP]: { every: 5000, next: now }, ...purge });
     expect(await new WebhookSchedulers(stalled.queue, config(1000)).ensure()).toEqual([RELAY_POLL]);
   });
 

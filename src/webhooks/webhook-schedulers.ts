@@ -7,6 +7,7 @@ import { QueueName } from '../queues/queue-names';
 
 export const RELAY_POLL = 'relay-poll';
 export const DELIVERY_SWEEP = 'delivery-sweep';
+export const EVENT_PURGE = 'event-purge';
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -25,12 +26,13 @@ export class WebhookSchedulers implements OnApplicationBootstrap, OnApplicationS
     this.keeper = new SchedulerKeeper(outbox, this.schedules, new Logger(WebhookSchedulers.name), this.checkEveryMs);
   }
 
-  /** What each scheduler should be: the relay poll every OUTBOX_POLL_MS, the sweep 1-5 s. */
-  get schedules(): { id: typeof RELAY_POLL | typeof DELIVERY_SWEEP; every: number }[] {
+  /** What each scheduler should be: the relay poll every OUTBOX_POLL_MS, the sweep 1-5 s, retention hourly. */
+  get schedules(): { id: typeof RELAY_POLL | typeof DELIVERY_SWEEP | typeof EVENT_PURGE; every: number }[] {
     const poll = this.config.events.outboxPollMs;
     return [
       { id: RELAY_POLL, every: poll },
       { id: DELIVERY_SWEEP, every: clamp(5 * poll, 1_000, 5_000) },
+      { id: EVENT_PURGE, every: 3_600_000 },
     ];
   }
 

@@ -504,3 +504,40 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     expect(receiver.at(path).filter((h) => h.status === 200)).toHaveLength(2);
   }, 30_000);
 });
+
+describe('event retention', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true' });
+  });
+  afterAll(() => t?.close());
+
+  it('purges finished deliveries, their attempts and relayed events past retention, and keeps the rest', async () => {
+    const sub = await subscribe(t, 'http://127.0.0.1:9/hooks', ['fault.created'], secretOf());
+    const make = async (status: string, ageDays: number) => {
+      const [{ id: eventId }] = await t.dataSource.query(
+        `INSERT INTO outbox_events (type, data, relayed_at, occurred_at) VALUES ('fault.created', '{}', now() - make_interval(days => $1), now() - make_interval(days => $1)) RETURNING id`,
+        [ageDays],
+      );
+      const [{ id: deliveryId }] = await t.dataSource.query(
+        `INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status, attempts, created_at)
+         VALUES ($1, $2, 'fault.created', $3, 1, now() - make_interval(days => $4)) RETURNING id`,
+        [sub.id, eventId, status, ageDays],
+      );
+      await t.dataSource.query(`INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code) VALUES ($1, 1, now(), 5, 200)`, [deliveryId]);
+      return { eventId, deliveryId };
+    };
+    const oldDone = await make('delivered', 40);
+    const oldFailed = await make('failed', 40);
+    const oldPending = await make('pending', 40); // still owed: kept
+    const recent = await make('delivered', 1);
+    const result = await t.app.get(OutboxRelay).purge(30);
+    expect(result).toEqual({ deliveries: 2, events: 2 });
+    const left = async (table: string, ids: string[]) =>
+      (await t.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE id = ANY($1)`, [ids]))[0].n;
+    expect(await left('webhook_deliveries', [oldDone.deliveryId, oldFailed.deliveryId])).toBe(0);
+    expect(await left('outbox_events', [oldDone.eventId, oldFailed.eventId])).toBe(0);
+    expect(await left('webhook_deliveries', [oldPending.deliveryId, recent.deliveryId])).toBe(2);
+    expect(await left('outbox_events', [oldPending.eventId, recent.eventId])).toBe(2);
+  });
+});
