@@ -291,6 +291,27 @@ describe('faults, SLA clocks and alerts', () => {
       expect(new Date(breach.due_at).getTime()).toBe(new Date(resumed.sla.resolutionDueAt).getTime());
     });
 
+    it('stops the resolution clock at resolved and resumes it when the customer rejects the fix', async () => {
+      await setPolicy('fault:P4', 3600, 7200, 75);
+      const c = await customer({ tier: 'standard' });
+      const f = await open(c.id, { severity: 'minor' });
+      expect(f.priority).toBe('P4');
+      await move(f.id, 'in_progress').expect(200);
+      const resolved = (await move(f.id, 'resolved').expect(200)).body;
+      expect(resolved.sla.resolutionState).toBe('stopped');
+      await sleep(1500);
+      const reopened = (await move(f.id, 'in_progress', { note: '客户反馈仍未恢复' }).expect(200)).body;
+      expect(reopened.sla.resolutionState).toBe('running');
+      expect(reopened.resolvedAt).toBeNull();
+      // the time spent resolved does not count against the resolution target
+      const moved = new Date(reopened.sla.resolutionDueAt).getTime() - new Date(f.sla.resolutionDueAt).getTime();
+      expect(moved).toBeGreaterThanOrEqual(1400);
+      expect(moved).toBeLessThan(4000);
+      const [clock] = await t.dataSource.query(`SELECT generation, next_at FROM sla_clocks WHERE case_id = $1 AND clock = 'resolution'`, [f.id]);
+      expect(clock.generation).toBe(3); // stop and resume each made older timers stale
+      expect(new Date(clock.next_at).getTime()).toBeGreaterThan(Date.now());
+    });
+
     it('re-targets on a severity change, and breaches at once when the new target has passed', async () => {
       await setPolicy('complaint:P4', 3600, 7200, 75);
       await setPolicy('complaint:P2', 2, 600, 90);
