@@ -1,12 +1,11 @@
 import IORedis from 'ioredis';
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { migrations } from '../../migrations';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, adminQuery, assertTestDatabase, withDatabaseName } from '../support/test-database';
+import { API_ENTRY as MAIN, ROOT, ensureBuilt } from '../support/worker-process';
 
 /**
  * Runs the built app (`node dist/src/main.js`, what `npm start` runs) as a
@@ -14,33 +13,6 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL, adminQuery, assertTestDatabase, with
  * on an empty machine, a restart, a graceful stop.
  */
 
-const ROOT = resolve(__dirname, '../..');
-const MAIN = join(ROOT, 'dist/src/main.js');
-
-function newest(dir: string, keep: (file: string) => boolean): number {
-  if (!existsSync(dir)) return 0;
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) latest = Math.max(latest, newest(path, keep));
-    else if (keep(entry.name)) latest = Math.max(latest, statSync(path).mtimeMs);
-  }
-  return latest;
-}
-
-/** Builds dist when it is missing or older than the sources it is made from. */
-async function ensureBuilt(): Promise<void> {
-  const sources = Math.max(
-    ...['src', 'migrations'].map((d) => newest(join(ROOT, d), (f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))),
-  );
-  const built = Math.max(...['dist/src', 'dist/migrations'].map((d) => newest(join(ROOT, d), (f) => f.endsWith('.js'))));
-  if (existsSync(MAIN) && built >= sources) return;
-  await new Promise<void>((done, fail) => {
-    execFile('npm', ['run', 'build'], { cwd: ROOT, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) =>
-      err ? fail(new Error(`npm run build failed:\n${stdout}\n${stderr}`)) : done(),
-    );
-  });
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();

@@ -11,7 +11,7 @@ import { TEST_DATABASE_URL, adminQuery, assertTestDatabase, withDatabaseName } f
  * of them on one PostgreSQL and one Redis, so a test can SIGKILL one.
  */
 
-const ROOT = resolve(__dirname, '../..');
+export const ROOT = resolve(__dirname, '../..');
 export const API_ENTRY = join(ROOT, 'dist/src/main.js');
 export const WORKER_ENTRY = join(ROOT, 'dist/src/worker.js');
 
