@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { AuthGuard } from '../common/auth/auth.guard';
 import { Authenticator } from '../common/auth/authenticator';
@@ -13,7 +14,8 @@ import { AuthService } from './auth.service';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.auth.jwtSecret,
+        // A KeyObject: jsonwebtoken otherwise tries (and fails) to parse the string as a public key on every verify.
+        secret: createSecretKey(Buffer.from(config.auth.jwtSecret)),
         signOptions: { algorithm: 'HS256', expiresIn: config.auth.tokenTtlSeconds, issuer: 'focus-one' },
         verifyOptions: { algorithms: ['HS256'], issuer: 'focus-one' },
       }),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { AuditService, changedFields } from '../common/audit/audit.service';
 import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
@@ -28,6 +28,11 @@ import {
 import { Site } from './site.entity';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Counts above this are reported as this, with totalCapped: true. */
+const COUNT_CAP = 10_000;
+/** A mobile, a credit code or a customer number: looked up exactly, never as a name. */
+const IDENTIFIER = /^(1[3-9][0-9]{9}|[0-9A-HJ-NPQRTUWXY]{18}|KA[0-9]{8})$/i;
 
 export interface CaseContext extends CustomerFootprint {
   tier: Customer['tier'];
@@ -201,25 +206,58 @@ export class CustomersService {
     if (q.tier) qb.andWhere('c.tier = :tier', { tier: q.tier });
     if (q.greenChannel !== undefined) qb.andWhere('c.green_channel = :gc', { gc: q.greenChannel });
     if (q.accountManagerId) qb.andWhere('c.account_manager_id = :am', { am: q.accountManagerId });
-    const regionClause = (param: string) =>
-      `(c.home_region LIKE ANY(:${param}) OR EXISTS (SELECT 1 FROM customer_sites s WHERE s.customer_id = c.id AND s.region LIKE ANY(:${param})))`;
-    if (q.region) qb.andWhere(regionClause('regionFilter'), { regionFilter: [`${q.region.replace(/(00){1,2}$/, '')}%`] });
+    if (q.region) this.inRegions(qb, [`${q.region.replace(/(00){1,2}$/, '')}%`], 'rf');
     const scope = scopePatterns(auth);
-    if (scope) qb.andWhere(regionClause('scope'), { scope });
-    if (q.q) {
-      // Each branch is one index lookup; UNION keeps the planner from a sequential scan over OR.
+    if (scope) this.inRegions(qb, scope, 'sc');
+    if (q.q) await this.search(qb, q.q);
+    const rows = await qb.clone().orderBy('c.customer_no').limit(q.limit).offset(q.offset).getMany();
+    // Counting a broad name match exactly costs as much as the page itself: count up to a cap.
+    const [sql, params] = qb.clone().select('1').limit(COUNT_CAP + 1).getQueryAndParameters();
+    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM (${sql}) AS page`, params);
+    return { items: rows.map(toSummary), total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true } : {}), limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * Customers whose home region or any site is under one of the prefixes. One
+   * LIKE per prefix on each text_pattern_ops index, joined by UNION, so the
+   * planner probes indexes instead of scanning every customer and site.
+   */
+  private inRegions(qb: SelectQueryBuilder<Customer>, patterns: string[], name: string): void {
+    const params = Object.fromEntries(patterns.map((p, i) => [`${name}${i}`, p]));
+    const any = (column: string) => patterns.map((_, i) => `${column} LIKE :${name}${i}`).join(' OR ');
+    qb.andWhere(
+      `c.id IN (SELECT id FROM customers WHERE ${any('home_region')} UNION SELECT customer_id FROM customer_sites WHERE ${any('region')})`,
+      params,
+    );
+  }
+
+  /**
+   * The hotline's one search box. An identifier (mobile, credit code,
+   * customer number) or an access number is an exact index lookup; anything
+   * else is a name fragment, matched on the name's bigrams (exact for two
+   * characters; longer fragments are confirmed with LIKE).
+   */
+  private async search(qb: SelectQueryBuilder<Customer>, raw: string): Promise<void> {
+    const term = raw.trim();
+    if (IDENTIFIER.test(term)) {
       qb.andWhere(
         `c.id IN (
           SELECT customer_id FROM customer_contacts WHERE mobile = :q
           UNION SELECT customer_id FROM service_instances WHERE access_no = :q
-          UNION SELECT id FROM customers WHERE customer_no = upper(:q) OR credit_code = upper(:q)
-          UNION SELECT id FROM customers WHERE name_bigrams @> focus_one_bigrams(:q) AND lower(name) LIKE :like
-        )`,
-        { q: q.q, like: `%${escapeLike(q.q.toLowerCase())}%` },
+          UNION SELECT id FROM customers WHERE customer_no = upper(:q) OR credit_code = upper(:q))`,
+        { q: term },
       );
+      return;
     }
-    const [rows, total] = await qb.orderBy('c.customer_no').take(q.limit).skip(q.offset).getManyAndCount();
-    return { items: rows.map(toSummary), total, limit: q.limit, offset: q.offset };
+    const byAccessNo: { customer_id: string }[] = await this.dataSource.query(`SELECT customer_id FROM service_instances WHERE access_no = $1`, [term]);
+    if (byAccessNo.length) {
+      qb.andWhere('c.id IN (:...ids)', { ids: byAccessNo.map((r) => r.customer_id) });
+      return;
+    }
+    const length = [...term].length;
+    if (length < 2) throw invalidFields({ field: 'q', message: 'a name fragment needs at least 2 characters' });
+    qb.andWhere('c.name_bigrams @> focus_one_bigrams(:q)', { q: term });
+    if (length > 2) qb.andWhere('lower(c.name) LIKE :like', { like: `%${escapeLike(term.toLowerCase())}%` });
   }
 
   async transfer(auth: AuthContext, id: string, dto: TransferCustomerDto): Promise<CustomerDto> {

@@ -62,11 +62,13 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     }
   }
 
+  /** On every authenticated request, so one plain indexed query. */
   async loadPrincipal(staffId: string): Promise<Principal | null> {
-    return this.dataSource.getRepository(Staff).findOne({
-      where: { id: staffId },
-      select: { username: true, roles: true, regions: true, active: true, tokenVersion: true },
-    });
+    const [row] = await this.dataSource.query(
+      `SELECT username, roles, regions, active, token_version AS "tokenVersion" FROM staff WHERE id = $1`,
+      [staffId],
+    );
+    return row ?? null;
   }
 
   async findForLogin(username: string): Promise<Staff | null> {

@@ -234,6 +234,15 @@ describe('the shared customer record', () => {
       expect(res.body.items.map((c: { id: string }) => c.id)).toContain(target.id);
     });
 
+    it('asks for at least two characters of a name, and counts a broad match up to a cap', async () => {
+      const one = await t.http().get(`/api/v1/customers?q=${encodeURIComponent('医')}`).set(bearer(t.admin));
+      expect(one.status).toBe(400);
+      expect(one.body.errors[0].field).toBe('q');
+      const broad = await t.http().get(`/api/v1/customers?q=${encodeURIComponent('佛山')}&limit=1`).set(bearer(t.admin)).expect(200);
+      expect(broad.body.total).toBeGreaterThan(1);
+      expect(broad.body.totalCapped).toBeUndefined();
+    });
+
     it('treats LIKE wildcards in q literally', async () => {
       const res = await t.http().get(`/api/v1/customers?q=${encodeURIComponent('%_')}`).set(bearer(t.admin)).expect(200);
       expect(res.body.total).toBe(0);

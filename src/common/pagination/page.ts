@@ -24,6 +24,8 @@ export class PageQuery {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** Set when there are more matches than were counted (total is then a lower bound). */
+  totalCapped?: boolean;
   limit: number;
   offset: number;
 }
@@ -33,6 +35,7 @@ export function PageOf<T>(item: ClassType<T>): ClassType<Page<T>> {
   class PageDto implements Page<T> {
     @ApiProperty({ type: [item] }) items: T[];
     @ApiProperty({ example: 1 }) total: number;
+    @ApiPropertyOptional({ description: 'true when more matches exist than were counted (total is a lower bound)' }) totalCapped?: boolean;
     @ApiProperty({ example: 50 }) limit: number;
     @ApiProperty({ example: 0 }) offset: number;
   }
