@@ -48,37 +48,57 @@ export class AlertsService {
   ) {}
 
   /**
-   * The row first, then the event, in the caller's transaction. Returns null
-   * when this alert already exists (another worker raised it): the unique key
-   * on (case, clock, level) is what guarantees "once".
+   * The rows first, then their events, in the caller's transaction and in
+   * one statement each. An alert that already exists (another worker raised
+   * it) is skipped: the unique key on (case, clock, level) is what guarantees
+   * "once". Returns the alerts this call inserted.
    */
-  async raise(em: EntityManager, post: PostCommit, a: RaiseAlert): Promise<Alert | null> {
-    const rows: Alert[] = await em.query(
+  async raiseMany(em: EntityManager, post: PostCommit, alerts: RaiseAlert[]): Promise<(RaiseAlert & { id: string; raisedAt: Date })[]> {
+    if (!alerts.length) return [];
+    const col = <K extends keyof RaiseAlert>(k: K) => alerts.map((a) => a[k]);
+    const rows: { id: string; raised_at: Date; case_id: string; clock: string; level: string }[] = await em.query(
       `INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, customer_id, region)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::uuid[], $9::text[])
        ON CONFLICT (case_kind, case_id, clock, level) DO NOTHING
-       RETURNING id, raised_at AS "raisedAt"`,
-      [a.caseKind, a.caseId, a.caseNo, a.clockId, a.clock, a.level, a.dueAt, a.customerId, a.region],
+       RETURNING id, raised_at, case_id, clock, level`,
+      [col('caseKind'), col('caseId'), col('caseNo'), col('clockId'), col('clock'), col('level'), col('dueAt'), col('customerId'), col('region')],
     );
-    if (!rows.length) return null;
-    const escalation = ESCALATION[a.level];
-    const accountManagerId = escalation
-      ? ((await em.query(`SELECT account_manager_id FROM customers WHERE id = $1`, [a.customerId]))[0]?.account_manager_id ?? null)
-      : undefined;
-    await this.outbox.emit(em, post, alertEventType(a.level), {
-      alertId: rows[0].id,
-      caseKind: a.caseKind,
-      caseId: a.caseId,
-      caseNo: a.caseNo,
-      customerId: a.customerId,
-      region: a.region,
-      clock: a.clock,
-      level: a.level,
-      dueAt: a.dueAt.toISOString(),
-      raisedAt: new Date(rows[0].raisedAt).toISOString(),
-      ...(escalation ? { escalation: { ...escalation, accountManagerId } } : {}),
-    });
-    return { ...a, id: rows[0].id, raisedAt: rows[0].raisedAt, acknowledgedAt: null, acknowledgedBy: null } as Alert;
+    if (!rows.length) return [];
+    const byKey = new Map(alerts.map((a) => [`${a.caseId}/${a.clock}/${a.level}`, a]));
+    const raised = rows.map((r) => ({ ...byKey.get(`${r.case_id}/${r.clock}/${r.level}`)!, id: r.id, raisedAt: new Date(r.raised_at) }));
+    const escalated = [...new Set(raised.filter((a) => ESCALATION[a.level]).map((a) => a.customerId))];
+    const managers = new Map<string, string | null>(
+      escalated.length
+        ? (await em.query(`SELECT id, account_manager_id FROM customers WHERE id = ANY($1)`, [escalated])).map((c: { id: string; account_manager_id: string | null }) => [
+            c.id,
+            c.account_manager_id,
+          ])
+        : [],
+    );
+    await this.outbox.emitMany(
+      em,
+      post,
+      raised.map((a) => {
+        const escalation = ESCALATION[a.level];
+        return {
+          type: alertEventType(a.level),
+          data: {
+            alertId: a.id,
+            caseKind: a.caseKind,
+            caseId: a.caseId,
+            caseNo: a.caseNo,
+            customerId: a.customerId,
+            region: a.region,
+            clock: a.clock,
+            level: a.level,
+            dueAt: a.dueAt.toISOString(),
+            raisedAt: a.raisedAt.toISOString(),
+            ...(escalation ? { escalation: { ...escalation, accountManagerId: managers.get(a.customerId) ?? null } } : {}),
+          },
+        };
+      }),
+    );
+    return raised;
   }
 
   async list(auth: AuthContext, q: AlertQuery): Promise<Page<Alert>> {

@@ -39,6 +39,16 @@ export class CasesService {
     });
   }
 
+  /** Timeline lines written by the system (SLA events), many in one statement. */
+  async recordSystemMany(em: EntityManager, entries: { kind: string; caseId: string; type: string; data: Record<string, unknown> }[]): Promise<void> {
+    if (!entries.length) return;
+    await em.query(
+      `INSERT INTO case_timeline (case_kind, case_id, type, actor_name, data)
+       SELECT k, id, t, 'system', d FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[]) AS x(k, id, t, d)`,
+      [entries.map((e) => e.kind), entries.map((e) => e.caseId), entries.map((e) => e.type), entries.map((e) => JSON.stringify(e.data))],
+    );
+  }
+
   timeline(kind: string, caseId: string): Promise<CaseTimelineEntry[]> {
     return this.dataSource.getRepository(CaseTimelineEntry).find({ where: { caseKind: kind, caseId }, order: { id: 'ASC' } });
   }

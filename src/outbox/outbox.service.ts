@@ -23,6 +23,17 @@ export class OutboxService {
     return identifiers[0].id as string;
   }
 
+  /** Many events in one statement (the SLA engine raises alerts in batches). Returns their ids in order. */
+  async emitMany(em: EntityManager, post: PostCommit, events: { type: EventType; data: Record<string, unknown> }[]): Promise<string[]> {
+    if (!events.length) return [];
+    const rows: { id: string }[] = await em.query(
+      `INSERT INTO outbox_events (type, data) SELECT * FROM unnest($1::text[], $2::jsonb[]) RETURNING id`,
+      [events.map((e) => e.type), events.map((e) => JSON.stringify(e.data))],
+    );
+    post.add(() => this.wake());
+    return rows.map((r) => r.id);
+  }
+
   /** One pending relay job at a time is enough: it drains everything unrelayed. */
   wake(): Promise<unknown> {
     return this.queue.add(RELAY_JOB, {}, { deduplication: { id: RELAY_JOB }, removeOnComplete: true, removeOnFail: 100 });

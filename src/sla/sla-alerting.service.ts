@@ -4,23 +4,43 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
-import { AlertsService } from '../alerts/alerts.service';
+import { AlertsService, RaiseAlert } from '../alerts/alerts.service';
 import { CasesService } from '../cases/cases.service';
 import { PostCommit } from '../common/post-commit';
 import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
-import { FIRE_JOB, SlaClocksService, fireJobId } from './sla-clocks.service';
-import { dueLevels, levelAfter, thresholdAt } from './sla-levels';
+import { FIRE_JOB, FireJobData, SlaClocksService, fireJobId } from './sla-clocks.service';
+import { AlertLevel, ClockName, dueLevels, levelAfter, thresholdAt } from './sla-levels';
 
-// A wake-up this close before a threshold waits for it instead of re-arming.
+// A wake-up this close before its threshold waits for it instead of re-arming.
 const EARLY_WAIT_MS = 1000;
-const SWEEP_BATCH = 2000;
-const SWEEP_PARALLEL = 8;
+// Clocks taken per transaction: one statement per table, whatever the batch size.
+const DRAIN_BATCH = 500;
+
+interface DueClock {
+  id: string;
+  case_kind: string;
+  case_id: string;
+  clock: ClockName;
+  started_at: Date;
+  paused_ms: string;
+  target_seconds: number;
+  warn_at_percent: number;
+  generation: number;
+  next_level: AlertLevel;
+  breached_at: Date | null;
+  case_no: string;
+  customer_id: string;
+  region: string;
+}
 
 /**
- * Raises the alerts a clock owes. Called by the timer job and by the sweep;
- * both re-read the clock under a row lock, and the alerts' unique key makes a
- * second raise of the same level a no-op, so any number of workers is safe.
+ * Raises the alerts clocks owe. Every wake-up (a clock's timer, the sweep)
+ * drains ALL clocks whose next threshold has passed, in set-based batches:
+ * rows locked FOR UPDATE SKIP LOCKED, so concurrent workers split the work
+ * instead of queueing on it, and one statement per table per batch, so a
+ * burst of thousands of breaches costs a handful of transactions. The
+ * alerts' unique key makes a second raise of a level a no-op, whatever races.
  */
 @Injectable()
 export class SlaAlertingService {
@@ -34,67 +54,94 @@ export class SlaAlertingService {
     private readonly cases: CasesService,
   ) {}
 
-  /** Returns how many alerts this call raised. `generation` null: whatever the clock's current one is (sweep). */
-  async fire(clockId: string, generation: number | null): Promise<number> {
+  /** A clock's timer fired: drain what is due, then make sure this clock's own threshold is not left behind. */
+  async fire(job: FireJobData): Promise<number> {
+    let raised = await this.drainDue();
+    const [c] = await this.dataSource.query(`SELECT generation, next_level, next_at, state FROM sla_clocks WHERE id = $1`, [job.clockId]);
+    const early =
+      c && c.state === 'running' && c.generation === job.generation && c.next_at && (job.level === undefined || c.next_level === job.level);
+    const waitMs = early ? new Date(c.next_at).getTime() - Date.now() : 0;
+    if (waitMs > 0 && waitMs <= EARLY_WAIT_MS) {
+      await sleep(waitMs);
+      raised += await this.drainDue();
+    } else if (waitMs > EARLY_WAIT_MS) {
+      // Woken early (timer rounding, a stale duplicate): set a new timer for the real time.
+      const clock = { id: job.clockId, generation: c.generation, nextLevel: c.next_level } as SlaClock;
+      await this.queue.add(FIRE_JOB, { ...job }, { jobId: `${fireJobId(clock)}-early`, delay: waitMs, removeOnComplete: true });
+    }
+    return raised;
+  }
+
+  /** Raises every due threshold, batch after batch, until none is left. Returns how many alerts were raised. */
+  async drainDue(): Promise<number> {
+    let raised = 0;
     for (;;) {
-      const post = new PostCommit();
-      const outcome = await this.dataSource.transaction(async (em) => {
-        const clock = await em.findOne(SlaClock, { where: { id: clockId }, lock: { mode: 'pessimistic_write' } });
-        if (!clock || clock.state !== 'running' || (generation !== null && clock.generation !== generation)) return { raised: 0 };
-        const now = new Date();
-        const levels = dueLevels(clock, clock.nextLevel, now);
-        if (!levels.length) {
-          const wait = clock.nextAt ? clock.nextAt.getTime() - now.getTime() : Infinity;
-          return { raised: 0, waitMs: wait, clock };
-        }
-        const kase = await this.cases.findIndexed(clock.caseKind, clock.caseId, em);
-        if (!kase) throw new Error(`clock ${clock.id} belongs to no indexed case ${clock.caseKind}/${clock.caseId}`);
-        let raised = 0;
+      const batch = await this.drainBatch();
+      raised += batch.raised;
+      if (batch.taken < DRAIN_BATCH) return raised;
+    }
+  }
+
+  private async drainBatch(): Promise<{ raised: number; taken: number }> {
+    const post = new PostCommit();
+    const outcome = await this.dataSource.transaction(async (em) => {
+      const due: DueClock[] = await em.query(
+        `SELECT c.id, c.case_kind, c.case_id, c.clock, c.started_at, c.paused_ms, c.target_seconds, c.warn_at_percent,
+                c.generation, c.next_level, c.breached_at, ci.case_no, ci.customer_id, ci.region
+           FROM sla_clocks c JOIN case_index ci ON ci.kind = c.case_kind AND ci.id = c.case_id
+          WHERE c.state = 'running' AND c.next_at <= now()
+          ORDER BY c.next_at
+          LIMIT $1
+          FOR UPDATE OF c SKIP LOCKED`,
+        [DRAIN_BATCH],
+      );
+      if (!due.length) return { raised: 0, taken: 0 };
+      const now = new Date();
+      const owed: RaiseAlert[] = [];
+      const advanced: SlaClock[] = [];
+      for (const r of due) {
+        const timing = { startedAt: new Date(r.started_at), pausedMs: Number(r.paused_ms), targetSeconds: r.target_seconds, warnAtPercent: r.warn_at_percent };
+        // PostgreSQL already says next_level is due; later levels follow if they are due too.
+        const levels = [r.next_level, ...dueLevels(timing, levelAfter(r.next_level), now)];
         for (const level of levels) {
-          const alert = await this.alerts.raise(em, post, {
-            caseKind: clock.caseKind,
-            caseId: clock.caseId,
-            caseNo: kase.caseNo,
-            customerId: kase.customerId,
-            region: kase.region,
-            clockId: clock.id,
-            clock: clock.clock,
+          owed.push({
+            caseKind: r.case_kind,
+            caseId: r.case_id,
+            caseNo: r.case_no,
+            customerId: r.customer_id,
+            region: r.region,
+            clockId: r.id,
+            clock: r.clock,
             level,
-            dueAt: thresholdAt(clock, level),
-          });
-          if (!alert) continue;
-          raised += 1;
-          await this.cases.record(em, clock.caseKind, clock.caseId, `sla.${level}`, null, {
-            clock: clock.clock,
-            alertId: alert.id,
-            dueAt: alert.dueAt,
+            dueAt: thresholdAt(timing, level),
           });
         }
         const next = levelAfter(levels[levels.length - 1]);
-        const changes = {
+        advanced.push({
+          id: r.id,
+          generation: r.generation,
+          state: 'running',
           nextLevel: next,
-          nextAt: next ? thresholdAt(clock, next) : null,
-          breachedAt: clock.breachedAt ?? (levels.includes('breached') ? now : null),
-        };
-        await em.update(SlaClock, { id: clock.id }, changes);
-        const updated = { ...clock, ...changes };
-        post.add(() => this.clocks.arm(updated));
-        return { raised };
-      });
-      await post.run();
-      if (outcome.waitMs === undefined) return outcome.raised;
-      // Woken early (timer rounding): wait for the threshold if it is near, else set a new timer.
-      if (outcome.waitMs > EARLY_WAIT_MS) {
-        const c = outcome.clock!;
-        await this.queue.add(FIRE_JOB, { clockId: c.id, generation: c.generation }, {
-          jobId: `${fireJobId(c)}-early`,
-          delay: outcome.waitMs,
-          removeOnComplete: true,
-        });
-        return 0;
+          nextAt: next ? thresholdAt(timing, next) : null,
+          breachedAt: r.breached_at ?? (levels.includes('breached') ? now : null),
+        } as SlaClock);
       }
-      await sleep(Math.max(1, outcome.waitMs));
-    }
+      const raised = await this.alerts.raiseMany(em, post, owed);
+      await this.cases.recordSystemMany(
+        em,
+        raised.map((a) => ({ kind: a.caseKind, caseId: a.caseId, type: `sla.${a.level}`, data: { clock: a.clock, alertId: a.id, dueAt: a.dueAt } })),
+      );
+      await em.query(
+        `UPDATE sla_clocks c SET next_level = u.next_level, next_at = u.next_at, breached_at = u.breached_at
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS u(id, next_level, next_at, breached_at)
+          WHERE c.id = u.id`,
+        [advanced.map((c) => c.id), advanced.map((c) => c.nextLevel), advanced.map((c) => c.nextAt), advanced.map((c) => c.breachedAt)],
+      );
+      post.add(() => this.clocks.armAll(advanced));
+      return { raised: raised.length, taken: due.length };
+    });
+    await post.run();
+    return outcome;
   }
 
   /**
@@ -103,23 +150,13 @@ export class SlaAlertingService {
    * flushed Redis costs at most one sweep interval of lateness.
    */
   async sweep(horizonSeconds: number): Promise<{ raised: number; rearmed: number }> {
-    const overdue: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM sla_clocks WHERE state = 'running' AND next_at <= now() ORDER BY next_at LIMIT $1`,
-      [SWEEP_BATCH],
-    );
-    let raised = 0;
-    for (let i = 0; i < overdue.length; i += SWEEP_PARALLEL) {
-      const batch = overdue.slice(i, i + SWEEP_PARALLEL);
-      const counts = await Promise.all(batch.map((c) => this.fire(c.id, null)));
-      raised += counts.reduce((a, b) => a + b, 0);
-    }
+    const raised = await this.drainDue();
     const soon = await this.dataSource
       .getRepository(SlaClock)
       .createQueryBuilder('c')
       .where(`c.state = 'running' AND c.next_at > now() AND c.next_at <= now() + make_interval(secs => :h)`, { h: horizonSeconds })
       .getMany();
     await this.clocks.armAll(soon);
-    if (raised) this.logger.warn(`sweep raised ${raised} overdue alert(s): timers were lost or late`);
     return { raised, rearmed: soon.length };
   }
 }

@@ -14,6 +14,8 @@ export const FIRE_JOB = 'fire';
 export interface FireJobData {
   clockId: string;
   generation: number;
+  /** The level this timer is for (absent on jobs armed by older versions). */
+  level?: string;
 }
 
 /** Deterministic, colon-free: the same clock, generation and level is one job however often it is armed. */
@@ -148,7 +150,7 @@ export class SlaClocksService {
     return this.queue.addBulk(
       due.map((c) => ({
         name: FIRE_JOB,
-        data: { clockId: c.id, generation: c.generation } satisfies FireJobData,
+        data: { clockId: c.id, generation: c.generation, level: c.nextLevel! } satisfies FireJobData,
         opts: {
           jobId: fireJobId(c),
           delay: Math.max(0, c.nextAt!.getTime() - Date.now()),

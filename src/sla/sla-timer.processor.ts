@@ -36,7 +36,7 @@ export class SlaTimerProcessor extends LoggedWorkerHost implements OnApplication
   async process(job: SlaJob): Promise<unknown> {
     switch (job.name) {
       case FIRE_JOB:
-        return this.alerting.fire(job.data.clockId, job.data.generation);
+        return this.alerting.fire(job.data);
       case SWEEP_JOB:
         return this.alerting.sweep(this.config.sla.sweepSeconds * 2);
       default: {
