@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -61,7 +61,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('x-request-id', request.id);
   });
 
-  await app.register(helmet, {
+  // Security headers, built once: @fastify/helmet rebuilds (and re-parses the CSP) on every request.
+  const securityHeaders = helmet({
     // Swagger UI needs inline styles and its own scripts.
     contentSecurityPolicy: {
       directives: {
@@ -72,6 +73,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       },
     },
   });
+  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
 
   // Login attempts are counted in Redis, so every API process shares one budget.
   const limiterRedis = new IORedis(config.redis.url, { maxRetriesPerRequest: 1 });
