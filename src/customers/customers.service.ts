@@ -211,10 +211,13 @@ export class CustomersService {
     if (scope) this.inRegions(qb, scope, 'sc');
     if (q.q) await this.search(qb, q.q);
     const rows = await qb.clone().orderBy('c.customer_no').limit(q.limit).offset(q.offset).getMany();
+    const page = { items: rows.map(toSummary), limit: q.limit, offset: q.offset };
+    // A page that is not full holds the last match: no need to count (an exact lookup, usually).
+    if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { ...page, total: q.offset + rows.length };
     // Counting a broad name match exactly costs as much as the page itself: count up to a cap.
     const [sql, params] = qb.clone().select('1').limit(COUNT_CAP + 1).getQueryAndParameters();
     const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM (${sql}) AS page`, params);
-    return { items: rows.map(toSummary), total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true } : {}), limit: q.limit, offset: q.offset };
+    return { ...page, total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true } : {}) };
   }
 
   /**
