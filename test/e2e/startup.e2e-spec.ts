@@ -1,11 +1,10 @@
 import IORedis from 'ioredis';
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { migrations } from '../../migrations';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, adminQuery, assertTestDatabase, withDatabaseName } from '../support/test-database';
-import { API_ENTRY as MAIN, ROOT, ensureBuilt } from '../support/worker-process';
+import { API_ENTRY as MAIN, ChildApp, ensureBuilt, spawnBuilt } from '../support/worker-process';
 
 /**
  * Runs the built app (`node dist/src/main.js`, what `npm start` runs) as a
@@ -22,27 +21,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+type Started = ChildApp;
 
 /** Starts the built app with exactly this environment (nothing inherited but PATH). */
-function startApp(env: Record<string, string>, args: string[] = []): Started {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
-    child.on('exit', (code, signal) => ok({ code, signal })),
-  );
-  return { child, output: () => output, exited };
-}
+const startApp = (env: Record<string, string>, args: string[] = []): Started => spawnBuilt('api', MAIN, env, args);
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
