@@ -4,19 +4,23 @@
  *   npm run bench:faults
  *
  * Starts the built server on a fresh database, creates customers through the
- * API, then alternates GET /health/live and POST /api/v1/faults under
- * BENCH_CONNECTIONS (50) connections for BENCH_DURATION (20) s each,
- * BENCH_RUNS (3) times, and reports medians. The health route is the
- * yardstick: on a shared, noisy machine the ratio means more than the raw
- * numbers. Finally it checks that every fault created has its two SLA clocks
- * and a timer job for each.
+ * API, then alternates GET /health/live, POST /api/v1/faults and the bare
+ * intake endpoint of bare-intake-server.ts (the machine's ceiling for any
+ * intake: one transaction, two rows, one job) under BENCH_CONNECTIONS (50)
+ * connections for BENCH_DURATION (20) s each, BENCH_RUNS (3) times, and
+ * reports medians. On a shared, noisy machine the ratios to those two
+ * yardsticks mean more than the raw numbers. Finally it checks that every
+ * fault created has its two SLA clocks and a timer job for each.
  */
 import { Queue } from 'bullmq';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
-import { LoadResult, REDIS_URL, api, benchDatabaseUrl, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import { LoadResult, REDIS_URL, api, benchDatabaseUrl, envInt, freePort, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const DURATION = envInt('BENCH_DURATION', 20);
@@ -32,10 +36,31 @@ function creditCode(i: number): string {
   return body + creditCodeCheckChar(body);
 }
 
+/** The bare intake endpoint as its own process (as the real server is). */
+async function startBare(databaseUrl: string): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(__dirname, 'bare-intake-server.js')], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), QUEUE_PREFIX: '{focus-one-bench-bare}' },
+    stdio: 'inherit',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/live`)).ok) return { url, stop: () => child.kill('SIGTERM') };
+    } catch {
+      /* starting */
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error('bare intake server did not start');
+}
+
 async function main(): Promise<void> {
   const databaseUrl = benchDatabaseUrl('focus_one_bench_faults');
   await recreateDatabase(databaseUrl);
   const server = await startServer(databaseUrl);
+  const bare = await startBare(databaseUrl);
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
     const customers: string[] = [];
@@ -69,25 +94,33 @@ async function main(): Promise<void> {
         reporterMobile: '13812345678',
       }),
     });
-    const run = (kind: 'health' | 'faults', duration: number) =>
+    const run = (kind: 'health' | 'faults' | 'bare', duration: number) =>
       load({
-        url: server.url,
+        url: kind === 'bare' ? bare.url : server.url,
         connections: CONNECTIONS,
         duration,
         ...(kind === 'health'
           ? { requests: [{ method: 'GET', path: '/health/live' }] }
-          : { requests: [{ setupRequest: (req: object) => ({ ...req, ...faultRequest() }) }] }),
+          : kind === 'bare'
+            ? { requests: [{ method: 'POST', path: '/tickets', headers: { 'content-type': 'application/json' }, body: '{"title":"专线中断"}' }] }
+            : { requests: [{ setupRequest: (req: object) => ({ ...req, ...faultRequest() }) }] }),
       });
 
     console.log(`warming up (${machine()})…`);
     await run('faults', 5);
     await run('health', 3);
-    const results: { health: LoadResult; faults: LoadResult }[] = [];
+    await run('bare', 3);
+    type Run = { health: LoadResult; faults: LoadResult; bare: LoadResult };
+    const results: Run[] = [];
     for (let i = 0; i < RUNS; i++) {
       const health = await run('health', DURATION);
       const faults = await run('faults', DURATION);
-      results.push({ health, faults });
-      console.log(`run ${i + 1}: health ${health.requestsPerSec.toFixed(0)} req/s p99 ${health.p99} ms; faults ${faults.requestsPerSec.toFixed(0)} req/s p50 ${faults.p50} ms p99 ${faults.p99} ms (non-2xx ${faults.non2xx}, errors ${faults.errors})`);
+      const bareRun = await run('bare', DURATION);
+      results.push({ health, faults, bare: bareRun });
+      console.log(
+        `run ${i + 1}: health ${health.requestsPerSec.toFixed(0)} req/s p99 ${health.p99} ms; faults ${faults.requestsPerSec.toFixed(0)} req/s ` +
+          `p50 ${faults.p50} ms p99 ${faults.p99} ms (non-2xx ${faults.non2xx}, errors ${faults.errors}); bare intake ${bareRun.requestsPerSec.toFixed(0)} req/s p99 ${bareRun.p99} ms`,
+      );
     }
 
     // Every fault has its two clocks, and every running clock its timer job.
@@ -110,7 +143,8 @@ async function main(): Promise<void> {
     }
     await queue.close();
 
-    const med = (pick: (r: { health: LoadResult; faults: LoadResult }) => number) => median(results.map(pick));
+    const med = (pick: (r: Run) => number) => median(results.map(pick));
+    const bareRps = med((r) => r.bare.requestsPerSec);
     const healthRps = med((r) => r.health.requestsPerSec);
     const faultRps = med((r) => r.faults.requestsPerSec);
     const report = [
@@ -122,8 +156,9 @@ async function main(): Promise<void> {
       '|---|---:|---:|---:|',
       `| GET /health/live | ${healthRps.toFixed(0)} | ${med((r) => r.health.p50)} | ${med((r) => r.health.p99)} |`,
       `| POST /api/v1/faults | ${faultRps.toFixed(0)} | ${med((r) => r.faults.p50)} | ${med((r) => r.faults.p99)} |`,
+      `| bare intake (Fastify + one pg transaction + one BullMQ add) | ${bareRps.toFixed(0)} | ${med((r) => r.bare.p50)} | ${med((r) => r.bare.p99)} |`,
       '',
-      `Intake / health ratio: ${(faultRps / healthRps).toFixed(3)}. Non-2xx: ${results.map((r) => r.faults.non2xx).join(', ')}; errors: ${results.map((r) => r.faults.errors).join(', ')}.`,
+      `Intake / health ratio: ${(faultRps / healthRps).toFixed(3)}; intake / bare ceiling: ${(faultRps / bareRps).toFixed(2)}. Non-2xx: ${results.map((r) => r.faults.non2xx).join(', ')}; errors: ${results.map((r) => r.faults.errors).join(', ')}.`,
       '',
       `Check: ${faults} faults, ${clocks} clocks (${missingClocks} faults without exactly two), ${running.length} running clocks with a future threshold, ${missingTimers} of them without their timer job.`,
       '',
@@ -135,6 +170,7 @@ async function main(): Promise<void> {
     console.error(err, server.output());
     process.exitCode = 1;
   } finally {
+    bare.stop();
     await server.stop();
   }
 }
