@@ -52,8 +52,4 @@ export class CasesService {
   timeline(kind: string, caseId: string): Promise<CaseTimelineEntry[]> {
     return this.dataSource.getRepository(CaseTimelineEntry).find({ where: { caseKind: kind, caseId }, order: { id: 'ASC' } });
   }
-
-  findIndexed(kind: string, id: string, em: EntityManager = this.dataSource.manager): Promise<CaseIndexEntry | null> {
-    return em.findOneBy(CaseIndexEntry, { kind, id });
-  }
 }

@@ -13,4 +13,3 @@ export function casePriority(base: Priority, tier: 'strategic' | 'key' | 'standa
 }
 
 export const priorityLabel = (p: number) => `P${p}` as 'P1' | 'P2' | 'P3' | 'P4';
-export const parsePriority = (label: string) => Number(label.slice(1)) as Priority;

@@ -59,7 +59,7 @@ export class SlaAlertingService {
     let raised = await this.drainDue();
     const [c] = await this.dataSource.query(`SELECT generation, next_level, next_at, state FROM sla_clocks WHERE id = $1`, [job.clockId]);
     const early =
-      c && c.state === 'running' && c.generation === job.generation && c.next_at && (job.level === undefined || c.next_level === job.level);
+      c && c.state === 'running' && c.generation === job.generation && c.next_at && c.next_level === job.level;
     const waitMs = early ? new Date(c.next_at).getTime() - Date.now() : 0;
     if (waitMs > 0 && waitMs <= EARLY_WAIT_MS) {
       await sleep(waitMs);

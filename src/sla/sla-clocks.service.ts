@@ -14,8 +14,8 @@ export const FIRE_JOB = 'fire';
 export interface FireJobData {
   clockId: string;
   generation: number;
-  /** The level this timer is for (absent on jobs armed by older versions). */
-  level?: string;
+  /** The level this timer is for. */
+  level: string;
 }
 
 /** Deterministic, colon-free: the same clock, generation and level is one job however often it is armed. */
@@ -138,12 +138,7 @@ export class SlaClocksService {
     return { responseDueAt: get('response').dueAt, resolutionDueAt: get('resolution').dueAt };
   }
 
-  /** Adds the delayed job that wakes the worker at the clock's next threshold (after commit only). */
-  arm(c: SlaClock): Promise<unknown> {
-    return this.armAll([c]);
-  }
-
-  /** Several timers in one round trip to Redis. */
+  /** Adds the delayed jobs that wake the worker at each clock's next threshold (after commit only), in one round trip. */
   async armAll(clocks: SlaClock[]): Promise<unknown> {
     const due = clocks.filter((c) => c.state === 'running' && c.nextLevel && c.nextAt);
     if (!due.length) return;
@@ -204,7 +199,7 @@ export class SlaClocksService {
       warnAtPercent: c.warnAtPercent,
     });
     const snapshot = { ...c };
-    post.add(() => this.arm(snapshot));
+    post.add(() => this.armAll([snapshot]));
   }
 
   private lockClocks(em: EntityManager, kind: string, caseId: string): Promise<SlaClock[]> {

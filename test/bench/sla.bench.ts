@@ -67,7 +67,7 @@ async function arm(queue: Queue, ids: string[], rows: ClockRow[]): Promise<void>
         const r = rows[i + j];
         return {
           name: FIRE_JOB,
-          data: { clockId: id, generation: 1 },
+          data: { clockId: id, generation: 1, level: r.nextLevel },
           opts: { jobId: fireJobId({ id, generation: 1, nextLevel: r.nextLevel }), delay: Math.max(0, r.nextAt.getTime() - Date.now()), removeOnComplete: true },
         };
       }),

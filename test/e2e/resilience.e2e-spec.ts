@@ -450,7 +450,7 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
           due.flatMap((d) =>
             [1, 2].map((k) => ({
               name: FIRE_JOB,
-              data: { clockId: d.clockId, generation: d.generation } satisfies FireJobData,
+              data: { clockId: d.clockId, generation: d.generation, level: d.level } satisfies FireJobData,
               opts: { jobId: `race-${d.clockId}-${d.level}-${k}`, delay: Math.max(0, d.dueAt - Date.now()), removeOnComplete: true, removeOnFail: true },
             })),
           ),
