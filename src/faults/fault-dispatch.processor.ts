@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { LoggedWorkerHost } from '../queues/logged-worker-host';
+import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -13,7 +13,7 @@ export type DispatchOutcome = 'assigned' | 'waiting' | 'skipped';
 
 /** Assigns each new fault to the on-duty engineer in its region with the least open work. */
 @Processor(QueueName.dispatch, { concurrency: 4 })
-export class FaultDispatchProcessor extends LoggedWorkerHost {
+export class FaultDispatchProcessor extends ManagedWorkerHost {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly faults: FaultsService,

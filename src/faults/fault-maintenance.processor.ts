@@ -1,11 +1,10 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { LoggedWorkerHost } from '../queues/logged-worker-host';
-import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ManagedWorkerHost } from '../queues/managed-worker-host';
+import { OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { keepScheduled } from '../queues/job-schedules';
 import { QueueName } from '../queues/queue-names';
 import { FaultDispatcher } from './fault-dispatcher';
 import { FaultsService } from './faults.service';
@@ -15,8 +14,7 @@ const EVERY_MS = 60_000;
 
 /** Closes faults resolved long ago, and re-dispatches faults still waiting for an engineer. */
 @Processor(QueueName.faults)
-export class FaultMaintenanceProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopKeeper?: () => void;
+export class FaultMaintenanceProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
 
   constructor(
     @InjectQueue(QueueName.faults) private readonly queue: Queue,
@@ -29,11 +27,7 @@ export class FaultMaintenanceProcessor extends LoggedWorkerHost implements OnApp
   }
 
   onApplicationBootstrap(): void {
-    this.stopKeeper = keepScheduled(this.queue, MAINTAIN_JOB, EVERY_MS, this.logger);
-  }
-
-  onModuleDestroy(): void {
-    this.stopKeeper?.();
+    this.keepScheduled(this.queue, MAINTAIN_JOB, EVERY_MS);
   }
 
   async process(job: Job<Record<string, never>, unknown, typeof MAINTAIN_JOB>): Promise<{ closed: number; redispatched: number }> {

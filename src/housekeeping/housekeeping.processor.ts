@@ -1,10 +1,9 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { LoggedWorkerHost } from '../queues/logged-worker-host';
-import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ManagedWorkerHost } from '../queues/managed-worker-host';
+import { OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { IdempotencyService } from '../common/idempotency/idempotency.service';
-import { keepScheduled } from '../queues/job-schedules';
 import { QueueName } from '../queues/queue-names';
 
 export const PURGE_IDEMPOTENCY_KEYS = 'purge-idempotency-keys';
@@ -12,8 +11,7 @@ export type HousekeepingJob = Job<Record<string, never>, { purged: number }, typ
 
 /** Periodic clean-up that nothing else owns: expired idempotency keys. */
 @Processor(QueueName.housekeeping)
-export class HousekeepingProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopKeeper?: () => void;
+export class HousekeepingProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
 
   constructor(
     @InjectQueue(QueueName.housekeeping) private readonly queue: Queue,
@@ -25,11 +23,7 @@ export class HousekeepingProcessor extends LoggedWorkerHost implements OnApplica
 
   onApplicationBootstrap(): void {
     // Every worker keeps the scheduler alive (it lives in Redis and a flush would drop it).
-    this.stopKeeper = keepScheduled(this.queue, PURGE_IDEMPOTENCY_KEYS, this.config.housekeepingIntervalSeconds * 1000, this.logger);
-  }
-
-  onModuleDestroy(): void {
-    this.stopKeeper?.();
+    this.keepScheduled(this.queue, PURGE_IDEMPOTENCY_KEYS, this.config.housekeepingIntervalSeconds * 1000);
   }
 
   async process(job: HousekeepingJob): Promise<{ purged: number }> {

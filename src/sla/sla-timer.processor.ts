@@ -1,10 +1,9 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { LoggedWorkerHost } from '../queues/logged-worker-host';
-import { OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { ManagedWorkerHost } from '../queues/managed-worker-host';
+import { OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
-import { keepScheduled } from '../queues/job-schedules';
 import { SlaAlertingService } from './sla-alerting.service';
 import { FIRE_JOB, FireJobData } from './sla-clocks.service';
 
@@ -14,8 +13,7 @@ type SlaJob = Job<FireJobData, number, typeof FIRE_JOB> | Job<Record<string, nev
 
 /** Wakes on SLA thresholds; sweeps for anything a lost timer missed. */
 @Processor(QueueName.sla, { concurrency: 32 })
-export class SlaTimerProcessor extends LoggedWorkerHost implements OnApplicationBootstrap, OnModuleDestroy {
-  private stopKeeper?: () => void;
+export class SlaTimerProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
 
   constructor(
     @InjectQueue(QueueName.sla) private readonly queue: Queue,
@@ -26,11 +24,7 @@ export class SlaTimerProcessor extends LoggedWorkerHost implements OnApplication
   }
 
   onApplicationBootstrap(): void {
-    this.stopKeeper = keepScheduled(this.queue, SWEEP_JOB, this.config.sla.sweepSeconds * 1000, this.logger);
-  }
-
-  onModuleDestroy(): void {
-    this.stopKeeper?.();
+    this.keepScheduled(this.queue, SWEEP_JOB, this.config.sla.sweepSeconds * 1000);
   }
 
   async process(job: SlaJob): Promise<unknown> {

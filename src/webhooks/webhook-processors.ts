@@ -1,5 +1,5 @@
 import { Processor } from '@nestjs/bullmq';
-import { LoggedWorkerHost } from '../queues/logged-worker-host';
+import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { DelayedError, Job } from 'bullmq';
 import { RELAY_JOB } from '../outbox/outbox.service';
 import { AppConfig } from '../config/app-config';
@@ -20,7 +20,7 @@ type OutboxJob = Job<Record<string, never>, OutboxResult, typeof RELAY_JOB | typ
  * (SKIP LOCKED).
  */
 @Processor(QueueName.outbox, { concurrency: 2 })
-export class OutboxRelayProcessor extends LoggedWorkerHost {
+export class OutboxRelayProcessor extends ManagedWorkerHost {
 
   constructor(
     private readonly relay: OutboxRelay,
@@ -51,7 +51,7 @@ export class OutboxRelayProcessor extends LoggedWorkerHost {
 
 /** The `webhooks` queue: one job per delivery attempt. */
 @Processor(QueueName.webhooks, { concurrency: 20 })
-export class WebhookDeliveryProcessor extends LoggedWorkerHost {
+export class WebhookDeliveryProcessor extends ManagedWorkerHost {
   constructor(private readonly sender: WebhookSender) {
     super();
   }
