@@ -150,12 +150,11 @@ export class ConsoleService {
   }
 }
 
-const toQueueItem = (r: UrgentCaseRow): QueueItemDto => ({
+/** What every listed case shows, whatever the screen. */
+const caseHead = (r: UrgentCaseRow) => ({
   kind: r.kind,
   id: r.id,
   caseNo: r.caseNo,
-  customerId: r.customerId,
-  customerName: r.customerName,
   title: r.title,
   state: r.state,
   priority: priorityLabel(r.priority),
@@ -163,21 +162,18 @@ const toQueueItem = (r: UrgentCaseRow): QueueItemDto => ({
   region: r.region,
   assigneeId: r.assigneeId,
   openedAt: r.openedAt,
+});
+
+const toQueueItem = (r: UrgentCaseRow): QueueItemDto => ({
+  ...caseHead(r),
+  customerId: r.customerId,
+  customerName: r.customerName,
   breached: r.breached,
   nextDueAt: r.nextDueAt,
   nextDueClock: r.nextDueClock,
 });
 
 const toOpenCase = (r: UrgentCaseRow): OpenCaseDto => ({
-  kind: r.kind,
-  id: r.id,
-  caseNo: r.caseNo,
-  title: r.title,
-  state: r.state,
-  priority: priorityLabel(r.priority),
-  greenChannel: r.greenChannel,
-  region: r.region,
-  assigneeId: r.assigneeId,
-  openedAt: r.openedAt,
+  ...caseHead(r),
   sla: { responseDueAt: r.responseDueAt, resolutionDueAt: r.resolutionDueAt, breached: r.breached },
 });
