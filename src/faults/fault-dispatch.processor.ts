@@ -1,12 +1,11 @@
 import { Processor } from '@nestjs/bullmq';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
 import { QueueName } from '../queues/queue-names';
 import { RegionsService } from '../regions/regions.service';
 import { DISPATCH_JOB, DispatchJobData } from './fault-dispatcher';
+import { FaultError, FaultErrorCode } from './faults.errors';
 import { FaultsService } from './faults.service';
 
 export type DispatchOutcome = 'assigned' | 'waiting' | 'skipped';
@@ -15,7 +14,6 @@ export type DispatchOutcome = 'assigned' | 'waiting' | 'skipped';
 @Processor(QueueName.dispatch, { concurrency: 4 })
 export class FaultDispatchProcessor extends ManagedWorkerHost {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly faults: FaultsService,
     private readonly regions: RegionsService,
   ) {
@@ -24,9 +22,7 @@ export class FaultDispatchProcessor extends ManagedWorkerHost {
 
   async process(job: Job<DispatchJobData, DispatchOutcome, typeof DISPATCH_JOB>): Promise<DispatchOutcome> {
     let outcome: DispatchOutcome = 'skipped';
-    const exists = await this.dataSource.query(`SELECT 1 FROM faults WHERE id = $1`, [job.data.faultId]);
-    if (!exists.length) return 'skipped'; // nothing to dispatch; retrying would not change that
-    await this.faults.change(null, job.data.faultId, undefined, async (em, post, fault) => {
+    const dispatched = this.faults.change(null, job.data.faultId, undefined, async (em, post, fault) => {
       if (fault.assigneeId || !TICKET_OPEN_STATES.includes(fault.state)) return null;
       const covering = [...this.regions.chain(fault.region).map((r) => r.code), 'CN'];
       const [engineer] = await em.query(
@@ -44,6 +40,10 @@ export class FaultDispatchProcessor extends ManagedWorkerHost {
       await this.faults.applyAssignment(em, post, fault, engineer.id, null);
       outcome = 'assigned';
       return { action: 'fault.assigned', changes: { assigneeId: { from: null, to: engineer.id }, by: 'dispatch' } };
+    });
+    // A fault that does not exist has nothing to dispatch; retrying would not change that.
+    await dispatched.catch((err: unknown) => {
+      if (!(err instanceof FaultError && err.code === FaultErrorCode.FAULT_NOT_FOUND)) throw err;
     });
     return outcome;
   }
