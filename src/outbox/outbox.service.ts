@@ -3,14 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { PostCommit } from '../common/post-commit';
+import { WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { EventType } from './event-types';
-import { OutboxEvent } from './outbox-event.entity';
 
 export const RELAY_JOB = 'relay';
 
 @Injectable()
 export class OutboxService {
+  private wakeInFlight: Promise<unknown> | null = null;
+  private queuedWake: Promise<unknown> | null = null;
+
   constructor(@InjectQueue(QueueName.outbox) private readonly queue: Queue) {}
 
   /**
@@ -18,9 +21,18 @@ export class OutboxService {
    * relay. If the wake-up is lost, the relay's periodic poll finds the event.
    */
   async emit(em: EntityManager, post: PostCommit, type: EventType, data: Record<string, unknown>): Promise<string> {
-    const { identifiers } = await em.insert(OutboxEvent, { type, data: data as never });
+    const batch = new WriteBatch();
+    const id = this.emitIn(batch, post, type, data);
+    await batch.run(em);
+    return id;
+  }
+
+  /** The same event as part of a batch of inserts; the id is known once the batch has run. */
+  async emitIn(batch: WriteBatch, post: PostCommit, type: EventType, data: Record<string, unknown>): Promise<string> {
+    const inserted = batch.add(`INSERT INTO outbox_events (type, data) VALUES ($1, $2::jsonb) RETURNING id`, [type, JSON.stringify(data)]);
     post.add(() => this.wake());
-    return identifiers[0].id as string;
+    const [row] = await inserted;
+    return row.id as string;
   }
 
   /** Many events in one statement (the SLA engine raises alerts in batches). Returns their ids in order. */
@@ -34,8 +46,26 @@ export class OutboxService {
     return rows.map((r) => r.id);
   }
 
-  /** One pending relay job at a time is enough: it drains everything unrelayed. */
+  /**
+   * One pending relay job at a time is enough: it drains everything unrelayed.
+   * Under load the wake-ups are coalesced: while one is on its way to Redis,
+   * later callers share the next one, which starts after it returns, so every
+   * commit is still followed by a wake-up sent after it.
+   */
   wake(): Promise<unknown> {
-    return this.queue.add(RELAY_JOB, {}, { deduplication: { id: RELAY_JOB }, removeOnComplete: true, removeOnFail: 100 });
+    if (this.queuedWake) return this.queuedWake;
+    if (!this.wakeInFlight) {
+      this.wakeInFlight = this.queue
+        .add(RELAY_JOB, {}, { deduplication: { id: RELAY_JOB }, removeOnComplete: true, removeOnFail: 100 })
+        .finally(() => (this.wakeInFlight = null));
+      return this.wakeInFlight;
+    }
+    this.queuedWake = this.wakeInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.queuedWake = null;
+        return this.wake();
+      });
+    return this.queuedWake;
   }
 }

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { PostCommit } from '../common/post-commit';
+import { WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
 import { ClockName, dueAt, thresholdAt } from './sla-levels';
@@ -46,7 +47,19 @@ export class SlaClocksService {
    * on the intake path), and arms their timers after commit.
    */
   async open(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
-    const rows: Record<string, unknown>[] = await em.query(
+    const batch = new WriteBatch();
+    const opened = this.openIn(batch, post, kind, caseId, priority, at);
+    await batch.run(em);
+    return opened;
+  }
+
+  /**
+   * The same two clocks as part of the new case's batch of inserts; resolves
+   * once the batch has run (the caller awaits it inside its transaction, so a
+   * missing policy rolls the whole case back).
+   */
+  async openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
+    const inserted = batch.add(
       `INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
                                started_at, due_at, state, generation, next_level, next_at)
        SELECT $1, $2::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
@@ -58,28 +71,33 @@ export class SlaClocksService {
        RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
       [kind, caseId, at, `${kind}:P${priority}`],
     );
-    if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
-    const clocks = rows.map((r) => {
-      const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
-      return em.create(SlaClock, {
-        id: r.id as string,
-        caseKind: kind,
-        caseId,
-        clock: r.clock as ClockName,
-        policyKey: r.policy_key as string,
-        policyVersion: r.policy_version as number,
-        ...timing,
-        pausedAt: null,
-        stoppedAt: null,
-        breachedAt: null,
-        dueAt: dueAt(timing),
-        state: 'running',
-        generation: 1,
-        nextLevel: 'warning',
-        nextAt: thresholdAt(timing, 'warning'),
-      });
-    });
+    // Registered now, filled in when the batch has run: timers go out only after commit anyway.
+    const clocks: SlaClock[] = [];
     post.add(() => this.armAll(clocks));
+    const rows = await inserted;
+    if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
+    for (const r of rows) {
+      const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
+      clocks.push(
+        Object.assign(new SlaClock(), {
+          id: r.id as string,
+          caseKind: kind,
+          caseId,
+          clock: r.clock as ClockName,
+          policyKey: r.policy_key as string,
+          policyVersion: r.policy_version as number,
+          ...timing,
+          pausedAt: null,
+          stoppedAt: null,
+          breachedAt: null,
+          dueAt: dueAt(timing),
+          state: 'running',
+          generation: 1,
+          nextLevel: 'warning',
+          nextAt: thresholdAt(timing, 'warning'),
+        } satisfies Partial<SlaClock>),
+      );
+    }
     return clocks.sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
   }
 

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuthContext } from '../auth/auth-context';
 import { redactPii } from '../masking';
+import { WriteBatch } from '../write-batch';
 import { Page } from '../pagination/page';
 import { AuditEntry } from './audit-entry.entity';
 
@@ -29,15 +30,26 @@ export class AuditService {
 
   /** Writes one audit row in the caller's transaction, so the row and the change commit together. */
   async record(em: EntityManager, actor: AuthContext | null, record: AuditRecord): Promise<void> {
-    await em.insert(AuditEntry, {
-      actorId: actor?.staffId ?? null,
-      actorUsername: actor?.username ?? 'system',
-      action: record.action,
-      entity: record.entity,
-      entityId: record.entityId,
-      changes: (record.changes ? redactPii(record.changes) : null) as never,
-      requestId: actor?.requestId ?? null,
-    });
+    const batch = new WriteBatch();
+    this.recordIn(batch, actor, record);
+    await batch.run(em);
+  }
+
+  /** The same row as part of a batch of inserts (the caller runs the batch in its transaction). */
+  recordIn(batch: WriteBatch, actor: AuthContext | null, record: AuditRecord): void {
+    void batch.add(
+      `INSERT INTO audit_log (actor_id, actor_username, action, entity, entity_id, changes, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+      [
+        actor?.staffId ?? null,
+        actor?.username ?? 'system',
+        record.action,
+        record.entity,
+        record.entityId,
+        record.changes ? JSON.stringify(redactPii(record.changes)) : null,
+        actor?.requestId ?? null,
+      ],
+    );
   }
 
   /** For reads that are audited on their own (an unmasked contact list). */
