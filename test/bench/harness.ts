@@ -66,32 +66,39 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-/** Starts the built server (API + workers in one process, as `npm start` does) and waits for readiness. */
+/**
+ * Starts the built server and waits for readiness: API and workers in one
+ * process, as `npm start` does, or with BENCH_TOPOLOGY=split as two processes
+ * (`start:api` + `start:worker`, the production layout), to see what each side costs.
+ */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
   const adminPassword = randomBytes(15).toString('base64url');
   const queuePrefix = `{focus-one-bench-${randomBytes(3).toString('hex')}}`;
+  const split = process.env.BENCH_TOPOLOGY === 'split';
   let out = '';
-  const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), '--with-workers'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      REDIS_URL,
-      QUEUE_PREFIX: queuePrefix,
-      JWT_SECRET: randomBytes(48).toString('base64url'),
-      ADMIN_PASSWORD: adminPassword,
-      LOG_LEVEL: 'warn',
-      AUTH_RATE_LIMIT_MAX: '100000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
+  const childEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: queuePrefix,
+    JWT_SECRET: randomBytes(48).toString('base64url'),
+    ADMIN_PASSWORD: adminPassword,
+    LOG_LEVEL: 'warn',
+    AUTH_RATE_LIMIT_MAX: '100000',
+    ...env,
+  };
+  const run = (entry: string, args: string[] = []) => {
+    const p = spawn(process.execPath, [path.join(ROOT, entry), ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    p.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
+    p.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
+    return p;
+  };
+  const child = run('dist/src/main.js', split ? [] : ['--with-workers']);
+  const worker = split ? run('dist/src/worker.js') : null;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -104,11 +111,14 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     if (Date.now() > deadline) throw new Error(`server not ready in 60 s:\n${out}`);
     await sleep(200);
   }
+  const stopOne = async (p: ChildProcess) => {
+    if (p.exitCode !== null) return;
+    p.kill('SIGTERM');
+    for (let i = 0; i < 50 && p.exitCode === null; i++) await sleep(100);
+    if (p.exitCode === null) p.kill('SIGKILL');
+  };
   const stop = async () => {
-    if (child.exitCode !== null) return;
-    child.kill('SIGTERM');
-    for (let i = 0; i < 50 && child.exitCode === null; i++) await sleep(100);
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all([stopOne(child), ...(worker ? [stopOne(worker)] : [])]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   return { url, adminPassword, queuePrefix, process: child, output: () => out, stop };
