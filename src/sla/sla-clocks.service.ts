@@ -55,8 +55,8 @@ export class SlaClocksService {
 
   /**
    * The same two clocks as part of the new case's batch of inserts; resolves
-   * once the batch has run (the caller awaits it inside its transaction, so a
-   * missing policy rolls the whole case back).
+   * once the batch has run. A missing policy makes the batch itself fail (see
+   * below), so the case is never written without its clocks.
    */
   async openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
     const inserted = batch.add(
@@ -65,12 +65,15 @@ export class SlaClocksService {
        SELECT $1, $2::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
               $3::timestamptz, $3::timestamptz + make_interval(secs => t.secs), 'running', 1, 'warning',
               $3::timestamptz + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
-         FROM sla_policies p
-        CROSS JOIN LATERAL (VALUES ('response', p.response_seconds), ('resolution', p.resolution_seconds)) AS t(clock, secs)
-        WHERE p.key = $4
+         FROM (VALUES ('response'), ('resolution')) AS c(clock)
+         LEFT JOIN sla_policies p ON p.key = $4
+        CROSS JOIN LATERAL (SELECT c.clock, CASE c.clock WHEN 'response' THEN p.response_seconds ELSE p.resolution_seconds END) AS t(clock, secs)
        RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
       [kind, caseId, at, `${kind}:P${priority}`],
     );
+    // With no such policy the LEFT JOIN yields a NULL policy_key, which the NOT
+    // NULL column refuses: the whole batch fails, so a case never exists without
+    // its clocks, even when the batch runs without an explicit transaction.
     // Registered now, filled in when the batch has run: timers go out only after commit anyway.
     const clocks: SlaClock[] = [];
     post.add(() => this.armAll(clocks));

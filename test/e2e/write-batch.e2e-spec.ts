@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { nextCaseNo } from '../../src/cases/case-number';
+import { PostCommit } from '../../src/common/post-commit';
 import { WriteBatch } from '../../src/common/write-batch';
+import { SlaClocksService } from '../../src/sla/sla-clocks.service';
 import { TestApp, startTestApp } from '../support/test-app';
 
 /** The one-statement insert batch the intake path relies on, against the real PostgreSQL. */
@@ -44,6 +46,16 @@ describe('WriteBatch', () => {
     );
     await expect(batch.run(db.manager)).rejects.toThrow(/foreign key/);
     expect(await count(`SELECT count(*) AS n FROM case_timeline WHERE case_id = $1`, [id])).toBe(0);
+  });
+
+  it('fails whole when the SLA policy a new case needs is missing, so no case exists without its clocks', async () => {
+    const caseId = randomUUID();
+    const batch = new WriteBatch();
+    void batch.add(`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ('fault', $1, 'created', '{}')`, [caseId]);
+    void t.app.get(SlaClocksService).openIn(batch, new PostCommit(), 'fault', caseId, 9); // there is no fault:P9
+    await expect(batch.run(db.manager)).rejects.toThrow(/policy_key/);
+    expect(await count(`SELECT count(*) AS n FROM case_timeline WHERE case_id = $1`, [caseId])).toBe(0);
+    expect(await count(`SELECT count(*) AS n FROM sla_clocks WHERE case_id = $1`, [caseId])).toBe(0);
   });
 
   it('hands out case numbers from blocks without ever repeating one, even to concurrent callers', async () => {

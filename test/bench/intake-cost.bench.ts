@@ -1,0 +1,155 @@
+/**
+ * What one fault intake costs in round trips, counted rather than timed:
+ *
+ *   npm run bench:intake-cost
+ *
+ * Throughput on this shared machine moves with whatever else runs; counts do
+ * not. Starts the built server (API + workers) on a fresh database and a
+ * private redis-server, opens BENCH_FAULTS (1,000) faults with 10 clients,
+ * waits for the workers' follow-up (dispatch, relay), and reports per fault:
+ * Redis commands executed (INFO commandstats, commands inside BullMQ's Lua
+ * scripts included), PostgreSQL transactions and rows written
+ * (pg_stat_database), and, when `strace` is installed, the server process's
+ * socket reads and writes — each one a system call, which is what the CPU
+ * profile showed the time going to.
+ */
+import IORedis from 'ioredis';
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { creditCodeCheckChar } from '../../src/customers/credit-code';
+import { startRedisServer } from '../support/redis-server';
+import { api, benchDatabaseUrl, envInt, machine, recreateDatabase, startServer, token, writeReport } from './harness';
+
+const FAULTS = envInt('BENCH_FAULTS', 1000);
+const CLIENTS = 10;
+const REGIONS = ['440605', '440106', '110105', '310115'];
+
+async function redisCommands(redis: IORedis): Promise<number> {
+  const info = await redis.info('commandstats');
+  return [...info.matchAll(/calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/** Attaches strace to the server and counts its socket system calls, if strace is there. */
+function traceSyscalls(pid: number): { stop(): Promise<Record<string, number> | null> } {
+  const child = spawn('strace', ['-f', '-c', '-e', 'trace=read,readv,recvfrom,recvmsg,write,writev,sendto,sendmsg', '-p', String(pid)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let out = '';
+  let missing = false;
+  child.on('error', () => (missing = true));
+  child.stderr!.on('data', (d) => (out += d));
+  return {
+    async stop() {
+      if (missing) return null;
+      child.kill('SIGINT');
+      await new Promise((ok) => child.once('exit', ok));
+      const calls: Record<string, number> = {};
+      for (const line of out.split('\n')) {
+        const cols = line.trim().split(/\s+/);
+        if (cols.length >= 5 && /^\d+$/.test(cols[3])) calls[cols[cols.length - 1]] = Number(cols[3]);
+      }
+      return calls;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = benchDatabaseUrl('focus_one_bench_cost');
+  await recreateDatabase(databaseUrl);
+  const redisServer = await startRedisServer();
+  const server = await startServer(databaseUrl, { REDIS_URL: redisServer.url });
+  const redis = new IORedis(redisServer.url);
+  const db = new Client({ connectionString: databaseUrl });
+  try {
+    const admin = await token(server.url, 'admin', server.adminPassword);
+    const customers: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const body = `9144${String(i).padStart(13, '0')}`;
+      const region = REGIONS[i % REGIONS.length];
+      const c = await api<{ id: string }>(server.url, admin, 'POST', '/api/v1/customers', {
+        name: `成本测试客户${i}号有限公司`,
+        creditCode: body + creditCodeCheckChar(body),
+        tier: ['strategic', 'key', 'standard'][i % 3],
+        industry: 'manufacturing',
+        homeRegion: region,
+        greenChannel: i % 7 === 0,
+        contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
+        sites: [{ name: '总部', region, address: '测试路1号' }],
+      });
+      customers.push(c.id);
+    }
+    const open = (n: number) =>
+      api(server.url, admin, 'POST', '/api/v1/faults', {
+        customerId: customers[n % customers.length],
+        category: 'fault',
+        severity: ['critical', 'major', 'minor'][n % 3],
+        title: '专线中断',
+        description: `成本测试 ${n}`,
+        reportedVia: 'hotline',
+        reporterName: '李娜',
+        reporterMobile: '13812345678',
+      });
+    for (let i = 0; i < 200; i++) await open(i); // warm up: JIT, pools, case-number blocks
+    await sleep(3000);
+
+    await db.connect();
+    const pgStats = async () => {
+      await db.query('SELECT pg_stat_clear_snapshot()');
+      const [row] = (
+        await db.query(
+          `SELECT xact_commit::bigint AS transactions, (tup_inserted + tup_updated + tup_deleted)::bigint AS rows
+             FROM pg_stat_database WHERE datname = current_database()`,
+        )
+      ).rows;
+      return { transactions: Number(row.transactions), rows: Number(row.rows) };
+    };
+    const redis0 = await redisCommands(redis);
+    const pg0 = await pgStats();
+    const trace = traceSyscalls(server.process.pid!);
+    await sleep(1500); // strace attaches
+
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (next < FAULTS) await open(next++);
+      }),
+    );
+    await sleep(6000); // the workers' dispatch and relay for the last faults
+    const calls = await trace.stop();
+    await sleep(1000); // statistics reach pg_stat_database with a short delay
+    const redis1 = await redisCommands(redis);
+    const pg1 = await pgStats();
+
+    const per = (n: number) => (n / FAULTS).toFixed(1);
+    const sum = (names: string[]) => names.reduce((s, k) => s + (calls?.[k] ?? 0), 0);
+    const report = [
+      `## Fault intake cost in round trips — ${new Date().toISOString()}`,
+      '',
+      `Machine: ${machine()}. ${FAULTS} faults, ${CLIENTS} clients, API and workers in one process. Command: \`npm run bench:intake-cost\`.`,
+      '',
+      '| per fault (intake and the workers’ follow-up) | count |',
+      '|---|---:|',
+      `| Redis commands (inside Lua scripts included) | ${per(redis1 - redis0)} |`,
+      `| PostgreSQL transactions (each autocommit statement is one) | ${per(pg1.transactions - pg0.transactions)} |`,
+      `| PostgreSQL rows written | ${per(pg1.rows - pg0.rows)} |`,
+      calls
+        ? `| server socket writes (write, writev, sendto, sendmsg) | ${per(sum(['write', 'writev', 'sendto', 'sendmsg']))} |\n` +
+          `| server socket reads (read, readv, recvfrom, recvmsg) | ${per(sum(['read', 'readv', 'recvfrom', 'recvmsg']))} |`
+        : '| server system calls | (strace not installed) |',
+      '',
+    ].join('\n');
+    console.log(`\n${report}`);
+    console.log(`written to ${writeReport('intake-cost', report)}`);
+  } catch (err) {
+    console.error(err, server.output());
+    process.exitCode = 1;
+  } finally {
+    await db.end().catch(() => undefined);
+    redis.disconnect();
+    await server.stop();
+    await redisServer.stop();
+  }
+}
+
+void main();
