@@ -15,9 +15,7 @@ export class CasesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async index(em: EntityManager, entry: CaseIndexFields): Promise<void> {
-    const batch = new WriteBatch();
-    this.indexIn(batch, entry);
-    await batch.run(em);
+    await WriteBatch.alone(em, (batch) => this.indexIn(batch, entry));
   }
 
   /** The case's index row as part of a batch of inserts (a new case: one round trip for all its rows). */
@@ -45,9 +43,7 @@ export class CasesService {
     actor: Pick<AuthContext, 'staffId' | 'username'> | null,
     data: Record<string, unknown> = {},
   ): Promise<void> {
-    const batch = new WriteBatch();
-    this.recordIn(batch, kind, caseId, type, actor, data);
-    await batch.run(em);
+    await WriteBatch.alone(em, (batch) => this.recordIn(batch, kind, caseId, type, actor, data));
   }
 
   /** One timeline line as part of a batch of inserts. */

@@ -35,6 +35,14 @@ export class WriteBatch {
     return new Promise((settle) => this.parts.push({ sql: renumbered, returns: /\bRETURNING\b/i.test(sql), settle }));
   }
 
+  /** Runs what `fill` adds as a batch of its own (the single-row write paths share their SQL with the batched ones this way). */
+  static async alone<T>(em: EntityManager, fill: (batch: WriteBatch) => T): Promise<Awaited<T>> {
+    const batch = new WriteBatch();
+    const result = fill(batch);
+    await batch.run(em);
+    return await result;
+  }
+
   get size(): number {
     return this.parts.length;
   }

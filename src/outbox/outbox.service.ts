@@ -21,10 +21,7 @@ export class OutboxService {
    * relay. If the wake-up is lost, the relay's periodic poll finds the event.
    */
   async emit(em: EntityManager, post: PostCommit, type: EventType, data: Record<string, unknown>): Promise<string> {
-    const batch = new WriteBatch();
-    const id = this.emitIn(batch, post, type, data);
-    await batch.run(em);
-    return id;
+    return WriteBatch.alone(em, (batch) => this.emitIn(batch, post, type, data));
   }
 
   /** The same event as part of a batch of inserts; the id is known once the batch has run. */

@@ -47,10 +47,7 @@ export class SlaClocksService {
    * on the intake path), and arms their timers after commit.
    */
   async open(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
-    const batch = new WriteBatch();
-    const opened = this.openIn(batch, post, kind, caseId, priority, at);
-    await batch.run(em);
-    return opened;
+    return WriteBatch.alone(em, (batch) => this.openIn(batch, post, kind, caseId, priority, at));
   }
 
   /**

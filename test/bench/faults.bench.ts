@@ -18,9 +18,8 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
-import { LoadResult, REDIS_URL, api, benchDatabaseUrl, envInt, freePort, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import { LoadResult, REDIS_URL, benchDatabaseUrl, createCustomers, envInt, freePort, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const DURATION = envInt('BENCH_DURATION', 20);
@@ -28,13 +27,7 @@ const RUNS = envInt('BENCH_RUNS', 3);
 const CUSTOMERS = envInt('BENCH_CUSTOMERS', 200);
 
 const REGIONS = ['440605', '440604', '440606', '440106', '440305', '441900', '110105', '310115'];
-const TIERS = ['strategic', 'key', 'standard'] as const;
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
-
-function creditCode(i: number): string {
-  const body = `9144${String(i).padStart(13, '0')}`;
-  return body + creditCodeCheckChar(body);
-}
 
 /** The bare intake endpoint as its own process (as the real server is). */
 async function startBare(databaseUrl: string): Promise<{ url: string; stop: () => void }> {
@@ -63,21 +56,7 @@ async function main(): Promise<void> {
   const bare = await startBare(databaseUrl);
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
-    const customers: string[] = [];
-    for (let i = 0; i < CUSTOMERS; i++) {
-      const region = REGIONS[i % REGIONS.length];
-      const c = await api<{ id: string }>(server.url, admin, 'POST', '/api/v1/customers', {
-        name: `基准测试客户${i}号有限公司`,
-        creditCode: creditCode(i),
-        tier: TIERS[i % 3],
-        industry: 'manufacturing',
-        homeRegion: region,
-        greenChannel: i % 7 === 0,
-        contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
-        sites: [{ name: '总部', region, address: '测试路1号' }],
-      });
-      customers.push(c.id);
-    }
+    const customers = await createCustomers(server.url, admin, CUSTOMERS, REGIONS);
     let n = 0;
     const faultRequest = () => ({
       method: 'POST' as const,

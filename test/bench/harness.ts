@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { creditCodeCheckChar } from '../../src/customers/credit-code';
 
 export const ROOT = path.resolve(__dirname, '../../..'); // dist/test/bench → project root
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -142,6 +143,32 @@ export async function api<T = unknown>(url: string, bearer: string, method: stri
   });
   if (!res.ok) throw new Error(`${method} ${pathname} → ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
+}
+
+const TIERS = ['strategic', 'key', 'standard'] as const;
+
+/**
+ * Creates `count` customers through the API, round-robin over `regions`,
+ * with every tier and every seventh one green-channel; returns their ids.
+ */
+export async function createCustomers(url: string, bearer: string, count: number, regions: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const region = regions[i % regions.length];
+    const body = `9144${String(i).padStart(13, '0')}`;
+    const c = await api<{ id: string }>(url, bearer, 'POST', '/api/v1/customers', {
+      name: `基准测试客户${i}号有限公司`,
+      creditCode: body + creditCodeCheckChar(body),
+      tier: TIERS[i % 3],
+      industry: 'manufacturing',
+      homeRegion: region,
+      greenChannel: i % 7 === 0,
+      contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
+      sites: [{ name: '总部', region, address: '测试路1号' }],
+    });
+    ids.push(c.id);
+  }
+  return ids;
 }
 
 export interface LoadResult {

@@ -17,9 +17,8 @@ import IORedis from 'ioredis';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { startRedisServer } from '../support/redis-server';
-import { api, benchDatabaseUrl, envInt, machine, recreateDatabase, startServer, token, writeReport } from './harness';
+import { api, benchDatabaseUrl, createCustomers, envInt, machine, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const FAULTS = envInt('BENCH_FAULTS', 1000);
 const CLIENTS = 10;
@@ -63,22 +62,7 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: databaseUrl });
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
-    const customers: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      const body = `9144${String(i).padStart(13, '0')}`;
-      const region = REGIONS[i % REGIONS.length];
-      const c = await api<{ id: string }>(server.url, admin, 'POST', '/api/v1/customers', {
-        name: `成本测试客户${i}号有限公司`,
-        creditCode: body + creditCodeCheckChar(body),
-        tier: ['strategic', 'key', 'standard'][i % 3],
-        industry: 'manufacturing',
-        homeRegion: region,
-        greenChannel: i % 7 === 0,
-        contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
-        sites: [{ name: '总部', region, address: '测试路1号' }],
-      });
-      customers.push(c.id);
-    }
+    const customers = await createCustomers(server.url, admin, 40, REGIONS);
     const open = (n: number) =>
       api(server.url, admin, 'POST', '/api/v1/faults', {
         customerId: customers[n % customers.length],

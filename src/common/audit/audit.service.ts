@@ -30,9 +30,7 @@ export class AuditService {
 
   /** Writes one audit row in the caller's transaction, so the row and the change commit together. */
   async record(em: EntityManager, actor: AuthContext | null, record: AuditRecord): Promise<void> {
-    const batch = new WriteBatch();
-    this.recordIn(batch, actor, record);
-    await batch.run(em);
+    await WriteBatch.alone(em, (batch) => this.recordIn(batch, actor, record));
   }
 
   /** The same row as part of a batch of inserts (the caller runs the batch in its transaction). */
