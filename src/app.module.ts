@@ -22,6 +22,7 @@ import { QueuesModule } from './queues/queues.module';
 import { RegionsModule } from './regions/regions.module';
 import { SlaModule } from './sla/sla.module';
 import { StaffModule } from './staff/staff.module';
+import { TicketsModule } from './tickets/tickets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
@@ -54,6 +55,7 @@ export class AppModule {
         WebhooksModule.register(worker),
         CasesModule,
         AlertsModule,
+        TicketsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),
         ConsoleModule,
