@@ -181,12 +181,6 @@ export class InquiriesService {
    * the inquiry. An inquiry with no customer needs `customerId` here.
    */
   async convert(auth: AuthContext, id: string, dto: ConvertInquiryDto): Promise<InquiryDto> {
-    if (dto.to === 'order' && !this.orders) {
-      throw new InquiryError(
-        InquiryErrorCode.INQUIRY_ORDER_INTAKE_UNAVAILABLE,
-        'Converting an inquiry into an order is not available on this server yet (the orders module does not provide its intake); convert to support, or open the order with POST /orders',
-      );
-    }
     if (dto.to === 'order') {
       const stray = (['category', 'description', 'siteId', 'preferredAt'] as const).find((f) => dto[f] !== undefined);
       if (stray) throw invalidFields({ field: stray, message: 'applies only when converting to support' });
@@ -196,6 +190,12 @@ export class InquiriesService {
     await this.act(auth, id, 'convert', dto.expectedVersion, async (em, post, row, now) => {
       if (dto.customerId && row.customerId && dto.customerId !== row.customerId) {
         throw invalidFields({ field: 'customerId', message: 'must be the inquiry’s own customer (or be left out)' });
+      }
+      if (dto.to === 'order' && !this.orders) {
+        throw new InquiryError(
+          InquiryErrorCode.INQUIRY_ORDER_INTAKE_UNAVAILABLE,
+          'Converting an inquiry into an order is not available on this server yet (the orders module does not provide its intake); convert to support, or open the order with POST /orders',
+        );
       }
       const customerId = row.customerId ?? dto.customerId;
       if (!customerId) {
