@@ -13,16 +13,14 @@ import { PostCommit } from '../common/post-commit';
 import { assertCanRead } from '../customers/customer-access';
 import { CaseContext, CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
-import { StaffService } from '../staff/staff.service';
+import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
+import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
 import { Fault } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
-import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
-import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
   NOT_FOUND: FaultErrorCode.FAULT_NOT_FOUND,
@@ -39,8 +37,6 @@ export class FaultsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
-    private readonly regions: RegionsService,
-    private readonly staff: StaffService,
     private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
     private readonly outbox: OutboxService,

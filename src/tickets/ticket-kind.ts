@@ -1,10 +1,9 @@
-import { EntityTarget } from 'typeorm';
+import type { EntityManager, EntityTarget } from 'typeorm';
 import type { CaseKind } from '../cases/case-kind';
 import type { TicketState } from '../cases/ticket-lifecycle';
 import type { AuthContext } from '../common/auth/auth-context';
 import type { DomainError, DomainErrorOptions } from '../common/errors/domain-error';
 import type { EventType } from '../outbox/event-types';
-import type { EntityManager } from 'typeorm';
 
 /** The columns every ticket table (faults, support_requests) has, under the same names. */
 export interface TicketRow {
