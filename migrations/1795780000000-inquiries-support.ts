@@ -13,6 +13,8 @@ export class InquiriesSupport1795780000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE case_index ALTER COLUMN customer_id DROP NOT NULL`);
     await q.query(`ALTER TABLE alerts ALTER COLUMN customer_id DROP NOT NULL`);
+    // Dispatch picks the engineer with the fewest open tickets of any kind (TicketWorkflow.leastBusyEngineer).
+    await q.query(`CREATE INDEX case_index_open_assignee_idx ON case_index (assignee_id) WHERE is_open AND assignee_id IS NOT NULL`);
 
     await q.query(`
       CREATE TABLE inquiries (
@@ -80,6 +82,7 @@ export class InquiriesSupport1795780000000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE support_requests`);
     await q.query(`DROP TABLE inquiries`);
+    await q.query(`DROP INDEX case_index_open_assignee_idx`);
     await q.query(`DELETE FROM alerts WHERE customer_id IS NULL`);
     await q.query(`ALTER TABLE alerts ALTER COLUMN customer_id SET NOT NULL`);
     await q.query(`DELETE FROM case_index WHERE customer_id IS NULL`);

@@ -290,6 +290,42 @@ describe('business inquiries', () => {
     await t.http().post('/api/v1/inquiries').set(bearer(billing)).send(body({ customerId: c.id })).expect(403);
   });
 
+  it('describes inquiries and support requests in the OpenAPI document', async () => {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+    const routes: [string, string, string, string[]][] = [
+      ['/api/v1/inquiries', 'post', 'inquiries', ['201', '400', '401', '403', '404', '409', '422']],
+      ['/api/v1/inquiries', 'get', 'inquiries', ['200', '400', '401']],
+      ['/api/v1/inquiries/{id}', 'get', 'inquiries', ['200', '404']],
+      ['/api/v1/inquiries/{id}/answer', 'post', 'inquiries', ['200', '400', '403', '404', '409']],
+      ['/api/v1/inquiries/{id}/close', 'post', 'inquiries', ['200', '404', '409']],
+      ['/api/v1/inquiries/{id}/convert', 'post', 'inquiries', ['201', '400', '404', '409', '422']],
+      ['/api/v1/inquiries/{id}/timeline', 'get', 'inquiries', ['200', '404']],
+      ['/api/v1/support-requests', 'post', 'support', ['201', '400', '401', '403', '404', '409', '422']],
+      ['/api/v1/support-requests', 'get', 'support', ['200', '400']],
+      ['/api/v1/support-requests/{id}', 'get', 'support', ['200', '404']],
+      ['/api/v1/support-requests/{id}/transitions', 'post', 'support', ['200', '400', '404', '409']],
+      ['/api/v1/support-requests/{id}/assign', 'post', 'support', ['200', '400', '404', '409']],
+      ['/api/v1/support-requests/{id}/notes', 'post', 'support', ['201', '400', '404']],
+      ['/api/v1/support-requests/{id}/timeline', 'get', 'support', ['200', '404']],
+      ['/api/v1/support-requests/{id}/feedback', 'post', 'support', ['200', '400', '404', '409']],
+    ];
+    for (const [path, method, tag, statuses] of routes) {
+      const op = doc.paths[path]?.[method];
+      expect({ path, method, documented: Boolean(op) }).toEqual({ path, method, documented: true });
+      expect(op.tags).toEqual([tag]);
+      expect(op.security).toEqual([{ bearer: [] }]);
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(statuses));
+    }
+    expect(doc.components.schemas.CreateInquiryDto.properties.channel.enum).toEqual(['hotline', 'account_manager', 'web', 'walk_in']);
+    expect(doc.components.schemas.CreateSupportRequestDto.properties.category.enum).toEqual(
+      ['network_design', 'system_integration', 'maintenance', 'emergency_communication', 'other'],
+    );
+    expect(doc.components.schemas.InquiryDto.properties.convertedTo).toBeDefined();
+    expect(doc.components.schemas.SupportRequestDto.properties.inquiryId).toBeDefined();
+    const events = doc.components.schemas.CreateWebhookDto?.properties?.events?.items?.enum ?? JSON.stringify(doc);
+    for (const e of ['inquiry.created', 'inquiry.answered', 'support.created', 'support.state_changed']) expect(events).toContain(e);
+  });
+
   it('delivers inquiry and support events as signed webhooks', async () => {
     const secret = 'whsec-inquiry-support-0123456789';
     const hook = receiver.endpoint(secret);
