@@ -14,7 +14,9 @@ export const ORDER_INTAKE = 'focus-one:order-intake';
 export interface OrderIntake {
   /**
    * Opens an order in the caller's transaction (the inquiry is locked and
-   * closed in it), recording `inquiryId` on the order as the link back.
+   * closed in it), recording `inquiryId` on the order as the link back, with
+   * the same access checks, audit row, event and post-commit fan-out as
+   * POST /orders.
    * `body` is what POST /orders takes, without customerId: the orders module
    * validates it and answers 400 naming the fields (prefixed `order.`).
    */
