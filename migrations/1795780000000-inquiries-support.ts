@@ -62,6 +62,7 @@ export class InquiriesSupport1795780000000 implements MigrationInterface {
         state                    text NOT NULL CHECK (state IN (${TICKET_STATES})),
         priority                 smallint NOT NULL CHECK (priority BETWEEN 1 AND 4),
         green_channel            boolean NOT NULL,
+        green_channel_granted_by uuid REFERENCES staff (id),
         assignee_id              uuid REFERENCES staff (id),
         feedback_score           smallint CHECK (feedback_score BETWEEN 1 AND 5),
         feedback_comment         text,

@@ -28,6 +28,7 @@ const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
   CLOSED: FaultErrorCode.FAULT_CLOSED,
   FEEDBACK_NOT_ALLOWED: FaultErrorCode.FAULT_FEEDBACK_NOT_ALLOWED,
   FEEDBACK_GIVEN: FaultErrorCode.FAULT_FEEDBACK_GIVEN,
+  GREEN_CHANNEL_NEEDS_DIRECTOR: FaultErrorCode.FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR,
 };
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -182,32 +183,9 @@ export class FaultsService {
 
   /** Severity or green-channel change: new priority, clocks re-targeted keeping the elapsed time. */
   async update(auth: AuthContext, id: string, dto: UpdateFaultDto): Promise<FaultDto> {
-    if (dto.greenChannel !== undefined && !auth.roles.some((r) => r === 'director' || r === 'admin')) {
-      throw new FaultError(FaultErrorCode.FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR, 'Only a director may grant or withdraw the green channel on a case');
-    }
-    await this.change(auth, id, dto.expectedVersion, async (em, post, fault) => {
-      this.assertOpen(fault);
-      const customer = (await this.customers.footprint(em, fault.customerId)).customer;
+    await this.tickets.reprioritise(this.kind, auth, id, dto.expectedVersion, dto.greenChannel, (fault) => {
       const severity = dto.severity ?? fault.severity;
-      const green = dto.greenChannel ?? fault.greenChannel;
-      const priority = casePriority(SEVERITY_BASE[severity], customer.tier, green);
-      await this.save(em, fault, {
-        severity,
-        greenChannel: green,
-        priority,
-        ...(dto.greenChannel !== undefined ? { greenChannelGrantedBy: dto.greenChannel ? auth.staffId : null } : {}),
-      });
-      if (priority !== fault.priority) await this.sla.retarget(em, post, fault.category, fault.id, priority);
-      await this.cases.updateIndex(em, fault.category, fault.id, { priority, greenChannel: green });
-      await this.cases.record(em, fault.category, fault.id, 'retargeted', auth, {
-        severity: { from: fault.severity, to: severity },
-        greenChannel: { from: fault.greenChannel, to: green },
-        priority: { from: `P${fault.priority}`, to: `P${priority}` },
-      });
-      return {
-        action: dto.greenChannel !== undefined ? 'fault.green_channel_changed' : 'fault.updated',
-        changes: { severity: { from: fault.severity, to: severity }, greenChannel: { from: fault.greenChannel, to: green }, priority: { from: fault.priority, to: priority } },
-      };
+      return { fields: { severity }, base: SEVERITY_BASE[severity], changed: { severity: { from: fault.severity, to: severity } } };
     });
     return this.view(auth, id, false);
   }

@@ -22,6 +22,7 @@ export class SupportRequest {
   @Column('text') state: TicketState;
   @Column('smallint') priority: number;
   @Column('boolean') greenChannel: boolean;
+  @Column({ type: 'uuid', nullable: true }) greenChannelGrantedBy: string | null;
   @Column({ type: 'uuid', nullable: true }) assigneeId: string | null;
   @Column({ type: 'smallint', nullable: true }) feedbackScore: number | null;
   @Column({ type: 'text', nullable: true }) feedbackComment: string | null;

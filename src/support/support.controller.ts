@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TICKET_NEEDS_REASON, TICKET_TRANSITIONS } from '../cases/ticket-lifecycle';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -8,7 +8,7 @@ import { UuidPipe } from '../common/http/uuid.pipe';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { PageOf } from '../common/pagination/page';
 import { AssignDto, FeedbackDto, NoteDto, TimelineEntryDto, TransitionDto } from '../tickets/dto/ticket.dto';
-import { CreateSupportRequestDto, SupportRequestDto, SupportRequestQuery } from './dto/support-request.dto';
+import { CreateSupportRequestDto, SupportRequestDto, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
 import { SupportService } from './support.service';
 
 const CASE_WORKERS = ['admin', 'director', 'agent', 'account_manager', 'engineer'] as const;
@@ -51,6 +51,15 @@ export class SupportController {
   @ApiProblems(400, 404)
   get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.support.get(auth, id);
+  }
+
+  @Patch(':id')
+  @Roles(...CASE_WORKERS)
+  @ApiOperation({ summary: 'Change the category, or grant the green channel (directors): re-targets the SLA clocks keeping the elapsed time' })
+  @ApiOkResponse({ type: SupportRequestDto })
+  @ApiProblems(400, 404, 409)
+  update(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: UpdateSupportRequestDto) {
+    return this.support.update(auth, id, dto);
   }
 
   @Post(':id/transitions')

@@ -7,6 +7,7 @@ export enum SupportErrorCode {
   SUPPORT_FEEDBACK_GIVEN = 'SUPPORT_FEEDBACK_GIVEN',
   SUPPORT_CLOSED = 'SUPPORT_CLOSED',
   SUPPORT_CUSTOMER_ARCHIVED = 'SUPPORT_CUSTOMER_ARCHIVED',
+  SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR = 'SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR',
 }
 
 export const SupportError = errorClass<SupportErrorCode>('SupportError', {
@@ -16,6 +17,7 @@ export const SupportError = errorClass<SupportErrorCode>('SupportError', {
   SUPPORT_FEEDBACK_GIVEN: 'conflict',
   SUPPORT_CLOSED: 'conflict',
   SUPPORT_CUSTOMER_ARCHIVED: 'conflict',
+  SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR: 'forbidden',
 });
 
 export const supportNotFound = (id: string) => new SupportError(SupportErrorCode.SUPPORT_NOT_FOUND, `No support request ${id}`);

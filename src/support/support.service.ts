@@ -17,7 +17,7 @@ import { SlaClocksService } from '../sla/sla-clocks.service';
 import { TransitionDto } from '../tickets/dto/ticket.dto';
 import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
-import { CreateSupportRequestDto, SupportRequestDto, SupportRequestFields, SupportRequestQuery } from './dto/support-request.dto';
+import { CreateSupportRequestDto, SupportRequestDto, SupportRequestFields, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
 import { CATEGORY_LABEL, CATEGORY_SEVERITY } from './support-category';
 import { SupportDispatcher } from './support-dispatcher';
 import { SupportRequest } from './support-request.entity';
@@ -30,6 +30,7 @@ const FAILURES: Record<TicketFailure, SupportErrorCode> = {
   CLOSED: SupportErrorCode.SUPPORT_CLOSED,
   FEEDBACK_NOT_ALLOWED: SupportErrorCode.SUPPORT_FEEDBACK_NOT_ALLOWED,
   FEEDBACK_GIVEN: SupportErrorCode.SUPPORT_FEEDBACK_GIVEN,
+  GREEN_CHANNEL_NEEDS_DIRECTOR: SupportErrorCode.SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR,
 };
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -105,6 +106,7 @@ export class SupportService {
       state: 'acknowledged',
       priority,
       greenChannel: ctx.greenChannel,
+      greenChannelGrantedBy: null,
       assigneeId: null,
       feedbackScore: null,
       feedbackComment: null,
@@ -171,6 +173,20 @@ export class SupportService {
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<SupportRequestDto> {
     await this.tickets.transition(this.kind, auth, id, dto);
+    return this.view(auth, id, false);
+  }
+
+  /** A new category (and so severity) or a director's green-channel grant: new priority, clocks re-targeted. */
+  async update(auth: AuthContext, id: string, dto: UpdateSupportRequestDto): Promise<SupportRequestDto> {
+    await this.tickets.reprioritise(this.kind, auth, id, dto.expectedVersion, dto.greenChannel, (r) => {
+      const category = dto.category ?? r.category;
+      const severity = CATEGORY_SEVERITY[category];
+      return {
+        fields: { category, severity },
+        base: SEVERITY_BASE[severity],
+        changed: { category: { from: r.category, to: category }, severity: { from: r.severity, to: severity } },
+      };
+    });
     return this.view(auth, id, false);
   }
 

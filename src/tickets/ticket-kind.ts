@@ -14,6 +14,8 @@ export interface TicketRow {
   state: TicketState;
   priority: number;
   greenChannel: boolean;
+  /** The director who granted (or withdrew) the green channel on this one case. */
+  greenChannelGrantedBy: string | null;
   assigneeId: string | null;
   feedbackScore: number | null;
   feedbackComment: string | null;
@@ -24,7 +26,7 @@ export interface TicketRow {
 }
 
 /** The failures the shared ticket behaviour can raise; each kind maps them to its own error codes. */
-export type TicketFailure = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CLOSED' | 'FEEDBACK_NOT_ALLOWED' | 'FEEDBACK_GIVEN';
+export type TicketFailure = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CLOSED' | 'FEEDBACK_NOT_ALLOWED' | 'FEEDBACK_GIVEN' | 'GREEN_CHANNEL_NEEDS_DIRECTOR';
 
 /**
  * What the shared ticket behaviour (TicketWorkflow) needs to know about one

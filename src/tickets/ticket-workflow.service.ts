@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
+import { Priority, casePriority } from '../cases/priority';
 import {
   TICKET_FINAL_STATES,
   TICKET_NEEDS_REASON,
@@ -12,9 +13,11 @@ import {
   clockEffects,
 } from '../cases/ticket-lifecycle';
 import { AuditService } from '../common/audit/audit.service';
+import { hasRole } from '../common/auth/auth-context';
 import type { AuthContext } from '../common/auth/auth-context';
 import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { PostCommit } from '../common/post-commit';
+import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
@@ -22,6 +25,14 @@ import { StaffService } from '../staff/staff.service';
 import { TicketKind, TicketRow } from './ticket-kind';
 
 export type TicketWork<T> = (em: EntityManager, post: PostCommit, row: T) => Promise<{ action: string; changes: Record<string, unknown> } | null>;
+
+/** A re-prioritisation: what changes besides priority and green channel (severity, category), and the new base priority. */
+export interface Reprioritisation<T> {
+  fields: Partial<T>;
+  base: Priority;
+  /** Those fields as {from, to}, for the timeline and the audit row. */
+  changed: Record<string, { from: unknown; to: unknown }>;
+}
 
 export interface TransitionInput {
   to: TicketState;
@@ -47,6 +58,7 @@ export class TicketWorkflow {
     private readonly audit: AuditService,
     private readonly staff: StaffService,
     private readonly regions: RegionsService,
+    private readonly customers: CustomersService,
   ) {}
 
   /**
@@ -145,6 +157,49 @@ export class TicketWorkflow {
       await this.save(kind, em, row, { feedbackScore: score, feedbackComment: comment ?? null, feedbackAt: new Date() });
       await this.cases.record(em, kind.caseKind(row), row.id, 'feedback', auth, { score, comment });
       return { action: `${kind.actionPrefix}.feedback`, changes: { score } };
+    });
+  }
+
+  /**
+   * A new base (severity, category) or a director's green-channel grant on
+   * this one case: a new priority, and the clocks re-targeted under the new
+   * policy keeping the elapsed time (a target already passed fires at once).
+   */
+  async reprioritise<T extends TicketRow>(
+    kind: TicketKind<T>,
+    auth: AuthContext,
+    id: string,
+    expectedVersion: number,
+    greenChannel: boolean | undefined,
+    plan: (row: T) => Reprioritisation<T>,
+  ): Promise<void> {
+    if (greenChannel !== undefined && !hasRole(auth, 'director', 'admin')) {
+      throw kind.error('GREEN_CHANNEL_NEEDS_DIRECTOR', 'Only a director may grant or withdraw the green channel on a case');
+    }
+    await this.change(kind, auth, id, expectedVersion, async (em, post, row) => {
+      this.assertOpen(kind, row);
+      const { tier } = await this.customers.caseContext(em, row.customerId);
+      const { fields, base, changed } = plan(row);
+      const green = greenChannel ?? row.greenChannel;
+      const priority = casePriority(base, tier, green);
+      const caseKind = kind.caseKind(row);
+      await this.save(kind, em, row, {
+        ...(fields as Record<string, unknown>),
+        greenChannel: green,
+        priority,
+        ...(greenChannel !== undefined ? { greenChannelGrantedBy: greenChannel ? auth.staffId : null } : {}),
+      });
+      if (priority !== row.priority) await this.sla.retarget(em, post, caseKind, row.id, priority);
+      await this.cases.updateIndex(em, caseKind, row.id, { priority, greenChannel: green });
+      await this.cases.record(em, caseKind, row.id, 'retargeted', auth, {
+        ...changed,
+        greenChannel: { from: row.greenChannel, to: green },
+        priority: { from: `P${row.priority}`, to: `P${priority}` },
+      });
+      return {
+        action: `${kind.actionPrefix}.${greenChannel !== undefined ? 'green_channel_changed' : 'updated'}`,
+        changes: { ...changed, greenChannel: { from: row.greenChannel, to: green }, priority: { from: row.priority, to: priority } },
+      };
     });
   }
 

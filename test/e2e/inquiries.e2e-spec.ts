@@ -303,6 +303,7 @@ describe('business inquiries', () => {
       ['/api/v1/support-requests', 'post', 'support', ['201', '400', '401', '403', '404', '409', '422']],
       ['/api/v1/support-requests', 'get', 'support', ['200', '400']],
       ['/api/v1/support-requests/{id}', 'get', 'support', ['200', '404']],
+      ['/api/v1/support-requests/{id}', 'patch', 'support', ['200', '400', '403', '404', '409']],
       ['/api/v1/support-requests/{id}/transitions', 'post', 'support', ['200', '400', '404', '409']],
       ['/api/v1/support-requests/{id}/assign', 'post', 'support', ['200', '400', '404', '409']],
       ['/api/v1/support-requests/{id}/notes', 'post', 'support', ['201', '400', '404']],

@@ -195,6 +195,40 @@ describe('technical support requests', () => {
     expect(ix).toEqual({ state: 'closed', is_open: false, assignee_id: engineer.id });
   });
 
+  it('re-targets on a category change, and takes a green-channel grant from directors only (audited)', async () => {
+    await setPolicy('support:P4', 3600, 7200, 75);
+    await setPolicy('support:P3', 2, 600, 90);
+    const c = await customer({ tier: 'standard' });
+    const r = await open(c.id, { category: 'network_design' });
+    expect(r.priority).toBe('P4');
+    await sleep(2500);
+    const stale = await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ category: 'maintenance', expectedVersion: 9 });
+    expect(stale.body.code).toBe('STALE_VERSION');
+    const up = (await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ category: 'maintenance', expectedVersion: r.version }).expect(200)).body;
+    expect(up).toMatchObject({ category: 'maintenance', severity: 'major', priority: 'P3' });
+    expect(up.sla.policyKey).toBe('support:P3');
+    // the elapsed time is kept: due = opened + the new 2 s target, already passed, so the breach fires at once
+    expect(new Date(up.sla.responseDueAt).getTime()).toBe(new Date(r.sla.responseDueAt).getTime() - 3600_000 + 2000);
+    await waitFor(async () => (await alertsOf(r.id)).some((a) => a.clock === 'response' && a.level === 'breached'), 5000, 'an immediate breach');
+    const denied = await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ greenChannel: true, expectedVersion: up.version });
+    expect(denied.status).toBe(403);
+    expect(denied.body.code).toBe('SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR');
+    const green = (await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(director)).send({ greenChannel: true, expectedVersion: up.version }).expect(200)).body;
+    expect(green).toMatchObject({ greenChannel: true, priority: 'P2' });
+    const [row] = await t.dataSource.query(`SELECT green_channel_granted_by FROM support_requests WHERE id = $1`, [r.id]);
+    expect(row.green_channel_granted_by).toBe(director.id);
+    const audit = await t.http().get(`/api/v1/audit?entity=support_request&entityId=${r.id}&action=support.green_channel_changed`).set(bearer(director)).expect(200);
+    expect(audit.body.total).toBe(1);
+    const timeline = (await t.http().get(`/api/v1/support-requests/${r.id}/timeline`).set(bearer(agent)).expect(200)).body;
+    expect(timeline.filter((e: { type: string }) => e.type === 'retargeted').map((e: { data: { priority: unknown } }) => e.data.priority)).toEqual([
+      { from: 'P4', to: 'P3' },
+      { from: 'P3', to: 'P2' },
+    ]);
+    const bad = await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ category: 'coffee', expectedVersion: green.version });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].field).toBe('category');
+  });
+
   it('keeps two concurrent moves from both winning', async () => {
     const c = await customer();
     const r = await open(c.id);

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
 import { TICKET_STATES } from '../../cases/ticket-lifecycle';
 import type { TicketState } from '../../cases/ticket-lifecycle';
 import { PageQuery } from '../../common/pagination/page';
@@ -35,6 +36,18 @@ export class SupportRequestFields {
 
 export class CreateSupportRequestDto extends SupportRequestFields {
   @ApiProperty({ format: 'uuid', example: '0b7f2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66' }) @IsUUID() customerId: string;
+}
+
+export class UpdateSupportRequestDto {
+  @ApiPropertyOptional({ enum: SUPPORT_CATEGORIES, description: 'A new category: its severity re-targets the SLA clocks' })
+  @IsOptional()
+  @IsIn(SUPPORT_CATEGORIES)
+  category?: SupportCategory;
+  @ApiPropertyOptional({ description: 'Grant (or withdraw) the green channel on this request: directors only; re-targets the clocks' })
+  @IsOptional()
+  @IsBoolean()
+  greenChannel?: boolean;
+  @ApiProperty({ example: 1 }) @Type(() => Number) @IsInt() @Min(1) expectedVersion: number;
 }
 
 export class SupportRequestQuery extends PageQuery {
