@@ -161,9 +161,11 @@ export class TicketWorkflow {
   }
 
   /**
-   * A new base (severity, category) or a director's green-channel grant on
+   * A new base (severity, category) or a director’s green-channel grant on
    * this one case: a new priority, and the clocks re-targeted under the new
    * policy keeping the elapsed time (a target already passed fires at once).
+   * FaultsService.update still does the same on its own (left untouched on
+   * this branch) and can be switched to this.
    */
   async reprioritise<T extends TicketRow>(
     kind: TicketKind<T>,
