@@ -14,6 +14,7 @@ import { CustomersModule } from './customers/customers.module';
 import { dataSourceOptions } from './database/data-source';
 import { FaultsModule } from './faults/faults.module';
 import { HealthModule } from './health/health.module';
+import { InquiriesModule } from './inquiries/inquiries.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OutboxModule } from './outbox/outbox.module';
@@ -21,7 +22,9 @@ import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
 import { RegionsModule } from './regions/regions.module';
 import { SlaModule } from './sla/sla.module';
+import { SupportModule } from './support/support.module';
 import { StaffModule } from './staff/staff.module';
+import { TicketsModule } from './tickets/tickets.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
@@ -54,8 +57,11 @@ export class AppModule {
         WebhooksModule.register(worker),
         CasesModule,
         AlertsModule,
+        TicketsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),
+        SupportModule.register(worker),
+        InquiriesModule.register(worker),
         ConsoleModule,
         HealthModule,
         ...(api ? [MetricsModule] : []),

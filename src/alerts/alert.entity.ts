@@ -13,7 +13,8 @@ export class Alert {
   @Column('text') level: AlertLevel;
   @Column('timestamptz') dueAt: Date;
   @Column({ type: 'timestamptz', insert: false }) raisedAt: Date;
-  @Column('uuid') customerId: string;
+  /** Null for a case with no customer (an inquiry from a caller who is not yet one). */
+  @Column({ type: 'uuid', nullable: true }) customerId: string | null;
   @Column('text') region: string;
   @Column({ type: 'uuid', nullable: true }) acknowledgedBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) acknowledgedAt: Date | null;

@@ -15,7 +15,7 @@ export interface RaiseAlert {
   caseKind: string;
   caseId: string;
   caseNo: string;
-  customerId: string;
+  customerId: string | null;
   region: string;
   clockId: string;
   clock: ClockName;
@@ -66,7 +66,7 @@ export class AlertsService {
     if (!rows.length) return [];
     const byKey = new Map(alerts.map((a) => [`${a.caseId}/${a.clock}/${a.level}`, a]));
     const raised = rows.map((r) => ({ ...byKey.get(`${r.case_id}/${r.clock}/${r.level}`)!, id: r.id, raisedAt: new Date(r.raised_at) }));
-    const escalated = [...new Set(raised.filter((a) => ESCALATION[a.level]).map((a) => a.customerId))];
+    const escalated = [...new Set(raised.filter((a) => ESCALATION[a.level]).map((a) => a.customerId).filter((id): id is string => id !== null))];
     const managers = new Map<string, string | null>(
       escalated.length
         ? (await em.query(`SELECT id, account_manager_id FROM customers WHERE id = ANY($1)`, [escalated])).map((c: { id: string; account_manager_id: string | null }) => [
@@ -93,7 +93,7 @@ export class AlertsService {
             level: a.level,
             dueAt: a.dueAt.toISOString(),
             raisedAt: a.raisedAt.toISOString(),
-            ...(escalation ? { escalation: { ...escalation, accountManagerId: managers.get(a.customerId) ?? null } } : {}),
+            ...(escalation ? { escalation: { ...escalation, accountManagerId: (a.customerId && managers.get(a.customerId)) ?? null } } : {}),
           },
         };
       }),

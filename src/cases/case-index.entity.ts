@@ -10,7 +10,8 @@ export class CaseIndexEntry {
   @PrimaryColumn('text') kind: string;
   @PrimaryColumn('uuid') id: string;
   @Column('text') caseNo: string;
-  @Column('uuid') customerId: string;
+  /** Null for an inquiry from a caller who is not (yet) a customer. */
+  @Column({ type: 'uuid', nullable: true }) customerId: string | null;
   @Column('text') region: string;
   @Column('text') title: string;
   @Column('text') state: string;

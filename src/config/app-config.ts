@@ -25,7 +25,7 @@ export class AppConfig {
   readonly logLevel: string;
   readonly idempotencyTtlHours: number;
   readonly housekeepingIntervalSeconds: number;
-  readonly sla: { sweepSeconds: number; faultAutoCloseHours: number };
+  readonly sla: { sweepSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -66,7 +66,7 @@ export class AppConfig {
       logLevel: e.LOG_LEVEL,
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
       housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
-      sla: { sweepSeconds: e.SLA_SWEEP_SECONDS, faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS },
+      sla: { sweepSeconds: e.SLA_SWEEP_SECONDS, faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS, supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

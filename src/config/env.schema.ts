@@ -51,6 +51,7 @@ export const envSchema = z
     HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
     SLA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
     FAULT_AUTO_CLOSE_HOURS: z.coerce.number().min(0.001).max(24 * 90).default(72),
+    SUPPORT_AUTO_CLOSE_HOURS: z.coerce.number().min(0.001).max(24 * 90).default(72),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     // Tests and local demos deliver to 127.0.0.1; production refuses private and loopback targets.
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),

@@ -47,8 +47,8 @@ export interface UrgentCaseRow {
   kind: string;
   id: string;
   caseNo: string;
-  customerId: string;
-  customerName: string;
+  customerId: string | null;
+  customerName: string | null;
   title: string;
   state: string;
   priority: number;

@@ -3,7 +3,7 @@ import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { Job } from 'bullmq';
 import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
 import { QueueName } from '../queues/queue-names';
-import { RegionsService } from '../regions/regions.service';
+import { TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { DISPATCH_JOB, DispatchJobData } from './fault-dispatcher';
 import { FaultError, FaultErrorCode } from './faults.errors';
 import { FaultsService } from './faults.service';
@@ -15,7 +15,7 @@ export type DispatchOutcome = 'assigned' | 'waiting' | 'skipped';
 export class FaultDispatchProcessor extends ManagedWorkerHost {
   constructor(
     private readonly faults: FaultsService,
-    private readonly regions: RegionsService,
+    private readonly tickets: TicketWorkflow,
   ) {
     super();
   }
@@ -24,22 +24,14 @@ export class FaultDispatchProcessor extends ManagedWorkerHost {
     let outcome: DispatchOutcome = 'skipped';
     const dispatched = this.faults.change(null, job.data.faultId, undefined, async (em, post, fault) => {
       if (fault.assigneeId || !TICKET_OPEN_STATES.includes(fault.state)) return null;
-      const covering = [...this.regions.chain(fault.region).map((r) => r.code), 'CN'];
-      const [engineer] = await em.query(
-        `SELECT s.id FROM staff s
-         WHERE s.active AND s.on_duty AND 'engineer' = ANY(s.roles) AND s.regions && $1::text[]
-         ORDER BY (SELECT count(*) FROM faults f
-                   WHERE f.assignee_id = s.id AND f.state IN ('acknowledged', 'in_progress', 'pending', 'held')), s.id
-         LIMIT 1`,
-        [covering],
-      );
+      const engineer = await this.tickets.leastBusyEngineer(em, fault.region);
       if (!engineer) {
         outcome = 'waiting'; // stays unassigned in the console queue; maintenance retries
         return null;
       }
-      await this.faults.applyAssignment(em, post, fault, engineer.id, null);
+      await this.faults.applyAssignment(em, post, fault, engineer, null);
       outcome = 'assigned';
-      return { action: 'fault.assigned', changes: { assigneeId: { from: null, to: engineer.id }, by: 'dispatch' } };
+      return { action: 'fault.assigned', changes: { assigneeId: { from: null, to: engineer }, by: 'dispatch' } };
     });
     // A fault that does not exist has nothing to dispatch; retrying would not change that.
     await dispatched.catch((err: unknown) => {

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
+import { dispatchPriority } from '../tickets/dispatch-priority';
 import type { Fault } from './fault.entity';
 
 export const DISPATCH_JOB = 'dispatch';
@@ -9,11 +10,7 @@ export interface DispatchJobData {
   faultId: string;
 }
 
-/**
- * BullMQ priority (1 = first): P1 green channel, P1, P2 green channel, … P4.
- * Every dispatch job gets one: a job without a priority would jump them all.
- */
-export const dispatchPriority = (priority: number, greenChannel: boolean) => (priority - 1) * 2 + (greenChannel ? 1 : 2);
+export { dispatchPriority };
 
 @Injectable()
 export class FaultDispatcher {

@@ -4,22 +4,9 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
 import { SlaClock } from '../sla/sla-clock.entity';
-import { FaultDto, SlaView } from './dto/fault.dto';
+import { slaView } from '../tickets/ticket-view';
+import { FaultDto } from './dto/fault.dto';
 import { Fault } from './fault.entity';
-
-export function slaView(clocks: SlaClock[]): SlaView {
-  const response = clocks.find((c) => c.clock === 'response')!;
-  const resolution = clocks.find((c) => c.clock === 'resolution')!;
-  return {
-    responseDueAt: response.dueAt,
-    resolutionDueAt: resolution.dueAt,
-    responseState: response.state,
-    resolutionState: resolution.state,
-    breached: clocks.some((c) => c.breachedAt !== null),
-    policyKey: resolution.policyKey,
-    policyVersion: resolution.policyVersion,
-  };
-}
 
 /** Who may see the reporter's number in full: the people who call them back. */
 export function maySeeReporter(auth: AuthContext, f: Fault, accountManagerId: string | null): boolean {

@@ -5,33 +5,33 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
-import {
-  TICKET_FINAL_STATES,
-  TICKET_NEEDS_REASON,
-  TICKET_OPEN_STATES,
-  TicketState,
-  allowedTicketMoves,
-  canMoveTicket,
-  clockEffects,
-} from '../cases/ticket-lifecycle';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
-import { invalidFields, staleVersion } from '../common/errors/common-errors';
+import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { WriteBatch } from '../common/write-batch';
 import { assertCanRead } from '../customers/customer-access';
 import { CaseContext, CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
-import { StaffService } from '../staff/staff.service';
+import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
+import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
 import { Fault } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
+
+const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
+  NOT_FOUND: FaultErrorCode.FAULT_NOT_FOUND,
+  ILLEGAL_TRANSITION: FaultErrorCode.FAULT_ILLEGAL_TRANSITION,
+  CLOSED: FaultErrorCode.FAULT_CLOSED,
+  FEEDBACK_NOT_ALLOWED: FaultErrorCode.FAULT_FEEDBACK_NOT_ALLOWED,
+  FEEDBACK_GIVEN: FaultErrorCode.FAULT_FEEDBACK_GIVEN,
+  GREEN_CHANNEL_NEEDS_DIRECTOR: FaultErrorCode.FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR,
+};
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -40,14 +40,27 @@ export class FaultsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
-    private readonly regions: RegionsService,
-    private readonly staff: StaffService,
     private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly dispatcher: FaultDispatcher,
+    private readonly tickets: TicketWorkflow,
   ) {}
+
+  /** What the shared ticket behaviour needs to know about faults and complaints. */
+  private readonly kind: TicketKind<Fault> = {
+    entity: Fault,
+    table: 'faults',
+    noun: 'fault',
+    auditEntity: 'fault',
+    actionPrefix: 'fault',
+    caseKind: (f) => f.category,
+    events: { stateChanged: 'fault.state_changed', assigned: 'fault.assigned' },
+    eventData: (f) => this.eventData(f),
+    error: (failure, detail, options) => new FaultError(FAULT_FAILURES[failure], detail, options),
+    assertCanSee: (auth, f, em) => this.assertCanSee(auth, f, em),
+  };
 
   /**
    * One call from the hotline: the fault, its clocks, its event and its
@@ -156,77 +169,28 @@ export class FaultsService {
   }
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<FaultDto> {
-    await this.change(auth, id, dto.expectedVersion, async (em, post, fault) => {
-      if (!canMoveTicket(fault.state, dto.to)) {
-        throw new FaultError(
-          FaultErrorCode.FAULT_ILLEGAL_TRANSITION,
-          `A fault in ${fault.state} cannot move to ${dto.to}; allowed: ${allowedTicketMoves(fault.state).join(', ') || 'none'}`,
-          { extensions: { state: fault.state, allowedTransitions: allowedTicketMoves(fault.state) } },
-        );
-      }
-      if (TICKET_NEEDS_REASON.includes(dto.to) && !dto.reason) throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
-      const from = fault.state;
-      const now = new Date();
-      const changes: Partial<Fault> = {
-        state: dto.to,
-        ...(dto.to === 'resolved' ? { resolvedAt: now } : {}),
-        ...(TICKET_FINAL_STATES.includes(dto.to) ? { closedAt: now } : {}),
-        ...(from === 'resolved' && dto.to === 'in_progress' ? { resolvedAt: null } : {}),
-      };
-      await this.save(em, fault, changes);
-      await this.sla.apply(em, post, fault.category, fault.id, clockEffects(from, dto.to), now);
-      await this.cases.updateIndex(em, fault.category, fault.id, {
-        state: dto.to,
-        isOpen: TICKET_OPEN_STATES.includes(dto.to),
-        closedAt: TICKET_FINAL_STATES.includes(dto.to) ? now : null,
-      });
-      await this.cases.record(em, fault.category, fault.id, 'state_changed', auth, { from, to: dto.to, note: dto.note, reason: dto.reason });
-      await this.outbox.emit(em, post, 'fault.state_changed', { ...this.eventData({ ...fault, ...changes }), from, to: dto.to, reason: dto.reason ?? null });
-      return { action: 'fault.state_changed', changes: { state: { from, to: dto.to }, reason: dto.reason } };
-    });
+    await this.tickets.transition(this.kind, auth, id, dto);
     return this.view(auth, id, false);
   }
 
   /** Manual assignment by a dispatcher; the dispatch queue does the same automatically. */
   async assign(auth: AuthContext, id: string, engineerId: string): Promise<FaultDto> {
-    await this.change(auth, id, undefined, async (em, post, fault) => {
-      this.assertOpen(fault);
-      const engineer = await this.staff.findActiveWithRole(engineerId, 'engineer');
-      const coversFault = engineer && (engineer.regions.includes('CN') || this.regions.chain(fault.region).some((r) => engineer.regions.includes(r.code)));
-      if (!coversFault) throw invalidFields({ field: 'engineerId', message: 'must be an active engineer whose regions cover the fault’s region' });
-      await this.applyAssignment(em, post, fault, engineerId, auth);
-      return { action: 'fault.assigned', changes: { assigneeId: { from: fault.assigneeId, to: engineerId } } };
-    });
+    await this.tickets.assign(this.kind, auth, id, engineerId);
     return this.view(auth, id, false);
   }
 
   /** Shared by manual assignment and the dispatcher: row, index, timeline and event together. */
-  async applyAssignment(em: EntityManager, post: PostCommit, fault: Fault, engineerId: string, actor: AuthContext | null): Promise<void> {
-    await this.save(em, fault, { assigneeId: engineerId });
-    await this.cases.updateIndex(em, fault.category, fault.id, { assigneeId: engineerId });
-    await this.cases.record(em, fault.category, fault.id, 'assigned', actor, { from: fault.assigneeId, to: engineerId, by: actor ? 'staff' : 'dispatch' });
-    await this.outbox.emit(em, post, 'fault.assigned', { ...this.eventData(fault), assigneeId: engineerId, previousAssigneeId: fault.assigneeId });
+  applyAssignment(em: EntityManager, post: PostCommit, fault: Fault, engineerId: string, actor: AuthContext | null): Promise<void> {
+    return this.tickets.applyAssignment(this.kind, em, post, fault, engineerId, actor);
   }
 
   async addNote(auth: AuthContext, id: string, text: string): Promise<FaultDto> {
-    await this.change(auth, id, undefined, async (em, _post, fault) => {
-      await this.save(em, fault, {});
-      await this.cases.record(em, fault.category, fault.id, 'note', auth, { text });
-      return { action: 'fault.note_added', changes: { length: text.length } };
-    });
+    await this.tickets.addNote(this.kind, auth, id, text);
     return this.view(auth, id, false);
   }
 
   async feedback(auth: AuthContext, id: string, score: number, comment?: string): Promise<FaultDto> {
-    await this.change(auth, id, undefined, async (em, _post, fault) => {
-      if (fault.state !== 'resolved' && fault.state !== 'closed') {
-        throw new FaultError(FaultErrorCode.FAULT_FEEDBACK_NOT_ALLOWED, `Feedback is taken once the case is resolved or closed (now ${fault.state})`);
-      }
-      if (fault.feedbackScore !== null) throw new FaultError(FaultErrorCode.FAULT_FEEDBACK_GIVEN, 'Feedback was already recorded for this case');
-      await this.save(em, fault, { feedbackScore: score, feedbackComment: comment ?? null, feedbackAt: new Date() });
-      await this.cases.record(em, fault.category, fault.id, 'feedback', auth, { score, comment });
-      return { action: 'fault.feedback', changes: { score } };
-    });
+    await this.tickets.feedback(this.kind, auth, id, score, comment);
     return this.view(auth, id, false);
   }
 
@@ -262,58 +226,20 @@ export class FaultsService {
     return this.view(auth, id, false);
   }
 
-  async timeline(auth: AuthContext, id: string) {
-    const fault = await this.dataSource.getRepository(Fault).findOneBy({ id });
-    if (!fault) throw faultNotFound(id);
-    await this.assertCanSee(auth, fault);
-    return this.cases.timeline(fault.category, fault.id);
+  timeline(auth: AuthContext, id: string) {
+    return this.tickets.timeline(this.kind, auth, id);
   }
 
   /** Closes cases left in resolved longer than the configured time (the customer did not object). */
-  async autoClose(olderThanHours: number): Promise<number> {
-    const due: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM faults WHERE state = 'resolved' AND resolved_at < now() - make_interval(secs => $1) ORDER BY resolved_at LIMIT 500`,
-      [olderThanHours * 3600],
-    );
-    let closed = 0;
-    for (const { id } of due) {
-      await this.change(null, id, undefined, async (em, post, fault) => {
-        if (fault.state !== 'resolved') return null; // changed meanwhile
-        const now = new Date();
-        await this.save(em, fault, { state: 'closed', closedAt: now });
-        await this.sla.apply(em, post, fault.category, fault.id, clockEffects('resolved', 'closed'), now);
-        await this.cases.updateIndex(em, fault.category, fault.id, { state: 'closed', isOpen: false, closedAt: now });
-        await this.cases.record(em, fault.category, fault.id, 'state_changed', null, { from: 'resolved', to: 'closed', reason: 'closed automatically' });
-        await this.outbox.emit(em, post, 'fault.state_changed', { ...this.eventData({ ...fault, state: 'closed' }), from: 'resolved', to: 'closed', reason: 'auto_close' });
-        closed += 1;
-        return { action: 'fault.auto_closed', changes: { state: { from: 'resolved', to: 'closed' } } };
-      });
-    }
-    return closed;
+  autoClose(olderThanHours: number): Promise<number> {
+    return this.tickets.autoClose(this.kind, olderThanHours);
   }
 
   // ---- internals ----
 
-  /**
-   * Every change to a fault: row lock, access, version check, the work, its
-   * audit row, commit, then the post-commit work (timers, relay, dispatch).
-   */
-  async change(
-    auth: AuthContext | null,
-    id: string,
-    expectedVersion: number | undefined,
-    work: (em: EntityManager, post: PostCommit, fault: Fault) => Promise<{ action: string; changes: Record<string, unknown> } | null>,
-  ): Promise<void> {
-    const post = new PostCommit();
-    await this.dataSource.transaction(async (em) => {
-      const fault = await em.findOne(Fault, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!fault) throw faultNotFound(id);
-      if (auth) await this.assertCanSee(auth, fault, em);
-      if (expectedVersion !== undefined && expectedVersion !== fault.version) throw staleVersion('fault', expectedVersion, fault.version);
-      const done = await work(em, post, fault);
-      if (done) await this.audit.record(em, auth, { action: done.action, entity: 'fault', entityId: id, changes: done.changes });
-    });
-    await post.run();
+  /** Every change to a fault (the shared ticket change: lock, access, version, audit, post-commit work). */
+  change(auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<Fault>): Promise<void> {
+    return this.tickets.change(this.kind, auth, id, expectedVersion, work);
   }
 
   private insertIn(batch: WriteBatch, f: Fault): void {
@@ -328,14 +254,12 @@ export class FaultsService {
     );
   }
 
-  private async save(em: EntityManager, fault: Fault, changes: Partial<Fault>): Promise<void> {
-    await em.update(Fault, { id: fault.id }, { ...changes, version: () => 'version + 1', updatedAt: new Date() } as never);
+  private save(em: EntityManager, fault: Fault, changes: Partial<Fault>): Promise<void> {
+    return this.tickets.save(this.kind, em, fault, changes);
   }
 
   private assertOpen(fault: Fault): void {
-    if (TICKET_FINAL_STATES.includes(fault.state as TicketState)) {
-      throw new FaultError(FaultErrorCode.FAULT_CLOSED, `The case is ${fault.state}`);
-    }
+    this.tickets.assertOpen(this.kind, fault);
   }
 
   /**
@@ -354,9 +278,7 @@ export class FaultsService {
   }
 
   private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<FaultDto> {
-    const fault = await this.dataSource.getRepository(Fault).findOneBy({ id });
-    if (!fault) throw faultNotFound(id);
-    const am = await this.assertCanSee(auth, fault);
+    const { row: fault, accountManagerId: am } = await this.tickets.load(this.kind, auth, id);
     const clocks = await this.sla.forCase(fault.category, fault.id);
     const unmasked = maySeeReporter(auth, fault, am);
     if (unmasked && auditRead) {

@@ -5,6 +5,10 @@ export const QueueName = {
   sla: 'sla',
   /** Assigning new faults to engineers, green channel first. */
   dispatch: 'dispatch',
+  /** Assigning new support requests to engineers, green channel first. */
+  supportDispatch: 'support-dispatch',
+  /** Support-request upkeep: closing long-resolved requests, re-dispatching waiting ones. */
+  support: 'support',
   /** Fault upkeep: closing long-resolved faults, re-dispatching waiting ones. */
   faults: 'faults',
   /** Moving committed events from the outbox to webhook deliveries. */

@@ -30,7 +30,7 @@ interface DueClock {
   next_level: AlertLevel;
   breached_at: Date | null;
   case_no: string;
-  customer_id: string;
+  customer_id: string | null;
   region: string;
 }
 

@@ -82,8 +82,9 @@ export class QueueItemDto {
   @ApiProperty({ enum: CASE_KINDS, example: 'fault' }) kind: string;
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'FLT-20261127-000042' }) caseNo: string;
-  @ApiProperty({ format: 'uuid' }) customerId: string;
-  @ApiProperty({ example: '佛山市南海区人民政府' }) customerName: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for an inquiry from a caller who is not yet a customer' })
+  customerId: string | null;
+  @ApiProperty({ example: '佛山市南海区人民政府', nullable: true, type: String }) customerName: string | null;
   @ApiProperty({ example: '南海区政府互联网专线中断' }) title: string;
   @ApiProperty({ example: 'acknowledged' }) state: string;
   @ApiProperty({ enum: PRIORITIES, example: 'P1' }) priority: string;

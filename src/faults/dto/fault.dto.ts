@@ -1,12 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
 import { TICKET_STATES } from '../../cases/ticket-lifecycle';
 import type { TicketState } from '../../cases/ticket-lifecycle';
 import { PageQuery } from '../../common/pagination/page';
 import { IsMobile, Text, toBool } from '../../customers/dto/validators';
+import { SlaView } from '../../tickets/dto/ticket.dto';
 import { FAULT_CATEGORIES, REPORT_CHANNELS } from '../fault.entity';
 import type { FaultCategory, ReportChannel } from '../fault.entity';
+
+// The ticket bodies and views faults share with support requests.
+export { AssignDto, FeedbackDto, NoteDto, SlaView, TimelineEntryDto, TransitionDto } from '../../tickets/dto/ticket.dto';
 
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
@@ -22,33 +26,6 @@ export class CreateFaultDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'A site of this customer' }) @IsOptional() @IsUUID() siteId?: string;
   @ApiProperty({ example: '李娜' }) @Text(100) reporterName: string;
   @ApiProperty({ example: '13812345678' }) @IsMobile() reporterMobile: string;
-}
-
-export class TransitionDto {
-  @ApiProperty({ enum: TICKET_STATES, example: 'in_progress' }) @IsIn(TICKET_STATES) to: TicketState;
-  @ApiPropertyOptional({ example: '已派单，工程师出发' }) @IsOptional() @Text(2000) note?: string;
-  @ApiPropertyOptional({ example: 3, description: 'When given, must equal the current version (409 otherwise)' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  expectedVersion?: number;
-  @ApiPropertyOptional({ example: '等待客户开放机房', description: 'Required for pending and held' }) @IsOptional() @Text(500) reason?: string;
-}
-
-export class AssignDto {
-  @ApiProperty({ format: 'uuid', example: '7c9e6679-7425-40de-944b-e07fc1f90ae7', description: 'An active engineer whose scope covers the fault’s region' })
-  @IsUUID()
-  engineerId: string;
-}
-
-export class NoteDto {
-  @ApiProperty({ example: '客户反馈10:30恢复' }) @Text(4000) text: string;
-}
-
-export class FeedbackDto {
-  @ApiProperty({ minimum: 1, maximum: 5, example: 5 }) @IsInt() @Min(1) @Max(5) score: number;
-  @ApiPropertyOptional({ example: '处理及时' }) @IsOptional() @Text(2000) comment?: string;
 }
 
 export class UpdateFaultDto {
@@ -74,16 +51,6 @@ export class FaultQuery extends PageQuery {
   @IsBoolean()
   breached?: boolean;
   @ApiPropertyOptional({ enum: FAULT_CATEGORIES }) @IsOptional() @IsIn(FAULT_CATEGORIES) category?: FaultCategory;
-}
-
-export class SlaView {
-  @ApiProperty() responseDueAt: Date;
-  @ApiProperty() resolutionDueAt: Date;
-  @ApiProperty({ enum: ['running', 'paused', 'stopped'] }) responseState: string;
-  @ApiProperty({ enum: ['running', 'paused', 'stopped'] }) resolutionState: string;
-  @ApiProperty({ description: 'A clock has passed its target' }) breached: boolean;
-  @ApiProperty({ example: 'fault:P1' }) policyKey: string;
-  @ApiProperty({ example: 1, description: 'The policy version the case was opened under' }) policyVersion: number;
 }
 
 export class FaultDto {
@@ -113,14 +80,4 @@ export class FaultDto {
   @ApiProperty() updatedAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) resolvedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) closedAt: Date | null;
-}
-
-export class TimelineEntryDto {
-  @ApiProperty({ example: '118' }) id: string;
-  @ApiProperty() at: Date;
-  @ApiProperty({ example: 'state_changed', description: 'created, state_changed, assigned, note, feedback, retargeted, sla.warning, sla.breached, …' })
-  type: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) actorId: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'system' }) actorName: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { from: 'acknowledged', to: 'in_progress' } }) data: Record<string, unknown>;
 }

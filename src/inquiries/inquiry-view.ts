@@ -1,0 +1,42 @@
+import { priorityLabel } from '../cases/priority';
+import type { AuthContext } from '../common/auth/auth-context';
+import { hasRole } from '../common/auth/auth-context';
+import { maskMobile } from '../common/masking';
+import type { SlaClock } from '../sla/sla-clock.entity';
+import { slaView } from '../tickets/ticket-view';
+import type { InquiryDto } from './dto/inquiry.dto';
+import { allowedInquiryActions } from './inquiry-lifecycle';
+import type { Inquiry } from './inquiry.entity';
+
+/** Who may see the caller's number in full: as for customer contacts, admins, directors and the customer's account manager. */
+export function maySeeCaller(auth: AuthContext, accountManagerId: string | null): boolean {
+  return hasRole(auth, 'admin', 'director') || (accountManagerId !== null && accountManagerId === auth.staffId);
+}
+
+export function toInquiryDto(q: Inquiry, clocks: SlaClock[], unmasked: boolean, convertedCaseNo: string | null = null): InquiryDto {
+  return {
+    id: q.id,
+    caseNo: q.caseNo,
+    customerId: q.customerId,
+    callerName: q.callerName,
+    callerMobile: unmasked ? q.callerMobile : maskMobile(q.callerMobile),
+    channel: q.channel,
+    topic: q.topic,
+    question: q.question,
+    region: q.region,
+    urgent: q.urgent,
+    state: q.state,
+    priority: priorityLabel(q.priority),
+    greenChannel: q.greenChannel,
+    sla: slaView(clocks),
+    allowedActions: allowedInquiryActions(q.state),
+    answer: q.answer,
+    answeredBy: q.answeredBy,
+    answeredAt: q.answeredAt,
+    convertedTo: q.convertedToKind && q.convertedToId ? { kind: q.convertedToKind, id: q.convertedToId, caseNo: convertedCaseNo } : null,
+    version: q.version,
+    createdAt: q.createdAt,
+    updatedAt: q.updatedAt,
+    closedAt: q.closedAt,
+  };
+}

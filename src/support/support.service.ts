@@ -1,0 +1,262 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CasesService } from '../cases/cases.service';
+import { nextCaseNo } from '../cases/case-number';
+import { SEVERITY_BASE, casePriority } from '../cases/priority';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { covers, scopePatterns } from '../common/auth/region-scope';
+import { invalidFields } from '../common/errors/common-errors';
+import { Page } from '../common/pagination/page';
+import { PostCommit } from '../common/post-commit';
+import { assertCanRead } from '../customers/customer-access';
+import { CustomersService } from '../customers/customers.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { SlaClocksService } from '../sla/sla-clocks.service';
+import { TransitionDto } from '../tickets/dto/ticket.dto';
+import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
+import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
+import { CreateSupportRequestDto, SupportRequestDto, SupportRequestFields, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
+import { CATEGORY_LABEL, CATEGORY_SEVERITY } from './support-category';
+import { SupportDispatcher } from './support-dispatcher';
+import { SupportRequest } from './support-request.entity';
+import { maySeeContact, toSupportRequestDto } from './support-view';
+import { SupportError, SupportErrorCode, supportNotFound } from './support.errors';
+
+const FAILURES: Record<TicketFailure, SupportErrorCode> = {
+  NOT_FOUND: SupportErrorCode.SUPPORT_NOT_FOUND,
+  ILLEGAL_TRANSITION: SupportErrorCode.SUPPORT_ILLEGAL_TRANSITION,
+  CLOSED: SupportErrorCode.SUPPORT_CLOSED,
+  FEEDBACK_NOT_ALLOWED: SupportErrorCode.SUPPORT_FEEDBACK_NOT_ALLOWED,
+  FEEDBACK_GIVEN: SupportErrorCode.SUPPORT_FEEDBACK_GIVEN,
+  GREEN_CHANNEL_NEEDS_DIRECTOR: SupportErrorCode.SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR,
+};
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Technical support (一点技术支持): intake here; the lifecycle is the shared ticket workflow. */
+@Injectable()
+export class SupportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly customers: CustomersService,
+    private readonly cases: CasesService,
+    private readonly sla: SlaClocksService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly tickets: TicketWorkflow,
+    private readonly dispatcher: SupportDispatcher,
+  ) {}
+
+  readonly kind: TicketKind<SupportRequest> = {
+    entity: SupportRequest,
+    table: 'support_requests',
+    noun: 'support request',
+    auditEntity: 'support_request',
+    actionPrefix: 'support',
+    caseKind: () => 'support',
+    events: { stateChanged: 'support.state_changed', assigned: 'support.assigned' },
+    eventData: (r) => this.eventData(r),
+    error: (failure, detail, options) => new SupportError(FAILURES[failure], detail, options),
+    assertCanSee: (auth, r, em) => this.assertCanSee(auth, r, em),
+  };
+
+  async create(auth: AuthContext, dto: CreateSupportRequestDto): Promise<SupportRequestDto> {
+    const post = new PostCommit();
+    const out = await this.dataSource.transaction((em) => this.open(em, post, auth, dto.customerId, dto, null));
+    await post.run();
+    return out;
+  }
+
+  /**
+   * Opens a support request in the caller's transaction: the row, its index
+   * entry, timeline, clocks, event and audit row, and its dispatch after
+   * commit. Also how an inquiry is converted (with `inquiryId`, the link back).
+   */
+  async open(
+    em: EntityManager,
+    post: PostCommit,
+    auth: AuthContext,
+    customerId: string,
+    fields: SupportRequestFields,
+    inquiryId: string | null,
+  ): Promise<SupportRequestDto> {
+    const ctx = await this.customers.caseContext(em, customerId, { siteId: fields.siteId });
+    assertCanRead(auth, ctx);
+    if (ctx.archived) throw new SupportError(SupportErrorCode.SUPPORT_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
+    if (fields.siteId && !ctx.siteRegion) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
+    const region = ctx.siteRegion ?? ctx.homeRegion;
+    if (!this.mayAccess(auth, region, ctx)) throw supportNotFound(customerId);
+    const now = new Date();
+    const severity = CATEGORY_SEVERITY[fields.category];
+    const priority = casePriority(SEVERITY_BASE[severity], ctx.tier, ctx.greenChannel);
+    const caseNo = await nextCaseNo(em, 'support', now);
+    const row = em.create(SupportRequest, {
+      caseNo,
+      customerId,
+      category: fields.category,
+      severity,
+      description: fields.description,
+      siteId: fields.siteId ?? null,
+      preferredAt: fields.preferredAt ? new Date(fields.preferredAt) : null,
+      contactName: fields.contactName ?? null,
+      contactMobile: fields.contactMobile ?? null,
+      region,
+      state: 'acknowledged',
+      priority,
+      greenChannel: ctx.greenChannel,
+      greenChannelGrantedBy: null,
+      assigneeId: null,
+      feedbackScore: null,
+      feedbackComment: null,
+      feedbackAt: null,
+      resolvedAt: null,
+      closedAt: null,
+      inquiryId,
+      createdBy: auth.staffId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(SupportRequest, row);
+    await this.cases.index(em, {
+      kind: 'support',
+      id: row.id,
+      caseNo,
+      customerId,
+      region,
+      title: this.title(row),
+      state: row.state,
+      priority,
+      greenChannel: row.greenChannel,
+      isOpen: true,
+      assigneeId: null,
+      openedAt: now,
+      closedAt: null,
+    });
+    await this.cases.record(em, 'support', row.id, 'created', auth, { state: row.state, priority: `P${priority}`, category: row.category, inquiryId });
+    const clocks = await this.sla.open(em, post, 'support', row.id, priority, now);
+    await this.outbox.emit(em, post, 'support.created', { ...this.eventData(row), inquiryId });
+    await this.audit.record(em, auth, {
+      action: 'support.created',
+      entity: 'support_request',
+      entityId: row.id,
+      changes: { ...fields, customerId, caseNo, priority, inquiryId },
+    });
+    post.add(() => this.dispatcher.enqueue(row));
+    return toSupportRequestDto(row, clocks, maySeeContact(auth, row, ctx.accountManagerId));
+  }
+
+  get(auth: AuthContext, id: string): Promise<SupportRequestDto> {
+    return this.view(auth, id, true);
+  }
+
+  async list(auth: AuthContext, q: SupportRequestQuery): Promise<Page<SupportRequestDto>> {
+    const qb = this.dataSource.getRepository(SupportRequest).createQueryBuilder('r');
+    const scope = scopePatterns(auth);
+    if (scope) {
+      qb.andWhere(
+        '(r.region LIKE ANY(:scope) OR r.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me))',
+        { scope, me: auth.staffId },
+      );
+    }
+    if (q.customerId) qb.andWhere('r.customer_id = :customerId', { customerId: q.customerId });
+    if (q.state) qb.andWhere('r.state = :state', { state: q.state });
+    if (q.category) qb.andWhere('r.category = :category', { category: q.category });
+    if (q.region) qb.andWhere('r.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    const [rows, total] = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const clocks = await this.sla.forCases('support', rows.map((r) => r.id));
+    // Lists never show full numbers: opening one request is what reveals (and audits) it.
+    return { items: rows.map((r) => toSupportRequestDto(r, clocks.get(r.id)!, false)), total, limit: q.limit, offset: q.offset };
+  }
+
+  async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<SupportRequestDto> {
+    await this.tickets.transition(this.kind, auth, id, dto);
+    return this.view(auth, id, false);
+  }
+
+  /** A new category (and so severity) or a director's green-channel grant: new priority, clocks re-targeted. */
+  async update(auth: AuthContext, id: string, dto: UpdateSupportRequestDto): Promise<SupportRequestDto> {
+    await this.tickets.reprioritise(this.kind, auth, id, dto.expectedVersion, dto.greenChannel, (r) => {
+      const category = dto.category ?? r.category;
+      const severity = CATEGORY_SEVERITY[category];
+      return {
+        fields: { category, severity },
+        base: SEVERITY_BASE[severity],
+        changed: { category: { from: r.category, to: category }, severity: { from: r.severity, to: severity } },
+      };
+    });
+    return this.view(auth, id, false);
+  }
+
+  async assign(auth: AuthContext, id: string, engineerId: string): Promise<SupportRequestDto> {
+    await this.tickets.assign(this.kind, auth, id, engineerId);
+    return this.view(auth, id, false);
+  }
+
+  async addNote(auth: AuthContext, id: string, text: string): Promise<SupportRequestDto> {
+    await this.tickets.addNote(this.kind, auth, id, text);
+    return this.view(auth, id, false);
+  }
+
+  async feedback(auth: AuthContext, id: string, score: number, comment?: string): Promise<SupportRequestDto> {
+    await this.tickets.feedback(this.kind, auth, id, score, comment);
+    return this.view(auth, id, false);
+  }
+
+  timeline(auth: AuthContext, id: string) {
+    return this.tickets.timeline(this.kind, auth, id);
+  }
+
+  autoClose(olderThanHours: number): Promise<number> {
+    return this.tickets.autoClose(this.kind, olderThanHours);
+  }
+
+  /** Every change to a support request (lock, access, version, audit, post-commit work); the dispatcher's entry. */
+  change(auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<SupportRequest>): Promise<void> {
+    return this.tickets.change(this.kind, auth, id, expectedVersion, work);
+  }
+
+  private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<SupportRequestDto> {
+    const { row, accountManagerId } = await this.tickets.load(this.kind, auth, id);
+    const clocks = await this.sla.forCase('support', row.id);
+    const unmasked = maySeeContact(auth, row, accountManagerId) && row.contactMobile !== null;
+    if (unmasked && auditRead) {
+      await this.audit.recordStandalone(auth, { action: 'support.contact_unmasked', entity: 'support_request', entityId: id });
+    }
+    return toSupportRequestDto(row, clocks, unmasked);
+  }
+
+  /** As for faults: the request's region, the customer's home region, or the customer's account manager; else 404. */
+  private async assertCanSee(auth: AuthContext, r: Pick<SupportRequest, 'id' | 'region' | 'customerId'>, em: EntityManager): Promise<string | null> {
+    const owner = await this.customers.ownership(em, r.customerId);
+    if (!this.mayAccess(auth, r.region, owner)) throw supportNotFound(r.id);
+    return owner.accountManagerId;
+  }
+
+  private mayAccess(auth: AuthContext, region: string, owner: { homeRegion: string; accountManagerId: string | null }): boolean {
+    return covers(auth, region) || covers(auth, owner.homeRegion) || owner.accountManagerId === auth.staffId;
+  }
+
+  /** The line the console and the case index show. */
+  private title(r: SupportRequest): string {
+    const text = r.description.replace(/\s+/g, ' ');
+    return `${CATEGORY_LABEL[r.category]}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`;
+  }
+
+  private eventData(r: SupportRequest) {
+    return {
+      supportRequestId: r.id,
+      caseNo: r.caseNo,
+      category: r.category,
+      customerId: r.customerId,
+      region: r.region,
+      severity: r.severity,
+      priority: `P${r.priority}`,
+      greenChannel: r.greenChannel,
+      state: r.state,
+      assigneeId: r.assigneeId,
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import type { EntityManager, EntityTarget } from 'typeorm';
+import type { CaseKind } from '../cases/case-kind';
+import type { TicketState } from '../cases/ticket-lifecycle';
+import type { AuthContext } from '../common/auth/auth-context';
+import type { DomainError, DomainErrorOptions } from '../common/errors/domain-error';
+import type { EventType } from '../outbox/event-types';
+
+/** The columns every ticket table (faults, support_requests) has, under the same names. */
+export interface TicketRow {
+  id: string;
+  caseNo: string;
+  customerId: string;
+  region: string;
+  state: TicketState;
+  priority: number;
+  greenChannel: boolean;
+  /** The director who granted (or withdrew) the green channel on this one case. */
+  greenChannelGrantedBy: string | null;
+  assigneeId: string | null;
+  feedbackScore: number | null;
+  feedbackComment: string | null;
+  feedbackAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+  version: number;
+}
+
+/** The failures the shared ticket behaviour can raise; each kind maps them to its own error codes. */
+export type TicketFailure = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CLOSED' | 'FEEDBACK_NOT_ALLOWED' | 'FEEDBACK_GIVEN' | 'GREEN_CHANNEL_NEEDS_DIRECTOR';
+
+/**
+ * What the shared ticket behaviour (TicketWorkflow) needs to know about one
+ * kind of ticket. Faults and support requests each declare one; the
+ * workflow never imports a case module.
+ */
+export interface TicketKind<T extends TicketRow> {
+  entity: EntityTarget<T>;
+  /** Its table, for the set-based queries (auto-close, dispatch). */
+  table: string;
+  /** In messages: "A fault in held cannot move…", "the support request’s region". */
+  noun: string;
+  /** Audit entity name and action prefix: `fault` → `fault.state_changed`. */
+  auditEntity: string;
+  actionPrefix: string;
+  /** The case kind of one row (a fault row is `fault` or `complaint`). */
+  caseKind(row: T): CaseKind;
+  events: { stateChanged: EventType; assigned: EventType };
+  /** The event payload every event of this kind carries. */
+  eventData(row: T): Record<string, unknown>;
+  error(failure: TicketFailure, detail: string, options?: DomainErrorOptions): DomainError;
+  /** Throws the kind's not-found error when the caller may not see the row; returns the customer's account manager. */
+  assertCanSee(auth: AuthContext, row: T, em: EntityManager): Promise<string | null>;
+}

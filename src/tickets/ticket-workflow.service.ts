@@ -1,0 +1,273 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CasesService } from '../cases/cases.service';
+import { Priority, casePriority } from '../cases/priority';
+import {
+  TICKET_FINAL_STATES,
+  TICKET_NEEDS_REASON,
+  TICKET_OPEN_STATES,
+  TicketState,
+  allowedTicketMoves,
+  canMoveTicket,
+  clockEffects,
+} from '../cases/ticket-lifecycle';
+import { AuditService } from '../common/audit/audit.service';
+import { hasRole } from '../common/auth/auth-context';
+import type { AuthContext } from '../common/auth/auth-context';
+import { invalidFields, staleVersion } from '../common/errors/common-errors';
+import { PostCommit } from '../common/post-commit';
+import { CustomersService } from '../customers/customers.service';
+import { OutboxService } from '../outbox/outbox.service';
+import { RegionsService } from '../regions/regions.service';
+import { SlaClocksService } from '../sla/sla-clocks.service';
+import { StaffService } from '../staff/staff.service';
+import { TicketKind, TicketRow } from './ticket-kind';
+
+export type TicketWork<T> = (em: EntityManager, post: PostCommit, row: T) => Promise<{ action: string; changes: Record<string, unknown> } | null>;
+
+/** A re-prioritisation: what changes besides priority and green channel (severity, category), and the new base priority. */
+export interface Reprioritisation<T> {
+  fields: Partial<T>;
+  base: Priority;
+  /** Those fields as {from, to}, for the timeline and the audit row. */
+  changed: Record<string, { from: unknown; to: unknown }>;
+}
+
+export interface TransitionInput {
+  to: TicketState;
+  note?: string;
+  reason?: string;
+  expectedVersion?: number;
+}
+
+/**
+ * The ticket lifecycle of DESIGN.md, shared by faults, complaints and support
+ * requests: transitions with their clock effects, assignment, notes,
+ * feedback, the timeline, and the index, event and audit rows that go with
+ * each, all in the ticket's own transaction under a row lock. Each kind says
+ * what differs (table, names, errors, access) in a TicketKind.
+ */
+@Injectable()
+export class TicketWorkflow {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cases: CasesService,
+    private readonly sla: SlaClocksService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    private readonly staff: StaffService,
+    private readonly regions: RegionsService,
+    private readonly customers: CustomersService,
+  ) {}
+
+  /**
+   * Every change to a ticket: row lock, access, version check, the work, its
+   * audit row, commit, then the post-commit work (timers, relay, dispatch).
+   */
+  async change<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<T>): Promise<void> {
+    const post = new PostCommit();
+    await this.dataSource.transaction(async (em) => {
+      const row = (await em.findOne(kind.entity, { where: { id } as never, lock: { mode: 'pessimistic_write' } })) as T | null;
+      if (!row) throw kind.error('NOT_FOUND', `No ${kind.noun} ${id}`);
+      if (auth) await kind.assertCanSee(auth, row, em);
+      if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(kind.noun, expectedVersion, row.version);
+      const done = await work(em, post, row);
+      if (done) await this.audit.record(em, auth, { action: done.action, entity: kind.auditEntity, entityId: id, changes: done.changes });
+    });
+    await post.run();
+  }
+
+  async transition<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, dto: TransitionInput): Promise<void> {
+    await this.change(kind, auth, id, dto.expectedVersion, async (em, post, row) => {
+      if (!canMoveTicket(row.state, dto.to)) {
+        throw kind.error(
+          'ILLEGAL_TRANSITION',
+          `A ${kind.noun} in ${row.state} cannot move to ${dto.to}; allowed: ${allowedTicketMoves(row.state).join(', ') || 'none'}`,
+          { extensions: { state: row.state, allowedTransitions: allowedTicketMoves(row.state) } },
+        );
+      }
+      if (TICKET_NEEDS_REASON.includes(dto.to) && !dto.reason) throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
+      const from = row.state;
+      const now = new Date();
+      const changes: Partial<TicketRow> & { state: TicketState } = {
+        state: dto.to,
+        ...(dto.to === 'resolved' ? { resolvedAt: now } : {}),
+        ...(TICKET_FINAL_STATES.includes(dto.to) ? { closedAt: now } : {}),
+        ...(from === 'resolved' && dto.to === 'in_progress' ? { resolvedAt: null } : {}),
+      };
+      await this.moved(kind, em, post, row, changes, now, auth, { from, to: dto.to, note: dto.note, reason: dto.reason }, dto.reason ?? null);
+      return { action: `${kind.actionPrefix}.state_changed`, changes: { state: { from, to: dto.to }, reason: dto.reason } };
+    });
+  }
+
+  /** Manual assignment by a dispatcher: an active engineer whose scope covers the ticket's region. */
+  async assign<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, engineerId: string): Promise<void> {
+    await this.change(kind, auth, id, undefined, async (em, post, row) => {
+      this.assertOpen(kind, row);
+      const engineer = await this.staff.findActiveWithRole(engineerId, 'engineer');
+      const covering = engineer && (engineer.regions.includes('CN') || this.regions.chain(row.region).some((r) => engineer.regions.includes(r.code)));
+      if (!covering) throw invalidFields({ field: 'engineerId', message: `must be an active engineer whose regions cover the ${kind.noun}’s region` });
+      await this.applyAssignment(kind, em, post, row, engineerId, auth);
+      return { action: `${kind.actionPrefix}.assigned`, changes: { assigneeId: { from: row.assigneeId, to: engineerId } } };
+    });
+  }
+
+  /** Shared by manual assignment and the dispatchers: row, index, timeline and event together. */
+  async applyAssignment<T extends TicketRow>(kind: TicketKind<T>, em: EntityManager, post: PostCommit, row: T, engineerId: string, actor: AuthContext | null): Promise<void> {
+    const caseKind = kind.caseKind(row);
+    await this.save(kind, em, row, { assigneeId: engineerId });
+    await this.cases.updateIndex(em, caseKind, row.id, { assigneeId: engineerId });
+    await this.cases.record(em, caseKind, row.id, 'assigned', actor, { from: row.assigneeId, to: engineerId, by: actor ? 'staff' : 'dispatch' });
+    await this.outbox.emit(em, post, kind.events.assigned, { ...kind.eventData(row), assigneeId: engineerId, previousAssigneeId: row.assigneeId });
+  }
+
+  /**
+   * The on-duty engineer covering `region` (the region, a parent, or the whole
+   * country) with the least open tickets of any kind, or null. Open tickets
+   * are counted from the case index, so faults and support requests share
+   * one measure of load.
+   */
+  async leastBusyEngineer(em: EntityManager, region: string): Promise<string | null> {
+    const covering = [...this.regions.chain(region).map((r) => r.code), 'CN'];
+    const [engineer] = await em.query(
+      `SELECT s.id FROM staff s
+       WHERE s.active AND s.on_duty AND 'engineer' = ANY(s.roles) AND s.regions && $1::text[]
+       ORDER BY (SELECT count(*) FROM case_index ci WHERE ci.assignee_id = s.id AND ci.is_open), s.id
+       LIMIT 1`,
+      [covering],
+    );
+    return engineer?.id ?? null;
+  }
+
+  async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string): Promise<void> {
+    await this.change(kind, auth, id, undefined, async (em, _post, row) => {
+      await this.save(kind, em, row, {});
+      await this.cases.record(em, kind.caseKind(row), row.id, 'note', auth, { text });
+      return { action: `${kind.actionPrefix}.note_added`, changes: { length: text.length } };
+    });
+  }
+
+  async feedback<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, score: number, comment?: string): Promise<void> {
+    await this.change(kind, auth, id, undefined, async (em, _post, row) => {
+      if (row.state !== 'resolved' && row.state !== 'closed') {
+        throw kind.error('FEEDBACK_NOT_ALLOWED', `Feedback is taken once the case is resolved or closed (now ${row.state})`);
+      }
+      if (row.feedbackScore !== null) throw kind.error('FEEDBACK_GIVEN', 'Feedback was already recorded for this case');
+      await this.save(kind, em, row, { feedbackScore: score, feedbackComment: comment ?? null, feedbackAt: new Date() });
+      await this.cases.record(em, kind.caseKind(row), row.id, 'feedback', auth, { score, comment });
+      return { action: `${kind.actionPrefix}.feedback`, changes: { score } };
+    });
+  }
+
+  /**
+   * A new base (severity, category) or a director’s green-channel grant on
+   * this one case: a new priority, and the clocks re-targeted under the new
+   * policy keeping the elapsed time (a target already passed fires at once).
+   * FaultsService.update still does the same on its own (left untouched on
+   * this branch) and can be switched to this.
+   */
+  async reprioritise<T extends TicketRow>(
+    kind: TicketKind<T>,
+    auth: AuthContext,
+    id: string,
+    expectedVersion: number,
+    greenChannel: boolean | undefined,
+    plan: (row: T) => Reprioritisation<T>,
+  ): Promise<void> {
+    if (greenChannel !== undefined && !hasRole(auth, 'director', 'admin')) {
+      throw kind.error('GREEN_CHANNEL_NEEDS_DIRECTOR', 'Only a director may grant or withdraw the green channel on a case');
+    }
+    await this.change(kind, auth, id, expectedVersion, async (em, post, row) => {
+      this.assertOpen(kind, row);
+      const { tier } = await this.customers.caseContext(em, row.customerId);
+      const { fields, base, changed } = plan(row);
+      const green = greenChannel ?? row.greenChannel;
+      const priority = casePriority(base, tier, green);
+      const caseKind = kind.caseKind(row);
+      await this.save(kind, em, row, {
+        ...(fields as Record<string, unknown>),
+        greenChannel: green,
+        priority,
+        ...(greenChannel !== undefined ? { greenChannelGrantedBy: greenChannel ? auth.staffId : null } : {}),
+      });
+      if (priority !== row.priority) await this.sla.retarget(em, post, caseKind, row.id, priority);
+      await this.cases.updateIndex(em, caseKind, row.id, { priority, greenChannel: green });
+      await this.cases.record(em, caseKind, row.id, 'retargeted', auth, {
+        ...changed,
+        greenChannel: { from: row.greenChannel, to: green },
+        priority: { from: `P${row.priority}`, to: `P${priority}` },
+      });
+      return {
+        action: `${kind.actionPrefix}.${greenChannel !== undefined ? 'green_channel_changed' : 'updated'}`,
+        changes: { ...changed, greenChannel: { from: row.greenChannel, to: green }, priority: { from: row.priority, to: priority } },
+      };
+    });
+  }
+
+  /** Loads one ticket the caller may see (404 otherwise), with the customer's account manager. */
+  async load<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string): Promise<{ row: T; accountManagerId: string | null }> {
+    const row = (await this.dataSource.getRepository(kind.entity).findOneBy({ id } as never)) as T | null;
+    if (!row) throw kind.error('NOT_FOUND', `No ${kind.noun} ${id}`);
+    const accountManagerId = await kind.assertCanSee(auth, row, this.dataSource.manager);
+    return { row, accountManagerId };
+  }
+
+  async timeline<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string) {
+    const { row } = await this.load(kind, auth, id);
+    return this.cases.timeline(kind.caseKind(row), row.id);
+  }
+
+  /** Closes tickets left resolved longer than the given time (the customer did not object). */
+  async autoClose<T extends TicketRow>(kind: TicketKind<T>, olderThanHours: number): Promise<number> {
+    const due: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM ${kind.table} WHERE state = 'resolved' AND resolved_at < now() - make_interval(secs => $1) ORDER BY resolved_at LIMIT 500`,
+      [olderThanHours * 3600],
+    );
+    let closed = 0;
+    for (const { id } of due) {
+      await this.change(kind, null, id, undefined, async (em, post, row) => {
+        if (row.state !== 'resolved') return null; // changed meanwhile
+        const now = new Date();
+        await this.moved(kind, em, post, row, { state: 'closed', closedAt: now }, now, null, { from: 'resolved', to: 'closed', reason: 'closed automatically' }, 'auto_close');
+        closed += 1;
+        return { action: `${kind.actionPrefix}.auto_closed`, changes: { state: { from: 'resolved', to: 'closed' } } };
+      });
+    }
+    return closed;
+  }
+
+  assertOpen<T extends TicketRow>(kind: TicketKind<T>, row: T): void {
+    if (TICKET_FINAL_STATES.includes(row.state)) throw kind.error('CLOSED', `The case is ${row.state}`);
+  }
+
+  /** Bumps the version with the given changes (an empty change still marks the ticket as touched). */
+  async save<T extends TicketRow>(kind: TicketKind<T>, em: EntityManager, row: T, changes: Partial<TicketRow> & Record<string, unknown>): Promise<void> {
+    await em.update(kind.entity, { id: row.id } as never, { ...changes, version: () => 'version + 1', updatedAt: new Date() } as never);
+  }
+
+  /** A state change's row, clocks, index, timeline and event. */
+  private async moved<T extends TicketRow>(
+    kind: TicketKind<T>,
+    em: EntityManager,
+    post: PostCommit,
+    row: T,
+    changes: Partial<TicketRow> & { state: TicketState },
+    now: Date,
+    actor: AuthContext | null,
+    timeline: Record<string, unknown> & { from: TicketState; to: TicketState },
+    eventReason: string | null,
+  ): Promise<void> {
+    const caseKind = kind.caseKind(row);
+    const { from, to } = timeline;
+    await this.save(kind, em, row, changes);
+    await this.sla.apply(em, post, caseKind, row.id, clockEffects(from, to), now);
+    await this.cases.updateIndex(em, caseKind, row.id, {
+      state: to,
+      isOpen: TICKET_OPEN_STATES.includes(to),
+      closedAt: TICKET_FINAL_STATES.includes(to) ? now : null,
+    });
+    await this.cases.record(em, caseKind, row.id, 'state_changed', actor, timeline);
+    await this.outbox.emit(em, post, kind.events.stateChanged, { ...kind.eventData({ ...row, ...changes }), from, to, reason: eventReason });
+  }
+}
