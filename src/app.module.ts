@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule, BillingWorkersModule } from './billing/billing.module';
 import { CasesModule } from './cases/cases.module';
 import { AuditModule } from './common/audit/audit.module';
 import { loggerParams } from './common/http/logger';
@@ -56,6 +57,8 @@ export class AppModule {
         AlertsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),
+        BillingModule,
+        BillingWorkersModule.register(worker),
         ConsoleModule,
         HealthModule,
         ...(api ? [MetricsModule] : []),
