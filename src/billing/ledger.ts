@@ -34,13 +34,17 @@ export async function ensureAccount(em: EntityManager, customerId: string): Prom
  * Locks the account row (SELECT … FOR UPDATE): every money movement of one
  * customer — payment, reversal, a bill run consuming credit — takes this lock
  * first, so they happen one after another and none reads balances another is
- * changing. Reads the open lines and the credit in the same statement.
+ * changing. Then reads the open lines and the credit.
  */
 export async function lockAccount(
   em: EntityManager,
   customerId: string,
   opts: { openLines?: boolean; period?: string } = { openLines: true },
 ): Promise<LockedAccount | null> {
+  // Lock first, read after: a SELECT that waited for the lock still reads with the
+  // snapshot it started with, so it would miss what the previous holder committed.
+  const [locked] = await em.query(`SELECT customer_id FROM billing_accounts WHERE customer_id = $1 FOR UPDATE`, [customerId]);
+  if (!locked) return null;
   const [row] = await em.query(
     `SELECT a.customer_id, c.customer_no,
             (SELECT b.id FROM bills b WHERE b.customer_id = a.customer_id AND b.period = $3) AS bill_of_period,
@@ -53,8 +57,7 @@ export async function lockAccount(
                 FROM bills b JOIN bill_lines l ON l.bill_id = b.id
                WHERE b.customer_id = a.customer_id AND b.state <> 'paid' AND l.paid_fen < l.due_fen), '[]') ELSE '[]' END AS open_lines
        FROM billing_accounts a JOIN customers c ON c.id = a.customer_id
-      WHERE a.customer_id = $1
-        FOR UPDATE OF a`,
+      WHERE a.customer_id = $1`,
     [customerId, !!opts.openLines, opts.period ?? null],
   );
   if (!row) return null;
