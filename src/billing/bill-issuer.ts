@@ -8,7 +8,7 @@ import { WriteBatch } from '../common/write-batch';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../outbox/outbox.service';
 import { allocate, billState, netLines } from './allocation';
-import { allocationData, lockAccount, writeAllocations } from './ledger';
+import { allocationData, creditsOf, parseCredits, writeAllocations } from './ledger';
 import { addDays, chinaToday, fen, periodEnd } from './money';
 
 export type BillOutcome = 'billed' | 'already_billed' | 'nothing_to_bill' | 'net_credit';
@@ -18,8 +18,8 @@ class NetCredit extends Error {}
 
 /**
  * Issues one customer's bill for a period: the work of one bill-run job, in
- * one transaction of three statements (lock, take the charges, write
- * everything including the run's progress), because the run does
+ * one transaction of three statements (lock; take the charges and read
+ * the credit; write everything, the run's progress included), because the run does
  * this ten thousand times.
  */
 @Injectable()
@@ -38,31 +38,41 @@ export class BillIssuer {
       result = await this.dataSource.transaction(async (em) => {
         // The account lock orders this bill after any payment in flight, and makes a
         // concurrent run for the same customer wait here and then find the bill.
-        const account = await lockAccount(em, customerId, { period });
-        if (!account) return this.record(em, runId, customerId, 'nothing_to_bill', null);
-        if (account.billOfPeriod) return this.record(em, runId, customerId, 'already_billed', account.billOfPeriod);
-
-        const billId = randomUUID();
-        // Every unbilled charge of this period or earlier: a charge posted after an
-        // earlier period's bill was issued lands here, on the next bill.
-        const groups: { region: string; amount: string; count: number }[] = await em.query(
-          `WITH taken AS (
-             UPDATE billing_charges SET bill_id = $3
-              WHERE customer_id = $1 AND bill_id IS NULL AND period <= $2
-             RETURNING service_region, amount_fen)
-           SELECT service_region AS region, sum(amount_fen)::text AS amount, count(*)::int AS count FROM taken GROUP BY service_region`,
-          [customerId, period, billId],
+        const [account]: { customer_no: string }[] = await em.query(
+          `SELECT c.customer_no FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 FOR UPDATE OF a`,
+          [customerId],
         );
+        if (!account) return this.record(em, runId, customerId, 'nothing_to_bill', null);
+        const billId = randomUUID();
+        // One statement, after the lock (so it sees what the previous holder committed): takes
+        // every unbilled charge of this period or earlier — a charge posted after an earlier
+        // period's bill was issued lands here, on the next bill — unless the period is billed
+        // already, and reads the credit waiting on the account.
+        const [taken]: { existing: string | null; groups: { region: string; amount: string; count: number }[]; credits: { paymentId: string; remaining: string }[] }[] =
+          await em.query(
+            `WITH existing AS (SELECT id FROM bills WHERE customer_id = $1 AND period = $2),
+                  taken AS (
+                    UPDATE billing_charges SET bill_id = $3
+                     WHERE customer_id = $1 AND bill_id IS NULL AND period <= $2 AND NOT EXISTS (SELECT 1 FROM existing)
+                    RETURNING service_region, amount_fen),
+                  groups AS (SELECT service_region AS region, sum(amount_fen)::text AS amount, count(*)::int AS count FROM taken GROUP BY service_region)
+             SELECT (SELECT id FROM existing) AS existing,
+                    coalesce((SELECT json_agg(groups) FROM groups), '[]') AS groups,
+                    ${creditsOf('$1')} AS credits`,
+            [customerId, period, billId],
+          );
+        if (taken.existing) return this.record(em, runId, customerId, 'already_billed', taken.existing);
+        const groups = taken.groups;
         if (!groups.length) return this.record(em, runId, customerId, 'nothing_to_bill', null);
         const lines = netLines(groups.map((g) => ({ region: g.region, amount: BigInt(g.amount), count: g.count })));
         if (!lines) throw new NetCredit();
 
         const total = lines.reduce((s, l) => s + l.due, 0n);
         const lineIds = lines.map(() => randomUUID());
-        const billNo = `BL-${period.replace('-', '')}-${account.customerNo}`;
+        const billNo = `BL-${period.replace('-', '')}-${account.customer_no}`;
         // Credit waiting on the account (older payments' excess) pays the new bill at once.
         const allocations = allocate(
-          account.credits,
+          parseCredits(taken.credits),
           lines.flatMap((l, i) => (l.due > 0n ? [{ billId, billNo, lineId: lineIds[i], servingRegion: l.region, remaining: l.due }] : [])),
         );
         const paidByLine = new Map<string, bigint>();

@@ -83,9 +83,11 @@ export class BillRunsService {
     if (run.state === 'running' && pending === 0) {
       // The last job finished: the run is complete as of its last item.
       const [done] = await this.dataSource.query(
-        `UPDATE bill_runs SET state = 'completed',
-                completed_at = coalesce((SELECT max(processed_at) FROM bill_run_items WHERE bill_run_id = $1), now())
-          WHERE id = $1 AND state = 'running' RETURNING completed_at`,
+        `WITH u AS (
+           UPDATE bill_runs SET state = 'completed',
+                  completed_at = coalesce((SELECT max(processed_at) FROM bill_run_items WHERE bill_run_id = $1), now())
+            WHERE id = $1 AND state = 'running' RETURNING completed_at)
+         SELECT completed_at FROM u`,
         [id],
       );
       run.state = 'completed';

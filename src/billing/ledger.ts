@@ -12,9 +12,16 @@ export interface LockedAccount {
   credits: CreditSource[];
   /** Bill lines still owed, oldest bill first, then by serving region. */
   openLines: OpenLine[];
-  /** The customer's bill for `period`, when asked. */
-  billOfPeriod: string | null;
 }
+
+/** The customer's unallocated payment money, oldest first, as JSON (amounts as strings: they are bigints). */
+export const creditsOf = (customerId: string) =>
+  `coalesce((SELECT json_agg(json_build_object('paymentId', p.id, 'remaining', (p.amount_fen - p.allocated_fen)::text) ORDER BY p.received_at, p.id)
+               FROM payments p
+              WHERE p.customer_id = ${customerId} AND p.reversed_at IS NULL AND p.allocated_fen < p.amount_fen), '[]')`;
+
+export const parseCredits = (json: { paymentId: string; remaining: string }[]): CreditSource[] =>
+  json.map((c) => ({ paymentId: c.paymentId, remaining: BigInt(c.remaining) }));
 
 /**
  * Creates the customer's billing account if needed (404 if there is no such
@@ -39,7 +46,7 @@ export async function ensureAccount(em: EntityManager, customerId: string): Prom
 export async function lockAccount(
   em: EntityManager,
   customerId: string,
-  opts: { openLines?: boolean; period?: string } = { openLines: true },
+  opts: { openLines?: boolean } = { openLines: true },
 ): Promise<LockedAccount | null> {
   // Lock first, read after: a SELECT that waited for the lock still reads with the
   // snapshot it started with, so it would miss what the previous holder committed.
@@ -47,10 +54,7 @@ export async function lockAccount(
   if (!locked) return null;
   const [row] = await em.query(
     `SELECT a.customer_id, c.customer_no,
-            (SELECT b.id FROM bills b WHERE b.customer_id = a.customer_id AND b.period = $3) AS bill_of_period,
-            coalesce((SELECT json_agg(json_build_object('paymentId', p.id, 'remaining', (p.amount_fen - p.allocated_fen)::text) ORDER BY p.received_at, p.id)
-                        FROM payments p
-                       WHERE p.customer_id = a.customer_id AND p.reversed_at IS NULL AND p.allocated_fen < p.amount_fen), '[]') AS credits,
+            ${creditsOf('a.customer_id')} AS credits,
             CASE WHEN $2 THEN coalesce((
               SELECT json_agg(json_build_object('billId', b.id, 'billNo', b.bill_no, 'lineId', l.id, 'servingRegion', l.serving_region,
                                                 'remaining', (l.due_fen - l.paid_fen)::text) ORDER BY b.issue_date, b.issued_at, b.id, l.serving_region)
@@ -58,14 +62,13 @@ export async function lockAccount(
                WHERE b.customer_id = a.customer_id AND b.state <> 'paid' AND l.paid_fen < l.due_fen), '[]') ELSE '[]' END AS open_lines
        FROM billing_accounts a JOIN customers c ON c.id = a.customer_id
       WHERE a.customer_id = $1`,
-    [customerId, !!opts.openLines, opts.period ?? null],
+    [customerId, !!opts.openLines],
   );
   if (!row) return null;
   return {
     customerId: row.customer_id,
     customerNo: row.customer_no,
-    credits: (row.credits as { paymentId: string; remaining: string }[]).map((c) => ({ paymentId: c.paymentId, remaining: BigInt(c.remaining) })),
-    billOfPeriod: row.bill_of_period,
+    credits: parseCredits(row.credits),
     openLines: (row.open_lines as (Omit<OpenLine, 'remaining'> & { remaining: string })[]).map((l) => ({ ...l, remaining: BigInt(l.remaining) })),
   };
 }
