@@ -21,7 +21,7 @@ type BillingJob =
  * each is a short transaction on its own account row), the sweep that
  * re-adds a run's lost jobs, and the daily arrears check.
  */
-@Processor(QueueName.billing, { concurrency: 12 })
+@Processor(QueueName.billing, { concurrency: 16 })
 export class BillingProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
   constructor(
     @InjectQueue(QueueName.billing) private readonly queue: Queue,

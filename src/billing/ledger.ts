@@ -25,8 +25,21 @@ export const parseCredits = (json: { paymentId: string; remaining: string }[]): 
 
 /**
  * Creates the customer's billing account if needed (404 if there is no such
- * customer) — a payment may come before any charge.
+ * customer: a payment may come before any charge) and locks it, in one
+ * statement: the no-op update of an existing row takes the same row lock as
+ * SELECT … FOR UPDATE.
  */
+export async function ensureAndLockAccount(em: EntityManager, customerId: string): Promise<void> {
+  const [row] = await em.query(
+    `INSERT INTO billing_accounts (customer_id) SELECT id FROM customers WHERE id = $1
+     ON CONFLICT (customer_id) DO UPDATE SET customer_id = EXCLUDED.customer_id
+     RETURNING customer_id`,
+    [customerId],
+  );
+  if (!row) throw billingCustomerNotFound(customerId);
+}
+
+/** Creates the customer's billing account if needed, without locking it (404 if there is no such customer). */
 export async function ensureAccount(em: EntityManager, customerId: string): Promise<void> {
   const [row] = await em.query(
     `WITH c AS (SELECT id FROM customers WHERE id = $1),
@@ -46,12 +59,14 @@ export async function ensureAccount(em: EntityManager, customerId: string): Prom
 export async function lockAccount(
   em: EntityManager,
   customerId: string,
-  opts: { openLines?: boolean } = { openLines: true },
+  opts: { openLines?: boolean; alreadyLocked?: boolean } = { openLines: true },
 ): Promise<LockedAccount | null> {
   // Lock first, read after: a SELECT that waited for the lock still reads with the
   // snapshot it started with, so it would miss what the previous holder committed.
-  const [locked] = await em.query(`SELECT customer_id FROM billing_accounts WHERE customer_id = $1 FOR UPDATE`, [customerId]);
-  if (!locked) return null;
+  if (!opts.alreadyLocked) {
+    const [locked] = await em.query(`SELECT customer_id FROM billing_accounts WHERE customer_id = $1 FOR UPDATE`, [customerId]);
+    if (!locked) return null;
+  }
   const [row] = await em.query(
     `SELECT a.customer_id, c.customer_no,
             ${creditsOf('a.customer_id')} AS credits,

@@ -13,7 +13,7 @@ import { assertRegionInScope } from './billing-access';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { PaymentDto } from './dto/billing-input.dto';
 import { AllocationView, PaymentView } from './dto/billing-views.dto';
-import { allocationData, ensureAccount, lockAccount, writeAllocations, writePaidAmounts } from './ledger';
+import { allocationData, ensureAndLockAccount, lockAccount, writeAllocations, writePaidAmounts } from './ledger';
 import { fen } from './money';
 
 const paymentNotFound = (id: string) => new BillingError(BillingErrorCode.PAYMENT_NOT_FOUND, `No payment ${id}`);
@@ -46,18 +46,19 @@ export class PaymentsService {
     assertRegionInScope(auth, 'collectedRegion', dto.collectedRegion);
     const post = new PostCommit();
     const id = randomUUID();
+    const receivedAt = new Date();
     const allocations = await this.dataSource.transaction(async (em) => {
-      await ensureAccount(em, dto.customerId);
-      const account = (await lockAccount(em, dto.customerId))!;
+      await ensureAndLockAccount(em, dto.customerId);
+      const account = (await lockAccount(em, dto.customerId, { openLines: true, alreadyLocked: true }))!;
       const amount = BigInt(dto.amountFen);
       // Older credit first (there is none while bills are open, but the rule holds regardless), then this payment.
       const allocations = allocate([...account.credits, { paymentId: id, remaining: amount }], account.openLines);
       const own = allocations.filter((a) => a.paymentId === id).reduce((s, a) => s + a.amount, 0n);
       const batch = new WriteBatch();
       void batch.add(
-        `INSERT INTO payments (id, customer_id, amount_fen, allocated_fen, collected_region, method, reference, received_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, dto.customerId, String(amount), String(own), dto.collectedRegion, dto.method, dto.reference ?? null, auth.staffId],
+        `INSERT INTO payments (id, customer_id, amount_fen, allocated_fen, collected_region, method, reference, received_by, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [id, dto.customerId, String(amount), String(own), dto.collectedRegion, dto.method, dto.reference ?? null, auth.staffId, receivedAt],
       );
       writeAllocations(batch, allocations, { paymentId: id });
       const data = {
@@ -76,7 +77,23 @@ export class PaymentsService {
       return allocations;
     });
     await post.run();
-    return this.view(id, allocations);
+    // Built from what was just written: no second read on the hot path.
+    const allocated = allocations.filter((a) => a.paymentId === id);
+    const own = allocated.reduce((s, a) => s + a.amount, 0n);
+    return {
+      id,
+      customerId: dto.customerId,
+      amountFen: dto.amountFen,
+      collectedRegion: dto.collectedRegion,
+      method: dto.method,
+      reference: dto.reference ?? null,
+      receivedAt,
+      allocatedFen: fen(own),
+      creditFen: fen(BigInt(dto.amountFen) - own),
+      allocations: allocated.map(toAllocationView),
+      reversedAt: null,
+      reversalReason: null,
+    };
   }
 
   /**
