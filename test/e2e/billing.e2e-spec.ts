@@ -5,6 +5,7 @@ import { chinaToday } from '../../src/billing/money';
 import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
+import { Receiver } from '../support/webhook-receiver';
 
 const FOSHAN = '440605';
 const BEIJING = '110105';
@@ -21,9 +22,11 @@ describe('billing settlement', () => {
   let director: StaffLogin;
   let agent: StaffLogin;
   let am: StaffLogin;
+  const receiver = new Receiver();
 
   beforeAll(async () => {
-    t = await startTestApp();
+    await receiver.start();
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', OUTBOX_POLL_MS: '200' });
     [billingCN, billingFS, billingBJ, billingSH, billingSZ, director, agent, am] = await Promise.all([
       t.staff(['billing'], ['CN']),
       t.staff(['billing'], ['440600']),
@@ -36,7 +39,10 @@ describe('billing settlement', () => {
     ]);
     await t.dataSource.query(`UPDATE staff SET on_duty = false`);
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await receiver.stop();
+  });
 
   const customer = async (overrides: Record<string, unknown> = {}) => {
     const res = await t.http().post('/api/v1/customers').set(bearer(t.admin)).send(customerBody({ accountManagerId: am.id, ...overrides }));
@@ -297,6 +303,14 @@ describe('billing settlement', () => {
       const rows = await t.dataSource.query(`SELECT customer_id, count(*)::int AS n, sum(total_fen)::int AS total FROM bills WHERE customer_id = ANY($1) GROUP BY 1`, [cs.map((c) => c.id)]);
       expect(rows).toHaveLength(3);
       for (const r of rows) expect(r).toMatchObject({ n: 1, total: 3_000 });
+
+      // the same customer's job from five runs at the same instant: one bill
+      const d = await customer();
+      await charge(billingFS, chargeBody(d.id, FOSHAN, 1_000, '2026-09')).expect(201);
+      const outcomes = await Promise.all([...Array(5)].map(() => t.app.get(BillIssuer).issue(null, d.id, '2026-09')));
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['already_billed', 'already_billed', 'already_billed', 'already_billed', 'billed']);
+      expect(new Set(outcomes.map((o) => o.billId)).size).toBe(1);
+      expect(await bills(d.id)).toHaveLength(1);
     });
 
     it('never over-allocates under parallel payments for one customer', async () => {
@@ -370,6 +384,26 @@ describe('billing settlement', () => {
       await pay(billingFS, c.id, 88_000, '440604').expect(201);
       expect(mine(await arrears('2026-07-01'))).toBeUndefined();
       expect(await t.app.get(BillingService).isBlockedForArrears(c.id, '2026-07-01')).toBe(false);
+    });
+  });
+
+  describe('events', () => {
+    it('delivers bill.issued, payment.received and payment.reversed as signed webhooks', async () => {
+      const secret = 'whsec-billing-0123456789';
+      const hook = receiver.endpoint(secret);
+      await t.http().post('/api/v1/webhooks').set(bearer(t.admin))
+        .send({ url: hook.url, events: ['bill.issued', 'payment.received', 'payment.reversed', 'arrears.overdue'], secret }).expect(201);
+      const c = await customer();
+      await charge(billingFS, chargeBody(c.id, FOSHAN, 3_000, '2026-01')).expect(201);
+      const { billId } = await t.app.get(BillIssuer).issue(null, c.id, '2026-01');
+      const p = (await pay(billingFS, c.id, 3_000, FOSHAN).expect(201)).body;
+      await t.http().post(`/api/v1/payments/${p.id}/reverse`).set(bearer(director)).send({ reason: '重复入账' }).expect(200);
+      const mine = () => receiver.at(hook.path).filter((h) => h.body.data.customerId === c.id);
+      await waitFor(async () => mine().length >= 3, 10_000, 'three billing webhooks');
+      expect(mine().map((h) => h.body.type)).toEqual(['bill.issued', 'payment.received', 'payment.reversed']);
+      expect(mine().every((h) => h.signatureOk)).toBe(true);
+      expect(mine()[0].body.data).toMatchObject({ billId, totalFen: 3_000, lines: [{ servingRegion: FOSHAN, amountFen: 3_000, dueFen: 3_000 }] });
+      expect(mine()[1].body.data).toMatchObject({ paymentId: p.id, amountFen: 3_000, allocatedFen: 3_000, creditFen: 0 });
     });
   });
 
