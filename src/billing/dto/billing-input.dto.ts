@@ -35,7 +35,21 @@ export class ChargeDto {
 }
 
 export class ChargeBatchDto {
-  @ApiProperty({ type: [ChargeDto], maxItems: MAX_BATCH_CHARGES })
+  @ApiProperty({
+    type: [ChargeDto],
+    maxItems: MAX_BATCH_CHARGES,
+    example: [
+      {
+        customerId: '0b7f2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66',
+        serviceRegion: '440605',
+        period: '2026-10',
+        kind: 'recurring',
+        amountFen: 1280000,
+        description: '互联网专线 100M 月租 2026-10',
+        sourceRef: 'FS-BOSS-2026-10-000123',
+      },
+    ],
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_BATCH_CHARGES)
