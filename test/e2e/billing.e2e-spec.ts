@@ -113,6 +113,14 @@ describe('billing settlement', () => {
       expect(payment.body.errors[0].field).toBe('amountFen');
       await charge(billingFS, { ...chargeBody(c.id, FOSHAN, 100), extra: 1 }).expect(400);
       await batch(billingFS, []).expect(400);
+      const badPeriod = await t.http().get('/api/v1/billing/settlements?period=2026-1').set(bearer(billingCN)).expect(400);
+      expect(badPeriod.body.errors[0].field).toBe('period');
+      const badRun = await t.http().post('/api/v1/billing/bill-runs').set(bearer(billingCN)).send({ period: '202610' }).expect(400);
+      expect(badRun.body.errors[0].field).toBe('period');
+      const badReversal = await t.http().post('/api/v1/payments/00000000-0000-4000-8000-000000000000/reverse').set(bearer(director)).send({}).expect(400);
+      expect(badReversal.body.errors[0].field).toBe('reason');
+      await t.http().post('/api/v1/payments/00000000-0000-4000-8000-000000000000/reverse').set(bearer(director)).send({ reason: 'x' }).expect(404);
+      await t.http().get(`/api/v1/customers/00000000-0000-4000-8000-000000000000/account`).set(bearer(billingCN)).expect(404);
     });
 
     it('keeps sums exact far beyond 2^31 and float precision', async () => {
