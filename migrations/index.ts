@@ -4,6 +4,7 @@ import { SeedProducts1795740000002 } from './1795740000002-seed-products';
 import { CasesSlaAlertsEvents1795750000000 } from './1795750000000-cases-sla-alerts-events';
 import { ConsoleQueue1795760000000 } from './1795760000000-console-queue';
 import { InquiriesSupport1795780000000 } from './1795780000000-inquiries-support';
+import { Billing1795790000000 } from './1795790000000-billing';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CasesSlaAlertsEvents1795750000000,
   ConsoleQueue1795760000000,
   InquiriesSupport1795780000000,
+  Billing1795790000000,
 ];

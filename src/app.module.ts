@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
+import { BillingModule, BillingWorkersModule } from './billing/billing.module';
 import { CasesModule } from './cases/cases.module';
 import { AuditModule } from './common/audit/audit.module';
 import { loggerParams } from './common/http/logger';
@@ -62,6 +63,8 @@ export class AppModule {
         FaultsModule.register(worker),
         SupportModule.register(worker),
         InquiriesModule.register(worker),
+        BillingModule,
+        BillingWorkersModule.register(worker),
         ConsoleModule,
         HealthModule,
         ...(api ? [MetricsModule] : []),

@@ -26,6 +26,7 @@ export class AppConfig {
   readonly idempotencyTtlHours: number;
   readonly housekeepingIntervalSeconds: number;
   readonly sla: { sweepSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
+  readonly billing: { dueDays: number };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -67,6 +68,7 @@ export class AppConfig {
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
       housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
       sla: { sweepSeconds: e.SLA_SWEEP_SECONDS, faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS, supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS },
+      billing: { dueDays: e.BILL_DUE_DAYS },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

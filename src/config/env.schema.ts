@@ -60,6 +60,8 @@ export const envSchema = z
     // Relayed events and finished deliveries (with their attempts) are deleted after this many days.
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+    // A bill falls due this many days after the end of its period.
+    BILL_DUE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && (!env.JWT_SECRET || env.JWT_SECRET.length < 32)) {

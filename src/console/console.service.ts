@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { BillingService } from '../billing/billing.service';
 import { priorityLabel } from '../cases/priority';
 import type { AuthContext } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
@@ -42,6 +43,7 @@ export class ConsoleService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
     private readonly regions: RegionsService,
+    private readonly billing: BillingService,
   ) {}
 
   /**
@@ -117,7 +119,7 @@ export class ConsoleService {
     const regionFilter = (param: number) => (scope ? `AND region LIKE ANY($${param}::text[])` : '');
     const scopeParams = scope ? [scope] : [];
 
-    const [open, alerts, closed] = await Promise.all([
+    const [open, alerts, closed, account] = await Promise.all([
       urgentCases(this.dataSource, { scope, customerId: id, limit: OVERVIEW_LIST_MAX, offset: 0, allClocks: true }),
       this.dataSource.query(
         `SELECT id, case_kind AS "caseKind", case_id AS "caseId", case_no AS "caseNo", clock, level, due_at AS "dueAt",
@@ -137,6 +139,8 @@ export class ConsoleService {
          LIMIT $2`,
         [id, RECENT_CLOSED, ...scopeParams],
       ) as Promise<(Omit<ClosedCaseDto, 'priority'> & { priority: number })[]>,
+      // a hotline agent gets the balance summary only; billing staff, directors and admins also the open bills
+      this.billing.accountSummary(auth, id),
     ]);
 
     return {
@@ -146,6 +150,7 @@ export class ConsoleService {
       openAlerts: alerts.map(({ total: _, ...a }) => a),
       openAlertsTotal: alerts[0]?.total ?? 0,
       recentClosedCases: closed.map((c) => ({ ...c, priority: priorityLabel(c.priority) })),
+      account,
     };
   }
 }

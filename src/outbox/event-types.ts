@@ -12,5 +12,9 @@ export const EVENT_TYPES = [
   'sla.warning',
   'sla.breached',
   'sla.escalated',
+  'bill.issued',
+  'payment.received',
+  'payment.reversed',
+  'arrears.overdue',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -15,6 +15,8 @@ export const QueueName = {
   outbox: 'outbox',
   /** One job per webhook delivery attempt. */
   webhooks: 'webhooks',
+  /** Bill runs (one job per customer), their sweep, and the daily arrears check. */
+  billing: 'billing',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

@@ -57,6 +57,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   );
   app.useGlobalFilters(new ProblemFilter());
 
+  // A route may raise its own body limit with @RouteConfig({ bodyLimitBytes }) (the billing charge batch does).
+  fastify.addHook('onRoute', (route) => {
+    const limit = (route.config as { bodyLimitBytes?: number } | undefined)?.bodyLimitBytes;
+    if (limit) route.bodyLimit = limit;
+  });
+
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { AccountSummaryView } from '../../billing/dto/billing-views.dto';
 import { CASE_KINDS } from '../../cases/case-kind';
 import type { CaseKind } from '../../cases/case-kind';
 import { PageQuery } from '../../common/pagination/page';
@@ -174,4 +175,9 @@ export class CustomerOverviewDto {
   @ApiProperty({ example: 1, description: 'All unacknowledged alerts the caller may see' }) openAlertsTotal: number;
   @ApiProperty({ type: [ClosedCaseDto], description: 'The last 10 resolved or finished cases of any kind, newest first' })
   recentClosedCases: ClosedCaseDto[];
+  @ApiProperty({
+    type: AccountSummaryView,
+    description: 'The billing account: balance, credit, outstanding and overdue (everyone who may see the customer); the open bills only for billing staff, directors and admins',
+  })
+  account: AccountSummaryView;
 }

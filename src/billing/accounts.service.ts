@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Page } from '../common/pagination/page';
+import { RegionsService } from '../regions/regions.service';
+import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
+import { AccountView, BillView } from './dto/billing-views.dto';
+import { chinaToday, fen } from './money';
+
+const BILL_COLUMNS = `b.id, b.bill_no AS "billNo", b.customer_id AS "customerId", b.period, b.state, b.total_fen::text AS total, b.paid_fen::text AS paid,
+  to_char(b.issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.bill_run_id AS "billRunId",
+  (SELECT json_agg(json_build_object('id', l.id, 'servingRegion', l.serving_region, 'amountFen', l.amount_fen::text, 'dueFen', l.due_fen::text,
+                                     'paidFen', l.paid_fen::text, 'chargeCount', l.charge_count) ORDER BY l.serving_region)
+     FROM bill_lines l WHERE l.bill_id = b.id) AS lines`;
+
+interface BillRow {
+  id: string;
+  billNo: string;
+  customerId: string;
+  period: string;
+  state: BillView['state'];
+  total: string;
+  paid: string;
+  issueDate: string;
+  dueDate: string;
+  billRunId: string | null;
+  lines: { id: string; servingRegion: string; amountFen: string; dueFen: string; paidFen: string; chargeCount: number }[];
+}
+
+/**
+ * What a customer owes, read from the ledger itself (never from a cached
+ * balance): every figure is a PostgreSQL sum over bigint columns, converted
+ * with a check that it is exact.
+ */
+@Injectable()
+export class AccountsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+  ) {}
+
+  async account(customerId: string, asOf = chinaToday()): Promise<AccountView> {
+    const [row] = await this.dataSource.query(
+      `SELECT
+         (SELECT coalesce(sum(amount_fen), 0) FROM billing_charges WHERE customer_id = c.id)::text AS charges,
+         (SELECT coalesce(sum(amount_fen), 0) FROM billing_charges WHERE customer_id = c.id AND bill_id IS NULL)::text AS unbilled,
+         (SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE customer_id = c.id AND reversed_at IS NULL)::text AS payments,
+         (SELECT coalesce(sum(amount_fen - allocated_fen), 0) FROM payments WHERE customer_id = c.id AND reversed_at IS NULL)::text AS credit,
+         (SELECT coalesce(sum(total_fen - paid_fen), 0) FROM bills WHERE customer_id = c.id AND state <> 'paid')::text AS outstanding,
+         (SELECT coalesce(sum(total_fen - paid_fen), 0) FROM bills WHERE customer_id = c.id AND state <> 'paid' AND due_date < $2::date)::text AS overdue,
+         (SELECT to_char(min(due_date), 'YYYY-MM-DD') FROM bills WHERE customer_id = c.id AND state <> 'paid' AND due_date < $2::date) AS oldest
+       FROM customers c WHERE c.id = $1`,
+      [customerId, asOf],
+    );
+    if (!row) throw billingCustomerNotFound(customerId);
+    return {
+      customerId,
+      currency: 'CNY',
+      balanceFen: fen(BigInt(row.charges) - BigInt(row.payments)),
+      creditFen: fen(row.credit),
+      outstandingFen: fen(row.outstanding),
+      unbilledFen: fen(row.unbilled),
+      overdueFen: fen(row.overdue),
+      oldestOverdueDate: row.oldest,
+      asOf,
+    };
+  }
+
+  async bill(id: string): Promise<BillView> {
+    const [row]: BillRow[] = await this.dataSource.query(`SELECT ${BILL_COLUMNS} FROM bills b WHERE b.id = $1`, [id]);
+    if (!row) throw new BillingError(BillingErrorCode.BILL_NOT_FOUND, `No bill ${id}`);
+    return this.toView(row);
+  }
+
+  async customerBills(customerId: string, limit: number, offset: number, openOnly = false): Promise<Page<BillView>> {
+    const [exists] = await this.dataSource.query(`SELECT 1 FROM customers WHERE id = $1`, [customerId]);
+    if (!exists) throw billingCustomerNotFound(customerId);
+    const rows: (BillRow & { n: number })[] = await this.dataSource.query(
+      `SELECT ${BILL_COLUMNS}, count(*) OVER ()::int AS n FROM bills b
+        WHERE b.customer_id = $1 ${openOnly ? `AND b.state <> 'paid'` : ''}
+        ORDER BY b.issue_date ${openOnly ? 'ASC' : 'DESC'}, b.issued_at ${openOnly ? 'ASC' : 'DESC'}, b.id LIMIT $2 OFFSET $3`,
+      [customerId, limit, offset],
+    );
+    return { items: rows.map((r) => this.toView(r)), total: rows[0]?.n ?? 0, limit, offset };
+  }
+
+  private toView(r: BillRow): BillView {
+    const total = BigInt(r.total);
+    const paid = BigInt(r.paid);
+    return {
+      id: r.id,
+      billNo: r.billNo,
+      customerId: r.customerId,
+      period: r.period,
+      state: r.state,
+      overdue: r.state !== 'paid' && r.dueDate < chinaToday(),
+      totalFen: fen(total),
+      paidFen: fen(paid),
+      outstandingFen: fen(total - paid),
+      issueDate: r.issueDate,
+      dueDate: r.dueDate,
+      billRunId: r.billRunId,
+      lines: (r.lines ?? []).map((l) => ({
+        id: l.id,
+        servingRegion: l.servingRegion,
+        servingRegionName: this.regions.find(l.servingRegion)?.fullName ?? l.servingRegion,
+        amountFen: fen(l.amountFen),
+        dueFen: fen(l.dueFen),
+        paidFen: fen(l.paidFen),
+        chargeCount: l.chargeCount,
+      })),
+    };
+  }
+}

@@ -1,0 +1,136 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { isNationwide } from '../common/auth/region-scope';
+import { PostCommit } from '../common/post-commit';
+import { QueueName } from '../queues/queue-names';
+import { BillingError, BillingErrorCode } from './billing.errors';
+import { BillRunView } from './dto/billing-views.dto';
+
+export const BILL_CUSTOMER_JOB = 'bill-customer';
+
+export interface BillCustomerJobData {
+  runId: string;
+  customerId: string;
+  period: string;
+}
+
+/** Deterministic, without ':' — re-adding a job still waiting does nothing. */
+export const billJobId = (runId: string, customerId: string) => `bill-${runId}-${customerId}`;
+
+const ENQUEUE_CHUNK = 1000;
+
+/**
+ * Bill runs: a run row, one item per customer with unbilled charges, and one
+ * BullMQ job per item. The jobs may run in any order, twice, or beside
+ * another run's: BillIssuer and the bills' UNIQUE (customer_id, period) make
+ * the outcome one bill per customer and period whatever happens.
+ */
+@Injectable()
+export class BillRunsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectQueue(QueueName.billing) private readonly queue: Queue,
+    private readonly audit: AuditService,
+  ) {}
+
+  async start(auth: AuthContext, period: string): Promise<BillRunView> {
+    // A consolidated bill spans every region, so a run is for the whole country.
+    if (!isNationwide(auth)) {
+      throw new BillingError(BillingErrorCode.BILL_RUN_NEEDS_NATIONWIDE_SCOPE, 'A bill run covers every region: it needs a nationwide (CN) scope or the admin role');
+    }
+    const id = randomUUID();
+    const post = new PostCommit();
+    await this.dataSource.transaction(async (em) => {
+      await em.query(`INSERT INTO bill_runs (id, period, state, customers_total, started_by) VALUES ($1, $2, 'running', 0, $3)`, [id, period, auth.staffId]);
+      const [{ n }] = await em.query(
+        `WITH items AS (
+           INSERT INTO bill_run_items (bill_run_id, customer_id, outcome)
+           SELECT $1, customer_id, 'pending' FROM billing_charges WHERE bill_id IS NULL AND period <= $2 GROUP BY customer_id
+           RETURNING 1)
+         SELECT count(*)::int AS n FROM items`,
+        [id, period],
+      );
+      await em.query(
+        `UPDATE bill_runs SET customers_total = $2, state = CASE WHEN $2 = 0 THEN 'completed' ELSE state END,
+                completed_at = CASE WHEN $2 = 0 THEN now() END WHERE id = $1`,
+        [id, n],
+      );
+      await this.audit.record(em, auth, { action: 'billing.bill_run_started', entity: 'bill_run', entityId: id, changes: { period, customers: n } });
+    });
+    post.add(() => this.enqueuePending(id));
+    await post.run();
+    return this.get(id);
+  }
+
+  async get(id: string): Promise<BillRunView> {
+    const [run] = await this.dataSource.query(
+      `SELECT r.id, r.period, r.state, r.customers_total AS "customersTotal", r.started_at AS "startedAt", r.completed_at AS "completedAt",
+              coalesce((SELECT json_object_agg(outcome, n) FROM (SELECT outcome, count(*)::int AS n FROM bill_run_items WHERE bill_run_id = r.id GROUP BY outcome) o), '{}') AS outcomes
+         FROM bill_runs r WHERE r.id = $1`,
+      [id],
+    );
+    if (!run) throw new BillingError(BillingErrorCode.BILL_RUN_NOT_FOUND, `No bill run ${id}`);
+    const outcomes: Record<string, number> = { billed: 0, already_billed: 0, nothing_to_bill: 0, net_credit: 0, ...run.outcomes };
+    const pending = outcomes.pending ?? 0;
+    delete outcomes.pending;
+    const processed = run.customersTotal - pending;
+    if (run.state === 'running' && pending === 0) {
+      // The last job finished: the run is complete as of its last item.
+      const [done] = await this.dataSource.query(
+        `WITH u AS (
+           UPDATE bill_runs SET state = 'completed',
+                  completed_at = coalesce((SELECT max(processed_at) FROM bill_run_items WHERE bill_run_id = $1), now())
+            WHERE id = $1 AND state = 'running' RETURNING completed_at)
+         SELECT completed_at FROM u`,
+        [id],
+      );
+      run.state = 'completed';
+      run.completedAt = done?.completed_at ?? run.completedAt;
+    }
+    return {
+      ...run,
+      processed,
+      progressPercent: run.customersTotal ? Math.floor((processed * 100) / run.customersTotal) : 100,
+      outcomes,
+    };
+  }
+
+  /** Adds a job for every item still pending (all of them at the start; the lost ones in the sweep). */
+  async enqueuePending(runId: string): Promise<number> {
+    const [run] = await this.dataSource.query(`SELECT period FROM bill_runs WHERE id = $1`, [runId]);
+    const pending: { customer_id: string }[] = await this.dataSource.query(
+      `SELECT customer_id FROM bill_run_items WHERE bill_run_id = $1 AND outcome = 'pending'`,
+      [runId],
+    );
+    for (let i = 0; i < pending.length; i += ENQUEUE_CHUNK) {
+      await this.queue.addBulk(
+        pending.slice(i, i + ENQUEUE_CHUNK).map(({ customer_id: customerId }) => ({
+          name: BILL_CUSTOMER_JOB,
+          data: { runId, customerId, period: run.period } satisfies BillCustomerJobData,
+          opts: { jobId: billJobId(runId, customerId), removeOnComplete: { age: 3600, count: 1000 } },
+        })),
+      );
+    }
+    return pending.length;
+  }
+
+  /** Runs still pending a minute after they started lost jobs (Redis flushed, a worker killed): add them again. */
+  async sweep(): Promise<number> {
+    const runs: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM bill_runs WHERE state = 'running' AND started_at < now() - interval '1 minute'`,
+    );
+    let added = 0;
+    for (const { id } of runs) {
+      const pending = await this.enqueuePending(id);
+      added += pending;
+      if (!pending) await this.get(id); // marks it completed
+    }
+    return added;
+  }
+}

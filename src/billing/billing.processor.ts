@@ -1,0 +1,54 @@
+import { InjectQueue, Processor } from '@nestjs/bullmq';
+import { OnApplicationBootstrap } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { ManagedWorkerHost } from '../queues/managed-worker-host';
+import { QueueName } from '../queues/queue-names';
+import { ArrearsService } from './arrears.service';
+import { BillIssuer, BillOutcome } from './bill-issuer';
+import { BILL_CUSTOMER_JOB, BillCustomerJobData, BillRunsService } from './bill-runs.service';
+
+export const SWEEP_BILL_RUNS_JOB = 'sweep-bill-runs';
+export const ARREARS_DAILY_JOB = 'arrears-daily';
+const SWEEP_EVERY_MS = 60_000;
+const DAY_MS = 24 * 3600_000;
+
+type BillingJob =
+  | Job<BillCustomerJobData, BillOutcome, typeof BILL_CUSTOMER_JOB>
+  | Job<Record<string, never>, number, typeof SWEEP_BILL_RUNS_JOB | typeof ARREARS_DAILY_JOB>;
+
+/**
+ * The billing queue: one job per customer of a bill run (several at once:
+ * each is a short transaction on its own account row), the sweep that
+ * re-adds a run's lost jobs, and the daily arrears check.
+ */
+@Processor(QueueName.billing, { concurrency: 16 })
+export class BillingProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
+  constructor(
+    @InjectQueue(QueueName.billing) private readonly queue: Queue,
+    private readonly issuer: BillIssuer,
+    private readonly runs: BillRunsService,
+    private readonly arrears: ArrearsService,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.keepScheduled(this.queue, SWEEP_BILL_RUNS_JOB, SWEEP_EVERY_MS);
+    this.keepScheduled(this.queue, ARREARS_DAILY_JOB, DAY_MS);
+  }
+
+  async process(job: BillingJob): Promise<unknown> {
+    switch (job.name) {
+      case BILL_CUSTOMER_JOB: {
+        const { runId, customerId, period } = job.data as BillCustomerJobData;
+        return (await this.issuer.issue(runId, customerId, period)).outcome;
+      }
+      case SWEEP_BILL_RUNS_JOB:
+        return this.runs.sweep();
+      case ARREARS_DAILY_JOB:
+        return this.arrears.notify();
+      default:
+        throw new Error(`no handler for billing job ${(job as Job).name}`);
+    }
+  }
+}

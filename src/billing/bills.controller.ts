@@ -1,0 +1,51 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, Roles } from '../common/auth/decorators';
+import { ApiProblems } from '../common/http/api-problems';
+import { UuidPipe } from '../common/http/uuid.pipe';
+import { PageOf } from '../common/pagination/page';
+import { AccountsService } from './accounts.service';
+import { BILLING_READERS } from './billing-access';
+import { AsOfQuery, BillsQuery } from './dto/billing-input.dto';
+import { AccountView, BillView } from './dto/billing-views.dto';
+
+/**
+ * Bills and accounts. Billing staff of every region read every customer's:
+ * a customer may pay at any service point, which must see what is owed.
+ */
+@ApiTags('billing')
+@Authenticated()
+@Roles(...BILLING_READERS)
+@Controller()
+export class BillsController {
+  constructor(private readonly accounts: AccountsService) {}
+
+  @Get('bills/:id')
+  @ApiOperation({ summary: 'One bill with its lines by serving region' })
+  @ApiOkResponse({ type: BillView })
+  @ApiProblems(400, 404)
+  bill(@Param('id', UuidPipe) id: string) {
+    return this.accounts.bill(id);
+  }
+
+  @Get('customers/:id/bills')
+  @ApiOperation({ summary: 'A customer’s bills, newest first' })
+  @ApiOkResponse({ type: PageOf(BillView) })
+  @ApiProblems(400, 404)
+  bills(@Param('id', UuidPipe) id: string, @Query() q: BillsQuery) {
+    return this.accounts.customerBills(id, q.limit, q.offset);
+  }
+
+  @Get('customers/:id/account')
+  @ApiOperation({
+    summary: 'A customer’s account: balance, credit, outstanding, overdue amount and oldest overdue date',
+    description:
+      'balanceFen = every charge posted − every payment not reversed (negative: in credit); creditFen = payment money not yet applied; ' +
+      'outstandingFen = issued bills’ totals − what was applied to them; overdueFen = the part of it on bills past their due date as of asOf.',
+  })
+  @ApiOkResponse({ type: AccountView })
+  @ApiProblems(400, 404)
+  account(@Param('id', UuidPipe) id: string, @Query() q: AsOfQuery) {
+    return this.accounts.account(id, q.asOf);
+  }
+}

@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { covers } from '../common/auth/region-scope';
+import { FieldError } from '../common/errors/domain-error';
+import { invalidFields } from '../common/errors/common-errors';
+import { WriteBatch } from '../common/write-batch';
+import { RegionsService } from '../regions/regions.service';
+import { assertRegionInScope } from './billing-access';
+import { BillingError, BillingErrorCode } from './billing.errors';
+import { ChargeDto } from './dto/billing-input.dto';
+import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
+import { ensureAccount } from './ledger';
+import { fen } from './money';
+
+const CHARGE_COLUMNS = `id, customer_id AS "customerId", service_region AS "serviceRegion", service_instance_id AS "serviceInstanceId", period, kind,
+  amount_fen::text AS "amountFen", description, source_ref AS "sourceRef", bill_id AS "billId", posted_at AS "postedAt"`;
+
+type ChargeRow = Omit<ChargeView, 'amountFen'> & { amountFen: string };
+const toView = (r: ChargeRow): ChargeView => ({ ...r, amountFen: fen(r.amountFen) });
+
+/** A resend must carry the same content as the charge its sourceRef already names. */
+const sameContent = (stored: ChargeView, sent: ChargeDto) =>
+  stored.customerId === sent.customerId &&
+  stored.serviceInstanceId === (sent.serviceInstanceId ?? null) &&
+  stored.period === sent.period &&
+  stored.kind === sent.kind &&
+  stored.amountFen === sent.amountFen &&
+  stored.description === sent.description;
+
+const MAX_LISTED_CONFLICTS = 20;
+
+/**
+ * Charges from the regional systems. A charge's (serviceRegion, sourceRef)
+ * is unique: a regional system may resend anything it is unsure about; the
+ * same content is accepted without change, other content is a 409.
+ */
+@Injectable()
+export class ChargesService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** One charge; `created` is false when it is a resend of an existing one. */
+  async post(auth: AuthContext, dto: ChargeDto): Promise<{ created: boolean; charge: ChargeView }> {
+    this.regions.assertKnown('serviceRegion', dto.serviceRegion);
+    assertRegionInScope(auth, 'serviceRegion', dto.serviceRegion);
+    this.assertSign(dto, 'amountFen');
+    return this.dataSource.transaction(async (em) => {
+      await ensureAccount(em, dto.customerId);
+      if (dto.serviceInstanceId) await this.assertInstances(em, [dto], () => 'serviceInstanceId');
+      const [inserted]: ChargeRow[] = await em.query(
+        `INSERT INTO billing_charges (customer_id, service_region, service_instance_id, period, kind, amount_fen, description, source_ref, posted_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (service_region, source_ref) DO NOTHING
+         RETURNING ${CHARGE_COLUMNS}`,
+        [dto.customerId, dto.serviceRegion, dto.serviceInstanceId ?? null, dto.period, dto.kind, String(dto.amountFen), dto.description, dto.sourceRef, auth.staffId],
+      );
+      if (!inserted) {
+        const [stored]: ChargeRow[] = await em.query(`SELECT ${CHARGE_COLUMNS} FROM billing_charges WHERE service_region = $1 AND source_ref = $2`, [
+          dto.serviceRegion,
+          dto.sourceRef,
+        ]);
+        const charge = toView(stored);
+        if (!sameContent(charge, dto)) throw this.conflict([dto.sourceRef]);
+        return { created: false, charge };
+      }
+      const charge = toView(inserted);
+      await this.audit.record(em, auth, { action: 'billing.charge_posted', entity: 'charge', entityId: charge.id, changes: { ...dto } });
+      return { created: true, charge };
+    });
+  }
+
+  /**
+   * Up to 10,000 charges, all or nothing: every charge is checked first (each
+   * bad one named as charges[i].field), then one multi-row INSERT from
+   * arrays; resends are compared with what is stored, and any with other
+   * content rolls the whole batch back (409 listing them).
+   */
+  async postBatch(auth: AuthContext, charges: ChargeDto[]): Promise<ChargeBatchResultDto> {
+    const errors: FieldError[] = [];
+    charges.forEach((c, i) => {
+      if (!this.regions.find(c.serviceRegion)) errors.push({ field: `charges[${i}].serviceRegion`, message: 'is not a GB/T 2260 region code in the reference table' });
+      else if (!covers(auth, c.serviceRegion)) errors.push({ field: `charges[${i}].serviceRegion`, message: 'is outside your region scope' });
+      if (c.kind !== 'adjustment' && c.amountFen < 0) errors.push({ field: `charges[${i}].amountFen`, message: 'may be negative only for an adjustment' });
+    });
+    if (errors.length) throw invalidFields(...errors.slice(0, 100));
+
+    return this.dataSource.transaction(async (em) => {
+      const customerIds = [...new Set(charges.map((c) => c.customerId))];
+      const known: { id: string }[] = await em.query(
+        `WITH c AS (SELECT id FROM customers WHERE id = ANY($1::uuid[])),
+              ins AS (INSERT INTO billing_accounts (customer_id) SELECT id FROM c ON CONFLICT DO NOTHING)
+         SELECT id FROM c`,
+        [customerIds],
+      );
+      const knownIds = new Set(known.map((k) => k.id));
+      const missing = charges.flatMap((c, i) => (knownIds.has(c.customerId) ? [] : [{ field: `charges[${i}].customerId`, message: 'is not a customer' }]));
+      if (missing.length) throw invalidFields(...missing.slice(0, 100));
+      await this.assertInstances(em, charges, (i) => `charges[${i}].serviceInstanceId`);
+
+      const inserted: { service_region: string; source_ref: string }[] = await em.query(
+        `INSERT INTO billing_charges (customer_id, service_region, service_instance_id, period, kind, amount_fen, description, source_ref, posted_by)
+         SELECT c, r, si, p, k, a, d, s, $9 FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
+                AS t(c, r, si, p, k, a, d, s)
+         ON CONFLICT (service_region, source_ref) DO NOTHING
+         RETURNING service_region, source_ref`,
+        [
+          charges.map((c) => c.customerId),
+          charges.map((c) => c.serviceRegion),
+          charges.map((c) => c.serviceInstanceId ?? null),
+          charges.map((c) => c.period),
+          charges.map((c) => c.kind),
+          charges.map((c) => String(c.amountFen)),
+          charges.map((c) => c.description),
+          charges.map((c) => c.sourceRef),
+          auth.staffId,
+        ],
+      );
+      const key = (region: string, ref: string) => `${region}\u0000${ref}`;
+      const created = new Set(inserted.map((r) => key(r.service_region, r.source_ref)));
+      // The first occurrence of an inserted key is the new charge; every other one is a resend to compare.
+      const firsts = new Set<string>();
+      const resends = charges.filter((c) => {
+        const k = key(c.serviceRegion, c.sourceRef);
+        if (created.has(k) && !firsts.has(k)) {
+          firsts.add(k);
+          return false;
+        }
+        return true;
+      });
+      if (resends.length) {
+        const stored: ChargeRow[] = await em.query(
+          `SELECT ${CHARGE_COLUMNS} FROM billing_charges c
+             JOIN unnest($1::text[], $2::text[]) AS k(r, s) ON c.service_region = k.r AND c.source_ref = k.s`,
+          [resends.map((c) => c.serviceRegion), resends.map((c) => c.sourceRef)],
+        );
+        const byKey = new Map(stored.map((r) => [key(r.serviceRegion, r.sourceRef), toView(r)]));
+        const conflicts = resends.filter((c) => !sameContent(byKey.get(key(c.serviceRegion, c.sourceRef))!, c));
+        if (conflicts.length) throw this.conflict(conflicts.map((c) => c.sourceRef));
+      }
+      const totalFen = fen(charges.reduce((s, c) => s + BigInt(c.amountFen), 0n));
+      const batch = new WriteBatch();
+      this.audit.recordIn(batch, auth, {
+        action: 'billing.charges_posted',
+        entity: 'charge_batch',
+        entityId: `${auth.requestId ?? 'batch'}`,
+        changes: { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen, customers: customerIds.length },
+      });
+      await batch.run(em);
+      return { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen };
+    });
+  }
+
+  private assertSign(dto: ChargeDto, field: string): void {
+    if (dto.kind !== 'adjustment' && dto.amountFen < 0) throw invalidFields({ field, message: 'may be negative only for an adjustment' });
+  }
+
+  /** A named service instance must be one of the charge's customer's. */
+  private async assertInstances(em: EntityManager, charges: ChargeDto[], field: (i: number) => string): Promise<void> {
+    const ids = [...new Set(charges.map((c) => c.serviceInstanceId).filter((x): x is string => !!x))];
+    if (!ids.length) return;
+    const rows: { id: string; customer_id: string }[] = await em.query(`SELECT id, customer_id FROM service_instances WHERE id = ANY($1::uuid[])`, [ids]);
+    const owner = new Map(rows.map((r) => [r.id, r.customer_id]));
+    const bad = charges.flatMap((c, i) =>
+      c.serviceInstanceId && owner.get(c.serviceInstanceId) !== c.customerId ? [{ field: field(i), message: 'is not a service instance of this customer' }] : [],
+    );
+    if (bad.length) throw invalidFields(...bad.slice(0, 100));
+  }
+
+  private conflict(sourceRefs: string[]) {
+    return new BillingError(
+      BillingErrorCode.CHARGE_SOURCE_REF_CONFLICT,
+      `A charge with the same sourceRef in the same region exists with other content (${sourceRefs.length}); nothing was written`,
+      { extensions: { sourceRefs: sourceRefs.slice(0, MAX_LISTED_CONFLICTS) } },
+    );
+  }
+}

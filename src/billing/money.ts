@@ -1,0 +1,68 @@
+import { ValidateBy, ValidationOptions } from 'class-validator';
+
+/**
+ * Money is an integer number of fen (分) end to end: bigint in PostgreSQL,
+ * a JSON integer on the wire, a safe integer or a BigInt in between. Sums are
+ * computed by PostgreSQL and come back as strings; `fen()` converts them and
+ * refuses anything a JavaScript number cannot hold exactly.
+ */
+
+/**
+ * The largest amount one charge or one payment may carry: 1 billion yuan.
+ * 10,000 of them (a full batch) still add up to less than 2^53 fen.
+ */
+export const MAX_AMOUNT_FEN = 100_000_000_000;
+
+export class MoneyOverflowError extends Error {
+  constructor(value: string) {
+    super(`The amount ${value} fen is beyond what JSON numbers carry exactly (2^53 - 1)`);
+    this.name = 'MoneyOverflowError';
+  }
+}
+
+/** A bigint column (string), a numeric sum (string) or a BigInt → an exact number of fen. */
+export function fen(value: string | bigint | number | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  const big = typeof value === 'bigint' ? value : BigInt(value);
+  if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER)) throw new MoneyOverflowError(String(value));
+  return Number(big);
+}
+
+/** A JSON integer within ±MAX_AMOUNT_FEN (a float, a string or anything beyond 2^53 is refused, never rounded). */
+export const IsFen = (opts: { positive?: boolean; nonZero?: boolean } = {}, validation?: ValidationOptions) =>
+  ValidateBy(
+    {
+      name: 'isFen',
+      validator: {
+        validate: (v: unknown) =>
+          typeof v === 'number' &&
+          Number.isSafeInteger(v) &&
+          Math.abs(v) <= MAX_AMOUNT_FEN &&
+          (!opts.positive || v > 0) &&
+          (!opts.nonZero || v !== 0),
+        defaultMessage: () =>
+          `must be an integer number of fen${opts.positive ? ' greater than 0' : opts.nonZero ? ', not 0,' : ''} and at most ${MAX_AMOUNT_FEN} in size (no decimals, no strings)`,
+      },
+    },
+    validation,
+  );
+
+export const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
+
+/** The last day of a 'YYYY-MM' period, as 'YYYY-MM-DD'. */
+export function periodEnd(period: string): string {
+  const [y, m] = period.split('-').map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/** 'YYYY-MM-DD' plus n days. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Today's date in China (UTC+8, no daylight saving): bills, due dates and aging are counted in local days. */
+export function chinaToday(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../common/auth/auth-context';
+import { Auth, Authenticated, Roles } from '../common/auth/decorators';
+import { ApiProblems } from '../common/http/api-problems';
+import { UuidPipe } from '../common/http/uuid.pipe';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { BILLING_READERS } from './billing-access';
+import { PaymentDto, ReversalDto } from './dto/billing-input.dto';
+import { PaymentView } from './dto/billing-views.dto';
+import { PaymentsService } from './payments.service';
+
+@ApiTags('billing')
+@Authenticated()
+@Controller('payments')
+export class PaymentsController {
+  constructor(private readonly payments: PaymentsService) {}
+
+  @Post()
+  @Roles('billing', 'director', 'admin')
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Take a payment at any service point: settles open bills oldest first, line by line; any excess becomes credit',
+    description:
+      'Billing staff of any region may take a payment for any customer; collectedRegion must be within their scope (403). ' +
+      'Concurrent payments for one customer are applied one after the other. The response lists the allocations made.',
+  })
+  @ApiCreatedResponse({ type: PaymentView })
+  @ApiProblems(400, 404)
+  receive(@Auth() auth: AuthContext, @Body() dto: PaymentDto) {
+    return this.payments.receive(auth, dto);
+  }
+
+  @Get(':id')
+  @Roles(...BILLING_READERS)
+  @ApiOperation({ summary: 'One payment with its current allocations' })
+  @ApiOkResponse({ type: PaymentView })
+  @ApiProblems(400, 404)
+  get(@Param('id', UuidPipe) id: string) {
+    return this.payments.get(id);
+  }
+
+  @Post(':id/reverse')
+  @HttpCode(200)
+  @Roles('director', 'admin')
+  @ApiOperation({
+    summary: 'Reverse a payment (directors): undoes every allocation it made, including credit later bills consumed',
+    description: 'The response lists the allocations undone. Other credit on the account then settles the bills this reopened. A second reversal is a 409.',
+  })
+  @ApiOkResponse({ type: PaymentView })
+  @ApiProblems(400, 404, 409)
+  reverse(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: ReversalDto) {
+    return this.payments.reverse(auth, id, dto.reason);
+  }
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { PostCommit } from '../common/post-commit';
+import { WriteBatch } from '../common/write-batch';
+import { OutboxService } from '../outbox/outbox.service';
+import { RegionsService } from '../regions/regions.service';
+import { Allocation, allocate } from './allocation';
+import { assertRegionInScope } from './billing-access';
+import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
+import { PaymentDto } from './dto/billing-input.dto';
+import { AllocationView, PaymentView } from './dto/billing-views.dto';
+import { allocationData, ensureAndLockAccount, lockAccount, writeAllocations, writePaidAmounts } from './ledger';
+import { fen } from './money';
+
+const paymentNotFound = (id: string) => new BillingError(BillingErrorCode.PAYMENT_NOT_FOUND, `No payment ${id}`);
+
+const toAllocationView = (a: Allocation): AllocationView => ({
+  billId: a.billId,
+  billNo: a.billNo,
+  billLineId: a.lineId,
+  servingRegion: a.servingRegion,
+  amountFen: fen(a.amount),
+});
+
+/**
+ * Payments at any service point. Each one locks the customer's billing
+ * account, so concurrent payments for one customer are applied one after the
+ * other and can never both pay the same line.
+ */
+@Injectable()
+export class PaymentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly regions: RegionsService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Takes the money, settles open bills oldest first line by line; the rest is credit. */
+  async receive(auth: AuthContext, dto: PaymentDto): Promise<PaymentView> {
+    this.regions.assertKnown('collectedRegion', dto.collectedRegion);
+    assertRegionInScope(auth, 'collectedRegion', dto.collectedRegion);
+    const post = new PostCommit();
+    const id = randomUUID();
+    const receivedAt = new Date();
+    const allocations = await this.dataSource.transaction(async (em) => {
+      await ensureAndLockAccount(em, dto.customerId);
+      const account = (await lockAccount(em, dto.customerId, { openLines: true, alreadyLocked: true }))!;
+      const amount = BigInt(dto.amountFen);
+      // Older credit first (there is none while bills are open, but the rule holds regardless), then this payment.
+      const allocations = allocate([...account.credits, { paymentId: id, remaining: amount }], account.openLines);
+      const own = allocations.filter((a) => a.paymentId === id).reduce((s, a) => s + a.amount, 0n);
+      const batch = new WriteBatch();
+      void batch.add(
+        `INSERT INTO payments (id, customer_id, amount_fen, allocated_fen, collected_region, method, reference, received_by, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [id, dto.customerId, String(amount), String(own), dto.collectedRegion, dto.method, dto.reference ?? null, auth.staffId, receivedAt],
+      );
+      writeAllocations(batch, allocations, { paymentId: id });
+      const data = {
+        paymentId: id,
+        customerId: dto.customerId,
+        amountFen: dto.amountFen,
+        collectedRegion: dto.collectedRegion,
+        method: dto.method,
+        allocatedFen: fen(own),
+        creditFen: fen(amount - own),
+        allocations: allocationData(allocations),
+      };
+      void this.outbox.emitIn(batch, post, 'payment.received', data);
+      this.audit.recordIn(batch, auth, { action: 'billing.payment_received', entity: 'payment', entityId: id, changes: { ...data, reference: dto.reference ?? null } });
+      await batch.run(em);
+      return allocations;
+    });
+    await post.run();
+    // Built from what was just written: no second read on the hot path.
+    const allocated = allocations.filter((a) => a.paymentId === id);
+    const own = allocated.reduce((s, a) => s + a.amount, 0n);
+    return {
+      id,
+      customerId: dto.customerId,
+      amountFen: dto.amountFen,
+      collectedRegion: dto.collectedRegion,
+      method: dto.method,
+      reference: dto.reference ?? null,
+      receivedAt,
+      allocatedFen: fen(own),
+      creditFen: fen(BigInt(dto.amountFen) - own),
+      allocations: allocated.map(toAllocationView),
+      reversedAt: null,
+      reversalReason: null,
+    };
+  }
+
+  /**
+   * Undoes a payment exactly: its allocations (made when it was taken or
+   * later, when a new bill consumed it as credit) are marked reversed and
+   * their amounts taken off every line and bill; then any other credit on the
+   * account settles the bills this reopened, as a payment would have.
+   */
+  async reverse(auth: AuthContext, id: string, reason: string): Promise<PaymentView> {
+    const post = new PostCommit();
+    const undone = await this.dataSource.transaction(async (em) => {
+      const [head] = await em.query(`SELECT customer_id FROM payments WHERE id = $1`, [id]);
+      if (!head) throw paymentNotFound(id);
+      await lockAccount(em, head.customer_id, { openLines: false });
+      const [payment] = await em.query(`SELECT reversed_at FROM payments WHERE id = $1`, [id]);
+      if (payment.reversed_at) throw new BillingError(BillingErrorCode.PAYMENT_ALREADY_REVERSED, 'The payment was already reversed');
+      const undone: { bill_id: string; bill_no: string; bill_line_id: string; serving_region: string; amount_fen: string }[] = await em.query(
+        `WITH r AS (
+           UPDATE payment_allocations SET reversed_at = now() WHERE payment_id = $1 AND reversed_at IS NULL
+           RETURNING bill_id, bill_line_id, amount_fen)
+         SELECT r.bill_id, b.bill_no, r.bill_line_id, l.serving_region, r.amount_fen::text AS amount_fen
+           FROM r JOIN bills b ON b.id = r.bill_id JOIN bill_lines l ON l.id = r.bill_line_id`,
+        [id],
+      );
+      const undoneAllocations: Allocation[] = undone.map((u) => ({
+        paymentId: id,
+        billId: u.bill_id,
+        billNo: u.bill_no,
+        lineId: u.bill_line_id,
+        servingRegion: u.serving_region,
+        amount: -BigInt(u.amount_fen),
+      }));
+      const batch = new WriteBatch();
+      // The same writes as an allocation, with negative amounts: lines, bills (state back to partially_paid / issued).
+      writePaidAmounts(batch, undoneAllocations);
+      void batch.add(`UPDATE payments SET allocated_fen = 0, reversed_at = now(), reversed_by = $2, reversal_reason = $3 WHERE id = $1`, [id, auth.staffId, reason]);
+      await batch.run(em);
+      const reapplied = await this.applyCredit(em, head.customer_id);
+      const data = {
+        paymentId: id,
+        customerId: head.customer_id,
+        reason,
+        undone: allocationData(undoneAllocations).map((a) => ({ ...a, amountFen: -a.amountFen })),
+        creditReapplied: allocationData(reapplied),
+      };
+      const events = new WriteBatch();
+      void this.outbox.emitIn(events, post, 'payment.reversed', data);
+      this.audit.recordIn(events, auth, { action: 'billing.payment_reversed', entity: 'payment', entityId: id, changes: data });
+      await events.run(em);
+      return undoneAllocations.map((a) => ({ ...a, amount: -a.amount }));
+    });
+    await post.run();
+    return this.view(id, undone);
+  }
+
+  async get(id: string): Promise<PaymentView> {
+    const allocations: { bill_id: string; bill_no: string; bill_line_id: string; serving_region: string; amount_fen: string }[] = await this.dataSource.query(
+      `SELECT a.bill_id, b.bill_no, a.bill_line_id, l.serving_region, a.amount_fen::text AS amount_fen
+         FROM payment_allocations a JOIN bills b ON b.id = a.bill_id JOIN bill_lines l ON l.id = a.bill_line_id
+        WHERE a.payment_id = $1 AND a.reversed_at IS NULL ORDER BY a.id`,
+      [id],
+    );
+    return this.view(
+      id,
+      allocations.map((a) => ({ paymentId: id, billId: a.bill_id, billNo: a.bill_no, lineId: a.bill_line_id, servingRegion: a.serving_region, amount: BigInt(a.amount_fen) })),
+    );
+  }
+
+  /** Settles open lines from the account's credit (the caller holds the account lock). */
+  private async applyCredit(em: EntityManager, customerId: string): Promise<Allocation[]> {
+    const account = await lockAccount(em, customerId);
+    if (!account) throw billingCustomerNotFound(customerId);
+    const allocations = allocate(account.credits, account.openLines);
+    const batch = new WriteBatch();
+    writeAllocations(batch, allocations);
+    await batch.run(em);
+    return allocations;
+  }
+
+  private async view(id: string, allocations: Allocation[]): Promise<PaymentView> {
+    const [p] = await this.dataSource.query(
+      `SELECT id, customer_id AS "customerId", amount_fen::text AS amount, allocated_fen::text AS allocated, collected_region AS "collectedRegion",
+              method, reference, received_at AS "receivedAt", reversed_at AS "reversedAt", reversal_reason AS "reversalReason"
+         FROM payments WHERE id = $1`,
+      [id],
+    );
+    if (!p) throw paymentNotFound(id);
+    const { amount, allocated, ...rest } = p;
+    return {
+      ...rest,
+      amountFen: fen(amount),
+      allocatedFen: fen(allocated),
+      creditFen: p.reversedAt ? 0 : fen(BigInt(amount) - BigInt(allocated)),
+      allocations: allocations.map(toAllocationView),
+    };
+  }
+}
