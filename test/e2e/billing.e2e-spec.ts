@@ -159,6 +159,13 @@ describe('billing settlement', () => {
       const first = await charge(billingFS, body).expect(201);
       const again = await charge(billingFS, body).expect(200);
       expect(again.body).toEqual(first.body);
+      // A resend under an Idempotency-Key replays with the status it was first answered with.
+      const key = unique('resend-');
+      const keyed = () => t.http().post('/api/v1/billing/charges').set(bearer(billingFS)).set('Idempotency-Key', key).send(body);
+      await keyed().expect(200);
+      const replay = await keyed().expect(200);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toEqual(first.body);
       const other = await charge(billingFS, { ...body, amountFen: 4300 }).expect(409);
       expect(other.body.code).toBe('CHARGE_SOURCE_REF_CONFLICT');
       // the same sourceRef in another region is another charge

@@ -8,7 +8,6 @@ import { invalidFields } from '../errors/common-errors';
 import { ApiIdempotent } from '../http/api-problems';
 import { IdempotencyService } from './idempotency.service';
 
-const HTTP_CODE_METADATA = '__httpCode__'; // @nestjs/common's key for @HttpCode
 const IDEMPOTENT_KEY = 'focus-one:idempotent';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
 
@@ -48,17 +47,18 @@ export class IdempotencyInterceptor implements NestInterceptor {
       .update(`${request.method} ${request.routeOptions.url} ${canonical(request.params)} ${canonical(request.body)}`)
       .digest('hex');
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    // The status Nest will send (201 unless @HttpCode says otherwise); stored for the replay.
-    const statusCode = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
 
     return from(this.keys.claim(owner, key, fingerprint)).pipe(
       mergeMap((claim) => {
         if (claim.kind === 'replay') {
           reply.header('Idempotent-Replayed', 'true');
+          reply.status(claim.response.statusCode);
           return of(claim.response.body);
         }
         return next.handle().pipe(
-          mergeMap((body) => from(this.keys.complete(owner, key, { statusCode, body })).pipe(mergeMap(() => of(body)))),
+          // Nest sets the route's status (201, or its @HttpCode) before the handler runs, and a
+          // handler may change it (a resend answered 200): what the reply holds now is what is sent.
+          mergeMap((body) => from(this.keys.complete(owner, key, { statusCode: reply.statusCode, body })).pipe(mergeMap(() => of(body)))),
           catchError((err) => from(this.keys.release(owner, key)).pipe(mergeMap(() => throwError(() => err)))),
         );
       }),
