@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { escapeLike } from '../common/escape-like';
 
 /**
  * Open cases (case_index.is_open) of every kind, most urgent first, in ONE
@@ -71,8 +72,6 @@ const urgencyOrder = (x = '') =>
 /** The predicate of sla_clocks_live_idx, written the same way so the planner sees that the index applies. */
 const LIVE = (c: string) => `AND (${c}.state <> 'stopped' OR ${c}.breached_at IS NOT NULL)`;
 
-/** Digits only reach here (validated region codes), but a pattern is a pattern: escape it anyway. */
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function urgentCases(ds: DataSource, f: UrgencyFilter): Promise<{ rows: UrgentCaseRow[]; total: number }> {
   const params: unknown[] = [];

@@ -26,8 +26,8 @@ import {
   UpdateCustomerDto,
 } from './dto/customer.dto';
 import { Site } from './site.entity';
+import { escapeLike } from '../common/escape-like';
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Counts above this are reported as this, with totalCapped: true. */
 const COUNT_CAP = 10_000;

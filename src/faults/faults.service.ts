@@ -7,12 +7,13 @@ import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
-import { covers, scopePatterns } from '../common/auth/region-scope';
+import { covers } from '../common/auth/region-scope';
 import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
+import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
 import { WriteBatch } from '../common/write-batch';
-import { assertCanRead } from '../customers/customer-access';
+import { assertCanRead, restrictCaseList } from '../customers/customer-access';
 import { CaseContext, CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
@@ -32,8 +33,6 @@ const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
   FEEDBACK_GIVEN: FaultErrorCode.FAULT_FEEDBACK_GIVEN,
   GREEN_CHANNEL_NEEDS_DIRECTOR: FaultErrorCode.FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR,
 };
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 @Injectable()
 export class FaultsService {
@@ -141,18 +140,12 @@ export class FaultsService {
 
   async list(auth: AuthContext, q: FaultQuery): Promise<Page<FaultDto>> {
     const qb = this.dataSource.getRepository(Fault).createQueryBuilder('f');
-    const scope = scopePatterns(auth);
-    if (scope) {
-      qb.andWhere(
-        '(f.region LIKE ANY(:scope) OR f.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me))',
-        { scope, me: auth.staffId },
-      );
-    }
+    restrictCaseList(qb, 'f', auth);
     if (q.customerId) qb.andWhere('f.customer_id = :customerId', { customerId: q.customerId });
     if (q.state) qb.andWhere('f.state = :state', { state: q.state });
     if (q.category) qb.andWhere('f.category = :category', { category: q.category });
     if (q.priority) qb.andWhere('f.priority = :priority', { priority: Number(q.priority.slice(1)) });
-    if (q.region) qb.andWhere('f.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    if (q.region) qb.andWhere('f.region LIKE :region', { region: regionUnder(q.region) });
     if (q.breached !== undefined) {
       qb.andWhere(
         `${q.breached ? '' : 'NOT '}EXISTS (SELECT 1 FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id AND c.breached_at IS NOT NULL)`,

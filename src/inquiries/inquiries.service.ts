@@ -8,11 +8,12 @@ import type { OrderIntake } from '../cases/order-intake';
 import { Priority, casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
-import { covers, scopePatterns } from '../common/auth/region-scope';
+import { covers } from '../common/auth/region-scope';
 import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
+import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead } from '../customers/customer-access';
+import { assertCanRead, restrictCaseList } from '../customers/customer-access';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
@@ -23,8 +24,6 @@ import { INQUIRY_ACTIONS, INQUIRY_CLOCK_EFFECTS, InquiryAction, TOPIC_LABEL, all
 import { maySeeCaller, toInquiryDto } from './inquiry-view';
 import { Inquiry } from './inquiry.entity';
 import { InquiryError, InquiryErrorCode, inquiryNotFound } from './inquiries.errors';
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Who owns an inquiry's customer, for access; null fields for a caller who is not a customer. */
 interface Owner {
@@ -138,17 +137,11 @@ export class InquiriesService {
 
   async list(auth: AuthContext, q: InquiryQuery): Promise<Page<InquiryDto>> {
     const qb = this.dataSource.getRepository(Inquiry).createQueryBuilder('i');
-    const scope = scopePatterns(auth);
-    if (scope) {
-      qb.andWhere(
-        '(i.region LIKE ANY(:scope) OR i.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me))',
-        { scope, me: auth.staffId },
-      );
-    }
+    restrictCaseList(qb, 'i', auth);
     if (q.customerId) qb.andWhere('i.customer_id = :customerId', { customerId: q.customerId });
     if (q.state) qb.andWhere('i.state = :state', { state: q.state });
     if (q.topic) qb.andWhere('i.topic = :topic', { topic: q.topic });
-    if (q.region) qb.andWhere('i.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    if (q.region) qb.andWhere('i.region LIKE :region', { region: regionUnder(q.region) });
     const [rows, total] = await qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id').take(q.limit).skip(q.offset).getManyAndCount();
     const clocks = await this.sla.forCases('inquiry', rows.map((r) => r.id));
     // Lists never show full numbers: opening one inquiry is what reveals (and audits) it.

@@ -6,11 +6,12 @@ import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
-import { covers, scopePatterns } from '../common/auth/region-scope';
+import { covers } from '../common/auth/region-scope';
 import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
+import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead } from '../customers/customer-access';
+import { assertCanRead, restrictCaseList } from '../customers/customer-access';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
@@ -32,8 +33,6 @@ const FAILURES: Record<TicketFailure, SupportErrorCode> = {
   FEEDBACK_GIVEN: SupportErrorCode.SUPPORT_FEEDBACK_GIVEN,
   GREEN_CHANNEL_NEEDS_DIRECTOR: SupportErrorCode.SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR,
 };
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Technical support (一点技术支持): intake here; the lifecycle is the shared ticket workflow. */
 @Injectable()
@@ -154,17 +153,11 @@ export class SupportService {
 
   async list(auth: AuthContext, q: SupportRequestQuery): Promise<Page<SupportRequestDto>> {
     const qb = this.dataSource.getRepository(SupportRequest).createQueryBuilder('r');
-    const scope = scopePatterns(auth);
-    if (scope) {
-      qb.andWhere(
-        '(r.region LIKE ANY(:scope) OR r.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me))',
-        { scope, me: auth.staffId },
-      );
-    }
+    restrictCaseList(qb, 'r', auth);
     if (q.customerId) qb.andWhere('r.customer_id = :customerId', { customerId: q.customerId });
     if (q.state) qb.andWhere('r.state = :state', { state: q.state });
     if (q.category) qb.andWhere('r.category = :category', { category: q.category });
-    if (q.region) qb.andWhere('r.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    if (q.region) qb.andWhere('r.region LIKE :region', { region: regionUnder(q.region) });
     const [rows, total] = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id').take(q.limit).skip(q.offset).getManyAndCount();
     const clocks = await this.sla.forCases('support', rows.map((r) => r.id));
     // Lists never show full numbers: opening one request is what reveals (and audits) it.
