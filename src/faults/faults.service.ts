@@ -228,6 +228,10 @@ export class FaultsService {
     return this.tickets.autoClose(this.kind, olderThanHours);
   }
 
+  waitingForEngineer() {
+    return this.tickets.waitingForEngineer(this.kind);
+  }
+
   // ---- internals ----
 
   /** Every change to a fault (the shared ticket change: lock, access, version, audit, post-commit work). */

@@ -206,6 +206,10 @@ export class SupportService {
     return this.tickets.autoClose(this.kind, olderThanHours);
   }
 
+  waitingForEngineer() {
+    return this.tickets.waitingForEngineer(this.kind);
+  }
+
   /** Every change to a support request (lock, access, version, audit, post-commit work); the dispatcher's entry. */
   change(auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<SupportRequest>): Promise<void> {
     return this.tickets.change(this.kind, auth, id, expectedVersion, work);

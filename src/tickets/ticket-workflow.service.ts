@@ -237,6 +237,20 @@ export class TicketWorkflow {
     return closed;
   }
 
+  /**
+   * Open tickets nobody has taken, most urgent first, for the upkeep sweep to
+   * dispatch again: an engineer may have come on duty since, or a dispatch job
+   * was lost with Redis. Ignores the last 30 s, whose jobs are still on their way.
+   */
+  async waitingForEngineer<T extends TicketRow>(kind: TicketKind<T>, limit = 1000): Promise<{ id: string; priority: number; greenChannel: boolean }[]> {
+    return this.dataSource.query(
+      `SELECT id, priority, green_channel AS "greenChannel" FROM ${kind.table}
+        WHERE assignee_id IS NULL AND state = ANY($1::text[]) AND created_at < now() - interval '30 seconds'
+        ORDER BY priority, created_at LIMIT $2`,
+      [TICKET_OPEN_STATES, limit],
+    );
+  }
+
   assertOpen<T extends TicketRow>(kind: TicketKind<T>, row: T): void {
     if (TICKET_FINAL_STATES.includes(row.state)) throw kind.error('CLOSED', `The case is ${row.state}`);
   }
