@@ -16,6 +16,7 @@ import { FaultsModule } from './faults/faults.module';
 import { HealthModule } from './health/health.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OrdersModule } from './orders/orders.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
@@ -56,6 +57,7 @@ export class AppModule {
         AlertsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),
+        OrdersModule.register(worker),
         ConsoleModule,
         HealthModule,
         ...(api ? [MetricsModule] : []),

@@ -1,0 +1,48 @@
+import { Processor } from '@nestjs/bullmq';
+import { Job } from 'bullmq';
+import { AppConfig } from '../config/app-config';
+import { ManagedWorkerHost } from '../queues/managed-worker-host';
+import { QueueName } from '../queues/queue-names';
+import { postSigned } from '../webhooks/signed-post';
+import { FULFIL_JOB, FulfilJobData, fulfilJobId } from './order-fan-out';
+import { WorkOrdersService } from './work-orders.service';
+
+export type FulfilOutcome = 'webhook' | 'console' | 'skipped';
+export const DISPATCH_EVENT = 'work_order.dispatched';
+
+/**
+ * Dispatches each work order to its region: as a signed webhook to the
+ * region's endpoint when it has one (retried by BullMQ with backoff; after
+ * the last attempt it falls back to the console queue rather than stay
+ * pending), otherwise into the region's console queue. Green channel first:
+ * the queue is prioritised (see OrderFanOut).
+ */
+@Processor(QueueName.fulfilment, { concurrency: 8 })
+export class FulfilmentProcessor extends ManagedWorkerHost {
+  constructor(
+    private readonly workOrders: WorkOrdersService,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async process(job: Job<FulfilJobData, FulfilOutcome, typeof FULFIL_JOB>): Promise<FulfilOutcome> {
+    if (job.name !== FULFIL_JOB) throw new Error(`no handler for fulfilment job ${job.name}`);
+    const target = await this.workOrders.dispatchTarget(job.data.workOrderId);
+    if (!target) return 'skipped';
+    if (!target.endpoint) return (await this.workOrders.markDispatched(target.workOrder.id, 'console')) ? 'console' : 'skipped';
+
+    const { events } = this.config;
+    const sent = await postSigned(
+      target.endpoint.url,
+      target.endpoint.secret,
+      { id: target.workOrder.id, type: DISPATCH_EVENT, occurredAt: new Date().toISOString(), data: { ...target.workOrder, order: target.order } },
+      { deliveryId: fulfilJobId(target.workOrder.id), allowPrivate: events.webhookAllowPrivate, timeoutMs: events.webhookTimeoutMs },
+    );
+    if (sent.ok) return (await this.workOrders.markDispatched(target.workOrder.id, 'webhook')) ? 'webhook' : 'skipped';
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (!lastAttempt) throw new Error(`region ${target.endpoint.region} dispatch endpoint: ${sent.error}`);
+    const note = `the region's endpoint did not take it (${sent.error}); waiting in the console queue`;
+    return (await this.workOrders.markDispatched(target.workOrder.id, 'console', note)) ? 'console' : 'skipped';
+  }
+}

@@ -1,0 +1,219 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CasesService } from '../cases/cases.service';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { covers, scopePatterns } from '../common/auth/region-scope';
+import { invalidFields, staleVersion } from '../common/errors/common-errors';
+import { Page } from '../common/pagination/page';
+import { PostCommit } from '../common/post-commit';
+import { OutboxService } from '../outbox/outbox.service';
+import { RegionsService } from '../regions/regions.service';
+import { SlaClocksService } from '../sla/sla-clocks.service';
+import { WorkOrderDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
+import {
+  ORDER_FINAL_STATES,
+  WORK_ORDER_NEEDS_REASON,
+  WORK_ORDER_OPEN_STATES,
+  canMoveWorkOrder,
+  deriveOrderState,
+  everyRegionTook,
+  staffMovesFrom,
+  workOrderClockEffects,
+} from './order-lifecycle';
+import { OrderItem } from './order-item.entity';
+import { toWorkOrderDto } from './order-view';
+import { Order } from './order.entity';
+import { OrderError, OrderErrorCode, workOrderNotFound } from './orders.errors';
+import { OrdersService, orderEventData, workOrderEventData } from './orders.service';
+import { DispatchChannel, WorkOrder } from './work-order.entity';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** What the fulfilment processor sends to a region's endpoint. */
+export interface DispatchTarget {
+  workOrder: WorkOrderDto;
+  order: { caseNo: string; acceptedRegion: string; committedCompletionAt: Date; contractNo: string | null; note: string | null };
+  endpoint: { region: string; url: string; secret: string } | null;
+}
+
+/**
+ * Regional work orders: what fulfilment staff see and move, and what the
+ * fulfilment queue dispatches. Every move locks the order row first, then the
+ * work order, and derives the order's state in the same transaction: two
+ * regions finishing at the same instant are serialised on the order row, so
+ * exactly one of them sees the last work order done and moves the order.
+ */
+@Injectable()
+export class WorkOrdersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly orders: OrdersService,
+    private readonly regions: RegionsService,
+    private readonly cases: CasesService,
+    private readonly sla: SlaClocksService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(auth: AuthContext, q: WorkOrderQuery): Promise<Page<WorkOrderDto>> {
+    const qb = this.dataSource.getRepository(WorkOrder).createQueryBuilder('w');
+    const scope = scopePatterns(auth);
+    if (scope) qb.andWhere('w.region LIKE ANY(:scope)', { scope });
+    if (q.region) qb.andWhere('w.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    if (q.state) qb.andWhere('w.state = :state', { state: q.state });
+    if (q.orderId) qb.andWhere('w.order_id = :orderId', { orderId: q.orderId });
+    const [rows, total] = await qb.orderBy('w.priority').addOrderBy('w.green_channel', 'DESC').addOrderBy('w.due_at').addOrderBy('w.id')
+      .take(q.limit).skip(q.offset).getManyAndCount();
+    return { items: await this.views(rows), total, limit: q.limit, offset: q.offset };
+  }
+
+  /** Seen by whoever covers its region, and by whoever may see its order. */
+  async get(auth: AuthContext, id: string): Promise<WorkOrderDto> {
+    const wo = await this.dataSource.getRepository(WorkOrder).findOneBy({ id });
+    if (!wo) throw workOrderNotFound(id);
+    if (!covers(auth, wo.region)) {
+      const order = (await this.dataSource.getRepository(Order).findOneBy({ id: wo.orderId }))!;
+      const regions: { region: string }[] = await this.dataSource.query(`SELECT region FROM work_orders WHERE order_id = $1`, [wo.orderId]);
+      await this.orders.assertCanSee(auth, order, regions.map((r) => r.region)).catch(() => {
+        throw workOrderNotFound(id);
+      });
+    }
+    const [view] = await this.views([wo]);
+    return view;
+  }
+
+  /**
+   * Fulfilment staff of the work order's region move it; staff of another
+   * region get 404 (they do not see it), other roles 403 (the controller).
+   */
+  async transition(auth: AuthContext, id: string, dto: WorkOrderTransitionDto): Promise<WorkOrderDto> {
+    const post = new PostCommit();
+    await this.dataSource.transaction(async (em) => {
+      const [ref] = await em.query(`SELECT order_id, region FROM work_orders WHERE id = $1`, [id]);
+      if (!ref || !covers(auth, ref.region)) throw workOrderNotFound(id);
+      // Order row first, then the work order: the same order as cancel, so no deadlock.
+      const order = (await em.findOne(Order, { where: { id: ref.order_id }, lock: { mode: 'pessimistic_write' } }))!;
+      const wo = (await em.findOne(WorkOrder, { where: { id }, lock: { mode: 'pessimistic_write' } }))!;
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version) throw staleVersion('work order', dto.expectedVersion, wo.version);
+      if (!canMoveWorkOrder(wo.state, dto.to)) {
+        const allowed = staffMovesFrom(wo.state);
+        throw new OrderError(
+          OrderErrorCode.WORK_ORDER_ILLEGAL_TRANSITION,
+          `A work order in ${wo.state} cannot move to ${dto.to}; allowed: ${allowed.join(', ') || 'none'}`,
+          { extensions: { state: wo.state, allowedTransitions: allowed } },
+        );
+      }
+      if (WORK_ORDER_NEEDS_REASON.includes(dto.to) && !dto.reason) throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
+      const now = new Date();
+      const from = wo.state;
+      const final = !WORK_ORDER_OPEN_STATES.includes(dto.to);
+      await em.update(WorkOrder, { id }, {
+        state: dto.to,
+        ...(dto.reason ? { reason: dto.reason } : {}),
+        ...(final ? { closedAt: now } : {}),
+        updatedAt: now,
+        version: () => 'version + 1',
+      } as never);
+      await this.sla.apply(em, post, 'work_order', id, workOrderClockEffects(dto.to), now);
+      await this.cases.updateIndex(em, 'work_order', id, { state: dto.to, isOpen: !final, closedAt: final ? now : null });
+      await this.cases.record(em, 'work_order', id, 'state_changed', auth, { from, to: dto.to, note: dto.note, reason: dto.reason });
+      await this.outbox.emit(em, post, 'work_order.state_changed', {
+        ...workOrderEventData({ ...wo, state: dto.to }, order),
+        from,
+        to: dto.to,
+        reason: dto.reason ?? null,
+      });
+      await this.audit.record(em, auth, {
+        action: 'work_order.state_changed',
+        entity: 'work_order',
+        entityId: id,
+        changes: { state: { from, to: dto.to }, reason: dto.reason, note: dto.note },
+      });
+      await this.settleOrder(em, post, order, auth, now);
+    });
+    await post.run();
+    return this.get(auth, id);
+  }
+
+  /**
+   * Derives the order's state from its work orders (the caller holds the
+   * order's row lock) and applies it: clocks, index, timeline, one event.
+   */
+  private async settleOrder(em: EntityManager, post: PostCommit, order: Order, actor: AuthContext | null, now: Date): Promise<void> {
+    const states: WorkOrder['state'][] = (await em.query(`SELECT state FROM work_orders WHERE order_id = $1`, [order.id])).map(
+      (r: { state: WorkOrder['state'] }) => r.state,
+    );
+    const next = deriveOrderState(order.state, states);
+    if (everyRegionTook(states)) await this.sla.apply(em, post, 'order', order.id, ['stop_response'], now);
+    if (next === order.state) return;
+    const final = ORDER_FINAL_STATES.includes(next);
+    await em.update(Order, { id: order.id }, { state: next, ...(final ? { closedAt: now } : {}), updatedAt: now, version: () => 'version + 1' } as never);
+    if (final) await this.sla.apply(em, post, 'order', order.id, ['stop_all'], now);
+    await this.cases.updateIndex(em, 'order', order.id, { state: next, isOpen: !final, closedAt: final ? now : null });
+    await this.cases.record(em, 'order', order.id, 'state_changed', actor, { from: order.state, to: next, workOrders: states });
+    await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: next }), from: order.state, to: next });
+    await this.audit.record(em, actor, { action: 'order.state_changed', entity: 'order', entityId: order.id, changes: { state: { from: order.state, to: next } } });
+  }
+
+  /** What to dispatch and where; null when the work order is gone or no longer pending. */
+  async dispatchTarget(id: string): Promise<DispatchTarget | null> {
+    const wo = await this.dataSource.getRepository(WorkOrder).findOneBy({ id });
+    if (!wo || wo.state !== 'pending') return null;
+    const order = (await this.dataSource.getRepository(Order).findOneBy({ id: wo.orderId }))!;
+    const chain = this.regions.chain(wo.region).map((r) => r.code);
+    const endpoints: { region: string; url: string; secret: string }[] = await this.dataSource.query(
+      `SELECT region, url, secret FROM region_dispatch_endpoints WHERE region = ANY($1::text[])`,
+      [chain],
+    );
+    // The most specific region's endpoint wins (a district's over its city's over its province's).
+    const endpoint = chain.map((code) => endpoints.find((e) => e.region === code)).find(Boolean) ?? null;
+    const [view] = await this.views([wo]);
+    return {
+      workOrder: view,
+      order: {
+        caseNo: order.caseNo,
+        acceptedRegion: order.acceptedRegion,
+        committedCompletionAt: order.committedCompletionAt,
+        contractNo: order.contractNo,
+        note: order.note,
+      },
+      endpoint,
+    };
+  }
+
+  /** pending → dispatched, by the fulfilment queue (no actor). False when it was no longer pending. */
+  async markDispatched(id: string, via: DispatchChannel, note?: string): Promise<boolean> {
+    const post = new PostCommit();
+    const done = await this.dataSource.transaction(async (em) => {
+      const wo = await em.findOne(WorkOrder, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!wo || wo.state !== 'pending') return false;
+      const order = (await em.findOneBy(Order, { id: wo.orderId }))!;
+      const now = new Date();
+      await em.update(WorkOrder, { id }, { state: 'dispatched', dispatchedVia: via, dispatchedAt: now, updatedAt: now, version: () => 'version + 1' } as never);
+      await this.cases.updateIndex(em, 'work_order', id, { state: 'dispatched' });
+      await this.cases.record(em, 'work_order', id, 'state_changed', null, { from: 'pending', to: 'dispatched', via, note });
+      await this.outbox.emit(em, post, 'work_order.state_changed', {
+        ...workOrderEventData({ ...wo, state: 'dispatched' }, order),
+        from: 'pending',
+        to: 'dispatched',
+        dispatchedVia: via,
+      });
+      await this.audit.record(em, null, { action: 'work_order.dispatched', entity: 'work_order', entityId: id, changes: { via, note } });
+      return true;
+    });
+    await post.run();
+    return done;
+  }
+
+  private async views(rows: WorkOrder[]): Promise<WorkOrderDto[]> {
+    if (!rows.length) return [];
+    const ids = rows.map((w) => w.id);
+    const [items, clocks] = await Promise.all([
+      this.dataSource.getRepository(OrderItem).createQueryBuilder('i').where('i.work_order_id = ANY(:ids)', { ids }).getMany(),
+      this.sla.forCases('work_order', ids),
+    ]);
+    return rows.map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? []));
+  }
+}
