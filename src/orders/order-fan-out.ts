@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { queuePriority } from '../cases/priority';
+import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
 import type { WorkOrder } from './work-order.entity';
 
@@ -20,7 +21,10 @@ export const fulfilJobId = (workOrderId: string) => `fulfil-${workOrderId}`;
  */
 @Injectable()
 export class OrderFanOut {
-  constructor(@InjectQueue(QueueName.fulfilment) private readonly queue: Queue) {}
+  constructor(
+    @InjectQueue(QueueName.fulfilment) private readonly queue: Queue,
+    private readonly config: AppConfig,
+  ) {}
 
   enqueue(workOrders: Pick<WorkOrder, 'id' | 'priority' | 'greenChannel'>[]): Promise<unknown> {
     if (!workOrders.length) return Promise.resolve();
@@ -31,6 +35,9 @@ export class OrderFanOut {
         opts: {
           jobId: fulfilJobId(w.id),
           priority: queuePriority(w.priority, w.greenChannel),
+          // a region's endpoint that refuses is retried like a webhook delivery, then the console queue takes over
+          attempts: 5,
+          backoff: { type: 'exponential', delay: this.config.events.webhookRetryBaseMs },
           removeOnComplete: true,
           removeOnFail: { age: 7 * 24 * 3600 },
         },

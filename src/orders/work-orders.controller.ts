@@ -44,11 +44,11 @@ export class WorkOrdersController {
     description:
       `Lifecycle: ${LIFECYCLE}. Staff take (in_progress), complete or fail (with a reason); dispatching is the fulfilment queue’s and ` +
       'cancelling the order’s. The order’s state follows in the same transaction: all completed → completed, some failed → partial, ' +
-      'all failed → failed; its response clock stops once every region has taken its work order. Fulfilment staff of another region get 404; ' +
-      'other roles 403. An illegal move or a stale expectedVersion gives 409.',
+      'all failed → failed; its response clock stops once every region has taken its work order. Fulfilment staff of another region get 403 ' +
+      'when they see the order (they fulfil another part of it), else 404; other roles 403. An illegal move or a stale expectedVersion gives 409.',
   })
   @ApiOkResponse({ type: WorkOrderDto })
-  @ApiProblems(400, 404, 409)
+  @ApiProblems(400, 403, 404, 409)
   transition(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: WorkOrderTransitionDto) {
     return this.workOrders.transition(auth, id, dto);
   }

@@ -73,26 +73,22 @@ export class WorkOrdersService {
   async get(auth: AuthContext, id: string): Promise<WorkOrderDto> {
     const wo = await this.dataSource.getRepository(WorkOrder).findOneBy({ id });
     if (!wo) throw workOrderNotFound(id);
-    if (!covers(auth, wo.region)) {
-      const order = (await this.dataSource.getRepository(Order).findOneBy({ id: wo.orderId }))!;
-      const regions: { region: string }[] = await this.dataSource.query(`SELECT region FROM work_orders WHERE order_id = $1`, [wo.orderId]);
-      await this.orders.assertCanSee(auth, order, regions.map((r) => r.region)).catch(() => {
-        throw workOrderNotFound(id);
-      });
-    }
+    if (!covers(auth, wo.region) && !(await this.maySeeOrderOf(auth, wo.orderId))) throw workOrderNotFound(id);
     const [view] = await this.views([wo]);
     return view;
   }
 
   /**
-   * Fulfilment staff of the work order's region move it; staff of another
-   * region get 404 (they do not see it), other roles 403 (the controller).
+   * Fulfilment staff of the work order's region move it. Staff of another
+   * region get 403 when they see the order (they fulfil another part of it),
+   * else 404; other roles get 403 from the controller.
    */
   async transition(auth: AuthContext, id: string, dto: WorkOrderTransitionDto): Promise<WorkOrderDto> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
       const [ref] = await em.query(`SELECT order_id, region FROM work_orders WHERE id = $1`, [id]);
-      if (!ref || !covers(auth, ref.region)) throw workOrderNotFound(id);
+      if (!ref) throw workOrderNotFound(id);
+      if (!covers(auth, ref.region)) await this.refuseOutOfRegion(auth, id, ref.order_id, em);
       // Order row first, then the work order: the same order as cancel, so no deadlock.
       const order = (await em.findOne(Order, { where: { id: ref.order_id }, lock: { mode: 'pessimistic_write' } }))!;
       const wo = (await em.findOne(WorkOrder, { where: { id }, lock: { mode: 'pessimistic_write' } }))!;
@@ -135,6 +131,21 @@ export class WorkOrdersService {
     });
     await post.run();
     return this.get(auth, id);
+  }
+
+  /** Someone who sees the order sees its work orders, yet moves only those of their own region. */
+  private async refuseOutOfRegion(auth: AuthContext, id: string, orderId: string, em: EntityManager): Promise<never> {
+    if (!(await this.maySeeOrderOf(auth, orderId, em))) throw workOrderNotFound(id);
+    throw new OrderError(OrderErrorCode.WORK_ORDER_OUT_OF_REGION, 'Only fulfilment staff of the work order’s region may move it');
+  }
+
+  private async maySeeOrderOf(auth: AuthContext, orderId: string, em: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const order = (await em.findOneBy(Order, { id: orderId }))!;
+    const regions: { region: string }[] = await em.query(`SELECT region FROM work_orders WHERE order_id = $1`, [orderId]);
+    return this.orders.assertCanSee(auth, order, regions.map((r) => r.region), em).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
