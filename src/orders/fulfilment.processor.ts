@@ -30,19 +30,20 @@ export class FulfilmentProcessor extends ManagedWorkerHost {
     if (job.name !== FULFIL_JOB) throw new Error(`no handler for fulfilment job ${job.name}`);
     const target = await this.workOrders.dispatchTarget(job.data.workOrderId);
     if (!target) return 'skipped';
-    if (!target.endpoint) return (await this.workOrders.markDispatched(target.workOrder.id, 'console')) ? 'console' : 'skipped';
+    const id = target.workOrderId;
+    if (!target.endpoint) return (await this.workOrders.markDispatched(id, 'console')) ? 'console' : 'skipped';
 
     const { events } = this.config;
     const sent = await postSigned(
       target.endpoint.url,
       target.endpoint.secret,
-      { id: target.workOrder.id, type: DISPATCH_EVENT, occurredAt: new Date().toISOString(), data: { ...target.workOrder, order: target.order } },
-      { deliveryId: fulfilJobId(target.workOrder.id), allowPrivate: events.webhookAllowPrivate, timeoutMs: events.webhookTimeoutMs },
+      { id, type: DISPATCH_EVENT, occurredAt: new Date().toISOString(), data: await this.workOrders.dispatchPayload(id) },
+      { deliveryId: fulfilJobId(id), allowPrivate: events.webhookAllowPrivate, timeoutMs: events.webhookTimeoutMs },
     );
-    if (sent.ok) return (await this.workOrders.markDispatched(target.workOrder.id, 'webhook')) ? 'webhook' : 'skipped';
+    if (sent.ok) return (await this.workOrders.markDispatched(id, 'webhook')) ? 'webhook' : 'skipped';
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (!lastAttempt) throw new Error(`region ${target.endpoint.region} dispatch endpoint: ${sent.error}`);
     const note = `the region's endpoint did not take it (${sent.error}); waiting in the console queue`;
-    return (await this.workOrders.markDispatched(target.workOrder.id, 'console', note)) ? 'console' : 'skipped';
+    return (await this.workOrders.markDispatched(id, 'console', note)) ? 'console' : 'skipped';
   }
 }

@@ -31,10 +31,9 @@ import { DispatchChannel, WorkOrder } from './work-order.entity';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** What the fulfilment processor sends to a region's endpoint. */
+/** Where the fulfilment processor sends a work order: its region's endpoint, or none (the console queue). */
 export interface DispatchTarget {
-  workOrder: WorkOrderDto;
-  order: { caseNo: string; acceptedRegion: string; committedCompletionAt: Date; contractNo: string | null; note: string | null };
+  workOrderId: string;
   endpoint: { region: string; url: string; secret: string } | null;
 }
 
@@ -168,21 +167,35 @@ export class WorkOrdersService {
     await this.audit.record(em, actor, { action: 'order.state_changed', entity: 'order', entityId: order.id, changes: { state: { from: order.state, to: next } } });
   }
 
-  /** What to dispatch and where; null when the work order is gone or no longer pending. */
+  /**
+   * Where a pending work order goes, in one query: its region's dispatch
+   * endpoint, the most specific one covering it (a district's over its
+   * city's over its province's), or none. Null when it is gone or no longer
+   * pending (cancelled, or dispatched by a duplicate job).
+   */
   async dispatchTarget(id: string): Promise<DispatchTarget | null> {
-    const wo = await this.dataSource.getRepository(WorkOrder).findOneBy({ id });
-    if (!wo || wo.state !== 'pending') return null;
-    const order = (await this.dataSource.getRepository(Order).findOneBy({ id: wo.orderId }))!;
-    const chain = this.regions.chain(wo.region).map((r) => r.code);
-    const endpoints: { region: string; url: string; secret: string }[] = await this.dataSource.query(
-      `SELECT region, url, secret FROM region_dispatch_endpoints WHERE region = ANY($1::text[])`,
-      [chain],
+    const [row] = await this.dataSource.query(
+      `SELECT w.state, e.region, e.url, e.secret
+         FROM work_orders w
+         LEFT JOIN LATERAL (
+           SELECT d.region, d.url, d.secret
+             FROM region_dispatch_endpoints d JOIN regions r ON r.code = d.region
+            WHERE w.region LIKE r.scope_prefix || '%'
+            ORDER BY length(r.scope_prefix) DESC LIMIT 1) e ON true
+        WHERE w.id = $1`,
+      [id],
     );
-    // The most specific region's endpoint wins (a district's over its city's over its province's).
-    const endpoint = chain.map((code) => endpoints.find((e) => e.region === code)).find(Boolean) ?? null;
+    if (!row || row.state !== 'pending') return null;
+    return { workOrderId: id, endpoint: row.url ? { region: row.region, url: row.url, secret: row.secret } : null };
+  }
+
+  /** What a region's endpoint receives: the work order with its items and clocks, and what it needs of the order. */
+  async dispatchPayload(id: string): Promise<Record<string, unknown>> {
+    const wo = (await this.dataSource.getRepository(WorkOrder).findOneBy({ id }))!;
+    const order = (await this.dataSource.getRepository(Order).findOneBy({ id: wo.orderId }))!;
     const [view] = await this.views([wo]);
     return {
-      workOrder: view,
+      ...view,
       order: {
         caseNo: order.caseNo,
         acceptedRegion: order.acceptedRegion,
@@ -190,23 +203,40 @@ export class WorkOrdersService {
         contractNo: order.contractNo,
         note: order.note,
       },
-      endpoint,
     };
   }
 
-  /** pending → dispatched, by the fulfilment queue (no actor). False when it was no longer pending. */
+  /**
+   * pending → dispatched, by the fulfilment queue (no actor). The guarded
+   * UPDATE is the lock: a work order cancelled meanwhile no longer matches.
+   * False when it was no longer pending.
+   */
   async markDispatched(id: string, via: DispatchChannel, note?: string): Promise<boolean> {
     const post = new PostCommit();
     const done = await this.dataSource.transaction(async (em) => {
-      const wo = await em.findOne(WorkOrder, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!wo || wo.state !== 'pending') return false;
-      const order = (await em.findOneBy(Order, { id: wo.orderId }))!;
-      const now = new Date();
-      await em.update(WorkOrder, { id }, { state: 'dispatched', dispatchedVia: via, dispatchedAt: now, updatedAt: now, version: () => 'version + 1' } as never);
+      const [rows] = (await em.query(
+        `UPDATE work_orders w
+            SET state = 'dispatched', dispatched_via = $2, dispatched_at = now(), updated_at = now(), version = w.version + 1
+           FROM orders o
+          WHERE w.id = $1 AND w.state = 'pending' AND o.id = w.order_id
+         RETURNING w.id, w.case_no, w.order_id, w.customer_id, w.region, w.priority, w.green_channel, w.due_at, o.case_no AS order_case_no`,
+        [id, via],
+      )) as [Record<string, never>[], number];
+      const w = rows[0];
+      if (!w) return false;
       await this.cases.updateIndex(em, 'work_order', id, { state: 'dispatched' });
       await this.cases.record(em, 'work_order', id, 'state_changed', null, { from: 'pending', to: 'dispatched', via, note });
       await this.outbox.emit(em, post, 'work_order.state_changed', {
-        ...workOrderEventData({ ...wo, state: 'dispatched' }, order),
+        workOrderId: id,
+        caseNo: w.case_no,
+        orderId: w.order_id,
+        orderCaseNo: w.order_case_no,
+        customerId: w.customer_id,
+        region: w.region,
+        priority: `P${w.priority}`,
+        greenChannel: w.green_channel,
+        state: 'dispatched',
+        dueAt: w.due_at,
         from: 'pending',
         to: 'dispatched',
         dispatchedVia: via,
