@@ -26,7 +26,7 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
 
   beforeAll(async () => {
     await receiver.start();
-    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '100' });
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_BASE_MS: '100', OUTBOX_POLL_MS: '200' });
     agent = await t.staff(['agent'], ['440000']);
     director = await t.staff(['director'], ['CN']);
     fsFulfil = await t.staff(['fulfilment'], ['440600']);
@@ -143,6 +143,25 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(await eventsOf('work_order.state_changed', 'orderId', o.id)).toHaveLength(9); // dispatched, taken, completed × 3
   });
 
+  it('publishes order and work-order events to webhook subscribers, signed', async () => {
+    const secret = `whsec-${unique()}-0123456789`;
+    const { url, path } = receiver.endpoint(secret);
+    await t.http().post('/api/v1/webhooks').set(bearer(t.admin))
+      .send({ url, secret, events: ['order.created', 'order.state_changed', 'work_order.state_changed'] }).expect(201);
+    const c = await customer({ sites: [THREE_SITES[2]] });
+    const o = await dispatched((await place(orderBody(c))).id);
+    await take(o);
+    await moveWo(o.workOrders[0].id, bjFulfil, 'completed').expect(200);
+    const mine = () => receiver.at(path).filter((h) => h.body.data.orderId === o.id);
+    await waitFor(async () => mine().length >= 6, 15_000, 'six events');
+    expect(mine().every((h) => h.signatureOk)).toBe(true);
+    const seen = mine().map((h) => `${h.body.type}:${h.body.data.to ?? h.body.data.state}`).sort();
+    expect(seen).toEqual(
+      ['order.created:acknowledged', 'order.state_changed:completed', 'order.state_changed:in_progress',
+        'work_order.state_changed:completed', 'work_order.state_changed:dispatched', 'work_order.state_changed:in_progress'].sort(),
+    );
+  });
+
   it('gives partial when one region fails, failed when all do', async () => {
     const o = await dispatched((await place(orderBody(await customer()))).id);
     await take(o);
@@ -252,6 +271,10 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('url');
 
+    // Guangdong's endpoint takes what no city of Guangdong has its own endpoint for (Guangzhou here)
+    const gd = receiver.endpoint(secret);
+    await t.http().put('/api/v1/regions/440000/dispatch').set(bearer(t.admin)).send({ url: gd.url, secret }).expect(200);
+
     const o = await place(orderBody(await customer()));
     const hit = await waitFor(async () => receiver.at(path)[0], 15_000, 'the dispatch webhook');
     expect(hit.signatureOk).toBe(true);
@@ -261,9 +284,14 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(hit.body.data.items).toHaveLength(1);
     const done = await dispatched(o.id);
     expect(wo(done, '440605')).toMatchObject({ dispatchedVia: 'webhook' });
-    expect(wo(done, '110105')).toMatchObject({ dispatchedVia: 'console' });
-    expect(receiver.at(path)).toHaveLength(1); // Guangzhou and Beijing have no endpoint
+    expect(wo(done, '440106')).toMatchObject({ dispatchedVia: 'webhook' });
+    expect(wo(done, '110105')).toMatchObject({ dispatchedVia: 'console' }); // Beijing has no endpoint
+    expect(receiver.at(path).map((h) => h.body.data.region)).toEqual(['440605']); // Foshan's own endpoint, not Guangdong's
+    expect(receiver.at(gd.path).map((h) => h.body.data.region)).toEqual(['440106']);
+    expect(receiver.at(gd.path)[0].signatureOk).toBe(true);
     await t.http().delete('/api/v1/regions/440600/dispatch').set(bearer(t.admin)).expect(204);
+    await t.http().delete('/api/v1/regions/440000/dispatch').set(bearer(t.admin)).expect(204);
+    await t.http().get('/api/v1/regions/440000/dispatch').set(bearer(t.admin)).expect(404);
   });
 
   it('falls back to the console queue when the endpoint keeps refusing', async () => {
