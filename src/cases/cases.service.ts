@@ -17,17 +17,59 @@ export class CasesService {
     await em.upsert(CaseIndexEntry, { ...entry, updatedAt: new Date() }, ['kind', 'id']);
   }
 
-  /** Many index rows in one statement (an order and its work orders are indexed together). */
-  async indexMany(em: EntityManager, entries: CaseIndexFields[]): Promise<void> {
+  /**
+   * Opens many cases in one statement: their index rows and a `created`
+   * timeline line each, by one actor (an order and its work orders).
+   */
+  async openMany(
+    em: EntityManager,
+    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
+    entries: (CaseIndexFields & { created: Record<string, unknown> })[],
+  ): Promise<void> {
     if (!entries.length) return;
     const col = <K extends keyof CaseIndexFields>(k: K) => entries.map((e) => e[k]);
     await em.query(
-      `INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::smallint[],
-                            $9::boolean[], $10::boolean[], $11::uuid[], $12::timestamptz[], $13::timestamptz[])`,
+      `WITH i AS (
+         INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::smallint[],
+                              $9::boolean[], $10::boolean[], $11::uuid[], $12::timestamptz[], $13::timestamptz[])
+       )
+       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
+       SELECT k, id, 'created', $14::uuid, $15, d FROM unnest($1::text[], $2::uuid[], $16::jsonb[]) AS x(k, id, d)`,
       [
         col('kind'), col('id'), col('caseNo'), col('customerId'), col('region'), col('title'), col('state'),
         col('priority'), col('greenChannel'), col('isOpen'), col('assigneeId'), col('openedAt'), col('closedAt'),
+        actor?.staffId ?? null, actor?.username ?? 'system', entries.map((e) => JSON.stringify(e.created)),
+      ],
+    );
+  }
+
+  /**
+   * A state change of one case in one statement: its index row and its
+   * timeline line (a hot path, e.g. every work order the fulfilment queue
+   * dispatches). Same effect as updateIndex + record.
+   */
+  async updateIndexAndRecord(
+    em: EntityManager,
+    kind: CaseKind,
+    id: string,
+    changes: Pick<Partial<CaseIndexFields>, 'state' | 'isOpen' | 'closedAt' | 'assigneeId'>,
+    type: string,
+    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await em.query(
+      `WITH i AS (
+         UPDATE case_index SET state = coalesce($3, state), is_open = coalesce($4, is_open),
+                closed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE closed_at END,
+                assignee_id = CASE WHEN $7::boolean THEN $8::uuid ELSE assignee_id END, updated_at = now()
+          WHERE kind = $1 AND id = $2
+       )
+       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data) VALUES ($1, $2, $9, $10, $11, $12)`,
+      [
+        kind, id, changes.state ?? null, changes.isOpen ?? null,
+        'closedAt' in changes, changes.closedAt ?? null, 'assigneeId' in changes, changes.assigneeId ?? null,
+        type, actor?.staffId ?? null, actor?.username ?? 'system', JSON.stringify(data),
       ],
     );
   }
@@ -52,23 +94,6 @@ export class CasesService {
       actorName: actor?.username ?? 'system',
       data: data as never,
     });
-  }
-
-  /** Timeline lines of one actor (null: the system) on many cases, in one statement. */
-  async recordMany(
-    em: EntityManager,
-    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
-    entries: { kind: string; caseId: string; type: string; data: Record<string, unknown> }[],
-  ): Promise<void> {
-    if (!entries.length) return;
-    await em.query(
-      `INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
-       SELECT k, id, t, $5::uuid, $6, d FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[]) AS x(k, id, t, d)`,
-      [
-        entries.map((e) => e.kind), entries.map((e) => e.caseId), entries.map((e) => e.type), entries.map((e) => JSON.stringify(e.data)),
-        actor?.staffId ?? null, actor?.username ?? 'system',
-      ],
-    );
   }
 
   /** Timeline lines written by the system (SLA events), many in one statement. */

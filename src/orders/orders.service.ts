@@ -172,13 +172,15 @@ export class OrdersService {
 
       await this.insertGraph(em, order, workOrders, items);
       const products = [...new Set(items.map((i) => i.productCode))].join(', ');
-      await this.cases.indexMany(em, [
-        this.indexEntry('order', order, order.acceptedRegion, `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`),
-        ...workOrders.map((w) => this.indexEntry('work_order', w, w.region, `${order.caseNo} · ${this.regions.find(w.region)?.fullName ?? w.region}`)),
-      ]);
-      await this.cases.recordMany(em, auth, [
-        { kind: 'order', caseId: order.id, type: 'created', data: { state: order.state, priority: `P${priority}`, workOrders: workOrders.length } },
-        ...workOrders.map((w) => ({ kind: 'work_order', caseId: w.id, type: 'created', data: { state: w.state, orderId: order.id, region: w.region } })),
+      await this.cases.openMany(em, auth, [
+        {
+          ...this.indexEntry('order', order, order.acceptedRegion, `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`),
+          created: { state: order.state, priority: `P${priority}`, workOrders: workOrders.length },
+        },
+        ...workOrders.map((w) => ({
+          ...this.indexEntry('work_order', w, w.region, `${order.caseNo} · ${this.regions.find(w.region)?.fullName ?? w.region}`),
+          created: { state: w.state, orderId: order.id, region: w.region },
+        })),
       ]);
       await this.outbox.emit(em, post, 'order.created', {
         ...orderEventData(order),

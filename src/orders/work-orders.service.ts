@@ -112,8 +112,12 @@ export class WorkOrdersService {
         version: () => 'version + 1',
       } as never);
       await this.sla.apply(em, post, 'work_order', id, workOrderClockEffects(dto.to), now);
-      await this.cases.updateIndex(em, 'work_order', id, { state: dto.to, isOpen: !final, closedAt: final ? now : null });
-      await this.cases.record(em, 'work_order', id, 'state_changed', auth, { from, to: dto.to, note: dto.note, reason: dto.reason });
+      await this.cases.updateIndexAndRecord(em, 'work_order', id, { state: dto.to, isOpen: !final, closedAt: final ? now : null }, 'state_changed', auth, {
+        from,
+        to: dto.to,
+        note: dto.note,
+        reason: dto.reason,
+      });
       await this.outbox.emit(em, post, 'work_order.state_changed', {
         ...workOrderEventData({ ...wo, state: dto.to }, order),
         from,
@@ -224,8 +228,7 @@ export class WorkOrdersService {
       )) as [Record<string, never>[], number];
       const w = rows[0];
       if (!w) return false;
-      await this.cases.updateIndex(em, 'work_order', id, { state: 'dispatched' });
-      await this.cases.record(em, 'work_order', id, 'state_changed', null, { from: 'pending', to: 'dispatched', via, note });
+      await this.cases.updateIndexAndRecord(em, 'work_order', id, { state: 'dispatched' }, 'state_changed', null, { from: 'pending', to: 'dispatched', via, note });
       await this.outbox.emit(em, post, 'work_order.state_changed', {
         workOrderId: id,
         caseNo: w.case_no,

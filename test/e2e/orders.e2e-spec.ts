@@ -141,6 +141,20 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     const changes = await eventsOf('order.state_changed', 'orderId', o.id);
     expect(changes.map((e) => `${e.data.from}→${e.data.to}`)).toEqual(['acknowledged→in_progress', 'in_progress→completed']);
     expect(await eventsOf('work_order.state_changed', 'orderId', o.id)).toHaveLength(9); // dispatched, taken, completed × 3
+    const timeline = (await t.http().get(`/api/v1/orders/${o.id}/timeline`).set(bearer(agent)).expect(200)).body;
+    expect(timeline.map((e: { type: string; data: { to?: string } }) => `${e.type}${e.data.to ? `:${e.data.to}` : ''}`)).toEqual(
+      ['created', 'state_changed:in_progress', 'state_changed:completed'],
+    );
+    const woLines: { type: string; to: string | null; actor: string }[] = await t.dataSource.query(
+      `SELECT type, data->>'to' AS to, actor_name AS actor FROM case_timeline WHERE case_kind = 'work_order' AND case_id = $1 ORDER BY id`,
+      [wo(o, '440605').id],
+    );
+    expect(woLines.map((l) => `${l.type}:${l.to ?? ''}:${l.actor}`)).toEqual([
+      `created::${agent.username}`, 'state_changed:dispatched:system', `state_changed:in_progress:${fsFulfil.username}`, `state_changed:completed:${fsFulfil.username}`,
+    ]);
+    const [index] = await t.dataSource.query(`SELECT state, is_open, closed_at FROM case_index WHERE kind = 'work_order' AND id = $1`, [wo(o, '440605').id]);
+    expect(index).toMatchObject({ state: 'completed', is_open: false });
+    expect(index.closed_at).not.toBeNull();
   });
 
   it('publishes order and work-order events to webhook subscribers, signed', async () => {
