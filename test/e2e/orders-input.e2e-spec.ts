@@ -72,6 +72,14 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
     expect(n).toBe(0);
   });
 
+  it('refuses an archived customer with 409', async () => {
+    const gone = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody()).expect(201)).body;
+    await t.http().post(`/api/v1/customers/${gone.id}/archive`).set(bearer(director)).send({ reason: '客户注销' }).expect(200);
+    const res = await post({ ...body(), customerId: gone.id, items: [item({ siteId: gone.sites[0].id })] });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('ORDER_CUSTOMER_ARCHIVED');
+  });
+
   it('modifies and terminates the customer’s own service instances only', async () => {
     const si = (
       await t.http().post(`/api/v1/customers/${c.id}/service-instances`).set(bearer(director))

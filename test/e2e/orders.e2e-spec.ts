@@ -1,7 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { FulfilmentProcessor } from '../../src/orders/fulfilment.processor';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
+import { MAINTAIN_ORDERS_JOB, OrderMaintenanceProcessor } from '../../src/orders/order-maintenance.processor';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
@@ -320,6 +321,21 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(done.workOrders[0].dispatchedVia).toBe('console');
     expect(receiver.at(path).length).toBeGreaterThan(1);
     await t.http().delete('/api/v1/regions/110000/dispatch').set(bearer(t.admin)).expect(204);
+  });
+
+  it('re-enqueues work orders whose fulfilment job was lost', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(QueueName.fulfilment));
+    await queue.pause();
+    const o = await place(orderBody(await customer()));
+    // Redis lost the jobs after the commit
+    for (const w of o.workOrders) await (await queue.getJob(fulfilJobId(w.id)))!.remove();
+    expect(await queue.getPrioritizedCount()).toBe(0);
+    await t.dataSource.query(`UPDATE work_orders SET created_at = created_at - interval '1 minute' WHERE order_id = $1`, [o.id]);
+    const result = await t.app.get(OrderMaintenanceProcessor).process({ name: MAINTAIN_ORDERS_JOB, data: {} } as Job<Record<string, never>, unknown, typeof MAINTAIN_ORDERS_JOB>);
+    expect(result.requeued).toBe(3);
+    await queue.resume();
+    const done = await dispatched(o.id);
+    expect(done.workOrders.map((w: { dispatchedVia: string }) => w.dispatchedVia)).toEqual(['console', 'console', 'console']);
   });
 
   it('dispatches a green-channel order’s work orders before a backlog of standard ones', async () => {
