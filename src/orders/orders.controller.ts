@@ -6,7 +6,7 @@ import { ApiProblems } from '../common/http/api-problems';
 import { UuidPipe } from '../common/http/uuid.pipe';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { PageOf } from '../common/pagination/page';
-import { TimelineEntryDto } from '../faults/dto/fault.dto';
+import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
 import { CancelOrderDto, CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { OrdersService } from './orders.service';
 

@@ -115,12 +115,5 @@ export class FaultDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) closedAt: Date | null;
 }
 
-export class TimelineEntryDto {
-  @ApiProperty({ example: '118' }) id: string;
-  @ApiProperty() at: Date;
-  @ApiProperty({ example: 'state_changed', description: 'created, state_changed, assigned, note, feedback, retargeted, sla.warning, sla.breached, …' })
-  type: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) actorId: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'system' }) actorName: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { from: 'acknowledged', to: 'in_progress' } }) data: Record<string, unknown>;
-}
+/** The timeline is the case kernel's; re-exported where the fault routes always found it. */
+export { TimelineEntryDto } from '../../cases/dto/timeline-entry.dto';
