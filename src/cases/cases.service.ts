@@ -74,6 +74,23 @@ export class CasesService {
     );
   }
 
+  /** Many cases of one kind change state, by one actor: their index rows and `state_changed` lines in one statement. */
+  async recordStateChanges(
+    em: EntityManager,
+    kind: CaseKind,
+    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
+    changes: { id: string; state: string; data: Record<string, unknown> }[],
+  ): Promise<void> {
+    if (!changes.length) return;
+    await em.query(
+      `WITH x AS (SELECT * FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS x(id, state, data)),
+            i AS (UPDATE case_index c SET state = x.state, updated_at = now() FROM x WHERE c.kind = $1 AND c.id = x.id)
+       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
+       SELECT $1, x.id, 'state_changed', $5::uuid, $6, x.data FROM x`,
+      [kind, changes.map((c) => c.id), changes.map((c) => c.state), changes.map((c) => JSON.stringify(c.data)), actor?.staffId ?? null, actor?.username ?? 'system'],
+    );
+  }
+
   async updateIndex(em: EntityManager, kind: CaseKind, id: string, changes: Partial<CaseIndexFields>): Promise<void> {
     await em.update(CaseIndexEntry, { kind, id }, { ...changes, updatedAt: new Date() });
   }

@@ -172,25 +172,29 @@ export class WorkOrdersService {
   }
 
   /**
-   * Where a pending work order goes, in one query: its region's dispatch
-   * endpoint, the most specific one covering it (a district's over its
-   * city's over its province's), or none. Null when it is gone or no longer
-   * pending (cancelled, or dispatched by a duplicate job).
+   * Where pending work orders go, in one query for all of them: each one's
+   * region's dispatch endpoint, the most specific one covering it (a
+   * district's over its city's over its province's), or none. Null for one
+   * that is gone or no longer pending (cancelled, or dispatched already).
    */
-  async dispatchTarget(id: string): Promise<DispatchTarget | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT w.state, e.region, e.url, e.secret
+  async dispatchTargets(ids: string[]): Promise<(DispatchTarget | null)[]> {
+    const rows: { id: string; state: string; region: string | null; url: string | null; secret: string | null }[] = await this.dataSource.query(
+      `SELECT w.id, w.state, e.region, e.url, e.secret
          FROM work_orders w
          LEFT JOIN LATERAL (
            SELECT d.region, d.url, d.secret
              FROM region_dispatch_endpoints d JOIN regions r ON r.code = d.region
             WHERE w.region LIKE r.scope_prefix || '%'
             ORDER BY length(r.scope_prefix) DESC LIMIT 1) e ON true
-        WHERE w.id = $1`,
-      [id],
+        WHERE w.id = ANY($1::uuid[])`,
+      [ids],
     );
-    if (!row || row.state !== 'pending') return null;
-    return { workOrderId: id, endpoint: row.url ? { region: row.region, url: row.url, secret: row.secret } : null };
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row || row.state !== 'pending') return null;
+      return { workOrderId: id, endpoint: row.url ? { region: row.region!, url: row.url, secret: row.secret! } : null };
+    });
   }
 
   /** What a region's endpoint receives: the work order with its items and clocks, and what it needs of the order. */
@@ -211,44 +215,61 @@ export class WorkOrdersService {
   }
 
   /**
-   * pending → dispatched, by the fulfilment queue (no actor). The guarded
-   * UPDATE is the lock: a work order cancelled meanwhile no longer matches.
-   * False when it was no longer pending.
+   * pending → dispatched for many work orders at once, by the fulfilment
+   * queue (no actor), in one transaction of set-based statements. The guarded
+   * UPDATE is the lock: a work order cancelled or dispatched meanwhile no
+   * longer matches. Returns, for each, whether it was dispatched now.
    */
-  async markDispatched(id: string, via: DispatchChannel, note?: string): Promise<boolean> {
+  async markDispatched(dispatches: { id: string; via: DispatchChannel; note?: string }[]): Promise<boolean[]> {
     const post = new PostCommit();
     const done = await this.dataSource.transaction(async (em) => {
       const [rows] = (await em.query(
         `UPDATE work_orders w
-            SET state = 'dispatched', dispatched_via = $2, dispatched_at = now(), updated_at = now(), version = w.version + 1
-           FROM orders o
-          WHERE w.id = $1 AND w.state = 'pending' AND o.id = w.order_id
-         RETURNING w.id, w.case_no, w.order_id, w.customer_id, w.region, w.priority, w.green_channel, w.due_at, o.case_no AS order_case_no`,
-        [id, via],
+            SET state = 'dispatched', dispatched_via = x.via, dispatched_at = now(), updated_at = now(), version = w.version + 1
+           FROM unnest($1::uuid[], $2::text[]) AS x(id, via), orders o
+          WHERE w.id = x.id AND w.state = 'pending' AND o.id = w.order_id
+         RETURNING w.id, w.case_no, w.order_id, w.customer_id, w.region, w.priority, w.green_channel, w.due_at, w.dispatched_via, o.case_no AS order_case_no`,
+        [dispatches.map((d) => d.id), dispatches.map((d) => d.via)],
       )) as [Record<string, never>[], number];
-      const w = rows[0];
-      if (!w) return false;
-      await this.cases.updateIndexAndRecord(em, 'work_order', id, { state: 'dispatched' }, 'state_changed', null, { from: 'pending', to: 'dispatched', via, note });
-      await this.outbox.emit(em, post, 'work_order.state_changed', {
-        workOrderId: id,
-        caseNo: w.case_no,
-        orderId: w.order_id,
-        orderCaseNo: w.order_case_no,
-        customerId: w.customer_id,
-        region: w.region,
-        priority: `P${w.priority}`,
-        greenChannel: w.green_channel,
-        state: 'dispatched',
-        dueAt: w.due_at,
-        from: 'pending',
-        to: 'dispatched',
-        dispatchedVia: via,
-      });
-      await this.audit.record(em, null, { action: 'work_order.dispatched', entity: 'work_order', entityId: id, changes: { via, note } });
-      return true;
+      if (!rows.length) return new Set<string>();
+      const note = new Map(dispatches.map((d) => [d.id, d.note]));
+      await this.cases.recordStateChanges(
+        em,
+        'work_order',
+        null,
+        rows.map((w) => ({ id: w.id, state: 'dispatched', data: { from: 'pending', to: 'dispatched', via: w.dispatched_via, note: note.get(w.id) } })),
+      );
+      await this.outbox.emitMany(
+        em,
+        post,
+        rows.map((w) => ({
+          type: 'work_order.state_changed' as const,
+          data: {
+            workOrderId: w.id,
+            caseNo: w.case_no,
+            orderId: w.order_id,
+            orderCaseNo: w.order_case_no,
+            customerId: w.customer_id,
+            region: w.region,
+            priority: `P${w.priority}`,
+            greenChannel: w.green_channel,
+            state: 'dispatched',
+            dueAt: w.due_at,
+            from: 'pending',
+            to: 'dispatched',
+            dispatchedVia: w.dispatched_via,
+          },
+        })),
+      );
+      await this.audit.recordMany(
+        em,
+        null,
+        rows.map((w) => ({ action: 'work_order.dispatched', entity: 'work_order', entityId: w.id, changes: { via: w.dispatched_via, note: note.get(w.id) } })),
+      );
+      return new Set(rows.map((w) => w.id as string));
     });
     await post.run();
-    return done;
+    return dispatches.map((d) => done.has(d.id));
   }
 
   private async views(rows: WorkOrder[]): Promise<WorkOrderDto[]> {
