@@ -235,6 +235,7 @@ export class OrdersService {
     await this.dataSource.transaction(async (em) => {
       const order = await em.findOne(Order, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!order) throw orderNotFound(id);
+      // Locked in region order, as the fulfilment queue's batches lock them (no deadlock between the two).
       const workOrders = await em.find(WorkOrder, { where: { orderId: id }, lock: { mode: 'pessimistic_write' }, order: { region: 'ASC' } });
       await this.assertCanSee(auth, order, workOrders.map((w) => w.region), em);
       const states = workOrders.map((w) => w.state);

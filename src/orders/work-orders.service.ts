@@ -216,18 +216,23 @@ export class WorkOrdersService {
 
   /**
    * pending → dispatched for many work orders at once, by the fulfilment
-   * queue (no actor), in one transaction of set-based statements. The guarded
-   * UPDATE is the lock: a work order cancelled or dispatched meanwhile no
-   * longer matches. Returns, for each, whether it was dispatched now.
+   * queue (no actor), in one transaction of set-based statements. Rows are
+   * locked in (order, region) order, the order cancel locks an order's work
+   * orders in, so a batch and a cancel never deadlock; a work order
+   * cancelled or dispatched meanwhile no longer matches (FOR UPDATE re-checks
+   * `state = 'pending'`). Returns, for each, whether it was dispatched now.
    */
   async markDispatched(dispatches: { id: string; via: DispatchChannel; note?: string }[]): Promise<boolean[]> {
     const post = new PostCommit();
     const done = await this.dataSource.transaction(async (em) => {
       const [rows] = (await em.query(
-        `UPDATE work_orders w
+        `WITH locked AS MATERIALIZED (
+           SELECT id FROM work_orders WHERE id = ANY($1::uuid[]) AND state = 'pending' ORDER BY order_id, region FOR UPDATE
+         )
+         UPDATE work_orders w
             SET state = 'dispatched', dispatched_via = x.via, dispatched_at = now(), updated_at = now(), version = w.version + 1
-           FROM unnest($1::uuid[], $2::text[]) AS x(id, via), orders o
-          WHERE w.id = x.id AND w.state = 'pending' AND o.id = w.order_id
+           FROM locked l, unnest($1::uuid[], $2::text[]) AS x(id, via), orders o
+          WHERE w.id = l.id AND x.id = w.id AND o.id = w.order_id
          RETURNING w.id, w.case_no, w.order_id, w.customer_id, w.region, w.priority, w.green_channel, w.due_at, w.dispatched_via, o.case_no AS order_case_no`,
         [dispatches.map((d) => d.id), dispatches.map((d) => d.via)],
       )) as [Record<string, never>[], number];

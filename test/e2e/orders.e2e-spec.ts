@@ -1,5 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { FulfilmentProcessor } from '../../src/orders/fulfilment.processor';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { MAINTAIN_ORDERS_JOB, OrderMaintenanceProcessor } from '../../src/orders/order-maintenance.processor';
@@ -321,6 +322,25 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(done.workOrders[0].dispatchedVia).toBe('console');
     expect(receiver.at(path).length).toBeGreaterThan(1);
     await t.http().delete('/api/v1/regions/110000/dispatch').set(bearer(t.admin)).expect(204);
+  });
+
+  it('cancels orders while their work orders are being dispatched: every cancel answers, every work order ends cancelled', async () => {
+    const queue = t.app.get<Queue>(getQueueToken(QueueName.fulfilment));
+    await queue.pause();
+    const c = await customer();
+    const orders = [];
+    for (let i = 0; i < 12; i++) orders.push(await place(orderBody(c)));
+    await queue.resume();
+    const cancels = await Promise.all(
+      orders.map((o) => t.http().post(`/api/v1/orders/${o.id}/cancel`).set(bearer(agent)).send({ reason: '客户取消' })),
+    );
+    expect(cancels.map((r) => r.status)).toEqual(Array(12).fill(200));
+    await sleep(500); // let any dispatch job still running finish
+    const states: { state: string; n: number }[] = await t.dataSource.query(
+      `SELECT state, count(*)::int AS n FROM work_orders WHERE order_id = ANY($1::uuid[]) GROUP BY state`,
+      [orders.map((o) => o.id)],
+    );
+    expect(states).toEqual([{ state: 'cancelled', n: 36 }]);
   });
 
   it('re-enqueues work orders whose fulfilment job was lost', async () => {
