@@ -1,8 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { formatCaseNo } from '../cases/case-number';
 import { CasesService } from '../cases/cases.service';
 import { casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
@@ -29,6 +27,7 @@ import { ORDER_SCOPE_SQL, maySeeOrder } from './order-access';
 import { OrderFanOut } from './order-fan-out';
 import { OrderItem } from './order-item.entity';
 import { WORK_ORDER_OPEN_STATES, cancellable, workOrderClockEffects } from './order-lifecycle';
+import { minimumResolutionSeconds, splitOrder, workOrderRegions } from './order-split';
 import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, orderNotFound } from './orders.errors';
@@ -41,7 +40,6 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One checked order line: where it goes and what it is. */
 interface Line {
-  index: number;
   region: string;
   product: Product;
 }
@@ -94,71 +92,26 @@ export class OrdersService {
       }
 
       const priority = casePriority(dto.urgent ? 2 : 3, ctx.tier, ctx.greenChannel);
-      const regions = [...new Set(lines.map((l) => l.region))].sort();
+      const regions = workOrderRegions(lines.map((l) => l.region));
       const [{ ord, wos }] = await em.query(
         `SELECT nextval('case_no_ord_seq')::int AS ord, array(SELECT nextval('case_no_wo_seq')::int FROM generate_series(1, $1)) AS wos`,
         [regions.length],
       );
-      const order: Order = {
-        id: randomUUID(),
-        caseNo: formatCaseNo('order', now, ord),
-        customerId: dto.customerId,
-        acceptedRegion: dto.acceptedRegion,
-        contractNo: dto.contractNo ?? null,
-        urgent: dto.urgent ?? false,
-        requestedCompletionAt: requested,
-        committedCompletionAt: now, // set from the resolution clock below
-        note: dto.note ?? null,
-        state: 'acknowledged',
+      const { order, workOrders, items } = splitOrder({
+        dto,
+        itemRegions: lines.map((l) => l.region),
         priority,
         greenChannel: ctx.greenChannel,
-        arrearsOverriddenBy: standing.blocked ? auth.staffId : null,
-        cancelReason: null,
+        orderNo: ord,
+        workOrderNos: wos,
+        requested,
         createdBy: auth.staffId,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        closedAt: null,
-      };
-      const workOrders: WorkOrder[] = regions.map((region, i) => ({
-        id: randomUUID(),
-        caseNo: formatCaseNo('work_order', now, wos[i]),
-        orderId: order.id,
-        customerId: order.customerId,
-        region,
-        state: 'pending',
-        priority,
-        greenChannel: order.greenChannel,
-        dueAt: now,
-        dispatchedVia: null,
-        dispatchedAt: null,
-        reason: null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-        closedAt: null,
-      }));
-      const woByRegion = new Map(workOrders.map((w) => [w.region, w]));
-      const items: OrderItem[] = lines.map((l) => {
-        const src = dto.items[l.index];
-        return {
-          id: randomUUID(),
-          orderId: order.id,
-          workOrderId: woByRegion.get(l.region)!.id,
-          lineNo: l.index + 1,
-          action: src.action,
-          productCode: src.productCode,
-          siteId: src.siteId,
-          serviceInstanceId: src.serviceInstanceId ?? null,
-          quantity: src.quantity,
-          attributes: src.attributes ?? {},
-        };
+        arrearsOverriddenBy: standing.blocked ? auth.staffId : null,
+        now,
       });
 
-      // The commitment: the policy's target, never less than the longest lead time nor the requested date.
-      const leadSeconds = Math.max(...lines.map((l) => l.product.leadTimeDays)) * DAY_SECONDS;
-      const requestedSeconds = requested ? Math.ceil((requested.getTime() - now.getTime()) / 1000) : 0;
-      const minResolutionSeconds = Math.max(leadSeconds, requestedSeconds);
+      // Every clock at once; the resolution target is the commitment (see minimumResolutionSeconds).
+      const minResolutionSeconds = minimumResolutionSeconds(lines.map((l) => l.product.leadTimeDays), requested, now);
       const policyKey = `order:P${priority}`;
       const clocks = await this.sla.openMany(
         em,
@@ -327,7 +280,7 @@ export class OrdersService {
       if (product) {
         for (const v of checkItemAttributes(product, item.action, item.attributes ?? {})) errors.push({ field: at(v.field), message: v.message });
       }
-      if (product && region) lines.push({ index, region, product });
+      if (product && region) lines.push({ region, product });
     });
     if (errors.length) throw invalidFields(...errors);
     return lines;
