@@ -18,7 +18,7 @@ import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { QueueName } from '../../src/queues/queue-names';
-import { LoadResult, REDIS_URL, api, benchDatabaseUrl, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import { LoadResult, REDIS_URL, api, benchDatabaseUrl, deleteQueueKeys, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const DURATION = envInt('BENCH_DURATION', 20);
@@ -154,6 +154,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     await server.stop();
+    await deleteQueueKeys(server.queuePrefix);
   }
 }
 
