@@ -103,10 +103,14 @@ async function main(): Promise<void> {
 
     // Every order has its three work orders and eight clocks; every work order its fulfilment job (done or waiting).
     const queue = new Queue(QueueName.fulfilment, { connection: { url: REDIS_URL }, prefix: server.queuePrefix });
-    const drainDeadline = Date.now() + 120_000;
+    // The worker side of the same process may lag behind the intake: how far, and how long it takes to catch up.
+    const backlog = await queue.getPrioritizedCount();
+    const drainStart = Date.now();
+    const drainDeadline = drainStart + 120_000;
     while ((await queue.getWaitingCount()) + (await queue.getPrioritizedCount()) + (await queue.getActiveCount()) > 0 && Date.now() < drainDeadline) {
       await sleep(500);
     }
+    const drainedInS = (Date.now() - drainStart) / 1000;
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
     const [{ orders, workOrders }] = (await db.query(`SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM work_orders) AS "workOrders"`)).rows;
@@ -141,6 +145,8 @@ async function main(): Promise<void> {
       `| POST /api/v1/orders (three regions) | ${orderRps.toFixed(0)} | ${med((r) => r.orders.p50)} | ${med((r) => r.orders.p99)} |`,
       '',
       `Orders / health ratio: ${(orderRps / healthRps).toFixed(3)}. Non-2xx: ${results.map((r) => r.orders.non2xx).join(', ')}; errors: ${results.map((r) => r.orders.errors).join(', ')}.`,
+      '',
+      `Fulfilment backlog when the last run ended: ${backlog} work orders, dispatched ${drainedInS.toFixed(1)} s later.`,
       '',
       `Check: ${orders} orders, ${workOrders} work orders (${wrongFanOut} orders without exactly three), ${wrongClocks} orders without their eight clocks; ` +
         `${dispatched} work orders dispatched by their job, ${pending.length} still pending, ${missingJobs} of those without their job.`,
