@@ -1,4 +1,4 @@
-import { cancellable, deriveOrderState, everyRegionTook, staffMovesFrom, workOrderClockEffects } from './order-lifecycle';
+import { cancellable, deriveOrderState, everyRegionTook, rejectable, staffMovesFrom, workOrderClockEffects } from './order-lifecycle';
 
 describe('order lifecycle', () => {
   it.each([
@@ -35,5 +35,10 @@ describe('order lifecycle', () => {
     expect(cancellable('in_progress', ['failed', 'in_progress'])).toBe(true);
     expect(cancellable('in_progress', ['completed', 'in_progress'])).toBe(false);
     expect(cancellable('completed', [])).toBe(false);
+  });
+
+  it('rejects only an order no region has taken', () => {
+    expect(rejectable('acknowledged')).toBe(true);
+    expect(rejectable('in_progress')).toBe(false);
   });
 });

@@ -63,3 +63,6 @@ export const everyRegionTook = (workOrders: readonly WorkOrderState[]) => workOr
 /** Cancelling is allowed while the order is open and no work order has completed. */
 export const cancellable = (order: OrderState, workOrders: readonly WorkOrderState[]) =>
   ORDER_OPEN_STATES.includes(order) && !workOrders.includes('completed');
+
+/** Rejecting (the operator refuses the order) is allowed only before any region has taken its part. */
+export const rejectable = (order: OrderState) => order === 'acknowledged';

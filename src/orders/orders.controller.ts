@@ -62,6 +62,16 @@ export class OrdersController {
     return this.orders.cancel(auth, id, dto.reason);
   }
 
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles(...ORDER_DESK)
+  @ApiOperation({ summary: 'Refuse the order (the operator cannot take it): only while acknowledged; its work orders are cancelled' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiProblems(400, 404, 409)
+  reject(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: CancelOrderDto) {
+    return this.orders.reject(auth, id, dto.reason);
+  }
+
   @Get(':id/timeline')
   @ApiOperation({ summary: 'The order’s history: creation and every state change' })
   @ApiOkResponse({ type: [TimelineEntryDto] })

@@ -26,7 +26,7 @@ import { CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { ORDER_SCOPE_SQL, maySeeOrder } from './order-access';
 import { OrderFanOut } from './order-fan-out';
 import { OrderItem } from './order-item.entity';
-import { WORK_ORDER_OPEN_STATES, cancellable, workOrderClockEffects } from './order-lifecycle';
+import { WORK_ORDER_OPEN_STATES, cancellable, rejectable, workOrderClockEffects } from './order-lifecycle';
 import { minimumResolutionSeconds, splitOrder, workOrderRegions } from './order-split';
 import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
@@ -183,7 +183,16 @@ export class OrdersService {
   }
 
   /** Allowed while no work order has completed; cancels the open work orders with it. */
-  async cancel(auth: AuthContext, id: string, reason: string): Promise<OrderDto> {
+  cancel(auth: AuthContext, id: string, reason: string): Promise<OrderDto> {
+    return this.close(auth, id, 'cancelled', reason);
+  }
+
+  /** The operator refuses the order: only while acknowledged (no region has taken its part); cancels its work orders. */
+  reject(auth: AuthContext, id: string, reason: string): Promise<OrderDto> {
+    return this.close(auth, id, 'rejected', reason);
+  }
+
+  private async close(auth: AuthContext, id: string, to: 'cancelled' | 'rejected', reason: string): Promise<OrderDto> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
       const order = await em.findOne(Order, { where: { id }, lock: { mode: 'pessimistic_write' } });
@@ -192,7 +201,7 @@ export class OrdersService {
       const workOrders = await em.find(WorkOrder, { where: { orderId: id }, lock: { mode: 'pessimistic_write' }, order: { region: 'ASC' } });
       await this.assertCanSee(auth, order, workOrders.map((w) => w.region), em);
       const states = workOrders.map((w) => w.state);
-      if (!cancellable(order.state, states)) {
+      if (to === 'cancelled' && !cancellable(order.state, states)) {
         throw new OrderError(
           OrderErrorCode.ORDER_NOT_CANCELLABLE,
           states.includes('completed')
@@ -201,20 +210,27 @@ export class OrdersService {
           { extensions: { state: order.state, workOrders: workOrders.map((w) => ({ id: w.id, region: w.region, state: w.state })) } },
         );
       }
+      if (to === 'rejected' && !rejectable(order.state)) {
+        throw new OrderError(OrderErrorCode.ORDER_NOT_REJECTABLE, `An order in ${order.state} cannot be rejected; once a region has taken its part, cancel it`, {
+          extensions: { state: order.state },
+        });
+      }
       const now = new Date();
       for (const w of workOrders.filter((x) => WORK_ORDER_OPEN_STATES.includes(x.state))) {
         await em.update(WorkOrder, { id: w.id }, { state: 'cancelled', reason, closedAt: now, updatedAt: now, version: () => 'version + 1' } as never);
         await this.sla.apply(em, post, 'work_order', w.id, workOrderClockEffects('cancelled'), now);
-        await this.cases.updateIndex(em, 'work_order', w.id, { state: 'cancelled', isOpen: false, closedAt: now });
-        await this.cases.record(em, 'work_order', w.id, 'state_changed', auth, { from: w.state, to: 'cancelled', reason });
+        await this.cases.updateIndexAndRecord(em, 'work_order', w.id, { state: 'cancelled', isOpen: false, closedAt: now }, 'state_changed', auth, {
+          from: w.state,
+          to: 'cancelled',
+          reason,
+        });
         await this.outbox.emit(em, post, 'work_order.state_changed', { ...workOrderEventData({ ...w, state: 'cancelled' }, order), from: w.state, to: 'cancelled', reason });
       }
-      await em.update(Order, { id }, { state: 'cancelled', cancelReason: reason, closedAt: now, updatedAt: now, version: () => 'version + 1' } as never);
+      await em.update(Order, { id }, { state: to, cancelReason: reason, closedAt: now, updatedAt: now, version: () => 'version + 1' } as never);
       await this.sla.apply(em, post, 'order', id, ['stop_all'], now);
-      await this.cases.updateIndex(em, 'order', id, { state: 'cancelled', isOpen: false, closedAt: now });
-      await this.cases.record(em, 'order', id, 'state_changed', auth, { from: order.state, to: 'cancelled', reason });
-      await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: 'cancelled' }), from: order.state, to: 'cancelled', reason });
-      await this.audit.record(em, auth, { action: 'order.cancelled', entity: 'order', entityId: id, changes: { state: { from: order.state, to: 'cancelled' }, reason } });
+      await this.cases.updateIndexAndRecord(em, 'order', id, { state: to, isOpen: false, closedAt: now }, 'state_changed', auth, { from: order.state, to, reason });
+      await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: to }), from: order.state, to, reason });
+      await this.audit.record(em, auth, { action: `order.${to}`, entity: 'order', entityId: id, changes: { state: { from: order.state, to }, reason } });
     });
     await post.run();
     return this.get(auth, id);

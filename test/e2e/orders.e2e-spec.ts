@@ -212,6 +212,22 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect((await getOrder(p.id)).state).toBe('in_progress');
   });
 
+  it('rejects an order no region has taken, and refuses to once one has (409)', async () => {
+    const o = await dispatched((await place(orderBody(await customer()))).id);
+    const rejected = await t.http().post(`/api/v1/orders/${o.id}/reject`).set(bearer(agent)).send({ reason: '北京站点不具备接入条件' }).expect(200);
+    expect(rejected.body).toMatchObject({ state: 'rejected', cancelReason: '北京站点不具备接入条件', sla: { resolutionState: 'stopped' } });
+    expect(rejected.body.workOrders.map((w: { state: string }) => w.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    await moveWo(wo(o, '440605').id, fsFulfil, 'in_progress').expect(409);
+    const [event] = await eventsOf('order.state_changed', 'orderId', o.id);
+    expect(event.data).toMatchObject({ from: 'acknowledged', to: 'rejected' });
+
+    const p = await dispatched((await place(orderBody(await customer()))).id);
+    await moveWo(wo(p, '110105').id, bjFulfil, 'in_progress').expect(200);
+    const late = await t.http().post(`/api/v1/orders/${p.id}/reject`).set(bearer(agent)).send({ reason: '太晚了' });
+    expect(late.status).toBe(409);
+    expect(late.body.code).toBe('ORDER_NOT_REJECTABLE');
+  });
+
   it('lets only fulfilment staff of the work order’s region move it', async () => {
     const o = await dispatched((await place(orderBody(await customer()))).id);
     const foshan = wo(o, '440605');

@@ -181,7 +181,7 @@ export class OrderDto {
   @ApiProperty() greenChannel: boolean;
   @ApiProperty({ type: OrderSlaView }) sla: OrderSlaView;
   @ApiProperty({ type: [WorkOrderDto], description: 'One per distinct region among the items’ sites' }) workOrders: WorkOrderDto[];
-  @ApiPropertyOptional({ nullable: true, type: String }) cancelReason: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it was cancelled or rejected' }) cancelReason: string | null;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
