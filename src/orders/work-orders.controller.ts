@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
 import type { AuthContext } from '../common/auth/auth-context';
 import { Auth, Authenticated, Roles } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
@@ -34,6 +35,14 @@ export class WorkOrdersController {
   @ApiProblems(400, 404)
   get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.workOrders.get(auth, id);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'The work order’s history: creation, dispatch and every move' })
+  @ApiOkResponse({ type: [TimelineEntryDto] })
+  @ApiProblems(400, 404)
+  timeline(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.workOrders.timeline(auth, id);
   }
 
   @Post(':id/transitions')

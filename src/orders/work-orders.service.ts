@@ -77,6 +77,11 @@ export class WorkOrdersService {
     return view;
   }
 
+  async timeline(auth: AuthContext, id: string) {
+    await this.get(auth, id);
+    return this.cases.timeline('work_order', id);
+  }
+
   /**
    * Fulfilment staff of the work order's region move it. Staff of another
    * region get 403 when they see the order (they fulfil another part of it),

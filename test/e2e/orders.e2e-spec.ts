@@ -147,11 +147,11 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(timeline.map((e: { type: string; data: { to?: string } }) => `${e.type}${e.data.to ? `:${e.data.to}` : ''}`)).toEqual(
       ['created', 'state_changed:in_progress', 'state_changed:completed'],
     );
-    const woLines: { type: string; to: string | null; actor: string }[] = await t.dataSource.query(
-      `SELECT type, data->>'to' AS to, actor_name AS actor FROM case_timeline WHERE case_kind = 'work_order' AND case_id = $1 ORDER BY id`,
-      [wo(o, '440605').id],
-    );
-    expect(woLines.map((l) => `${l.type}:${l.to ?? ''}:${l.actor}`)).toEqual([
+    const woLines: { type: string; data: { to?: string }; actorName: string }[] = (
+      await t.http().get(`/api/v1/work-orders/${wo(o, '440605').id}/timeline`).set(bearer(fsFulfil)).expect(200)
+    ).body;
+    await t.http().get(`/api/v1/work-orders/${wo(o, '440605').id}/timeline`).set(bearer(await t.staff(['fulfilment'], ['310000']))).expect(404);
+    expect(woLines.map((l) => `${l.type}:${l.data.to ?? ''}:${l.actorName}`)).toEqual([
       `created::${agent.username}`, 'state_changed:dispatched:system', `state_changed:in_progress:${fsFulfil.username}`, `state_changed:completed:${fsFulfil.username}`,
     ]);
     const [index] = await t.dataSource.query(`SELECT state, is_open, closed_at FROM case_index WHERE kind = 'work_order' AND id = $1`, [wo(o, '440605').id]);
