@@ -3,6 +3,7 @@ import { LoadRegions1795740000001 } from './1795740000001-load-regions';
 import { SeedProducts1795740000002 } from './1795740000002-seed-products';
 import { CasesSlaAlertsEvents1795750000000 } from './1795750000000-cases-sla-alerts-events';
 import { ConsoleQueue1795760000000 } from './1795760000000-console-queue';
+import { Orders1795770000000 } from './1795770000000-orders';
 import { InquiriesSupport1795780000000 } from './1795780000000-inquiries-support';
 import { Billing1795790000000 } from './1795790000000-billing';
 
@@ -13,6 +14,7 @@ export const migrations = [
   SeedProducts1795740000002,
   CasesSlaAlertsEvents1795750000000,
   ConsoleQueue1795760000000,
+  Orders1795770000000,
   InquiriesSupport1795780000000,
   Billing1795790000000,
 ];

@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { InquiriesModule } from './inquiries/inquiries.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OrdersModule } from './orders/orders.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
@@ -61,6 +62,7 @@ export class AppModule {
         TicketsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),
+        OrdersModule.register(worker),
         SupportModule.register(worker),
         InquiriesModule.register(worker),
         BillingModule,

@@ -31,6 +31,80 @@ export class CasesService {
     );
   }
 
+  /**
+   * Opens many cases in one statement: their index rows and a `created`
+   * timeline line each, by one actor (an order and its work orders).
+   */
+  async openMany(
+    em: EntityManager,
+    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
+    entries: (CaseIndexFields & { created: Record<string, unknown> })[],
+  ): Promise<void> {
+    if (!entries.length) return;
+    const col = <K extends keyof CaseIndexFields>(k: K) => entries.map((e) => e[k]);
+    await em.query(
+      `WITH i AS (
+         INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
+         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::smallint[],
+                              $9::boolean[], $10::boolean[], $11::uuid[], $12::timestamptz[], $13::timestamptz[])
+       )
+       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
+       SELECT k, id, 'created', $14::uuid, $15, d FROM unnest($1::text[], $2::uuid[], $16::jsonb[]) AS x(k, id, d)`,
+      [
+        col('kind'), col('id'), col('caseNo'), col('customerId'), col('region'), col('title'), col('state'),
+        col('priority'), col('greenChannel'), col('isOpen'), col('assigneeId'), col('openedAt'), col('closedAt'),
+        actor?.staffId ?? null, actor?.username ?? 'system', entries.map((e) => JSON.stringify(e.created)),
+      ],
+    );
+  }
+
+  /**
+   * A state change of one case in one statement: its index row and its
+   * timeline line (a hot path, e.g. every work order the fulfilment queue
+   * dispatches). Same effect as updateIndex + record.
+   */
+  async updateIndexAndRecord(
+    em: EntityManager,
+    kind: CaseKind,
+    id: string,
+    changes: Pick<Partial<CaseIndexFields>, 'state' | 'isOpen' | 'closedAt' | 'assigneeId'>,
+    type: string,
+    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await em.query(
+      `WITH i AS (
+         UPDATE case_index SET state = coalesce($3, state), is_open = coalesce($4, is_open),
+                closed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE closed_at END,
+                assignee_id = CASE WHEN $7::boolean THEN $8::uuid ELSE assignee_id END, updated_at = now()
+          WHERE kind = $1 AND id = $2
+       )
+       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data) VALUES ($1, $2, $9, $10, $11, $12)`,
+      [
+        kind, id, changes.state ?? null, changes.isOpen ?? null,
+        'closedAt' in changes, changes.closedAt ?? null, 'assigneeId' in changes, changes.assigneeId ?? null,
+        type, actor?.staffId ?? null, actor?.username ?? 'system', JSON.stringify(data),
+      ],
+    );
+  }
+
+  /** Many cases of one kind change state, by one actor: their index rows and `state_changed` lines in one statement. */
+  async recordStateChanges(
+    em: EntityManager,
+    kind: CaseKind,
+    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
+    changes: { id: string; state: string; data: Record<string, unknown> }[],
+  ): Promise<void> {
+    if (!changes.length) return;
+    await em.query(
+      `WITH x AS (SELECT * FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS x(id, state, data)),
+            i AS (UPDATE case_index c SET state = x.state, updated_at = now() FROM x WHERE c.kind = $1 AND c.id = x.id)
+       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
+       SELECT $1, x.id, 'state_changed', $5::uuid, $6, x.data FROM x`,
+      [kind, changes.map((c) => c.id), changes.map((c) => c.state), changes.map((c) => JSON.stringify(c.data)), actor?.staffId ?? null, actor?.username ?? 'system'],
+    );
+  }
+
   async updateIndex(em: EntityManager, kind: CaseKind, id: string, changes: Partial<CaseIndexFields>): Promise<void> {
     await em.update(CaseIndexEntry, { kind, id }, { ...changes, updatedAt: new Date() });
   }

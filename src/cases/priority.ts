@@ -13,3 +13,10 @@ export function casePriority(base: Priority, tier: 'strategic' | 'key' | 'standa
 }
 
 export const priorityLabel = (p: number) => `P${p}` as 'P1' | 'P2' | 'P3' | 'P4';
+
+/**
+ * BullMQ priority of a case's job (1 = first): P1 green channel, P1, P2 green
+ * channel, … P4. Every job on a prioritised queue gets one: a job without a
+ * priority would jump them all.
+ */
+export const queuePriority = (priority: number, greenChannel: boolean) => (priority - 1) * 2 + (greenChannel ? 1 : 2);

@@ -44,6 +44,22 @@ export interface CaseContext extends CustomerFootprint {
   instance: { siteId: string; region: string } | null;
 }
 
+export interface InstanceRef {
+  productCode: string;
+  siteId: string;
+  state: string;
+}
+
+export interface OrderContext extends CustomerFootprint {
+  tier: Customer['tier'];
+  greenChannel: boolean;
+  archived: boolean;
+  /** The customer's sites among those asked for: id → region. */
+  sites: Map<string, string>;
+  /** The customer's service instances among those asked for. */
+  instances: Map<string, InstanceRef>;
+}
+
 @Injectable()
 export class CustomersService {
   constructor(
@@ -98,6 +114,35 @@ export class CustomersService {
       siteRegions: row.site_regions,
       siteRegion: row.site_region,
       instance: row.instance,
+    };
+  }
+
+  /**
+   * What an order needs to know, in one query: the case context, plus which
+   * of the named sites and service instances are this customer's (absent
+   * from the maps when they are not).
+   */
+  async orderContext(em: EntityManager, customerId: string, siteIds: string[], instanceIds: string[]): Promise<OrderContext> {
+    const [row] = await em.query(
+      `SELECT c.tier, c.green_channel, c.home_region, c.account_manager_id, c.archived_at,
+              coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions,
+              coalesce((SELECT json_object_agg(s.id, s.region) FROM customer_sites s WHERE s.customer_id = c.id AND s.id = ANY($2::uuid[])), '{}') AS sites,
+              coalesce((SELECT json_object_agg(si.id, json_build_object('productCode', si.product_code, 'siteId', si.site_id, 'state', si.state))
+                          FROM service_instances si WHERE si.customer_id = c.id AND si.id = ANY($3::uuid[])), '{}') AS instances
+         FROM customers c WHERE c.id = $1`,
+      [customerId, siteIds, instanceIds],
+    );
+    if (!row) throw customerNotFound(customerId);
+    return {
+      id: customerId,
+      tier: row.tier,
+      greenChannel: row.green_channel,
+      homeRegion: row.home_region,
+      accountManagerId: row.account_manager_id,
+      archived: row.archived_at !== null,
+      siteRegions: row.site_regions,
+      sites: new Map(Object.entries(row.sites as Record<string, string>)),
+      instances: new Map(Object.entries(row.instances as Record<string, InstanceRef>)),
     };
   }
 

@@ -3,8 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Product } from './product.entity';
 
+/** The catalogue changes only by migration; order intake reads it from memory, refreshed this often. */
+const CATALOGUE_TTL_MS = 60_000;
+
 @Injectable()
 export class ProductsService {
+  private catalogue?: { at: number; byCode: Promise<Map<string, Product>> };
+
   constructor(@InjectRepository(Product) private readonly products: Repository<Product>) {}
 
   list(includeInactive = false): Promise<Product[]> {
@@ -13,5 +18,15 @@ export class ProductsService {
 
   find(code: string): Promise<Product | null> {
     return this.products.findOneBy({ code });
+  }
+
+  /** Active products by code, for the order intake path (no query per order). */
+  async activeByCode(): Promise<Map<string, Product>> {
+    if (!this.catalogue || Date.now() - this.catalogue.at > CATALOGUE_TTL_MS) {
+      const byCode = this.list().then((all) => new Map(all.map((p) => [p.code, p])));
+      this.catalogue = { at: Date.now(), byCode };
+      byCode.catch(() => (this.catalogue = undefined));
+    }
+    return this.catalogue.byCode;
   }
 }

@@ -9,6 +9,10 @@ export const QueueName = {
   supportDispatch: 'support-dispatch',
   /** Support-request upkeep: closing long-resolved requests, re-dispatching waiting ones. */
   support: 'support',
+  /** Dispatching regional work orders of orders to their fulfilment teams, green channel first. */
+  fulfilment: 'fulfilment',
+  /** Order upkeep: re-enqueueing work orders whose fulfilment job was lost. */
+  orders: 'orders',
   /** Fault upkeep: closing long-resolved faults, re-dispatching waiting ones. */
   faults: 'faults',
   /** Moving committed events from the outbox to webhook deliveries. */

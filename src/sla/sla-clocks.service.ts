@@ -24,6 +24,16 @@ export const fireJobId = (c: Pick<SlaClock, 'id' | 'generation' | 'nextLevel'>) 
 
 export type ClockChange = 'stop_response' | 'pause_resolution' | 'resume_resolution' | 'stop_resolution' | 'stop_all';
 
+/** One case's clocks to open with openMany. */
+export interface ClockSpec {
+  kind: string;
+  caseId: string;
+  /** The policy that sets the targets, e.g. `order:P2` (a work order runs under its order's policy). */
+  policyKey: string;
+  /** The resolution target is at least this many seconds from the start (greatest() ignores null). */
+  minResolutionSeconds?: number;
+}
+
 export interface CaseSla {
   responseDueAt: Date;
   resolutionDueAt: Date;
@@ -99,6 +109,60 @@ export class SlaClocksService {
       );
     }
     return clocks.sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
+  }
+
+  /**
+   * Starts the clocks of many cases in one statement (an order and its work
+   * orders), each under the policy `policyKey` in force. A case may set a
+   * floor under its resolution target (an order never commits to less than
+   * its products' lead time, or than the date the customer asked for): the
+   * target is then the longer of the policy's and `minResolutionSeconds`, so
+   * the resolution due time it returns is the commitment. Timers are armed after commit
+   * in one round trip. Returns each case's clocks (resolution, response).
+   */
+  async openMany(em: EntityManager, post: PostCommit, specs: ClockSpec[], at = new Date()): Promise<Map<string, SlaClock[]>> {
+    const rows: Record<string, unknown>[] = await em.query(
+      `INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
+                               started_at, due_at, state, generation, next_level, next_at)
+       SELECT s.kind, s.case_id, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
+              $1::timestamptz, $1::timestamptz + make_interval(secs => t.secs), 'running', 1, 'warning',
+              $1::timestamptz + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
+         FROM unnest($2::text[], $3::uuid[], $4::text[], $5::int[]) AS s(kind, case_id, policy_key, min_resolution_secs)
+         JOIN sla_policies p ON p.key = s.policy_key
+        CROSS JOIN LATERAL (VALUES ('response', p.response_seconds), ('resolution', greatest(p.resolution_seconds, s.min_resolution_secs))) AS t(clock, secs)
+       RETURNING id, case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
+      [at, specs.map((s) => s.kind), specs.map((s) => s.caseId), specs.map((s) => s.policyKey), specs.map((s) => s.minResolutionSeconds ?? null)],
+    );
+    if (rows.length !== specs.length * 2) {
+      const missing = specs.map((s) => s.policyKey).find((k) => !rows.some((r) => r.policy_key === k));
+      throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${missing}`);
+    }
+    const out = new Map<string, SlaClock[]>();
+    const all: SlaClock[] = [];
+    for (const r of rows) {
+      const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
+      const clock = em.create(SlaClock, {
+        id: r.id as string,
+        caseKind: r.case_kind as string,
+        caseId: r.case_id as string,
+        clock: r.clock as ClockName,
+        policyKey: r.policy_key as string,
+        policyVersion: r.policy_version as number,
+        ...timing,
+        pausedAt: null,
+        stoppedAt: null,
+        breachedAt: null,
+        dueAt: dueAt(timing),
+        state: 'running',
+        generation: 1,
+        nextLevel: 'warning',
+        nextAt: thresholdAt(timing, 'warning'),
+      });
+      all.push(clock);
+      out.set(clock.caseId, [...(out.get(clock.caseId) ?? []), clock].sort((x, y) => x.clock.localeCompare(y.clock)));
+    }
+    post.add(() => this.armAll(all));
+    return out;
   }
 
   /** Applies what a state change does to the clocks (see ticket-lifecycle.clockEffects). */

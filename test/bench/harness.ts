@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../src/customers/credit-code';
 
@@ -214,4 +215,21 @@ export function writeReport(name: string, markdown: string): string {
   const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.md`);
   writeFileSync(file, markdown);
   return path.relative(ROOT, file);
+}
+
+/** Removes every Redis key of a run's queue prefix (thousands of delayed SLA timers would otherwise stay behind). */
+export async function deleteQueueKeys(prefix: string): Promise<number> {
+  const redis = new IORedis(REDIS_URL);
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+      if (keys.length) deleted += await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
 }

@@ -50,6 +50,20 @@ export class AuditService {
     );
   }
 
+  /** Many audit rows of one actor in one statement, in the caller's transaction (set-based work such as dispatching a batch). */
+  async recordMany(em: EntityManager, actor: AuthContext | null, records: AuditRecord[]): Promise<void> {
+    if (!records.length) return;
+    await em.query(
+      `INSERT INTO audit_log (actor_id, actor_username, action, entity, entity_id, changes, request_id)
+       SELECT $1::uuid, $2, a, e, i, c, $3 FROM unnest($4::text[], $5::text[], $6::text[], $7::jsonb[]) AS x(a, e, i, c)`,
+      [
+        actor?.staffId ?? null, actor?.username ?? 'system', actor?.requestId ?? null,
+        records.map((r) => r.action), records.map((r) => r.entity), records.map((r) => r.entityId),
+        records.map((r) => (r.changes ? JSON.stringify(redactPii(r.changes)) : null)),
+      ],
+    );
+  }
+
   /** For reads that are audited on their own (an unmasked contact list). */
   recordStandalone(actor: AuthContext, record: AuditRecord): Promise<void> {
     return this.record(this.dataSource.manager, actor, record);

@@ -44,12 +44,5 @@ export class SlaView {
   @ApiProperty({ example: 1, description: 'The policy version the case was opened under' }) policyVersion: number;
 }
 
-export class TimelineEntryDto {
-  @ApiProperty({ example: '118' }) id: string;
-  @ApiProperty() at: Date;
-  @ApiProperty({ example: 'state_changed', description: 'created, state_changed, assigned, note, feedback, retargeted, sla.warning, sla.breached, …' })
-  type: string;
-  @ApiPropertyOptional({ nullable: true, type: String }) actorId: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, example: 'system' }) actorName: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { from: 'acknowledged', to: 'in_progress' } }) data: Record<string, unknown>;
-}
+/** The timeline is the case kernel's (every kind of case has one). */
+export { TimelineEntryDto } from '../../cases/dto/timeline-entry.dto';

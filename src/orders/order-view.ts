@@ -1,0 +1,89 @@
+import { priorityLabel } from '../cases/priority';
+import { SlaClock } from '../sla/sla-clock.entity';
+import { OrderDto, OrderItemView, OrderSlaView, WorkOrderDto } from './dto/order.dto';
+import { staffMovesFrom } from './order-lifecycle';
+import { OrderItem } from './order-item.entity';
+import { Order } from './order.entity';
+import { WorkOrder } from './work-order.entity';
+
+export function slaView(clocks: SlaClock[]): OrderSlaView {
+  const response = clocks.find((c) => c.clock === 'response')!;
+  const resolution = clocks.find((c) => c.clock === 'resolution')!;
+  return {
+    responseDueAt: response.dueAt,
+    resolutionDueAt: resolution.dueAt,
+    responseState: response.state,
+    resolutionState: resolution.state,
+    breached: clocks.some((c) => c.breachedAt !== null),
+    policyKey: resolution.policyKey,
+    policyVersion: resolution.policyVersion,
+  };
+}
+
+export const toItemView = (i: OrderItem): OrderItemView => ({
+  id: i.id,
+  lineNo: i.lineNo,
+  action: i.action,
+  productCode: i.productCode,
+  siteId: i.siteId,
+  serviceInstanceId: i.serviceInstanceId,
+  quantity: i.quantity,
+  attributes: i.attributes,
+});
+
+export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: SlaClock[]): WorkOrderDto {
+  return {
+    id: w.id,
+    caseNo: w.caseNo,
+    orderId: w.orderId,
+    customerId: w.customerId,
+    region: w.region,
+    state: w.state,
+    priority: priorityLabel(w.priority),
+    greenChannel: w.greenChannel,
+    dueAt: w.dueAt,
+    dispatchedVia: w.dispatchedVia,
+    dispatchedAt: w.dispatchedAt,
+    reason: w.reason,
+    items: items.filter((i) => i.workOrderId === w.id).sort((a, b) => a.lineNo - b.lineNo).map(toItemView),
+    sla: slaView(clocks),
+    allowedTransitions: staffMovesFrom(w.state),
+    version: w.version,
+    createdAt: w.createdAt,
+    updatedAt: w.updatedAt,
+    closedAt: w.closedAt,
+  };
+}
+
+/** Everything a view of one order needs, already read (or just written). */
+export interface OrderGraph {
+  order: Order;
+  workOrders: WorkOrder[];
+  items: OrderItem[];
+  /** Clocks by case id (the order's and each work order's). */
+  clocks: Map<string, SlaClock[]>;
+}
+
+export function toOrderDto({ order: o, workOrders, items, clocks }: OrderGraph): OrderDto {
+  return {
+    id: o.id,
+    caseNo: o.caseNo,
+    customerId: o.customerId,
+    acceptedRegion: o.acceptedRegion,
+    contractNo: o.contractNo,
+    urgent: o.urgent,
+    requestedCompletionAt: o.requestedCompletionAt,
+    committedCompletionAt: o.committedCompletionAt,
+    note: o.note,
+    state: o.state,
+    priority: priorityLabel(o.priority),
+    greenChannel: o.greenChannel,
+    sla: slaView(clocks.get(o.id) ?? []),
+    workOrders: [...workOrders].sort((a, b) => a.region.localeCompare(b.region)).map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? [])),
+    cancelReason: o.cancelReason,
+    version: o.version,
+    createdAt: o.createdAt,
+    updatedAt: o.updatedAt,
+    closedAt: o.closedAt,
+  };
+}

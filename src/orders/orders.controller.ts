@@ -1,0 +1,82 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { AuthContext } from '../common/auth/auth-context';
+import { Auth, Authenticated, Roles } from '../common/auth/decorators';
+import { ApiProblems } from '../common/http/api-problems';
+import { UuidPipe } from '../common/http/uuid.pipe';
+import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { PageOf } from '../common/pagination/page';
+import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
+import { CancelOrderDto, CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
+import { OrdersService } from './orders.service';
+
+const ORDER_DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
+
+@ApiTags('orders')
+@Authenticated()
+@Controller('orders')
+export class OrdersController {
+  constructor(private readonly orders: OrdersService) {}
+
+  @Post()
+  @Roles(...ORDER_DESK)
+  @Idempotent()
+  @ApiOperation({
+    summary: 'Take an order for sites in any number of regions: one work order per region, dispatched green channel first',
+    description:
+      'Every site must be the customer’s; modify and terminate name the customer’s service instance of that product at that site; ' +
+      'attributes are checked against the product (GET /products). Priority: P3 (P2 when urgent), +1 for the standard tier, −1 for the green channel. ' +
+      '`committedCompletionAt` is the order policy’s resolution target, never earlier than the longest product lead time nor the requested date ' +
+      '(to the second). A customer with bills more than 90 days overdue is refused with 409 unless a director sets arrearsOverride ' +
+      '(enforced once billing exists).',
+  })
+  @ApiCreatedResponse({ type: OrderDto })
+  @ApiProblems(400, 403, 404, 409, 422)
+  create(@Auth() auth: AuthContext, @Body() dto: CreateOrderDto) {
+    return this.orders.create(auth, dto);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Orders the caller may see, newest first' })
+  @ApiOkResponse({ type: PageOf(OrderDto) })
+  @ApiProblems(400)
+  list(@Auth() auth: AuthContext, @Query() q: OrderQuery) {
+    return this.orders.list(auth, q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One order with its work orders and clocks' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiProblems(400, 404)
+  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.orders.get(auth, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles(...ORDER_DESK)
+  @ApiOperation({ summary: 'Cancel the order and its open work orders; 409 once any work order has completed' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiProblems(400, 404, 409)
+  cancel(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: CancelOrderDto) {
+    return this.orders.cancel(auth, id, dto.reason);
+  }
+
+  @Post(':id/reject')
+  @HttpCode(200)
+  @Roles(...ORDER_DESK)
+  @ApiOperation({ summary: 'Refuse the order (the operator cannot take it): only while acknowledged; its work orders are cancelled' })
+  @ApiOkResponse({ type: OrderDto })
+  @ApiProblems(400, 404, 409)
+  reject(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: CancelOrderDto) {
+    return this.orders.reject(auth, id, dto.reason);
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: 'The order’s history: creation and every state change' })
+  @ApiOkResponse({ type: [TimelineEntryDto] })
+  @ApiProblems(400, 404)
+  timeline(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.orders.timeline(auth, id);
+  }
+}

@@ -1,0 +1,40 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CustomersModule } from '../customers/customers.module';
+import { ProductsModule } from '../products/products.module';
+import { ARREARS_GATE, NoBillingArrearsGate } from './arrears-gate';
+import { FulfilmentProcessor } from './fulfilment.processor';
+import { OrderFanOut } from './order-fan-out';
+import { OrderItem } from './order-item.entity';
+import { OrderMaintenanceProcessor } from './order-maintenance.processor';
+import { Order } from './order.entity';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
+import { RegionDispatchEndpoint } from './region-dispatch-endpoint.entity';
+import { RegionDispatchController } from './region-dispatch.controller';
+import { RegionDispatchService } from './region-dispatch.service';
+import { WorkOrder } from './work-order.entity';
+import { WorkOrdersController } from './work-orders.controller';
+import { WorkOrdersService } from './work-orders.service';
+
+/** Orders (一点业务受理), their regional work orders, fan-out and fulfilment dispatch. */
+@Module({})
+export class OrdersModule {
+  static register(worker: boolean): DynamicModule {
+    return {
+      module: OrdersModule,
+      imports: [TypeOrmModule.forFeature([Order, WorkOrder, OrderItem, RegionDispatchEndpoint]), CustomersModule, ProductsModule],
+      controllers: [OrdersController, WorkOrdersController, RegionDispatchController],
+      providers: [
+        OrdersService,
+        WorkOrdersService,
+        RegionDispatchService,
+        OrderFanOut,
+        // Until billing lands no customer can be in arrears; billing will provide ARREARS_GATE.
+        { provide: ARREARS_GATE, useClass: NoBillingArrearsGate },
+        ...(worker ? [FulfilmentProcessor, OrderMaintenanceProcessor] : []),
+      ],
+      exports: [OrdersService, WorkOrdersService],
+    };
+  }
+}

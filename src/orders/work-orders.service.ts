@@ -1,0 +1,294 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { CasesService } from '../cases/cases.service';
+import { AuditService } from '../common/audit/audit.service';
+import type { AuthContext } from '../common/auth/auth-context';
+import { covers, scopePatterns } from '../common/auth/region-scope';
+import { invalidFields, staleVersion } from '../common/errors/common-errors';
+import { Page } from '../common/pagination/page';
+import { PostCommit } from '../common/post-commit';
+import { OutboxService } from '../outbox/outbox.service';
+import { RegionsService } from '../regions/regions.service';
+import { SlaClocksService } from '../sla/sla-clocks.service';
+import { WorkOrderDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
+import {
+  ORDER_FINAL_STATES,
+  WORK_ORDER_NEEDS_REASON,
+  WORK_ORDER_OPEN_STATES,
+  canMoveWorkOrder,
+  deriveOrderState,
+  everyRegionTook,
+  staffMovesFrom,
+  workOrderClockEffects,
+} from './order-lifecycle';
+import { OrderItem } from './order-item.entity';
+import { toWorkOrderDto } from './order-view';
+import { Order } from './order.entity';
+import { OrderError, OrderErrorCode, workOrderNotFound } from './orders.errors';
+import { OrdersService, orderEventData, workOrderEventData } from './orders.service';
+import { DispatchChannel, WorkOrder } from './work-order.entity';
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** Where the fulfilment processor sends a work order: its region's endpoint, or none (the console queue). */
+export interface DispatchTarget {
+  workOrderId: string;
+  endpoint: { region: string; url: string; secret: string } | null;
+}
+
+/**
+ * Regional work orders: what fulfilment staff see and move, and what the
+ * fulfilment queue dispatches. Every move locks the order row first, then the
+ * work order, and derives the order's state in the same transaction: two
+ * regions finishing at the same instant are serialised on the order row, so
+ * exactly one of them sees the last work order done and moves the order.
+ */
+@Injectable()
+export class WorkOrdersService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly orders: OrdersService,
+    private readonly regions: RegionsService,
+    private readonly cases: CasesService,
+    private readonly sla: SlaClocksService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(auth: AuthContext, q: WorkOrderQuery): Promise<Page<WorkOrderDto>> {
+    const qb = this.dataSource.getRepository(WorkOrder).createQueryBuilder('w');
+    const scope = scopePatterns(auth);
+    if (scope) qb.andWhere('w.region LIKE ANY(:scope)', { scope });
+    if (q.region) qb.andWhere('w.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    if (q.state) qb.andWhere('w.state = :state', { state: q.state });
+    if (q.orderId) qb.andWhere('w.order_id = :orderId', { orderId: q.orderId });
+    const [rows, total] = await qb.orderBy('w.priority').addOrderBy('w.green_channel', 'DESC').addOrderBy('w.due_at').addOrderBy('w.id')
+      .take(q.limit).skip(q.offset).getManyAndCount();
+    return { items: await this.views(rows), total, limit: q.limit, offset: q.offset };
+  }
+
+  /** Seen by whoever covers its region, and by whoever may see its order. */
+  async get(auth: AuthContext, id: string): Promise<WorkOrderDto> {
+    const wo = await this.dataSource.getRepository(WorkOrder).findOneBy({ id });
+    if (!wo) throw workOrderNotFound(id);
+    if (!covers(auth, wo.region) && !(await this.maySeeOrderOf(auth, wo.orderId))) throw workOrderNotFound(id);
+    const [view] = await this.views([wo]);
+    return view;
+  }
+
+  async timeline(auth: AuthContext, id: string) {
+    await this.get(auth, id);
+    return this.cases.timeline('work_order', id);
+  }
+
+  /**
+   * Fulfilment staff of the work order's region move it. Staff of another
+   * region get 403 when they see the order (they fulfil another part of it),
+   * else 404; other roles get 403 from the controller.
+   */
+  async transition(auth: AuthContext, id: string, dto: WorkOrderTransitionDto): Promise<WorkOrderDto> {
+    const post = new PostCommit();
+    await this.dataSource.transaction(async (em) => {
+      const [ref] = await em.query(`SELECT order_id, region FROM work_orders WHERE id = $1`, [id]);
+      if (!ref) throw workOrderNotFound(id);
+      if (!covers(auth, ref.region)) await this.refuseOutOfRegion(auth, id, ref.order_id, em);
+      // Order row first, then the work order: the same order as cancel, so no deadlock.
+      const order = (await em.findOne(Order, { where: { id: ref.order_id }, lock: { mode: 'pessimistic_write' } }))!;
+      const wo = (await em.findOne(WorkOrder, { where: { id }, lock: { mode: 'pessimistic_write' } }))!;
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version) throw staleVersion('work order', dto.expectedVersion, wo.version);
+      if (!canMoveWorkOrder(wo.state, dto.to)) {
+        const allowed = staffMovesFrom(wo.state);
+        throw new OrderError(
+          OrderErrorCode.WORK_ORDER_ILLEGAL_TRANSITION,
+          `A work order in ${wo.state} cannot move to ${dto.to}; allowed: ${allowed.join(', ') || 'none'}`,
+          { extensions: { state: wo.state, allowedTransitions: allowed } },
+        );
+      }
+      if (WORK_ORDER_NEEDS_REASON.includes(dto.to) && !dto.reason) throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
+      const now = new Date();
+      const from = wo.state;
+      const final = !WORK_ORDER_OPEN_STATES.includes(dto.to);
+      await em.update(WorkOrder, { id }, {
+        state: dto.to,
+        ...(dto.reason ? { reason: dto.reason } : {}),
+        ...(final ? { closedAt: now } : {}),
+        updatedAt: now,
+        version: () => 'version + 1',
+      } as never);
+      await this.sla.apply(em, post, 'work_order', id, workOrderClockEffects(dto.to), now);
+      await this.cases.updateIndexAndRecord(em, 'work_order', id, { state: dto.to, isOpen: !final, closedAt: final ? now : null }, 'state_changed', auth, {
+        from,
+        to: dto.to,
+        note: dto.note,
+        reason: dto.reason,
+      });
+      await this.outbox.emit(em, post, 'work_order.state_changed', {
+        ...workOrderEventData({ ...wo, state: dto.to }, order),
+        from,
+        to: dto.to,
+        reason: dto.reason ?? null,
+      });
+      await this.audit.record(em, auth, {
+        action: 'work_order.state_changed',
+        entity: 'work_order',
+        entityId: id,
+        changes: { state: { from, to: dto.to }, reason: dto.reason, note: dto.note },
+      });
+      await this.settleOrder(em, post, order, auth, now);
+    });
+    await post.run();
+    return this.get(auth, id);
+  }
+
+  /** Someone who sees the order sees its work orders, yet moves only those of their own region. */
+  private async refuseOutOfRegion(auth: AuthContext, id: string, orderId: string, em: EntityManager): Promise<never> {
+    if (!(await this.maySeeOrderOf(auth, orderId, em))) throw workOrderNotFound(id);
+    throw new OrderError(OrderErrorCode.WORK_ORDER_OUT_OF_REGION, 'Only fulfilment staff of the work order’s region may move it');
+  }
+
+  private async maySeeOrderOf(auth: AuthContext, orderId: string, em: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const order = (await em.findOneBy(Order, { id: orderId }))!;
+    const regions: { region: string }[] = await em.query(`SELECT region FROM work_orders WHERE order_id = $1`, [orderId]);
+    return this.orders.assertCanSee(auth, order, regions.map((r) => r.region), em).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  /**
+   * Derives the order's state from its work orders (the caller holds the
+   * order's row lock) and applies it: clocks, index, timeline, one event.
+   */
+  private async settleOrder(em: EntityManager, post: PostCommit, order: Order, actor: AuthContext | null, now: Date): Promise<void> {
+    const states: WorkOrder['state'][] = (await em.query(`SELECT state FROM work_orders WHERE order_id = $1`, [order.id])).map(
+      (r: { state: WorkOrder['state'] }) => r.state,
+    );
+    const next = deriveOrderState(order.state, states);
+    if (everyRegionTook(states)) await this.sla.apply(em, post, 'order', order.id, ['stop_response'], now);
+    if (next === order.state) return;
+    const final = ORDER_FINAL_STATES.includes(next);
+    await em.update(Order, { id: order.id }, { state: next, ...(final ? { closedAt: now } : {}), updatedAt: now, version: () => 'version + 1' } as never);
+    if (final) await this.sla.apply(em, post, 'order', order.id, ['stop_all'], now);
+    await this.cases.updateIndex(em, 'order', order.id, { state: next, isOpen: !final, closedAt: final ? now : null });
+    await this.cases.record(em, 'order', order.id, 'state_changed', actor, { from: order.state, to: next, workOrders: states });
+    await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: next }), from: order.state, to: next });
+    await this.audit.record(em, actor, { action: 'order.state_changed', entity: 'order', entityId: order.id, changes: { state: { from: order.state, to: next } } });
+  }
+
+  /**
+   * Where pending work orders go, in one query for all of them: each one's
+   * region's dispatch endpoint, the most specific one covering it (a
+   * district's over its city's over its province's), or none. Null for one
+   * that is gone or no longer pending (cancelled, or dispatched already).
+   */
+  async dispatchTargets(ids: string[]): Promise<(DispatchTarget | null)[]> {
+    const rows: { id: string; state: string; region: string | null; url: string | null; secret: string | null }[] = await this.dataSource.query(
+      `SELECT w.id, w.state, e.region, e.url, e.secret
+         FROM work_orders w
+         LEFT JOIN LATERAL (
+           SELECT d.region, d.url, d.secret
+             FROM region_dispatch_endpoints d JOIN regions r ON r.code = d.region
+            WHERE w.region LIKE r.scope_prefix || '%'
+            ORDER BY length(r.scope_prefix) DESC LIMIT 1) e ON true
+        WHERE w.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      if (!row || row.state !== 'pending') return null;
+      return { workOrderId: id, endpoint: row.url ? { region: row.region!, url: row.url, secret: row.secret! } : null };
+    });
+  }
+
+  /** What a region's endpoint receives: the work order with its items and clocks, and what it needs of the order. */
+  async dispatchPayload(id: string): Promise<Record<string, unknown>> {
+    const wo = (await this.dataSource.getRepository(WorkOrder).findOneBy({ id }))!;
+    const order = (await this.dataSource.getRepository(Order).findOneBy({ id: wo.orderId }))!;
+    const [view] = await this.views([wo]);
+    return {
+      ...view,
+      order: {
+        caseNo: order.caseNo,
+        acceptedRegion: order.acceptedRegion,
+        committedCompletionAt: order.committedCompletionAt,
+        contractNo: order.contractNo,
+        note: order.note,
+      },
+    };
+  }
+
+  /**
+   * pending → dispatched for many work orders at once, by the fulfilment
+   * queue (no actor), in one transaction of set-based statements. Rows are
+   * locked in (order, region) order, the order cancel locks an order's work
+   * orders in, so a batch and a cancel never deadlock; a work order
+   * cancelled or dispatched meanwhile no longer matches (FOR UPDATE re-checks
+   * `state = 'pending'`). Returns, for each, whether it was dispatched now.
+   */
+  async markDispatched(dispatches: { id: string; via: DispatchChannel; note?: string }[]): Promise<boolean[]> {
+    const post = new PostCommit();
+    const done = await this.dataSource.transaction(async (em) => {
+      const [rows] = (await em.query(
+        `WITH locked AS MATERIALIZED (
+           SELECT id FROM work_orders WHERE id = ANY($1::uuid[]) AND state = 'pending' ORDER BY order_id, region FOR UPDATE
+         )
+         UPDATE work_orders w
+            SET state = 'dispatched', dispatched_via = x.via, dispatched_at = now(), updated_at = now(), version = w.version + 1
+           FROM locked l, unnest($1::uuid[], $2::text[]) AS x(id, via), orders o
+          WHERE w.id = l.id AND x.id = w.id AND o.id = w.order_id
+         RETURNING w.id, w.case_no, w.order_id, w.customer_id, w.region, w.priority, w.green_channel, w.due_at, w.dispatched_via, o.case_no AS order_case_no`,
+        [dispatches.map((d) => d.id), dispatches.map((d) => d.via)],
+      )) as [Record<string, never>[], number];
+      if (!rows.length) return new Set<string>();
+      const note = new Map(dispatches.map((d) => [d.id, d.note]));
+      await this.cases.recordStateChanges(
+        em,
+        'work_order',
+        null,
+        rows.map((w) => ({ id: w.id, state: 'dispatched', data: { from: 'pending', to: 'dispatched', via: w.dispatched_via, note: note.get(w.id) } })),
+      );
+      await this.outbox.emitMany(
+        em,
+        post,
+        rows.map((w) => ({
+          type: 'work_order.state_changed' as const,
+          data: {
+            workOrderId: w.id,
+            caseNo: w.case_no,
+            orderId: w.order_id,
+            orderCaseNo: w.order_case_no,
+            customerId: w.customer_id,
+            region: w.region,
+            priority: `P${w.priority}`,
+            greenChannel: w.green_channel,
+            state: 'dispatched',
+            dueAt: w.due_at,
+            from: 'pending',
+            to: 'dispatched',
+            dispatchedVia: w.dispatched_via,
+          },
+        })),
+      );
+      await this.audit.recordMany(
+        em,
+        null,
+        rows.map((w) => ({ action: 'work_order.dispatched', entity: 'work_order', entityId: w.id, changes: { via: w.dispatched_via, note: note.get(w.id) } })),
+      );
+      return new Set(rows.map((w) => w.id as string));
+    });
+    await post.run();
+    return dispatches.map((d) => done.has(d.id));
+  }
+
+  private async views(rows: WorkOrder[]): Promise<WorkOrderDto[]> {
+    if (!rows.length) return [];
+    const ids = rows.map((w) => w.id);
+    const [items, clocks] = await Promise.all([
+      this.dataSource.getRepository(OrderItem).createQueryBuilder('i').where('i.work_order_id = ANY(:ids)', { ids }).getMany(),
+      this.sla.forCases('work_order', ids),
+    ]);
+    return rows.map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? []));
+  }
+}

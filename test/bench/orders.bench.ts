@@ -1,0 +1,167 @@
+/**
+ * Order intake benchmark (issue 4):
+ *
+ *   npm run bench:orders
+ *
+ * Starts the built server on a fresh database, creates customers with sites
+ * in three regions through the API, then alternates GET /health/live and
+ * POST /api/v1/orders (one item per region, so three work orders per order)
+ * under BENCH_CONNECTIONS (50) connections for BENCH_DURATION (20) s each,
+ * BENCH_RUNS (3) times, and reports medians. Finally it checks that every
+ * order has exactly its three work orders and eight clocks, and that every
+ * work order was dispatched by its fulfilment job or still has that job
+ * waiting.
+ */
+import { Queue } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'pg';
+import { creditCodeCheckChar } from '../../src/customers/credit-code';
+import { fulfilJobId } from '../../src/orders/order-fan-out';
+import { QueueName } from '../../src/queues/queue-names';
+import { LoadResult, REDIS_URL, api, benchDatabaseUrl, deleteQueueKeys, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+
+const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
+const DURATION = envInt('BENCH_DURATION', 20);
+const RUNS = envInt('BENCH_RUNS', 3);
+const CUSTOMERS = envInt('BENCH_CUSTOMERS', 200);
+
+/** Each customer has a site in three of these regions. */
+const REGIONS = ['440605', '440106', '110105', '310115', '440305', '441900'];
+const TIERS = ['strategic', 'key', 'standard'] as const;
+const PRODUCTS = [
+  { productCode: 'MPLS_VPN', attributes: { bandwidthMbps: 100, qosClass: 'gold' } },
+  { productCode: 'DIA', attributes: { bandwidthMbps: 500 } },
+  { productCode: 'SDWAN', attributes: { bandwidthMbps: 50, edgeModel: 'medium' } },
+];
+
+function creditCode(i: number): string {
+  const body = `9144${String(i).padStart(13, '0')}`;
+  return body + creditCodeCheckChar(body);
+}
+
+async function main(): Promise<void> {
+  const databaseUrl = benchDatabaseUrl('focus_one_bench_orders');
+  await recreateDatabase(databaseUrl);
+  const server = await startServer(databaseUrl);
+  try {
+    const admin = await token(server.url, 'admin', server.adminPassword);
+    const customers: { id: string; sites: string[] }[] = [];
+    for (let i = 0; i < CUSTOMERS; i++) {
+      const regions = [0, 1, 2].map((k) => REGIONS[(i + k * 2) % REGIONS.length]);
+      const c = await api<{ id: string; sites: { id: string }[] }>(server.url, admin, 'POST', '/api/v1/customers', {
+        name: `基准测试客户${i}号有限公司`,
+        creditCode: creditCode(i),
+        tier: TIERS[i % 3],
+        industry: 'manufacturing',
+        homeRegion: regions[0],
+        greenChannel: i % 7 === 0,
+        contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
+        sites: regions.map((region, k) => ({ name: `站点${k}`, region, address: '测试路1号' })),
+      });
+      customers.push({ id: c.id, sites: c.sites.map((s) => s.id) });
+    }
+    let n = 0;
+    const orderRequest = () => {
+      const c = customers[n++ % customers.length];
+      return {
+        method: 'POST' as const,
+        path: '/api/v1/orders',
+        headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          customerId: c.id,
+          acceptedRegion: '440600',
+          contractNo: `BENCH-${n}`,
+          urgent: n % 5 === 0,
+          items: c.sites.map((siteId, k) => ({ action: 'add', siteId, quantity: 1, ...PRODUCTS[k] })),
+        }),
+      };
+    };
+    const run = (kind: 'health' | 'orders', duration: number) =>
+      load({
+        url: server.url,
+        connections: CONNECTIONS,
+        duration,
+        ...(kind === 'health'
+          ? { requests: [{ method: 'GET', path: '/health/live' }] }
+          : { requests: [{ setupRequest: (req: object) => ({ ...req, ...orderRequest() }) }] }),
+      });
+
+    console.log(`warming up (${machine()})…`);
+    await run('orders', 5);
+    await run('health', 3);
+    type Run = { health: LoadResult; orders: LoadResult };
+    const results: Run[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const health = await run('health', DURATION);
+      const orders = await run('orders', DURATION);
+      results.push({ health, orders });
+      console.log(
+        `run ${i + 1}: health ${health.requestsPerSec.toFixed(0)} req/s p99 ${health.p99} ms; orders ${orders.requestsPerSec.toFixed(0)}/s ` +
+          `p50 ${orders.p50} ms p99 ${orders.p99} ms (non-2xx ${orders.non2xx}, errors ${orders.errors})`,
+      );
+    }
+
+    // Every order has its three work orders and eight clocks; every work order its fulfilment job (done or waiting).
+    const queue = new Queue(QueueName.fulfilment, { connection: { url: REDIS_URL }, prefix: server.queuePrefix });
+    // The worker side of the same process may lag behind the intake: how far, and how long it takes to catch up.
+    const backlog = await queue.getPrioritizedCount();
+    const drainStart = Date.now();
+    const drainDeadline = drainStart + 120_000;
+    while ((await queue.getWaitingCount()) + (await queue.getPrioritizedCount()) + (await queue.getActiveCount()) > 0 && Date.now() < drainDeadline) {
+      await sleep(500);
+    }
+    const drainedInS = (Date.now() - drainStart) / 1000;
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    const [{ orders, workOrders }] = (await db.query(`SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM work_orders) AS "workOrders"`)).rows;
+    const wrongFanOut = (await db.query(
+      `SELECT count(*)::int AS n FROM orders o WHERE (SELECT count(*) FROM work_orders w WHERE w.order_id = o.id) <> 3`,
+    )).rows[0].n as number;
+    const wrongClocks = (await db.query(
+      `SELECT count(*)::int AS n FROM orders o
+        WHERE (SELECT count(*) FROM sla_clocks c WHERE c.case_id = o.id OR c.case_id IN (SELECT id FROM work_orders w WHERE w.order_id = o.id)) <> 8`,
+    )).rows[0].n as number;
+    const pending: { id: string }[] = (await db.query(`SELECT id FROM work_orders WHERE state = 'pending'`)).rows;
+    const [{ dispatched }] = (await db.query(`SELECT count(*)::int AS dispatched FROM work_orders WHERE state = 'dispatched'`)).rows;
+    await db.end();
+    let missingJobs = 0;
+    for (let i = 0; i < pending.length; i += 500) {
+      const jobs = await Promise.all(pending.slice(i, i + 500).map((w) => queue.getJob(fulfilJobId(w.id))));
+      missingJobs += jobs.filter((j) => !j).length;
+    }
+    await queue.close();
+
+    const med = (pick: (r: Run) => number) => median(results.map(pick));
+    const healthRps = med((r) => r.health.requestsPerSec);
+    const orderRps = med((r) => r.orders.requestsPerSec);
+    const report = [
+      `## Order intake — ${new Date().toISOString()}`,
+      '',
+      `Machine: ${machine()}. ${CONNECTIONS} connections, ${DURATION} s per run, ${RUNS} runs, medians; every order has one item in each of three regions. Command: \`npm run bench:orders\`.`,
+      '',
+      '| scenario | req/s | p50 ms | p99 ms |',
+      '|---|---:|---:|---:|',
+      `| GET /health/live | ${healthRps.toFixed(0)} | ${med((r) => r.health.p50)} | ${med((r) => r.health.p99)} |`,
+      `| POST /api/v1/orders (three regions) | ${orderRps.toFixed(0)} | ${med((r) => r.orders.p50)} | ${med((r) => r.orders.p99)} |`,
+      '',
+      `Orders / health ratio: ${(orderRps / healthRps).toFixed(3)}. Non-2xx: ${results.map((r) => r.orders.non2xx).join(', ')}; errors: ${results.map((r) => r.orders.errors).join(', ')}.`,
+      '',
+      `Fulfilment backlog when the last run ended: ${backlog} work orders, dispatched ${drainedInS.toFixed(1)} s later.`,
+      '',
+      `Check: ${orders} orders, ${workOrders} work orders (${wrongFanOut} orders without exactly three), ${wrongClocks} orders without their eight clocks; ` +
+        `${dispatched} work orders dispatched by their job, ${pending.length} still pending, ${missingJobs} of those without their job.`,
+      '',
+    ].join('\n');
+    console.log(`\n${report}`);
+    console.log(`written to ${writeReport('orders', report)}`);
+    if (wrongFanOut || wrongClocks || missingJobs) process.exitCode = 1;
+  } catch (err) {
+    console.error(err, server.output());
+    process.exitCode = 1;
+  } finally {
+    await server.stop();
+    await deleteQueueKeys(server.queuePrefix);
+  }
+}
+
+void main();
