@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { BillingService } from '../billing/billing.service';
 
 export interface ArrearsStanding {
   blocked: boolean;
@@ -16,18 +17,15 @@ export interface ArrearsGate {
   standing(em: EntityManager, customerId: string): Promise<ArrearsStanding>;
 }
 
-/** Injection token of the ArrearsGate; billing replaces the provider when it lands. */
+/** Injection token of the ArrearsGate. */
 export const ARREARS_GATE = Symbol('ARREARS_GATE');
 
-/**
- * Until billing lands there are no bills, so no customer can be in arrears:
- * this gate never blocks. Billing provides the real one under ARREARS_GATE;
- * the order path (409 ORDER_CUSTOMER_IN_ARREARS unless a director overrides)
- * is already wired to it.
- */
+/** Billing's answer (DESIGN: orders ask billing whether a customer is blocked for arrears). */
 @Injectable()
-export class NoBillingArrearsGate implements ArrearsGate {
-  async standing(): Promise<ArrearsStanding> {
-    return { blocked: false };
+export class BillingArrearsGate implements ArrearsGate {
+  constructor(private readonly billing: BillingService) {}
+
+  async standing(_em: EntityManager, customerId: string): Promise<ArrearsStanding> {
+    return { blocked: await this.billing.isBlockedForArrears(customerId) };
   }
 }

@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CustomersModule } from '../customers/customers.module';
 import { ProductsModule } from '../products/products.module';
-import { ARREARS_GATE, NoBillingArrearsGate } from './arrears-gate';
+import { BillingModule } from '../billing/billing.module';
+import { ARREARS_GATE, BillingArrearsGate } from './arrears-gate';
 import { FulfilmentProcessor } from './fulfilment.processor';
 import { OrderFanOut } from './order-fan-out';
 import { OrderItem } from './order-item.entity';
@@ -23,15 +24,14 @@ export class OrdersModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: OrdersModule,
-      imports: [TypeOrmModule.forFeature([Order, WorkOrder, OrderItem, RegionDispatchEndpoint]), CustomersModule, ProductsModule],
+      imports: [TypeOrmModule.forFeature([Order, WorkOrder, OrderItem, RegionDispatchEndpoint]), CustomersModule, ProductsModule, BillingModule],
       controllers: [OrdersController, WorkOrdersController, RegionDispatchController],
       providers: [
         OrdersService,
         WorkOrdersService,
         RegionDispatchService,
         OrderFanOut,
-        // Until billing lands no customer can be in arrears; billing will provide ARREARS_GATE.
-        { provide: ARREARS_GATE, useClass: NoBillingArrearsGate },
+        { provide: ARREARS_GATE, useClass: BillingArrearsGate },
         ...(worker ? [FulfilmentProcessor, OrderMaintenanceProcessor] : []),
       ],
       exports: [OrdersService, WorkOrdersService],

@@ -1,0 +1,68 @@
+import { customerBody } from '../support/factories';
+import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import { waitFor } from '../support/wait';
+
+/** Order intake asks billing whether the customer is in arrears (DESIGN "Which module may use which"). */
+describe('orders: customers more than 90 days in arrears', () => {
+  let t: TestApp;
+  let agent: StaffLogin;
+  let director: StaffLogin;
+  let billing: StaffLogin;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    agent = await t.staff(['agent'], ['440000']);
+    director = await t.staff(['director'], ['CN']);
+    billing = await t.staff(['billing'], ['CN']);
+  });
+  afterAll(() => t?.close());
+
+  const site = { name: '南海区政府大楼', region: '440605', address: '佛山市南海区桂城街道南海大道北1号' };
+  const order = (c: { id: string; sites: { id: string }[] }, extra: Record<string, unknown> = {}) => ({
+    customerId: c.id,
+    acceptedRegion: '440600',
+    items: [{ action: 'add', productCode: 'MPLS_VPN', siteId: c.sites[0].id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } }],
+    ...extra,
+  });
+  const place = (by: StaffLogin, body: Record<string, unknown>) => t.http().post('/api/v1/orders').set(bearer(by)).send(body);
+
+  /** A bill for January 2026: due early March, so far more than 90 days overdue today. */
+  async function billJanuary(customerId: string, amountFen: number): Promise<void> {
+    await t
+      .http()
+      .post('/api/v1/billing/charges')
+      .set(bearer(billing))
+      .send({ customerId, serviceRegion: '440605', period: '2026-01', kind: 'recurring', amountFen, description: '专线月租', sourceRef: unique('SRC-') })
+      .expect(201);
+    const run = await t.http().post('/api/v1/billing/bill-runs').set(bearer(billing)).send({ period: '2026-01' }).expect(202);
+    await waitFor(
+      async () => (await t.http().get(`/api/v1/billing/bill-runs/${run.body.id}`).set(bearer(billing)).expect(200)).body.state === 'completed',
+      30_000,
+      'the bill run',
+    );
+  }
+
+  it('refuses the order with 409 while a bill is more than 90 days overdue, unless a director overrides; paying clears it', async () => {
+    const c = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ sites: [site] })).expect(201)).body;
+    await place(agent, order(c)).expect(201); // no bills yet: nothing to refuse
+
+    await billJanuary(c.id, 123_400);
+    const refused = await place(agent, order(c)).expect(409);
+    expect(refused.body).toMatchObject({ code: 'ORDER_CUSTOMER_IN_ARREARS', status: 409 });
+    expect(refused.body.detail).toMatch(/90 days overdue/);
+
+    const notDirector = await place(agent, order(c, { arrearsOverride: true })).expect(403);
+    expect(notDirector.body.code).toBe('ORDER_ARREARS_OVERRIDE_NEEDS_DIRECTOR');
+    const overridden = await place(director, order(c, { arrearsOverride: true })).expect(201);
+    const audit = await t.dataSource.query(`SELECT actor_id FROM audit_log WHERE action = 'order.created' AND entity_id = $1`, [overridden.body.id]);
+    expect(audit).toEqual([{ actor_id: director.id }]);
+
+    await t
+      .http()
+      .post('/api/v1/payments')
+      .set(bearer(billing))
+      .send({ customerId: c.id, amountFen: 123_400, collectedRegion: '110105', method: 'bank_transfer' })
+      .expect(201);
+    await place(agent, order(c)).expect(201);
+  });
+});
