@@ -6,6 +6,7 @@ import { ConsoleQueue1795760000000 } from './1795760000000-console-queue';
 import { Orders1795770000000 } from './1795770000000-orders';
 import { InquiriesSupport1795780000000 } from './1795780000000-inquiries-support';
 import { Billing1795790000000 } from './1795790000000-billing';
+import { OrderInquiryLink1795800000000 } from './1795800000000-order-inquiry-link';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   Orders1795770000000,
   InquiriesSupport1795780000000,
   Billing1795790000000,
+  OrderInquiryLink1795800000000,
 ];

@@ -5,8 +5,7 @@ import type { PostCommit } from '../common/post-commit';
 /**
  * The port through which an inquiry becomes an order. The orders module
  * provides it (`{ provide: ORDER_INTAKE, useExisting: OrdersService }`,
- * exported, and imported by InquiriesModule); until then converting to an
- * order answers 409 INQUIRY_ORDER_INTAKE_UNAVAILABLE. It lives in the case
+ * exported); the inquiries module knows only this port. It lives in the case
  * kernel so that neither module imports the other's files.
  */
 export const ORDER_INTAKE = 'focus-one:order-intake';

@@ -79,7 +79,7 @@ export class InquiriesController {
     description:
       'to: support opens a support request for the inquiry’s customer (category required; description defaults to the question; the caller becomes its contact) ' +
       'whose inquiryId points back here; the inquiry’s convertedTo points to it. An inquiry with no customer needs `customerId`. ' +
-      'to: order takes `order` (the body of POST /orders without customerId) and needs the orders module; until it is installed → 409 INQUIRY_ORDER_INTAKE_UNAVAILABLE.',
+      'to: order takes `order` (the body of POST /orders without customerId; its faults are named under `order.`) and opens the order whose inquiryId points back here.',
   })
   @ApiCreatedResponse({ type: InquiryDto })
   @ApiProblems(400, 404, 409)

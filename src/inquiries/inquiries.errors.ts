@@ -6,7 +6,6 @@ export enum InquiryErrorCode {
   INQUIRY_REGION_OUT_OF_SCOPE = 'INQUIRY_REGION_OUT_OF_SCOPE',
   INQUIRY_CUSTOMER_ARCHIVED = 'INQUIRY_CUSTOMER_ARCHIVED',
   INQUIRY_NO_CUSTOMER = 'INQUIRY_NO_CUSTOMER',
-  INQUIRY_ORDER_INTAKE_UNAVAILABLE = 'INQUIRY_ORDER_INTAKE_UNAVAILABLE',
 }
 
 export const InquiryError = errorClass<InquiryErrorCode>('InquiryError', {
@@ -15,7 +14,6 @@ export const InquiryError = errorClass<InquiryErrorCode>('InquiryError', {
   INQUIRY_REGION_OUT_OF_SCOPE: 'forbidden',
   INQUIRY_CUSTOMER_ARCHIVED: 'conflict',
   INQUIRY_NO_CUSTOMER: 'conflict',
-  INQUIRY_ORDER_INTAKE_UNAVAILABLE: 'conflict',
 });
 
 export const inquiryNotFound = (id: string) => new InquiryError(InquiryErrorCode.INQUIRY_NOT_FOUND, `No inquiry ${id}`);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
@@ -52,7 +52,7 @@ export class InquiriesService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly support: SupportService,
-    @Optional() @Inject(ORDER_INTAKE) private readonly orders?: OrderIntake,
+    @Inject(ORDER_INTAKE) private readonly orders: OrderIntake,
   ) {}
 
   async create(auth: AuthContext, dto: CreateInquiryDto): Promise<InquiryDto> {
@@ -184,12 +184,6 @@ export class InquiriesService {
       if (dto.customerId && row.customerId && dto.customerId !== row.customerId) {
         throw invalidFields({ field: 'customerId', message: 'must be the inquiry’s own customer (or be left out)' });
       }
-      if (dto.to === 'order' && !this.orders) {
-        throw new InquiryError(
-          InquiryErrorCode.INQUIRY_ORDER_INTAKE_UNAVAILABLE,
-          'Converting an inquiry into an order is not available on this server yet (the orders module does not provide its intake); convert to support, or open the order with POST /orders',
-        );
-      }
       const customerId = row.customerId ?? dto.customerId;
       if (!customerId) {
         throw new InquiryError(InquiryErrorCode.INQUIRY_NO_CUSTOMER, 'The caller is not a customer yet: create the customer, then convert giving its customerId');
@@ -211,7 +205,7 @@ export class InquiriesService {
               },
               row.id,
             )
-          : await this.orders!.openFromInquiry(em, post, auth, { customerId, inquiryId: row.id, body: dto.order ?? {} });
+          : await this.orders.openFromInquiry(em, post, auth, { customerId, inquiryId: row.id, body: dto.order ?? {} });
       const changes = { state: 'closed' as const, closedAt: now, convertedToKind: dto.to, convertedToId: created.id, customerId };
       await this.moved(em, post, row, changes, 'convert', auth, { to: dto.to, caseId: created.id, caseNo: created.caseNo }, now);
       if (!row.customerId) await this.cases.updateIndex(em, 'inquiry', row.id, { customerId });

@@ -19,6 +19,8 @@ export interface SplitInput {
   requested: Date | null;
   createdBy: string;
   arrearsOverriddenBy: string | null;
+  /** The inquiry the order was converted from. */
+  inquiryId?: string | null;
   now: Date;
 }
 
@@ -46,6 +48,7 @@ export function splitOrder(input: SplitInput): { order: Order; workOrders: WorkO
     priority: input.priority,
     greenChannel: input.greenChannel,
     arrearsOverriddenBy: input.arrearsOverriddenBy,
+    inquiryId: input.inquiryId ?? null,
     cancelReason: null,
     createdBy: input.createdBy,
     version: 1,

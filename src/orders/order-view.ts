@@ -75,6 +75,7 @@ export function toOrderDto({ order: o, workOrders, items, clocks }: OrderGraph):
     requestedCompletionAt: o.requestedCompletionAt,
     committedCompletionAt: o.committedCompletionAt,
     note: o.note,
+    inquiryId: o.inquiryId,
     state: o.state,
     priority: priorityLabel(o.priority),
     greenChannel: o.greenChannel,

@@ -20,6 +20,8 @@ export class Order {
   @Column('smallint') priority: number;
   @Column('boolean') greenChannel: boolean;
   @Column({ type: 'uuid', nullable: true }) arrearsOverriddenBy: string | null;
+  /** The business inquiry this order was converted from, if any. */
+  @Column({ type: 'uuid', nullable: true }) inquiryId: string | null;
   @Column({ type: 'text', nullable: true }) cancelReason: string | null;
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
   @Column('integer') version: number;

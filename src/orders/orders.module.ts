@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CustomersModule } from '../customers/customers.module';
 import { ProductsModule } from '../products/products.module';
 import { BillingModule } from '../billing/billing.module';
+import { ORDER_INTAKE } from '../cases/order-intake';
 import { ARREARS_GATE, BillingArrearsGate } from './arrears-gate';
 import { FulfilmentProcessor } from './fulfilment.processor';
 import { OrderFanOut } from './order-fan-out';
@@ -21,8 +22,13 @@ import { WorkOrdersService } from './work-orders.service';
 /** Orders (一点业务受理), their regional work orders, fan-out and fulfilment dispatch. */
 @Module({})
 export class OrdersModule {
+  // The app and the inquiries module both import it: one module object per mode, so Nest builds it once.
+  private static readonly registered = new Map<boolean, DynamicModule>();
+
   static register(worker: boolean): DynamicModule {
-    return {
+    const known = OrdersModule.registered.get(worker);
+    if (known) return known;
+    const module: DynamicModule = {
       module: OrdersModule,
       imports: [TypeOrmModule.forFeature([Order, WorkOrder, OrderItem, RegionDispatchEndpoint]), CustomersModule, ProductsModule, BillingModule],
       controllers: [OrdersController, WorkOrdersController, RegionDispatchController],
@@ -32,9 +38,13 @@ export class OrdersModule {
         RegionDispatchService,
         OrderFanOut,
         { provide: ARREARS_GATE, useClass: BillingArrearsGate },
+        // How an inquiry becomes an order (the inquiries module knows only the port).
+        { provide: ORDER_INTAKE, useExisting: OrdersService },
         ...(worker ? [FulfilmentProcessor, OrderMaintenanceProcessor] : []),
       ],
-      exports: [OrdersService, WorkOrdersService],
+      exports: [OrdersService, WorkOrdersService, ORDER_INTAKE],
     };
+    OrdersModule.registered.set(worker, module);
+    return module;
   }
 }

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
@@ -8,6 +10,8 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
 import { invalidFields } from '../common/errors/common-errors';
+import { flattenValidationErrors } from '../common/errors/validation-errors';
+import { DomainError } from '../common/errors/domain-error';
 import type { FieldError } from '../common/errors/domain-error';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
@@ -59,13 +63,47 @@ export class OrdersService {
     @Inject(ARREARS_GATE) private readonly arrears: ArrearsGate,
   ) {}
 
+  async create(auth: AuthContext, dto: CreateOrderDto): Promise<OrderDto> {
+    const post = new PostCommit();
+    const graph = await this.dataSource.transaction((em) => this.open(em, post, auth, dto, null));
+    await post.run();
+    return toOrderDto(graph);
+  }
+
+  /**
+   * The ORDER_INTAKE port (src/cases/order-intake.ts): an inquiry converted
+   * into an order, in the inquiry's transaction. `body` is what POST /orders
+   * takes, checked here as the pipe would check it, with every field named
+   * under `order.`.
+   */
+  async openFromInquiry(
+    em: EntityManager,
+    post: PostCommit,
+    auth: AuthContext,
+    input: { customerId: string; inquiryId: string; body: Record<string, unknown> },
+  ): Promise<{ id: string; caseNo: string }> {
+    const dto = plainToInstance(CreateOrderDto, { ...input.body, customerId: input.customerId });
+    const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+    if (errors.length) throw invalidFields(...flattenValidationErrors(errors, 'order'));
+    try {
+      const { order } = await this.open(em, post, auth, dto, input.inquiryId);
+      return { id: order.id, caseNo: order.caseNo };
+    } catch (err) {
+      // The order's own field checks (sites, products, attributes) name fields of the order body.
+      if (err instanceof DomainError && err.errors?.length) {
+        (err as { errors?: FieldError[] }).errors = err.errors.map((e) => ({ ...e, field: `order.${e.field}` }));
+      }
+      throw err;
+    }
+  }
+
   /**
    * One call at the service point: the order, one work order per region,
-   * their clocks, the index, timeline, event and audit rows, in one
-   * transaction of few statements (multi-row inserts); then the work orders
-   * go onto the fulfilment queue in one round trip.
+   * their clocks, the index, timeline, event and audit rows, in the caller's
+   * transaction, in few statements (multi-row inserts); after commit the work
+   * orders go onto the fulfilment queue in one round trip.
    */
-  async create(auth: AuthContext, dto: CreateOrderDto): Promise<OrderDto> {
+  private async open(em: EntityManager, post: PostCommit, auth: AuthContext, dto: CreateOrderDto, inquiryId: string | null): Promise<OrderGraph> {
     if (dto.arrearsOverride && !hasRole(auth, 'director')) {
       throw new OrderError(OrderErrorCode.ORDER_ARREARS_OVERRIDE_NEEDS_DIRECTOR, 'Only a director may take an order despite arrears');
     }
@@ -77,79 +115,75 @@ export class OrdersService {
     const siteIds = [...new Set(dto.items.map((i) => i.siteId))];
     const instanceIds = [...new Set(dto.items.flatMap((i) => (i.serviceInstanceId ? [i.serviceInstanceId] : [])))];
 
-    const post = new PostCommit();
-    const graph = await this.dataSource.transaction(async (em): Promise<OrderGraph> => {
-      const ctx = await this.customers.orderContext(em, dto.customerId, siteIds, instanceIds);
-      assertCanRead(auth, ctx);
-      if (ctx.archived) throw new OrderError(OrderErrorCode.ORDER_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
-      const lines = this.checkItems(dto, ctx, catalogue);
-      const standing = await this.arrears.standing(em, dto.customerId);
-      if (standing.blocked && !dto.arrearsOverride) {
-        throw new OrderError(
-          OrderErrorCode.ORDER_CUSTOMER_IN_ARREARS,
-          `The customer has bills more than 90 days overdue${standing.detail ? ` (${standing.detail})` : ''}; a director may override`,
-        );
-      }
-
-      const priority = casePriority(dto.urgent ? 2 : 3, ctx.tier, ctx.greenChannel);
-      const regions = workOrderRegions(lines.map((l) => l.region));
-      const [{ ord, wos }] = await em.query(
-        `SELECT nextval('case_no_ord_seq')::int AS ord, array(SELECT nextval('case_no_wo_seq')::int FROM generate_series(1, $1)) AS wos`,
-        [regions.length],
+    const ctx = await this.customers.orderContext(em, dto.customerId, siteIds, instanceIds);
+    assertCanRead(auth, ctx);
+    if (ctx.archived) throw new OrderError(OrderErrorCode.ORDER_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
+    const lines = this.checkItems(dto, ctx, catalogue);
+    const standing = await this.arrears.standing(em, dto.customerId);
+    if (standing.blocked && !dto.arrearsOverride) {
+      throw new OrderError(
+        OrderErrorCode.ORDER_CUSTOMER_IN_ARREARS,
+        `The customer has bills more than 90 days overdue${standing.detail ? ` (${standing.detail})` : ''}; a director may override`,
       );
-      const { order, workOrders, items } = splitOrder({
-        dto,
-        itemRegions: lines.map((l) => l.region),
-        priority,
-        greenChannel: ctx.greenChannel,
-        orderNo: ord,
-        workOrderNos: wos,
-        requested,
-        createdBy: auth.staffId,
-        arrearsOverriddenBy: standing.blocked ? auth.staffId : null,
-        now,
-      });
+    }
 
-      // Every clock at once; the resolution target is the commitment (see minimumResolutionSeconds).
-      const minResolutionSeconds = minimumResolutionSeconds(lines.map((l) => l.product.leadTimeDays), requested, now);
-      const policyKey = `order:P${priority}`;
-      const clocks = await this.sla.openMany(
-        em,
-        post,
-        [order, ...workOrders].map((c) => ({ kind: c === order ? 'order' : 'work_order', caseId: c.id, policyKey, minResolutionSeconds })),
-        now,
-      );
-      const resolutionDue = (id: string) => clocks.get(id)!.find((c) => c.clock === 'resolution')!.dueAt;
-      order.committedCompletionAt = resolutionDue(order.id);
-      for (const w of workOrders) w.dueAt = resolutionDue(w.id);
-
-      await this.insertGraph(em, order, workOrders, items);
-      const products = [...new Set(items.map((i) => i.productCode))].join(', ');
-      await this.cases.openMany(em, auth, [
-        {
-          ...this.indexEntry('order', order, order.acceptedRegion, `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`),
-          created: { state: order.state, priority: `P${priority}`, workOrders: workOrders.length },
-        },
-        ...workOrders.map((w) => ({
-          ...this.indexEntry('work_order', w, w.region, `${order.caseNo} · ${this.regions.find(w.region)?.fullName ?? w.region}`),
-          created: { state: w.state, orderId: order.id, region: w.region },
-        })),
-      ]);
-      await this.outbox.emit(em, post, 'order.created', {
-        ...orderEventData(order),
-        workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
-      });
-      await this.audit.record(em, auth, {
-        action: 'order.created',
-        entity: 'order',
-        entityId: order.id,
-        changes: { ...dto, caseNo: order.caseNo, priority, committedCompletionAt: order.committedCompletionAt },
-      });
-      post.add(() => this.fanOut.enqueue(workOrders));
-      return { order, workOrders, items, clocks };
+    const priority = casePriority(dto.urgent ? 2 : 3, ctx.tier, ctx.greenChannel);
+    const regions = workOrderRegions(lines.map((l) => l.region));
+    const [{ ord, wos }] = await em.query(
+      `SELECT nextval('case_no_ord_seq')::int AS ord, array(SELECT nextval('case_no_wo_seq')::int FROM generate_series(1, $1)) AS wos`,
+      [regions.length],
+    );
+    const { order, workOrders, items } = splitOrder({
+      dto,
+      itemRegions: lines.map((l) => l.region),
+      priority,
+      greenChannel: ctx.greenChannel,
+      orderNo: ord,
+      workOrderNos: wos,
+      requested,
+      createdBy: auth.staffId,
+      arrearsOverriddenBy: standing.blocked ? auth.staffId : null,
+      inquiryId,
+      now,
     });
-    await post.run();
-    return toOrderDto(graph);
+
+    // Every clock at once; the resolution target is the commitment (see minimumResolutionSeconds).
+    const minResolutionSeconds = minimumResolutionSeconds(lines.map((l) => l.product.leadTimeDays), requested, now);
+    const policyKey = `order:P${priority}`;
+    const clocks = await this.sla.openMany(
+      em,
+      post,
+      [order, ...workOrders].map((c) => ({ kind: c === order ? 'order' : 'work_order', caseId: c.id, policyKey, minResolutionSeconds })),
+      now,
+    );
+    const resolutionDue = (id: string) => clocks.get(id)!.find((c) => c.clock === 'resolution')!.dueAt;
+    order.committedCompletionAt = resolutionDue(order.id);
+    for (const w of workOrders) w.dueAt = resolutionDue(w.id);
+
+    await this.insertGraph(em, order, workOrders, items);
+    const products = [...new Set(items.map((i) => i.productCode))].join(', ');
+    await this.cases.openMany(em, auth, [
+      {
+        ...this.indexEntry('order', order, order.acceptedRegion, `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`),
+        created: { state: order.state, priority: `P${priority}`, workOrders: workOrders.length },
+      },
+      ...workOrders.map((w) => ({
+        ...this.indexEntry('work_order', w, w.region, `${order.caseNo} · ${this.regions.find(w.region)?.fullName ?? w.region}`),
+        created: { state: w.state, orderId: order.id, region: w.region },
+      })),
+    ]);
+    await this.outbox.emit(em, post, 'order.created', {
+      ...orderEventData(order),
+      workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
+    });
+    await this.audit.record(em, auth, {
+      action: 'order.created',
+      entity: 'order',
+      entityId: order.id,
+      changes: { ...dto, caseNo: order.caseNo, priority, committedCompletionAt: order.committedCompletionAt },
+    });
+    post.add(() => this.fanOut.enqueue(workOrders));
+    return { order, workOrders, items, clocks };
   }
 
   async get(auth: AuthContext, id: string): Promise<OrderDto> {
@@ -248,8 +282,8 @@ export class OrdersService {
     await em.query(
       `WITH o AS (
          INSERT INTO orders (id, case_no, customer_id, accepted_region, contract_no, urgent, requested_completion_at, committed_completion_at,
-                             note, state, priority, green_channel, arrears_overridden_by, created_by, version, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15)
+                             note, state, priority, green_channel, arrears_overridden_by, created_by, version, created_at, updated_at, inquiry_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15, $29)
        ), w AS (
          INSERT INTO work_orders (id, case_no, order_id, customer_id, region, state, priority, green_channel, due_at, version, created_at, updated_at)
          SELECT x.id, x.case_no, $1, $3, x.region, 'pending', $11, $12, x.due_at, 1, $15, $15
@@ -266,6 +300,7 @@ export class OrdersService {
         items.map((i) => i.id), items.map((i) => i.workOrderId), items.map((i) => i.lineNo), items.map((i) => i.action),
         items.map((i) => i.productCode), items.map((i) => i.siteId), items.map((i) => i.serviceInstanceId), items.map((i) => i.quantity),
         items.map((i) => JSON.stringify(i.attributes)),
+        o.inquiryId,
       ],
     );
   }

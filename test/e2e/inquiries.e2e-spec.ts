@@ -200,15 +200,33 @@ describe('business inquiries', () => {
     expect(n).toBe(1);
   });
 
-  it('converts a non-customer’s inquiry once the customer exists, and refuses orders until the orders module provides its intake', async () => {
+  it('converts an inquiry into an order through the orders module, linked both ways; the order body’s faults are named under order.', async () => {
+    const c = await customer();
+    const q = await ask({ customerId: c.id, topic: 'product' });
+    const item = { action: 'add', productCode: 'MPLS_VPN', siteId: c.sites[0].id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } };
+    const empty = await act(q.id, 'convert', { to: 'order', order: { acceptedRegion: '440600', items: [] } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors.map((e: { field: string }) => e.field)).toContain('order.items');
+    const badAttribute = await act(q.id, 'convert', { to: 'order', order: { acceptedRegion: '440600', items: [{ ...item, attributes: { bandwidthMbps: 100 } }] } });
+    expect(badAttribute.status).toBe(400);
+    expect(badAttribute.body.errors[0].field).toMatch(/^order\.items\[0\]\.attributes/);
+    expect(await t.dataSource.query(`SELECT id FROM orders WHERE inquiry_id = $1`, [q.id])).toEqual([]); // nothing written
+
+    const converted = (await act(q.id, 'convert', { to: 'order', order: { acceptedRegion: '440600', items: [item] } }).expect(201)).body;
+    expect(converted).toMatchObject({ state: 'closed', convertedTo: { kind: 'order', caseNo: expect.stringMatching(/^ORD-/) } });
+    const order = (await t.http().get(`/api/v1/orders/${converted.convertedTo.id}`).set(bearer(director)).expect(200)).body;
+    expect(order).toMatchObject({ customerId: c.id, inquiryId: q.id, state: 'acknowledged' });
+    expect(order.workOrders).toHaveLength(1);
+    const [created] = await t.dataSource.query(`SELECT data FROM outbox_events WHERE type = 'order.created' AND data->>'orderId' = $1`, [order.id]);
+    expect(created).toBeDefined();
+  });
+
+  it('converts a non-customer’s inquiry once the customer exists', async () => {
     const q = await ask({ region: '440605' });
     const noCustomer = await act(q.id, 'convert', { to: 'support', category: 'other' });
     expect(noCustomer.status).toBe(409);
     expect(noCustomer.body.code).toBe('INQUIRY_NO_CUSTOMER');
     const c = await customer();
-    const order = await act(q.id, 'convert', { to: 'order', customerId: c.id, order: { acceptedRegion: '440605', items: [] } });
-    expect(order.status).toBe(409);
-    expect(order.body.code).toBe('INQUIRY_ORDER_INTAKE_UNAVAILABLE');
     const noOrder = await act(q.id, 'convert', { to: 'order', customerId: c.id });
     expect(noOrder.status).toBe(400);
     expect(noOrder.body.errors[0].field).toBe('order');

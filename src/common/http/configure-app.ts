@@ -1,6 +1,7 @@
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
+import { flattenValidationErrors } from '../errors/validation-errors';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -26,19 +27,6 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
       void reply.header('x-request-id', request.id);
       sendProblem(reply, { ...body, instance: request.url, requestId: request.id });
     },
-  });
-}
-
-/** class-validator errors → one {field, message} per failed rule, with paths like contacts[0].mobile. */
-export function flattenValidationErrors(errors: ValidationError[], parent = ''): { field: string; message: string }[] {
-  return errors.flatMap((e) => {
-    const field = /^\d+$/.test(e.property) ? `${parent}[${e.property}]` : parent ? `${parent}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({
-      field,
-      // class-validator prefixes messages with the property name; the field says it already
-      message: message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message,
-    }));
-    return [...own, ...flattenValidationErrors(e.children ?? [], field)];
   });
 }
 

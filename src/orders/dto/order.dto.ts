@@ -176,6 +176,7 @@ export class OrderDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) requestedCompletionAt: Date | null;
   @ApiProperty({ description: 'The policy’s target or the products’ lead time, or the requested date when later' }) committedCompletionAt: Date;
   @ApiPropertyOptional({ nullable: true, type: String }) note: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The business inquiry this order was converted from' }) inquiryId: string | null;
   @ApiProperty({ enum: ORDER_STATES, example: 'acknowledged' }) state: string;
   @ApiProperty({ enum: PRIORITIES, example: 'P3' }) priority: string;
   @ApiProperty() greenChannel: boolean;
