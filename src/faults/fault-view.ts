@@ -4,7 +4,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
 import { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../tickets/ticket-view';
+import { slaView } from '../sla/sla-view';
 import { FaultDto } from './dto/fault.dto';
 import { Fault } from './fault.entity';
 

@@ -3,7 +3,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
 import type { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../tickets/ticket-view';
+import { slaView } from '../sla/sla-view';
 import type { InquiryDto } from './dto/inquiry.dto';
 import { allowedInquiryActions } from './inquiry-lifecycle';
 import type { Inquiry } from './inquiry.entity';

@@ -1,24 +1,11 @@
 import { priorityLabel } from '../cases/priority';
 import { SlaClock } from '../sla/sla-clock.entity';
-import { OrderDto, OrderItemView, OrderSlaView, WorkOrderDto } from './dto/order.dto';
+import { slaView } from '../sla/sla-view';
+import { OrderDto, OrderItemView, WorkOrderDto } from './dto/order.dto';
 import { staffMovesFrom } from './order-lifecycle';
 import { OrderItem } from './order-item.entity';
 import { Order } from './order.entity';
 import { WorkOrder } from './work-order.entity';
-
-export function slaView(clocks: SlaClock[]): OrderSlaView {
-  const response = clocks.find((c) => c.clock === 'response')!;
-  const resolution = clocks.find((c) => c.clock === 'resolution')!;
-  return {
-    responseDueAt: response.dueAt,
-    resolutionDueAt: resolution.dueAt,
-    responseState: response.state,
-    resolutionState: resolution.state,
-    breached: clocks.some((c) => c.breachedAt !== null),
-    policyKey: resolution.policyKey,
-    policyVersion: resolution.policyVersion,
-  };
-}
 
 export const toItemView = (i: OrderItem): OrderItemView => ({
   id: i.id,

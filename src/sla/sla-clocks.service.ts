@@ -39,6 +39,28 @@ export interface CaseSla {
   resolutionDueAt: Date;
 }
 
+/** A clock just inserted (the RETURNING row of its INSERT), as the engine holds it: running, first level next. */
+function freshClock(r: Record<string, unknown>, at: Date): SlaClock {
+  const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
+  return Object.assign(new SlaClock(), {
+    id: r.id as string,
+    caseKind: r.case_kind as string,
+    caseId: r.case_id as string,
+    clock: r.clock as ClockName,
+    policyKey: r.policy_key as string,
+    policyVersion: r.policy_version as number,
+    ...timing,
+    pausedAt: null,
+    stoppedAt: null,
+    breachedAt: null,
+    dueAt: dueAt(timing),
+    state: 'running',
+    generation: 1,
+    nextLevel: 'warning',
+    nextAt: thresholdAt(timing, 'warning'),
+  } satisfies SlaClock);
+}
+
 /**
  * The SLA engine's API for case modules. Every call runs in the case's own
  * transaction (the case row is locked by the caller); timers are armed after
@@ -86,28 +108,7 @@ export class SlaClocksService {
     post.add(() => this.armAll(clocks));
     const rows = await inserted;
     if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
-    for (const r of rows) {
-      const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
-      clocks.push(
-        Object.assign(new SlaClock(), {
-          id: r.id as string,
-          caseKind: kind,
-          caseId,
-          clock: r.clock as ClockName,
-          policyKey: r.policy_key as string,
-          policyVersion: r.policy_version as number,
-          ...timing,
-          pausedAt: null,
-          stoppedAt: null,
-          breachedAt: null,
-          dueAt: dueAt(timing),
-          state: 'running',
-          generation: 1,
-          nextLevel: 'warning',
-          nextAt: thresholdAt(timing, 'warning'),
-        } satisfies Partial<SlaClock>),
-      );
-    }
+    clocks.push(...rows.map((r) => freshClock({ ...r, case_kind: kind, case_id: caseId }, at)));
     return clocks.sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
   }
 
@@ -140,24 +141,7 @@ export class SlaClocksService {
     const out = new Map<string, SlaClock[]>();
     const all: SlaClock[] = [];
     for (const r of rows) {
-      const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
-      const clock = em.create(SlaClock, {
-        id: r.id as string,
-        caseKind: r.case_kind as string,
-        caseId: r.case_id as string,
-        clock: r.clock as ClockName,
-        policyKey: r.policy_key as string,
-        policyVersion: r.policy_version as number,
-        ...timing,
-        pausedAt: null,
-        stoppedAt: null,
-        breachedAt: null,
-        dueAt: dueAt(timing),
-        state: 'running',
-        generation: 1,
-        nextLevel: 'warning',
-        nextAt: thresholdAt(timing, 'warning'),
-      });
+      const clock = freshClock(r, at);
       all.push(clock);
       out.set(clock.caseId, [...(out.get(clock.caseId) ?? []), clock].sort((x, y) => x.clock.localeCompare(y.clock)));
     }

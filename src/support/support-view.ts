@@ -4,7 +4,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
 import type { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../tickets/ticket-view';
+import { slaView } from '../sla/sla-view';
 import type { SupportRequestDto } from './dto/support-request.dto';
 import type { SupportRequest } from './support-request.entity';
 

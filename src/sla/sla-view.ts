@@ -1,8 +1,18 @@
-import type { SlaClock } from '../sla/sla-clock.entity';
-import type { SlaView } from './dto/ticket.dto';
+import type { SlaClock } from './sla-clock.entity';
+
+/** What every case's view says about its two clocks (each module documents it in its own DTO). */
+export interface CaseSlaView {
+  responseDueAt: Date;
+  resolutionDueAt: Date;
+  responseState: string;
+  resolutionState: string;
+  breached: boolean;
+  policyKey: string;
+  policyVersion: number;
+}
 
 /** A case's two clocks as its view shows them. */
-export function slaView(clocks: SlaClock[]): SlaView {
+export function slaView(clocks: SlaClock[]): CaseSlaView {
   const response = clocks.find((c) => c.clock === 'response')!;
   const resolution = clocks.find((c) => c.clock === 'resolution')!;
   return {
