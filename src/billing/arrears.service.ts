@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
 import { PostCommit } from '../common/post-commit';
@@ -99,8 +99,8 @@ export class ArrearsService {
   }
 
   /** A bill unpaid more than 90 days past its due date (order intake asks this). */
-  async isBlocked(customerId: string, asOf = chinaToday()): Promise<boolean> {
-    const [row] = await this.dataSource.query(
+  async isBlocked(customerId: string, asOf = chinaToday(), em: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const [row] = await em.query(
       `SELECT EXISTS (SELECT 1 FROM bills WHERE customer_id = $1 AND state <> 'paid' AND due_date < $2::date) AS blocked`,
       [customerId, addDays(asOf, -BLOCKING_DAYS_OVERDUE)],
     );

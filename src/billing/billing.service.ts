@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { AccountsService } from './accounts.service';
@@ -19,9 +20,14 @@ export class BillingService {
     private readonly arrears: ArrearsService,
   ) {}
 
-  /** True when the customer has a bill unpaid more than 90 days past its due date: refuse new orders. */
-  isBlockedForArrears(customerId: string, asOf?: string): Promise<boolean> {
-    return this.arrears.isBlocked(customerId, asOf);
+  /**
+   * True when the customer has a bill unpaid more than 90 days past its due
+   * date: refuse new orders. Asked inside the order's transaction, so it reads
+   * through that transaction's connection: a second connection per order would
+   * let 20 concurrent orders hold the whole pool and wait on it forever.
+   */
+  isBlockedForArrears(customerId: string, asOf?: string, em?: EntityManager): Promise<boolean> {
+    return this.arrears.isBlocked(customerId, asOf, em);
   }
 
   /**

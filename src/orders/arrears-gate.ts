@@ -25,7 +25,7 @@ export const ARREARS_GATE = Symbol('ARREARS_GATE');
 export class BillingArrearsGate implements ArrearsGate {
   constructor(private readonly billing: BillingService) {}
 
-  async standing(_em: EntityManager, customerId: string): Promise<ArrearsStanding> {
-    return { blocked: await this.billing.isBlockedForArrears(customerId) };
+  async standing(em: EntityManager, customerId: string): Promise<ArrearsStanding> {
+    return { blocked: await this.billing.isBlockedForArrears(customerId, undefined, em) };
   }
 }

@@ -154,7 +154,9 @@ async function main(): Promise<void> {
     ].join('\n');
     console.log(`\n${report}`);
     console.log(`written to ${writeReport('orders', report)}`);
-    if (wrongFanOut || wrongClocks || missingJobs) process.exitCode = 1;
+    // A run that created nothing, or lost requests, is a failed benchmark, not a fast one.
+    const failedRequests = results.some((r) => r.orders.errors > 0 || r.orders.non2xx > 0);
+    if (wrongFanOut || wrongClocks || missingJobs || !orders || failedRequests) process.exitCode = 1;
   } catch (err) {
     console.error(err, server.output());
     process.exitCode = 1;

@@ -66,3 +66,26 @@ describe('orders: customers more than 90 days in arrears', () => {
     await place(agent, order(c)).expect(201);
   });
 });
+
+describe('orders: the arrears check under load', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    // A pool far smaller than the number of concurrent orders: a check that took a second
+    // connection inside the order's transaction would leave every request waiting for ever.
+    t = await startTestApp({ DATABASE_POOL_SIZE: '3' });
+  });
+  afterAll(() => t?.close());
+
+  it('answers 30 concurrent orders on a pool of 3 connections', async () => {
+    const director = await t.staff(['director'], ['CN']);
+    const site = { name: '南海区政府大楼', region: '440605', address: '佛山市南海区桂城街道南海大道北1号' };
+    const c = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ sites: [site] })).expect(201)).body;
+    const body = {
+      customerId: c.id,
+      acceptedRegion: '440600',
+      items: [{ action: 'add', productCode: 'MPLS_VPN', siteId: c.sites[0].id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } }],
+    };
+    const answers = await Promise.all(Array.from({ length: 30 }, () => t.http().post('/api/v1/orders').set(bearer(director)).send(body)));
+    expect(answers.map((r) => r.status)).toEqual(Array(30).fill(201));
+  }, 60_000);
+});
