@@ -111,7 +111,7 @@ export class OrdersService {
     if (!covers(auth, dto.acceptedRegion)) throw invalidFields({ field: 'acceptedRegion', message: 'must be a region within your scope' });
     const now = new Date();
     const requested = this.requestedDate(dto.requestedCompletionAt, now);
-    const catalogue = await this.products.activeByCode();
+    const catalogue = await this.products.activeByCode(em);
     const siteIds = [...new Set(dto.items.map((i) => i.siteId))];
     const instanceIds = [...new Set(dto.items.flatMap((i) => (i.serviceInstanceId ? [i.serviceInstanceId] : [])))];
 

@@ -1,3 +1,4 @@
+import { ProductsService } from '../../src/products/products.service';
 import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
@@ -75,6 +76,25 @@ describe('orders: the arrears check under load', () => {
     t = await startTestApp({ DATABASE_POOL_SIZE: '3' });
   });
   afterAll(() => t?.close());
+
+  it('refills the product catalogue through the asking transaction, so a pool held by orders cannot starve it', async () => {
+    // First in this app: the catalogue is still cold. Three transactions take all three connections, then ask.
+    const products = t.app.get(ProductsService);
+    let arrived = 0;
+    let everyoneIn!: () => void;
+    const poolHeld = new Promise<void>((ok) => (everyoneIn = ok));
+    const sizes = await Promise.all(
+      Array.from({ length: 3 }, () =>
+        t.dataSource.transaction(async (em) => {
+          await em.query('SELECT 1');
+          if (++arrived === 3) everyoneIn();
+          await poolHeld;
+          return (await products.activeByCode(em)).size;
+        }),
+      ),
+    );
+    expect(sizes.every((n) => n > 0)).toBe(true);
+  }, 20_000);
 
   it('answers 30 concurrent orders on a pool of 3 connections', async () => {
     const director = await t.staff(['director'], ['CN']);
