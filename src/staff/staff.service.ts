@@ -122,8 +122,9 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
   }
 
   /** Active staff holding a role, for the services that assign work (account managers, engineers). */
-  async findActiveWithRole(id: string, role: Staff['roles'][number]): Promise<Staff | null> {
-    return this.dataSource
+  /** Pass the caller's `em` when inside a transaction: a second connection per request can starve the pool under load. */
+  async findActiveWithRole(id: string, role: Staff['roles'][number], em: EntityManager = this.dataSource.manager): Promise<Staff | null> {
+    return em
       .getRepository(Staff)
       .createQueryBuilder('s')
       .where('s.id = :id AND s.active AND :role = ANY(s.roles)', { id, role })

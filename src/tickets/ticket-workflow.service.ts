@@ -105,7 +105,7 @@ export class TicketWorkflow {
   async assign<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, engineerId: string): Promise<void> {
     await this.change(kind, auth, id, undefined, async (em, post, row) => {
       this.assertOpen(kind, row);
-      const engineer = await this.staff.findActiveWithRole(engineerId, 'engineer');
+      const engineer = await this.staff.findActiveWithRole(engineerId, 'engineer', em);
       const covering = engineer && (engineer.regions.includes('CN') || this.regions.chain(row.region).some((r) => engineer.regions.includes(r.code)));
       if (!covering) throw invalidFields({ field: 'engineerId', message: `must be an active engineer whose regions cover the ${kind.noun}’s region` });
       await this.applyAssignment(kind, em, post, row, engineerId, auth);
