@@ -10,6 +10,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { AlertLevel, ClockName, alertEventType } from '../sla/sla-levels';
 import { Alert } from './alert.entity';
 import { AlertError, AlertErrorCode } from './alerts.errors';
+import { regionUnder } from '../common/escape-like';
 
 export interface RaiseAlert {
   caseKind: string;
@@ -107,7 +108,7 @@ export class AlertsService {
     if (scope) qb.andWhere('a.region LIKE ANY(:scope)', { scope });
     if (q.open !== undefined) qb.andWhere(q.open ? 'a.acknowledged_at IS NULL' : 'a.acknowledged_at IS NOT NULL');
     if (q.level) qb.andWhere('a.level = :level', { level: q.level });
-    if (q.region) qb.andWhere('a.region LIKE :region', { region: `${q.region.replace(/(00){1,2}$/, '')}%` });
+    if (q.region) qb.andWhere('a.region LIKE :region', { region: regionUnder(q.region) });
     if (q.kind) qb.andWhere('a.case_kind = :kind', { kind: q.kind });
     if (q.customerId) qb.andWhere('a.customer_id = :customerId', { customerId: q.customerId });
     const [items, total] = await qb.orderBy('a.raised_at', 'DESC').addOrderBy('a.id').take(q.limit).skip(q.offset).getManyAndCount();

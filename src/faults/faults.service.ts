@@ -189,32 +189,9 @@ export class FaultsService {
 
   /** Severity or green-channel change: new priority, clocks re-targeted keeping the elapsed time. */
   async update(auth: AuthContext, id: string, dto: UpdateFaultDto): Promise<FaultDto> {
-    if (dto.greenChannel !== undefined && !auth.roles.some((r) => r === 'director' || r === 'admin')) {
-      throw new FaultError(FaultErrorCode.FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR, 'Only a director may grant or withdraw the green channel on a case');
-    }
-    await this.change(auth, id, dto.expectedVersion, async (em, post, fault) => {
-      this.assertOpen(fault);
-      const customer = (await this.customers.footprint(em, fault.customerId)).customer;
-      const severity = dto.severity ?? fault.severity;
-      const green = dto.greenChannel ?? fault.greenChannel;
-      const priority = casePriority(SEVERITY_BASE[severity], customer.tier, green);
-      await this.save(em, fault, {
-        severity,
-        greenChannel: green,
-        priority,
-        ...(dto.greenChannel !== undefined ? { greenChannelGrantedBy: dto.greenChannel ? auth.staffId : null } : {}),
-      });
-      if (priority !== fault.priority) await this.sla.retarget(em, post, fault.category, fault.id, priority);
-      await this.cases.updateIndex(em, fault.category, fault.id, { priority, greenChannel: green });
-      await this.cases.record(em, fault.category, fault.id, 'retargeted', auth, {
-        severity: { from: fault.severity, to: severity },
-        greenChannel: { from: fault.greenChannel, to: green },
-        priority: { from: `P${fault.priority}`, to: `P${priority}` },
-      });
-      return {
-        action: dto.greenChannel !== undefined ? 'fault.green_channel_changed' : 'fault.updated',
-        changes: { severity: { from: fault.severity, to: severity }, greenChannel: { from: fault.greenChannel, to: green }, priority: { from: fault.priority, to: priority } },
-      };
+    await this.tickets.reprioritise(this.kind, auth, id, dto.expectedVersion, dto.greenChannel, (f) => {
+      const severity = dto.severity ?? f.severity;
+      return { fields: { severity }, base: SEVERITY_BASE[severity], changed: { severity: { from: f.severity, to: severity } } };
     });
     return this.view(auth, id, false);
   }
@@ -249,14 +226,6 @@ export class FaultsService {
         f.region, f.reporterName, f.reporterMobile, f.state, f.priority, f.greenChannel, f.createdBy, f.version, f.createdAt,
       ],
     );
-  }
-
-  private save(em: EntityManager, fault: Fault, changes: Partial<Fault>): Promise<void> {
-    return this.tickets.save(this.kind, em, fault, changes);
-  }
-
-  private assertOpen(fault: Fault): void {
-    this.tickets.assertOpen(this.kind, fault);
   }
 
   /**

@@ -36,11 +36,11 @@ import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, orderNotFound } from './orders.errors';
 import { WorkOrder } from './work-order.entity';
+import { regionUnder } from '../common/escape-like';
 
 const DAY_SECONDS = 86_400;
 /** A requested date further out than this is a typo, not a plan (and keeps clock targets in range). */
 const MAX_REQUESTED_DAYS = 730;
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One checked order line: where it goes and what it is. */
 interface Line {
@@ -203,7 +203,7 @@ export class OrdersService {
     if (q.region) {
       qb.andWhere(
         '(o.accepted_region LIKE :region OR EXISTS (SELECT 1 FROM work_orders rw WHERE rw.order_id = o.id AND rw.region LIKE :region))',
-        { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` },
+        { region: regionUnder(q.region) },
       );
     }
     if (q.overdue !== undefined) {

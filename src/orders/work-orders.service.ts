@@ -9,7 +9,6 @@ import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { OutboxService } from '../outbox/outbox.service';
-import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { WorkOrderDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
 import {
@@ -28,8 +27,8 @@ import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, workOrderNotFound } from './orders.errors';
 import { OrdersService, orderEventData, workOrderEventData } from './orders.service';
 import { DispatchChannel, WorkOrder } from './work-order.entity';
+import { regionUnder } from '../common/escape-like';
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** Where the fulfilment processor sends a work order: its region's endpoint, or none (the console queue). */
 export interface DispatchTarget {
@@ -49,7 +48,6 @@ export class WorkOrdersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly orders: OrdersService,
-    private readonly regions: RegionsService,
     private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
     private readonly outbox: OutboxService,
@@ -60,7 +58,7 @@ export class WorkOrdersService {
     const qb = this.dataSource.getRepository(WorkOrder).createQueryBuilder('w');
     const scope = scopePatterns(auth);
     if (scope) qb.andWhere('w.region LIKE ANY(:scope)', { scope });
-    if (q.region) qb.andWhere('w.region LIKE :region', { region: `${escapeLike(q.region.replace(/(00){1,2}$/, ''))}%` });
+    if (q.region) qb.andWhere('w.region LIKE :region', { region: regionUnder(q.region) });
     if (q.state) qb.andWhere('w.state = :state', { state: q.state });
     if (q.orderId) qb.andWhere('w.order_id = :orderId', { orderId: q.orderId });
     const [rows, total] = await qb.orderBy('w.priority').addOrderBy('w.green_channel', 'DESC').addOrderBy('w.due_at').addOrderBy('w.id')

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,8 +44,6 @@ interface DueClock {
  */
 @Injectable()
 export class SlaAlertingService {
-  private readonly logger = new Logger(SlaAlertingService.name);
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.sla) private readonly queue: Queue,
