@@ -19,8 +19,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { creditCodeCheckChar } from '../../src/customers/credit-code';
-import { LoadResult, api, benchDatabaseUrl, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import { LoadResult, api, benchCreditCode, benchDatabaseUrl, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const CUSTOMERS = envInt('BENCH_CUSTOMERS', 10_000);
 const PER_CUSTOMER = envInt('BENCH_CHARGES_PER_CUSTOMER', 20);
@@ -34,18 +33,13 @@ const SERVING = ['440605', '440106', '440305', '110105', '310115'];
 const HOMES = ['440605', '440604', '440106', '440305', '110105', '310115'];
 const PERIOD = '2026-10';
 
-function creditCode(i: number): string {
-  const body = `9144${String(i).padStart(13, '0')}`;
-  return body + creditCodeCheckChar(body);
-}
-
 async function loadCustomers(db: Client): Promise<string[]> {
   const n = [...Array(CUSTOMERS).keys()];
   const rows = await db.query(
     `INSERT INTO customers (name, credit_code, tier, industry, home_region)
      SELECT n, cc, 'key', 'manufacturing', h FROM unnest($1::text[], $2::text[], $3::text[]) AS t(n, cc, h)
      RETURNING id`,
-    [n.map((i) => `计费基准客户${i}号有限公司`), n.map(creditCode), n.map((i) => HOMES[i % HOMES.length])],
+    [n.map((i) => `计费基准客户${i}号有限公司`), n.map(benchCreditCode), n.map((i) => HOMES[i % HOMES.length])],
   );
   await db.query('VACUUM ANALYZE customers');
   return rows.rows.map((r: { id: string }) => r.id);

@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   const bare = await startBare(databaseUrl);
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
-    const customers = await createCustomers(server.url, admin, CUSTOMERS, REGIONS);
+    const customers = (await createCustomers(server.url, admin, CUSTOMERS, (i) => [REGIONS[i % REGIONS.length]])).map((c) => c.id);
     let n = 0;
     const faultRequest = () => ({
       method: 'POST' as const,

@@ -148,28 +148,39 @@ export async function api<T = unknown>(url: string, bearer: string, method: stri
 
 const TIERS = ['strategic', 'key', 'standard'] as const;
 
+/** The i-th benchmark customer's unified social credit code (a valid GB 32100 check character). */
+export function benchCreditCode(i: number): string {
+  const body = `9144${String(i).padStart(13, '0')}`;
+  return body + creditCodeCheckChar(body);
+}
+
+export interface BenchCustomer {
+  id: string;
+  siteIds: string[];
+}
+
 /**
- * Creates `count` customers through the API, round-robin over `regions`,
- * with every tier and every seventh one green-channel; returns their ids.
+ * Creates `count` customers through the API, the i-th with one site in each
+ * of `regionsOf(i)` (the first is its home region), every tier and every
+ * seventh one green-channel.
  */
-export async function createCustomers(url: string, bearer: string, count: number, regions: string[]): Promise<string[]> {
-  const ids: string[] = [];
+export async function createCustomers(url: string, bearer: string, count: number, regionsOf: (i: number) => string[]): Promise<BenchCustomer[]> {
+  const out: BenchCustomer[] = [];
   for (let i = 0; i < count; i++) {
-    const region = regions[i % regions.length];
-    const body = `9144${String(i).padStart(13, '0')}`;
-    const c = await api<{ id: string }>(url, bearer, 'POST', '/api/v1/customers', {
+    const regions = regionsOf(i);
+    const c = await api<{ id: string; sites: { id: string }[] }>(url, bearer, 'POST', '/api/v1/customers', {
       name: `基准测试客户${i}号有限公司`,
-      creditCode: body + creditCodeCheckChar(body),
+      creditCode: benchCreditCode(i),
       tier: TIERS[i % 3],
       industry: 'manufacturing',
-      homeRegion: region,
+      homeRegion: regions[0],
       greenChannel: i % 7 === 0,
       contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
-      sites: [{ name: '总部', region, address: '测试路1号' }],
+      sites: regions.map((region, k) => ({ name: `站点${k}`, region, address: '测试路1号' })),
     });
-    ids.push(c.id);
+    out.push({ id: c.id, siteIds: c.sites.map((site) => site.id) });
   }
-  return ids;
+  return out;
 }
 
 export interface LoadResult {

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: databaseUrl });
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
-    const customers = await createCustomers(server.url, admin, 40, REGIONS);
+    const customers = (await createCustomers(server.url, admin, 40, (i) => [REGIONS[i % REGIONS.length]])).map((c) => c.id);
     const open = (n: number) =>
       api(server.url, admin, 'POST', '/api/v1/faults', {
         customerId: customers[n % customers.length],

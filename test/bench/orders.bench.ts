@@ -15,10 +15,9 @@
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { QueueName } from '../../src/queues/queue-names';
-import { LoadResult, REDIS_URL, api, benchDatabaseUrl, deleteQueueKeys, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import { LoadResult, REDIS_URL, benchDatabaseUrl, createCustomers, deleteQueueKeys, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const DURATION = envInt('BENCH_DURATION', 20);
@@ -27,17 +26,11 @@ const CUSTOMERS = envInt('BENCH_CUSTOMERS', 200);
 
 /** Each customer has a site in three of these regions. */
 const REGIONS = ['440605', '440106', '110105', '310115', '440305', '441900'];
-const TIERS = ['strategic', 'key', 'standard'] as const;
 const PRODUCTS = [
   { productCode: 'MPLS_VPN', attributes: { bandwidthMbps: 100, qosClass: 'gold' } },
   { productCode: 'DIA', attributes: { bandwidthMbps: 500 } },
   { productCode: 'SDWAN', attributes: { bandwidthMbps: 50, edgeModel: 'medium' } },
 ];
-
-function creditCode(i: number): string {
-  const body = `9144${String(i).padStart(13, '0')}`;
-  return body + creditCodeCheckChar(body);
-}
 
 async function main(): Promise<void> {
   const databaseUrl = benchDatabaseUrl('focus_one_bench_orders');
@@ -45,21 +38,8 @@ async function main(): Promise<void> {
   const server = await startServer(databaseUrl);
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
-    const customers: { id: string; sites: string[] }[] = [];
-    for (let i = 0; i < CUSTOMERS; i++) {
-      const regions = [0, 1, 2].map((k) => REGIONS[(i + k * 2) % REGIONS.length]);
-      const c = await api<{ id: string; sites: { id: string }[] }>(server.url, admin, 'POST', '/api/v1/customers', {
-        name: `基准测试客户${i}号有限公司`,
-        creditCode: creditCode(i),
-        tier: TIERS[i % 3],
-        industry: 'manufacturing',
-        homeRegion: regions[0],
-        greenChannel: i % 7 === 0,
-        contacts: [{ name: '联系人', mobile: `139${String(i).padStart(8, '0')}`, role: 'primary' }],
-        sites: regions.map((region, k) => ({ name: `站点${k}`, region, address: '测试路1号' })),
-      });
-      customers.push({ id: c.id, sites: c.sites.map((s) => s.id) });
-    }
+    // Each customer has a site in three of the six regions.
+    const customers = await createCustomers(server.url, admin, CUSTOMERS, (i) => [0, 1, 2].map((k) => REGIONS[(i + k * 2) % REGIONS.length]));
     let n = 0;
     const orderRequest = () => {
       const c = customers[n++ % customers.length];
@@ -72,7 +52,7 @@ async function main(): Promise<void> {
           acceptedRegion: '440600',
           contractNo: `BENCH-${n}`,
           urgent: n % 5 === 0,
-          items: c.sites.map((siteId, k) => ({ action: 'add', siteId, quantity: 1, ...PRODUCTS[k] })),
+          items: c.siteIds.map((siteId, k) => ({ action: 'add', siteId, quantity: 1, ...PRODUCTS[k] })),
         }),
       };
     };
