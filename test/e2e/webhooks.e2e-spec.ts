@@ -10,18 +10,9 @@ import { deliveryJobId } from '../../src/webhooks/delivery-protocol';
 import { OutboxRelay } from '../../src/webhooks/outbox-relay';
 import { DELIVERY_SWEEP, RELAY_POLL } from '../../src/webhooks/webhook-schedulers';
 import { TEST_REDIS_URL } from '../support/test-database';
+import { waitFor } from '../support/wait';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { Receiver } from '../support/webhook-receiver';
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(40);
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -116,7 +107,7 @@ describe('webhooks: subscriptions and delivery', () => {
     const data = { caseNo: 'FLT-20261127-000042', title: '专线中断 (leased line down)', priority: 1 };
     const eventId = await emit(t, 'fault.created', data);
 
-    const [hit] = await waitFor('the delivery', () => receiver.at(path).length === 1 && receiver.at(path));
+    const [hit] = await waitFor(() => receiver.at(path).length === 1 && receiver.at(path), 10_000, 'the delivery');
     expect(hit.signatureOk).toBe(true);
     expect(hit.headers).toMatchObject({
       'content-type': 'application/json',
@@ -129,10 +120,10 @@ describe('webhooks: subscriptions and delivery', () => {
     expect(hit.body).toEqual({ id: eventId, type: 'fault.created', occurredAt: expect.any(String), data });
     expect(new Date(hit.body.occurredAt).toISOString()).toBe(hit.body.occurredAt);
 
-    const page = await waitFor('delivered status', async () => {
+    const page = await waitFor(async () => {
       const p = await deliveriesOf(t, sub.id);
       return p.items[0]?.status === 'delivered' && p;
-    });
+    }, 10_000, 'delivered status');
     expect(page).toMatchObject({ total: 1, limit: 50, offset: 0 });
     expect(page.items[0]).toMatchObject({
       id: hit.headers['x-focusone-delivery'],
@@ -162,11 +153,11 @@ describe('webhooks: subscriptions and delivery', () => {
     const breached = await emit(t, 'sla.breached', { n: 3 });
     await emit(t, 'sla.warning', { n: 4 });
 
-    await waitFor('both deliveries', () => receiver.at(a.path).length >= 1 && receiver.at(b.path).length >= 1);
-    await waitFor('every event relayed', async () => {
+    await waitFor(() => receiver.at(a.path).length >= 1 && receiver.at(b.path).length >= 1, 10_000, 'both deliveries');
+    await waitFor(async () => {
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox_events WHERE relayed_at IS NULL`);
       return n === 0;
-    });
+    }, 10_000, 'every event relayed');
     await sleep(300);
     expect(receiver.at(a.path).map((h) => [h.body.type, h.body.id, h.signatureOk])).toEqual([['fault.created', created, true]]);
     expect(receiver.at(b.path).map((h) => [h.body.type, h.body.id, h.signatureOk])).toEqual([['sla.breached', breached, true]]);
@@ -179,7 +170,7 @@ describe('webhooks: subscriptions and delivery', () => {
     const { url, path } = receiver.endpoint(secret);
     await subscribe(t, url, ['fault.state_changed'], secret);
     const eventId = await emit(t, 'fault.state_changed', { to: 'in_progress' }, false);
-    const [hit] = await waitFor('the polled delivery', () => receiver.at(path).length === 1 && receiver.at(path), 5_000);
+    const [hit] = await waitFor(() => receiver.at(path).length === 1 && receiver.at(path), 5_000, 'the polled delivery');
     expect(hit.body.id).toBe(eventId);
   });
 
@@ -189,17 +180,17 @@ describe('webhooks: subscriptions and delivery', () => {
     const sub = await subscribe(t, url, ['sla.escalated'], secret);
     const eventId = await emit(t, 'sla.escalated', { level: 'escalated_2' });
 
-    await waitFor('the third attempt', () => receiver.at(path).length === 3);
+    await waitFor(() => receiver.at(path).length === 3, 10_000, 'the third attempt');
     const hits = receiver.at(path);
     expect(hits.map((h) => h.status)).toEqual([500, 500, 200]);
     expect(new Set(hits.map((h) => h.headers['x-focusone-delivery'])).size).toBe(1);
     expect(hits.every((h) => h.signatureOk && h.body.id === eventId)).toBe(true);
     expect(hits[1].raw.equals(hits[0].raw) && hits[2].raw.equals(hits[0].raw)).toBe(true);
 
-    const page = await waitFor('delivered status', async () => {
+    const page = await waitFor(async () => {
       const p = await deliveriesOf(t, sub.id);
       return p.items[0]?.status === 'delivered' && p;
-    });
+    }, 10_000, 'delivered status');
     const [delivery] = page.items;
     expect(delivery).toMatchObject({ id: hits[0].headers['x-focusone-delivery'], status: 'delivered', attempts: 3, lastStatusCode: 200, lastError: null });
     expect(delivery.attemptLog.map((a: { attempt: number; statusCode: number; error: string | null }) => [a.attempt, a.statusCode, a.error])).toEqual([
@@ -220,7 +211,7 @@ describe('webhooks: subscriptions and delivery', () => {
     const { url, path } = receiver.endpoint(secret);
     const sub = await subscribe(t, url, ['fault.created'], secret);
     await emit(t, 'fault.created', { n: 1 });
-    await waitFor('the first delivery', () => receiver.at(path).length === 1);
+    await waitFor(() => receiver.at(path).length === 1, 10_000, 'the first delivery');
 
     await t.http().delete(`/api/v1/webhooks/${sub.id}`).set(bearer(t.admin)).expect(204);
     await t.http().delete(`/api/v1/webhooks/${sub.id}`).set(bearer(t.admin)).expect(204); // already deleted: no error
@@ -232,10 +223,10 @@ describe('webhooks: subscriptions and delivery', () => {
     expect(all.body.items.map((s: { id: string }) => s.id)).toContain(sub.id);
 
     const second = await emit(t, 'fault.created', { n: 2 });
-    await waitFor('the event relayed', async () => {
+    await waitFor(async () => {
       const [row] = await t.dataSource.query(`SELECT relayed_at FROM outbox_events WHERE id = $1`, [second]);
       return row.relayed_at !== null;
-    });
+    }, 10_000, 'the event relayed');
     await sleep(400);
     expect(receiver.at(path)).toHaveLength(1);
     expect((await deliveriesOf(t, sub.id)).total).toBe(1);
@@ -264,14 +255,14 @@ describe('webhooks: subscriptions and delivery', () => {
       const [{ unrelayed }] = await t.dataSource.query(`SELECT count(*)::int AS unrelayed FROM outbox_events WHERE relayed_at IS NULL`);
       return unrelayed === 0;
     };
-    await waitFor('every event relayed', relayed, 10_000);
+    await waitFor(relayed, 10_000, 'every event relayed');
     const [counts] = await t.dataSource.query(
       `SELECT count(*)::int AS deliveries, count(DISTINCT event_id)::int AS events FROM webhook_deliveries WHERE subscription_id = $1`,
       [sub.id],
     );
     expect(counts).toEqual({ deliveries: COUNT, events: COUNT });
 
-    await waitFor('every delivery', () => receiver.at(path).length >= COUNT, 15_000);
+    await waitFor(() => receiver.at(path).length >= COUNT, 15_000, 'every delivery');
     await sleep(300);
     const ids = receiver.at(path).map((h) => h.headers['x-focusone-delivery']);
     expect(ids).toHaveLength(COUNT);
@@ -296,7 +287,7 @@ describe('webhooks: subscriptions and delivery', () => {
     const { url, path } = receiver.endpoint(secret);
     const sub = await subscribe(t, url, ['fault.created'], secret);
     const { eventId, deliveryId } = await orphanDelivery(sub.id, '-5 seconds');
-    const [hit] = await waitFor('the swept delivery', () => receiver.at(path).length === 1 && receiver.at(path), 5_000);
+    const [hit] = await waitFor(() => receiver.at(path).length === 1 && receiver.at(path), 5_000, 'the swept delivery');
     expect(hit).toMatchObject({ signatureOk: true, body: { id: eventId } });
     expect(hit.headers['x-focusone-delivery']).toBe(deliveryId);
   });
@@ -309,9 +300,9 @@ describe('webhooks: subscriptions and delivery', () => {
     const webhooks = t.app.get<Queue>(getQueueToken(QueueName.webhooks));
     const added = Date.now();
     await enqueueDeliveries(webhooks, [{ data: { deliveryId, attempt: 1 } }]); // due "now" by this host's clock
-    await waitFor('the job moved to delayed', async () => (await (await webhooks.getJob(deliveryJobId(deliveryId, 1)))?.getState()) === 'delayed', 1_000);
+    await waitFor(async () => (await (await webhooks.getJob(deliveryJobId(deliveryId, 1)))?.getState()) === 'delayed', 1_000, 'the job moved to delayed');
     expect(receiver.at(path)).toHaveLength(0);
-    await waitFor('the delivery', () => receiver.at(path).length === 1, 5_000);
+    await waitFor(() => receiver.at(path).length === 1, 5_000, 'the delivery');
     expect(Date.now() - added).toBeGreaterThanOrEqual(1_400);
     await sleep(300);
     expect(receiver.at(path)).toHaveLength(1);
@@ -414,10 +405,10 @@ describe('webhooks: SSRF guard with the production default (private targets refu
       [url, secret],
     );
     await emit(t, 'fault.created', { n: 1 });
-    const page = await waitFor('a refused attempt', async () => {
+    const page = await waitFor(async () => {
       const p = await deliveriesOf(t, id);
       return p.items[0]?.attemptLog.length >= 1 && p;
-    });
+    }, 10_000, 'a refused attempt');
     expect(page.items[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null, lastError: expect.stringContaining('refused') });
     expect(page.items[0].attemptLog[0]).toMatchObject({ attempt: 1, statusCode: null, error: expect.stringContaining('loopback') });
     expect(receiver.at(path)).toHaveLength(0);
@@ -444,10 +435,10 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     const sub = await subscribe(t, url, ['sla.breached'], secret);
     await emit(t, 'sla.breached', { caseNo: 'FLT-20261127-000043' });
 
-    const delivery = await waitFor('the failed status', async () => {
+    const delivery = await waitFor(async () => {
       const d = await onlyDelivery(sub.id);
       return d?.status === 'failed' && d;
-    }, 12_000);
+    }, 12_000, 'the failed status');
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', deliveredAt: null, nextAttemptAt: null });
     expect(delivery.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([302, 503, 503]);
     expect(delivery.attemptLog[0].error).toContain('redirect');
@@ -462,7 +453,7 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     const { url, path } = receiver.endpoint(secret, () => 500);
     const sub = await subscribe(t, url, ['fault.created'], secret);
     await emit(t, 'fault.created', { n: 1 });
-    await waitFor('the first failed attempt', async () => (await onlyDelivery(sub.id))?.attemptLog.length === 1);
+    await waitFor(async () => (await onlyDelivery(sub.id))?.attemptLog.length === 1, 10_000, 'the first failed attempt');
     await t.http().delete(`/api/v1/webhooks/${sub.id}`).set(bearer(t.admin)).expect(204);
     expect(await onlyDelivery(sub.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'subscription deleted' });
     await sleep(2_200); // past the retry, due 1.5-1.65 s after the first attempt
@@ -477,13 +468,13 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     const outbox = t.app.get<Queue>(getQueueToken(QueueName.outbox));
     const eventId = await emit(t, 'fault.created', { n: 1 });
 
-    const delivery = await waitFor('the first failed attempt', async () => {
+    const delivery = await waitFor(async () => {
       const d = await onlyDelivery(sub.id);
       return d?.attemptLog.length === 1 && d;
-    });
+    }, 10_000, 'the first failed attempt');
     // The retry waits in Redis as a delayed job (about 1.5 s)...
     const retryJob = deliveryJobId(delivery.id, 2);
-    await waitFor('the delayed retry job', async () => (await (await webhooks.getJob(retryJob))?.getState()) === 'delayed', 1_200);
+    await waitFor(async () => (await (await webhooks.getJob(retryJob))?.getState()) === 'delayed', 1_200, 'the delayed retry job');
     // ...when Redis loses everything of this app (what a FLUSHALL does; other suites share this Redis):
     // the retry job, the job schedulers (relay-poll, delivery-sweep) and their next runs.
     expect(await deleteQueueKeys(t.config.redis.queuePrefix)).toBeGreaterThan(0);
@@ -491,12 +482,12 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     expect(receiver.at(path)).toHaveLength(1);
 
     // The worker's timer re-creates the schedulers; the sweep finds the overdue delivery in PostgreSQL.
-    await waitFor('the schedulers again', async () => (await outbox.getJobScheduler(RELAY_POLL)) && (await outbox.getJobScheduler(DELIVERY_SWEEP)), 5_000);
-    await waitFor('the retried delivery', () => receiver.at(path).length === 2, 12_000);
-    const after = await waitFor('delivered status', async () => {
+    await waitFor(async () => (await outbox.getJobScheduler(RELAY_POLL)) && (await outbox.getJobScheduler(DELIVERY_SWEEP)), 5_000, 'the schedulers again');
+    await waitFor(() => receiver.at(path).length === 2, 12_000, 'the retried delivery');
+    const after = await waitFor(async () => {
       const d = await onlyDelivery(sub.id);
       return d?.status === 'delivered' && d;
-    });
+    }, 10_000, 'delivered status');
     expect(after).toMatchObject({ attempts: 2, lastStatusCode: 200 });
     const hits = receiver.at(path);
     expect(hits.map((h) => h.status)).toEqual([500, 200]);
@@ -504,7 +495,7 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
 
     // And events emitted after the flush flow as before.
     const next = await emit(t, 'fault.created', { n: 2 });
-    await waitFor('the next event', () => receiver.at(path).some((h) => h.body.id === next && h.status === 200), 5_000);
+    await waitFor(() => receiver.at(path).some((h) => h.body.id === next && h.status === 200), 5_000, 'the next event');
     await sleep(500);
     expect(receiver.at(path).filter((h) => h.status === 200)).toHaveLength(2);
   }, 30_000);
