@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { exitsWithin } from './wait';
 
 /**
  * A private `redis-server` for tests that must do what no test may do to the
@@ -123,13 +124,4 @@ async function isOurs(url: string, pid: number, port: number): Promise<boolean> 
   } finally {
     redis.disconnect();
   }
-}
-
-/** True if `exited` settles within `ms` (the timer is cleared either way, so nothing keeps Jest alive). */
-function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    exited.then(() => true),
-    new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), ms))),
-  ]).finally(() => clearTimeout(timer));
 }

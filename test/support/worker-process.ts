@@ -4,6 +4,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_DATABASE_URL, adminQuery, assertTestDatabase, withDatabaseName } from './test-database';
+import { exitsWithin } from './wait';
 
 /**
  * The BUILT app as child processes (`node dist/src/main.js` for the API,
@@ -120,13 +121,4 @@ export async function createDatabaseCopy(): Promise<DatabaseCopy> {
   assertTestDatabase(url);
   await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   return { name, url, drop: async () => void (await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
-}
-
-/** True if `exited` settles within `ms` (the timer is cleared either way, so nothing keeps Jest alive). */
-function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    exited.then(() => true),
-    new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), ms))),
-  ]).finally(() => clearTimeout(timer));
 }
