@@ -22,16 +22,22 @@ const spare = new WeakMap<object, Map<string, number[]>>();
  * processes not in opening order (each process holds its own block).
  */
 export async function nextCaseNo(em: EntityManager, kind: CaseKind, at = new Date()): Promise<string> {
+  const [n] = await nextCaseSerials(em, kind, 1);
+  return formatCaseNo(kind, at, n);
+}
+
+/** `count` serial numbers for cases of one kind (an order's work orders take one each), from the process's block. */
+export async function nextCaseSerials(em: EntityManager, kind: CaseKind, count: number): Promise<number[]> {
   const seq = `case_no_${CASE_NO_PREFIX[kind].toLowerCase()}_seq`;
   // Per data source: a test process may serve several databases, each with its own sequences.
   const pools = spare.get(em.connection) ?? new Map<string, number[]>();
   spare.set(em.connection, pools);
   let pool = pools.get(seq);
-  if (!pool?.length) {
-    const rows: { n: number }[] = await em.query(`SELECT nextval('${seq}')::int AS n FROM generate_series(1, ${BLOCK})`);
+  if (!pool || pool.length < count) {
+    const rows: { n: number }[] = await em.query(`SELECT nextval('${seq}')::int AS n FROM generate_series(1, $1)`, [Math.max(BLOCK, count)]);
     pool = pools.get(seq) ?? []; // another caller may have refilled meanwhile: keep both blocks
     pool.push(...rows.map((r) => r.n));
     pools.set(seq, pool);
   }
-  return formatCaseNo(kind, at, pool.shift()!);
+  return pool.splice(0, count);
 }

@@ -4,6 +4,7 @@ import { validate } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
+import { nextCaseSerials } from '../cases/case-number';
 import { casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -129,10 +130,9 @@ export class OrdersService {
 
     const priority = casePriority(dto.urgent ? 2 : 3, ctx.tier, ctx.greenChannel);
     const regions = workOrderRegions(lines.map((l) => l.region));
-    const [{ ord, wos }] = await em.query(
-      `SELECT nextval('case_no_ord_seq')::int AS ord, array(SELECT nextval('case_no_wo_seq')::int FROM generate_series(1, $1)) AS wos`,
-      [regions.length],
-    );
+    // Case numbers come from the process's blocks: usually no round trip at all.
+    const [ord] = await nextCaseSerials(em, 'order', 1);
+    const wos = await nextCaseSerials(em, 'work_order', regions.length);
     const { order, workOrders, items } = splitOrder({
       dto,
       itemRegions: lines.map((l) => l.region),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { nextCaseNo } from '../../src/cases/case-number';
+import { nextCaseNo, nextCaseSerials } from '../../src/cases/case-number';
 import { PostCommit } from '../../src/common/post-commit';
 import { WriteBatch } from '../../src/common/write-batch';
 import { SlaClocksService } from '../../src/sla/sla-clocks.service';
@@ -62,5 +62,9 @@ describe('WriteBatch', () => {
     const numbers = await Promise.all(Array.from({ length: 120 }, () => nextCaseNo(db.manager, 'inquiry')));
     expect(new Set(numbers).size).toBe(120);
     for (const n of numbers) expect(n).toMatch(/^INQ-\d{8}-\d{6}$/);
+    // Several at once (an order's work orders), mixed with single ones, larger than a block too.
+    const serials = (await Promise.all([3, 1, 70, 3, 1, 2].map((count) => nextCaseSerials(db.manager, 'work_order', count)))).flat();
+    expect(serials).toHaveLength(80);
+    expect(new Set(serials).size).toBe(80);
   });
 });
