@@ -16,6 +16,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { FieldError } from '../common/errors/domain-error';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
+import { WriteBatch } from '../common/write-batch';
 import { assertCanRead } from '../customers/customer-access';
 import { CustomersService, OrderContext } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
@@ -172,16 +173,19 @@ export class OrdersService {
         created: { state: w.state, orderId: order.id, region: w.region },
       })),
     ]);
-    await this.outbox.emit(em, post, 'order.created', {
+    // The event and the audit row in one statement.
+    const batch = new WriteBatch();
+    void this.outbox.emitIn(batch, post, 'order.created', {
       ...orderEventData(order),
       workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
     });
-    await this.audit.record(em, auth, {
+    this.audit.recordIn(batch, auth, {
       action: 'order.created',
       entity: 'order',
       entityId: order.id,
       changes: { ...dto, caseNo: order.caseNo, priority, committedCompletionAt: order.committedCompletionAt },
     });
+    await batch.run(em);
     post.add(() => this.fanOut.enqueue(workOrders));
     return { order, workOrders, items, clocks };
   }
