@@ -97,13 +97,40 @@ export class CasesSlaAlertsEvents1795750000000 implements MigrationInterface {
         UNIQUE (kind, priority),
         CHECK (key = kind || ':P' || priority)
       )`);
-    const m = 60, h = 3600, d = 86400;
+    const m = 60,
+      h = 3600,
+      d = 86400;
     const defaults: Record<string, [number, number][]> = {
-      fault: [[15 * m, 4 * h], [30 * m, 8 * h], [1 * h, 24 * h], [2 * h, 48 * h]],
-      complaint: [[1 * h, 24 * h], [2 * h, 48 * h], [4 * h, 72 * h], [8 * h, 72 * h]],
-      support: [[30 * m, 8 * h], [2 * h, 3 * d], [4 * h, 5 * d], [1 * d, 10 * d]],
-      inquiry: [[1 * h, 4 * h], [2 * h, 1 * d], [4 * h, 2 * d], [8 * h, 3 * d]],
-      order: [[1 * h, 3 * d], [2 * h, 7 * d], [4 * h, 10 * d], [8 * h, 15 * d]],
+      fault: [
+        [15 * m, 4 * h],
+        [30 * m, 8 * h],
+        [1 * h, 24 * h],
+        [2 * h, 48 * h],
+      ],
+      complaint: [
+        [1 * h, 24 * h],
+        [2 * h, 48 * h],
+        [4 * h, 72 * h],
+        [8 * h, 72 * h],
+      ],
+      support: [
+        [30 * m, 8 * h],
+        [2 * h, 3 * d],
+        [4 * h, 5 * d],
+        [1 * d, 10 * d],
+      ],
+      inquiry: [
+        [1 * h, 4 * h],
+        [2 * h, 1 * d],
+        [4 * h, 2 * d],
+        [8 * h, 3 * d],
+      ],
+      order: [
+        [1 * h, 3 * d],
+        [2 * h, 7 * d],
+        [4 * h, 10 * d],
+        [8 * h, 15 * d],
+      ],
     };
     for (const [kind, rows] of Object.entries(defaults)) {
       for (const [i, [response, resolution]] of rows.entries()) {
@@ -212,9 +239,18 @@ export class CasesSlaAlertsEvents1795750000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     for (const t of [
-      'webhook_delivery_attempts', 'webhook_deliveries', 'webhook_subscriptions', 'outbox_events',
-      'alerts', 'sla_clocks', 'sla_policies', 'faults', 'case_timeline', 'case_index',
-    ]) await q.query(`DROP TABLE ${t}`);
+      'webhook_delivery_attempts',
+      'webhook_deliveries',
+      'webhook_subscriptions',
+      'outbox_events',
+      'alerts',
+      'sla_clocks',
+      'sla_policies',
+      'faults',
+      'case_timeline',
+      'case_index',
+    ])
+      await q.query(`DROP TABLE ${t}`);
     for (const prefix of ['flt', 'cmp', 'sup', 'inq', 'ord', 'wo']) await q.query(`DROP SEQUENCE case_no_${prefix}_seq`);
     await q.query(`ALTER TABLE staff DROP COLUMN on_duty`);
   }

@@ -118,7 +118,9 @@ export class Billing1795790000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX payments_customer_idx ON payments (customer_id, received_at)`);
     await q.query(`CREATE INDEX payments_received_idx ON payments (received_at)`);
-    await q.query(`CREATE INDEX payments_credit_idx ON payments (customer_id, received_at, id) WHERE reversed_at IS NULL AND allocated_fen < amount_fen`);
+    await q.query(
+      `CREATE INDEX payments_credit_idx ON payments (customer_id, received_at, id) WHERE reversed_at IS NULL AND allocated_fen < amount_fen`,
+    );
 
     await q.query(`
       CREATE TABLE payment_allocations (
@@ -145,7 +147,17 @@ export class Billing1795790000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['arrears_notices', 'payment_allocations', 'payments', 'billing_charges', 'bill_lines', 'bills', 'bill_run_items', 'bill_runs', 'billing_accounts']) {
+    for (const t of [
+      'arrears_notices',
+      'payment_allocations',
+      'payments',
+      'billing_charges',
+      'bill_lines',
+      'bills',
+      'bill_run_items',
+      'bill_runs',
+      'billing_accounts',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

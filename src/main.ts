@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   app.enableShutdownHooks();
   await configureApp(app, config);
   await app.listen({ port: config.http.port, host: config.http.host });
-  app.get(Logger).log(`Focus One API on http://${config.http.host}:${config.http.port} (docs at /api/docs)${withWorkers ? ' with workers' : ''}`);
+  app
+    .get(Logger)
+    .log(`Focus One API on http://${config.http.host}:${config.http.port} (docs at /api/docs)${withWorkers ? ' with workers' : ''}`);
 }
 
 main().catch((err) => {

@@ -35,7 +35,8 @@ export class AlertDto {
   @ApiProperty({ enum: ALERT_LEVELS }) level: string;
   @ApiProperty({ description: 'When this level fell due' }) dueAt: Date;
   @ApiProperty() raisedAt: Date;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for an inquiry from a caller who is not yet a customer' }) customerId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for an inquiry from a caller who is not yet a customer' })
+  customerId: string | null;
   @ApiProperty({ example: '440605' }) region: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) acknowledgedBy: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) acknowledgedAt: Date | null;

@@ -62,18 +62,34 @@ export class AlertsService {
        SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::uuid[], $9::text[])
        ON CONFLICT (case_kind, case_id, clock, level) DO NOTHING
        RETURNING id, raised_at, case_id, clock, level`,
-      [col('caseKind'), col('caseId'), col('caseNo'), col('clockId'), col('clock'), col('level'), col('dueAt'), col('customerId'), col('region')],
+      [
+        col('caseKind'),
+        col('caseId'),
+        col('caseNo'),
+        col('clockId'),
+        col('clock'),
+        col('level'),
+        col('dueAt'),
+        col('customerId'),
+        col('region'),
+      ],
     );
     if (!rows.length) return [];
     const byKey = new Map(alerts.map((a) => [`${a.caseId}/${a.clock}/${a.level}`, a]));
     const raised = rows.map((r) => ({ ...byKey.get(`${r.case_id}/${r.clock}/${r.level}`)!, id: r.id, raisedAt: new Date(r.raised_at) }));
-    const escalated = [...new Set(raised.filter((a) => ESCALATION[a.level]).map((a) => a.customerId).filter((id): id is string => id !== null))];
+    const escalated = [
+      ...new Set(
+        raised
+          .filter((a) => ESCALATION[a.level])
+          .map((a) => a.customerId)
+          .filter((id): id is string => id !== null),
+      ),
+    ];
     const managers = new Map<string, string | null>(
       escalated.length
-        ? (await em.query(`SELECT id, account_manager_id FROM customers WHERE id = ANY($1)`, [escalated])).map((c: { id: string; account_manager_id: string | null }) => [
-            c.id,
-            c.account_manager_id,
-          ])
+        ? (await em.query(`SELECT id, account_manager_id FROM customers WHERE id = ANY($1)`, [escalated])).map(
+            (c: { id: string; account_manager_id: string | null }) => [c.id, c.account_manager_id],
+          )
         : [],
     );
     await this.outbox.emitMany(
@@ -94,7 +110,9 @@ export class AlertsService {
             level: a.level,
             dueAt: a.dueAt.toISOString(),
             raisedAt: a.raisedAt.toISOString(),
-            ...(escalation ? { escalation: { ...escalation, accountManagerId: (a.customerId && managers.get(a.customerId)) ?? null } } : {}),
+            ...(escalation
+              ? { escalation: { ...escalation, accountManagerId: (a.customerId && managers.get(a.customerId)) ?? null } }
+              : {}),
           },
         };
       }),
@@ -121,7 +139,12 @@ export class AlertsService {
       if (!alert || !covers(auth, alert.region)) throw new AlertError(AlertErrorCode.ALERT_NOT_FOUND, `No alert ${id}`);
       if (alert.acknowledgedAt) return alert; // acknowledging twice is harmless
       await em.update(Alert, { id }, { acknowledgedBy: auth.staffId, acknowledgedAt: new Date() });
-      await this.audit.record(em, auth, { action: 'alert.acknowledged', entity: 'alert', entityId: id, changes: { level: alert.level, caseNo: alert.caseNo } });
+      await this.audit.record(em, auth, {
+        action: 'alert.acknowledged',
+        entity: 'alert',
+        entityId: id,
+        changes: { level: alert.level, caseNo: alert.caseNo },
+      });
       return (await em.findOneBy(Alert, { id }))!;
     });
   }

@@ -6,12 +6,25 @@ const line = (lineId: string, remaining: bigint, billId = 'b1') => ({ billId, bi
 describe('allocate', () => {
   it('pays the oldest bill first, line by line, and keeps the excess', () => {
     const out = allocate([{ paymentId: 'p', remaining: 250n }], [line('a', 100n, 'old'), line('b', 100n, 'old'), line('c', 100n, 'new')]);
-    expect(out.map((a) => [a.lineId, a.amount])).toEqual([['a', 100n], ['b', 100n], ['c', 50n]]);
+    expect(out.map((a) => [a.lineId, a.amount])).toEqual([
+      ['a', 100n],
+      ['b', 100n],
+      ['c', 50n],
+    ]);
   });
 
   it('spends older money first', () => {
-    const out = allocate([{ paymentId: 'p1', remaining: 30n }, { paymentId: 'p2', remaining: 100n }], [line('a', 50n)]);
-    expect(out.map((a) => [a.paymentId, a.amount])).toEqual([['p1', 30n], ['p2', 20n]]);
+    const out = allocate(
+      [
+        { paymentId: 'p1', remaining: 30n },
+        { paymentId: 'p2', remaining: 100n },
+      ],
+      [line('a', 50n)],
+    );
+    expect(out.map((a) => [a.paymentId, a.amount])).toEqual([
+      ['p1', 30n],
+      ['p2', 20n],
+    ]);
   });
 
   it('never allocates more than either side holds, exactly, beyond 2^53', () => {

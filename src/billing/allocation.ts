@@ -43,7 +43,14 @@ export function allocate(credits: readonly CreditSource[], lines: readonly OpenL
     const amount = money[p].remaining < owed[l].remaining ? money[p].remaining : owed[l].remaining;
     if (amount > 0n) {
       const line = owed[l];
-      out.push({ paymentId: money[p].paymentId, billId: line.billId, billNo: line.billNo, lineId: line.lineId, servingRegion: line.servingRegion, amount });
+      out.push({
+        paymentId: money[p].paymentId,
+        billId: line.billId,
+        billNo: line.billNo,
+        lineId: line.lineId,
+        servingRegion: line.servingRegion,
+        amount,
+      });
       money[p].remaining -= amount;
       line.remaining -= amount;
     }

@@ -50,7 +50,9 @@ export class ArrearsService {
     const scope = scopePatterns(auth);
     if (scope) {
       params.push(scope);
-      where.push(`(c.home_region LIKE ANY($${params.length}::text[]) OR EXISTS (SELECT 1 FROM customer_sites s WHERE s.customer_id = c.id AND s.region LIKE ANY($${params.length}::text[])))`);
+      where.push(
+        `(c.home_region LIKE ANY($${params.length}::text[]) OR EXISTS (SELECT 1 FROM customer_sites s WHERE s.customer_id = c.id AND s.region LIKE ANY($${params.length}::text[])))`,
+      );
     }
     if (q.region) {
       params.push(`${q.region.replace(/(00){1,2}$/, '')}%`);
@@ -116,17 +118,24 @@ export class ArrearsService {
   async notify(asOf = chinaToday()): Promise<number> {
     const post = new PostCommit();
     const raised = await this.dataSource.transaction(async (em) => {
-      const rows: { customer_id: string; bucket: AgingBucket; overdue: string; oldest: string; max_days: number; account_manager_id: string | null; customer_no: string }[] =
-        await em.query(
-          `WITH per AS (${PER_CUSTOMER}),
+      const rows: {
+        customer_id: string;
+        bucket: AgingBucket;
+        overdue: string;
+        oldest: string;
+        max_days: number;
+        account_manager_id: string | null;
+        customer_no: string;
+      }[] = await em.query(
+        `WITH per AS (${PER_CUSTOMER}),
                 cur AS (SELECT customer_id, ${BUCKET_SQL('max_days')} AS bucket, overdue, oldest, max_days FROM per),
                 forgotten AS (DELETE FROM arrears_notices n WHERE NOT EXISTS (SELECT 1 FROM per WHERE per.customer_id = n.customer_id)),
                 ins AS (INSERT INTO arrears_notices (customer_id, bucket) SELECT customer_id, bucket FROM cur ON CONFLICT DO NOTHING RETURNING customer_id, bucket)
            SELECT ins.customer_id, ins.bucket, cur.overdue::text AS overdue, to_char(cur.oldest, 'YYYY-MM-DD') AS oldest, cur.max_days,
                   c.account_manager_id, c.customer_no
              FROM ins JOIN cur ON cur.customer_id = ins.customer_id JOIN customers c ON c.id = ins.customer_id`,
-          [asOf],
-        );
+        [asOf],
+      );
       await this.outbox.emitMany(
         em,
         post,

@@ -48,9 +48,12 @@ export class BillIssuer {
         // every unbilled charge of this period or earlier — a charge posted after an earlier
         // period's bill was issued lands here, on the next bill — unless the period is billed
         // already, and reads the credit waiting on the account.
-        const [taken]: { existing: string | null; groups: { region: string; amount: string; count: number }[]; credits: { paymentId: string; remaining: string }[] }[] =
-          await em.query(
-            `WITH existing AS (SELECT id FROM bills WHERE customer_id = $1 AND period = $2),
+        const [taken]: {
+          existing: string | null;
+          groups: { region: string; amount: string; count: number }[];
+          credits: { paymentId: string; remaining: string }[];
+        }[] = await em.query(
+          `WITH existing AS (SELECT id FROM bills WHERE customer_id = $1 AND period = $2),
                   taken AS (
                     UPDATE billing_charges SET bill_id = $3
                      WHERE customer_id = $1 AND bill_id IS NULL AND period <= $2 AND NOT EXISTS (SELECT 1 FROM existing)
@@ -59,8 +62,8 @@ export class BillIssuer {
              SELECT (SELECT id FROM existing) AS existing,
                     coalesce((SELECT json_agg(groups) FROM groups), '[]') AS groups,
                     ${creditsOf('$1')} AS credits`,
-            [customerId, period, billId],
-          );
+          [customerId, period, billId],
+        );
         if (taken.existing) return this.record(em, runId, customerId, 'already_billed', taken.existing);
         const groups = taken.groups;
         if (!groups.length) return this.record(em, runId, customerId, 'nothing_to_bill', null);

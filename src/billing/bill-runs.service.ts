@@ -42,12 +42,19 @@ export class BillRunsService {
   async start(auth: AuthContext, period: string): Promise<BillRunView> {
     // A consolidated bill spans every region, so a run is for the whole country.
     if (!isNationwide(auth)) {
-      throw new BillingError(BillingErrorCode.BILL_RUN_NEEDS_NATIONWIDE_SCOPE, 'A bill run covers every region: it needs a nationwide (CN) scope or the admin role');
+      throw new BillingError(
+        BillingErrorCode.BILL_RUN_NEEDS_NATIONWIDE_SCOPE,
+        'A bill run covers every region: it needs a nationwide (CN) scope or the admin role',
+      );
     }
     const id = randomUUID();
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      await em.query(`INSERT INTO bill_runs (id, period, state, customers_total, started_by) VALUES ($1, $2, 'running', 0, $3)`, [id, period, auth.staffId]);
+      await em.query(`INSERT INTO bill_runs (id, period, state, customers_total, started_by) VALUES ($1, $2, 'running', 0, $3)`, [
+        id,
+        period,
+        auth.staffId,
+      ]);
       const [{ n }] = await em.query(
         `WITH items AS (
            INSERT INTO bill_run_items (bill_run_id, customer_id, outcome)
@@ -61,7 +68,12 @@ export class BillRunsService {
                 completed_at = CASE WHEN $2 = 0 THEN now() END WHERE id = $1`,
         [id, n],
       );
-      await this.audit.record(em, auth, { action: 'billing.bill_run_started', entity: 'bill_run', entityId: id, changes: { period, customers: n } });
+      await this.audit.record(em, auth, {
+        action: 'billing.bill_run_started',
+        entity: 'bill_run',
+        entityId: id,
+        changes: { period, customers: n },
+      });
     });
     post.add(() => this.enqueuePending(id));
     await post.run();

@@ -12,6 +12,8 @@ export const BILLING_READERS = ['billing', 'director', 'admin'] as const;
  */
 export function assertRegionInScope(auth: AuthContext, field: string, region: string): void {
   if (!covers(auth, region)) {
-    throw new BillingError(BillingErrorCode.REGION_OUT_OF_SCOPE, `${field} ${region} is outside your region scope`, { extensions: { field } });
+    throw new BillingError(BillingErrorCode.REGION_OUT_OF_SCOPE, `${field} ${region} is outside your region scope`, {
+      extensions: { field },
+    });
   }
 }

@@ -21,7 +21,16 @@ import { SettlementsService } from './settlements.service';
  */
 @Module({
   controllers: [ChargesController, BillRunsController, BillsController, PaymentsController, BillingReportsController],
-  providers: [ChargesService, BillRunsService, BillIssuer, PaymentsService, AccountsService, ArrearsService, SettlementsService, BillingService],
+  providers: [
+    ChargesService,
+    BillRunsService,
+    BillIssuer,
+    PaymentsService,
+    AccountsService,
+    ArrearsService,
+    SettlementsService,
+    BillingService,
+  ],
   exports: [BillingService, ArrearsService, BillRunsService, BillIssuer],
 })
 export class BillingModule {}

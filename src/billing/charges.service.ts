@@ -58,13 +58,23 @@ export class ChargesService {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (service_region, source_ref) DO NOTHING
          RETURNING ${CHARGE_COLUMNS}`,
-        [dto.customerId, dto.serviceRegion, dto.serviceInstanceId ?? null, dto.period, dto.kind, String(dto.amountFen), dto.description, dto.sourceRef, auth.staffId],
+        [
+          dto.customerId,
+          dto.serviceRegion,
+          dto.serviceInstanceId ?? null,
+          dto.period,
+          dto.kind,
+          String(dto.amountFen),
+          dto.description,
+          dto.sourceRef,
+          auth.staffId,
+        ],
       );
       if (!inserted) {
-        const [stored]: ChargeRow[] = await em.query(`SELECT ${CHARGE_COLUMNS} FROM billing_charges WHERE service_region = $1 AND source_ref = $2`, [
-          dto.serviceRegion,
-          dto.sourceRef,
-        ]);
+        const [stored]: ChargeRow[] = await em.query(
+          `SELECT ${CHARGE_COLUMNS} FROM billing_charges WHERE service_region = $1 AND source_ref = $2`,
+          [dto.serviceRegion, dto.sourceRef],
+        );
         const charge = toView(stored);
         if (!sameContent(charge, dto)) throw this.conflict([dto.sourceRef]);
         return { created: false, charge };
@@ -84,9 +94,12 @@ export class ChargesService {
   async postBatch(auth: AuthContext, charges: ChargeDto[]): Promise<ChargeBatchResultDto> {
     const errors: FieldError[] = [];
     charges.forEach((c, i) => {
-      if (!this.regions.find(c.serviceRegion)) errors.push({ field: `charges[${i}].serviceRegion`, message: 'is not a GB/T 2260 region code in the reference table' });
-      else if (!covers(auth, c.serviceRegion)) errors.push({ field: `charges[${i}].serviceRegion`, message: 'is outside your region scope' });
-      if (c.kind !== 'adjustment' && c.amountFen < 0) errors.push({ field: `charges[${i}].amountFen`, message: 'may be negative only for an adjustment' });
+      if (!this.regions.find(c.serviceRegion))
+        errors.push({ field: `charges[${i}].serviceRegion`, message: 'is not a GB/T 2260 region code in the reference table' });
+      else if (!covers(auth, c.serviceRegion))
+        errors.push({ field: `charges[${i}].serviceRegion`, message: 'is outside your region scope' });
+      if (c.kind !== 'adjustment' && c.amountFen < 0)
+        errors.push({ field: `charges[${i}].amountFen`, message: 'may be negative only for an adjustment' });
     });
     if (errors.length) throw invalidFields(...errors.slice(0, 100));
 
@@ -99,7 +112,9 @@ export class ChargesService {
         [customerIds],
       );
       const knownIds = new Set(known.map((k) => k.id));
-      const missing = charges.flatMap((c, i) => (knownIds.has(c.customerId) ? [] : [{ field: `charges[${i}].customerId`, message: 'is not a customer' }]));
+      const missing = charges.flatMap((c, i) =>
+        knownIds.has(c.customerId) ? [] : [{ field: `charges[${i}].customerId`, message: 'is not a customer' }],
+      );
       if (missing.length) throw invalidFields(...missing.slice(0, 100));
       await this.assertInstances(em, charges, (i) => `charges[${i}].serviceInstanceId`);
 
@@ -149,7 +164,13 @@ export class ChargesService {
         action: 'billing.charges_posted',
         entity: 'charge_batch',
         entityId: `${auth.requestId ?? 'batch'}`,
-        changes: { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen, customers: customerIds.length },
+        changes: {
+          total: charges.length,
+          created: inserted.length,
+          unchanged: charges.length - inserted.length,
+          totalFen,
+          customers: customerIds.length,
+        },
       });
       await batch.run(em);
       return { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen };
@@ -164,10 +185,15 @@ export class ChargesService {
   private async assertInstances(em: EntityManager, charges: ChargeDto[], field: (i: number) => string): Promise<void> {
     const ids = [...new Set(charges.map((c) => c.serviceInstanceId).filter((x): x is string => !!x))];
     if (!ids.length) return;
-    const rows: { id: string; customer_id: string }[] = await em.query(`SELECT id, customer_id FROM service_instances WHERE id = ANY($1::uuid[])`, [ids]);
+    const rows: { id: string; customer_id: string }[] = await em.query(
+      `SELECT id, customer_id FROM service_instances WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
     const owner = new Map(rows.map((r) => [r.id, r.customer_id]));
     const bad = charges.flatMap((c, i) =>
-      c.serviceInstanceId && owner.get(c.serviceInstanceId) !== c.customerId ? [{ field: field(i), message: 'is not a service instance of this customer' }] : [],
+      c.serviceInstanceId && owner.get(c.serviceInstanceId) !== c.customerId
+        ? [{ field: field(i), message: 'is not a service instance of this customer' }]
+        : [],
     );
     if (bad.length) throw invalidFields(...bad.slice(0, 100));
   }

@@ -84,7 +84,10 @@ export async function lockAccount(
     customerId: row.customer_id,
     customerNo: row.customer_no,
     credits: parseCredits(row.credits),
-    openLines: (row.open_lines as (Omit<OpenLine, 'remaining'> & { remaining: string })[]).map((l) => ({ ...l, remaining: BigInt(l.remaining) })),
+    openLines: (row.open_lines as (Omit<OpenLine, 'remaining'> & { remaining: string })[]).map((l) => ({
+      ...l,
+      remaining: BigInt(l.remaining),
+    })),
   };
 }
 
@@ -106,7 +109,12 @@ export function writeAllocations(batch: WriteBatch, allocations: Allocation[], s
   void batch.add(
     `INSERT INTO payment_allocations (payment_id, bill_id, bill_line_id, amount_fen)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[])`,
-    [allocations.map((a) => a.paymentId), allocations.map((a) => a.billId), allocations.map((a) => a.lineId), allocations.map((a) => String(a.amount))],
+    [
+      allocations.map((a) => a.paymentId),
+      allocations.map((a) => a.billId),
+      allocations.map((a) => a.lineId),
+      allocations.map((a) => String(a.amount)),
+    ],
   );
   if (!skip.lines) writePaidAmounts(batch, allocations);
   const existing = allocations.filter((a) => a.paymentId !== skip.paymentId);
@@ -138,4 +146,10 @@ export function writePaidAmounts(batch: WriteBatch, allocations: Allocation[]): 
 
 /** Allocations as audit/event data: amounts as JSON integers. */
 export const allocationData = (allocations: Allocation[]) =>
-  allocations.map((a) => ({ paymentId: a.paymentId, billId: a.billId, billLineId: a.lineId, servingRegion: a.servingRegion, amountFen: fen(a.amount) }));
+  allocations.map((a) => ({
+    paymentId: a.paymentId,
+    billId: a.billId,
+    billLineId: a.lineId,
+    servingRegion: a.servingRegion,
+    amountFen: fen(a.amount),
+  }));

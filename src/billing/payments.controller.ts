@@ -45,7 +45,8 @@ export class PaymentsController {
   @Roles('director', 'admin')
   @ApiOperation({
     summary: 'Reverse a payment (directors): undoes every allocation it made, including credit later bills consumed',
-    description: 'The response lists the allocations undone. Other credit on the account then settles the bills this reopened. A second reversal is a 409.',
+    description:
+      'The response lists the allocations undone. Other credit on the account then settles the bills this reopened. A second reversal is a 409.',
   })
   @ApiOkResponse({ type: PaymentView })
   @ApiProblems(400, 404, 409)

@@ -72,7 +72,12 @@ export class PaymentsService {
         allocations: allocationData(allocations),
       };
       void this.outbox.emitIn(batch, post, 'payment.received', data);
-      this.audit.recordIn(batch, auth, { action: 'billing.payment_received', entity: 'payment', entityId: id, changes: { ...data, reference: dto.reference ?? null } });
+      this.audit.recordIn(batch, auth, {
+        action: 'billing.payment_received',
+        entity: 'payment',
+        entityId: id,
+        changes: { ...data, reference: dto.reference ?? null },
+      });
       await batch.run(em);
       return allocations;
     });
@@ -110,14 +115,15 @@ export class PaymentsService {
       await lockAccount(em, head.customer_id, { openLines: false });
       const [payment] = await em.query(`SELECT reversed_at FROM payments WHERE id = $1`, [id]);
       if (payment.reversed_at) throw new BillingError(BillingErrorCode.PAYMENT_ALREADY_REVERSED, 'The payment was already reversed');
-      const undone: { bill_id: string; bill_no: string; bill_line_id: string; serving_region: string; amount_fen: string }[] = await em.query(
-        `WITH r AS (
+      const undone: { bill_id: string; bill_no: string; bill_line_id: string; serving_region: string; amount_fen: string }[] =
+        await em.query(
+          `WITH r AS (
            UPDATE payment_allocations SET reversed_at = now() WHERE payment_id = $1 AND reversed_at IS NULL
            RETURNING bill_id, bill_line_id, amount_fen)
          SELECT r.bill_id, b.bill_no, r.bill_line_id, l.serving_region, r.amount_fen::text AS amount_fen
            FROM r JOIN bills b ON b.id = r.bill_id JOIN bill_lines l ON l.id = r.bill_line_id`,
-        [id],
-      );
+          [id],
+        );
       const undoneAllocations: Allocation[] = undone.map((u) => ({
         paymentId: id,
         billId: u.bill_id,
@@ -129,7 +135,11 @@ export class PaymentsService {
       const batch = new WriteBatch();
       // The same writes as an allocation, with negative amounts: lines, bills (state back to partially_paid / issued).
       writePaidAmounts(batch, undoneAllocations);
-      void batch.add(`UPDATE payments SET allocated_fen = 0, reversed_at = now(), reversed_by = $2, reversal_reason = $3 WHERE id = $1`, [id, auth.staffId, reason]);
+      void batch.add(`UPDATE payments SET allocated_fen = 0, reversed_at = now(), reversed_by = $2, reversal_reason = $3 WHERE id = $1`, [
+        id,
+        auth.staffId,
+        reason,
+      ]);
       await batch.run(em);
       const reapplied = await this.applyCredit(em, head.customer_id);
       const data = {
@@ -150,15 +160,23 @@ export class PaymentsService {
   }
 
   async get(id: string): Promise<PaymentView> {
-    const allocations: { bill_id: string; bill_no: string; bill_line_id: string; serving_region: string; amount_fen: string }[] = await this.dataSource.query(
-      `SELECT a.bill_id, b.bill_no, a.bill_line_id, l.serving_region, a.amount_fen::text AS amount_fen
+    const allocations: { bill_id: string; bill_no: string; bill_line_id: string; serving_region: string; amount_fen: string }[] =
+      await this.dataSource.query(
+        `SELECT a.bill_id, b.bill_no, a.bill_line_id, l.serving_region, a.amount_fen::text AS amount_fen
          FROM payment_allocations a JOIN bills b ON b.id = a.bill_id JOIN bill_lines l ON l.id = a.bill_line_id
         WHERE a.payment_id = $1 AND a.reversed_at IS NULL ORDER BY a.id`,
-      [id],
-    );
+        [id],
+      );
     return this.view(
       id,
-      allocations.map((a) => ({ paymentId: id, billId: a.bill_id, billNo: a.bill_no, lineId: a.bill_line_id, servingRegion: a.serving_region, amount: BigInt(a.amount_fen) })),
+      allocations.map((a) => ({
+        paymentId: id,
+        billId: a.bill_id,
+        billNo: a.bill_no,
+        lineId: a.bill_line_id,
+        servingRegion: a.serving_region,
+        amount: BigInt(a.amount_fen),
+      })),
     );
   }
 

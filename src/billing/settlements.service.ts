@@ -18,23 +18,25 @@ export class SettlementsService {
   async report(period: string): Promise<SettlementView> {
     const window = `received_at >= ($1 || '-01')::timestamp AT TIME ZONE 'Asia/Shanghai'
                 AND received_at < (($1 || '-01')::timestamp + interval '1 month') AT TIME ZONE 'Asia/Shanghai'`;
-    const [flows, collected]: [{ collecting: string; serving: string; amount: string }[], { region: string; amount: string; unallocated: string; n: number }[]] =
-      await Promise.all([
-        this.dataSource.query(
-          `SELECT p.collected_region AS collecting, l.serving_region AS serving, sum(a.amount_fen)::text AS amount
+    const [flows, collected]: [
+      { collecting: string; serving: string; amount: string }[],
+      { region: string; amount: string; unallocated: string; n: number }[],
+    ] = await Promise.all([
+      this.dataSource.query(
+        `SELECT p.collected_region AS collecting, l.serving_region AS serving, sum(a.amount_fen)::text AS amount
              FROM payments p
              JOIN payment_allocations a ON a.payment_id = p.id AND a.reversed_at IS NULL
              JOIN bill_lines l ON l.id = a.bill_line_id
             WHERE p.reversed_at IS NULL AND ${window}
             GROUP BY 1, 2 ORDER BY 1, 2`,
-          [period],
-        ),
-        this.dataSource.query(
-          `SELECT collected_region AS region, sum(amount_fen)::text AS amount, sum(amount_fen - allocated_fen)::text AS unallocated, count(*)::int AS n
+        [period],
+      ),
+      this.dataSource.query(
+        `SELECT collected_region AS region, sum(amount_fen)::text AS amount, sum(amount_fen - allocated_fen)::text AS unallocated, count(*)::int AS n
              FROM payments WHERE reversed_at IS NULL AND ${window} GROUP BY 1 ORDER BY 1`,
-          [period],
-        ),
-      ]);
+        [period],
+      ),
+    ]);
 
     const positions = new Map<string, { collected: bigint; kept: bigint; receivable: bigint; payable: bigint; unallocated: bigint }>();
     const at = (region: string) => {
@@ -63,17 +65,15 @@ export class SettlementsService {
       unallocatedFen: fen(collected.reduce((s, c) => s + BigInt(c.unallocated), 0n)),
       positions: [...positions.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(
-          ([region, p]): RegionPositionView => ({
-            region,
-            collectedFen: fen(p.collected),
-            keptFen: fen(p.kept),
-            receivableFen: fen(p.receivable),
-            payableFen: fen(p.payable),
-            netFen: fen(p.receivable - p.payable),
-            unallocatedFen: fen(p.unallocated),
-          }),
-        ),
+        .map(([region, p]): RegionPositionView => ({
+          region,
+          collectedFen: fen(p.collected),
+          keptFen: fen(p.kept),
+          receivableFen: fen(p.receivable),
+          payableFen: fen(p.payable),
+          netFen: fen(p.receivable - p.payable),
+          unallocatedFen: fen(p.unallocated),
+        })),
     };
   }
 }

@@ -34,7 +34,9 @@ export async function nextCaseSerials(em: EntityManager, kind: CaseKind, count: 
   spare.set(em.connection, pools);
   let pool = pools.get(seq);
   if (!pool || pool.length < count) {
-    const rows: { n: number }[] = await em.query(`SELECT nextval('${seq}')::int AS n FROM generate_series(1, $1)`, [Math.max(BLOCK, count)]);
+    const rows: { n: number }[] = await em.query(`SELECT nextval('${seq}')::int AS n FROM generate_series(1, $1)`, [
+      Math.max(BLOCK, count),
+    ]);
     pool = pools.get(seq) ?? []; // another caller may have refilled meanwhile: keep both blocks
     pool.push(...rows.map((r) => r.n));
     pools.set(seq, pool);

@@ -27,7 +27,21 @@ export class CasesService {
          title = EXCLUDED.title, state = EXCLUDED.state, priority = EXCLUDED.priority, green_channel = EXCLUDED.green_channel,
          is_open = EXCLUDED.is_open, assignee_id = EXCLUDED.assignee_id, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
          updated_at = now()`,
-      [e.kind, e.id, e.caseNo, e.customerId, e.region, e.title, e.state, e.priority, e.greenChannel, e.isOpen, e.assigneeId, e.openedAt, e.closedAt],
+      [
+        e.kind,
+        e.id,
+        e.caseNo,
+        e.customerId,
+        e.region,
+        e.title,
+        e.state,
+        e.priority,
+        e.greenChannel,
+        e.isOpen,
+        e.assigneeId,
+        e.openedAt,
+        e.closedAt,
+      ],
     );
   }
 
@@ -51,9 +65,22 @@ export class CasesService {
        INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
        SELECT k, id, 'created', $14::uuid, $15, d FROM unnest($1::text[], $2::uuid[], $16::jsonb[]) AS x(k, id, d)`,
       [
-        col('kind'), col('id'), col('caseNo'), col('customerId'), col('region'), col('title'), col('state'),
-        col('priority'), col('greenChannel'), col('isOpen'), col('assigneeId'), col('openedAt'), col('closedAt'),
-        actor?.staffId ?? null, actor?.username ?? 'system', entries.map((e) => JSON.stringify(e.created)),
+        col('kind'),
+        col('id'),
+        col('caseNo'),
+        col('customerId'),
+        col('region'),
+        col('title'),
+        col('state'),
+        col('priority'),
+        col('greenChannel'),
+        col('isOpen'),
+        col('assigneeId'),
+        col('openedAt'),
+        col('closedAt'),
+        actor?.staffId ?? null,
+        actor?.username ?? 'system',
+        entries.map((e) => JSON.stringify(e.created)),
       ],
     );
   }
@@ -81,9 +108,18 @@ export class CasesService {
        )
        INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data) VALUES ($1, $2, $9, $10, $11, $12)`,
       [
-        kind, id, changes.state ?? null, changes.isOpen ?? null,
-        'closedAt' in changes, changes.closedAt ?? null, 'assigneeId' in changes, changes.assigneeId ?? null,
-        type, actor?.staffId ?? null, actor?.username ?? 'system', JSON.stringify(data),
+        kind,
+        id,
+        changes.state ?? null,
+        changes.isOpen ?? null,
+        'closedAt' in changes,
+        changes.closedAt ?? null,
+        'assigneeId' in changes,
+        changes.assigneeId ?? null,
+        type,
+        actor?.staffId ?? null,
+        actor?.username ?? 'system',
+        JSON.stringify(data),
       ],
     );
   }
@@ -101,7 +137,14 @@ export class CasesService {
             i AS (UPDATE case_index c SET state = x.state, updated_at = now() FROM x WHERE c.kind = $1 AND c.id = x.id)
        INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
        SELECT $1, x.id, 'state_changed', $5::uuid, $6, x.data FROM x`,
-      [kind, changes.map((c) => c.id), changes.map((c) => c.state), changes.map((c) => JSON.stringify(c.data)), actor?.staffId ?? null, actor?.username ?? 'system'],
+      [
+        kind,
+        changes.map((c) => c.id),
+        changes.map((c) => c.state),
+        changes.map((c) => JSON.stringify(c.data)),
+        actor?.staffId ?? null,
+        actor?.username ?? 'system',
+      ],
     );
   }
 
@@ -129,18 +172,17 @@ export class CasesService {
     actor: Pick<AuthContext, 'staffId' | 'username'> | null,
     data: Record<string, unknown> = {},
   ): void {
-    void batch.add(`INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`, [
-      kind,
-      caseId,
-      type,
-      actor?.staffId ?? null,
-      actor?.username ?? 'system',
-      JSON.stringify(data),
-    ]);
+    void batch.add(
+      `INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
+      [kind, caseId, type, actor?.staffId ?? null, actor?.username ?? 'system', JSON.stringify(data)],
+    );
   }
 
   /** Timeline lines written by the system (SLA events), many in one statement. */
-  async recordSystemMany(em: EntityManager, entries: { kind: string; caseId: string; type: string; data: Record<string, unknown> }[]): Promise<void> {
+  async recordSystemMany(
+    em: EntityManager,
+    entries: { kind: string; caseId: string; type: string; data: Record<string, unknown> }[],
+  ): Promise<void> {
     if (!entries.length) return;
     await em.query(
       `INSERT INTO case_timeline (case_kind, case_id, type, actor_name, data)

@@ -24,7 +24,11 @@ export class PostCommit {
   async run(): Promise<void> {
     const results = await Promise.allSettled(this.tasks.splice(0).map((t) => t()));
     for (const r of results) {
-      if (r.status === 'rejected') logger.warn({ err: r.reason }, `post-commit work failed; the sweeps will redo it: ${String((r.reason as Error)?.message ?? r.reason)}`);
+      if (r.status === 'rejected')
+        logger.warn(
+          { err: r.reason },
+          `post-commit work failed; the sweeps will redo it: ${String((r.reason as Error)?.message ?? r.reason)}`,
+        );
     }
   }
 }

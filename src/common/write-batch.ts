@@ -55,7 +55,9 @@ export class WriteBatch {
     const returned = parts
       .map((p, i) => (p.returns ? `'w${i}', (SELECT coalesce(json_agg(w${i}), '[]'::json) FROM w${i})` : null))
       .filter(Boolean);
-    const [{ r }] = (await em.query(`WITH ${ctes}\nSELECT json_build_object(${returned.join(', ')}) AS r`, params)) as { r: Record<string, Row[]> }[];
+    const [{ r }] = (await em.query(`WITH ${ctes}\nSELECT json_build_object(${returned.join(', ')}) AS r`, params)) as {
+      r: Record<string, Row[]>;
+    }[];
     parts.forEach((p, i) => p.settle(r[`w${i}`] ?? []));
   }
 }

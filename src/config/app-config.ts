@@ -67,7 +67,11 @@ export class AppConfig {
       logLevel: e.LOG_LEVEL,
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
       housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
-      sla: { sweepSeconds: e.SLA_SWEEP_SECONDS, faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS, supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS },
+      sla: {
+        sweepSeconds: e.SLA_SWEEP_SECONDS,
+        faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS,
+        supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS,
+      },
       billing: { dueDays: e.BILL_DUE_DAYS },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,

@@ -1,8 +1,6 @@
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 // abort: a value that is no URL at all stops there (the refinements below would throw on it).
 const postgresUrl = z
@@ -44,14 +42,32 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Only behind a reverse proxy: otherwise any client could pick its address in X-Forwarded-For.
     TRUST_PROXY: bool.default(false),
-    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+    BODY_LIMIT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(50 * 1024 * 1024)
+      .default(1024 * 1024),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
-    IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(24),
+    IDEMPOTENCY_TTL_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(24),
     HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
     SLA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
-    FAULT_AUTO_CLOSE_HOURS: z.coerce.number().min(0.001).max(24 * 90).default(72),
-    SUPPORT_AUTO_CLOSE_HOURS: z.coerce.number().min(0.001).max(24 * 90).default(72),
+    FAULT_AUTO_CLOSE_HOURS: z.coerce
+      .number()
+      .min(0.001)
+      .max(24 * 90)
+      .default(72),
+    SUPPORT_AUTO_CLOSE_HOURS: z.coerce
+      .number()
+      .min(0.001)
+      .max(24 * 90)
+      .default(72),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     // Tests and local demos deliver to 127.0.0.1; production refuses private and loopback targets.
     WEBHOOK_ALLOW_PRIVATE: bool.default(false),

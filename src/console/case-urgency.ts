@@ -72,7 +72,6 @@ const urgencyOrder = (x = '') =>
 /** The predicate of sla_clocks_live_idx, written the same way so the planner sees that the index applies. */
 const LIVE = (c: string) => `AND (${c}.state <> 'stopped' OR ${c}.breached_at IS NOT NULL)`;
 
-
 export async function urgentCases(ds: DataSource, f: UrgencyFilter): Promise<{ rows: UrgentCaseRow[]; total: number }> {
   const params: unknown[] = [];
   const p = (v: unknown) => {

@@ -56,8 +56,9 @@ export class ConsoleService {
     const query: CustomerQuery = Object.assign(new CustomerQuery(), { q: q.q, limit: q.limit, offset: 0 });
     const page = await this.customers.list(auth, query);
     if (!page.items.length) return { items: [], total: page.total };
-    const details: { id: string; matched_by: MatchKey; contacts: { name: string; mobile: string; role: string }[] }[] = await this.dataSource.query(
-      `SELECT c.id,
+    const details: { id: string; matched_by: MatchKey; contacts: { name: string; mobile: string; role: string }[] }[] =
+      await this.dataSource.query(
+        `SELECT c.id,
               CASE
                 WHEN EXISTS (SELECT 1 FROM customer_contacts k WHERE k.customer_id = c.id AND k.mobile = $2) THEN 'mobile'
                 WHEN c.credit_code = upper($2) THEN 'credit_code'
@@ -70,8 +71,8 @@ export class ConsoleService {
                         FROM customer_contacts k WHERE k.customer_id = c.id), '[]'::json) AS contacts
        FROM customers c
        WHERE c.id = ANY($1::uuid[])`,
-      [page.items.map((c) => c.id), q.q, CONTACT_ROLES],
-    );
+        [page.items.map((c) => c.id), q.q, CONTACT_ROLES],
+      );
     const byId = new Map(details.map((d) => [d.id, d]));
     return {
       total: page.total,

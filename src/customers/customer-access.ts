@@ -22,7 +22,7 @@ export function assertCanRead(auth: AuthContext, c: CustomerFootprint): void {
 }
 
 /** Changing the record: admins and directors in scope, or the customer's own account manager. */
-export function assertCanManage(auth: AuthContext, c: CustomerFootprint, extraRoles: ('fulfilment')[] = []): void {
+export function assertCanManage(auth: AuthContext, c: CustomerFootprint, extraRoles: 'fulfilment'[] = []): void {
   assertCanRead(auth, c);
   if (hasRole(auth, 'admin', 'director', ...extraRoles)) return;
   if (hasRole(auth, 'account_manager') && c.accountManagerId === auth.staffId) return;

@@ -100,23 +100,35 @@ export class CustomerPartsService {
   async addServiceInstance(auth: AuthContext, customerId: string, dto: CreateServiceInstanceDto): Promise<ServiceInstanceDto> {
     const product = await this.products.find(dto.productCode);
     if (!product?.active) throw invalidFields({ field: 'productCode', message: 'is not an active product in the catalogue' });
-    return this.change(auth, customerId, 'service_instance.created', async (em) => {
-      await this.assertSiteOf(em, customerId, dto.siteId);
-      await this.assertAccessNoFree(em, dto.accessNo);
-      const saved = await em.save(em.create(ServiceInstance, { ...dto, customerId, version: 1 }));
-      return { id: saved.id, changes: { ...dto }, view: toServiceInstance(saved) };
-    }, ['fulfilment']);
+    return this.change(
+      auth,
+      customerId,
+      'service_instance.created',
+      async (em) => {
+        await this.assertSiteOf(em, customerId, dto.siteId);
+        await this.assertAccessNoFree(em, dto.accessNo);
+        const saved = await em.save(em.create(ServiceInstance, { ...dto, customerId, version: 1 }));
+        return { id: saved.id, changes: { ...dto }, view: toServiceInstance(saved) };
+      },
+      ['fulfilment'],
+    );
   }
 
   updateServiceInstance(auth: AuthContext, customerId: string, id: string, dto: UpdateServiceInstanceDto): Promise<ServiceInstanceDto> {
     const { expectedVersion, ...changes } = dto;
-    return this.change(auth, customerId, 'service_instance.updated', async (em) => {
-      const before = await this.part(em, ServiceInstance, 'service_instance', customerId, id);
-      if (changes.siteId) await this.assertSiteOf(em, customerId, changes.siteId);
-      if (changes.accessNo && changes.accessNo !== before.accessNo) await this.assertAccessNoFree(em, changes.accessNo);
-      const after = await guardedUpdate(em, ServiceInstance, { id, customerId }, expectedVersion, changes, 'service instance');
-      return { id, changes: changedFields(before, changes), view: toServiceInstance(after) };
-    }, ['fulfilment']);
+    return this.change(
+      auth,
+      customerId,
+      'service_instance.updated',
+      async (em) => {
+        const before = await this.part(em, ServiceInstance, 'service_instance', customerId, id);
+        if (changes.siteId) await this.assertSiteOf(em, customerId, changes.siteId);
+        if (changes.accessNo && changes.accessNo !== before.accessNo) await this.assertAccessNoFree(em, changes.accessNo);
+        const after = await guardedUpdate(em, ServiceInstance, { id, customerId }, expectedVersion, changes, 'service instance');
+        return { id, changes: changedFields(before, changes), view: toServiceInstance(after) };
+      },
+      ['fulfilment'],
+    );
   }
 
   // ---- shared ----

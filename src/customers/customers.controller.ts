@@ -37,7 +37,8 @@ export class CustomersController {
   @Get()
   @ApiOperation({
     summary: 'Find customers in the caller’s regions',
-    description: 'Filter by tier, region prefix, green channel, account manager; `q` matches customer number, credit code, contact mobile, access number or a name fragment.',
+    description:
+      'Filter by tier, region prefix, green channel, account manager; `q` matches customer number, credit code, contact mobile, access number or a name fragment.',
   })
   @ApiOkResponse({ type: PageOf(CustomerSummaryDto) })
   @ApiProblems(400)

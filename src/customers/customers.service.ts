@@ -28,7 +28,6 @@ import {
 import { Site } from './site.entity';
 import { escapeLike } from '../common/escape-like';
 
-
 /** Counts above this are reported as this, with totalCapped: true. */
 const COUNT_CAP = 10_000;
 /** A mobile, a credit code or a customer number: looked up exactly, never as a name. */
@@ -181,10 +180,23 @@ export class CustomersService {
           throw err;
         });
       const customerId = inserted.identifiers[0].id as string;
-      if (dto.contacts.length) await em.insert(Contact, dto.contacts.map((c) => ({ ...c, customerId, version: 1 })));
-      if (dto.sites.length) await em.insert(Site, dto.sites.map((s) => ({ ...s, customerId, version: 1 })));
+      if (dto.contacts.length)
+        await em.insert(
+          Contact,
+          dto.contacts.map((c) => ({ ...c, customerId, version: 1 })),
+        );
+      if (dto.sites.length)
+        await em.insert(
+          Site,
+          dto.sites.map((s) => ({ ...s, customerId, version: 1 })),
+        );
       if (accountManagerId) {
-        await em.insert(AccountManagerTransfer, { customerId, toAccountManagerId: accountManagerId, reason: 'assigned at creation', transferredBy: auth.staffId });
+        await em.insert(AccountManagerTransfer, {
+          customerId,
+          toAccountManagerId: accountManagerId,
+          reason: 'assigned at creation',
+          transferredBy: auth.staffId,
+        });
       }
       await this.audit.record(em, auth, {
         action: 'customer.created',
@@ -213,7 +225,12 @@ export class CustomersService {
     });
     if (!customer) throw customerNotFound(id);
     const { contacts = [], sites = [], serviceInstances = [] } = customer;
-    assertCanRead(auth, { id, homeRegion: customer.homeRegion, siteRegions: sites.map((s) => s.region), accountManagerId: customer.accountManagerId });
+    assertCanRead(auth, {
+      id,
+      homeRegion: customer.homeRegion,
+      siteRegions: sites.map((s) => s.region),
+      accountManagerId: customer.accountManagerId,
+    });
     const masked = !maySeeMobiles(auth, customer);
     if (auditRead && !masked && contacts.length) await this.auditUnmaskedRead(auth, id, contacts.length);
     return toCustomerDto({ ...customer, contacts, sites, serviceInstances }, masked, this.regions);
@@ -240,7 +257,12 @@ export class CustomersService {
         throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${changes.homeRegion} is outside your region scope`);
       }
       await guardedUpdate(em, Customer, { id }, expectedVersion, changes, 'customer');
-      await this.audit.record(em, auth, { action: 'customer.updated', entity: 'customer', entityId: id, changes: changedFields(fp.customer, changes) });
+      await this.audit.record(em, auth, {
+        action: 'customer.updated',
+        entity: 'customer',
+        entityId: id,
+        changes: changedFields(fp.customer, changes),
+      });
     });
     return this.view(auth, id, false);
   }
@@ -260,7 +282,11 @@ export class CustomersService {
     // A page that is not full holds the last match: no need to count (an exact lookup, usually).
     if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { ...page, total: q.offset + rows.length };
     // Counting a broad name match exactly costs as much as the page itself: count up to a cap.
-    const [sql, params] = qb.clone().select('1').limit(COUNT_CAP + 1).getQueryAndParameters();
+    const [sql, params] = qb
+      .clone()
+      .select('1')
+      .limit(COUNT_CAP + 1)
+      .getQueryAndParameters();
     const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM (${sql}) AS page`, params);
     return { ...page, total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true } : {}) };
   }
@@ -297,7 +323,10 @@ export class CustomersService {
       );
       return;
     }
-    const byAccessNo: { customer_id: string }[] = await this.dataSource.query(`SELECT customer_id FROM service_instances WHERE access_no = $1`, [term]);
+    const byAccessNo: { customer_id: string }[] = await this.dataSource.query(
+      `SELECT customer_id FROM service_instances WHERE access_no = $1`,
+      [term],
+    );
     if (byAccessNo.length) {
       qb.andWhere('c.id IN (:...ids)', { ids: byAccessNo.map((r) => r.customer_id) });
       return;

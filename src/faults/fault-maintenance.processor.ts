@@ -13,7 +13,6 @@ const EVERY_MS = 60_000;
 /** Closes faults resolved long ago, and re-dispatches faults still waiting for an engineer. */
 @Processor(QueueName.faults)
 export class FaultMaintenanceProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
-
   constructor(
     @InjectQueue(QueueName.faults) private readonly queue: Queue,
     private readonly faults: FaultsService,

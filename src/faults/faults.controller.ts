@@ -7,7 +7,17 @@ import { ApiProblems } from '../common/http/api-problems';
 import { UuidPipe } from '../common/http/uuid.pipe';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { PageOf } from '../common/pagination/page';
-import { AssignDto, CreateFaultDto, FaultDto, FaultQuery, FeedbackDto, NoteDto, TimelineEntryDto, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
+import {
+  AssignDto,
+  CreateFaultDto,
+  FaultDto,
+  FaultQuery,
+  FeedbackDto,
+  NoteDto,
+  TimelineEntryDto,
+  TransitionDto,
+  UpdateFaultDto,
+} from './dto/fault.dto';
 import { FaultsService } from './faults.service';
 
 const CASE_WORKERS = ['admin', 'director', 'agent', 'account_manager', 'engineer'] as const;

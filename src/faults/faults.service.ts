@@ -122,7 +122,11 @@ export class FaultsService {
       openedAt: now,
       closedAt: null,
     });
-    this.cases.recordIn(batch, row.category, row.id, 'created', auth, { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia });
+    this.cases.recordIn(batch, row.category, row.id, 'created', auth, {
+      state: row.state,
+      priority: `P${priority}`,
+      reportedVia: row.reportedVia,
+    });
     const opened = this.sla.openIn(batch, post, row.category, row.id, priority, now);
     void this.outbox.emitIn(batch, post, 'fault.created', this.eventData(row));
     this.audit.recordIn(batch, auth, { action: 'fault.created', entity: 'fault', entityId: row.id, changes: { ...dto, caseNo, priority } });
@@ -222,8 +226,25 @@ export class FaultsService {
                            region, reporter_name, reporter_mobile, state, priority, green_channel, created_by, version, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)`,
       [
-        f.id, f.caseNo, f.customerId, f.category, f.severity, f.title, f.description, f.reportedVia, f.serviceInstanceId, f.siteId,
-        f.region, f.reporterName, f.reporterMobile, f.state, f.priority, f.greenChannel, f.createdBy, f.version, f.createdAt,
+        f.id,
+        f.caseNo,
+        f.customerId,
+        f.category,
+        f.severity,
+        f.title,
+        f.description,
+        f.reportedVia,
+        f.serviceInstanceId,
+        f.siteId,
+        f.region,
+        f.reporterName,
+        f.reporterMobile,
+        f.state,
+        f.priority,
+        f.greenChannel,
+        f.createdBy,
+        f.version,
+        f.createdAt,
       ],
     );
   }
@@ -233,7 +254,11 @@ export class FaultsService {
    * region (the desk that owns the customer) and by the customer's account
    * manager; to anyone else it does not exist. Returns the account manager.
    */
-  private async assertCanSee(auth: AuthContext, fault: Pick<Fault, 'id' | 'region' | 'customerId'>, em: EntityManager = this.dataSource.manager): Promise<string | null> {
+  private async assertCanSee(
+    auth: AuthContext,
+    fault: Pick<Fault, 'id' | 'region' | 'customerId'>,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<string | null> {
     const owner = await this.customers.ownership(em, fault.customerId);
     if (!this.mayAccess(auth, fault.region, owner)) throw faultNotFound(fault.id);
     return owner.accountManagerId;
@@ -258,7 +283,8 @@ export class FaultsService {
     if (dto.siteId && !ctx.siteRegion) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
     if (dto.serviceInstanceId) {
       if (!ctx.instance) throw invalidFields({ field: 'serviceInstanceId', message: 'is not a service instance of this customer' });
-      if (dto.siteId && ctx.instance.siteId !== dto.siteId) throw invalidFields({ field: 'siteId', message: 'is not the site of the given service instance' });
+      if (dto.siteId && ctx.instance.siteId !== dto.siteId)
+        throw invalidFields({ field: 'siteId', message: 'is not the site of the given service instance' });
     }
     return ctx.siteRegion ?? ctx.instance?.region ?? ctx.homeRegion;
   }

@@ -12,7 +12,6 @@ export type HousekeepingJob = Job<Record<string, never>, { purged: number }, typ
 /** Periodic clean-up that nothing else owns: expired idempotency keys. */
 @Processor(QueueName.housekeeping)
 export class HousekeepingProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
-
   constructor(
     @InjectQueue(QueueName.housekeeping) private readonly queue: Queue,
     private readonly idempotency: IdempotencyService,

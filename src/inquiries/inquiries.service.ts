@@ -121,10 +121,20 @@ export class InquiriesService {
         openedAt: now,
         closedAt: null,
       });
-      await this.cases.record(em, 'inquiry', row.id, 'created', auth, { state: 'open', priority: `P${priority}`, channel: row.channel, topic: row.topic });
+      await this.cases.record(em, 'inquiry', row.id, 'created', auth, {
+        state: 'open',
+        priority: `P${priority}`,
+        channel: row.channel,
+        topic: row.topic,
+      });
       const clocks = await this.sla.open(em, post, 'inquiry', row.id, priority, now);
       await this.outbox.emit(em, post, 'inquiry.created', this.eventData(row));
-      await this.audit.record(em, auth, { action: 'inquiry.created', entity: 'inquiry', entityId: row.id, changes: { ...dto, region, caseNo, priority } });
+      await this.audit.record(em, auth, {
+        action: 'inquiry.created',
+        entity: 'inquiry',
+        entityId: row.id,
+        changes: { ...dto, region, caseNo, priority },
+      });
       return toInquiryDto(row, clocks, maySeeCaller(auth, owner.accountManagerId));
     });
     await post.run();
@@ -143,7 +153,10 @@ export class InquiriesService {
     if (q.topic) qb.andWhere('i.topic = :topic', { topic: q.topic });
     if (q.region) qb.andWhere('i.region LIKE :region', { region: regionUnder(q.region) });
     const [rows, total] = await qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id').take(q.limit).skip(q.offset).getManyAndCount();
-    const clocks = await this.sla.forCases('inquiry', rows.map((r) => r.id));
+    const clocks = await this.sla.forCases(
+      'inquiry',
+      rows.map((r) => r.id),
+    );
     // Lists never show full numbers: opening one inquiry is what reveals (and audits) it.
     return { items: rows.map((r) => toInquiryDto(r, clocks.get(r.id)!, false)), total, limit: q.limit, offset: q.offset };
   }
@@ -152,7 +165,11 @@ export class InquiriesService {
     await this.act(auth, id, 'answer', dto.expectedVersion, async (em, post, row, now) => {
       const changes = { state: 'answered' as const, answer: dto.answer, answeredBy: auth.staffId, answeredAt: now };
       await this.moved(em, post, row, changes, 'answer', auth, { answer: dto.answer }, now);
-      await this.outbox.emit(em, post, 'inquiry.answered', { ...this.eventData({ ...row, ...changes }), answeredBy: auth.staffId, answeredAt: now.toISOString() });
+      await this.outbox.emit(em, post, 'inquiry.answered', {
+        ...this.eventData({ ...row, ...changes }),
+        answeredBy: auth.staffId,
+        answeredAt: now.toISOString(),
+      });
       return { action: 'inquiry.answered', changes: { state: { from: row.state, to: 'answered' }, answerLength: dto.answer.length } };
     });
     return this.view(auth, id, false);
@@ -186,7 +203,10 @@ export class InquiriesService {
       }
       const customerId = row.customerId ?? dto.customerId;
       if (!customerId) {
-        throw new InquiryError(InquiryErrorCode.INQUIRY_NO_CUSTOMER, 'The caller is not a customer yet: create the customer, then convert giving its customerId');
+        throw new InquiryError(
+          InquiryErrorCode.INQUIRY_NO_CUSTOMER,
+          'The caller is not a customer yet: create the customer, then convert giving its customerId',
+        );
       }
       const created =
         dto.to === 'support'
@@ -269,7 +289,11 @@ export class InquiriesService {
     await this.sla.apply(em, post, 'inquiry', row.id, INQUIRY_CLOCK_EFFECTS[action], now);
     const closed = changes.state === 'closed';
     await this.cases.updateIndex(em, 'inquiry', row.id, { state: changes.state, isOpen: !closed, closedAt: closed ? now : null });
-    await this.cases.record(em, 'inquiry', row.id, action === 'convert' ? 'converted' : 'state_changed', auth, { from: row.state, to: changes.state, ...detail });
+    await this.cases.record(em, 'inquiry', row.id, action === 'convert' ? 'converted' : 'state_changed', auth, {
+      from: row.state,
+      to: changes.state,
+      ...detail,
+    });
   }
 
   private async load(auth: AuthContext, id: string, em: EntityManager = this.dataSource.manager): Promise<{ row: Inquiry; owner: Owner }> {
@@ -283,10 +307,14 @@ export class InquiriesService {
     const { row, owner } = await this.load(auth, id);
     const clocks = await this.sla.forCase('inquiry', row.id);
     const unmasked = maySeeCaller(auth, owner.accountManagerId);
-    if (unmasked && auditRead) await this.audit.recordStandalone(auth, { action: 'inquiry.caller_unmasked', entity: 'inquiry', entityId: id });
+    if (unmasked && auditRead)
+      await this.audit.recordStandalone(auth, { action: 'inquiry.caller_unmasked', entity: 'inquiry', entityId: id });
     let convertedCaseNo: string | null = null;
     if (row.convertedToKind && row.convertedToId) {
-      const [ix] = await this.dataSource.query(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [row.convertedToKind, row.convertedToId]);
+      const [ix] = await this.dataSource.query(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [
+        row.convertedToKind,
+        row.convertedToId,
+      ]);
       convertedCaseNo = ix?.case_no ?? null;
     }
     return toInquiryDto(row, clocks, unmasked, convertedCaseNo);
@@ -314,7 +342,10 @@ export class InquiriesService {
   private ownRegion(auth: AuthContext): string {
     const single = auth.scopes.length === 1 && auth.scopes[0] !== '' ? auth.scopes[0].padEnd(6, '0') : null;
     if (!single || !this.regions.find(single)) {
-      throw invalidFields({ field: 'region', message: 'is required for a caller who is not a customer (your scope spans more than one region)' });
+      throw invalidFields({
+        field: 'region',
+        message: 'is required for a caller who is not a customer (your scope spans more than one region)',
+      });
     }
     return single;
   }

@@ -2,7 +2,9 @@ import { INQUIRY_ACTIONS, INQUIRY_CLOCK_EFFECTS, INQUIRY_STATES, allowedInquiryA
 
 describe('inquiry lifecycle', () => {
   it('allows exactly open → answered → closed, and converting from open or answered', () => {
-    const moves = INQUIRY_STATES.flatMap((from) => Object.entries(INQUIRY_ACTIONS[from]).map(([action, to]) => `${from} -${action}→ ${to}`)).sort();
+    const moves = INQUIRY_STATES.flatMap((from) =>
+      Object.entries(INQUIRY_ACTIONS[from]).map(([action, to]) => `${from} -${action}→ ${to}`),
+    ).sort();
     expect(moves).toEqual(['answered -close→ closed', 'answered -convert→ closed', 'open -answer→ answered', 'open -convert→ closed']);
   });
 

@@ -32,7 +32,10 @@ export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: SlaCloc
     dispatchedVia: w.dispatchedVia,
     dispatchedAt: w.dispatchedAt,
     reason: w.reason,
-    items: items.filter((i) => i.workOrderId === w.id).sort((a, b) => a.lineNo - b.lineNo).map(toItemView),
+    items: items
+      .filter((i) => i.workOrderId === w.id)
+      .sort((a, b) => a.lineNo - b.lineNo)
+      .map(toItemView),
     sla: slaView(clocks),
     allowedTransitions: staffMovesFrom(w.state),
     version: w.version,
@@ -67,7 +70,9 @@ export function toOrderDto({ order: o, workOrders, items, clocks }: OrderGraph):
     priority: priorityLabel(o.priority),
     greenChannel: o.greenChannel,
     sla: slaView(clocks.get(o.id) ?? []),
-    workOrders: [...workOrders].sort((a, b) => a.region.localeCompare(b.region)).map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? [])),
+    workOrders: [...workOrders]
+      .sort((a, b) => a.region.localeCompare(b.region))
+      .map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? [])),
     cancelReason: o.cancelReason,
     version: o.version,
     createdAt: o.createdAt,

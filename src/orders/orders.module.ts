@@ -30,7 +30,12 @@ export class OrdersModule {
     if (known) return known;
     const module: DynamicModule = {
       module: OrdersModule,
-      imports: [TypeOrmModule.forFeature([Order, WorkOrder, OrderItem, RegionDispatchEndpoint]), CustomersModule, ProductsModule, BillingModule],
+      imports: [
+        TypeOrmModule.forFeature([Order, WorkOrder, OrderItem, RegionDispatchEndpoint]),
+        CustomersModule,
+        ProductsModule,
+        BillingModule,
+      ],
       controllers: [OrdersController, WorkOrdersController, RegionDispatchController],
       providers: [
         OrdersService,

@@ -105,7 +105,13 @@ export class OrdersService {
    * transaction, in few statements (multi-row inserts); after commit the work
    * orders go onto the fulfilment queue in one round trip.
    */
-  private async open(em: EntityManager, post: PostCommit, auth: AuthContext, dto: CreateOrderDto, inquiryId: string | null): Promise<OrderGraph> {
+  private async open(
+    em: EntityManager,
+    post: PostCommit,
+    auth: AuthContext,
+    dto: CreateOrderDto,
+    inquiryId: string | null,
+  ): Promise<OrderGraph> {
     if (dto.arrearsOverride && !hasRole(auth, 'director')) {
       throw new OrderError(OrderErrorCode.ORDER_ARREARS_OVERRIDE_NEEDS_DIRECTOR, 'Only a director may take an order despite arrears');
     }
@@ -149,7 +155,11 @@ export class OrdersService {
     });
 
     // Every clock at once; the resolution target is the commitment (see minimumResolutionSeconds).
-    const minResolutionSeconds = minimumResolutionSeconds(lines.map((l) => l.product.leadTimeDays), requested, now);
+    const minResolutionSeconds = minimumResolutionSeconds(
+      lines.map((l) => l.product.leadTimeDays),
+      requested,
+      now,
+    );
     const policyKey = `order:P${priority}`;
     const clocks = await this.sla.openMany(
       em,
@@ -194,7 +204,11 @@ export class OrdersService {
     const order = await this.dataSource.getRepository(Order).findOneBy({ id });
     if (!order) throw orderNotFound(id);
     const [graph] = await this.graphs([order]);
-    await this.assertCanSee(auth, order, graph.workOrders.map((w) => w.region));
+    await this.assertCanSee(
+      auth,
+      order,
+      graph.workOrders.map((w) => w.region),
+    );
     return toOrderDto(graph);
   }
 
@@ -236,8 +250,17 @@ export class OrdersService {
       const order = await em.findOne(Order, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!order) throw orderNotFound(id);
       // Locked in region order, as the fulfilment queue's batches lock them (no deadlock between the two).
-      const workOrders = await em.find(WorkOrder, { where: { orderId: id }, lock: { mode: 'pessimistic_write' }, order: { region: 'ASC' } });
-      await this.assertCanSee(auth, order, workOrders.map((w) => w.region), em);
+      const workOrders = await em.find(WorkOrder, {
+        where: { orderId: id },
+        lock: { mode: 'pessimistic_write' },
+        order: { region: 'ASC' },
+      });
+      await this.assertCanSee(
+        auth,
+        order,
+        workOrders.map((w) => w.region),
+        em,
+      );
       const states = workOrders.map((w) => w.state);
       if (to === 'cancelled' && !cancellable(order.state, states)) {
         throw new OrderError(
@@ -249,26 +272,69 @@ export class OrdersService {
         );
       }
       if (to === 'rejected' && !rejectable(order.state)) {
-        throw new OrderError(OrderErrorCode.ORDER_NOT_REJECTABLE, `An order in ${order.state} cannot be rejected; once a region has taken its part, cancel it`, {
-          extensions: { state: order.state },
-        });
+        throw new OrderError(
+          OrderErrorCode.ORDER_NOT_REJECTABLE,
+          `An order in ${order.state} cannot be rejected; once a region has taken its part, cancel it`,
+          {
+            extensions: { state: order.state },
+          },
+        );
       }
       const now = new Date();
       for (const w of workOrders.filter((x) => WORK_ORDER_OPEN_STATES.includes(x.state))) {
-        await em.update(WorkOrder, { id: w.id }, { state: 'cancelled', reason, closedAt: now, updatedAt: now, version: () => 'version + 1' } as never);
+        await em.update(WorkOrder, { id: w.id }, {
+          state: 'cancelled',
+          reason,
+          closedAt: now,
+          updatedAt: now,
+          version: () => 'version + 1',
+        } as never);
         await this.sla.apply(em, post, 'work_order', w.id, workOrderClockEffects('cancelled'), now);
-        await this.cases.updateIndexAndRecord(em, 'work_order', w.id, { state: 'cancelled', isOpen: false, closedAt: now }, 'state_changed', auth, {
+        await this.cases.updateIndexAndRecord(
+          em,
+          'work_order',
+          w.id,
+          { state: 'cancelled', isOpen: false, closedAt: now },
+          'state_changed',
+          auth,
+          {
+            from: w.state,
+            to: 'cancelled',
+            reason,
+          },
+        );
+        await this.outbox.emit(em, post, 'work_order.state_changed', {
+          ...workOrderEventData({ ...w, state: 'cancelled' }, order),
           from: w.state,
           to: 'cancelled',
           reason,
         });
-        await this.outbox.emit(em, post, 'work_order.state_changed', { ...workOrderEventData({ ...w, state: 'cancelled' }, order), from: w.state, to: 'cancelled', reason });
       }
-      await em.update(Order, { id }, { state: to, cancelReason: reason, closedAt: now, updatedAt: now, version: () => 'version + 1' } as never);
+      await em.update(Order, { id }, {
+        state: to,
+        cancelReason: reason,
+        closedAt: now,
+        updatedAt: now,
+        version: () => 'version + 1',
+      } as never);
       await this.sla.apply(em, post, 'order', id, ['stop_all'], now);
-      await this.cases.updateIndexAndRecord(em, 'order', id, { state: to, isOpen: false, closedAt: now }, 'state_changed', auth, { from: order.state, to, reason });
-      await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: to }), from: order.state, to, reason });
-      await this.audit.record(em, auth, { action: `order.${to}`, entity: 'order', entityId: id, changes: { state: { from: order.state, to }, reason } });
+      await this.cases.updateIndexAndRecord(em, 'order', id, { state: to, isOpen: false, closedAt: now }, 'state_changed', auth, {
+        from: order.state,
+        to,
+        reason,
+      });
+      await this.outbox.emit(em, post, 'order.state_changed', {
+        ...orderEventData({ ...order, state: to }),
+        from: order.state,
+        to,
+        reason,
+      });
+      await this.audit.record(em, auth, {
+        action: `order.${to}`,
+        entity: 'order',
+        entityId: id,
+        changes: { state: { from: order.state, to }, reason },
+      });
     });
     await post.run();
     return this.get(auth, id);
@@ -298,11 +364,33 @@ export class OrdersService {
          FROM unnest($20::uuid[], $21::uuid[], $22::smallint[], $23::text[], $24::text[], $25::uuid[], $26::uuid[], $27::int[], $28::jsonb[])
               AS i(id, wo, line_no, action, product_code, site_id, instance, quantity, attributes)`,
       [
-        o.id, o.caseNo, o.customerId, o.acceptedRegion, o.contractNo, o.urgent, o.requestedCompletionAt, o.committedCompletionAt,
-        o.note, o.state, o.priority, o.greenChannel, o.arrearsOverriddenBy, o.createdBy, o.createdAt,
-        workOrders.map((w) => w.id), workOrders.map((w) => w.caseNo), workOrders.map((w) => w.region), workOrders.map((w) => w.dueAt),
-        items.map((i) => i.id), items.map((i) => i.workOrderId), items.map((i) => i.lineNo), items.map((i) => i.action),
-        items.map((i) => i.productCode), items.map((i) => i.siteId), items.map((i) => i.serviceInstanceId), items.map((i) => i.quantity),
+        o.id,
+        o.caseNo,
+        o.customerId,
+        o.acceptedRegion,
+        o.contractNo,
+        o.urgent,
+        o.requestedCompletionAt,
+        o.committedCompletionAt,
+        o.note,
+        o.state,
+        o.priority,
+        o.greenChannel,
+        o.arrearsOverriddenBy,
+        o.createdBy,
+        o.createdAt,
+        workOrders.map((w) => w.id),
+        workOrders.map((w) => w.caseNo),
+        workOrders.map((w) => w.region),
+        workOrders.map((w) => w.dueAt),
+        items.map((i) => i.id),
+        items.map((i) => i.workOrderId),
+        items.map((i) => i.lineNo),
+        items.map((i) => i.action),
+        items.map((i) => i.productCode),
+        items.map((i) => i.siteId),
+        items.map((i) => i.serviceInstanceId),
+        items.map((i) => i.quantity),
         items.map((i) => JSON.stringify(i.attributes)),
         o.inquiryId,
       ],
@@ -328,12 +416,15 @@ export class OrdersService {
       } else {
         const instance = item.serviceInstanceId ? ctx.instances.get(item.serviceInstanceId) : undefined;
         if (!item.serviceInstanceId) errors.push({ field: at('serviceInstanceId'), message: `is required to ${item.action} a service` });
-        else if (!instance || instance.state === 'terminated') errors.push({ field: at('serviceInstanceId'), message: 'is not a live service instance of this customer' });
-        else if (instance.productCode !== item.productCode) errors.push({ field: at('serviceInstanceId'), message: `is a ${instance.productCode}, not a ${item.productCode}` });
+        else if (!instance || instance.state === 'terminated')
+          errors.push({ field: at('serviceInstanceId'), message: 'is not a live service instance of this customer' });
+        else if (instance.productCode !== item.productCode)
+          errors.push({ field: at('serviceInstanceId'), message: `is a ${instance.productCode}, not a ${item.productCode}` });
         else if (instance.siteId !== item.siteId) errors.push({ field: at('serviceInstanceId'), message: 'is not at the given site' });
       }
       if (product) {
-        for (const v of checkItemAttributes(product, item.action, item.attributes ?? {})) errors.push({ field: at(v.field), message: v.message });
+        for (const v of checkItemAttributes(product, item.action, item.attributes ?? {}))
+          errors.push({ field: at(v.field), message: v.message });
       }
       if (product && region) lines.push({ region, product });
     });
@@ -370,7 +461,12 @@ export class OrdersService {
     };
   }
 
-  async assertCanSee(auth: AuthContext, order: Order, workOrderRegions: string[], em: EntityManager = this.dataSource.manager): Promise<void> {
+  async assertCanSee(
+    auth: AuthContext,
+    order: Order,
+    workOrderRegions: string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<void> {
     const owner = await this.customers.ownership(em, order.customerId);
     if (!maySeeOrder(auth, order, owner, workOrderRegions)) throw orderNotFound(order.id);
   }
@@ -385,7 +481,10 @@ export class OrdersService {
     ]);
     const [orderClocks, woClocks] = await Promise.all([
       this.sla.forCases('order', ids),
-      this.sla.forCases('work_order', workOrders.map((w) => w.id)),
+      this.sla.forCases(
+        'work_order',
+        workOrders.map((w) => w.id),
+      ),
     ]);
     const clocks = new Map<string, SlaClock[]>([...orderClocks, ...woClocks]);
     return orders.map((order) => ({

@@ -47,7 +47,11 @@ export class RegionDispatchService {
       `SELECT region, url, secret, updated_by AS "updatedBy", updated_at AS "updatedAt" FROM region_dispatch_endpoints WHERE region = $1`,
       [code],
     );
-    if (!row) throw new CommonError(CommonErrorCode.NOT_FOUND, `Region ${code} has no dispatch endpoint; its work orders wait in the console queue`);
+    if (!row)
+      throw new CommonError(
+        CommonErrorCode.NOT_FOUND,
+        `Region ${code} has no dispatch endpoint; its work orders wait in the console queue`,
+      );
     const { secret, ...rest } = row;
     return { ...rest, secretHint: secretHint(secret) };
   }

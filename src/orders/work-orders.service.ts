@@ -29,7 +29,6 @@ import { OrdersService, orderEventData, workOrderEventData } from './orders.serv
 import { DispatchChannel, WorkOrder } from './work-order.entity';
 import { regionUnder } from '../common/escape-like';
 
-
 /** Where the fulfilment processor sends a work order: its region's endpoint, or none (the console queue). */
 export interface DispatchTarget {
   workOrderId: string;
@@ -61,8 +60,14 @@ export class WorkOrdersService {
     if (q.region) qb.andWhere('w.region LIKE :region', { region: regionUnder(q.region) });
     if (q.state) qb.andWhere('w.state = :state', { state: q.state });
     if (q.orderId) qb.andWhere('w.order_id = :orderId', { orderId: q.orderId });
-    const [rows, total] = await qb.orderBy('w.priority').addOrderBy('w.green_channel', 'DESC').addOrderBy('w.due_at').addOrderBy('w.id')
-      .take(q.limit).skip(q.offset).getManyAndCount();
+    const [rows, total] = await qb
+      .orderBy('w.priority')
+      .addOrderBy('w.green_channel', 'DESC')
+      .addOrderBy('w.due_at')
+      .addOrderBy('w.id')
+      .take(q.limit)
+      .skip(q.offset)
+      .getManyAndCount();
     return { items: await this.views(rows), total, limit: q.limit, offset: q.offset };
   }
 
@@ -94,7 +99,8 @@ export class WorkOrdersService {
       // Order row first, then the work order: the same order as cancel, so no deadlock.
       const order = (await em.findOne(Order, { where: { id: ref.order_id }, lock: { mode: 'pessimistic_write' } }))!;
       const wo = (await em.findOne(WorkOrder, { where: { id }, lock: { mode: 'pessimistic_write' } }))!;
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version) throw staleVersion('work order', dto.expectedVersion, wo.version);
+      if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version)
+        throw staleVersion('work order', dto.expectedVersion, wo.version);
       if (!canMoveWorkOrder(wo.state, dto.to)) {
         const allowed = staffMovesFrom(wo.state);
         throw new OrderError(
@@ -103,7 +109,8 @@ export class WorkOrdersService {
           { extensions: { state: wo.state, allowedTransitions: allowed } },
         );
       }
-      if (WORK_ORDER_NEEDS_REASON.includes(dto.to) && !dto.reason) throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
+      if (WORK_ORDER_NEEDS_REASON.includes(dto.to) && !dto.reason)
+        throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
       const now = new Date();
       const from = wo.state;
       const final = !WORK_ORDER_OPEN_STATES.includes(dto.to);
@@ -115,12 +122,20 @@ export class WorkOrdersService {
         version: () => 'version + 1',
       } as never);
       await this.sla.apply(em, post, 'work_order', id, workOrderClockEffects(dto.to), now);
-      await this.cases.updateIndexAndRecord(em, 'work_order', id, { state: dto.to, isOpen: !final, closedAt: final ? now : null }, 'state_changed', auth, {
-        from,
-        to: dto.to,
-        note: dto.note,
-        reason: dto.reason,
-      });
+      await this.cases.updateIndexAndRecord(
+        em,
+        'work_order',
+        id,
+        { state: dto.to, isOpen: !final, closedAt: final ? now : null },
+        'state_changed',
+        auth,
+        {
+          from,
+          to: dto.to,
+          note: dto.note,
+          reason: dto.reason,
+        },
+      );
       await this.outbox.emit(em, post, 'work_order.state_changed', {
         ...workOrderEventData({ ...wo, state: dto.to }, order),
         from,
@@ -148,10 +163,17 @@ export class WorkOrdersService {
   private async maySeeOrderOf(auth: AuthContext, orderId: string, em: EntityManager = this.dataSource.manager): Promise<boolean> {
     const order = (await em.findOneBy(Order, { id: orderId }))!;
     const regions: { region: string }[] = await em.query(`SELECT region FROM work_orders WHERE order_id = $1`, [orderId]);
-    return this.orders.assertCanSee(auth, order, regions.map((r) => r.region), em).then(
-      () => true,
-      () => false,
-    );
+    return this.orders
+      .assertCanSee(
+        auth,
+        order,
+        regions.map((r) => r.region),
+        em,
+      )
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   /**
@@ -166,12 +188,22 @@ export class WorkOrdersService {
     if (everyRegionTook(states)) await this.sla.apply(em, post, 'order', order.id, ['stop_response'], now);
     if (next === order.state) return;
     const final = ORDER_FINAL_STATES.includes(next);
-    await em.update(Order, { id: order.id }, { state: next, ...(final ? { closedAt: now } : {}), updatedAt: now, version: () => 'version + 1' } as never);
+    await em.update(Order, { id: order.id }, {
+      state: next,
+      ...(final ? { closedAt: now } : {}),
+      updatedAt: now,
+      version: () => 'version + 1',
+    } as never);
     if (final) await this.sla.apply(em, post, 'order', order.id, ['stop_all'], now);
     await this.cases.updateIndex(em, 'order', order.id, { state: next, isOpen: !final, closedAt: final ? now : null });
     await this.cases.record(em, 'order', order.id, 'state_changed', actor, { from: order.state, to: next, workOrders: states });
     await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: next }), from: order.state, to: next });
-    await this.audit.record(em, actor, { action: 'order.state_changed', entity: 'order', entityId: order.id, changes: { state: { from: order.state, to: next } } });
+    await this.audit.record(em, actor, {
+      action: 'order.state_changed',
+      entity: 'order',
+      entityId: order.id,
+      changes: { state: { from: order.state, to: next } },
+    });
   }
 
   /**
@@ -181,8 +213,9 @@ export class WorkOrdersService {
    * that is gone or no longer pending (cancelled, or dispatched already).
    */
   async dispatchTargets(ids: string[]): Promise<(DispatchTarget | null)[]> {
-    const rows: { id: string; state: string; region: string | null; url: string | null; secret: string | null }[] = await this.dataSource.query(
-      `SELECT w.id, w.state, e.region, e.url, e.secret
+    const rows: { id: string; state: string; region: string | null; url: string | null; secret: string | null }[] =
+      await this.dataSource.query(
+        `SELECT w.id, w.state, e.region, e.url, e.secret
          FROM work_orders w
          LEFT JOIN LATERAL (
            SELECT d.region, d.url, d.secret
@@ -190,8 +223,8 @@ export class WorkOrdersService {
             WHERE w.region LIKE r.scope_prefix || '%'
             ORDER BY length(r.scope_prefix) DESC LIMIT 1) e ON true
         WHERE w.id = ANY($1::uuid[])`,
-      [ids],
-    );
+        [ids],
+      );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => {
       const row = byId.get(id);
@@ -245,7 +278,11 @@ export class WorkOrdersService {
         em,
         'work_order',
         null,
-        rows.map((w) => ({ id: w.id, state: 'dispatched', data: { from: 'pending', to: 'dispatched', via: w.dispatched_via, note: note.get(w.id) } })),
+        rows.map((w) => ({
+          id: w.id,
+          state: 'dispatched',
+          data: { from: 'pending', to: 'dispatched', via: w.dispatched_via, note: note.get(w.id) },
+        })),
       );
       await this.outbox.emitMany(
         em,
@@ -272,7 +309,12 @@ export class WorkOrdersService {
       await this.audit.recordMany(
         em,
         null,
-        rows.map((w) => ({ action: 'work_order.dispatched', entity: 'work_order', entityId: w.id, changes: { via: w.dispatched_via, note: note.get(w.id) } })),
+        rows.map((w) => ({
+          action: 'work_order.dispatched',
+          entity: 'work_order',
+          entityId: w.id,
+          changes: { via: w.dispatched_via, note: note.get(w.id) },
+        })),
       );
       return new Set(rows.map((w) => w.id as string));
     });

@@ -25,10 +25,15 @@ describe('order item rules', () => {
 
   it('names each missing, unknown or out-of-range attribute', () => {
     expect(checkItemAttributes(mpls, 'add', { bandwidthMbps: 100 }).map((v) => v.field)).toEqual(['attributes.qosClass']);
-    expect(checkItemAttributes(mpls, 'add', { bandwidthMbps: 1, qosClass: 'platinum', colour: 'red' }).map((v) => v.field).sort()).toEqual(
-      ['attributes.bandwidthMbps', 'attributes.colour', 'attributes.qosClass'],
-    );
-    expect(checkItemAttributes(mpls, 'add', { bandwidthMbps: 2.5, qosClass: 'gold' })[0]).toMatchObject({ field: 'attributes.bandwidthMbps', message: 'must be an integer' });
+    expect(
+      checkItemAttributes(mpls, 'add', { bandwidthMbps: 1, qosClass: 'platinum', colour: 'red' })
+        .map((v) => v.field)
+        .sort(),
+    ).toEqual(['attributes.bandwidthMbps', 'attributes.colour', 'attributes.qosClass']);
+    expect(checkItemAttributes(mpls, 'add', { bandwidthMbps: 2.5, qosClass: 'gold' })[0]).toMatchObject({
+      field: 'attributes.bandwidthMbps',
+      message: 'must be an integer',
+    });
   });
 
   it('wants something to modify and nothing to terminate', () => {

@@ -16,7 +16,9 @@ function checkValue(a: ProductAttribute, value: unknown): string | undefined {
     case 'enum':
       return typeof value === 'string' && a.values?.includes(value) ? undefined : `must be one of ${a.values?.join(', ')}`;
     case 'string':
-      return typeof value === 'string' && value.trim().length > 0 && value.length <= 500 ? undefined : 'must be a non-empty text of at most 500 characters';
+      return typeof value === 'string' && value.trim().length > 0 && value.length <= 500
+        ? undefined
+        : 'must be a non-empty text of at most 500 characters';
   }
 }
 

@@ -25,7 +25,8 @@ class ProductDto {
   @ApiProperty() description: string;
   @ApiProperty({ type: [ProductAttributeDto] }) attributes: ProductAttributeDto[];
   @ApiProperty() active: boolean;
-  @ApiProperty({ enum: ['add', 'modify', 'terminate'], isArray: true, description: 'What an order item may do with this product' }) allowedActions: string[];
+  @ApiProperty({ enum: ['add', 'modify', 'terminate'], isArray: true, description: 'What an order item may do with this product' })
+  allowedActions: string[];
   @ApiProperty({ example: 10, description: 'Lead time in days; an order’s committed completion is never earlier' }) leadTimeDays: number;
 }
 
@@ -36,7 +37,9 @@ export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The key-account product catalogue with the attributes each order item must carry, its allowed actions and lead time' })
+  @ApiOperation({
+    summary: 'The key-account product catalogue with the attributes each order item must carry, its allowed actions and lead time',
+  })
   @ApiOkResponse({ type: [ProductDto] })
   list() {
     return this.products.list();

@@ -56,7 +56,11 @@ export class SchedulerKeeper {
           if (current && current.every === every && !stalled) continue;
           this.logger.warn(`job scheduler ${id} is ${current ? (stalled ? 'stalled' : 'changed') : 'missing'}: upserting it again`);
         }
-        await this.queue.upsertJobScheduler(id, { every }, { name: id, data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } });
+        await this.queue.upsertJobScheduler(
+          id,
+          { every },
+          { name: id, data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } },
+        );
         upserted.push(id);
       }
     } catch (err) {

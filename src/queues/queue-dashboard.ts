@@ -33,25 +33,23 @@ export async function mountQueueDashboard(app: NestFastifyApplication, authentic
   });
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
-  await fastify.register(
-    async (scope) => {
-      scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-        const query = request.query as { token?: string };
-        const header = request.headers.authorization ?? (query.token ? `Bearer ${query.token}` : undefined);
-        const token = header ?? (cookieToken(request) ? `Bearer ${cookieToken(request)}` : undefined);
-        try {
-          const auth = await authenticator.authenticate(token, String(request.id));
-          if (!auth.roles.includes('admin')) throw new CommonError(CommonErrorCode.FORBIDDEN, 'The queue dashboard is for admins only');
-        } catch (err) {
-          const body = toProblem(err)!;
-          return sendProblem(reply, { ...body, instance: request.url, requestId: request.id });
-        }
-        if (query.token) {
-          reply.header('set-cookie', `${COOKIE}=${query.token}; Path=${DASHBOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=3600`);
-          return reply.redirect(DASHBOARD_PATH, 303);
-        }
-      });
-      await scope.register(serverAdapter.registerPlugin() as never, { prefix: DASHBOARD_PATH });
-    },
-  );
+  await fastify.register(async (scope) => {
+    scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+      const query = request.query as { token?: string };
+      const header = request.headers.authorization ?? (query.token ? `Bearer ${query.token}` : undefined);
+      const token = header ?? (cookieToken(request) ? `Bearer ${cookieToken(request)}` : undefined);
+      try {
+        const auth = await authenticator.authenticate(token, String(request.id));
+        if (!auth.roles.includes('admin')) throw new CommonError(CommonErrorCode.FORBIDDEN, 'The queue dashboard is for admins only');
+      } catch (err) {
+        const body = toProblem(err)!;
+        return sendProblem(reply, { ...body, instance: request.url, requestId: request.id });
+      }
+      if (query.token) {
+        reply.header('set-cookie', `${COOKIE}=${query.token}; Path=${DASHBOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=3600`);
+        return reply.redirect(DASHBOARD_PATH, 303);
+      }
+    });
+    await scope.register(serverAdapter.registerPlugin() as never, { prefix: DASHBOARD_PATH });
+  });
 }

@@ -17,10 +17,14 @@ class RegionDto {
 
 class RegionQuery {
   @ApiPropertyOptional({ example: '440000', description: 'Children of this region' })
-  @IsOptional() @Matches(REGION_CODE, { message: 'must be a 6-digit region code' }) parent?: string;
+  @IsOptional()
+  @Matches(REGION_CODE, { message: 'must be a 6-digit region code' })
+  parent?: string;
 
   @ApiPropertyOptional({ enum: ['province', 'city', 'district'] })
-  @IsOptional() @IsIn(['province', 'city', 'district']) level?: string;
+  @IsOptional()
+  @IsIn(['province', 'city', 'district'])
+  level?: string;
 }
 
 @ApiTags('regions')

@@ -48,6 +48,7 @@ export class RegionsService implements OnModuleInit {
   /** Staff scopes: a known region code or CN for the whole country. */
   assertScopes(field: string, codes: string[]): void {
     const bad = codes.filter((c) => c !== NATIONWIDE && !this.byCode.has(c));
-    if (bad.length) throw invalidFields({ field, message: `unknown region code(s): ${bad.join(', ')} (use a GB/T 2260 code or ${NATIONWIDE})` });
+    if (bad.length)
+      throw invalidFields({ field, message: `unknown region code(s): ${bad.join(', ')} (use a GB/T 2260 code or ${NATIONWIDE})` });
   }
 }

@@ -56,8 +56,7 @@ export class SlaAlertingService {
   async fire(job: FireJobData): Promise<number> {
     let raised = await this.drainDue();
     const [c] = await this.dataSource.query(`SELECT generation, next_level, next_at, state FROM sla_clocks WHERE id = $1`, [job.clockId]);
-    const early =
-      c && c.state === 'running' && c.generation === job.generation && c.next_at && c.next_level === job.level;
+    const early = c && c.state === 'running' && c.generation === job.generation && c.next_at && c.next_level === job.level;
     const waitMs = early ? new Date(c.next_at).getTime() - Date.now() : 0;
     if (waitMs > 0 && waitMs <= EARLY_WAIT_MS) {
       await sleep(waitMs);
@@ -98,7 +97,12 @@ export class SlaAlertingService {
       const owed: RaiseAlert[] = [];
       const advanced: SlaClock[] = [];
       for (const r of due) {
-        const timing = { startedAt: new Date(r.started_at), pausedMs: Number(r.paused_ms), targetSeconds: r.target_seconds, warnAtPercent: r.warn_at_percent };
+        const timing = {
+          startedAt: new Date(r.started_at),
+          pausedMs: Number(r.paused_ms),
+          targetSeconds: r.target_seconds,
+          warnAtPercent: r.warn_at_percent,
+        };
         // PostgreSQL already says next_level is due; later levels follow if they are due too.
         const levels = [r.next_level, ...dueLevels(timing, levelAfter(r.next_level), now)];
         for (const level of levels) {
@@ -127,7 +131,12 @@ export class SlaAlertingService {
       const raised = await this.alerts.raiseMany(em, post, owed);
       await this.cases.recordSystemMany(
         em,
-        raised.map((a) => ({ kind: a.caseKind, caseId: a.caseId, type: `sla.${a.level}`, data: { clock: a.clock, alertId: a.id, dueAt: a.dueAt } })),
+        raised.map((a) => ({
+          kind: a.caseKind,
+          caseId: a.caseId,
+          type: `sla.${a.level}`,
+          data: { clock: a.clock, alertId: a.id, dueAt: a.dueAt },
+        })),
       );
       await em.query(
         `UPDATE sla_clocks c SET next_level = u.next_level, next_at = u.next_at, breached_at = u.breached_at

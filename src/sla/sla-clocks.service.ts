@@ -132,7 +132,13 @@ export class SlaClocksService {
          JOIN sla_policies p ON p.key = s.policy_key
         CROSS JOIN LATERAL (VALUES ('response', p.response_seconds), ('resolution', greatest(p.resolution_seconds, s.min_resolution_secs))) AS t(clock, secs)
        RETURNING id, case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
-      [at, specs.map((s) => s.kind), specs.map((s) => s.caseId), specs.map((s) => s.policyKey), specs.map((s) => s.minResolutionSeconds ?? null)],
+      [
+        at,
+        specs.map((s) => s.kind),
+        specs.map((s) => s.caseId),
+        specs.map((s) => s.policyKey),
+        specs.map((s) => s.minResolutionSeconds ?? null),
+      ],
     );
     if (rows.length !== specs.length * 2) {
       const missing = specs.map((s) => s.policyKey).find((k) => !rows.some((r) => r.policy_key === k));
@@ -143,7 +149,10 @@ export class SlaClocksService {
     for (const r of rows) {
       const clock = freshClock(r, at);
       all.push(clock);
-      out.set(clock.caseId, [...(out.get(clock.caseId) ?? []), clock].sort((x, y) => x.clock.localeCompare(y.clock)));
+      out.set(
+        clock.caseId,
+        [...(out.get(clock.caseId) ?? []), clock].sort((x, y) => x.clock.localeCompare(y.clock)),
+      );
     }
     post.add(() => this.armAll(all));
     return out;
@@ -154,11 +163,13 @@ export class SlaClocksService {
     if (!changes.length) return;
     const clocks = await this.lockClocks(em, kind, caseId);
     for (const change of changes) {
-      const target: ClockName[] = change === 'stop_all' ? ['response', 'resolution'] : [change.endsWith('response') ? 'response' : 'resolution'];
+      const target: ClockName[] =
+        change === 'stop_all' ? ['response', 'resolution'] : [change.endsWith('response') ? 'response' : 'resolution'];
       for (const c of clocks.filter((x) => target.includes(x.clock))) {
         if (change === 'pause_resolution' && c.state === 'running') this.pause(c, at);
         else if (change === 'resume_resolution' && c.state !== 'running') this.resume(c, at);
-        else if ((change === 'stop_response' || change === 'stop_resolution' || change === 'stop_all') && c.state !== 'stopped') this.stop(c, at);
+        else if ((change === 'stop_response' || change === 'stop_resolution' || change === 'stop_all') && c.state !== 'stopped')
+          this.stop(c, at);
         else continue;
         await this.save(em, post, c);
       }
@@ -251,19 +262,23 @@ export class SlaClocksService {
   }
 
   private async save(em: EntityManager, post: PostCommit, c: SlaClock): Promise<void> {
-    await em.update(SlaClock, { id: c.id }, {
-      state: c.state,
-      pausedAt: c.pausedAt,
-      pausedMs: c.pausedMs,
-      stoppedAt: c.stoppedAt,
-      dueAt: c.dueAt,
-      generation: c.generation,
-      nextAt: c.nextAt,
-      policyKey: c.policyKey,
-      policyVersion: c.policyVersion,
-      targetSeconds: c.targetSeconds,
-      warnAtPercent: c.warnAtPercent,
-    });
+    await em.update(
+      SlaClock,
+      { id: c.id },
+      {
+        state: c.state,
+        pausedAt: c.pausedAt,
+        pausedMs: c.pausedMs,
+        stoppedAt: c.stoppedAt,
+        dueAt: c.dueAt,
+        generation: c.generation,
+        nextAt: c.nextAt,
+        policyKey: c.policyKey,
+        policyVersion: c.policyVersion,
+        targetSeconds: c.targetSeconds,
+        warnAtPercent: c.warnAtPercent,
+      },
+    );
     const snapshot = { ...c };
     post.add(() => this.armAll([snapshot]));
   }

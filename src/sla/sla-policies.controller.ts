@@ -17,7 +17,11 @@ class UpdatePolicyDto {
   @Min(1)
   @Max(YEAR)
   resolutionSeconds: number;
-  @ApiProperty({ example: 75, description: 'Warn when this share of the target has passed' }) @IsInt() @Min(1) @Max(99) warnAtPercent: number;
+  @ApiProperty({ example: 75, description: 'Warn when this share of the target has passed' })
+  @IsInt()
+  @Min(1)
+  @Max(99)
+  warnAtPercent: number;
 }
 
 class SlaPolicyDto {

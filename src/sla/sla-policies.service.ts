@@ -40,7 +40,12 @@ export class SlaPoliciesService {
       const before = await em.findOne(SlaPolicy, { where: { key }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${key}`);
       await em.update(SlaPolicy, { key }, { ...targets, version: () => 'version + 1', updatedAt: new Date(), updatedBy: auth.staffId });
-      await this.audit.record(em, auth, { action: 'sla_policy.updated', entity: 'sla_policy', entityId: key, changes: changedFields(before, targets) });
+      await this.audit.record(em, auth, {
+        action: 'sla_policy.updated',
+        entity: 'sla_policy',
+        entityId: key,
+        changes: changedFields(before, targets),
+      });
       return (await em.findOneBy(SlaPolicy, { key }))!;
     });
   }

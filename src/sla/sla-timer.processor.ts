@@ -14,7 +14,6 @@ type SlaJob = Job<FireJobData, number, typeof FIRE_JOB> | Job<Record<string, nev
 /** Wakes on SLA thresholds; sweeps for anything a lost timer missed. */
 @Processor(QueueName.sla, { concurrency: 32 })
 export class SlaTimerProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
-
   constructor(
     @InjectQueue(QueueName.sla) private readonly queue: Queue,
     private readonly alerting: SlaAlertingService,

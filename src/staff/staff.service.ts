@@ -124,11 +124,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
   /** Active staff holding a role, for the services that assign work (account managers, engineers). */
   /** Pass the caller's `em` when inside a transaction: a second connection per request can starve the pool under load. */
   async findActiveWithRole(id: string, role: Staff['roles'][number], em: EntityManager = this.dataSource.manager): Promise<Staff | null> {
-    return em
-      .getRepository(Staff)
-      .createQueryBuilder('s')
-      .where('s.id = :id AND s.active AND :role = ANY(s.roles)', { id, role })
-      .getOne();
+    return em.getRepository(Staff).createQueryBuilder('s').where('s.id = :id AND s.active AND :role = ANY(s.roles)', { id, role }).getOne();
   }
 
   async list(q: StaffQuery): Promise<Page<StaffDto>> {
@@ -153,12 +149,16 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       const staff = await em.findOne(Staff, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
       if (staff.active === active) return toStaffDto(staff);
-      await em.update(Staff, { id }, {
-        active,
-        deactivatedAt: active ? null : new Date(),
-        tokenVersion: () => 'token_version + 1',
-        version: () => 'version + 1',
-      });
+      await em.update(
+        Staff,
+        { id },
+        {
+          active,
+          deactivatedAt: active ? null : new Date(),
+          tokenVersion: () => 'token_version + 1',
+          version: () => 'version + 1',
+        },
+      );
       await this.audit.record(em, auth, {
         action: active ? 'staff.activated' : 'staff.deactivated',
         entity: 'staff',
@@ -169,4 +169,3 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     });
   }
 }
-

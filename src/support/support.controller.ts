@@ -55,7 +55,9 @@ export class SupportController {
 
   @Patch(':id')
   @Roles(...CASE_WORKERS)
-  @ApiOperation({ summary: 'Change the category, or grant the green channel (directors): re-targets the SLA clocks keeping the elapsed time' })
+  @ApiOperation({
+    summary: 'Change the category, or grant the green channel (directors): re-targets the SLA clocks keeping the elapsed time',
+  })
   @ApiOkResponse({ type: SupportRequestDto })
   @ApiProblems(400, 404, 409)
   update(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: UpdateSupportRequestDto) {

@@ -18,7 +18,13 @@ import { SlaClocksService } from '../sla/sla-clocks.service';
 import { TransitionDto } from '../tickets/dto/ticket.dto';
 import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
-import { CreateSupportRequestDto, SupportRequestDto, SupportRequestFields, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
+import {
+  CreateSupportRequestDto,
+  SupportRequestDto,
+  SupportRequestFields,
+  SupportRequestQuery,
+  UpdateSupportRequestDto,
+} from './dto/support-request.dto';
 import { CATEGORY_LABEL, CATEGORY_SEVERITY } from './support-category';
 import { SupportDispatcher } from './support-dispatcher';
 import { SupportRequest } from './support-request.entity';
@@ -134,7 +140,12 @@ export class SupportService {
       openedAt: now,
       closedAt: null,
     });
-    await this.cases.record(em, 'support', row.id, 'created', auth, { state: row.state, priority: `P${priority}`, category: row.category, inquiryId });
+    await this.cases.record(em, 'support', row.id, 'created', auth, {
+      state: row.state,
+      priority: `P${priority}`,
+      category: row.category,
+      inquiryId,
+    });
     const clocks = await this.sla.open(em, post, 'support', row.id, priority, now);
     await this.outbox.emit(em, post, 'support.created', { ...this.eventData(row), inquiryId });
     await this.audit.record(em, auth, {
@@ -159,7 +170,10 @@ export class SupportService {
     if (q.category) qb.andWhere('r.category = :category', { category: q.category });
     if (q.region) qb.andWhere('r.region LIKE :region', { region: regionUnder(q.region) });
     const [rows, total] = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id').take(q.limit).skip(q.offset).getManyAndCount();
-    const clocks = await this.sla.forCases('support', rows.map((r) => r.id));
+    const clocks = await this.sla.forCases(
+      'support',
+      rows.map((r) => r.id),
+    );
     // Lists never show full numbers: opening one request is what reveals (and audits) it.
     return { items: rows.map((r) => toSupportRequestDto(r, clocks.get(r.id)!, false)), total, limit: q.limit, offset: q.offset };
   }
@@ -226,7 +240,11 @@ export class SupportService {
   }
 
   /** As for faults: the request's region, the customer's home region, or the customer's account manager; else 404. */
-  private async assertCanSee(auth: AuthContext, r: Pick<SupportRequest, 'id' | 'region' | 'customerId'>, em: EntityManager): Promise<string | null> {
+  private async assertCanSee(
+    auth: AuthContext,
+    r: Pick<SupportRequest, 'id' | 'region' | 'customerId'>,
+    em: EntityManager,
+  ): Promise<string | null> {
     const owner = await this.customers.ownership(em, r.customerId);
     if (!this.mayAccess(auth, r.region, owner)) throw supportNotFound(r.id);
     return owner.accountManagerId;

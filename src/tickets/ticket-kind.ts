@@ -26,7 +26,8 @@ export interface TicketRow {
 }
 
 /** The failures the shared ticket behaviour can raise; each kind maps them to its own error codes. */
-export type TicketFailure = 'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CLOSED' | 'FEEDBACK_NOT_ALLOWED' | 'FEEDBACK_GIVEN' | 'GREEN_CHANNEL_NEEDS_DIRECTOR';
+export type TicketFailure =
+  'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CLOSED' | 'FEEDBACK_NOT_ALLOWED' | 'FEEDBACK_GIVEN' | 'GREEN_CHANNEL_NEEDS_DIRECTOR';
 
 /**
  * What the shared ticket behaviour (TicketWorkflow) needs to know about one

@@ -24,7 +24,11 @@ import { SlaClocksService } from '../sla/sla-clocks.service';
 import { StaffService } from '../staff/staff.service';
 import { TicketKind, TicketRow } from './ticket-kind';
 
-export type TicketWork<T> = (em: EntityManager, post: PostCommit, row: T) => Promise<{ action: string; changes: Record<string, unknown> } | null>;
+export type TicketWork<T> = (
+  em: EntityManager,
+  post: PostCommit,
+  row: T,
+) => Promise<{ action: string; changes: Record<string, unknown> } | null>;
 
 /** A re-prioritisation: what changes besides priority and green channel (severity, category), and the new base priority. */
 export interface Reprioritisation<T> {
@@ -65,7 +69,13 @@ export class TicketWorkflow {
    * Every change to a ticket: row lock, access, version check, the work, its
    * audit row, commit, then the post-commit work (timers, relay, dispatch).
    */
-  async change<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<T>): Promise<void> {
+  async change<T extends TicketRow>(
+    kind: TicketKind<T>,
+    auth: AuthContext | null,
+    id: string,
+    expectedVersion: number | undefined,
+    work: TicketWork<T>,
+  ): Promise<void> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
       const row = (await em.findOne(kind.entity, { where: { id } as never, lock: { mode: 'pessimistic_write' } })) as T | null;
@@ -87,7 +97,8 @@ export class TicketWorkflow {
           { extensions: { state: row.state, allowedTransitions: allowedTicketMoves(row.state) } },
         );
       }
-      if (TICKET_NEEDS_REASON.includes(dto.to) && !dto.reason) throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
+      if (TICKET_NEEDS_REASON.includes(dto.to) && !dto.reason)
+        throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
       const from = row.state;
       const now = new Date();
       const changes: Partial<TicketRow> & { state: TicketState } = {
@@ -96,7 +107,17 @@ export class TicketWorkflow {
         ...(TICKET_FINAL_STATES.includes(dto.to) ? { closedAt: now } : {}),
         ...(from === 'resolved' && dto.to === 'in_progress' ? { resolvedAt: null } : {}),
       };
-      await this.moved(kind, em, post, row, changes, now, auth, { from, to: dto.to, note: dto.note, reason: dto.reason }, dto.reason ?? null);
+      await this.moved(
+        kind,
+        em,
+        post,
+        row,
+        changes,
+        now,
+        auth,
+        { from, to: dto.to, note: dto.note, reason: dto.reason },
+        dto.reason ?? null,
+      );
       return { action: `${kind.actionPrefix}.state_changed`, changes: { state: { from, to: dto.to }, reason: dto.reason } };
     });
   }
@@ -106,20 +127,37 @@ export class TicketWorkflow {
     await this.change(kind, auth, id, undefined, async (em, post, row) => {
       this.assertOpen(kind, row);
       const engineer = await this.staff.findActiveWithRole(engineerId, 'engineer', em);
-      const covering = engineer && (engineer.regions.includes('CN') || this.regions.chain(row.region).some((r) => engineer.regions.includes(r.code)));
-      if (!covering) throw invalidFields({ field: 'engineerId', message: `must be an active engineer whose regions cover the ${kind.noun}’s region` });
+      const covering =
+        engineer && (engineer.regions.includes('CN') || this.regions.chain(row.region).some((r) => engineer.regions.includes(r.code)));
+      if (!covering)
+        throw invalidFields({ field: 'engineerId', message: `must be an active engineer whose regions cover the ${kind.noun}’s region` });
       await this.applyAssignment(kind, em, post, row, engineerId, auth);
       return { action: `${kind.actionPrefix}.assigned`, changes: { assigneeId: { from: row.assigneeId, to: engineerId } } };
     });
   }
 
   /** Shared by manual assignment and the dispatchers: row, index, timeline and event together. */
-  async applyAssignment<T extends TicketRow>(kind: TicketKind<T>, em: EntityManager, post: PostCommit, row: T, engineerId: string, actor: AuthContext | null): Promise<void> {
+  async applyAssignment<T extends TicketRow>(
+    kind: TicketKind<T>,
+    em: EntityManager,
+    post: PostCommit,
+    row: T,
+    engineerId: string,
+    actor: AuthContext | null,
+  ): Promise<void> {
     const caseKind = kind.caseKind(row);
     await this.save(kind, em, row, { assigneeId: engineerId });
     await this.cases.updateIndex(em, caseKind, row.id, { assigneeId: engineerId });
-    await this.cases.record(em, caseKind, row.id, 'assigned', actor, { from: row.assigneeId, to: engineerId, by: actor ? 'staff' : 'dispatch' });
-    await this.outbox.emit(em, post, kind.events.assigned, { ...kind.eventData(row), assigneeId: engineerId, previousAssigneeId: row.assigneeId });
+    await this.cases.record(em, caseKind, row.id, 'assigned', actor, {
+      from: row.assigneeId,
+      to: engineerId,
+      by: actor ? 'staff' : 'dispatch',
+    });
+    await this.outbox.emit(em, post, kind.events.assigned, {
+      ...kind.eventData(row),
+      assigneeId: engineerId,
+      previousAssigneeId: row.assigneeId,
+    });
   }
 
   /**
@@ -206,7 +244,11 @@ export class TicketWorkflow {
   }
 
   /** Loads one ticket the caller may see (404 otherwise), with the customer's account manager. */
-  async load<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string): Promise<{ row: T; accountManagerId: string | null }> {
+  async load<T extends TicketRow>(
+    kind: TicketKind<T>,
+    auth: AuthContext,
+    id: string,
+  ): Promise<{ row: T; accountManagerId: string | null }> {
     const row = (await this.dataSource.getRepository(kind.entity).findOneBy({ id } as never)) as T | null;
     if (!row) throw kind.error('NOT_FOUND', `No ${kind.noun} ${id}`);
     const accountManagerId = await kind.assertCanSee(auth, row, this.dataSource.manager);
@@ -229,7 +271,17 @@ export class TicketWorkflow {
       await this.change(kind, null, id, undefined, async (em, post, row) => {
         if (row.state !== 'resolved') return null; // changed meanwhile
         const now = new Date();
-        await this.moved(kind, em, post, row, { state: 'closed', closedAt: now }, now, null, { from: 'resolved', to: 'closed', reason: 'closed automatically' }, 'auto_close');
+        await this.moved(
+          kind,
+          em,
+          post,
+          row,
+          { state: 'closed', closedAt: now },
+          now,
+          null,
+          { from: 'resolved', to: 'closed', reason: 'closed automatically' },
+          'auto_close',
+        );
         closed += 1;
         return { action: `${kind.actionPrefix}.auto_closed`, changes: { state: { from: 'resolved', to: 'closed' } } };
       });
@@ -242,7 +294,10 @@ export class TicketWorkflow {
    * dispatch again: an engineer may have come on duty since, or a dispatch job
    * was lost with Redis. Ignores the last 30 s, whose jobs are still on their way.
    */
-  async waitingForEngineer<T extends TicketRow>(kind: TicketKind<T>, limit = 1000): Promise<{ id: string; priority: number; greenChannel: boolean }[]> {
+  async waitingForEngineer<T extends TicketRow>(
+    kind: TicketKind<T>,
+    limit = 1000,
+  ): Promise<{ id: string; priority: number; greenChannel: boolean }[]> {
     return this.dataSource.query(
       `SELECT id, priority, green_channel AS "greenChannel" FROM ${kind.table}
         WHERE assignee_id IS NULL AND state = ANY($1::text[]) AND created_at < now() - interval '30 seconds'
@@ -256,7 +311,12 @@ export class TicketWorkflow {
   }
 
   /** Bumps the version with the given changes (an empty change still marks the ticket as touched). */
-  async save<T extends TicketRow>(kind: TicketKind<T>, em: EntityManager, row: T, changes: Partial<TicketRow> & Record<string, unknown>): Promise<void> {
+  async save<T extends TicketRow>(
+    kind: TicketKind<T>,
+    em: EntityManager,
+    row: T,
+    changes: Partial<TicketRow> & Record<string, unknown>,
+  ): Promise<void> {
     await em.update(kind.entity, { id: row.id } as never, { ...changes, version: () => 'version + 1', updatedAt: new Date() } as never);
   }
 
@@ -282,6 +342,11 @@ export class TicketWorkflow {
       closedAt: TICKET_FINAL_STATES.includes(to) ? now : null,
     });
     await this.cases.record(em, caseKind, row.id, 'state_changed', actor, timeline);
-    await this.outbox.emit(em, post, kind.events.stateChanged, { ...kind.eventData({ ...row, ...changes }), from, to, reason: eventReason });
+    await this.outbox.emit(em, post, kind.events.stateChanged, {
+      ...kind.eventData({ ...row, ...changes }),
+      from,
+      to,
+      reason: eventReason,
+    });
   }
 }

@@ -98,7 +98,11 @@ export class OutboxRelay {
         ORDER BY next_attempt_at LIMIT $2`,
       [SWEEP_GRACE_MS / 1000, SWEEP_LIMIT],
     );
-    if (due.length) await enqueueDeliveries(this.webhooks, due.map((d) => ({ data: { deliveryId: d.id, attempt: d.attempts + 1 } })));
+    if (due.length)
+      await enqueueDeliveries(
+        this.webhooks,
+        due.map((d) => ({ data: { deliveryId: d.id, attempt: d.attempts + 1 } })),
+      );
     return due.length;
   }
 

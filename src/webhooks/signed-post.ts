@@ -16,7 +16,12 @@ export type SignedPostResult = { ok: true; statusCode: number } | { ok: false; s
  * guard, checked again right before sending. For callers that keep their own
  * delivery state, such as a region's work-order dispatch endpoint.
  */
-export async function postSigned(url: string, secret: string, envelope: EventEnvelope, options: SignedPostOptions): Promise<SignedPostResult> {
+export async function postSigned(
+  url: string,
+  secret: string,
+  envelope: EventEnvelope,
+  options: SignedPostOptions,
+): Promise<SignedPostResult> {
   const body = serializeEnvelope(envelope);
   const headers = deliveryHeaders({ type: envelope.type, deliveryId: options.deliveryId, signature: signBody(body, secret) });
   const signal = AbortSignal.timeout(options.timeoutMs);
@@ -25,7 +30,9 @@ export async function postSigned(url: string, secret: string, envelope: EventEnv
     if (!check.ok) return { ok: false, statusCode: null, error: `refused: ${check.reason}` };
     const res = await fetch(check.url, { method: 'POST', headers, body, redirect: 'manual', signal });
     await res.body?.cancel().catch(() => undefined);
-    return isSuccess(res.status) ? { ok: true, statusCode: res.status } : { ok: false, statusCode: res.status, error: `HTTP ${res.status}` };
+    return isSuccess(res.status)
+      ? { ok: true, statusCode: res.status }
+      : { ok: false, statusCode: res.status, error: `HTTP ${res.status}` };
   } catch (err) {
     return { ok: false, statusCode: null, error: signal.aborted ? `timeout after ${options.timeoutMs} ms` : (err as Error).message };
   }

@@ -60,12 +60,18 @@ describe('refusedAddressReason', () => {
     expect(refusedAddressReason(address)).toContain(why);
   });
 
-  it.each(['8.8.8.8', '93.184.215.14', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1'])(
-    'accepts the public address %s',
-    (address) => {
-      expect(refusedAddressReason(address)).toBeUndefined();
-    },
-  );
+  it.each([
+    '8.8.8.8',
+    '93.184.215.14',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '64:ff9b::808:808',
+    '2002:808:808::1',
+  ])('accepts the public address %s', (address) => {
+    expect(refusedAddressReason(address)).toBeUndefined();
+  });
 
   it('refuses something that is no address', () => {
     expect(refusedAddressReason('example.com')).toContain('not an IP address');
@@ -116,7 +122,11 @@ describe('checkWebhookUrl', () => {
 
   it('gives up on a resolver slower than the deadline', async () => {
     const never: Lookup = () => new Promise(() => undefined);
-    const result = await checkWebhookUrl('https://slow.example.com/', { allowPrivate: false, lookup: never, signal: AbortSignal.timeout(20) });
+    const result = await checkWebhookUrl('https://slow.example.com/', {
+      allowPrivate: false,
+      lookup: never,
+      signal: AbortSignal.timeout(20),
+    });
     expect(result).toEqual({ ok: false, reason: expect.stringContaining('cannot be resolved') });
   });
 

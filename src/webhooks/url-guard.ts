@@ -94,7 +94,8 @@ function finish(url: URL, hostname: string, addresses: string[], allowPrivate: b
   if (!allowPrivate) {
     for (const address of addresses) {
       const why = refusedAddressReason(address);
-      if (why) return { ok: false, reason: `must reach a public address: ${address === hostname ? why : `${hostname} resolves to ${why}`}` };
+      if (why)
+        return { ok: false, reason: `must reach a public address: ${address === hostname ? why : `${hostname} resolves to ${why}`}` };
     }
   }
   return { ok: true, url, addresses };

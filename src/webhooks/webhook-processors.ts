@@ -10,7 +10,11 @@ import { DELIVERY_SWEEP, EVENT_PURGE, RELAY_POLL } from './webhook-schedulers';
 import { AttemptOutcome, WebhookSender } from './webhook-sender';
 
 type OutboxResult = RelayResult | { requeued: number } | { deliveries: number; events: number };
-type OutboxJob = Job<Record<string, never>, OutboxResult, typeof RELAY_JOB | typeof RELAY_POLL | typeof DELIVERY_SWEEP | typeof EVENT_PURGE>;
+type OutboxJob = Job<
+  Record<string, never>,
+  OutboxResult,
+  typeof RELAY_JOB | typeof RELAY_POLL | typeof DELIVERY_SWEEP | typeof EVENT_PURGE
+>;
 
 /**
  * The `outbox` queue: `relay` (woken after a commit that emitted events),
@@ -21,7 +25,6 @@ type OutboxJob = Job<Record<string, never>, OutboxResult, typeof RELAY_JOB | typ
  */
 @Processor(QueueName.outbox, { concurrency: 2 })
 export class OutboxRelayProcessor extends ManagedWorkerHost {
-
   constructor(
     private readonly relay: OutboxRelay,
     private readonly config: AppConfig,

@@ -67,7 +67,11 @@ describe('WebhookSchedulers', () => {
     expect(await new WebhookSchedulers(changed.queue, config(1000)).ensure()).toEqual([RELAY_POLL]);
 
     // The worker that should have scheduled the next run died: `next` stays in the past.
-    const stalled = fakeQueue({ [RELAY_POLL]: { every: 1000, next: now - 60_000 }, [DELIVERY_SWEEP]: { every: 5000, next: now }, ...purge });
+    const stalled = fakeQueue({
+      [RELAY_POLL]: { every: 1000, next: now - 60_000 },
+      [DELIVERY_SWEEP]: { every: 5000, next: now },
+      ...purge,
+    });
     expect(await new WebhookSchedulers(stalled.queue, config(1000)).ensure()).toEqual([RELAY_POLL]);
   });
 

@@ -107,7 +107,12 @@ export class WebhookSender {
       error = describeError(err, signal, timeoutMs);
     }
     const durationMs = Math.round(performance.now() - t0);
-    return this.settle(claimed.id, attempt, maxAttempts, { startedAt, durationMs, statusCode, error: error?.slice(0, MAX_ERROR_LENGTH) ?? null });
+    return this.settle(claimed.id, attempt, maxAttempts, {
+      startedAt,
+      durationMs,
+      statusCode,
+      error: error?.slice(0, MAX_ERROR_LENGTH) ?? null,
+    });
   }
 
   private async claim(deliveryId: string, attempt: number, leaseMs: number): Promise<Claimed | undefined> {
@@ -133,7 +138,8 @@ export class WebhookSender {
       [deliveryId],
     );
     if (!row) return { kind: 'skipped', why: 'no such delivery' };
-    if (row.status !== 'pending' || row.attempts !== attempt - 1) return { kind: 'skipped', why: `attempt ${attempt} is not next (${row.status}, ${row.attempts} made)` };
+    if (row.status !== 'pending' || row.attempts !== attempt - 1)
+      return { kind: 'skipped', why: `attempt ${attempt} is not next (${row.status}, ${row.attempts} made)` };
     if (row.subscription_deleted) {
       // Created by a relay that raced the delete: it ends like the other pending ones did.
       await this.dataSource.query(

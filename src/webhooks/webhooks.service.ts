@@ -32,7 +32,10 @@ export class WebhooksService {
   ) {}
 
   async create(auth: AuthContext, dto: CreateWebhookDto): Promise<WebhookDto> {
-    const check = await checkWebhookUrl(dto.url, { allowPrivate: this.config.events.webhookAllowPrivate, signal: AbortSignal.timeout(this.config.events.webhookTimeoutMs) });
+    const check = await checkWebhookUrl(dto.url, {
+      allowPrivate: this.config.events.webhookAllowPrivate,
+      signal: AbortSignal.timeout(this.config.events.webhookTimeoutMs),
+    });
     if (!check.ok) throw webhookUrlRefused(check.reason);
     const url = check.url.toString();
     return this.dataSource.transaction(async (em) => {

@@ -12,8 +12,12 @@ import { Pool } from 'pg';
 
 async function main(): Promise<void> {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
-  await pool.query(`CREATE TABLE IF NOT EXISTS bare_tickets (id uuid PRIMARY KEY, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
-  await pool.query(`CREATE TABLE IF NOT EXISTS bare_events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ticket_id uuid NOT NULL, data jsonb NOT NULL)`);
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS bare_tickets (id uuid PRIMARY KEY, title text NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS bare_events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, ticket_id uuid NOT NULL, data jsonb NOT NULL)`,
+  );
   const queue = new Queue('bare', { connection: { url: process.env.REDIS_URL }, prefix: process.env.QUEUE_PREFIX });
   const app = Fastify({ logger: false });
   app.get('/live', async () => ({ ok: true }));
@@ -35,7 +39,14 @@ async function main(): Promise<void> {
     return reply.code(201).send({ id });
   });
   await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-  process.on('SIGTERM', () => void app.close().then(() => Promise.all([queue.close(), pool.end()])).then(() => process.exit(0)));
+  process.on(
+    'SIGTERM',
+    () =>
+      void app
+        .close()
+        .then(() => Promise.all([queue.close(), pool.end()]))
+        .then(() => process.exit(0)),
+  );
 }
 
 void main();

@@ -19,7 +19,20 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { LoadResult, api, benchCreditCode, benchDatabaseUrl, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import {
+  LoadResult,
+  api,
+  benchCreditCode,
+  benchDatabaseUrl,
+  envInt,
+  load,
+  machine,
+  median,
+  recreateDatabase,
+  startServer,
+  token,
+  writeReport,
+} from './harness';
 
 const CUSTOMERS = envInt('BENCH_CUSTOMERS', 10_000);
 const PER_CUSTOMER = envInt('BENCH_CHARGES_PER_CUSTOMER', 20);
@@ -54,7 +67,13 @@ async function main(): Promise<void> {
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
     const password = 'bench-billing-password-1';
-    await api(server.url, admin, 'POST', '/api/v1/staff', { username: 'billing.cn', password, displayName: '计费中心', roles: ['billing'], regions: ['CN'] });
+    await api(server.url, admin, 'POST', '/api/v1/staff', {
+      username: 'billing.cn',
+      password,
+      displayName: '计费中心',
+      roles: ['billing'],
+      regions: ['CN'],
+    });
     const billing = await token(server.url, 'billing.cn', password);
 
     console.log(`loading ${CUSTOMERS} customers (${machine()})…`);
@@ -99,7 +118,9 @@ async function main(): Promise<void> {
 
     // ---- the bill run
     const runStart = performance.now();
-    const started = await api<{ id: string; customersTotal: number }>(server.url, billing, 'POST', '/api/v1/billing/bill-runs', { period: PERIOD });
+    const started = await api<{ id: string; customersTotal: number }>(server.url, billing, 'POST', '/api/v1/billing/bill-runs', {
+      period: PERIOD,
+    });
     let run: { state: string; processed: number; startedAt: string; completedAt: string | null; outcomes: Record<string, number> };
     for (;;) {
       run = await api(server.url, billing, 'GET', `/api/v1/billing/bill-runs/${started.id}`);
@@ -115,7 +136,9 @@ async function main(): Promise<void> {
            FROM bills`,
       )
     ).rows;
-    console.log(`bill run: ${bills.bills} bills in ${runSeconds.toFixed(1)} s (server ${serverSeconds.toFixed(1)} s) → ${(bills.bills / serverSeconds).toFixed(0)} bills/s`);
+    console.log(
+      `bill run: ${bills.bills} bills in ${runSeconds.toFixed(1)} s (server ${serverSeconds.toFixed(1)} s) → ${(bills.bills / serverSeconds).toFixed(0)} bills/s`,
+    );
     await db.query('VACUUM ANALYZE bills');
     await db.query('VACUUM ANALYZE bill_lines');
 
@@ -187,7 +210,8 @@ async function main(): Promise<void> {
     ].join('\n');
     console.log(`\n${report}`);
     console.log(`written to ${writeReport('billing', report)}`);
-    if (!exact || bills.bills !== CUSTOMERS || bills.unbilled || check.lines_over || check.payments_off || check.bills_off) process.exitCode = 1;
+    if (!exact || bills.bills !== CUSTOMERS || bills.unbilled || check.lines_over || check.payments_off || check.bills_off)
+      process.exitCode = 1;
   } catch (err) {
     console.error(err, server.output());
     process.exitCode = 1;

@@ -115,7 +115,13 @@ interface Area {
 }
 
 const A = (code: string, province: string, city: string, district: string, abbr: string, weight: number, towns: string): Area => ({
-  code, province, city, district, abbr, weight, towns: towns.split(' '),
+  code,
+  province,
+  city,
+  district,
+  abbr,
+  weight,
+  towns: towns.split(' '),
 });
 
 /** Home regions, weighted roughly by the number of key accounts: Guangdong-heavy, plus Beijing and Shanghai. */
@@ -167,41 +173,164 @@ const short = (s: string) => s.replace(/(市|区|新区)$/, '');
 const provinceShort = (a: Area) => a.province.replace(/(省|市)$/, '');
 
 const BUREAUS = [
-  '人民政府', '人民政府办公室', '教育局', '财政局', '卫生健康局', '应急管理局', '市场监督管理局', '交通运输局', '自然资源局',
-  '生态环境局', '人力资源和社会保障局', '住房和城乡建设局', '水务局', '税务局', '政务服务数据管理局', '城市管理和综合执法局',
-  '民政局', '司法局', '统计局', '档案馆', '融媒体中心', '人民法院', '人民检察院', '公安局', '消防救援支队', '退役军人事务局',
+  '人民政府',
+  '人民政府办公室',
+  '教育局',
+  '财政局',
+  '卫生健康局',
+  '应急管理局',
+  '市场监督管理局',
+  '交通运输局',
+  '自然资源局',
+  '生态环境局',
+  '人力资源和社会保障局',
+  '住房和城乡建设局',
+  '水务局',
+  '税务局',
+  '政务服务数据管理局',
+  '城市管理和综合执法局',
+  '民政局',
+  '司法局',
+  '统计局',
+  '档案馆',
+  '融媒体中心',
+  '人民法院',
+  '人民检察院',
+  '公安局',
+  '消防救援支队',
+  '退役军人事务局',
 ];
 const SUBUNITS = ['', '', '', '信息中心', '指挥中心', '办公室', '服务中心', '机关服务中心', '数据中心'];
-const UNIVERSITIES = ['中山大学', '南方医科大学', '暨南大学', '广州医科大学', '深圳大学', '首都医科大学', '北京大学', '复旦大学', '上海交通大学医学院'];
+const UNIVERSITIES = [
+  '中山大学',
+  '南方医科大学',
+  '暨南大学',
+  '广州医科大学',
+  '深圳大学',
+  '首都医科大学',
+  '北京大学',
+  '复旦大学',
+  '上海交通大学医学院',
+];
 const ORDINALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十', '十一', '十二'];
 const BANKS = [
-  '中国工商银行', '中国建设银行', '中国农业银行', '中国银行', '交通银行', '招商银行', '平安银行', '广发银行', '兴业银行',
-  '中信银行', '上海浦东发展银行', '中国民生银行', '中国光大银行', '中国邮政储蓄银行', '华夏银行',
+  '中国工商银行',
+  '中国建设银行',
+  '中国农业银行',
+  '中国银行',
+  '交通银行',
+  '招商银行',
+  '平安银行',
+  '广发银行',
+  '兴业银行',
+  '中信银行',
+  '上海浦东发展银行',
+  '中国民生银行',
+  '中国光大银行',
+  '中国邮政储蓄银行',
+  '华夏银行',
 ];
 const INSURERS = ['中国人民财产保险', '中国人寿保险', '中国平安财产保险', '太平洋财产保险'];
-const BRAND_CHARS = '华宏鹏达盛源恒信联创新科美德嘉泰丰隆顺发金银星光明海天宇通力远东南北中兴和瑞安富永昌佳利威博卓越晶辉锐讯腾飞凯伟志诚广粤骏豪'.split('');
+const BRAND_CHARS =
+  '华宏鹏达盛源恒信联创新科美德嘉泰丰隆顺发金银星光明海天宇通力远东南北中兴和瑞安富永昌佳利威博卓越晶辉锐讯腾飞凯伟志诚广粤骏豪'.split('');
 const INDUSTRY_WORDS: [word: string, industry: string][] = [
-  ['电子科技', 'electronics'], ['精密机械', 'manufacturing'], ['五金制品', 'manufacturing'], ['塑胶制品', 'manufacturing'],
-  ['家具制造', 'manufacturing'], ['陶瓷', 'manufacturing'], ['铝业', 'manufacturing'], ['纺织', 'manufacturing'],
-  ['服装', 'manufacturing'], ['食品', 'food'], ['物流', 'logistics'], ['供应链管理', 'logistics'], ['电器', 'manufacturing'],
-  ['照明科技', 'manufacturing'], ['汽车零部件', 'manufacturing'], ['生物医药', 'pharmaceutical'], ['新材料', 'manufacturing'],
-  ['信息技术', 'internet'], ['网络科技', 'internet'], ['软件', 'internet'], ['建设工程', 'construction'], ['房地产开发', 'real_estate'],
-  ['国际贸易', 'trade'], ['环保科技', 'environment'], ['能源', 'energy'], ['医疗器械', 'healthcare'], ['智能装备', 'manufacturing'],
-  ['光电', 'electronics'], ['通信设备', 'electronics'], ['酒店管理', 'hospitality'], ['文化传媒', 'media'], ['实业', 'manufacturing'],
+  ['电子科技', 'electronics'],
+  ['精密机械', 'manufacturing'],
+  ['五金制品', 'manufacturing'],
+  ['塑胶制品', 'manufacturing'],
+  ['家具制造', 'manufacturing'],
+  ['陶瓷', 'manufacturing'],
+  ['铝业', 'manufacturing'],
+  ['纺织', 'manufacturing'],
+  ['服装', 'manufacturing'],
+  ['食品', 'food'],
+  ['物流', 'logistics'],
+  ['供应链管理', 'logistics'],
+  ['电器', 'manufacturing'],
+  ['照明科技', 'manufacturing'],
+  ['汽车零部件', 'manufacturing'],
+  ['生物医药', 'pharmaceutical'],
+  ['新材料', 'manufacturing'],
+  ['信息技术', 'internet'],
+  ['网络科技', 'internet'],
+  ['软件', 'internet'],
+  ['建设工程', 'construction'],
+  ['房地产开发', 'real_estate'],
+  ['国际贸易', 'trade'],
+  ['环保科技', 'environment'],
+  ['能源', 'energy'],
+  ['医疗器械', 'healthcare'],
+  ['智能装备', 'manufacturing'],
+  ['光电', 'electronics'],
+  ['通信设备', 'electronics'],
+  ['酒店管理', 'hospitality'],
+  ['文化传媒', 'media'],
+  ['实业', 'manufacturing'],
 ];
 const COMPANY_TYPES = [
-  { s: '有限公司', weight: 70 }, { s: '股份有限公司', weight: 15 }, { s: '有限责任公司', weight: 10 }, { s: '集团有限公司', weight: 5 },
+  { s: '有限公司', weight: 70 },
+  { s: '股份有限公司', weight: 15 },
+  { s: '有限责任公司', weight: 10 },
+  { s: '集团有限公司', weight: 5 },
 ];
-const ROADS = ['人民路', '中山路', '建设路', '解放路', '新华路', '工业大道', '科技路', '创业路', '文化路', '环城路', '滨江路', '东风路', '迎宾大道'];
-const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤'.split('');
+const ROADS = [
+  '人民路',
+  '中山路',
+  '建设路',
+  '解放路',
+  '新华路',
+  '工业大道',
+  '科技路',
+  '创业路',
+  '文化路',
+  '环城路',
+  '滨江路',
+  '东风路',
+  '迎宾大道',
+];
+const SURNAMES =
+  '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔汤'.split(
+    '',
+  );
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文海燕晓东俊峰嘉欣子轩浩宇婷雪梅'.split('');
-const MOBILE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '158', '166', '177', '180', '186', '188', '199'];
+const MOBILE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '155',
+  '158',
+  '166',
+  '177',
+  '180',
+  '186',
+  '188',
+  '199',
+];
 const PRODUCTS = [
-  { code: 'DIA', weight: 30 }, { code: 'MPLS_VPN', weight: 20 }, { code: 'SDWAN', weight: 15 }, { code: 'CLOUD_HOST', weight: 12 },
-  { code: 'IDC_RACK', weight: 8 }, { code: 'VIDEO_CONF', weight: 7 }, { code: 'CONF_CALL', weight: 5 }, { code: 'EMERGENCY_COMM', weight: 3 },
+  { code: 'DIA', weight: 30 },
+  { code: 'MPLS_VPN', weight: 20 },
+  { code: 'SDWAN', weight: 15 },
+  { code: 'CLOUD_HOST', weight: 12 },
+  { code: 'IDC_RACK', weight: 8 },
+  { code: 'VIDEO_CONF', weight: 7 },
+  { code: 'CONF_CALL', weight: 5 },
+  { code: 'EMERGENCY_COMM', weight: 3 },
 ];
 const KINDS = [
-  { kind: 'gov', weight: 18 }, { kind: 'health', weight: 7 }, { kind: 'edu', weight: 7 }, { kind: 'finance', weight: 9 }, { kind: 'ent', weight: 59 },
+  { kind: 'gov', weight: 18 },
+  { kind: 'health', weight: 7 },
+  { kind: 'edu', weight: 7 },
+  { kind: 'finance', weight: 9 },
+  { kind: 'ent', weight: 59 },
 ] as const;
 type Kind = (typeof KINDS)[number]['kind'];
 
@@ -242,9 +371,20 @@ function nameFor(r: Rng, kind: Kind, a: Area): { name: string; industry: string 
     }
     case 'finance': {
       const roll = r.next();
-      if (roll < 0.8) return { name: `${r.pick(BANKS)}股份有限公司${short(a.city)}${a.district ? short(a.district) : ''}${r.chance(0.5) ? town : ''}支行`, industry: 'finance' };
-      if (roll < 0.93) return { name: `${r.pick(INSURERS)}股份有限公司${short(a.city)}${a.district ? short(a.district) : town}支公司`, industry: 'insurance' };
-      return { name: `${r.pick(BRAND_CHARS)}${r.pick(BRAND_CHARS)}证券股份有限公司${short(a.city)}${town}证券营业部`, industry: 'securities' };
+      if (roll < 0.8)
+        return {
+          name: `${r.pick(BANKS)}股份有限公司${short(a.city)}${a.district ? short(a.district) : ''}${r.chance(0.5) ? town : ''}支行`,
+          industry: 'finance',
+        };
+      if (roll < 0.93)
+        return {
+          name: `${r.pick(INSURERS)}股份有限公司${short(a.city)}${a.district ? short(a.district) : town}支公司`,
+          industry: 'insurance',
+        };
+      return {
+        name: `${r.pick(BRAND_CHARS)}${r.pick(BRAND_CHARS)}证券股份有限公司${short(a.city)}${town}证券营业部`,
+        industry: 'securities',
+      };
     }
     case 'ent': {
       const [word, industry] = r.pick(INDUSTRY_WORDS);
@@ -289,7 +429,16 @@ function mobile(k: number): string {
 }
 
 interface Batch {
-  customers: { id: string[]; name: string[]; cc: string[]; tier: string[]; industry: string[]; region: string[]; green: boolean[]; am: (string | null)[] };
+  customers: {
+    id: string[];
+    name: string[];
+    cc: string[];
+    tier: string[];
+    industry: string[];
+    region: string[];
+    green: boolean[];
+    am: (string | null)[];
+  };
   contacts: { customer: string[]; name: string[]; mobile: string[]; role: string[] };
   sites: { id: string[]; customer: string[]; name: string[]; region: string[]; address: string[] };
   services: { customer: string[]; product: string[]; site: string[]; accessNo: string[]; state: string[] };
@@ -334,7 +483,9 @@ export function makeBatch(from: number, to: number, managers: Map<string, string
     b.sites.customer.push(id);
     b.sites.name.push(`${siteArea === a ? '' : short(siteArea.city)}${r.pick(SITE_NAMES[kind])}`);
     b.sites.region.push(siteArea.code);
-    b.sites.address.push(`${siteArea.province === siteArea.city ? '' : siteArea.province}${placeOf(siteArea)}${r.pick(siteArea.towns)}${r.pick(ROADS)}${1 + r.int(300)}号`);
+    b.sites.address.push(
+      `${siteArea.province === siteArea.city ? '' : siteArea.province}${placeOf(siteArea)}${r.pick(siteArea.towns)}${r.pick(ROADS)}${1 + r.int(300)}号`,
+    );
 
     const product = r.weighted(PRODUCTS).code;
     b.services.customer.push(id);
@@ -466,7 +617,10 @@ class Server {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) throw new Error(`The server exited during start-up:\n${this.tail.join('\n')}`);
-      const ok = await fetch(`${this.url}/health/ready`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${this.url}/health/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) return;
       await sleep(250);
     }
@@ -553,8 +707,17 @@ function measure(server: Server, token: string, s: Scenario, seconds: number): P
     autocannon(opts, (err, r) => {
       if (err) return reject(err);
       const cpuAfter = server.cpuMs();
-      const cpuUs = cpuBefore === null || cpuAfter === null || !r.requests.total ? null : ((cpuAfter - cpuBefore) * 1000) / r.requests.total;
-      resolve({ cpuUs, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, non2xx: r.non2xx, errors: r.errors }); // errors include timeouts
+      const cpuUs =
+        cpuBefore === null || cpuAfter === null || !r.requests.total ? null : ((cpuAfter - cpuBefore) * 1000) / r.requests.total;
+      resolve({
+        cpuUs,
+        rps: r.requests.average,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        requests: r.requests.total,
+        non2xx: r.non2xx,
+        errors: r.errors,
+      }); // errors include timeouts
     });
   });
 }
@@ -626,7 +789,9 @@ async function explainLookups(pool: Pool, adminId: string, lookups: { label: str
           times.push(Number(/Execution Time: ([\d.]+) ms/.exec(plan)?.[1] ?? NaN));
         }
         const ms = median(times);
-        const indexes = [...new Set([...plan.matchAll(/(?:Index(?: Only)? Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1]))];
+        const indexes = [
+          ...new Set([...plan.matchAll(/(?:Index(?: Only)? Scan(?: Backward)? using|Bitmap Index Scan on) (\w+)/g)].map((m) => m[1])),
+        ];
         queries.push({ sql, plan, ms, indexes });
       }
       plans.push({ label, q, hits: page.total, queries });
@@ -673,8 +838,13 @@ async function main(): Promise<void> {
     // Account managers through the API (passwords are random and thrown away).
     const managers = new Map<string, string[]>();
     const amScopes: [abbr: string, region: string, names: string[]][] = [
-      ['GZ', '440100', ['李娜', '陈志明']], ['SZ', '440300', ['张伟', '吴晓东']], ['FS', '440600', ['何伟明', '冯丽华']],
-      ['DG', '441900', ['钟志华']], ['GD', '440000', ['黄嘉欣']], ['BJ', '110000', ['王芳', '刘洋']], ['SH', '310000', ['孙磊', '周静']],
+      ['GZ', '440100', ['李娜', '陈志明']],
+      ['SZ', '440300', ['张伟', '吴晓东']],
+      ['FS', '440600', ['何伟明', '冯丽华']],
+      ['DG', '441900', ['钟志华']],
+      ['GD', '440000', ['黄嘉欣']],
+      ['BJ', '110000', ['王芳', '刘洋']],
+      ['SH', '310000', ['孙磊', '周静']],
     ];
     for (const [abbr, region, names] of amScopes) {
       for (const [n, displayName] of names.entries()) {
@@ -741,10 +911,72 @@ async function main(): Promise<void> {
     };
     // Fragments a hotline agent types: districts, towns, kinds of organisation, trades.
     const selective = await hitsOf([
-      '南海', '顺德', '禅城', '三水', '天河', '越秀', '番禺', '白云', '黄埔', '海珠', '南沙', '福田', '南山', '宝安', '龙岗', '罗湖', '龙华',
-      '桂城', '狮山', '大沥', '虎门', '长安', '松山', '蛇口', '华强', '张江', '陆家', '望京', '中关', '浦东', '海淀', '朝阳', '徐汇', '静安',
-      '医院', '中医', '妇幼', '卫生', '中学', '小学', '学校', '公安', '法院', '税务', '应急', '水务', '街道', '支行', '保险', '证券',
-      '电子', '机械', '五金', '陶瓷', '铝业', '家具', '照明', '纺织', '物流', '医药', '软件', '能源', '光电', '器械', '酒店', '传媒',
+      '南海',
+      '顺德',
+      '禅城',
+      '三水',
+      '天河',
+      '越秀',
+      '番禺',
+      '白云',
+      '黄埔',
+      '海珠',
+      '南沙',
+      '福田',
+      '南山',
+      '宝安',
+      '龙岗',
+      '罗湖',
+      '龙华',
+      '桂城',
+      '狮山',
+      '大沥',
+      '虎门',
+      '长安',
+      '松山',
+      '蛇口',
+      '华强',
+      '张江',
+      '陆家',
+      '望京',
+      '中关',
+      '浦东',
+      '海淀',
+      '朝阳',
+      '徐汇',
+      '静安',
+      '医院',
+      '中医',
+      '妇幼',
+      '卫生',
+      '中学',
+      '小学',
+      '学校',
+      '公安',
+      '法院',
+      '税务',
+      '应急',
+      '水务',
+      '街道',
+      '支行',
+      '保险',
+      '证券',
+      '电子',
+      '机械',
+      '五金',
+      '陶瓷',
+      '铝业',
+      '家具',
+      '照明',
+      '纺织',
+      '物流',
+      '医药',
+      '软件',
+      '能源',
+      '光电',
+      '器械',
+      '酒店',
+      '传媒',
     ]);
     // Whole cities or the words in every company name: tens of thousands of rows each.
     const broad = await hitsOf(['广州', '深圳', '佛山', '东莞', '北京', '上海', '科技', '有限', '公司', '广东']);
@@ -766,8 +998,24 @@ async function main(): Promise<void> {
       { key: 'live', label: 'GET /health/live (baseline)', target: null, values: null },
       { key: 'mobile', label: 'q=<contact mobile>', target: 20, values: mobiles },
       { key: 'credit', label: 'q=<credit code>', target: 20, values: credits },
-      { key: 'name', label: 'q=<2-char name fragment>', target: 50, values: spread(selective.map((h) => h.fragment), 5000) },
-      { key: 'broad', label: 'q=<broad 2-char fragment: city, 科技, 有限>', target: 50, values: spread(broad.map((h) => h.fragment), 5000) },
+      {
+        key: 'name',
+        label: 'q=<2-char name fragment>',
+        target: 50,
+        values: spread(
+          selective.map((h) => h.fragment),
+          5000,
+        ),
+      },
+      {
+        key: 'broad',
+        label: 'q=<broad 2-char fragment: city, 科技, 有限>',
+        target: 50,
+        values: spread(
+          broad.map((h) => h.fragment),
+          5000,
+        ),
+      },
     ];
     for (const s of scenarios) if (s.values) await sanityCheck(server, token, s);
 
@@ -778,7 +1026,9 @@ async function main(): Promise<void> {
       for (const s of scenarios) {
         const r = await measure(server, token, s, DURATION);
         results.get(s.key)!.push(r);
-        console.log(`run ${run} ${s.label.padEnd(44)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${r.cpuUs === null ? '?' : fmt(r.cpuUs)} µs/req${r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : ''}`);
+        console.log(
+          `run ${run} ${s.label.padEnd(44)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${r.cpuUs === null ? '?' : fmt(r.cpuUs)} µs/req${r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : ''}`,
+        );
       }
     }
 
@@ -796,13 +1046,21 @@ async function main(): Promise<void> {
     const med = (key: string) => {
       const rs = results.get(key)!;
       const cpu = rs.map((r) => r.cpuUs).filter((c): c is number => c !== null);
-      return { rps: median(rs.map((r) => r.rps)), p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), cpuUs: cpu.length ? median(cpu) : null };
+      return {
+        rps: median(rs.map((r) => r.rps)),
+        p50: median(rs.map((r) => r.p50)),
+        p99: median(rs.map((r) => r.p99)),
+        cpuUs: cpu.length ? median(cpu) : null,
+      };
     };
     const live = med('live');
     const lines: string[] = [];
     lines.push(`# Customer lookups — ${new Date().toISOString()}`, '');
     lines.push(
-      `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the bench and ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} after the measurements; ` +
+      `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average (1/5/15 min) ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before the bench and ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} after the measurements; ` +
         `PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version}, Redis ${await redisVersion()}, Node ${process.version}. ` +
         `The server, PostgreSQL, Redis, autocannon and whatever else runs on the machine share these cores.`,
       '',
@@ -820,7 +1078,9 @@ async function main(): Promise<void> {
         `Latencies are autocannon's (1 ms resolution).`,
       '',
     );
-    lines.push('| Scenario | req/s (median) | p50 ms | p99 ms | p99 target | req/s vs live | p99 vs live | server CPU µs/req | runs: req/s · p50 · p99 |');
+    lines.push(
+      '| Scenario | req/s (median) | p50 ms | p99 ms | p99 target | req/s vs live | p99 vs live | server CPU µs/req | runs: req/s · p50 · p99 |',
+    );
     lines.push('|---|---:|---:|---:|---|---:|---:|---:|---|');
     let failed = false;
     for (const s of scenarios) {
@@ -839,7 +1099,9 @@ async function main(): Promise<void> {
     for (const p of plans) {
       // TypeORM skips the count query when the first page holds every row.
       const ms = (i: number) => (p.queries[i] ? `${p.queries[i].ms.toFixed(2)} ms` : '— (skipped)');
-      lines.push(`| ${p.label} | ${fmt(p.hits)} | ${ms(0)} | ${ms(1)} | ${[...new Set(p.queries.flatMap((q) => q.indexes))].join(', ') || 'none (sequential scan)'} |`);
+      lines.push(
+        `| ${p.label} | ${fmt(p.hits)} | ${ms(0)} | ${ms(1)} | ${[...new Set(p.queries.flatMap((q) => q.indexes))].join(', ') || 'none (sequential scan)'} |`,
+      );
     }
     for (const p of plans) {
       lines.push('', `### ${p.label} (q=${p.q})`, '');

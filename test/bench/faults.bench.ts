@@ -19,7 +19,21 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
-import { LoadResult, REDIS_URL, benchDatabaseUrl, createCustomers, envInt, freePort, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import {
+  LoadResult,
+  REDIS_URL,
+  benchDatabaseUrl,
+  createCustomers,
+  envInt,
+  freePort,
+  load,
+  machine,
+  median,
+  recreateDatabase,
+  startServer,
+  token,
+  writeReport,
+} from './harness';
 
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const DURATION = envInt('BENCH_DURATION', 20);
@@ -81,7 +95,11 @@ async function main(): Promise<void> {
         ...(kind === 'health'
           ? { requests: [{ method: 'GET', path: '/health/live' }] }
           : kind === 'bare'
-            ? { requests: [{ method: 'POST', path: '/tickets', headers: { 'content-type': 'application/json' }, body: '{"title":"专线中断"}' }] }
+            ? {
+                requests: [
+                  { method: 'POST', path: '/tickets', headers: { 'content-type': 'application/json' }, body: '{"title":"专线中断"}' },
+                ],
+              }
             : { requests: [{ setupRequest: (req: object) => ({ ...req, ...faultRequest() }) }] }),
       });
 
@@ -108,16 +126,20 @@ async function main(): Promise<void> {
     await db.connect();
     const [{ faults }] = (await db.query(`SELECT count(*)::int AS faults FROM faults`)).rows;
     const [{ clocks }] = (await db.query(`SELECT count(*)::int AS clocks FROM sla_clocks`)).rows;
-    const missingClocks = (await db.query(
-      `SELECT count(*)::int AS n FROM faults f WHERE (SELECT count(*) FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id) <> 2`,
-    )).rows[0].n as number;
+    const missingClocks = (
+      await db.query(
+        `SELECT count(*)::int AS n FROM faults f WHERE (SELECT count(*) FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id) <> 2`,
+      )
+    ).rows[0].n as number;
     const running = (await db.query(`SELECT id, generation, next_level FROM sla_clocks WHERE state = 'running' AND next_at > now()`)).rows;
     await db.end();
     const queue = new Queue('sla', { connection: { url: REDIS_URL }, prefix: server.queuePrefix });
     let missingTimers = 0;
     for (let i = 0; i < running.length; i += 500) {
       const batch = running.slice(i, i + 500);
-      const jobs = await Promise.all(batch.map((c) => queue.getJob(fireJobId({ id: c.id, generation: c.generation, nextLevel: c.next_level }))));
+      const jobs = await Promise.all(
+        batch.map((c) => queue.getJob(fireJobId({ id: c.id, generation: c.generation, nextLevel: c.next_level }))),
+      );
       missingTimers += jobs.filter((j) => !j).length;
     }
     await queue.close();

@@ -164,7 +164,12 @@ export interface BenchCustomer {
  * of `regionsOf(i)` (the first is its home region), every tier and every
  * seventh one green-channel.
  */
-export async function createCustomers(url: string, bearer: string, count: number, regionsOf: (i: number) => string[]): Promise<BenchCustomer[]> {
+export async function createCustomers(
+  url: string,
+  bearer: string,
+  count: number,
+  regionsOf: (i: number) => string[],
+): Promise<BenchCustomer[]> {
   const out: BenchCustomer[] = [];
   for (let i = 0; i < count; i++) {
     const regions = regionsOf(i);

@@ -17,7 +17,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { QueueName } from '../../src/queues/queue-names';
-import { LoadResult, REDIS_URL, benchDatabaseUrl, createCustomers, deleteQueueKeys, envInt, load, machine, median, recreateDatabase, startServer, token, writeReport } from './harness';
+import {
+  LoadResult,
+  REDIS_URL,
+  benchDatabaseUrl,
+  createCustomers,
+  deleteQueueKeys,
+  envInt,
+  load,
+  machine,
+  median,
+  recreateDatabase,
+  startServer,
+  token,
+  writeReport,
+} from './harness';
 
 const CONNECTIONS = envInt('BENCH_CONNECTIONS', 50);
 const DURATION = envInt('BENCH_DURATION', 20);
@@ -39,7 +53,9 @@ async function main(): Promise<void> {
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
     // Each customer has a site in three of the six regions.
-    const customers = await createCustomers(server.url, admin, CUSTOMERS, (i) => [0, 1, 2].map((k) => REGIONS[(i + k * 2) % REGIONS.length]));
+    const customers = await createCustomers(server.url, admin, CUSTOMERS, (i) =>
+      [0, 1, 2].map((k) => REGIONS[(i + k * 2) % REGIONS.length]),
+    );
     let n = 0;
     const orderRequest = () => {
       const c = customers[n++ % customers.length];
@@ -87,20 +103,27 @@ async function main(): Promise<void> {
     const backlog = await queue.getPrioritizedCount();
     const drainStart = Date.now();
     const drainDeadline = drainStart + 120_000;
-    while ((await queue.getWaitingCount()) + (await queue.getPrioritizedCount()) + (await queue.getActiveCount()) > 0 && Date.now() < drainDeadline) {
+    while (
+      (await queue.getWaitingCount()) + (await queue.getPrioritizedCount()) + (await queue.getActiveCount()) > 0 &&
+      Date.now() < drainDeadline
+    ) {
       await sleep(500);
     }
     const drainedInS = (Date.now() - drainStart) / 1000;
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const [{ orders, workOrders }] = (await db.query(`SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM work_orders) AS "workOrders"`)).rows;
-    const wrongFanOut = (await db.query(
-      `SELECT count(*)::int AS n FROM orders o WHERE (SELECT count(*) FROM work_orders w WHERE w.order_id = o.id) <> 3`,
-    )).rows[0].n as number;
-    const wrongClocks = (await db.query(
-      `SELECT count(*)::int AS n FROM orders o
+    const [{ orders, workOrders }] = (
+      await db.query(`SELECT (SELECT count(*)::int FROM orders) AS orders, (SELECT count(*)::int FROM work_orders) AS "workOrders"`)
+    ).rows;
+    const wrongFanOut = (
+      await db.query(`SELECT count(*)::int AS n FROM orders o WHERE (SELECT count(*) FROM work_orders w WHERE w.order_id = o.id) <> 3`)
+    ).rows[0].n as number;
+    const wrongClocks = (
+      await db.query(
+        `SELECT count(*)::int AS n FROM orders o
         WHERE (SELECT count(*) FROM sla_clocks c WHERE c.case_id = o.id OR c.case_id IN (SELECT id FROM work_orders w WHERE w.order_id = o.id)) <> 8`,
-    )).rows[0].n as number;
+      )
+    ).rows[0].n as number;
     const pending: { id: string }[] = (await db.query(`SELECT id FROM work_orders WHERE state = 'pending'`)).rows;
     const [{ dispatched }] = (await db.query(`SELECT count(*)::int AS dispatched FROM work_orders WHERE state = 'dispatched'`)).rows;
     await db.end();

@@ -17,7 +17,18 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { FIRE_JOB, fireJobId } from '../../src/sla/sla-clocks.service';
-import { REDIS_URL, api, benchDatabaseUrl, envInt, machine, percentile, recreateDatabase, startServer, token, writeReport } from './harness';
+import {
+  REDIS_URL,
+  api,
+  benchDatabaseUrl,
+  envInt,
+  machine,
+  percentile,
+  recreateDatabase,
+  startServer,
+  token,
+  writeReport,
+} from './harness';
 
 const FAR = envInt('BENCH_FAR', 100_000);
 const NEAR = envInt('BENCH_NEAR', 10_000);
@@ -68,7 +79,11 @@ async function arm(queue: Queue, ids: string[], rows: ClockRow[]): Promise<void>
         return {
           name: FIRE_JOB,
           data: { clockId: id, generation: 1, level: r.nextLevel },
-          opts: { jobId: fireJobId({ id, generation: 1, nextLevel: r.nextLevel }), delay: Math.max(0, r.nextAt.getTime() - Date.now()), removeOnComplete: true },
+          opts: {
+            jobId: fireJobId({ id, generation: 1, nextLevel: r.nextLevel }),
+            delay: Math.max(0, r.nextAt.getTime() - Date.now()),
+            removeOnComplete: true,
+          },
         };
       }),
     );
@@ -86,8 +101,14 @@ async function main(): Promise<void> {
     const admin = await token(server.url, 'admin', server.adminPassword);
     const body = '91440000000000001';
     const customer = await api<{ id: string }>(server.url, admin, 'POST', '/api/v1/customers', {
-      name: 'SLA基准测试客户', creditCode: body + creditCodeCheckChar(body), tier: 'key', industry: 'government', homeRegion: '440605',
-      greenChannel: false, contacts: [], sites: [{ name: '总部', region: '440605', address: 'x' }],
+      name: 'SLA基准测试客户',
+      creditCode: body + creditCodeCheckChar(body),
+      tier: 'key',
+      industry: 'government',
+      homeRegion: '440605',
+      greenChannel: false,
+      contacts: [],
+      sites: [{ name: '总部', region: '440605', address: 'x' }],
     });
 
     console.log(`loading ${FAR} far clocks (${machine()})…`);
@@ -97,8 +118,13 @@ async function main(): Promise<void> {
       const startedAt = new Date(now);
       const targetSeconds = 7 * 86_400 + (i % 86_400); // warnings 5+ days ahead
       return {
-        caseId: randomUUID(), caseNo: `FLT-BENCH-F${i}`, startedAt, targetSeconds,
-        dueAt: new Date(now + targetSeconds * 1000), nextLevel: 'warning', nextAt: new Date(now + targetSeconds * 750),
+        caseId: randomUUID(),
+        caseNo: `FLT-BENCH-F${i}`,
+        startedAt,
+        targetSeconds,
+        dueAt: new Date(now + targetSeconds * 1000),
+        nextLevel: 'warning',
+        nextAt: new Date(now + targetSeconds * 750),
       };
     });
     const farIds = await insertCases(db, customer.id, far);
@@ -113,9 +139,14 @@ async function main(): Promise<void> {
       const due = new Date(windowStart + Math.floor((i / NEAR) * WINDOW_S * 1000));
       const targetSeconds = 3600;
       return {
-        caseId: randomUUID(), caseNo: `FLT-BENCH-N${i}`, startedAt: new Date(due.getTime() - targetSeconds * 1000), targetSeconds,
+        caseId: randomUUID(),
+        caseNo: `FLT-BENCH-N${i}`,
+        startedAt: new Date(due.getTime() - targetSeconds * 1000),
+        targetSeconds,
         // the warning is long past: the next threshold is the breach itself
-        dueAt: due, nextLevel: 'breached', nextAt: due,
+        dueAt: due,
+        nextLevel: 'breached',
+        nextAt: due,
       };
     });
     const nearIds = await insertCases(db, customer.id, near);
@@ -129,7 +160,8 @@ async function main(): Promise<void> {
     let raised = 0;
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 1000));
-      raised = (await db.query(`SELECT count(*)::int AS n FROM alerts WHERE level = 'breached' AND case_id = ANY($1)`, [nearCaseIds])).rows[0].n;
+      raised = (await db.query(`SELECT count(*)::int AS n FROM alerts WHERE level = 'breached' AND case_id = ANY($1)`, [nearCaseIds]))
+        .rows[0].n;
       if (raised >= NEAR && Date.now() > windowStart + WINDOW_S * 1000) break;
     }
     await new Promise((r) => setTimeout(r, 2000)); // anything late or doubled would show now
@@ -139,8 +171,14 @@ async function main(): Promise<void> {
         [nearCaseIds],
       )
     ).rows.map((r: { ms: string }) => Number(r.ms));
-    const distinct = (await db.query(`SELECT count(DISTINCT case_id)::int AS n FROM alerts WHERE level = 'breached' AND case_id = ANY($1)`, [nearCaseIds])).rows[0].n;
-    const events = (await db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'sla.breached' AND (data->>'caseId')::uuid = ANY($1)`, [nearCaseIds])).rows[0].n;
+    const distinct = (
+      await db.query(`SELECT count(DISTINCT case_id)::int AS n FROM alerts WHERE level = 'breached' AND case_id = ANY($1)`, [nearCaseIds])
+    ).rows[0].n;
+    const events = (
+      await db.query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'sla.breached' AND (data->>'caseId')::uuid = ANY($1)`, [
+        nearCaseIds,
+      ])
+    ).rows[0].n;
     const farAlerts = (await db.query(`SELECT count(*)::int AS n FROM alerts WHERE case_id <> ALL($1)`, [nearCaseIds])).rows[0].n;
     const missing = NEAR - distinct;
     const duplicated = lateness.length - distinct + Math.max(0, events - distinct);

@@ -62,7 +62,14 @@ describe('staff and authentication', () => {
     [{ username: 'Bad Name' }, 'username'],
     [{ extra: 'field' }, 'extra'],
   ])('rejects staff body %j with a 400 naming %s', async (patch, field) => {
-    const body = { username: unique('v.'), password: 'a-long-password-1', displayName: 'V', roles: ['agent'], regions: ['440600'], ...patch };
+    const body = {
+      username: unique('v.'),
+      password: 'a-long-password-1',
+      displayName: 'V',
+      roles: ['agent'],
+      regions: ['440600'],
+      ...patch,
+    };
     const res = await t.http().post('/api/v1/staff').set(bearer(t.admin)).send(body);
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
@@ -71,8 +78,12 @@ describe('staff and authentication', () => {
   it('stops a deactivated member’s tokens at once, and refuses their login', async () => {
     const password = 'a-long-password-2';
     const username = unique('leaver.');
-    const created = await t.http().post('/api/v1/staff').set(bearer(t.admin))
-      .send({ username, password, displayName: 'Leaver', roles: ['agent'], regions: ['440600'] }).expect(201);
+    const created = await t
+      .http()
+      .post('/api/v1/staff')
+      .set(bearer(t.admin))
+      .send({ username, password, displayName: 'Leaver', roles: ['agent'], regions: ['440600'] })
+      .expect(201);
     const token = await t.login(username, password);
     await t.http().get('/api/v1/staff/me').set('authorization', `Bearer ${token}`).expect(200);
     await t.http().post(`/api/v1/staff/${created.body.id}/deactivate`).set(bearer(t.admin)).expect(200);

@@ -14,7 +14,10 @@ type Command =
 
 const amount = fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: MAX_AMOUNT_FEN }));
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('charge' as const), region: fc.nat(REGIONS.length - 1), amount, adjustment: fc.boolean() }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('charge' as const), region: fc.nat(REGIONS.length - 1), amount, adjustment: fc.boolean() }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: 'bill' as const }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('pay' as const), region: fc.nat(REGIONS.length - 1), amount }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reverse' as const), which: fc.nat(20) }) },
@@ -51,17 +54,31 @@ describe('billing ledger properties', () => {
           if (cmd.kind === 'charge') {
             // an adjustment may take money off (negative), never 0
             const value = cmd.adjustment ? -Math.min(cmd.amount, 1_000_000) : cmd.amount;
-            await t.http().post('/api/v1/billing/charges').set(bearer(billing)).send({
-              customerId: c.id, serviceRegion: REGIONS[cmd.region], period: period(), kind: cmd.adjustment ? 'adjustment' : 'usage',
-              amountFen: value, description: 'property', sourceRef: unique('P-'),
-            }).expect(201);
+            await t
+              .http()
+              .post('/api/v1/billing/charges')
+              .set(bearer(billing))
+              .send({
+                customerId: c.id,
+                serviceRegion: REGIONS[cmd.region],
+                period: period(),
+                kind: cmd.adjustment ? 'adjustment' : 'usage',
+                amountFen: value,
+                description: 'property',
+                sourceRef: unique('P-'),
+              })
+              .expect(201);
             charges += BigInt(value);
           } else if (cmd.kind === 'bill') {
             await t.app.get(BillIssuer).issue(null, c.id, period());
             month += 1;
           } else if (cmd.kind === 'pay') {
-            const res = await t.http().post('/api/v1/payments').set(bearer(billing))
-              .send({ customerId: c.id, amountFen: cmd.amount, collectedRegion: REGIONS[cmd.region], method: 'pos' }).expect(201);
+            const res = await t
+              .http()
+              .post('/api/v1/payments')
+              .set(bearer(billing))
+              .send({ customerId: c.id, amountFen: cmd.amount, collectedRegion: REGIONS[cmd.region], method: 'pos' })
+              .expect(201);
             paid.push({ id: res.body.id, amount: BigInt(cmd.amount), reversed: false });
             payments += BigInt(cmd.amount);
           } else {
@@ -98,7 +115,14 @@ describe('billing ledger properties', () => {
         // the sum of allocations never exceeds the payments, per payment and in all
         expect(BigInt(ledger.allocated) <= BigInt(ledger.live_payments)).toBe(true);
         expect(BigInt(ledger.live_payments)).toBe(payments - reversals);
-        expect(ledger).toMatchObject({ payments_off: 0, reversed_still_allocated: 0, bills_off: 0, lines_off: 0, totals_off: 0, states_off: 0 });
+        expect(ledger).toMatchObject({
+          payments_off: 0,
+          reversed_still_allocated: 0,
+          bills_off: 0,
+          lines_off: 0,
+          totals_off: 0,
+          states_off: 0,
+        });
         // the account's figures agree with each other: balance = outstanding + unbilled − credit
         expect(BigInt(account.creditFen)).toBe(BigInt(ledger.live_payments) - BigInt(ledger.allocated));
         expect(BigInt(account.balanceFen)).toBe(BigInt(account.outstandingFen) + BigInt(account.unbilledFen) - BigInt(account.creditFen));

@@ -25,7 +25,15 @@ describe('bill runs whose jobs were lost', () => {
         .http()
         .post('/api/v1/billing/charges')
         .set(bearer(billing))
-        .send({ customerId: c.id, serviceRegion: '440605', period: '2026-03', kind: 'recurring', amountFen: 1000 * (i + 1), description: '月租', sourceRef: unique('SRC-') })
+        .send({
+          customerId: c.id,
+          serviceRegion: '440605',
+          period: '2026-03',
+          kind: 'recurring',
+          amountFen: 1000 * (i + 1),
+          description: '月租',
+          sourceRef: unique('SRC-'),
+        })
         .expect(201);
     }
     // What a run looks like when Redis lost its jobs right after the run committed: its
@@ -35,10 +43,10 @@ describe('bill runs whose jobs were lost', () => {
       `INSERT INTO bill_runs (id, period, state, customers_total, started_at) VALUES ($1, '2026-03', 'running', $2, now() - interval '2 minutes')`,
       [runId, customers.length],
     );
-    await t.dataSource.query(
-      `INSERT INTO bill_run_items (bill_run_id, customer_id, outcome) SELECT $1, unnest($2::uuid[]), 'pending'`,
-      [runId, customers],
-    );
+    await t.dataSource.query(`INSERT INTO bill_run_items (bill_run_id, customer_id, outcome) SELECT $1, unnest($2::uuid[]), 'pending'`, [
+      runId,
+      customers,
+    ]);
 
     expect(await t.app.get(BillRunsService).sweep()).toBe(customers.length);
     const run = await waitFor(
@@ -50,7 +58,10 @@ describe('bill runs whose jobs were lost', () => {
       'the swept run to complete',
     );
     expect(run.outcomes.billed).toBe(customers.length);
-    const bills = await t.dataSource.query(`SELECT customer_id, total_fen::int AS total FROM bills WHERE customer_id = ANY($1) AND period = '2026-03'`, [customers]);
+    const bills = await t.dataSource.query(
+      `SELECT customer_id, total_fen::int AS total FROM bills WHERE customer_id = ANY($1) AND period = '2026-03'`,
+      [customers],
+    );
     expect(bills).toHaveLength(customers.length);
     expect(bills.map((b: { total: number }) => b.total).sort()).toEqual([1000, 2000, 3000]);
 

@@ -45,11 +45,21 @@ describe('billing settlement', () => {
   });
 
   const customer = async (overrides: Record<string, unknown> = {}) => {
-    const res = await t.http().post('/api/v1/customers').set(bearer(t.admin)).send(customerBody({ accountManagerId: am.id, ...overrides }));
+    const res = await t
+      .http()
+      .post('/api/v1/customers')
+      .set(bearer(t.admin))
+      .send(customerBody({ accountManagerId: am.id, ...overrides }));
     if (res.status !== 201) throw new Error(`customer creation failed ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body as { id: string; customerNo: string };
   };
-  const chargeBody = (customerId: string, serviceRegion: string, amountFen: number, period = '2026-06', extra: Record<string, unknown> = {}) => ({
+  const chargeBody = (
+    customerId: string,
+    serviceRegion: string,
+    amountFen: number,
+    period = '2026-06',
+    extra: Record<string, unknown> = {},
+  ) => ({
     customerId,
     serviceRegion,
     period,
@@ -64,8 +74,15 @@ describe('billing settlement', () => {
   const pay = (who: StaffLogin, customerId: string, amountFen: number, collectedRegion: string) =>
     t.http().post('/api/v1/payments').set(bearer(who)).send({ customerId, amountFen, collectedRegion, method: 'bank_transfer' });
   const account = async (customerId: string, asOf?: string) =>
-    (await t.http().get(`/api/v1/customers/${customerId}/account${asOf ? `?asOf=${asOf}` : ''}`).set(bearer(billingCN)).expect(200)).body;
-  const bills = async (customerId: string) => (await t.http().get(`/api/v1/customers/${customerId}/bills`).set(bearer(billingCN)).expect(200)).body.items;
+    (
+      await t
+        .http()
+        .get(`/api/v1/customers/${customerId}/account${asOf ? `?asOf=${asOf}` : ''}`)
+        .set(bearer(billingCN))
+        .expect(200)
+    ).body;
+  const bills = async (customerId: string) =>
+    (await t.http().get(`/api/v1/customers/${customerId}/bills`).set(bearer(billingCN)).expect(200)).body.items;
   const run = async (period: string, who: StaffLogin = billingCN) => {
     const res = await t.http().post('/api/v1/billing/bill-runs').set(bearer(who)).send({ period });
     if (res.status !== 202) throw new Error(`bill run failed ${res.status}: ${JSON.stringify(res.body)}`);
@@ -93,7 +110,13 @@ describe('billing settlement', () => {
     it('refuses an amount above 2^53 fen, a fraction, a string, and a negative non-adjustment, naming the field', async () => {
       const c = await customer();
       const raw = JSON.stringify(chargeBody(c.id, FOSHAN, 1)).replace('"amountFen":1', '"amountFen":9007199254740993');
-      const big = await t.http().post('/api/v1/billing/charges').set(bearer(billingFS)).set('content-type', 'application/json').send(raw).expect(400);
+      const big = await t
+        .http()
+        .post('/api/v1/billing/charges')
+        .set(bearer(billingFS))
+        .set('content-type', 'application/json')
+        .send(raw)
+        .expect(400);
       expect(big.body.errors).toEqual([expect.objectContaining({ field: 'amountFen' })]);
       for (const amountFen of [1.5, '100', 0, 100_000_000_001]) {
         const res = await charge(billingFS, chargeBody(c.id, FOSHAN, amountFen as number)).expect(400);
@@ -108,8 +131,12 @@ describe('billing settlement', () => {
       expect(inBatch.body.errors[0].field).toBe('charges[1].amountFen');
       const unknownCustomer = await batch(billingFS, [chargeBody('00000000-0000-4000-8000-000000000000', FOSHAN, 100)]).expect(400);
       expect(unknownCustomer.body.errors[0].field).toBe('charges[0].customerId');
-      const payment = await t.http().post('/api/v1/payments').set(bearer(billingFS))
-        .send({ customerId: c.id, amountFen: 10.01, collectedRegion: FOSHAN, method: 'cash' }).expect(400);
+      const payment = await t
+        .http()
+        .post('/api/v1/payments')
+        .set(bearer(billingFS))
+        .send({ customerId: c.id, amountFen: 10.01, collectedRegion: FOSHAN, method: 'cash' })
+        .expect(400);
       expect(payment.body.errors[0].field).toBe('amountFen');
       await charge(billingFS, { ...chargeBody(c.id, FOSHAN, 100), extra: 1 }).expect(400);
       await batch(billingFS, []).expect(400);
@@ -117,9 +144,19 @@ describe('billing settlement', () => {
       expect(badPeriod.body.errors[0].field).toBe('period');
       const badRun = await t.http().post('/api/v1/billing/bill-runs').set(bearer(billingCN)).send({ period: '202610' }).expect(400);
       expect(badRun.body.errors[0].field).toBe('period');
-      const badReversal = await t.http().post('/api/v1/payments/00000000-0000-4000-8000-000000000000/reverse').set(bearer(director)).send({}).expect(400);
+      const badReversal = await t
+        .http()
+        .post('/api/v1/payments/00000000-0000-4000-8000-000000000000/reverse')
+        .set(bearer(director))
+        .send({})
+        .expect(400);
       expect(badReversal.body.errors[0].field).toBe('reason');
-      await t.http().post('/api/v1/payments/00000000-0000-4000-8000-000000000000/reverse').set(bearer(director)).send({ reason: 'x' }).expect(404);
+      await t
+        .http()
+        .post('/api/v1/payments/00000000-0000-4000-8000-000000000000/reverse')
+        .set(bearer(director))
+        .send({ reason: 'x' })
+        .expect(404);
       await t.http().get(`/api/v1/customers/00000000-0000-4000-8000-000000000000/account`).set(bearer(billingCN)).expect(404);
     });
 
@@ -141,7 +178,12 @@ describe('billing settlement', () => {
       expect(outsideInBatch.body.errors[0].field).toBe('charges[0].serviceRegion');
       await charge(t.admin, chargeBody(c.id, BEIJING, 100)).expect(201);
       await charge(billingFS, chargeBody('00000000-0000-4000-8000-000000000000', FOSHAN, 100)).expect(404);
-      for (const path of [`/api/v1/customers/${c.id}/account`, `/api/v1/customers/${c.id}/bills`, '/api/v1/billing/arrears', '/api/v1/billing/settlements?period=2026-06']) {
+      for (const path of [
+        `/api/v1/customers/${c.id}/account`,
+        `/api/v1/customers/${c.id}/bills`,
+        '/api/v1/billing/arrears',
+        '/api/v1/billing/settlements?period=2026-06',
+      ]) {
         await t.http().get(path).set(bearer(agent)).expect(403);
         await t.http().get(path).set(bearer(am)).expect(403);
         await t.http().get(path).set(bearer(director)).expect(200);
@@ -209,7 +251,14 @@ describe('billing settlement', () => {
       let list = await bills(c.id);
       expect(list).toHaveLength(1);
       const june = list[0];
-      expect(june).toMatchObject({ period: '2026-06', state: 'issued', totalFen: 198_456, paidFen: 0, dueDate: '2026-07-30', overdue: true });
+      expect(june).toMatchObject({
+        period: '2026-06',
+        state: 'issued',
+        totalFen: 198_456,
+        paidFen: 0,
+        dueDate: '2026-07-30',
+        overdue: true,
+      });
       expect(june.lines.map((l: { servingRegion: string; amountFen: number }) => [l.servingRegion, l.amountFen])).toEqual([
         [BEIJING, 50_000],
         [SHANGHAI, 25_000],
@@ -235,20 +284,39 @@ describe('billing settlement', () => {
 
       const before = await account(c.id);
       // both are past their due dates (2026-07-30, 2026-08-30) today; as of mid-August only June's is
-      expect(before).toMatchObject({ balanceFen: 216_456, creditFen: 0, outstandingFen: 216_456, unbilledFen: 0, overdueFen: 216_456, oldestOverdueDate: '2026-07-30' });
+      expect(before).toMatchObject({
+        balanceFen: 216_456,
+        creditFen: 0,
+        outstandingFen: 216_456,
+        unbilledFen: 0,
+        overdueFen: 216_456,
+        oldestOverdueDate: '2026-07-30',
+      });
       expect(await account(c.id, '2026-08-15')).toMatchObject({ overdueFen: 198_456, oldestOverdueDate: '2026-07-30' });
 
       // a payment in a fourth region: the oldest bill first, line by line, the rest credit
       const payment = await pay(billingSZ, c.id, 300_000, SHENZHEN).expect(201);
       expect(payment.body).toMatchObject({ amountFen: 300_000, allocatedFen: 216_456, creditFen: 83_544, collectedRegion: SHENZHEN });
-      expect(payment.body.allocations.map((a: { billNo: string; servingRegion: string; amountFen: number }) => [a.billNo, a.servingRegion, a.amountFen])).toEqual([
+      expect(
+        payment.body.allocations.map((a: { billNo: string; servingRegion: string; amountFen: number }) => [
+          a.billNo,
+          a.servingRegion,
+          a.amountFen,
+        ]),
+      ).toEqual([
         [june.billNo, BEIJING, 50_000],
         [june.billNo, SHANGHAI, 25_000],
         [june.billNo, FOSHAN, 123_456],
         [july.billNo, BEIJING, 11_000],
         [july.billNo, FOSHAN, 7_000],
       ]);
-      expect(await account(c.id)).toMatchObject({ balanceFen: -83_544, creditFen: 83_544, outstandingFen: 0, overdueFen: 0, oldestOverdueDate: null });
+      expect(await account(c.id)).toMatchObject({
+        balanceFen: -83_544,
+        creditFen: 83_544,
+        outstandingFen: 0,
+        overdueFen: 0,
+        oldestOverdueDate: null,
+      });
       expect((await bills(c.id)).map((b: { state: string }) => b.state)).toEqual(['paid', 'paid']);
       expect(await events('payment.received', 'paymentId', payment.body.id)).toHaveLength(1);
 
@@ -256,7 +324,13 @@ describe('billing settlement', () => {
       await charge(billingFS, chargeBody(c.id, FOSHAN, 100_000, '2026-08')).expect(201);
       await run('2026-08');
       const august = (await bills(c.id))[0];
-      expect(august).toMatchObject({ period: '2026-08', state: 'partially_paid', totalFen: 100_000, paidFen: 83_544, outstandingFen: 16_456 });
+      expect(august).toMatchObject({
+        period: '2026-08',
+        state: 'partially_paid',
+        totalFen: 100_000,
+        paidFen: 83_544,
+        outstandingFen: 16_456,
+      });
       expect(await account(c.id)).toMatchObject({ balanceFen: 16_456, creditFen: 0, outstandingFen: 16_456 });
 
       // settlement for the month the money came in: Shenzhen owes each serving region its lines
@@ -280,22 +354,37 @@ describe('billing settlement', () => {
 
       // reversal: directors only, exactly once, and every balance comes back
       await t.http().post(`/api/v1/payments/${payment.body.id}/reverse`).set(bearer(billingCN)).send({ reason: '银行退票' }).expect(403);
-      const reversed = await t.http().post(`/api/v1/payments/${payment.body.id}/reverse`).set(bearer(director)).send({ reason: '银行退票' }).expect(200);
+      const reversed = await t
+        .http()
+        .post(`/api/v1/payments/${payment.body.id}/reverse`)
+        .set(bearer(director))
+        .send({ reason: '银行退票' })
+        .expect(200);
       expect(reversed.body).toMatchObject({ allocatedFen: 0, creditFen: 0, reversalReason: '银行退票' });
       expect(reversed.body.allocations.reduce((a: number, x: { amountFen: number }) => a + x.amountFen, 0)).toBe(300_000);
       await t.http().post(`/api/v1/payments/${payment.body.id}/reverse`).set(bearer(director)).send({ reason: 'again' }).expect(409);
       expect(await account(c.id)).toMatchObject({ balanceFen: 316_456, creditFen: 0, outstandingFen: 316_456, overdueFen: 316_456 });
       const after = await bills(c.id);
-      expect(after.map((b: { state: string; paidFen: number }) => [b.state, b.paidFen])).toEqual([['issued', 0], ['issued', 0], ['issued', 0]]);
+      expect(after.map((b: { state: string; paidFen: number }) => [b.state, b.paidFen])).toEqual([
+        ['issued', 0],
+        ['issued', 0],
+        ['issued', 0],
+      ]);
       expect(after.flatMap((b: { lines: { paidFen: number }[] }) => b.lines.map((l) => l.paidFen))).toEqual([0, 0, 0, 0, 0, 0]);
       expect(await events('payment.reversed', 'paymentId', payment.body.id)).toHaveLength(1);
       const s2 = (await t.http().get(`/api/v1/billing/settlements?period=${period}`).set(bearer(billingCN)).expect(200)).body;
       expect(s2.matrix.filter((f: { collectingRegion: string }) => f.collectingRegion === SHENZHEN)).toEqual([]);
       expect(sum(s2.matrix) + s2.unallocatedFen).toBe(s2.collectedFen);
 
-      const audit = await t.dataSource.query(`SELECT action FROM audit_log WHERE entity_id = ANY($1) ORDER BY id`, [[payment.body.id, june.id, july.id, august.id]]);
+      const audit = await t.dataSource.query(`SELECT action FROM audit_log WHERE entity_id = ANY($1) ORDER BY id`, [
+        [payment.body.id, june.id, july.id, august.id],
+      ]);
       expect(audit.map((a: { action: string }) => a.action)).toEqual([
-        'billing.bill_issued', 'billing.bill_issued', 'billing.payment_received', 'billing.bill_issued', 'billing.payment_reversed',
+        'billing.bill_issued',
+        'billing.bill_issued',
+        'billing.payment_received',
+        'billing.bill_issued',
+        'billing.payment_reversed',
       ]);
     });
 
@@ -315,7 +404,10 @@ describe('billing settlement', () => {
           return r.state === 'completed' ? r : null;
         }, 30_000);
       await Promise.all([done(a.body.id), done(b.body.id)]);
-      const rows = await t.dataSource.query(`SELECT customer_id, count(*)::int AS n, sum(total_fen)::int AS total FROM bills WHERE customer_id = ANY($1) GROUP BY 1`, [cs.map((c) => c.id)]);
+      const rows = await t.dataSource.query(
+        `SELECT customer_id, count(*)::int AS n, sum(total_fen)::int AS total FROM bills WHERE customer_id = ANY($1) GROUP BY 1`,
+        [cs.map((c) => c.id)],
+      );
       expect(rows).toHaveLength(3);
       for (const r of rows) expect(r).toMatchObject({ n: 1, total: 3_000 });
 
@@ -323,7 +415,13 @@ describe('billing settlement', () => {
       const d = await customer();
       await charge(billingFS, chargeBody(d.id, FOSHAN, 1_000, '2026-09')).expect(201);
       const outcomes = await Promise.all([...Array(5)].map(() => t.app.get(BillIssuer).issue(null, d.id, '2026-09')));
-      expect(outcomes.map((o) => o.outcome).sort()).toEqual(['already_billed', 'already_billed', 'already_billed', 'already_billed', 'billed']);
+      expect(outcomes.map((o) => o.outcome).sort()).toEqual([
+        'already_billed',
+        'already_billed',
+        'already_billed',
+        'already_billed',
+        'billed',
+      ]);
       expect(new Set(outcomes.map((o) => o.billId)).size).toBe(1);
       expect(await bills(d.id)).toHaveLength(1);
     });
@@ -333,7 +431,9 @@ describe('billing settlement', () => {
       await charge(billingFS, chargeBody(c.id, FOSHAN, 60_000, '2026-04')).expect(201);
       await charge(billingBJ, chargeBody(c.id, BEIJING, 40_000, '2026-04')).expect(201);
       await t.app.get(BillIssuer).issue(null, c.id, '2026-04');
-      const responses = await Promise.all([...Array(10)].map((_, i) => pay(i % 2 ? billingBJ : billingFS, c.id, 25_000, i % 2 ? BEIJING : FOSHAN)));
+      const responses = await Promise.all(
+        [...Array(10)].map((_, i) => pay(i % 2 ? billingBJ : billingFS, c.id, 25_000, i % 2 ? BEIJING : FOSHAN)),
+      );
       expect(responses.map((r) => r.status)).toEqual(Array(10).fill(201));
       const allocated = responses.reduce((a, r) => a + r.body.allocatedFen, 0);
       expect(allocated).toBe(100_000);
@@ -359,7 +459,13 @@ describe('billing settlement', () => {
       ]);
       expect(a.body.id).toBe(b.body.id);
       expect((await account(c.id)).creditFen).toBe(500);
-      await t.http().post('/api/v1/payments').set(bearer(billingFS)).set('idempotency-key', key).send({ ...body, amountFen: 501 }).expect(422);
+      await t
+        .http()
+        .post('/api/v1/payments')
+        .set(bearer(billingFS))
+        .set('idempotency-key', key)
+        .send({ ...body, amountFen: 501 })
+        .expect(422);
     });
   });
 
@@ -369,25 +475,52 @@ describe('billing settlement', () => {
       await charge(billingFS, chargeBody(c.id, '440604', 88_000, '2026-02')).expect(201);
       await t.app.get(BillIssuer).issue(null, c.id, '2026-02'); // due 2026-03-30
       const arrears = (asOf: string, extra = '', who: StaffLogin = billingFS) =>
-        t.http().get(`/api/v1/billing/arrears?asOf=${asOf}&region=4406${extra}&limit=200`).set(bearer(who)).expect(200).then((r) => r.body);
-      const mine = (page: { items: { customerId: string }[] }) => page.items.find((i) => i.customerId === c.id) as Record<string, unknown> | undefined;
+        t
+          .http()
+          .get(`/api/v1/billing/arrears?asOf=${asOf}&region=4406${extra}&limit=200`)
+          .set(bearer(who))
+          .expect(200)
+          .then((r) => r.body);
+      const mine = (page: { items: { customerId: string }[] }) =>
+        page.items.find((i) => i.customerId === c.id) as Record<string, unknown> | undefined;
 
       expect(mine(await arrears('2026-03-30'))).toBeUndefined(); // due today: not overdue yet
-      const steps: [string, string][] = [['2026-04-10', '0-30'], ['2026-05-15', '31-60'], ['2026-06-20', '61-90'], ['2026-07-01', '90+']];
+      const steps: [string, string][] = [
+        ['2026-04-10', '0-30'],
+        ['2026-05-15', '31-60'],
+        ['2026-06-20', '61-90'],
+        ['2026-07-01', '90+'],
+      ];
       const svc = t.app.get(ArrearsService);
       for (const [asOf, bucket] of steps) {
         const item = mine(await arrears(asOf))!;
-        expect(item).toMatchObject({ bucket, overdueFen: 88_000, oldestOverdueDate: '2026-03-30', accountManagerId: am.id, accountManagerName: am.username });
+        expect(item).toMatchObject({
+          bucket,
+          overdueFen: 88_000,
+          oldestOverdueDate: '2026-03-30',
+          accountManagerId: am.id,
+          accountManagerName: am.username,
+        });
         expect((item.buckets as Record<string, number>)[bucket]).toBe(88_000);
         expect(item.blockedForArrears).toBe(bucket === '90+');
         expect(await t.app.get(BillingService).isBlockedForArrears(c.id, asOf)).toBe(bucket === '90+');
         await svc.notify(asOf);
         await svc.notify(asOf); // the same day again raises nothing new
         const raised = await events('arrears.overdue', 'customerId', c.id);
-        expect(raised.map((e: { data: { bucket: string } }) => e.data.bucket)).toEqual(steps.slice(0, steps.findIndex(([d]) => d === asOf) + 1).map(([, b]) => b));
+        expect(raised.map((e: { data: { bucket: string } }) => e.data.bucket)).toEqual(
+          steps.slice(0, steps.findIndex(([d]) => d === asOf) + 1).map(([, b]) => b),
+        );
       }
       // another region's billing staff does not see this customer; the report sorts by amount
-      expect(mine(await t.http().get('/api/v1/billing/arrears?asOf=2026-07-01').set(bearer(billingBJ)).then((r) => r.body))).toBeUndefined();
+      expect(
+        mine(
+          await t
+            .http()
+            .get('/api/v1/billing/arrears?asOf=2026-07-01')
+            .set(bearer(billingBJ))
+            .then((r) => r.body),
+        ),
+      ).toBeUndefined();
       const desc = await arrears('2026-07-01');
       const amounts = desc.items.map((i: { overdueFen: number }) => i.overdueFen);
       expect(amounts).toEqual([...amounts].sort((a, b) => b - a));
@@ -406,8 +539,12 @@ describe('billing settlement', () => {
     it('delivers bill.issued, payment.received and payment.reversed as signed webhooks', async () => {
       const secret = 'whsec-billing-0123456789';
       const hook = receiver.endpoint(secret);
-      await t.http().post('/api/v1/webhooks').set(bearer(t.admin))
-        .send({ url: hook.url, events: ['bill.issued', 'payment.received', 'payment.reversed', 'arrears.overdue'], secret }).expect(201);
+      await t
+        .http()
+        .post('/api/v1/webhooks')
+        .set(bearer(t.admin))
+        .send({ url: hook.url, events: ['bill.issued', 'payment.received', 'payment.reversed', 'arrears.overdue'], secret })
+        .expect(201);
       const c = await customer();
       await charge(billingFS, chargeBody(c.id, FOSHAN, 3_000, '2026-01')).expect(201);
       const { billId } = await t.app.get(BillIssuer).issue(null, c.id, '2026-01');
@@ -416,12 +553,24 @@ describe('billing settlement', () => {
       const mine = () => receiver.at(hook.path).filter((h) => h.body.data.customerId === c.id);
       await waitFor(async () => mine().length >= 3, 10_000, 'three billing webhooks');
       // each delivery is its own job: they may arrive in any order
-      expect(mine().map((h) => h.body.type).sort()).toEqual(['bill.issued', 'payment.received', 'payment.reversed']);
+      expect(
+        mine()
+          .map((h) => h.body.type)
+          .sort(),
+      ).toEqual(['bill.issued', 'payment.received', 'payment.reversed']);
       expect(mine().every((h) => h.signatureOk)).toBe(true);
       const data = (type: string) => mine().find((h) => h.body.type === type)!.body.data;
-      expect(data('bill.issued')).toMatchObject({ billId, totalFen: 3_000, lines: [{ servingRegion: FOSHAN, amountFen: 3_000, dueFen: 3_000 }] });
+      expect(data('bill.issued')).toMatchObject({
+        billId,
+        totalFen: 3_000,
+        lines: [{ servingRegion: FOSHAN, amountFen: 3_000, dueFen: 3_000 }],
+      });
       expect(data('payment.received')).toMatchObject({ paymentId: p.id, amountFen: 3_000, allocatedFen: 3_000, creditFen: 0 });
-      expect(data('payment.reversed')).toMatchObject({ paymentId: p.id, reason: '重复入账', undone: [expect.objectContaining({ billId, amountFen: 3_000 })] });
+      expect(data('payment.reversed')).toMatchObject({
+        paymentId: p.id,
+        reason: '重复入账',
+        undone: [expect.objectContaining({ billId, amountFen: 3_000 })],
+      });
     });
   });
 

@@ -34,28 +34,39 @@ describe('the hotline console', () => {
     return res.body;
   };
   const open = async (customerId: string, overrides: Record<string, unknown> = {}, who: StaffLogin = gdAgent) => {
-    const res = await t.http().post('/api/v1/faults').set(bearer(who)).send({
-      customerId,
-      category: 'fault',
-      severity: 'critical',
-      title: '专线中断',
-      description: '09:10 起无法访问互联网',
-      reportedVia: 'hotline',
-      reporterName: '李娜',
-      reporterMobile: mobile(),
-      ...overrides,
-    });
+    const res = await t
+      .http()
+      .post('/api/v1/faults')
+      .set(bearer(who))
+      .send({
+        customerId,
+        category: 'fault',
+        severity: 'critical',
+        title: '专线中断',
+        description: '09:10 起无法访问互联网',
+        reportedVia: 'hotline',
+        reporterName: '李娜',
+        reporterMobile: mobile(),
+        ...overrides,
+      });
     if (res.status !== 201) throw new Error(`fault creation failed ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   };
   const move = async (id: string, to: string, who: StaffLogin = gdAgent) =>
     (await t.http().post(`/api/v1/faults/${id}/transitions`).set(bearer(who)).send({ to, reason: '等待客户' }).expect(200)).body;
-  const lookup = (who: StaffLogin, q: string, extra = '') => t.http().get(`/api/v1/console/lookup?q=${encodeURIComponent(q)}${extra}`).set(bearer(who));
+  const lookup = (who: StaffLogin, q: string, extra = '') =>
+    t
+      .http()
+      .get(`/api/v1/console/lookup?q=${encodeURIComponent(q)}${extra}`)
+      .set(bearer(who));
   const overview = (who: StaffLogin, id: string) => t.http().get(`/api/v1/customers/${id}/overview`).set(bearer(who));
   const queue = (who: StaffLogin, query = '') => t.http().get(`/api/v1/console/queue${query}`).set(bearer(who));
   const unmaskedReads = async (customerId: string) =>
-    (await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.contacts_unmasked' AND entity_id = $1`, [customerId]))[0]
-      .n as number;
+    (
+      await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.contacts_unmasked' AND entity_id = $1`, [
+        customerId,
+      ])
+    )[0].n as number;
 
   describe('lookup', () => {
     it('finds a customer by every key in one box, contacts always masked, and says which key matched, even for an admin', async () => {
@@ -73,8 +84,12 @@ describe('the hotline console', () => {
         greenChannel: true,
       });
       const accessNo = unique('FS-DIA-');
-      await t.http().post(`/api/v1/customers/${c.id}/service-instances`).set(bearer(director))
-        .send({ productCode: 'DIA', siteId: c.sites[0].id, accessNo, state: 'active' }).expect(201);
+      await t
+        .http()
+        .post(`/api/v1/customers/${c.id}/service-instances`)
+        .set(bearer(director))
+        .send({ productCode: 'DIA', siteId: c.sites[0].id, accessNo, state: 'active' })
+        .expect(201);
 
       const cases: [string, string][] = [
         [m, 'mobile'],
@@ -126,7 +141,11 @@ describe('the hotline console', () => {
 
       const bm = mobile();
       const beijing = await customer(
-        { homeRegion: '110105', contacts: [{ name: '赵强', mobile: bm, role: 'primary' }], sites: [{ name: '朝阳', region: '110105', address: 'x' }] },
+        {
+          homeRegion: '110105',
+          contacts: [{ name: '赵强', mobile: bm, role: 'primary' }],
+          sites: [{ name: '朝阳', region: '110105', address: 'x' }],
+        },
         t.admin,
       );
       expect(ids((await lookup(bjAgent, bm).expect(200)).body.items)).toEqual([beijing.id]);
@@ -137,7 +156,10 @@ describe('the hotline console', () => {
       const both = await customer(
         {
           contacts: [{ name: '周敏', mobile: sm, role: 'primary' }],
-          sites: [{ name: '佛山', region: '440605', address: 'x' }, { name: '北京分部', region: '110105', address: 'y' }],
+          sites: [
+            { name: '佛山', region: '440605', address: 'x' },
+            { name: '北京分部', region: '110105', address: 'y' },
+          ],
         },
         t.admin,
       );
@@ -188,7 +210,10 @@ describe('the hotline console', () => {
     let complaint: { id: string };
 
     beforeAll(async () => {
-      const policy = await t.http().put('/api/v1/sla/policies/complaint:P1').set(bearer(t.admin))
+      const policy = await t
+        .http()
+        .put('/api/v1/sla/policies/complaint:P1')
+        .set(bearer(t.admin))
         .send({ responseSeconds: 1, resolutionSeconds: 600, warnAtPercent: 50 });
       expect(policy.status).toBe(200);
       c = await customer({ tier: 'key', accountManagerId: foshanAm.id });
@@ -213,10 +238,17 @@ describe('the hotline console', () => {
       }
 
       // complaint:P1 answers in 1 s: warning, breach and two escalations on the response clock
-      const alerts = await waitFor(async () => {
-        const rows = await t.dataSource.query(`SELECT id, level FROM alerts WHERE case_id = $1 AND clock = 'response' ORDER BY raised_at DESC`, [complaint.id]);
-        return rows.length === 4 ? rows : null;
-      }, 15_000, 'four response alerts of the complaint');
+      const alerts = await waitFor(
+        async () => {
+          const rows = await t.dataSource.query(
+            `SELECT id, level FROM alerts WHERE case_id = $1 AND clock = 'response' ORDER BY raised_at DESC`,
+            [complaint.id],
+          );
+          return rows.length === 4 ? rows : null;
+        },
+        15_000,
+        'four response alerts of the complaint',
+      );
 
       const res = await overview(gdAgent, c.id).expect(200);
       const body = res.body;
@@ -243,10 +275,21 @@ describe('the hotline console', () => {
 
       expect(ids(body.openAlerts)).toEqual(ids(alerts));
       expect(body.openAlertsTotal).toBe(4);
-      expect(body.openAlerts[0]).toMatchObject({ caseKind: 'complaint', caseId: complaint.id, clock: 'response', level: 'escalated_3', region: '440605' });
+      expect(body.openAlerts[0]).toMatchObject({
+        caseKind: 'complaint',
+        caseId: complaint.id,
+        clock: 'response',
+        level: 'escalated_3',
+        region: '440605',
+      });
 
       // newest first, 10 at most: the closed one (the oldest) falls off
-      expect(ids(body.recentClosedCases)).toEqual([...cancelled].reverse().map((f) => f.id).concat(resolved.id));
+      expect(ids(body.recentClosedCases)).toEqual(
+        [...cancelled]
+          .reverse()
+          .map((f) => f.id)
+          .concat(resolved.id),
+      );
       expect(body.recentClosedCases[0]).toMatchObject({ kind: 'fault', state: 'cancelled', priority: 'P3', closedAt: expect.any(String) });
       expect(body.recentClosedCases[9]).toMatchObject({ id: resolved.id, state: 'resolved', closedAt: null });
 
@@ -257,7 +300,12 @@ describe('the hotline console', () => {
       expect(ids(after.openAlerts)).toEqual(ids(alerts.slice(1)));
       expect(after.openAlertsTotal).toBe(3);
       expect(ids(after.openCases)).toEqual([complaint.id, fault.id, resolved.id]);
-      expect(ids(after.recentClosedCases)).toEqual([...cancelled].reverse().map((f) => f.id).concat(closed.id));
+      expect(ids(after.recentClosedCases)).toEqual(
+        [...cancelled]
+          .reverse()
+          .map((f) => f.id)
+          .concat(closed.id),
+      );
     });
 
     it('masks contacts unless the caller is an admin, a director or the customer’s own account manager, and audits unmasked reads', async () => {
@@ -291,7 +339,12 @@ describe('the hotline console', () => {
 
     it('shows a site’s desk only the cases of the regions it covers', async () => {
       const both = await customer(
-        { sites: [{ name: '佛山总部', region: '440605', address: 'x' }, { name: '北京分部', region: '110105', address: 'y' }] },
+        {
+          sites: [
+            { name: '佛山总部', region: '440605', address: 'x' },
+            { name: '北京分部', region: '110105', address: 'y' },
+          ],
+        },
         t.admin,
       );
       const here = await open(both.id, { siteId: both.sites[0].id }, t.admin);
@@ -317,9 +370,20 @@ describe('the hotline console', () => {
     let key: { id: string; name: string };
 
     beforeAll(async () => {
-      key = await customer({ name: '佛山市顺德区人民医院', tier: 'key', homeRegion: SHUNDE, sites: [{ name: '顺德医院', region: SHUNDE, address: 'x' }] });
-      const green = await customer({ tier: 'key', greenChannel: true, homeRegion: SHUNDE, sites: [{ name: '顺德', region: SHUNDE, address: 'y' }] });
-      const f = async (name: string, customerId: string, overrides: Record<string, unknown>) => [name, await open(customerId, { title: name, ...overrides })] as const;
+      key = await customer({
+        name: '佛山市顺德区人民医院',
+        tier: 'key',
+        homeRegion: SHUNDE,
+        sites: [{ name: '顺德医院', region: SHUNDE, address: 'x' }],
+      });
+      const green = await customer({
+        tier: 'key',
+        greenChannel: true,
+        homeRegion: SHUNDE,
+        sites: [{ name: '顺德', region: SHUNDE, address: 'y' }],
+      });
+      const f = async (name: string, customerId: string, overrides: Record<string, unknown>) =>
+        [name, await open(customerId, { title: name, ...overrides })] as const;
       byName = Object.fromEntries([
         await f('A', key.id, { severity: 'minor' }), // P3, breached response clock
         await f('A2', key.id, { severity: 'critical' }), // P1, breached, response clock stopped since
@@ -341,7 +405,9 @@ describe('the hotline console', () => {
       for (const [name, n] of Object.entries(due)) await setDue(byName[name].id, 'response', minutes(n));
       await move(byName.A2.id, 'in_progress');
       await setDue(byName.A2.id, 'resolution', minutes(2 * 24 * 60));
-      await t.dataSource.query(`UPDATE sla_clocks SET breached_at = now() WHERE case_id = ANY($1) AND clock = 'response'`, [[byName.A.id, byName.A2.id]]);
+      await t.dataSource.query(`UPDATE sla_clocks SET breached_at = now() WHERE case_id = ANY($1) AND clock = 'response'`, [
+        [byName.A.id, byName.A2.id],
+      ]);
       await move(byName.F.id, 'in_progress');
       await move(byName.F.id, 'pending');
       await move(byName.X.id, 'cancelled');
@@ -395,7 +461,9 @@ describe('the hotline console', () => {
         expect(ids(wide.items).filter((id) => expected.includes(id))).toEqual(expected);
         expect(wide.items.every((x: { region: string }) => x.region.startsWith('44'))).toBe(true);
       }
-      expect((await queue(gdAgent, '?region=440604').expect(200)).body.items.some((x: { id: string }) => expected.includes(x.id))).toBe(false);
+      expect((await queue(gdAgent, '?region=440604').expect(200)).body.items.some((x: { id: string }) => expected.includes(x.id))).toBe(
+        false,
+      );
     });
 
     it('shows each caller only the cases of the regions they cover', async () => {
@@ -436,6 +504,12 @@ describe('the hotline console', () => {
     }
     expect(Object.keys(doc.paths['/api/v1/customers/{id}/overview'].get.responses)).toContain('404');
     expect(doc.components.schemas.QueueItemDto.properties.nextDueClock).toBeDefined();
-    expect(doc.components.schemas.LookupItemDto.properties.matchedBy.enum).toEqual(['mobile', 'credit_code', 'customer_no', 'access_no', 'name']);
+    expect(doc.components.schemas.LookupItemDto.properties.matchedBy.enum).toEqual([
+      'mobile',
+      'credit_code',
+      'customer_no',
+      'access_no',
+      'name',
+    ]);
   });
 });

@@ -13,10 +13,33 @@ describe('POST /customers under random bodies', () => {
   // Values that tend to break naive code: huge numbers, NUL bytes, nested junk, prototype keys.
   const weird = fc.oneof(
     fc.anything({ maxDepth: 2 }),
-    fc.constantFrom(null, '', ' ', '\u0000', '9'.repeat(400), -1, 2 ** 63, Number.MAX_SAFE_INTEGER + 2, '__proto__', '449999', '13812345678'),
+    fc.constantFrom(
+      null,
+      '',
+      ' ',
+      '\u0000',
+      '9'.repeat(400),
+      -1,
+      2 ** 63,
+      Number.MAX_SAFE_INTEGER + 2,
+      '__proto__',
+      '449999',
+      '13812345678',
+    ),
     fc.string({ maxLength: 300 }),
   );
-  const field = fc.constantFrom('name', 'creditCode', 'tier', 'industry', 'homeRegion', 'greenChannel', 'accountManagerId', 'contacts', 'sites', 'constructor');
+  const field = fc.constantFrom(
+    'name',
+    'creditCode',
+    'tier',
+    'industry',
+    'homeRegion',
+    'greenChannel',
+    'accountManagerId',
+    'contacts',
+    'sites',
+    'constructor',
+  );
 
   it('never answers 5xx', async () => {
     await fc.assert(
@@ -26,13 +49,19 @@ describe('POST /customers under random bodies', () => {
           fc.record({ patch: fc.dictionary(field, weird, { maxKeys: 4 }) }).map(({ patch }) => ({ ...customerBody(), ...patch })),
           // contacts/sites arrays with weird members
           fc.array(weird, { maxLength: 3 }).map((contacts) => ({ ...customerBody(), contacts })),
-          fc.array(fc.dictionary(fc.constantFrom('name', 'region', 'address', 'mobile', 'role'), weird), { maxLength: 3 })
+          fc
+            .array(fc.dictionary(fc.constantFrom('name', 'region', 'address', 'mobile', 'role'), weird), { maxLength: 3 })
             .map((sites) => ({ ...customerBody(), sites })),
           // entirely random JSON
           fc.anything(),
         ),
         async (body) => {
-          const res = await t.http().post('/api/v1/customers').set(bearer(t.admin)).set('content-type', 'application/json').send(JSON.stringify(body) ?? 'null');
+          const res = await t
+            .http()
+            .post('/api/v1/customers')
+            .set(bearer(t.admin))
+            .set('content-type', 'application/json')
+            .send(JSON.stringify(body) ?? 'null');
           if (res.status >= 500) throw new Error(`${res.status} for ${JSON.stringify(body)}: ${JSON.stringify(res.body)}`);
           expect([201, 400, 409, 413, 415]).toContain(res.status);
           if (res.status !== 201) expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -34,7 +34,13 @@ describe('green channel dispatch', () => {
     );
     expect(await queue.getPrioritizedCount()).toBeGreaterThanOrEqual(STANDARD);
 
-    const c = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ tier: 'key', greenChannel: true }))).body;
+    const c = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ tier: 'key', greenChannel: true }))
+    ).body;
     const fault = (
       await t.http().post('/api/v1/faults').set(bearer(director)).send({
         customerId: c.id,
@@ -53,7 +59,11 @@ describe('green channel dispatch', () => {
     const started: string[] = [];
     t.app.get(FaultDispatchProcessor).worker.on('active', (job) => started.push(String(job.id)));
     await queue.resume();
-    await waitFor(async () => (await t.http().get(`/api/v1/faults/${fault.id}`).set(bearer(director))).body.assigneeId === engineer.id, 15_000, 'assignment');
+    await waitFor(
+      async () => (await t.http().get(`/api/v1/faults/${fault.id}`).set(bearer(director))).body.assigneeId === engineer.id,
+      15_000,
+      'assignment',
+    );
     // The green P1 job was the first the worker took, or within its first batch (concurrency 4).
     const position = started.indexOf(`dispatch-${fault.id}`);
     expect(position).toBeGreaterThanOrEqual(0);

@@ -96,7 +96,11 @@ describe('error responses', () => {
     });
 
     it('lists every bad field, each with a message', async () => {
-      const res = await t.http().post('/api/v1/customers').set(bearer(t.admin)).send(customerBody({ tier: 'gold', homeRegion: 'x', extra: true }));
+      const res = await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(t.admin))
+        .send(customerBody({ tier: 'gold', homeRegion: 'x', extra: true }));
       const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
       expect(new Set(fields(problem))).toEqual(new Set(['tier', 'homeRegion', 'extra']));
       for (const e of problem.errors!) expect(e.message).toEqual(expect.any(String));
@@ -123,7 +127,11 @@ describe('error responses', () => {
         ['get', '/api/v1/staff/123'],
         ['post', '/api/v1/staff/abc/deactivate'],
       ] as const) {
-        const res = await t.http()[method](url).set(bearer(t.admin)).send(method === 'get' ? undefined : { expectedVersion: 1 });
+        const res = await t
+          .http()
+          [method](url)
+          .set(bearer(t.admin))
+          .send(method === 'get' ? undefined : { expectedVersion: 1 });
         const problem = expectProblem(res, 400, 'VALIDATION_FAILED');
         expect({ url, errors: problem.errors }).toEqual({ url, errors: [{ field: 'id', message: expect.stringMatching(/UUID/) }] });
       }
@@ -147,7 +155,10 @@ describe('error responses', () => {
     });
 
     it('answers an over-long path parameter with a 414 problem', async () => {
-      const res = await t.http().get(`/api/v1/customers/${'a'.repeat(300)}`).set(bearer(t.admin));
+      const res = await t
+        .http()
+        .get(`/api/v1/customers/${'a'.repeat(300)}`)
+        .set(bearer(t.admin));
       expectProblem(res, 414);
     });
 
@@ -155,14 +166,22 @@ describe('error responses', () => {
       expectProblem(await t.http().get('/api/v1/products/%00').set(bearer(t.admin)), 400);
       const search = await t.http().get('/api/v1/customers?q=ab%00cd').set(bearer(t.admin));
       expectProblem(search, 400);
-      const res = await t.http().post('/api/v1/customers').set(bearer(t.admin)).send(customerBody({ name: '佛山\u0000公司' }));
+      const res = await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(t.admin))
+        .send(customerBody({ name: '佛山\u0000公司' }));
       expectProblem(res, 400);
     });
 
     it('answers an authentication failure with a 401 problem', async () => {
       expectProblem(await t.http().get('/api/v1/customers'), 401, 'UNAUTHENTICATED');
       expectProblem(await t.http().get('/api/v1/customers').set('authorization', 'Bearer x.y.z'), 401, 'UNAUTHENTICATED');
-      expectProblem(await t.http().post('/api/v1/auth/token').send({ username: 'nobody', password: 'wrong-password' }), 401, 'UNAUTHENTICATED');
+      expectProblem(
+        await t.http().post('/api/v1/auth/token').send({ username: 'nobody', password: 'wrong-password' }),
+        401,
+        'UNAUTHENTICATED',
+      );
     });
   });
 
@@ -174,9 +193,15 @@ describe('error responses', () => {
     afterAll(() => t?.close());
 
     it('answers a body over the configured limit with 413, and takes one under it', async () => {
-      const over = await t.http().post('/api/v1/auth/token').send({ username: 'someone', password: 'x'.repeat(3000) });
+      const over = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ username: 'someone', password: 'x'.repeat(3000) });
       expectProblem(over, 413, 'PAYLOAD_TOO_LARGE');
-      const under = await t.http().post('/api/v1/auth/token').send({ username: 'someone', password: 'x'.repeat(150) });
+      const under = await t
+        .http()
+        .post('/api/v1/auth/token')
+        .send({ username: 'someone', password: 'x'.repeat(150) });
       expectProblem(under, 401, 'UNAUTHENTICATED');
     });
   });
@@ -193,9 +218,13 @@ describe('error responses', () => {
       t.app
         .getHttpAdapter()
         .getInstance()
-        .inject({ method: 'POST', url: '/api/v1/auth/token', remoteAddress: from, headers, payload: { username, password: 'not-the-password' } }) as Promise<
-        InjectedResponse & { headers: Record<string, string> }
-      >;
+        .inject({
+          method: 'POST',
+          url: '/api/v1/auth/token',
+          remoteAddress: from,
+          headers,
+          payload: { username, password: 'not-the-password' },
+        }) as Promise<InjectedResponse & { headers: Record<string, string> }>;
 
     it('refuses the 4th attempt for one username from one address with 429 RATE_LIMITED', async () => {
       const from = '198.51.100.10';

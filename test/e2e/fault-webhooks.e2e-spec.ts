@@ -19,17 +19,44 @@ describe('fault events and SLA alerts over signed webhooks', () => {
   it('delivers fault.created, sla.warning then sla.breached on time, and fault.state_changed, all signed', async () => {
     const secret = 'whsec-fault-alerts-0123456789';
     const hook = receiver.endpoint(secret);
-    await t.http().post('/api/v1/webhooks').set(bearer(t.admin))
-      .send({ url: hook.url, events: ['fault.created', 'fault.state_changed', 'sla.warning', 'sla.breached'], secret }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(t.admin))
+      .send({ url: hook.url, events: ['fault.created', 'fault.state_changed', 'sla.warning', 'sla.breached'], secret })
+      .expect(201);
     // response due 2 s after opening, warning at 50 %
-    await t.http().put('/api/v1/sla/policies/fault:P1').set(bearer(t.admin)).send({ responseSeconds: 2, resolutionSeconds: 3600, warnAtPercent: 50 }).expect(200);
+    await t
+      .http()
+      .put('/api/v1/sla/policies/fault:P1')
+      .set(bearer(t.admin))
+      .send({ responseSeconds: 2, resolutionSeconds: 3600, warnAtPercent: 50 })
+      .expect(200);
     const director = await t.staff(['director'], ['440000']);
-    const c = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ tier: 'key' })).expect(201)).body;
+    const c = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ tier: 'key' }))
+        .expect(201)
+    ).body;
     const fault = (
-      await t.http().post('/api/v1/faults').set(bearer(director)).send({
-        customerId: c.id, category: 'fault', severity: 'critical', title: '核心专线中断', description: 'x',
-        reportedVia: 'hotline', reporterName: '李娜', reporterMobile: mobile(),
-      }).expect(201)
+      await t
+        .http()
+        .post('/api/v1/faults')
+        .set(bearer(director))
+        .send({
+          customerId: c.id,
+          category: 'fault',
+          severity: 'critical',
+          title: '核心专线中断',
+          description: 'x',
+          reportedVia: 'hotline',
+          reporterName: '李娜',
+          reporterMobile: mobile(),
+        })
+        .expect(201)
     ).body;
     expect(fault.priority).toBe('P1');
 
@@ -47,7 +74,9 @@ describe('fault events and SLA alerts over signed webhooks', () => {
       expect(Object.keys(h.body).sort()).toEqual(['data', 'id', 'occurredAt', 'type']);
     }
     expect(new Set(hits.map((h) => h.headers['x-focusone-delivery'])).size).toBe(hits.length);
-    const [warning, breached] = hits.slice(1, 3).map((h) => h.body.data as { caseNo: string; dueAt: string; raisedAt: string; clock: string });
+    const [warning, breached] = hits
+      .slice(1, 3)
+      .map((h) => h.body.data as { caseNo: string; dueAt: string; raisedAt: string; clock: string });
     expect(warning).toMatchObject({ caseNo: fault.caseNo, clock: 'response' });
     const due = new Date(fault.sla.responseDueAt).getTime();
     expect(new Date(breached.dueAt).getTime()).toBe(due);

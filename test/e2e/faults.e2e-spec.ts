@@ -37,9 +37,18 @@ describe('faults, SLA clocks and alerts', () => {
   const open = async (customerId: string, overrides: Record<string, unknown> = {}) =>
     (await t.http().post('/api/v1/faults').set(bearer(agent)).send(faultBody(customerId, overrides)).expect(201)).body;
   const move = (id: string, to: string, extra: Record<string, unknown> = {}) =>
-    t.http().post(`/api/v1/faults/${id}/transitions`).set(bearer(agent)).send({ to, ...extra });
+    t
+      .http()
+      .post(`/api/v1/faults/${id}/transitions`)
+      .set(bearer(agent))
+      .send({ to, ...extra });
   const setPolicy = (key: string, responseSeconds: number, resolutionSeconds: number, warnAtPercent = 50) =>
-    t.http().put(`/api/v1/sla/policies/${key}`).set(bearer(t.admin)).send({ responseSeconds, resolutionSeconds, warnAtPercent }).expect(200);
+    t
+      .http()
+      .put(`/api/v1/sla/policies/${key}`)
+      .set(bearer(t.admin))
+      .send({ responseSeconds, resolutionSeconds, warnAtPercent })
+      .expect(200);
   const alertsOf = async (caseId: string) =>
     (await t.dataSource.query(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
       clock: string;
@@ -62,7 +71,9 @@ describe('faults, SLA clocks and alerts', () => {
         region: '440605',
         allowedTransitions: ['in_progress', 'rejected', 'cancelled'],
       });
-      const policy = (await t.http().get('/api/v1/sla/policies').set(bearer(agent)).expect(200)).body.find((p: { key: string }) => p.key === 'fault:P1');
+      const policy = (await t.http().get('/api/v1/sla/policies').set(bearer(agent)).expect(200)).body.find(
+        (p: { key: string }) => p.key === 'fault:P1',
+      );
       expect(new Date(f.sla.responseDueAt).getTime()).toBeGreaterThanOrEqual(before + policy.responseSeconds * 1000 - 1000);
       expect(new Date(f.sla.resolutionDueAt).getTime()).toBeLessThanOrEqual(Date.now() + policy.resolutionSeconds * 1000 + 1000);
       expect(f.sla).toMatchObject({ breached: false, policyKey: 'fault:P1', responseState: 'running' });
@@ -84,16 +95,38 @@ describe('faults, SLA clocks and alerts', () => {
     });
 
     it('takes the site’s region, and refuses a site or service instance of another customer', async () => {
-      const a = await customer({ sites: [{ name: '北京办事处', region: '110105', address: 'x' }, { name: '佛山', region: '440605', address: 'y' }] });
+      const a = await customer({
+        sites: [
+          { name: '北京办事处', region: '110105', address: 'x' },
+          { name: '佛山', region: '440605', address: 'y' },
+        ],
+      });
       const b = await customer();
-      const f = await t.http().post('/api/v1/faults').set(bearer(director)).send(faultBody(a.id, { siteId: a.sites[0].id })).expect(201);
+      const f = await t
+        .http()
+        .post('/api/v1/faults')
+        .set(bearer(director))
+        .send(faultBody(a.id, { siteId: a.sites[0].id }))
+        .expect(201);
       expect(f.body.region).toBe('110105');
-      const bad = await t.http().post('/api/v1/faults').set(bearer(director)).send(faultBody(a.id, { siteId: b.sites[0].id }));
+      const bad = await t
+        .http()
+        .post('/api/v1/faults')
+        .set(bearer(director))
+        .send(faultBody(a.id, { siteId: b.sites[0].id }));
       expect(bad.status).toBe(400);
       expect(bad.body.errors[0].field).toBe('siteId');
-      const si = await t.http().post(`/api/v1/customers/${b.id}/service-instances`).set(bearer(director))
-        .send({ productCode: 'DIA', siteId: b.sites[0].id, accessNo: unique('FS-'), state: 'active' }).expect(201);
-      const badSi = await t.http().post('/api/v1/faults').set(bearer(director)).send(faultBody(a.id, { serviceInstanceId: si.body.id }));
+      const si = await t
+        .http()
+        .post(`/api/v1/customers/${b.id}/service-instances`)
+        .set(bearer(director))
+        .send({ productCode: 'DIA', siteId: b.sites[0].id, accessNo: unique('FS-'), state: 'active' })
+        .expect(201);
+      const badSi = await t
+        .http()
+        .post('/api/v1/faults')
+        .set(bearer(director))
+        .send(faultBody(a.id, { serviceInstanceId: si.body.id }));
       expect(badSi.status).toBe(400);
       expect(badSi.body.errors[0].field).toBe('serviceInstanceId');
     });
@@ -102,12 +135,16 @@ describe('faults, SLA clocks and alerts', () => {
       const c = await customer();
       const key = unique('fault-');
       const body = faultBody(c.id);
-      const results = await Promise.all(Array.from({ length: 20 }, () => t.http().post('/api/v1/faults').set(bearer(agent)).set('Idempotency-Key', key).send(body)));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => t.http().post('/api/v1/faults').set(bearer(agent)).set('Idempotency-Key', key).send(body)),
+      );
       expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
       expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
       const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM faults WHERE customer_id = $1`, [c.id]);
       expect(n).toBe(1);
-      const [{ clocks }] = await t.dataSource.query(`SELECT count(*)::int AS clocks FROM sla_clocks WHERE case_id = $1`, [results[0].body.id]);
+      const [{ clocks }] = await t.dataSource.query(`SELECT count(*)::int AS clocks FROM sla_clocks WHERE case_id = $1`, [
+        results[0].body.id,
+      ]);
       expect(clocks).toBe(2);
     });
 
@@ -139,7 +176,11 @@ describe('faults, SLA clocks and alerts', () => {
           await driveTo(f.id, from);
           const res = await move(f.id, to, { reason: 'r' });
           expect({ from, to, status: res.status }).toEqual({ from, to, status: 409 });
-          expect(res.body).toMatchObject({ code: 'FAULT_ILLEGAL_TRANSITION', state: from, allowedTransitions: [...TICKET_TRANSITIONS[from]] });
+          expect(res.body).toMatchObject({
+            code: 'FAULT_ILLEGAL_TRANSITION',
+            state: from,
+            allowedTransitions: [...TICKET_TRANSITIONS[from]],
+          });
         }
       }
     }, 120_000);
@@ -186,7 +227,10 @@ describe('faults, SLA clocks and alerts', () => {
     it('keeps two concurrent moves from both winning', async () => {
       const c = await customer();
       const f = await open(c.id);
-      const [a, b] = await Promise.all([move(f.id, 'in_progress', { expectedVersion: 1 }), move(f.id, 'cancelled', { expectedVersion: 1 })]);
+      const [a, b] = await Promise.all([
+        move(f.id, 'in_progress', { expectedVersion: 1 }),
+        move(f.id, 'cancelled', { expectedVersion: 1 }),
+      ]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
     });
 
@@ -234,10 +278,14 @@ describe('faults, SLA clocks and alerts', () => {
       const c = await customer({ tier: 'key' });
       const f = await open(c.id, { category: 'complaint', severity: 'critical' });
       expect(f.priority).toBe('P1');
-      const alerts = await waitFor(async () => {
-        const a = (await alertsOf(f.id)).filter((x) => x.clock === 'response');
-        return a.length >= 4 ? a : null;
-      }, 10_000, 'four response alerts');
+      const alerts = await waitFor(
+        async () => {
+          const a = (await alertsOf(f.id)).filter((x) => x.clock === 'response');
+          return a.length >= 4 ? a : null;
+        },
+        10_000,
+        'four response alerts',
+      );
       expect(alerts.map((a) => a.level)).toEqual(['warning', 'breached', 'escalated_2', 'escalated_3']);
       for (const a of alerts) {
         const late = new Date(a.raised_at).getTime() - new Date(a.due_at).getTime();
@@ -287,7 +335,11 @@ describe('faults, SLA clocks and alerts', () => {
       const moved = new Date(resumed.sla.resolutionDueAt).getTime() - new Date(f.sla.resolutionDueAt).getTime();
       expect(moved).toBeGreaterThanOrEqual(3400);
       expect(moved).toBeLessThan(6000);
-      const breach = await waitFor(async () => (await alertsOf(f.id)).find((a) => a.clock === 'resolution' && a.level === 'breached'), 10_000, 'resolution breach after resume');
+      const breach = await waitFor(
+        async () => (await alertsOf(f.id)).find((a) => a.clock === 'resolution' && a.level === 'breached'),
+        10_000,
+        'resolution breach after resume',
+      );
       expect(new Date(breach.due_at).getTime()).toBe(new Date(resumed.sla.resolutionDueAt).getTime());
     });
 
@@ -307,7 +359,9 @@ describe('faults, SLA clocks and alerts', () => {
       const moved = new Date(reopened.sla.resolutionDueAt).getTime() - new Date(f.sla.resolutionDueAt).getTime();
       expect(moved).toBeGreaterThanOrEqual(1400);
       expect(moved).toBeLessThan(4000);
-      const [clock] = await t.dataSource.query(`SELECT generation, next_at FROM sla_clocks WHERE case_id = $1 AND clock = 'resolution'`, [f.id]);
+      const [clock] = await t.dataSource.query(`SELECT generation, next_at FROM sla_clocks WHERE case_id = $1 AND clock = 'resolution'`, [
+        f.id,
+      ]);
       expect(clock.generation).toBe(3); // stop and resume each made older timers stale
       expect(new Date(clock.next_at).getTime()).toBeGreaterThan(Date.now());
     });
@@ -319,37 +373,70 @@ describe('faults, SLA clocks and alerts', () => {
       const f = await open(c.id, { category: 'complaint', severity: 'minor' });
       expect(f.priority).toBe('P4');
       await sleep(2500);
-      const up = await t.http().patch(`/api/v1/faults/${f.id}`).set(bearer(agent)).send({ severity: 'critical', expectedVersion: f.version }).expect(200);
+      const up = await t
+        .http()
+        .patch(`/api/v1/faults/${f.id}`)
+        .set(bearer(agent))
+        .send({ severity: 'critical', expectedVersion: f.version })
+        .expect(200);
       expect(up.body.priority).toBe('P2');
       expect(up.body.sla.policyKey).toBe('complaint:P2');
       expect(new Date(up.body.sla.responseDueAt).getTime()).toBe(new Date(f.sla.responseDueAt).getTime() - 3600_000 + 2000);
-      const alerts = await waitFor(async () => {
-        const a = (await alertsOf(f.id)).filter((x) => x.clock === 'response' && x.level === 'breached');
-        return a.length ? a : null;
-      }, 5000, 'an immediate breach');
+      const alerts = await waitFor(
+        async () => {
+          const a = (await alertsOf(f.id)).filter((x) => x.clock === 'response' && x.level === 'breached');
+          return a.length ? a : null;
+        },
+        5000,
+        'an immediate breach',
+      );
       expect(new Date(alerts[0].raised_at).getTime() - Date.now()).toBeLessThan(1000);
       // a green channel grant needs a director
-      await t.http().patch(`/api/v1/faults/${f.id}`).set(bearer(agent)).send({ greenChannel: true, expectedVersion: up.body.version }).expect(403);
-      const green = await t.http().patch(`/api/v1/faults/${f.id}`).set(bearer(director)).send({ greenChannel: true, expectedVersion: up.body.version }).expect(200);
+      await t
+        .http()
+        .patch(`/api/v1/faults/${f.id}`)
+        .set(bearer(agent))
+        .send({ greenChannel: true, expectedVersion: up.body.version })
+        .expect(403);
+      const green = await t
+        .http()
+        .patch(`/api/v1/faults/${f.id}`)
+        .set(bearer(director))
+        .send({ greenChannel: true, expectedVersion: up.body.version })
+        .expect(200);
       expect(green.body).toMatchObject({ greenChannel: true, priority: 'P1' });
-      const audit = await t.http().get(`/api/v1/audit?entity=fault&entityId=${f.id}&action=fault.green_channel_changed`).set(bearer(director)).expect(200);
+      const audit = await t
+        .http()
+        .get(`/api/v1/audit?entity=fault&entityId=${f.id}&action=fault.green_channel_changed`)
+        .set(bearer(director))
+        .expect(200);
       expect(audit.body.total).toBe(1);
     });
 
     it('keeps the policy version a case was opened under', async () => {
-      const before = (await t.http().get('/api/v1/sla/policies').set(bearer(agent)).expect(200)).body.find((p: { key: string }) => p.key === 'fault:P3');
+      const before = (await t.http().get('/api/v1/sla/policies').set(bearer(agent)).expect(200)).body.find(
+        (p: { key: string }) => p.key === 'fault:P3',
+      );
       const c = await customer({ tier: 'key' });
       const old = await open(c.id, { severity: 'minor' });
       await setPolicy('fault:P3', 1800, 36_000, 80);
       const fresh = await open(c.id, { severity: 'minor' });
       expect(old.sla.policyVersion).toBe(before.version);
       expect(fresh.sla.policyVersion).toBe(before.version + 1);
-      expect(new Date(old.sla.resolutionDueAt).getTime() - new Date(old.createdAt).getTime()).toBeCloseTo(before.resolutionSeconds * 1000, -3);
+      expect(new Date(old.sla.resolutionDueAt).getTime() - new Date(old.createdAt).getTime()).toBeCloseTo(
+        before.resolutionSeconds * 1000,
+        -3,
+      );
       expect(new Date(fresh.sla.resolutionDueAt).getTime() - new Date(fresh.createdAt).getTime()).toBeCloseTo(36_000_000, -3);
     });
 
     it('validates policy edits and keeps them to admins', async () => {
-      await t.http().put('/api/v1/sla/policies/fault:P1').set(bearer(director)).send({ responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: 75 }).expect(403);
+      await t
+        .http()
+        .put('/api/v1/sla/policies/fault:P1')
+        .set(bearer(director))
+        .send({ responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: 75 })
+        .expect(403);
       for (const body of [
         { responseSeconds: 0, resolutionSeconds: 600, warnAtPercent: 75 },
         { responseSeconds: 60, resolutionSeconds: 30, warnAtPercent: 75 },
@@ -359,7 +446,12 @@ describe('faults, SLA clocks and alerts', () => {
       ]) {
         await t.http().put('/api/v1/sla/policies/fault:P1').set(bearer(t.admin)).send(body).expect(400);
       }
-      await t.http().put('/api/v1/sla/policies/fault:P9').set(bearer(t.admin)).send({ responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: 75 }).expect(400);
+      await t
+        .http()
+        .put('/api/v1/sla/policies/fault:P9')
+        .set(bearer(t.admin))
+        .send({ responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: 75 })
+        .expect(400);
     });
   });
 
@@ -371,9 +463,16 @@ describe('faults, SLA clocks and alerts', () => {
     const first = await open(c.id);
     await t.http().post(`/api/v1/faults/${first.id}/assign`).set(bearer(agent)).send({ engineerId: busy.id }).expect(200);
     const f = await open(c.id);
-    const assigned = await waitFor(async () => (await t.http().get(`/api/v1/faults/${f.id}`).set(bearer(agent))).body.assigneeId, 10_000, 'dispatch');
+    const assigned = await waitFor(
+      async () => (await t.http().get(`/api/v1/faults/${f.id}`).set(bearer(agent))).body.assigneeId,
+      10_000,
+      'dispatch',
+    );
     expect(assigned).toBe(idle.id);
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox_events WHERE type = 'fault.assigned' AND data->>'faultId' = $1`, [f.id]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM outbox_events WHERE type = 'fault.assigned' AND data->>'faultId' = $1`,
+      [f.id],
+    );
     expect(n).toBe(1);
     await t.dataSource.query(`UPDATE staff SET on_duty = false WHERE 'engineer' = ANY(roles)`);
   });

@@ -54,7 +54,10 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     expect(results.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(19);
     expect(await countByCode(body.creditCode)).toBe(1);
-    const audits = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.created' AND entity_id = $1`, [results[0].body.id]);
+    const audits = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.created' AND entity_id = $1`,
+      [results[0].body.id],
+    );
     expect(audits[0].n).toBe(1);
   });
 
@@ -93,8 +96,20 @@ describe('Idempotency-Key on creating POSTs', () => {
     const c = (await t.http().post('/api/v1/customers').set(bearer(am)).send(customerBody()).expect(201)).body;
     const key = unique('k-');
     const body = { name: '周杰', mobile: '13700001111', role: 'technical' };
-    const first = await t.http().post(`/api/v1/customers/${c.id}/contacts`).set(bearer(am)).set('Idempotency-Key', key).send(body).expect(201);
-    const again = await t.http().post(`/api/v1/customers/${c.id}/contacts`).set(bearer(am)).set('Idempotency-Key', key).send(body).expect(201);
+    const first = await t
+      .http()
+      .post(`/api/v1/customers/${c.id}/contacts`)
+      .set(bearer(am))
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(201);
+    const again = await t
+      .http()
+      .post(`/api/v1/customers/${c.id}/contacts`)
+      .set(bearer(am))
+      .set('Idempotency-Key', key)
+      .send(body)
+      .expect(201);
     expect(again.body.id).toBe(first.body.id);
     const contacts = await t.http().get(`/api/v1/customers/${c.id}/contacts`).set(bearer(am)).expect(200);
     expect(contacts.body).toHaveLength(2);

@@ -39,7 +39,12 @@ describe('business inquiries', () => {
     t.http().post(`/api/v1/inquiries/${id}/${action}`).set(bearer(who)).send(payload);
   const get = async (id: string, who = agent) => (await t.http().get(`/api/v1/inquiries/${id}`).set(bearer(who)).expect(200)).body;
   const setPolicy = (key: string, responseSeconds: number, resolutionSeconds: number, warnAtPercent = 50) =>
-    t.http().put(`/api/v1/sla/policies/${key}`).set(bearer(t.admin)).send({ responseSeconds, resolutionSeconds, warnAtPercent }).expect(200);
+    t
+      .http()
+      .put(`/api/v1/sla/policies/${key}`)
+      .set(bearer(t.admin))
+      .send({ responseSeconds, resolutionSeconds, warnAtPercent })
+      .expect(200);
   const alertsOf = async (caseId: string) =>
     (await t.dataSource.query(`SELECT clock, level, customer_id FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
       clock: string;
@@ -68,7 +73,13 @@ describe('business inquiries', () => {
     expect(noAnswer.status).toBe(400);
     expect(noAnswer.body.errors[0].field).toBe('answer');
     const answered = (await act(q.id, 'answer', { answer: '1G专线月租……，开通约10个工作日', expectedVersion: 1 }).expect(200)).body;
-    expect(answered).toMatchObject({ state: 'answered', answeredBy: agent.id, answer: '1G专线月租……，开通约10个工作日', allowedActions: ['close', 'convert'], version: 2 });
+    expect(answered).toMatchObject({
+      state: 'answered',
+      answeredBy: agent.id,
+      answer: '1G专线月租……，开通约10个工作日',
+      allowedActions: ['close', 'convert'],
+      version: 2,
+    });
     expect(answered.sla).toMatchObject({ responseState: 'stopped', resolutionState: 'running' });
     const again = await act(q.id, 'answer', { answer: '再答一次' });
     expect(again.status).toBe(409);
@@ -84,12 +95,20 @@ describe('business inquiries', () => {
     await act(q.id, 'close').expect(409);
 
     const timeline = (await t.http().get(`/api/v1/inquiries/${q.id}/timeline`).set(bearer(agent)).expect(200)).body;
-    expect(timeline.map((e: { type: string; data: { to?: string } }) => `${e.type}:${e.data.to ?? ''}`)).toEqual(['created:', 'state_changed:answered', 'state_changed:closed']);
+    expect(timeline.map((e: { type: string; data: { to?: string } }) => `${e.type}:${e.data.to ?? ''}`)).toEqual([
+      'created:',
+      'state_changed:answered',
+      'state_changed:closed',
+    ]);
     const events = await t.dataSource.query(`SELECT type, data FROM outbox_events WHERE data->>'inquiryId' = $1 ORDER BY seq`, [q.id]);
     expect(events.map((e: { type: string }) => e.type)).toEqual(['inquiry.created', 'inquiry.answered', 'inquiry.closed']);
     expect(JSON.stringify(events)).not.toContain(q.callerMobile.slice(7)); // no caller number in events
     const audit = await t.http().get(`/api/v1/audit?entity=inquiry&entityId=${q.id}`).set(bearer(director)).expect(200);
-    expect(audit.body.items.map((a: { action: string }) => a.action).sort()).toEqual(['inquiry.answered', 'inquiry.closed', 'inquiry.created']);
+    expect(audit.body.items.map((a: { action: string }) => a.action).sort()).toEqual([
+      'inquiry.answered',
+      'inquiry.closed',
+      'inquiry.created',
+    ]);
     const [ix] = await t.dataSource.query(`SELECT state, is_open FROM case_index WHERE kind = 'inquiry' AND id = $1`, [q.id]);
     expect(ix).toEqual({ state: 'closed', is_open: false });
   });
@@ -115,7 +134,11 @@ describe('business inquiries', () => {
     const left = await ask({ customerId: c.id, urgent: true });
     expect([answeredInTime.priority, left.priority]).toEqual(['P1', 'P1']);
     await act(answeredInTime.id, 'answer', { answer: '已答复' }).expect(200);
-    await waitFor(async () => (await alertsOf(left.id)).some((a) => a.clock === 'response' && a.level === 'breached'), 10_000, 'response breach');
+    await waitFor(
+      async () => (await alertsOf(left.id)).some((a) => a.clock === 'response' && a.level === 'breached'),
+      10_000,
+      'response breach',
+    );
     await sleep(500);
     expect(await alertsOf(answeredInTime.id)).toEqual([]);
     const queue = (await t.http().get('/api/v1/console/queue?kind=inquiry').set(bearer(agent)).expect(200)).body;
@@ -139,10 +162,18 @@ describe('business inquiries', () => {
     const noRegion = await t.http().post('/api/v1/inquiries').set(bearer(twoCities)).send(body());
     expect(noRegion.status).toBe(400);
     expect(noRegion.body.errors[0].field).toBe('region');
-    const unknown = await t.http().post('/api/v1/inquiries').set(bearer(agent)).send(body({ region: '449999' }));
+    const unknown = await t
+      .http()
+      .post('/api/v1/inquiries')
+      .set(bearer(agent))
+      .send(body({ region: '449999' }));
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0].field).toBe('region');
-    const outside = await t.http().post('/api/v1/inquiries').set(bearer(foshan)).send(body({ region: '110105' }));
+    const outside = await t
+      .http()
+      .post('/api/v1/inquiries')
+      .set(bearer(foshan))
+      .send(body({ region: '110105' }));
     expect(outside.status).toBe(403);
     expect(outside.body.code).toBe('INQUIRY_REGION_OUT_OF_SCOPE');
 
@@ -154,7 +185,11 @@ describe('business inquiries', () => {
     const alerts = (await t.http().get('/api/v1/alerts?kind=inquiry&open=true').set(bearer(agent)).expect(200)).body;
     expect(alerts.items.find((a: { caseId: string }) => a.caseId === urgent.id)).toMatchObject({ customerId: null, region: '440605' });
     const queue = (await t.http().get('/api/v1/console/queue?kind=inquiry&region=440605').set(bearer(agent)).expect(200)).body;
-    expect(queue.items.find((i: { id: string }) => i.id === urgent.id)).toMatchObject({ customerId: null, customerName: null, breached: true });
+    expect(queue.items.find((i: { id: string }) => i.id === urgent.id)).toMatchObject({
+      customerId: null,
+      customerName: null,
+      breached: true,
+    });
     // the Beijing desk does not see Foshan's callers
     const bj = await t.staff(['agent'], ['110000']);
     await t.http().get(`/api/v1/inquiries/${q.id}`).set(bearer(bj)).expect(404);
@@ -172,7 +207,10 @@ describe('business inquiries', () => {
     expect(stray.body.errors[0].field).toBe('order');
     const converted = await act(q.id, 'convert', { to: 'support', category: 'emergency_communication' });
     expect(converted.status).toBe(201);
-    expect(converted.body).toMatchObject({ state: 'closed', convertedTo: { kind: 'support', id: expect.any(String), caseNo: expect.stringMatching(/^SUP-/) } });
+    expect(converted.body).toMatchObject({
+      state: 'closed',
+      convertedTo: { kind: 'support', id: expect.any(String), caseNo: expect.stringMatching(/^SUP-/) },
+    });
     expect(converted.body.sla).toMatchObject({ responseState: 'stopped', resolutionState: 'stopped' });
     const support = (await t.http().get(`/api/v1/support-requests/${converted.body.convertedTo.id}`).set(bearer(agent)).expect(200)).body;
     expect(support).toMatchObject({
@@ -193,7 +231,12 @@ describe('business inquiries', () => {
       `SELECT type, data FROM outbox_events WHERE data->>'inquiryId' = $1 OR data->>'supportRequestId' = $2 ORDER BY seq`,
       [q.id, support.id],
     );
-    expect(events.map((e: { type: string }) => e.type)).toEqual(['inquiry.created', 'inquiry.answered', 'support.created', 'inquiry.closed']);
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      'inquiry.created',
+      'inquiry.answered',
+      'support.created',
+      'inquiry.closed',
+    ]);
     expect(events[2].data.inquiryId).toBe(q.id);
     expect(events[3].data.convertedTo).toEqual({ kind: 'support', id: support.id, caseNo: support.caseNo });
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM support_requests WHERE inquiry_id = $1`, [q.id]);
@@ -203,11 +246,20 @@ describe('business inquiries', () => {
   it('converts an inquiry into an order through the orders module, linked both ways; the order body’s faults are named under order.', async () => {
     const c = await customer();
     const q = await ask({ customerId: c.id, topic: 'product' });
-    const item = { action: 'add', productCode: 'MPLS_VPN', siteId: c.sites[0].id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } };
+    const item = {
+      action: 'add',
+      productCode: 'MPLS_VPN',
+      siteId: c.sites[0].id,
+      quantity: 1,
+      attributes: { bandwidthMbps: 100, qosClass: 'gold' },
+    };
     const empty = await act(q.id, 'convert', { to: 'order', order: { acceptedRegion: '440600', items: [] } });
     expect(empty.status).toBe(400);
     expect(empty.body.errors.map((e: { field: string }) => e.field)).toContain('order.items');
-    const badAttribute = await act(q.id, 'convert', { to: 'order', order: { acceptedRegion: '440600', items: [{ ...item, attributes: { bandwidthMbps: 100 } }] } });
+    const badAttribute = await act(q.id, 'convert', {
+      to: 'order',
+      order: { acceptedRegion: '440600', items: [{ ...item, attributes: { bandwidthMbps: 100 } }] },
+    });
     expect(badAttribute.status).toBe(400);
     expect(badAttribute.body.errors[0].field).toMatch(/^order\.items\[0\]\.attributes/);
     expect(await t.dataSource.query(`SELECT id FROM orders WHERE inquiry_id = $1`, [q.id])).toEqual([]); // nothing written
@@ -217,7 +269,9 @@ describe('business inquiries', () => {
     const order = (await t.http().get(`/api/v1/orders/${converted.convertedTo.id}`).set(bearer(director)).expect(200)).body;
     expect(order).toMatchObject({ customerId: c.id, inquiryId: q.id, state: 'acknowledged' });
     expect(order.workOrders).toHaveLength(1);
-    const [created] = await t.dataSource.query(`SELECT data FROM outbox_events WHERE type = 'order.created' AND data->>'orderId' = $1`, [order.id]);
+    const [created] = await t.dataSource.query(`SELECT data FROM outbox_events WHERE type = 'order.created' AND data->>'orderId' = $1`, [
+      order.id,
+    ]);
     expect(created).toBeDefined();
   });
 
@@ -230,7 +284,11 @@ describe('business inquiries', () => {
     const noOrder = await act(q.id, 'convert', { to: 'order', customerId: c.id });
     expect(noOrder.status).toBe(400);
     expect(noOrder.body.errors[0].field).toBe('order');
-    const converted = (await act(q.id, 'convert', { to: 'support', category: 'system_integration', customerId: c.id, description: '对接客户OA系统' }).expect(201)).body;
+    const converted = (
+      await act(q.id, 'convert', { to: 'support', category: 'system_integration', customerId: c.id, description: '对接客户OA系统' }).expect(
+        201,
+      )
+    ).body;
     expect(converted).toMatchObject({ customerId: c.id, state: 'closed' });
     const [ix] = await t.dataSource.query(`SELECT customer_id FROM case_index WHERE kind = 'inquiry' AND id = $1`, [q.id]);
     expect(ix.customer_id).toBe(c.id);
@@ -255,7 +313,11 @@ describe('business inquiries', () => {
       [{ ...body({ region: '440605' }), priority: 'P1' }, 'priority'],
     ];
     for (const [bad, field] of cases) {
-      const res = await t.http().post('/api/v1/inquiries').set(bearer(agent)).send({ ...bad, customerId: bad.customerId ?? c.id });
+      const res = await t
+        .http()
+        .post('/api/v1/inquiries')
+        .set(bearer(agent))
+        .send({ ...bad, customerId: bad.customerId ?? c.id });
       expect({ field, status: res.status }).toEqual({ field, status: 400 });
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
@@ -267,7 +329,9 @@ describe('business inquiries', () => {
     const c = await customer();
     const key = unique('inq-');
     const payload = body({ customerId: c.id });
-    const results = await Promise.all(Array.from({ length: 20 }, () => t.http().post('/api/v1/inquiries').set(bearer(agent)).set('Idempotency-Key', key).send(payload)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => t.http().post('/api/v1/inquiries').set(bearer(agent)).set('Idempotency-Key', key).send(payload)),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM inquiries WHERE customer_id = $1`, [c.id]);
@@ -278,7 +342,14 @@ describe('business inquiries', () => {
 
     const convertKey = unique('conv-');
     const conversions = await Promise.all(
-      Array.from({ length: 20 }, () => t.http().post(`/api/v1/inquiries/${id}/convert`).set(bearer(agent)).set('Idempotency-Key', convertKey).send({ to: 'support', category: 'maintenance' })),
+      Array.from({ length: 20 }, () =>
+        t
+          .http()
+          .post(`/api/v1/inquiries/${id}/convert`)
+          .set(bearer(agent))
+          .set('Idempotency-Key', convertKey)
+          .send({ to: 'support', category: 'maintenance' }),
+      ),
     );
     expect(conversions.map((r) => r.status)).toEqual(Array(20).fill(201));
     const [{ s }] = await t.dataSource.query(`SELECT count(*)::int AS s FROM support_requests WHERE inquiry_id = $1`, [id]);
@@ -295,17 +366,32 @@ describe('business inquiries', () => {
     const q = await ask({ customerId: c.id, callerMobile: m });
     expect(q.callerMobile).toBe(`${m.slice(0, 3)}****${m.slice(7)}`);
     expect((await get(q.id, director)).callerMobile).toBe(m);
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'inquiry.caller_unmasked' AND entity_id = $1`, [q.id]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'inquiry.caller_unmasked' AND entity_id = $1`,
+      [q.id],
+    );
     expect(n).toBe(1);
-    expect((await t.http().get(`/api/v1/inquiries?customerId=${c.id}`).set(bearer(director)).expect(200)).body.items[0].callerMobile).toContain('****');
+    expect(
+      (await t.http().get(`/api/v1/inquiries?customerId=${c.id}`).set(bearer(director)).expect(200)).body.items[0].callerMobile,
+    ).toContain('****');
     const bj = await t.staff(['agent'], ['110000']);
     await t.http().get(`/api/v1/inquiries/${q.id}`).set(bearer(bj)).expect(404);
     await act(q.id, 'answer', { answer: 'x' }, bj).expect(404);
     await t.http().get(`/api/v1/inquiries/${q.id}/timeline`).set(bearer(bj)).expect(404);
     expect((await t.http().get(`/api/v1/inquiries?customerId=${c.id}`).set(bearer(bj)).expect(200)).body.total).toBe(0);
-    await t.http().post('/api/v1/inquiries').set(bearer(bj)).send(body({ customerId: c.id })).expect(404);
+    await t
+      .http()
+      .post('/api/v1/inquiries')
+      .set(bearer(bj))
+      .send(body({ customerId: c.id }))
+      .expect(404);
     const billing = await t.staff(['billing'], ['440000']);
-    await t.http().post('/api/v1/inquiries').set(bearer(billing)).send(body({ customerId: c.id })).expect(403);
+    await t
+      .http()
+      .post('/api/v1/inquiries')
+      .set(bearer(billing))
+      .send(body({ customerId: c.id }))
+      .expect(403);
   });
 
   it('describes inquiries and support requests in the OpenAPI document', async () => {
@@ -336,9 +422,13 @@ describe('business inquiries', () => {
       expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(statuses));
     }
     expect(doc.components.schemas.CreateInquiryDto.properties.channel.enum).toEqual(['hotline', 'account_manager', 'web', 'walk_in']);
-    expect(doc.components.schemas.CreateSupportRequestDto.properties.category.enum).toEqual(
-      ['network_design', 'system_integration', 'maintenance', 'emergency_communication', 'other'],
-    );
+    expect(doc.components.schemas.CreateSupportRequestDto.properties.category.enum).toEqual([
+      'network_design',
+      'system_integration',
+      'maintenance',
+      'emergency_communication',
+      'other',
+    ]);
     expect(doc.components.schemas.InquiryDto.properties.convertedTo).toBeDefined();
     expect(doc.components.schemas.SupportRequestDto.properties.inquiryId).toBeDefined();
     const events = doc.components.schemas.CreateWebhookDto?.properties?.events?.items?.enum ?? JSON.stringify(doc);
@@ -348,13 +438,22 @@ describe('business inquiries', () => {
   it('delivers inquiry and support events as signed webhooks', async () => {
     const secret = 'whsec-inquiry-support-0123456789';
     const hook = receiver.endpoint(secret);
-    await t.http().post('/api/v1/webhooks').set(bearer(t.admin))
-      .send({ url: hook.url, events: ['inquiry.created', 'inquiry.answered', 'support.created', 'support.state_changed'], secret }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(t.admin))
+      .send({ url: hook.url, events: ['inquiry.created', 'inquiry.answered', 'support.created', 'support.state_changed'], secret })
+      .expect(201);
     const c = await customer();
     const q = await ask({ customerId: c.id });
     await act(q.id, 'answer', { answer: '转工程师' }).expect(200);
     const converted = (await act(q.id, 'convert', { to: 'support', category: 'maintenance' }).expect(201)).body;
-    await t.http().post(`/api/v1/support-requests/${converted.convertedTo.id}/transitions`).set(bearer(agent)).send({ to: 'in_progress' }).expect(200);
+    await t
+      .http()
+      .post(`/api/v1/support-requests/${converted.convertedTo.id}/transitions`)
+      .set(bearer(agent))
+      .send({ to: 'in_progress' })
+      .expect(200);
     const types = () => receiver.at(hook.path).map((h) => h.body.type);
     await waitFor(async () => types().length >= 4, 10_000, 'four webhooks');
     expect(types()).toEqual(['inquiry.created', 'inquiry.answered', 'support.created', 'support.state_changed']);
@@ -362,6 +461,10 @@ describe('business inquiries', () => {
       expect(h.signatureOk).toBe(true);
       expect(h.headers['x-focusone-event']).toBe(h.body.type);
     }
-    expect(receiver.at(hook.path)[3].body.data).toMatchObject({ supportRequestId: converted.convertedTo.id, from: 'acknowledged', to: 'in_progress' });
+    expect(receiver.at(hook.path)[3].body.data).toMatchObject({
+      supportRequestId: converted.convertedTo.id,
+      from: 'acknowledged',
+      to: 'in_progress',
+    });
   });
 });

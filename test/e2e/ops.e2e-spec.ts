@@ -57,7 +57,12 @@ function controllerRoutes(t: TestApp): string[] {
               const path = `/${[b, p].join('/')}`.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
               const full = UNPREFIXED.includes(path) ? path : `/api/v1${path}`;
               // ':name' is a parameter; '::' a literal colon (Fastify's escape, e.g. /billing/charges:batch)
-              routes.push(`${RequestMethod[method]} ${full.replace(/::/g, '\u0000').replace(/:(\w+)/g, '{$1}').replace(/\u0000/g, ':')}`);
+              routes.push(
+                `${RequestMethod[method]} ${full
+                  .replace(/::/g, '\u0000')
+                  .replace(/:(\w+)/g, '{$1}')
+                  .replace(/\u0000/g, ':')}`,
+              );
             }
           }
         }
@@ -87,7 +92,9 @@ describe('operations: health, metrics, docs, request ids, queue dashboard', () =
     required?: string[];
   }
   const operations = () =>
-    Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, method, op })));
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, path, method, op })),
+    );
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -140,7 +147,9 @@ describe('operations: health, metrics, docs, request ids, queue dashboard', () =
       expect(delta({ method: 'GET', route: '/api/v1/staff/me', status_code: '200' })).toBe(1);
       // an unmatched URL is counted, under one fixed label rather than its path
       expect(delta({ method: 'GET', status_code: '404' })).toBe(3);
-      expect(after).toMatch(/^http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/v1\/customers\/:id",status_code="401"\} \d+$/m);
+      expect(after).toMatch(
+        /^http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/api\/v1\/customers\/:id",status_code="401"\} \d+$/m,
+      );
       // ids never become label values
       expect(after).not.toContain(id);
       expect(after).not.toMatch(/route="[^"]*[0-9a-f]{8}-[0-9a-f]{4}-/);
@@ -198,13 +207,18 @@ describe('operations: health, metrics, docs, request ids, queue dashboard', () =
     it('documents every route the controllers serve, and only routes that exist', () => {
       const served = controllerRoutes(t);
       expect(served.length).toBeGreaterThan(20);
-      const documented = operations().map((o) => o.key).sort();
+      const documented = operations()
+        .map((o) => o.key)
+        .sort();
       expect(documented).toEqual(served.filter((r) => !UNDOCUMENTED.includes(r)));
       // and each of them is really registered with Fastify under that path
       const fastify = t.app.getHttpAdapter().getInstance();
       for (const key of served) {
         const [method, path] = key.split(' ');
-        expect({ key, registered: fastify.hasRoute({ method, url: path.replace(/:/g, '::').replace(/\{(\w+)\}/g, ':$1') }) }).toEqual({ key, registered: true });
+        expect({ key, registered: fastify.hasRoute({ method, url: path.replace(/:/g, '::').replace(/\{(\w+)\}/g, ':$1') }) }).toEqual({
+          key,
+          registered: true,
+        });
       }
     });
 

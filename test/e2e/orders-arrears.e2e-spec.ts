@@ -22,7 +22,9 @@ describe('orders: customers more than 90 days in arrears', () => {
   const order = (c: { id: string; sites: { id: string }[] }, extra: Record<string, unknown> = {}) => ({
     customerId: c.id,
     acceptedRegion: '440600',
-    items: [{ action: 'add', productCode: 'MPLS_VPN', siteId: c.sites[0].id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } }],
+    items: [
+      { action: 'add', productCode: 'MPLS_VPN', siteId: c.sites[0].id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } },
+    ],
     ...extra,
   });
   const place = (by: StaffLogin, body: Record<string, unknown>) => t.http().post('/api/v1/orders').set(bearer(by)).send(body);
@@ -33,18 +35,34 @@ describe('orders: customers more than 90 days in arrears', () => {
       .http()
       .post('/api/v1/billing/charges')
       .set(bearer(billing))
-      .send({ customerId, serviceRegion: '440605', period: '2026-01', kind: 'recurring', amountFen, description: '专线月租', sourceRef: unique('SRC-') })
+      .send({
+        customerId,
+        serviceRegion: '440605',
+        period: '2026-01',
+        kind: 'recurring',
+        amountFen,
+        description: '专线月租',
+        sourceRef: unique('SRC-'),
+      })
       .expect(201);
     const run = await t.http().post('/api/v1/billing/bill-runs').set(bearer(billing)).send({ period: '2026-01' }).expect(202);
     await waitFor(
-      async () => (await t.http().get(`/api/v1/billing/bill-runs/${run.body.id}`).set(bearer(billing)).expect(200)).body.state === 'completed',
+      async () =>
+        (await t.http().get(`/api/v1/billing/bill-runs/${run.body.id}`).set(bearer(billing)).expect(200)).body.state === 'completed',
       30_000,
       'the bill run',
     );
   }
 
   it('refuses the order with 409 while a bill is more than 90 days overdue, unless a director overrides; paying clears it', async () => {
-    const c = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ sites: [site] })).expect(201)).body;
+    const c = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ sites: [site] }))
+        .expect(201)
+    ).body;
     await place(agent, order(c)).expect(201); // no bills yet: nothing to refuse
 
     await billJanuary(c.id, 123_400);
@@ -55,7 +73,9 @@ describe('orders: customers more than 90 days in arrears', () => {
     const notDirector = await place(agent, order(c, { arrearsOverride: true })).expect(403);
     expect(notDirector.body.code).toBe('ORDER_ARREARS_OVERRIDE_NEEDS_DIRECTOR');
     const overridden = await place(director, order(c, { arrearsOverride: true })).expect(201);
-    const audit = await t.dataSource.query(`SELECT actor_id FROM audit_log WHERE action = 'order.created' AND entity_id = $1`, [overridden.body.id]);
+    const audit = await t.dataSource.query(`SELECT actor_id FROM audit_log WHERE action = 'order.created' AND entity_id = $1`, [
+      overridden.body.id,
+    ]);
     expect(audit).toEqual([{ actor_id: director.id }]);
 
     await t
@@ -99,11 +119,26 @@ describe('orders: the arrears check under load', () => {
   it('answers 30 concurrent orders on a pool of 3 connections', async () => {
     const director = await t.staff(['director'], ['CN']);
     const site = { name: '南海区政府大楼', region: '440605', address: '佛山市南海区桂城街道南海大道北1号' };
-    const c = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ sites: [site] })).expect(201)).body;
+    const c = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ sites: [site] }))
+        .expect(201)
+    ).body;
     const body = {
       customerId: c.id,
       acceptedRegion: '440600',
-      items: [{ action: 'add', productCode: 'MPLS_VPN', siteId: c.sites[0].id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } }],
+      items: [
+        {
+          action: 'add',
+          productCode: 'MPLS_VPN',
+          siteId: c.sites[0].id,
+          quantity: 1,
+          attributes: { bandwidthMbps: 100, qosClass: 'gold' },
+        },
+      ],
     };
     const answers = await Promise.all(Array.from({ length: 30 }, () => t.http().post('/api/v1/orders').set(bearer(director)).send(body)));
     expect(answers.map((r) => r.status)).toEqual(Array(30).fill(201));

@@ -19,7 +19,14 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
     t = await startTestApp({ SLA_SWEEP_SECONDS: '1' });
     agent = await t.staff(['agent'], ['440000']);
     director = await t.staff(['director'], ['CN']);
-    c = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ sites: SITES })).expect(201)).body;
+    c = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ sites: SITES }))
+        .expect(201)
+    ).body;
     other = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody()).expect(201)).body;
   });
   afterAll(() => t?.close());
@@ -33,22 +40,41 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
     ...overrides,
   });
   const body = (overrides: Record<string, unknown> = {}) => ({ customerId: c.id, acceptedRegion: '440600', items: [item()], ...overrides });
-  const post = (b: unknown, by: StaffLogin = agent) => t.http().post('/api/v1/orders').set(bearer(by)).send(b as object);
+  const post = (b: unknown, by: StaffLogin = agent) =>
+    t
+      .http()
+      .post('/api/v1/orders')
+      .set(bearer(by))
+      .send(b as object);
   const fieldsOf = (res: { body: { errors?: { field: string }[] } }) => (res.body.errors ?? []).map((e) => e.field);
 
   it.each([
     ['an unknown product', () => ({ items: [item({ productCode: 'TELEPORT' })] }), 'items[0].productCode'],
     ['a site of another customer', () => ({ items: [item(), item({ siteId: other.sites[0].id })] }), 'items[1].siteId'],
-    ['missing attributes', () => ({ items: [item({ productCode: 'MPLS_VPN', attributes: { bandwidthMbps: 100 } })] }), 'items[0].attributes.qosClass'],
+    [
+      'missing attributes',
+      () => ({ items: [item({ productCode: 'MPLS_VPN', attributes: { bandwidthMbps: 100 } })] }),
+      'items[0].attributes.qosClass',
+    ],
     ['no attributes at all', () => ({ items: [item({ attributes: undefined })] }), 'items[0].attributes.bandwidthMbps'],
     ['an attribute out of range', () => ({ items: [item({ attributes: { bandwidthMbps: 1 } })] }), 'items[0].attributes.bandwidthMbps'],
-    ['an attribute the product does not know', () => ({ items: [item({ attributes: { bandwidthMbps: 100, colour: 'red' } })] }), 'items[0].attributes.colour'],
+    [
+      'an attribute the product does not know',
+      () => ({ items: [item({ attributes: { bandwidthMbps: 100, colour: 'red' } })] }),
+      'items[0].attributes.colour',
+    ],
     ['a negative quantity', () => ({ items: [item({ quantity: -1 })] }), 'items[0].quantity'],
     ['a fractional quantity', () => ({ items: [item({ quantity: 1.5 })] }), 'items[0].quantity'],
     ['an empty item list', () => ({ items: [] }), 'items'],
     ['no item list', () => ({ items: undefined }), 'items'],
     ['an unknown action', () => ({ items: [item({ action: 'upgrade' })] }), 'items[0].action'],
-    ['an action the product does not allow', () => ({ items: [item({ productCode: 'EMERGENCY_COMM', action: 'modify', serviceInstanceId: undefined, attributes: { durationDays: 3 } })] }), 'items[0].action'],
+    [
+      'an action the product does not allow',
+      () => ({
+        items: [item({ productCode: 'EMERGENCY_COMM', action: 'modify', serviceInstanceId: undefined, attributes: { durationDays: 3 } })],
+      }),
+      'items[0].action',
+    ],
     ['modify without a service instance', () => ({ items: [item({ action: 'modify' })] }), 'items[0].serviceInstanceId'],
     ['an unknown region', () => ({ acceptedRegion: '449999' }), 'acceptedRegion'],
     ['a region outside the caller’s scope', () => ({ acceptedRegion: '110105' }), 'acceptedRegion'],
@@ -65,7 +91,9 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
   });
 
   it('reports every bad line at once and writes nothing', async () => {
-    const res = await post(body({ items: [item({ productCode: 'TELEPORT' }), item({ siteId: other.sites[0].id }), item({ attributes: {} })] }));
+    const res = await post(
+      body({ items: [item({ productCode: 'TELEPORT' }), item({ siteId: other.sites[0].id }), item({ attributes: {} })] }),
+    );
     expect(res.status).toBe(400);
     expect(fieldsOf(res).sort()).toEqual(['items[0].productCode', 'items[1].siteId', 'items[2].attributes.bandwidthMbps']);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM orders WHERE customer_id = $1`, [c.id]);
@@ -82,20 +110,32 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
 
   it('modifies and terminates the customer’s own service instances only', async () => {
     const si = (
-      await t.http().post(`/api/v1/customers/${c.id}/service-instances`).set(bearer(director))
-        .send({ productCode: 'DIA', siteId: c.sites[0].id, accessNo: unique('FS-DIA-'), state: 'active' }).expect(201)
+      await t
+        .http()
+        .post(`/api/v1/customers/${c.id}/service-instances`)
+        .set(bearer(director))
+        .send({ productCode: 'DIA', siteId: c.sites[0].id, accessNo: unique('FS-DIA-'), state: 'active' })
+        .expect(201)
     ).body;
     const theirs = (
-      await t.http().post(`/api/v1/customers/${other.id}/service-instances`).set(bearer(director))
-        .send({ productCode: 'DIA', siteId: other.sites[0].id, accessNo: unique('FS-DIA-'), state: 'active' }).expect(201)
+      await t
+        .http()
+        .post(`/api/v1/customers/${other.id}/service-instances`)
+        .set(bearer(director))
+        .send({ productCode: 'DIA', siteId: other.sites[0].id, accessNo: unique('FS-DIA-'), state: 'active' })
+        .expect(201)
     ).body;
-    const modify = await post(body({ items: [item({ action: 'modify', serviceInstanceId: si.id, attributes: { bandwidthMbps: 1000 } })] })).expect(201);
+    const modify = await post(
+      body({ items: [item({ action: 'modify', serviceInstanceId: si.id, attributes: { bandwidthMbps: 1000 } })] }),
+    ).expect(201);
     expect(modify.body.workOrders[0].items[0]).toMatchObject({ action: 'modify', serviceInstanceId: si.id });
     await post(body({ items: [item({ action: 'terminate', serviceInstanceId: si.id, attributes: {} })] })).expect(201);
     const foreign = await post(body({ items: [item({ action: 'terminate', serviceInstanceId: theirs.id, attributes: {} })] }));
     expect(foreign.status).toBe(400);
     expect(fieldsOf(foreign)).toEqual(['items[0].serviceInstanceId']);
-    const wrongProduct = await post(body({ items: [item({ action: 'modify', productCode: 'SDWAN', serviceInstanceId: si.id, attributes: { bandwidthMbps: 100 } })] }));
+    const wrongProduct = await post(
+      body({ items: [item({ action: 'modify', productCode: 'SDWAN', serviceInstanceId: si.id, attributes: { bandwidthMbps: 100 } })] }),
+    );
     expect(fieldsOf(wrongProduct)).toEqual(['items[0].serviceInstanceId']);
   });
 
@@ -111,17 +151,26 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
   });
 
   it('commits to the policy, the lead time or the requested date, whichever is latest; urgent and green channel move the priority', async () => {
-    const policies = (await t.http().get('/api/v1/sla/policies').set(bearer(agent)).expect(200)).body as { key: string; resolutionSeconds: number }[];
+    const policies = (await t.http().get('/api/v1/sla/policies').set(bearer(agent)).expect(200)).body as {
+      key: string;
+      resolutionSeconds: number;
+    }[];
     const p3 = policies.find((p) => p.key === 'order:P3')!.resolutionSeconds * 1000;
     const p2 = policies.find((p) => p.key === 'order:P2')!.resolutionSeconds * 1000;
     // CLOUD_HOST: one day of lead time, less than the policy
     let before = Date.now();
-    const cloud = (await post(body({ items: [item({ productCode: 'CLOUD_HOST', attributes: { vcpu: 8, memoryGb: 32, diskGb: 100 } })] })).expect(201)).body;
+    const cloud = (
+      await post(body({ items: [item({ productCode: 'CLOUD_HOST', attributes: { vcpu: 8, memoryGb: 32, diskGb: 100 } })] })).expect(201)
+    ).body;
     expect(new Date(cloud.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(before + p3);
     expect(new Date(cloud.committedCompletionAt).getTime()).toBeLessThanOrEqual(Date.now() + p3);
     // urgent: P2 and its shorter target
     before = Date.now();
-    const urgent = (await post(body({ urgent: true, items: [item({ productCode: 'CLOUD_HOST', attributes: { vcpu: 8, memoryGb: 32, diskGb: 100 } })] })).expect(201)).body;
+    const urgent = (
+      await post(
+        body({ urgent: true, items: [item({ productCode: 'CLOUD_HOST', attributes: { vcpu: 8, memoryGb: 32, diskGb: 100 } })] }),
+      ).expect(201)
+    ).body;
     expect(urgent).toMatchObject({ priority: 'P2', urgent: true, sla: { policyKey: 'order:P2' } });
     expect(new Date(urgent.committedCompletionAt).getTime()).toBeLessThanOrEqual(Date.now() + p2);
     // a requested date later than both: committed to it (to the second)
@@ -133,24 +182,49 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
     expect(late.sla.resolutionDueAt).toBe(late.committedCompletionAt);
     expect(new Date(late.requestedCompletionAt).getTime()).toBe(requested.getTime());
     // green channel: −1
-    const green = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ greenChannel: true })).expect(201)).body;
+    const green = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ greenChannel: true }))
+        .expect(201)
+    ).body;
     const g = (await post({ ...body(), customerId: green.id, items: [item({ siteId: green.sites[0].id })] }).expect(201)).body;
     expect(g).toMatchObject({ priority: 'P2', greenChannel: true });
   });
 
   it('raises alerts for a work order that risks missing its target, like any case', async () => {
-    await t.http().put('/api/v1/sla/policies/order:P4').set(bearer(t.admin)).send({ responseSeconds: 2, resolutionSeconds: 86_400, warnAtPercent: 50 }).expect(200);
-    const std = (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ tier: 'standard', sites: SITES })).expect(201)).body;
-    const o = (await post({ ...body(), customerId: std.id, items: std.sites.map((s: { id: string }) => item({ siteId: s.id })) }).expect(201)).body;
+    await t
+      .http()
+      .put('/api/v1/sla/policies/order:P4')
+      .set(bearer(t.admin))
+      .send({ responseSeconds: 2, resolutionSeconds: 86_400, warnAtPercent: 50 })
+      .expect(200);
+    const std = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ tier: 'standard', sites: SITES }))
+        .expect(201)
+    ).body;
+    const o = (
+      await post({ ...body(), customerId: std.id, items: std.sites.map((s: { id: string }) => item({ siteId: s.id })) }).expect(201)
+    ).body;
     expect(o.priority).toBe('P4');
     const ids = [o.id, ...o.workOrders.map((w: { id: string }) => w.id)];
-    const alerts = await waitFor(async () => {
-      const rows: { case_kind: string; level: string }[] = await t.dataSource.query(
-        `SELECT case_kind, level FROM alerts WHERE case_id = ANY($1::uuid[]) AND clock = 'response' AND level = 'breached'`,
-        [ids],
-      );
-      return rows.length === 3 && rows;
-    }, 15_000, 'response breaches');
+    const alerts = await waitFor(
+      async () => {
+        const rows: { case_kind: string; level: string }[] = await t.dataSource.query(
+          `SELECT case_kind, level FROM alerts WHERE case_id = ANY($1::uuid[]) AND clock = 'response' AND level = 'breached'`,
+          [ids],
+        );
+        return rows.length === 3 && rows;
+      },
+      15_000,
+      'response breaches',
+    );
     expect(alerts.map((a) => a.case_kind).sort()).toEqual(['order', 'work_order', 'work_order']);
     const listed = await t.http().get('/api/v1/alerts?kind=work_order').set(bearer(director)).expect(200);
     expect(listed.body.items.filter((a: { caseId: string }) => ids.includes(a.caseId)).length).toBeGreaterThanOrEqual(2);
@@ -173,24 +247,58 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
   it('never answers 5xx to random bodies', async () => {
     const weird = fc.oneof(
       fc.anything({ maxDepth: 2 }),
-      fc.constantFrom(null, '', ' ', '\u0000', '9'.repeat(400), -1, 0, 2 ** 63, Number.MAX_SAFE_INTEGER + 2, '__proto__', '449999', 'DIA', 'add'),
+      fc.constantFrom(
+        null,
+        '',
+        ' ',
+        '\u0000',
+        '9'.repeat(400),
+        -1,
+        0,
+        2 ** 63,
+        Number.MAX_SAFE_INTEGER + 2,
+        '__proto__',
+        '449999',
+        'DIA',
+        'add',
+      ),
       fc.string({ maxLength: 100 }),
       fc.uuid(),
     );
-    const field = fc.constantFrom('customerId', 'acceptedRegion', 'contractNo', 'urgent', 'requestedCompletionAt', 'note', 'items', 'arrearsOverride', 'constructor');
+    const field = fc.constantFrom(
+      'customerId',
+      'acceptedRegion',
+      'contractNo',
+      'urgent',
+      'requestedCompletionAt',
+      'note',
+      'items',
+      'arrearsOverride',
+      'constructor',
+    );
     const itemField = fc.constantFrom('action', 'productCode', 'siteId', 'serviceInstanceId', 'quantity', 'attributes', 'toString');
     const attrs = fc.dictionary(fc.constantFrom('bandwidthMbps', 'ipv4Addresses', 'qosClass', '__proto__', 'x'), weird, { maxKeys: 3 });
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
           fc.dictionary(field, weird, { maxKeys: 4 }).map((patch) => ({ ...body(), ...patch })),
-          fc.array(fc.dictionary(itemField, weird, { maxKeys: 3 }).map((patch) => ({ ...item(), ...patch })), { maxLength: 4 }).map((items) => body({ items })),
+          fc
+            .array(
+              fc.dictionary(itemField, weird, { maxKeys: 3 }).map((patch) => ({ ...item(), ...patch })),
+              { maxLength: 4 },
+            )
+            .map((items) => body({ items })),
           attrs.map((attributes) => body({ items: [item({ attributes })] })),
           fc.array(weird, { maxLength: 3 }).map((items) => body({ items })),
           fc.anything(),
         ),
         async (b) => {
-          const res = await t.http().post('/api/v1/orders').set(bearer(director)).set('content-type', 'application/json').send(JSON.stringify(b) ?? 'null');
+          const res = await t
+            .http()
+            .post('/api/v1/orders')
+            .set(bearer(director))
+            .set('content-type', 'application/json')
+            .send(JSON.stringify(b) ?? 'null');
           if (res.status >= 500) throw new Error(`${res.status} for ${JSON.stringify(b)}: ${JSON.stringify(res.body)}`);
           expect([201, 400, 404, 409, 413, 415]).toContain(res.status);
           if (res.status !== 201) expect(res.headers['content-type']).toMatch(/application\/problem\+json/);

@@ -41,7 +41,14 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
   });
 
   const customer = async (overrides: Record<string, unknown> = {}) =>
-    (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody({ sites: THREE_SITES, ...overrides })).expect(201)).body;
+    (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ sites: THREE_SITES, ...overrides }))
+        .expect(201)
+    ).body;
   const item = (siteId: string, overrides: Record<string, unknown> = {}) => ({
     action: 'add',
     productCode: 'MPLS_VPN',
@@ -62,15 +69,24 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     if (res.status !== 201) throw new Error(`order refused: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const wo = (order: { workOrders: { region: string; id: string }[] }, region: string) => order.workOrders.find((w) => w.region === region)!;
+  const wo = (order: { workOrders: { region: string; id: string }[] }, region: string) =>
+    order.workOrders.find((w) => w.region === region)!;
   const moveWo = (id: string, by: StaffLogin, to: string, extra: Record<string, unknown> = {}) =>
-    t.http().post(`/api/v1/work-orders/${id}/transitions`).set(bearer(by)).send({ to, ...extra });
+    t
+      .http()
+      .post(`/api/v1/work-orders/${id}/transitions`)
+      .set(bearer(by))
+      .send({ to, ...extra });
   const getOrder = async (id: string) => (await t.http().get(`/api/v1/orders/${id}`).set(bearer(director)).expect(200)).body;
   const dispatched = (orderId: string) =>
-    waitFor(async () => {
-      const o = await getOrder(orderId);
-      return o.workOrders.every((w: { state: string }) => w.state === 'dispatched') && o;
-    }, 15_000, 'work orders dispatched');
+    waitFor(
+      async () => {
+        const o = await getOrder(orderId);
+        return o.workOrders.every((w: { state: string }) => w.state === 'dispatched') && o;
+      },
+      15_000,
+      'work orders dispatched',
+    );
   const fulfilmentOf: Record<string, () => StaffLogin> = { '440605': () => fsFulfil, '440106': () => gzFulfil, '110105': () => bjFulfil };
   const take = async (order: { workOrders: { region: string; id: string }[] }) => {
     for (const w of order.workOrders) await moveWo(w.id, fulfilmentOf[w.region](), 'in_progress').expect(200);
@@ -93,7 +109,11 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     });
     expect(o.workOrders.map((w: { region: string }) => w.region).sort()).toEqual(['110105', '440106', '440605']);
     for (const w of o.workOrders) {
-      expect(w).toMatchObject({ state: 'pending', caseNo: expect.stringMatching(/^WO-/), items: [expect.objectContaining({ productCode: 'MPLS_VPN' })] });
+      expect(w).toMatchObject({
+        state: 'pending',
+        caseNo: expect.stringMatching(/^WO-/),
+        items: [expect.objectContaining({ productCode: 'MPLS_VPN' })],
+      });
       expect(w.dueAt).toBe(o.committedCompletionAt);
     }
     // MPLS VPN has a 15-day lead time, longer than the order:P3 policy (10 days): the commitment respects it
@@ -102,13 +122,15 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(committed).toBeLessThanOrEqual(Date.now() + 15 * 86_400_000);
     expect(o.sla.resolutionDueAt).toBe(o.committedCompletionAt);
 
-    const [{ clocks }] = await t.dataSource.query(
-      `SELECT count(*)::int AS clocks FROM sla_clocks WHERE case_id = ANY($1::uuid[])`,
-      [[o.id, ...o.workOrders.map((w: { id: string }) => w.id)]],
-    );
+    const [{ clocks }] = await t.dataSource.query(`SELECT count(*)::int AS clocks FROM sla_clocks WHERE case_id = ANY($1::uuid[])`, [
+      [o.id, ...o.workOrders.map((w: { id: string }) => w.id)],
+    ]);
     expect(clocks).toBe(8);
     expect(await eventsOf('order.created', 'orderId', o.id)).toHaveLength(1);
-    const [{ n: audits }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'order.created' AND entity_id = $1`, [o.id]);
+    const [{ n: audits }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'order.created' AND entity_id = $1`,
+      [o.id],
+    );
     expect(audits).toBe(1);
 
     // no region has an endpoint: each work order waits, dispatched, in its region's console queue
@@ -144,17 +166,32 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(changes.map((e) => `${e.data.from}→${e.data.to}`)).toEqual(['acknowledged→in_progress', 'in_progress→completed']);
     expect(await eventsOf('work_order.state_changed', 'orderId', o.id)).toHaveLength(9); // dispatched, taken, completed × 3
     const timeline = (await t.http().get(`/api/v1/orders/${o.id}/timeline`).set(bearer(agent)).expect(200)).body;
-    expect(timeline.map((e: { type: string; data: { to?: string } }) => `${e.type}${e.data.to ? `:${e.data.to}` : ''}`)).toEqual(
-      ['created', 'state_changed:in_progress', 'state_changed:completed'],
-    );
-    const woLines: { type: string; data: { to?: string }; actorName: string }[] = (
-      await t.http().get(`/api/v1/work-orders/${wo(o, '440605').id}/timeline`).set(bearer(fsFulfil)).expect(200)
-    ).body;
-    await t.http().get(`/api/v1/work-orders/${wo(o, '440605').id}/timeline`).set(bearer(await t.staff(['fulfilment'], ['310000']))).expect(404);
-    expect(woLines.map((l) => `${l.type}:${l.data.to ?? ''}:${l.actorName}`)).toEqual([
-      `created::${agent.username}`, 'state_changed:dispatched:system', `state_changed:in_progress:${fsFulfil.username}`, `state_changed:completed:${fsFulfil.username}`,
+    expect(timeline.map((e: { type: string; data: { to?: string } }) => `${e.type}${e.data.to ? `:${e.data.to}` : ''}`)).toEqual([
+      'created',
+      'state_changed:in_progress',
+      'state_changed:completed',
     ]);
-    const [index] = await t.dataSource.query(`SELECT state, is_open, closed_at FROM case_index WHERE kind = 'work_order' AND id = $1`, [wo(o, '440605').id]);
+    const woLines: { type: string; data: { to?: string }; actorName: string }[] = (
+      await t
+        .http()
+        .get(`/api/v1/work-orders/${wo(o, '440605').id}/timeline`)
+        .set(bearer(fsFulfil))
+        .expect(200)
+    ).body;
+    await t
+      .http()
+      .get(`/api/v1/work-orders/${wo(o, '440605').id}/timeline`)
+      .set(bearer(await t.staff(['fulfilment'], ['310000'])))
+      .expect(404);
+    expect(woLines.map((l) => `${l.type}:${l.data.to ?? ''}:${l.actorName}`)).toEqual([
+      `created::${agent.username}`,
+      'state_changed:dispatched:system',
+      `state_changed:in_progress:${fsFulfil.username}`,
+      `state_changed:completed:${fsFulfil.username}`,
+    ]);
+    const [index] = await t.dataSource.query(`SELECT state, is_open, closed_at FROM case_index WHERE kind = 'work_order' AND id = $1`, [
+      wo(o, '440605').id,
+    ]);
     expect(index).toMatchObject({ state: 'completed', is_open: false });
     expect(index.closed_at).not.toBeNull();
   });
@@ -162,8 +199,12 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
   it('publishes order and work-order events to webhook subscribers, signed', async () => {
     const secret = `whsec-${unique()}-0123456789`;
     const { url, path } = receiver.endpoint(secret);
-    await t.http().post('/api/v1/webhooks').set(bearer(t.admin))
-      .send({ url, secret, events: ['order.created', 'order.state_changed', 'work_order.state_changed'] }).expect(201);
+    await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(t.admin))
+      .send({ url, secret, events: ['order.created', 'order.state_changed', 'work_order.state_changed'] })
+      .expect(201);
     const c = await customer({ sites: [THREE_SITES[2]] });
     const o = await dispatched((await place(orderBody(c))).id);
     await take(o);
@@ -171,10 +212,18 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     const mine = () => receiver.at(path).filter((h) => h.body.data.orderId === o.id);
     await waitFor(async () => mine().length >= 6, 15_000, 'six events');
     expect(mine().every((h) => h.signatureOk)).toBe(true);
-    const seen = mine().map((h) => `${h.body.type}:${h.body.data.to ?? h.body.data.state}`).sort();
+    const seen = mine()
+      .map((h) => `${h.body.type}:${h.body.data.to ?? h.body.data.state}`)
+      .sort();
     expect(seen).toEqual(
-      ['order.created:acknowledged', 'order.state_changed:completed', 'order.state_changed:in_progress',
-        'work_order.state_changed:completed', 'work_order.state_changed:dispatched', 'work_order.state_changed:in_progress'].sort(),
+      [
+        'order.created:acknowledged',
+        'order.state_changed:completed',
+        'order.state_changed:in_progress',
+        'work_order.state_changed:completed',
+        'work_order.state_changed:dispatched',
+        'work_order.state_changed:in_progress',
+      ].sort(),
     );
   });
 
@@ -214,7 +263,12 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
 
   it('rejects an order no region has taken, and refuses to once one has (409)', async () => {
     const o = await dispatched((await place(orderBody(await customer()))).id);
-    const rejected = await t.http().post(`/api/v1/orders/${o.id}/reject`).set(bearer(agent)).send({ reason: '北京站点不具备接入条件' }).expect(200);
+    const rejected = await t
+      .http()
+      .post(`/api/v1/orders/${o.id}/reject`)
+      .set(bearer(agent))
+      .send({ reason: '北京站点不具备接入条件' })
+      .expect(200);
     expect(rejected.body).toMatchObject({ state: 'rejected', cancelReason: '北京站点不具备接入条件', sla: { resolutionState: 'stopped' } });
     expect(rejected.body.workOrders.map((w: { state: string }) => w.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     await moveWo(wo(o, '440605').id, fsFulfil, 'in_progress').expect(409);
@@ -249,7 +303,11 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(current).toBe(2); // created, then dispatched
     await moveWo(foshan.id, fsFulfil, 'in_progress', { expectedVersion: 1 }).expect(409);
     const taken = await moveWo(foshan.id, fsFulfil, 'in_progress', { expectedVersion: current }).expect(200);
-    expect(taken.body).toMatchObject({ state: 'in_progress', allowedTransitions: ['completed', 'failed'], sla: { responseState: 'stopped' } });
+    expect(taken.body).toMatchObject({
+      state: 'in_progress',
+      allowedTransitions: ['completed', 'failed'],
+      sla: { responseState: 'stopped' },
+    });
     await t.http().get(`/api/v1/orders/${o.id}`).set(bearer(bjFulfil)).expect(200);
     await t.http().get(`/api/v1/orders/${o.id}`).set(bearer(shFulfil)).expect(404);
     const sh = await t.staff(['agent'], ['310000']);
@@ -281,7 +339,9 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     const c = await customer();
     const key = unique('order-');
     const body = orderBody(c);
-    const results = await Promise.all(Array.from({ length: 20 }, () => t.http().post('/api/v1/orders').set(bearer(agent)).set('Idempotency-Key', key).send(body)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => t.http().post('/api/v1/orders').set(bearer(agent)).set('Idempotency-Key', key).send(body)),
+    );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     const [{ orders, wos }] = await t.dataSource.query(
@@ -331,10 +391,14 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     const { url, path } = receiver.endpoint(secret, () => 503);
     await t.http().put('/api/v1/regions/110000/dispatch').set(bearer(t.admin)).send({ url, secret }).expect(200);
     const o = await place(orderBody(await customer({ sites: [THREE_SITES[2]] })));
-    const done = await waitFor(async () => {
-      const now = await getOrder(o.id);
-      return now.workOrders[0].state === 'dispatched' && now;
-    }, 30_000, 'fallback dispatch');
+    const done = await waitFor(
+      async () => {
+        const now = await getOrder(o.id);
+        return now.workOrders[0].state === 'dispatched' && now;
+      },
+      30_000,
+      'fallback dispatch',
+    );
     expect(done.workOrders[0].dispatchedVia).toBe('console');
     expect(receiver.at(path).length).toBeGreaterThan(1);
     await t.http().delete('/api/v1/regions/110000/dispatch').set(bearer(t.admin)).expect(204);
@@ -367,7 +431,9 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     for (const w of o.workOrders) await (await queue.getJob(fulfilJobId(w.id)))!.remove();
     expect(await queue.getPrioritizedCount()).toBe(0);
     await t.dataSource.query(`UPDATE work_orders SET created_at = created_at - interval '1 minute' WHERE order_id = $1`, [o.id]);
-    const result = await t.app.get(OrderMaintenanceProcessor).process({ name: MAINTAIN_ORDERS_JOB, data: {} } as Job<Record<string, never>, unknown, typeof MAINTAIN_ORDERS_JOB>);
+    const result = await t.app
+      .get(OrderMaintenanceProcessor)
+      .process({ name: MAINTAIN_ORDERS_JOB, data: {} } as Job<Record<string, never>, unknown, typeof MAINTAIN_ORDERS_JOB>);
     expect(result.requeued).toBe(3);
     await queue.resume();
     const done = await dispatched(o.id);
@@ -395,8 +461,12 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
       expect(p).toBeGreaterThanOrEqual(0);
       expect(p).toBeLessThan(8);
     }
-    const firstGreenDone = Math.max(...(await getOrder(green.id)).workOrders.map((w: { dispatchedAt: string }) => new Date(w.dispatchedAt).getTime()));
-    const standardTimes = (await Promise.all(backlog.map((b) => getOrder(b.id)))).flatMap((b) => b.workOrders.map((w: { dispatchedAt: string }) => new Date(w.dispatchedAt).getTime()));
+    const firstGreenDone = Math.max(
+      ...(await getOrder(green.id)).workOrders.map((w: { dispatchedAt: string }) => new Date(w.dispatchedAt).getTime()),
+    );
+    const standardTimes = (await Promise.all(backlog.map((b) => getOrder(b.id)))).flatMap((b) =>
+      b.workOrders.map((w: { dispatchedAt: string }) => new Date(w.dispatchedAt).getTime()),
+    );
     expect(standardTimes.filter((at) => at < firstGreenDone).length).toBeLessThan(8);
   });
 });

@@ -13,7 +13,17 @@ import { PrivateRedis, freePort, startRedisServer } from '../support/redis-serve
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
-import { API_ENTRY, ChildApp, DatabaseCopy, WORKER_ENTRY, createDatabaseCopy, ensureBuilt, outputs, spawnBuilt, waitReady } from '../support/worker-process';
+import {
+  API_ENTRY,
+  ChildApp,
+  DatabaseCopy,
+  WORKER_ENTRY,
+  createDatabaseCopy,
+  ensureBuilt,
+  outputs,
+  spawnBuilt,
+  waitReady,
+} from '../support/worker-process';
 
 /**
  * DESIGN "Processes and parts" / "Alerts": PostgreSQL holds every clock,
@@ -73,8 +83,22 @@ function owed(clocks: ClockRow[]): Due[] {
   const out: Due[] = [];
   for (const c of clocks) {
     expect(c.state).toBe('running');
-    const timing = { startedAt: new Date(c.started_at), pausedMs: Number(c.paused_ms), targetSeconds: c.target_seconds, warnAtPercent: c.warn_at_percent };
-    for (const level of ALERT_LEVELS) out.push({ key: alertKey(c.case_id, c.clock, level), clockId: c.id, generation: c.generation, caseId: c.case_id, clock: c.clock, level, dueAt: thresholdAt(timing, level).getTime() });
+    const timing = {
+      startedAt: new Date(c.started_at),
+      pausedMs: Number(c.paused_ms),
+      targetSeconds: c.target_seconds,
+      warnAtPercent: c.warn_at_percent,
+    };
+    for (const level of ALERT_LEVELS)
+      out.push({
+        key: alertKey(c.case_id, c.clock, level),
+        clockId: c.id,
+        generation: c.generation,
+        caseId: c.case_id,
+        clock: c.clock,
+        level,
+        dueAt: thresholdAt(timing, level).getTime(),
+      });
   }
   return out;
 }
@@ -85,7 +109,9 @@ const loadClocks = (q: Query, caseIds: string[]) =>
     [caseIds],
   );
 const loadAlerts = (q: Query, caseIds: string[]) =>
-  q<AlertRow>(`SELECT id, case_id, clock, level, due_at, raised_at FROM alerts WHERE case_id = ANY($1::uuid[]) ORDER BY raised_at`, [caseIds]);
+  q<AlertRow>(`SELECT id, case_id, clock, level, due_at, raised_at FROM alerts WHERE case_id = ANY($1::uuid[]) ORDER BY raised_at`, [
+    caseIds,
+  ]);
 const countAlerts = async (q: Query, caseIds: string[]) =>
   Number((await q<{ n: number }>(`SELECT count(*)::int AS n FROM alerts WHERE case_id = ANY($1::uuid[])`, [caseIds]))[0].n);
 
@@ -122,7 +148,8 @@ async function assertExactlyOnce(
 ): Promise<{ alerts: AlertRow[]; lateness: Lateness; eventIds: string[] }> {
   const alerts = await loadAlerts(q, caseIds);
   const byKey = new Map<string, AlertRow[]>();
-  for (const a of alerts) byKey.set(alertKey(a.case_id, a.clock, a.level), [...(byKey.get(alertKey(a.case_id, a.clock, a.level)) ?? []), a]);
+  for (const a of alerts)
+    byKey.set(alertKey(a.case_id, a.clock, a.level), [...(byKey.get(alertKey(a.case_id, a.clock, a.level)) ?? []), a]);
   const dueByKey = new Map(due.map((d) => [d.key, d]));
   expect([...byKey.keys()].filter((k) => !dueByKey.has(k))).toEqual([]); // nothing that was not owed
   expect(due.filter((d) => (byKey.get(d.key)?.length ?? 0) !== 1).map((d) => `${d.key} × ${byKey.get(d.key)?.length ?? 0}`)).toEqual([]);
@@ -145,7 +172,11 @@ async function assertExactlyOnce(
   );
   const eventsPerAlert = new Map<string, { id: string; type: string }[]>();
   for (const e of events) eventsPerAlert.set(e.alert_id, [...(eventsPerAlert.get(e.alert_id) ?? []), e]);
-  expect(alerts.filter((a) => eventsPerAlert.get(a.id)?.length !== 1).map((a) => `${a.id} ${a.level}: ${eventsPerAlert.get(a.id)?.length ?? 0} events`)).toEqual([]);
+  expect(
+    alerts
+      .filter((a) => eventsPerAlert.get(a.id)?.length !== 1)
+      .map((a) => `${a.id} ${a.level}: ${eventsPerAlert.get(a.id)?.length ?? 0} events`),
+  ).toEqual([]);
   expect(alerts.filter((a) => eventsPerAlert.get(a.id)![0].type !== alertEventType(a.level))).toEqual([]);
   expect(events).toHaveLength(alerts.length);
   const perType = (xs: string[]) => xs.reduce<Record<string, number>>((m, t) => ((m[t] = (m[t] ?? 0) + 1), m), {});
@@ -160,7 +191,11 @@ async function assertExactlyOnce(
   expect(timeline).toHaveLength(alerts.length);
 
   const sorted = [...late].sort((a, b) => a - b);
-  return { alerts, lateness: { maxMs: sorted[sorted.length - 1], p50Ms: sorted[Math.floor(sorted.length / 2)], count: sorted.length }, eventIds: events.map((e) => e.id) };
+  return {
+    alerts,
+    lateness: { maxMs: sorted[sorted.length - 1], p50Ms: sorted[Math.floor(sorted.length / 2)], count: sorted.length },
+    eventIds: events.map((e) => e.id),
+  };
 }
 
 /** The short policy, one key-tier customer, then `n` critical faults (→ P1) opened at once. */
@@ -252,7 +287,11 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
         },
       };
       const q: Query = (sql, params) => t.dataSource.query(sql, params);
-      await waitFor(async () => (await slaQueue.getJobSchedulers()).some((s) => s.key === SWEEP_JOB), 10_000, 'the sweep scheduler at boot');
+      await waitFor(
+        async () => (await slaQueue.getJobSchedulers()).some((s) => s.key === SWEEP_JOB),
+        10_000,
+        'the sweep scheduler at boot',
+      );
 
       /** FLUSHALL, then how long the sweep's job scheduler stays missing (only the workers' keeper brings it back). */
       const flush = async () => {
@@ -363,128 +402,169 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
 
     /** Waits until `n` BullMQ workers of the sla queue are connected; fails at once if one of `procs` dies. */
     const workersOn = async (sla: Queue, n: number, procs: ChildApp[], ms = 30_000) => {
-      await waitFor(async () => {
-        for (const p of procs) if (!p.alive()) throw new Error(`${p.name} died:\n${outputs([p])}`);
-        return (await sla.getWorkersCount()) === n;
-      }, ms, `${n} sla worker(s) connected`);
+      await waitFor(
+        async () => {
+          for (const p of procs) if (!p.alive()) throw new Error(`${p.name} died:\n${outputs([p])}`);
+          return (await sla.getWorkersCount()) === n;
+        },
+        ms,
+        `${n} sla worker(s) connected`,
+      );
     };
 
-    it('loses and repeats nothing when a worker is SIGKILLed mid-run and another starts later', () => showingOutputs(async () => {
-      const { base, sla, launch } = await setup();
-      const api = launch('api', API_ENTRY);
-      const first = launch('worker-1', WORKER_ENTRY);
-      await waitReady(api, base);
-      await workersOn(sla, 1, [api, first]);
-      const http = fetchApi(base, await login(base, adminPassword));
+    it(
+      'loses and repeats nothing when a worker is SIGKILLed mid-run and another starts later',
+      () =>
+        showingOutputs(async () => {
+          const { base, sla, launch } = await setup();
+          const api = launch('api', API_ENTRY);
+          const first = launch('worker-1', WORKER_ENTRY);
+          await waitReady(api, base);
+          await workersOn(sla, 1, [api, first]);
+          const http = fetchApi(base, await login(base, adminPassword));
 
-      const caseIds = await openFaults(http, 10);
-      const due = owed(await loadClocks(q, caseIds));
-      const byLevel = (clock: string, level: AlertLevel) => due.filter((d) => d.clock === clock && d.level === level);
-      // Worker 1 works: every response warning (at 1.5 s) arrives.
-      await waitFor(async () => {
-        const n = (await q<{ n: number }>(`SELECT count(*)::int AS n FROM alerts WHERE case_id = ANY($1::uuid[]) AND clock = 'response' AND level = 'warning'`, [caseIds]))[0].n;
-        return n === caseIds.length;
-      }, 10_000, 'the response warnings from worker 1');
+          const caseIds = await openFaults(http, 10);
+          const due = owed(await loadClocks(q, caseIds));
+          const byLevel = (clock: string, level: AlertLevel) => due.filter((d) => d.clock === clock && d.level === level);
+          // Worker 1 works: every response warning (at 1.5 s) arrives.
+          await waitFor(
+            async () => {
+              const n = (
+                await q<{ n: number }>(
+                  `SELECT count(*)::int AS n FROM alerts WHERE case_id = ANY($1::uuid[]) AND clock = 'response' AND level = 'warning'`,
+                  [caseIds],
+                )
+              )[0].n;
+              return n === caseIds.length;
+            },
+            10_000,
+            'the response warnings from worker 1',
+          );
 
-      // Killed with its timers pending (and maybe a fire job or a sweep in flight).
-      expect(await sla.getDelayedCount()).toBeGreaterThan(0);
-      await first.kill();
-      const killedAt = Date.now();
-      await sleep(300); // a transaction cut by the kill is rolled back by PostgreSQL
-      const atKill = await countAlerts(q, caseIds);
-      expect(atKill).toBeLessThan(due.length);
+          // Killed with its timers pending (and maybe a fire job or a sweep in flight).
+          expect(await sla.getDelayedCount()).toBeGreaterThan(0);
+          await first.kill();
+          const killedAt = Date.now();
+          await sleep(300); // a transaction cut by the kill is rolled back by PostgreSQL
+          const atKill = await countAlerts(q, caseIds);
+          expect(atKill).toBeLessThan(due.length);
 
-      // While no worker runs, the API alone raises nothing, though more levels fall due.
-      await sleep(Math.max(0, killedAt + 5000 - Date.now()));
-      expect(await countAlerts(q, caseIds)).toBe(atKill);
-      const overdueWhileDead = due.filter((d) => d.dueAt <= Date.now()).length - atKill;
-      expect(overdueWhileDead).toBeGreaterThanOrEqual(byLevel('response', 'breached').length);
+          // While no worker runs, the API alone raises nothing, though more levels fall due.
+          await sleep(Math.max(0, killedAt + 5000 - Date.now()));
+          expect(await countAlerts(q, caseIds)).toBe(atKill);
+          const overdueWhileDead = due.filter((d) => d.dueAt <= Date.now()).length - atKill;
+          expect(overdueWhileDead).toBeGreaterThanOrEqual(byLevel('response', 'breached').length);
 
-      const second = launch('worker-2', WORKER_ENTRY);
-      const restartedAt = Date.now();
-      await workersOn(sla, 1, [api, second]);
-      const readyAt = Date.now();
-      await waitForAll(q, caseIds, due, () => outputs([api, first, second]));
-      // Owed while dead: raised soon after the new worker came up. Owed after: on time.
-      const { lateness, alerts } = await assertExactlyOnce(q, caseIds, due, (d) => Math.max(0, readyAt - d.dueAt) + SWEEP_SECONDS * 1000 + SLACK_MS);
-      const caughtUp = alerts.filter((a) => new Date(a.due_at).getTime() > killedAt && new Date(a.due_at).getTime() < restartedAt);
-      expect(caughtUp.length).toBeGreaterThanOrEqual(overdueWhileDead);
-      for (const a of caughtUp) expect(new Date(a.raised_at).getTime()).toBeGreaterThanOrEqual(restartedAt);
-      note(
-        `kill: ${atKill} alerts before SIGKILL, ${caughtUp.length} owed while dead raised after restart (worker ready ${readyAt - restartedAt} ms after spawn), ` +
-          `${lateness.count} in all, max lateness ${lateness.maxMs} ms`,
-      );
-      await sleep(1500);
-      expect(await countAlerts(q, caseIds)).toBe(due.length);
-      await second.stop();
-      await api.stop();
-    }), 90_000);
+          const second = launch('worker-2', WORKER_ENTRY);
+          const restartedAt = Date.now();
+          await workersOn(sla, 1, [api, second]);
+          const readyAt = Date.now();
+          await waitForAll(q, caseIds, due, () => outputs([api, first, second]));
+          // Owed while dead: raised soon after the new worker came up. Owed after: on time.
+          const { lateness, alerts } = await assertExactlyOnce(
+            q,
+            caseIds,
+            due,
+            (d) => Math.max(0, readyAt - d.dueAt) + SWEEP_SECONDS * 1000 + SLACK_MS,
+          );
+          const caughtUp = alerts.filter((a) => new Date(a.due_at).getTime() > killedAt && new Date(a.due_at).getTime() < restartedAt);
+          expect(caughtUp.length).toBeGreaterThanOrEqual(overdueWhileDead);
+          for (const a of caughtUp) expect(new Date(a.raised_at).getTime()).toBeGreaterThanOrEqual(restartedAt);
+          note(
+            `kill: ${atKill} alerts before SIGKILL, ${caughtUp.length} owed while dead raised after restart (worker ready ${readyAt - restartedAt} ms after spawn), ` +
+              `${lateness.count} in all, max lateness ${lateness.maxMs} ms`,
+          );
+          await sleep(1500);
+          expect(await countAlerts(q, caseIds)).toBe(due.length);
+          await second.stop();
+          await api.stop();
+        }),
+      90_000,
+    );
 
-    it('raises and delivers every alert exactly once with two workers racing', () => showingOutputs(async () => {
-      const receiver = new Receiver();
-      await receiver.start();
-      const t0 = Date.now();
-      try {
-        // A generous timeout: a retry after a timeout would be a legitimate (at-least-once) second delivery.
-        const { base, sla, launch } = await setup({ WEBHOOK_ALLOW_PRIVATE: 'true', OUTBOX_POLL_MS: '200', WEBHOOK_TIMEOUT_MS: '15000' });
-        const api = launch('api', API_ENTRY);
-        const w1 = launch('worker-1', WORKER_ENTRY);
-        const w2 = launch('worker-2', WORKER_ENTRY);
-        const procs = [api, w1, w2];
-        await waitReady(api, base);
-        await workersOn(sla, 2, procs);
-        const bootedMs = Date.now() - t0;
-        const http = fetchApi(base, await login(base, adminPassword));
-        const secret = randomBytes(24).toString('base64url');
-        const endpoint = receiver.endpoint(secret);
-        const hook = await http.send('post', '/api/v1/webhooks', { url: endpoint.url, events: ['sla.warning', 'sla.breached', 'sla.escalated'], secret });
-        expect(hook.status).toBe(201);
-        const hits = () => receiver.at(endpoint.path);
+    it(
+      'raises and delivers every alert exactly once with two workers racing',
+      () =>
+        showingOutputs(async () => {
+          const receiver = new Receiver();
+          await receiver.start();
+          const t0 = Date.now();
+          try {
+            // A generous timeout: a retry after a timeout would be a legitimate (at-least-once) second delivery.
+            const { base, sla, launch } = await setup({
+              WEBHOOK_ALLOW_PRIVATE: 'true',
+              OUTBOX_POLL_MS: '200',
+              WEBHOOK_TIMEOUT_MS: '15000',
+            });
+            const api = launch('api', API_ENTRY);
+            const w1 = launch('worker-1', WORKER_ENTRY);
+            const w2 = launch('worker-2', WORKER_ENTRY);
+            const procs = [api, w1, w2];
+            await waitReady(api, base);
+            await workersOn(sla, 2, procs);
+            const bootedMs = Date.now() - t0;
+            const http = fetchApi(base, await login(base, adminPassword));
+            const secret = randomBytes(24).toString('base64url');
+            const endpoint = receiver.endpoint(secret);
+            const hook = await http.send('post', '/api/v1/webhooks', {
+              url: endpoint.url,
+              events: ['sla.warning', 'sla.breached', 'sla.escalated'],
+              secret,
+            });
+            expect(hook.status).toBe(201);
+            const hits = () => receiver.at(endpoint.path);
 
-        // 10 faults: three wake-ups per threshold, some of which sleep until the next level, stay within the 2 × 32 job slots.
-        const caseIds = await openFaults(http, 10);
-        const due = owed(await loadClocks(q, caseIds));
-        // Make the two workers race for the same clock at the same instant: besides each real timer, two more
-        // wake-ups per (clock, level), as duplicated or re-armed timers would be. Still one alert, one event each.
-        await sla.addBulk(
-          due.flatMap((d) =>
-            [1, 2].map((k) => ({
-              name: FIRE_JOB,
-              data: { clockId: d.clockId, generation: d.generation, level: d.level } satisfies FireJobData,
-              opts: { jobId: `race-${d.clockId}-${d.level}-${k}`, delay: Math.max(0, d.dueAt - Date.now()), removeOnComplete: true, removeOnFail: true },
-            })),
-          ),
-        );
-        await waitForAll(q, caseIds, due, () => outputs(procs));
-        const alertsMs = Date.now() - t0;
-        const { lateness, eventIds } = await assertExactlyOnce(q, caseIds, due, () => SWEEP_SECONDS * 1000 + SLACK_MS);
+            // 10 faults: three wake-ups per threshold, some of which sleep until the next level, stay within the 2 × 32 job slots.
+            const caseIds = await openFaults(http, 10);
+            const due = owed(await loadClocks(q, caseIds));
+            // Make the two workers race for the same clock at the same instant: besides each real timer, two more
+            // wake-ups per (clock, level), as duplicated or re-armed timers would be. Still one alert, one event each.
+            await sla.addBulk(
+              due.flatMap((d) =>
+                [1, 2].map((k) => ({
+                  name: FIRE_JOB,
+                  data: { clockId: d.clockId, generation: d.generation, level: d.level } satisfies FireJobData,
+                  opts: {
+                    jobId: `race-${d.clockId}-${d.level}-${k}`,
+                    delay: Math.max(0, d.dueAt - Date.now()),
+                    removeOnComplete: true,
+                    removeOnFail: true,
+                  },
+                })),
+              ),
+            );
+            await waitForAll(q, caseIds, due, () => outputs(procs));
+            const alertsMs = Date.now() - t0;
+            const { lateness, eventIds } = await assertExactlyOnce(q, caseIds, due, () => SWEEP_SECONDS * 1000 + SLACK_MS);
 
-        // Every event reaches the receiver exactly once, in one successful delivery, correctly signed.
-        await waitFor(async () => hits().length >= eventIds.length, 20_000, `${eventIds.length} webhook deliveries`).catch((err) => {
-          throw new Error(`${(err as Error).message} (got ${hits().length})\n${outputs(procs)}`);
-        });
-        const deliveredMs = Date.now() - t0;
-        await sleep(1500); // a duplicate would arrive now
-        const byEvent = countBy(hits().map((h) => h.body.id));
-        const byDelivery = countBy(hits().map((h) => String(h.headers['x-focusone-delivery'])));
-        expect(Object.keys(byEvent).sort()).toEqual([...eventIds].sort());
-        expect(Object.entries(byEvent).filter(([, n]) => n !== 1)).toEqual([]);
-        expect(Object.entries(byDelivery).filter(([, n]) => n !== 1)).toEqual([]);
-        expect(hits().filter((h) => !h.signatureOk || h.status !== 200)).toEqual([]);
-        const deliveries = await q<{ status: string; attempts: number; n: number }>(
-          `SELECT status, attempts, count(*)::int AS n FROM webhook_deliveries WHERE subscription_id = $1 GROUP BY 1, 2`,
-          [hook.body.id],
-        );
-        expect(deliveries).toEqual([{ status: 'delivered', attempts: 1, n: eventIds.length }]);
-        expect(w1.alive() && w2.alive()).toBe(true);
-        note(
-          `two workers: ${lateness.count} alerts, max lateness ${lateness.maxMs} ms, ${hits().length} webhook deliveries for ${eventIds.length} events ` +
-            `(booted ${bootedMs} ms, all alerts ${alertsMs} ms, all delivered ${deliveredMs} ms)`,
-        );
-      } finally {
-        await receiver.stop();
-      }
-    }), 90_000);
+            // Every event reaches the receiver exactly once, in one successful delivery, correctly signed.
+            await waitFor(async () => hits().length >= eventIds.length, 20_000, `${eventIds.length} webhook deliveries`).catch((err) => {
+              throw new Error(`${(err as Error).message} (got ${hits().length})\n${outputs(procs)}`);
+            });
+            const deliveredMs = Date.now() - t0;
+            await sleep(1500); // a duplicate would arrive now
+            const byEvent = countBy(hits().map((h) => h.body.id));
+            const byDelivery = countBy(hits().map((h) => String(h.headers['x-focusone-delivery'])));
+            expect(Object.keys(byEvent).sort()).toEqual([...eventIds].sort());
+            expect(Object.entries(byEvent).filter(([, n]) => n !== 1)).toEqual([]);
+            expect(Object.entries(byDelivery).filter(([, n]) => n !== 1)).toEqual([]);
+            expect(hits().filter((h) => !h.signatureOk || h.status !== 200)).toEqual([]);
+            const deliveries = await q<{ status: string; attempts: number; n: number }>(
+              `SELECT status, attempts, count(*)::int AS n FROM webhook_deliveries WHERE subscription_id = $1 GROUP BY 1, 2`,
+              [hook.body.id],
+            );
+            expect(deliveries).toEqual([{ status: 'delivered', attempts: 1, n: eventIds.length }]);
+            expect(w1.alive() && w2.alive()).toBe(true);
+            note(
+              `two workers: ${lateness.count} alerts, max lateness ${lateness.maxMs} ms, ${hits().length} webhook deliveries for ${eventIds.length} events ` +
+                `(booted ${bootedMs} ms, all alerts ${alertsMs} ms, all delivered ${deliveredMs} ms)`,
+            );
+          } finally {
+            await receiver.stop();
+          }
+        }),
+      90_000,
+    );
   });
 });
 

@@ -12,7 +12,6 @@ import { API_ENTRY as MAIN, ChildApp, ensureBuilt, spawnBuilt } from '../support
  * on an empty machine, a restart, a graceful stop.
  */
 
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
@@ -115,7 +114,12 @@ describe('starting the built app', () => {
 
   describe('refuses a bad configuration before touching anything', () => {
     const refused = async (env: Record<string, string>) => {
-      const app = launch({ ...baseEnv(), DATABASE_URL: withDatabaseName(TEST_DATABASE_URL, untouchedDb), PORT: String(await freePort()), ...env });
+      const app = launch({
+        ...baseEnv(),
+        DATABASE_URL: withDatabaseName(TEST_DATABASE_URL, untouchedDb),
+        PORT: String(await freePort()),
+        ...env,
+      });
       const { code } = await within(app.exited, 15_000, 'exit on bad configuration');
       expect(code).not.toBe(0);
       expect(await databaseExists(untouchedDb)).toBe(false);

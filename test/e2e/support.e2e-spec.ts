@@ -34,10 +34,19 @@ describe('technical support requests', () => {
   const open = async (customerId: string, overrides: Record<string, unknown> = {}) =>
     (await t.http().post('/api/v1/support-requests').set(bearer(agent)).send(body(customerId, overrides)).expect(201)).body;
   const move = (id: string, to: string, extra: Record<string, unknown> = {}) =>
-    t.http().post(`/api/v1/support-requests/${id}/transitions`).set(bearer(agent)).send({ to, ...extra });
+    t
+      .http()
+      .post(`/api/v1/support-requests/${id}/transitions`)
+      .set(bearer(agent))
+      .send({ to, ...extra });
   const get = async (id: string, who = agent) => (await t.http().get(`/api/v1/support-requests/${id}`).set(bearer(who)).expect(200)).body;
   const setPolicy = (key: string, responseSeconds: number, resolutionSeconds: number, warnAtPercent = 50) =>
-    t.http().put(`/api/v1/sla/policies/${key}`).set(bearer(t.admin)).send({ responseSeconds, resolutionSeconds, warnAtPercent }).expect(200);
+    t
+      .http()
+      .put(`/api/v1/sla/policies/${key}`)
+      .set(bearer(t.admin))
+      .send({ responseSeconds, resolutionSeconds, warnAtPercent })
+      .expect(200);
   const alertsOf = async (caseId: string) =>
     (await t.dataSource.query(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
       clock: string;
@@ -58,16 +67,32 @@ describe('technical support requests', () => {
     for (const [category, tier, greenChannel, severity, priority] of cases) {
       const c = await customer({ tier, greenChannel });
       const r = await open(c.id, { category });
-      expect({ category, tier, greenChannel, severity: r.severity, priority: r.priority }).toEqual({ category, tier, greenChannel, severity, priority });
+      expect({ category, tier, greenChannel, severity: r.severity, priority: r.priority }).toEqual({
+        category,
+        tier,
+        greenChannel,
+        severity,
+        priority,
+      });
       expect(r).toMatchObject({ caseNo: expect.stringMatching(/^SUP-\d{8}-\d{6}$/), state: 'acknowledged', version: 1, region: '440605' });
-      expect(r.sla).toMatchObject({ policyKey: `support:${priority}`, responseState: 'running', resolutionState: 'running', breached: false });
+      expect(r.sla).toMatchObject({
+        policyKey: `support:${priority}`,
+        responseState: 'running',
+        resolutionState: 'running',
+        breached: false,
+      });
     }
   });
 
   it('takes the site’s region, refuses another customer’s site, and names every bad field', async () => {
     const a = await customer({ sites: [{ name: '北京办事处', region: '110105', address: 'x' }] });
     const b = await customer();
-    const r = await t.http().post('/api/v1/support-requests').set(bearer(director)).send(body(a.id, { siteId: a.sites[0].id })).expect(201);
+    const r = await t
+      .http()
+      .post('/api/v1/support-requests')
+      .set(bearer(director))
+      .send(body(a.id, { siteId: a.sites[0].id }))
+      .expect(201);
     expect(r.body.region).toBe('110105');
     const cases: [Record<string, unknown>, string][] = [
       [body(a.id, { siteId: b.sites[0].id }), 'siteId'],
@@ -92,15 +117,22 @@ describe('technical support requests', () => {
     const key = unique('support-');
     const payload = body(c.id);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => t.http().post('/api/v1/support-requests').set(bearer(agent)).set('Idempotency-Key', key).send(payload)),
+      Array.from({ length: 20 }, () =>
+        t.http().post('/api/v1/support-requests').set(bearer(agent)).set('Idempotency-Key', key).send(payload),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
     const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM support_requests WHERE customer_id = $1`, [c.id]);
     expect(n).toBe(1);
-    const [{ clocks }] = await t.dataSource.query(`SELECT count(*)::int AS clocks FROM sla_clocks WHERE case_id = $1`, [results[0].body.id]);
+    const [{ clocks }] = await t.dataSource.query(`SELECT count(*)::int AS clocks FROM sla_clocks WHERE case_id = $1`, [
+      results[0].body.id,
+    ]);
     expect(clocks).toBe(2);
-    const [{ events }] = await t.dataSource.query(`SELECT count(*)::int AS events FROM outbox_events WHERE type = 'support.created' AND data->>'supportRequestId' = $1`, [results[0].body.id]);
+    const [{ events }] = await t.dataSource.query(
+      `SELECT count(*)::int AS events FROM outbox_events WHERE type = 'support.created' AND data->>'supportRequestId' = $1`,
+      [results[0].body.id],
+    );
     expect(events).toBe(1);
   });
 
@@ -110,7 +142,10 @@ describe('technical support requests', () => {
     const r = await open(c.id, { contactMobile: m });
     expect(r.contactMobile).toBe(`${m.slice(0, 3)}****${m.slice(7)}`);
     expect((await get(r.id, director)).contactMobile).toBe(m);
-    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'support.contact_unmasked' AND entity_id = $1`, [r.id]);
+    const [{ n }] = await t.dataSource.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'support.contact_unmasked' AND entity_id = $1`,
+      [r.id],
+    );
     expect(n).toBe(1);
     const list = await t.http().get(`/api/v1/support-requests?customerId=${c.id}`).set(bearer(director)).expect(200);
     expect(list.body.items[0].contactMobile).toContain('****');
@@ -134,7 +169,9 @@ describe('technical support requests', () => {
     const bad = await t.http().post(`/api/v1/support-requests/${r.id}/assign`).set(bearer(agent)).send({ engineerId: bjEngineer.id });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0]).toMatchObject({ field: 'engineerId', message: expect.stringContaining('support request') });
-    const assigned = (await t.http().post(`/api/v1/support-requests/${r.id}/assign`).set(bearer(agent)).send({ engineerId: engineer.id }).expect(200)).body;
+    const assigned = (
+      await t.http().post(`/api/v1/support-requests/${r.id}/assign`).set(bearer(agent)).send({ engineerId: engineer.id }).expect(200)
+    ).body;
     expect(assigned.assigneeId).toBe(engineer.id);
     expect((await get(r.id, engineer)).contactMobile).not.toContain('****'); // the assignee calls back
     await t.http().post(`/api/v1/support-requests/${r.id}/notes`).set(bearer(agent)).send({ text: '已约客户周五上门' }).expect(201);
@@ -168,24 +205,50 @@ describe('technical support requests', () => {
     await move(r.id, 'resolved').expect(200);
     const illegal = await move(r.id, 'pending', { reason: 'x' });
     expect(illegal.status).toBe(409);
-    expect(illegal.body).toMatchObject({ code: 'SUPPORT_ILLEGAL_TRANSITION', state: 'resolved', allowedTransitions: ['closed', 'in_progress'] });
+    expect(illegal.body).toMatchObject({
+      code: 'SUPPORT_ILLEGAL_TRANSITION',
+      state: 'resolved',
+      allowedTransitions: ['closed', 'in_progress'],
+    });
     await t.http().post(`/api/v1/support-requests/${r.id}/feedback`).set(bearer(agent)).send({ score: 0 }).expect(400);
-    const fb = (await t.http().post(`/api/v1/support-requests/${r.id}/feedback`).set(bearer(agent)).send({ score: 4, comment: '响应及时' }).expect(200)).body;
+    const fb = (
+      await t
+        .http()
+        .post(`/api/v1/support-requests/${r.id}/feedback`)
+        .set(bearer(agent))
+        .send({ score: 4, comment: '响应及时' })
+        .expect(200)
+    ).body;
     expect(fb.feedbackScore).toBe(4);
     await t.http().post(`/api/v1/support-requests/${r.id}/feedback`).set(bearer(agent)).send({ score: 5 }).expect(409);
     const closed = (await move(r.id, 'closed').expect(200)).body;
     expect(closed).toMatchObject({ state: 'closed', allowedTransitions: [] });
     expect(closed.closedAt).toBeTruthy();
     expect(closed.sla).toMatchObject({ responseState: 'stopped', resolutionState: 'stopped', breached: false });
-    const closedAssign = await t.http().post(`/api/v1/support-requests/${r.id}/assign`).set(bearer(agent)).send({ engineerId: engineer.id });
+    const closedAssign = await t
+      .http()
+      .post(`/api/v1/support-requests/${r.id}/assign`)
+      .set(bearer(agent))
+      .send({ engineerId: engineer.id });
     expect(closedAssign.body.code).toBe('SUPPORT_CLOSED');
 
     const timeline = (await t.http().get(`/api/v1/support-requests/${r.id}/timeline`).set(bearer(agent)).expect(200)).body;
     expect(timeline.map((e: { type: string }) => e.type)).toEqual([
-      'created', 'assigned', 'note', ...Array(8).fill('state_changed'), 'feedback', 'state_changed',
+      'created',
+      'assigned',
+      'note',
+      ...Array(8).fill('state_changed'),
+      'feedback',
+      'state_changed',
     ]);
-    const events = await t.dataSource.query(`SELECT type, data FROM outbox_events WHERE data->>'supportRequestId' = $1 ORDER BY seq`, [r.id]);
-    expect(events.map((e: { type: string }) => e.type)).toEqual(['support.created', 'support.assigned', ...Array(9).fill('support.state_changed')]);
+    const events = await t.dataSource.query(`SELECT type, data FROM outbox_events WHERE data->>'supportRequestId' = $1 ORDER BY seq`, [
+      r.id,
+    ]);
+    expect(events.map((e: { type: string }) => e.type)).toEqual([
+      'support.created',
+      'support.assigned',
+      ...Array(9).fill('support.state_changed'),
+    ]);
     expect(events.at(-1).data).toMatchObject({ caseNo: r.caseNo, from: 'resolved', to: 'closed', state: 'closed' });
     const audit = await t.http().get(`/api/v1/audit?entity=support_request&entityId=${r.id}`).set(bearer(director)).expect(200);
     expect(audit.body.items.map((a: { action: string }) => a.action)).toEqual(
@@ -202,29 +265,65 @@ describe('technical support requests', () => {
     const r = await open(c.id, { category: 'network_design' });
     expect(r.priority).toBe('P4');
     await sleep(2500);
-    const stale = await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ category: 'maintenance', expectedVersion: 9 });
+    const stale = await t
+      .http()
+      .patch(`/api/v1/support-requests/${r.id}`)
+      .set(bearer(agent))
+      .send({ category: 'maintenance', expectedVersion: 9 });
     expect(stale.body.code).toBe('STALE_VERSION');
-    const up = (await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ category: 'maintenance', expectedVersion: r.version }).expect(200)).body;
+    const up = (
+      await t
+        .http()
+        .patch(`/api/v1/support-requests/${r.id}`)
+        .set(bearer(agent))
+        .send({ category: 'maintenance', expectedVersion: r.version })
+        .expect(200)
+    ).body;
     expect(up).toMatchObject({ category: 'maintenance', severity: 'major', priority: 'P3' });
     expect(up.sla.policyKey).toBe('support:P3');
     // the elapsed time is kept: due = opened + the new 2 s target, already passed, so the breach fires at once
     expect(new Date(up.sla.responseDueAt).getTime()).toBe(new Date(r.sla.responseDueAt).getTime() - 3600_000 + 2000);
-    await waitFor(async () => (await alertsOf(r.id)).some((a) => a.clock === 'response' && a.level === 'breached'), 5000, 'an immediate breach');
-    const denied = await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ greenChannel: true, expectedVersion: up.version });
+    await waitFor(
+      async () => (await alertsOf(r.id)).some((a) => a.clock === 'response' && a.level === 'breached'),
+      5000,
+      'an immediate breach',
+    );
+    const denied = await t
+      .http()
+      .patch(`/api/v1/support-requests/${r.id}`)
+      .set(bearer(agent))
+      .send({ greenChannel: true, expectedVersion: up.version });
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe('SUPPORT_GREEN_CHANNEL_NEEDS_DIRECTOR');
-    const green = (await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(director)).send({ greenChannel: true, expectedVersion: up.version }).expect(200)).body;
+    const green = (
+      await t
+        .http()
+        .patch(`/api/v1/support-requests/${r.id}`)
+        .set(bearer(director))
+        .send({ greenChannel: true, expectedVersion: up.version })
+        .expect(200)
+    ).body;
     expect(green).toMatchObject({ greenChannel: true, priority: 'P2' });
     const [row] = await t.dataSource.query(`SELECT green_channel_granted_by FROM support_requests WHERE id = $1`, [r.id]);
     expect(row.green_channel_granted_by).toBe(director.id);
-    const audit = await t.http().get(`/api/v1/audit?entity=support_request&entityId=${r.id}&action=support.green_channel_changed`).set(bearer(director)).expect(200);
+    const audit = await t
+      .http()
+      .get(`/api/v1/audit?entity=support_request&entityId=${r.id}&action=support.green_channel_changed`)
+      .set(bearer(director))
+      .expect(200);
     expect(audit.body.total).toBe(1);
     const timeline = (await t.http().get(`/api/v1/support-requests/${r.id}/timeline`).set(bearer(agent)).expect(200)).body;
-    expect(timeline.filter((e: { type: string }) => e.type === 'retargeted').map((e: { data: { priority: unknown } }) => e.data.priority)).toEqual([
+    expect(
+      timeline.filter((e: { type: string }) => e.type === 'retargeted').map((e: { data: { priority: unknown } }) => e.data.priority),
+    ).toEqual([
       { from: 'P4', to: 'P3' },
       { from: 'P3', to: 'P2' },
     ]);
-    const bad = await t.http().patch(`/api/v1/support-requests/${r.id}`).set(bearer(agent)).send({ category: 'coffee', expectedVersion: green.version });
+    const bad = await t
+      .http()
+      .patch(`/api/v1/support-requests/${r.id}`)
+      .set(bearer(agent))
+      .send({ category: 'coffee', expectedVersion: green.version });
     expect(bad.status).toBe(400);
     expect(bad.body.errors[0].field).toBe('category');
   });
@@ -241,10 +340,14 @@ describe('technical support requests', () => {
     const c = await customer({ tier: 'key' });
     const r = await open(c.id, { category: 'emergency_communication' });
     expect(r.priority).toBe('P1');
-    const alerts = await waitFor(async () => {
-      const a = (await alertsOf(r.id)).filter((x) => x.clock === 'response');
-      return a.length >= 4 ? a : null;
-    }, 10_000, 'four response alerts');
+    const alerts = await waitFor(
+      async () => {
+        const a = (await alertsOf(r.id)).filter((x) => x.clock === 'response');
+        return a.length >= 4 ? a : null;
+      },
+      10_000,
+      'four response alerts',
+    );
     expect(alerts.map((a) => a.level)).toEqual(['warning', 'breached', 'escalated_2', 'escalated_3']);
     for (const a of alerts) expect(new Date(a.raised_at).getTime() - new Date(a.due_at).getTime()).toBeLessThan(1000);
     const events = await t.dataSource.query(`SELECT type, data FROM outbox_events WHERE data->>'caseId' = $1 ORDER BY seq`, [r.id]);

@@ -71,8 +71,19 @@ describe('webhooks: subscriptions and delivery', () => {
   it('creates a subscription without ever returning the secret, and audits it', async () => {
     const secret = secretOf();
     const { url } = receiver.endpoint(secret);
-    const res = await t.http().post('/api/v1/webhooks').set(bearer(t.admin)).send({ url, events: ['fault.created', 'sla.breached'], secret }).expect(201);
-    expect(res.body).toMatchObject({ url, events: ['fault.created', 'sla.breached'], secretHint: `…${secret.slice(-4)}`, deletedAt: null, createdBy: t.admin.id });
+    const res = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(t.admin))
+      .send({ url, events: ['fault.created', 'sla.breached'], secret })
+      .expect(201);
+    expect(res.body).toMatchObject({
+      url,
+      events: ['fault.created', 'sla.breached'],
+      secretHint: `…${secret.slice(-4)}`,
+      deletedAt: null,
+      createdBy: t.admin.id,
+    });
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(res.body)).not.toContain(secret);
 
@@ -82,7 +93,10 @@ describe('webhooks: subscriptions and delivery', () => {
     expect(list.body.items).toContainEqual(res.body);
     expect(JSON.stringify([one.body, list.body])).not.toContain(secret);
 
-    const [audit] = await t.dataSource.query(`SELECT actor_id, changes FROM audit_log WHERE action = 'webhook.created' AND entity_id = $1`, [res.body.id]);
+    const [audit] = await t.dataSource.query(
+      `SELECT actor_id, changes FROM audit_log WHERE action = 'webhook.created' AND entity_id = $1`,
+      [res.body.id],
+    );
     expect(audit).toMatchObject({ actor_id: t.admin.id, changes: { url, events: ['fault.created', 'sla.breached'] } });
     expect(JSON.stringify(audit)).not.toContain(secret);
   });
@@ -120,10 +134,14 @@ describe('webhooks: subscriptions and delivery', () => {
     expect(hit.body).toEqual({ id: eventId, type: 'fault.created', occurredAt: expect.any(String), data });
     expect(new Date(hit.body.occurredAt).toISOString()).toBe(hit.body.occurredAt);
 
-    const page = await waitFor(async () => {
-      const p = await deliveriesOf(t, sub.id);
-      return p.items[0]?.status === 'delivered' && p;
-    }, 10_000, 'delivered status');
+    const page = await waitFor(
+      async () => {
+        const p = await deliveriesOf(t, sub.id);
+        return p.items[0]?.status === 'delivered' && p;
+      },
+      10_000,
+      'delivered status',
+    );
     expect(page).toMatchObject({ total: 1, limit: 50, offset: 0 });
     expect(page.items[0]).toMatchObject({
       id: hit.headers['x-focusone-delivery'],
@@ -154,10 +172,14 @@ describe('webhooks: subscriptions and delivery', () => {
     await emit(t, 'sla.warning', { n: 4 });
 
     await waitFor(() => receiver.at(a.path).length >= 1 && receiver.at(b.path).length >= 1, 10_000, 'both deliveries');
-    await waitFor(async () => {
-      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox_events WHERE relayed_at IS NULL`);
-      return n === 0;
-    }, 10_000, 'every event relayed');
+    await waitFor(
+      async () => {
+        const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM outbox_events WHERE relayed_at IS NULL`);
+        return n === 0;
+      },
+      10_000,
+      'every event relayed',
+    );
     await sleep(300);
     expect(receiver.at(a.path).map((h) => [h.body.type, h.body.id, h.signatureOk])).toEqual([['fault.created', created, true]]);
     expect(receiver.at(b.path).map((h) => [h.body.type, h.body.id, h.signatureOk])).toEqual([['sla.breached', breached, true]]);
@@ -187,13 +209,25 @@ describe('webhooks: subscriptions and delivery', () => {
     expect(hits.every((h) => h.signatureOk && h.body.id === eventId)).toBe(true);
     expect(hits[1].raw.equals(hits[0].raw) && hits[2].raw.equals(hits[0].raw)).toBe(true);
 
-    const page = await waitFor(async () => {
-      const p = await deliveriesOf(t, sub.id);
-      return p.items[0]?.status === 'delivered' && p;
-    }, 10_000, 'delivered status');
+    const page = await waitFor(
+      async () => {
+        const p = await deliveriesOf(t, sub.id);
+        return p.items[0]?.status === 'delivered' && p;
+      },
+      10_000,
+      'delivered status',
+    );
     const [delivery] = page.items;
-    expect(delivery).toMatchObject({ id: hits[0].headers['x-focusone-delivery'], status: 'delivered', attempts: 3, lastStatusCode: 200, lastError: null });
-    expect(delivery.attemptLog.map((a: { attempt: number; statusCode: number; error: string | null }) => [a.attempt, a.statusCode, a.error])).toEqual([
+    expect(delivery).toMatchObject({
+      id: hits[0].headers['x-focusone-delivery'],
+      status: 'delivered',
+      attempts: 3,
+      lastStatusCode: 200,
+      lastError: null,
+    });
+    expect(
+      delivery.attemptLog.map((a: { attempt: number; statusCode: number; error: string | null }) => [a.attempt, a.statusCode, a.error]),
+    ).toEqual([
       [1, 500, 'HTTP 500'],
       [2, 500, 'HTTP 500'],
       [3, 200, null],
@@ -223,10 +257,14 @@ describe('webhooks: subscriptions and delivery', () => {
     expect(all.body.items.map((s: { id: string }) => s.id)).toContain(sub.id);
 
     const second = await emit(t, 'fault.created', { n: 2 });
-    await waitFor(async () => {
-      const [row] = await t.dataSource.query(`SELECT relayed_at FROM outbox_events WHERE id = $1`, [second]);
-      return row.relayed_at !== null;
-    }, 10_000, 'the event relayed');
+    await waitFor(
+      async () => {
+        const [row] = await t.dataSource.query(`SELECT relayed_at FROM outbox_events WHERE id = $1`, [second]);
+        return row.relayed_at !== null;
+      },
+      10_000,
+      'the event relayed',
+    );
     await sleep(400);
     expect(receiver.at(path)).toHaveLength(1);
     expect((await deliveriesOf(t, sub.id)).total).toBe(1);
@@ -300,7 +338,11 @@ describe('webhooks: subscriptions and delivery', () => {
     const webhooks = t.app.get<Queue>(getQueueToken(QueueName.webhooks));
     const added = Date.now();
     await enqueueDeliveries(webhooks, [{ data: { deliveryId, attempt: 1 } }]); // due "now" by this host's clock
-    await waitFor(async () => (await (await webhooks.getJob(deliveryJobId(deliveryId, 1)))?.getState()) === 'delayed', 1_000, 'the job moved to delayed');
+    await waitFor(
+      async () => (await (await webhooks.getJob(deliveryJobId(deliveryId, 1)))?.getState()) === 'delayed',
+      1_000,
+      'the job moved to delayed',
+    );
     expect(receiver.at(path)).toHaveLength(0);
     await waitFor(() => receiver.at(path).length === 1, 5_000, 'the delivery');
     expect(Date.now() - added).toBeGreaterThanOrEqual(1_400);
@@ -342,7 +384,11 @@ describe('webhooks: subscriptions and delivery', () => {
       ['an ftp URL', { url: 'ftp://example.com/' }, 'url'],
       ['something that is no URL', { url: 'hooks at example dot com' }, 'url'],
     ])('rejects %s with 400 naming the field', async (_label, overrides, field) => {
-      const res = await t.http().post('/api/v1/webhooks').set(bearer(t.admin)).send({ ...valid(), ...overrides });
+      const res = await t
+        .http()
+        .post('/api/v1/webhooks')
+        .set(bearer(t.admin))
+        .send({ ...valid(), ...overrides });
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     });
@@ -388,7 +434,11 @@ describe('webhooks: SSRF guard with the production default (private targets refu
     ['ftp://example.com/', 'http or https'],
     ['https://user:pw@example.com/', 'credentials'],
   ])('refuses %s with 400 on the url field', async (url, why) => {
-    const res = await t.http().post('/api/v1/webhooks').set(bearer(t.admin)).send({ url, events: ['sla.breached'], secret: secretOf() });
+    const res = await t
+      .http()
+      .post('/api/v1/webhooks')
+      .set(bearer(t.admin))
+      .send({ url, events: ['sla.breached'], secret: secretOf() });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('WEBHOOK_URL_REFUSED');
     expect(res.body.errors).toEqual([{ field: 'url', message: expect.stringContaining(why) }]);
@@ -405,11 +455,20 @@ describe('webhooks: SSRF guard with the production default (private targets refu
       [url, secret],
     );
     await emit(t, 'fault.created', { n: 1 });
-    const page = await waitFor(async () => {
-      const p = await deliveriesOf(t, id);
-      return p.items[0]?.attemptLog.length >= 1 && p;
-    }, 10_000, 'a refused attempt');
-    expect(page.items[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: null, lastError: expect.stringContaining('refused') });
+    const page = await waitFor(
+      async () => {
+        const p = await deliveriesOf(t, id);
+        return p.items[0]?.attemptLog.length >= 1 && p;
+      },
+      10_000,
+      'a refused attempt',
+    );
+    expect(page.items[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastStatusCode: null,
+      lastError: expect.stringContaining('refused'),
+    });
     expect(page.items[0].attemptLog[0]).toMatchObject({ attempt: 1, statusCode: null, error: expect.stringContaining('loopback') });
     expect(receiver.at(path)).toHaveLength(0);
   });
@@ -435,10 +494,14 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     const sub = await subscribe(t, url, ['sla.breached'], secret);
     await emit(t, 'sla.breached', { caseNo: 'FLT-20261127-000043' });
 
-    const delivery = await waitFor(async () => {
-      const d = await onlyDelivery(sub.id);
-      return d?.status === 'failed' && d;
-    }, 12_000, 'the failed status');
+    const delivery = await waitFor(
+      async () => {
+        const d = await onlyDelivery(sub.id);
+        return d?.status === 'failed' && d;
+      },
+      12_000,
+      'the failed status',
+    );
     expect(delivery).toMatchObject({ attempts: 3, lastStatusCode: 503, lastError: 'HTTP 503', deliveredAt: null, nextAttemptAt: null });
     expect(delivery.attemptLog.map((a: { statusCode: number }) => a.statusCode)).toEqual([302, 503, 503]);
     expect(delivery.attemptLog[0].error).toContain('redirect');
@@ -468,10 +531,14 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     const outbox = t.app.get<Queue>(getQueueToken(QueueName.outbox));
     const eventId = await emit(t, 'fault.created', { n: 1 });
 
-    const delivery = await waitFor(async () => {
-      const d = await onlyDelivery(sub.id);
-      return d?.attemptLog.length === 1 && d;
-    }, 10_000, 'the first failed attempt');
+    const delivery = await waitFor(
+      async () => {
+        const d = await onlyDelivery(sub.id);
+        return d?.attemptLog.length === 1 && d;
+      },
+      10_000,
+      'the first failed attempt',
+    );
     // The retry waits in Redis as a delayed job (about 1.5 s)...
     const retryJob = deliveryJobId(delivery.id, 2);
     await waitFor(async () => (await (await webhooks.getJob(retryJob))?.getState()) === 'delayed', 1_200, 'the delayed retry job');
@@ -482,12 +549,20 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     expect(receiver.at(path)).toHaveLength(1);
 
     // The worker's timer re-creates the schedulers; the sweep finds the overdue delivery in PostgreSQL.
-    await waitFor(async () => (await outbox.getJobScheduler(RELAY_POLL)) && (await outbox.getJobScheduler(DELIVERY_SWEEP)), 5_000, 'the schedulers again');
+    await waitFor(
+      async () => (await outbox.getJobScheduler(RELAY_POLL)) && (await outbox.getJobScheduler(DELIVERY_SWEEP)),
+      5_000,
+      'the schedulers again',
+    );
     await waitFor(() => receiver.at(path).length === 2, 12_000, 'the retried delivery');
-    const after = await waitFor(async () => {
-      const d = await onlyDelivery(sub.id);
-      return d?.status === 'delivered' && d;
-    }, 10_000, 'delivered status');
+    const after = await waitFor(
+      async () => {
+        const d = await onlyDelivery(sub.id);
+        return d?.status === 'delivered' && d;
+      },
+      10_000,
+      'delivered status',
+    );
     expect(after).toMatchObject({ attempts: 2, lastStatusCode: 200 });
     const hits = receiver.at(path);
     expect(hits.map((h) => h.status)).toEqual([500, 200]);
@@ -522,7 +597,10 @@ describe('event retention', () => {
          VALUES ($1, $2, 'fault.created', $3, 1, now() - make_interval(days => $4)) RETURNING id`,
         [sub.id, eventId, status, ageDays],
       );
-      await t.dataSource.query(`INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code) VALUES ($1, 1, now(), 5, 200)`, [deliveryId]);
+      await t.dataSource.query(
+        `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code) VALUES ($1, 1, now(), 5, 200)`,
+        [deliveryId],
+      );
       return { eventId, deliveryId };
     };
     const oldDone = await make('delivered', 40);

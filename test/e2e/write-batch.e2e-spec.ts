@@ -22,9 +22,16 @@ describe('WriteBatch', () => {
   it('writes every part in one statement, renumbers parameters and returns each RETURNING part', async () => {
     const a = randomUUID();
     const batch = new WriteBatch();
-    const first = batch.add(`INSERT INTO outbox_events (type, data) VALUES ($1, $2::jsonb) RETURNING type, data`, ['test.one', JSON.stringify({ a })]);
+    const first = batch.add(`INSERT INTO outbox_events (type, data) VALUES ($1, $2::jsonb) RETURNING type, data`, [
+      'test.one',
+      JSON.stringify({ a }),
+    ]);
     void batch.add(`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ($1, $2, $3, '{}')`, ['fault', a, 'note']);
-    const second = batch.add(`INSERT INTO outbox_events (type, data) SELECT $1, $2::jsonb FROM generate_series(1, $3) RETURNING type`, ['test.two', '{}', 3]);
+    const second = batch.add(`INSERT INTO outbox_events (type, data) SELECT $1, $2::jsonb FROM generate_series(1, $3) RETURNING type`, [
+      'test.two',
+      '{}',
+      3,
+    ]);
     expect(batch.size).toBe(3);
     await batch.run(db.manager);
 

@@ -87,7 +87,8 @@ async function startOnce(port: number): Promise<PrivateRedis> {
     url,
     output: () => output,
     async flushall() {
-      if (!(await isOurs(url, child.pid!, port))) throw new Error(`refusing to FLUSHALL: the server on port ${port} is not the private one`);
+      if (!(await isOurs(url, child.pid!, port)))
+        throw new Error(`refusing to FLUSHALL: the server on port ${port} is not the private one`);
       const redis = new IORedis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
       try {
         await redis.connect();

@@ -18,8 +18,7 @@ export async function waitFor<T>(
 /** True if `exited` settles within `ms` (the timer is cleared either way, so nothing keeps Jest alive). */
 export function exitsWithin(exited: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    exited.then(() => true),
-    new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), ms))),
-  ]).finally(() => clearTimeout(timer));
+  return Promise.race([exited.then(() => true), new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), ms)))]).finally(() =>
+    clearTimeout(timer),
+  );
 }

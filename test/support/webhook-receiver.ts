@@ -69,4 +69,3 @@ export class Receiver {
     return this.hits.filter((h) => h.path === path);
   }
 }
-

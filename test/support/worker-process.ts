@@ -61,7 +61,9 @@ export function spawnBuilt(name: string, entry: string, env: Record<string, stri
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) => child.on('exit', (code, signal) => ok({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
+    child.on('exit', (code, signal) => ok({ code, signal })),
+  );
   const alive = () => child.exitCode === null && child.signalCode === null;
   return {
     name,
@@ -89,7 +91,8 @@ export function spawnBuilt(name: string, entry: string, env: Record<string, stri
 export const tail = (output: string, lines = 40) => output.split('\n').slice(-lines).join('\n');
 
 /** Every child's output tail, labelled (for a failing assertion's message). */
-export const outputs = (apps: ChildApp[]) => apps.map((a) => `----- ${a.name}${a.alive() ? '' : ' (exited)'} -----\n${tail(a.output())}`).join('\n');
+export const outputs = (apps: ChildApp[]) =>
+  apps.map((a) => `----- ${a.name}${a.alive() ? '' : ' (exited)'} -----\n${tail(a.output())}`).join('\n');
 
 /** Polls `${base}/health/ready` until 200; fails at once if the process dies. */
 export async function waitReady(app: ChildApp, base: string, ms = 30_000): Promise<void> {

@@ -19,7 +19,10 @@ export class ChargeDto {
   @ApiProperty({ example: '440605', description: 'The region that served the charge (GB/T 2260); must be within the caller’s scope' })
   @IsRegionCode()
   serviceRegion: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A service instance of this customer' }) @IsOptional() @IsUUID() serviceInstanceId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A service instance of this customer' })
+  @IsOptional()
+  @IsUUID()
+  serviceInstanceId?: string;
   @ApiProperty({ example: '2026-10' }) @IsPeriod() period: string;
   @ApiProperty({ enum: CHARGE_KINDS, example: 'recurring' }) @IsIn(CHARGE_KINDS) kind: ChargeKind;
   @ApiProperty({
@@ -65,7 +68,10 @@ export class BillRunDto {
 export class PaymentDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() customerId: string;
   @ApiProperty({ example: 5000000, description: `Integer fen (分), 1 to ${MAX_AMOUNT_FEN}` }) @IsFen({ positive: true }) amountFen: number;
-  @ApiProperty({ example: '110105', description: 'Where the money was taken (any region: pay anywhere); must be within the caller’s scope' })
+  @ApiProperty({
+    example: '110105',
+    description: 'Where the money was taken (any region: pay anywhere); must be within the caller’s scope',
+  })
   @IsRegionCode()
   collectedRegion: string;
   @ApiProperty({ enum: PAYMENT_METHODS, example: 'bank_transfer' }) @IsIn(PAYMENT_METHODS) method: PaymentMethod;
@@ -94,7 +100,10 @@ export class ArrearsQuery extends PageQuery {
   @IsOptional()
   @Matches(/^([0-9]{2}|[0-9]{4}|[0-9]{6})$/, { message: 'must be a 2-, 4- or 6-digit region code or prefix' })
   region?: string;
-  @ApiPropertyOptional({ enum: ['amount'], default: 'amount', description: 'Sorted by total overdue amount' }) @IsOptional() @IsIn(['amount']) sort?: 'amount';
+  @ApiPropertyOptional({ enum: ['amount'], default: 'amount', description: 'Sorted by total overdue amount' })
+  @IsOptional()
+  @IsIn(['amount'])
+  sort?: 'amount';
   @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'desc' }) @IsOptional() @IsIn(SORT_ORDERS) order?: (typeof SORT_ORDERS)[number];
 }
 

@@ -17,7 +17,8 @@ export class ChargeView {
   @ApiProperty({ example: 1280000 }) amountFen: number;
   @ApiProperty() description: string;
   @ApiProperty() sourceRef: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The bill that took it; null until billed' }) billId: string | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The bill that took it; null until billed' }) billId:
+    string | null;
   @ApiProperty() postedAt: Date;
 }
 
@@ -58,7 +59,8 @@ export class BillRunView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '2026-10' }) period: string;
   @ApiProperty({ enum: ['running', 'completed'] }) state: 'running' | 'completed';
-  @ApiProperty({ example: 10000, description: 'Customers with unbilled charges when the run started (one job each)' }) customersTotal: number;
+  @ApiProperty({ example: 10000, description: 'Customers with unbilled charges when the run started (one job each)' })
+  customersTotal: number;
   @ApiProperty({ example: 4200 }) processed: number;
   @ApiProperty({ example: 42, description: 'processed / customersTotal, in percent' }) progressPercent: number;
   @ApiProperty({ example: { billed: 4100, already_billed: 0, nothing_to_bill: 100, net_credit: 0 } }) outcomes: Record<string, number>;
@@ -84,7 +86,8 @@ export class PaymentView {
   @ApiProperty() receivedAt: Date;
   @ApiProperty({ example: 5000000, description: 'Applied to bill lines' }) allocatedFen: number;
   @ApiProperty({ example: 0, description: 'Not yet applied: the customer’s credit, consumed by later bills' }) creditFen: number;
-  @ApiProperty({ type: [AllocationView], description: 'Allocations made by this request (for a reversal: those undone)' }) allocations: AllocationView[];
+  @ApiProperty({ type: [AllocationView], description: 'Allocations made by this request (for a reversal: those undone)' })
+  allocations: AllocationView[];
   @ApiProperty({ nullable: true, type: Date }) reversedAt: Date | null;
   @ApiProperty({ nullable: true, type: String }) reversalReason: string | null;
 }
@@ -92,13 +95,17 @@ export class PaymentView {
 export class AccountView {
   @ApiProperty({ format: 'uuid' }) customerId: string;
   @ApiProperty({ example: 'CNY' }) currency: 'CNY';
-  @ApiProperty({ example: 120000, description: 'Every charge posted (billed or not) minus every payment not reversed; negative = the customer is in credit' })
+  @ApiProperty({
+    example: 120000,
+    description: 'Every charge posted (billed or not) minus every payment not reversed; negative = the customer is in credit',
+  })
   balanceFen: number;
   @ApiProperty({ example: 0, description: 'Payment money not yet applied to a bill' }) creditFen: number;
   @ApiProperty({ example: 120000, description: 'Issued bills’ totals minus what was applied to them' }) outstandingFen: number;
   @ApiProperty({ example: 0, description: 'Charges posted but not yet on a bill' }) unbilledFen: number;
   @ApiProperty({ example: 0, description: 'Outstanding on bills whose due date has passed' }) overdueFen: number;
-  @ApiProperty({ example: null, nullable: true, type: String, description: 'Due date of the oldest overdue bill' }) oldestOverdueDate: string | null;
+  @ApiProperty({ example: null, nullable: true, type: String, description: 'Due date of the oldest overdue bill' }) oldestOverdueDate:
+    string | null;
   @ApiProperty({ example: '2026-11-27' }) asOf: string;
 }
 
@@ -110,7 +117,10 @@ export class ArrearsItemView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) accountManagerId: string | null;
   @ApiProperty({ nullable: true, type: String }) accountManagerName: string | null;
   @ApiProperty({ example: 350000 }) overdueFen: number;
-  @ApiProperty({ example: { '0-30': 0, '31-60': 350000, '61-90': 0, '90+': 0 }, description: 'Overdue outstanding by days past the due date' })
+  @ApiProperty({
+    example: { '0-30': 0, '31-60': 350000, '61-90': 0, '90+': 0 },
+    description: 'Overdue outstanding by days past the due date',
+  })
   buckets: Record<AgingBucket, number>;
   @ApiProperty({ enum: AGING_BUCKETS, description: 'The bucket of the oldest overdue bill' }) bucket: AgingBucket;
   @ApiProperty({ example: '2026-09-30' }) oldestOverdueDate: string;
@@ -146,11 +156,13 @@ export class SettlementView {
   @ApiProperty({ example: '2026-11' }) period: string;
   @ApiProperty({ example: 10000000, description: 'Payments received in the period and not reversed' }) collectedFen: number;
   @ApiProperty({ example: 3 }) paymentCount: number;
-  @ApiProperty({ type: [SettlementFlowView], description: 'Collecting region → serving region, from the payments’ allocations' }) matrix: SettlementFlowView[];
+  @ApiProperty({ type: [SettlementFlowView], description: 'Collecting region → serving region, from the payments’ allocations' })
+  matrix: SettlementFlowView[];
   @ApiProperty({ example: 0 }) unallocatedFen: number;
   @ApiProperty({ type: [RegionPositionView] }) positions: RegionPositionView[];
 }
 
 export class AccountSummaryView extends AccountView {
-  @ApiPropertyOptional({ type: [BillView], description: 'Open bills, oldest first (billing, director and admin only)' }) openBills?: BillView[];
+  @ApiPropertyOptional({ type: [BillView], description: 'Open bills, oldest first (billing, director and admin only)' })
+  openBills?: BillView[];
 }

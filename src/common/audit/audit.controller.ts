@@ -8,16 +8,27 @@ import { AuditService } from './audit.service';
 
 class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'customer', description: 'Entity type' })
-  @IsOptional() @IsString() @MaxLength(64) entity?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  entity?: string;
 
   @ApiPropertyOptional({ example: '0b7f2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66' })
-  @IsOptional() @IsString() @MaxLength(64) entityId?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  entityId?: string;
 
   @ApiPropertyOptional({ description: 'Staff id of the actor' })
-  @IsOptional() @IsUUID() actorId?: string;
+  @IsOptional()
+  @IsUUID()
+  actorId?: string;
 
   @ApiPropertyOptional({ example: 'customer.updated' })
-  @IsOptional() @IsString() @MaxLength(64) action?: string;
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  action?: string;
 }
 
 class AuditEntryDto {

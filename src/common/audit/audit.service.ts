@@ -57,8 +57,12 @@ export class AuditService {
       `INSERT INTO audit_log (actor_id, actor_username, action, entity, entity_id, changes, request_id)
        SELECT $1::uuid, $2, a, e, i, c, $3 FROM unnest($4::text[], $5::text[], $6::text[], $7::jsonb[]) AS x(a, e, i, c)`,
       [
-        actor?.staffId ?? null, actor?.username ?? 'system', actor?.requestId ?? null,
-        records.map((r) => r.action), records.map((r) => r.entity), records.map((r) => r.entityId),
+        actor?.staffId ?? null,
+        actor?.username ?? 'system',
+        actor?.requestId ?? null,
+        records.map((r) => r.action),
+        records.map((r) => r.entity),
+        records.map((r) => r.entityId),
         records.map((r) => (r.changes ? JSON.stringify(redactPii(r.changes)) : null)),
       ],
     );
@@ -69,7 +73,11 @@ export class AuditService {
     return this.record(this.dataSource.manager, actor, record);
   }
 
-  async list(filter: { entity?: string; entityId?: string; actorId?: string; action?: string }, limit: number, offset: number): Promise<Page<AuditEntry>> {
+  async list(
+    filter: { entity?: string; entityId?: string; actorId?: string; action?: string },
+    limit: number,
+    offset: number,
+  ): Promise<Page<AuditEntry>> {
     const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
     if (filter.entity) qb.andWhere('a.entity = :entity', { entity: filter.entity });
     if (filter.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: filter.entityId });

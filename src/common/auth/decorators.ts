@@ -12,14 +12,10 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
 /** Only these roles may call the route (403 otherwise); documented in the OpenAPI file. */
 export const Roles = (...roles: Role[]) =>
-  applyDecorators(
-    SetMetadata(ROLES_KEY, roles),
-    ApiProblem(403, `Caller lacks every one of the roles: ${roles.join(', ')}`),
-  );
+  applyDecorators(SetMetadata(ROLES_KEY, roles), ApiProblem(403, `Caller lacks every one of the roles: ${roles.join(', ')}`));
 
 /** Marks a controller as needing a bearer token, for the OpenAPI document. */
-export const Authenticated = () =>
-  applyDecorators(ApiBearerAuth(), ApiProblem(401));
+export const Authenticated = () => applyDecorators(ApiBearerAuth(), ApiProblem(401));
 
 export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
 

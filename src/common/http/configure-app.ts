@@ -23,7 +23,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: config.http.trustProxy,
     // The router answers a malformed URL (400) or an over-long parameter (414) before any hook or filter runs.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const body = toProblem(error) ?? problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred; quote the request id when reporting it');
+      const body =
+        toProblem(error) ?? problem(500, 'INTERNAL_ERROR', 'An unexpected error occurred; quote the request id when reporting it');
       void reply.header('x-request-id', request.id);
       sendProblem(reply, { ...body, instance: request.url, requestId: request.id });
     },
@@ -67,7 +68,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       },
     },
   });
-  fastify.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)));
+  fastify.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
+  );
 
   // Login attempts are counted in Redis, so every API process shares one budget.
   const limiterRedis = new IORedis(config.redis.url, { maxRetriesPerRequest: 1 });

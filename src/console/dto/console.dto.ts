@@ -21,7 +21,8 @@ export class LookupQuery {
     example: '南海',
     minLength: 1,
     maxLength: 64,
-    description: 'Contact mobile, unified social credit code, customer number, service access number, or a fragment of the name (2 characters are enough)',
+    description:
+      'Contact mobile, unified social credit code, customer number, service access number, or a fragment of the name (2 characters are enough)',
   })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
@@ -53,7 +54,10 @@ export class LookupItemDto {
   @ApiProperty({ example: '440605' }) homeRegion: string;
   @ApiProperty({ example: '广东省佛山市南海区' }) homeRegionName: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) accountManagerId: string | null;
-  @ApiProperty({ type: [LookupContactDto], description: 'Primary contact first, then by role (technical, billing, executive, other), then oldest first' })
+  @ApiProperty({
+    type: [LookupContactDto],
+    description: 'Primary contact first, then by role (technical, billing, executive, other), then oldest first',
+  })
   contacts: LookupContactDto[];
   @ApiProperty({
     enum: MATCH_KEYS,
@@ -71,7 +75,10 @@ export class LookupResultDto {
 // ---- queue ----
 
 export class QueueQuery extends PageQuery {
-  @ApiPropertyOptional({ example: '4406', description: 'Region prefix (44, 4406, 440605) or 6-digit code; narrows the caller’s scope, never widens it' })
+  @ApiPropertyOptional({
+    example: '4406',
+    description: 'Region prefix (44, 4406, 440605) or 6-digit code; narrows the caller’s scope, never widens it',
+  })
   @IsOptional()
   @Matches(/^([0-9]{2}|[0-9]{4}|[0-9]{6})$/, { message: 'must be a 2-, 4- or 6-digit region code or prefix' })
   region?: string;
@@ -139,7 +146,8 @@ export class ClosedCaseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'FLT-20261120-000007' }) caseNo: string;
   @ApiProperty({ example: '专线丢包' }) title: string;
-  @ApiProperty({ example: 'closed', description: 'resolved (awaiting the customer), closed, rejected, cancelled, completed…' }) state: string;
+  @ApiProperty({ example: 'closed', description: 'resolved (awaiting the customer), closed, rejected, cancelled, completed…' })
+  state: string;
   @ApiProperty({ enum: PRIORITIES, example: 'P2' }) priority: string;
   @ApiProperty({ example: false }) greenChannel: boolean;
   @ApiProperty({ example: '440605' }) region: string;
@@ -164,7 +172,8 @@ export class OverviewAlertDto {
 export class CustomerOverviewDto {
   @ApiProperty({
     type: CustomerDto,
-    description: 'The customer with contacts (mobiles masked unless the caller is an admin, a director or its account manager), sites and service instances',
+    description:
+      'The customer with contacts (mobiles masked unless the caller is an admin, a director or its account manager), sites and service instances',
   })
   customer: CustomerDto;
   @ApiProperty({ type: [OpenCaseDto], description: 'Open cases of every kind, most urgent first (as in the console queue); at most 100' })
@@ -177,7 +186,8 @@ export class CustomerOverviewDto {
   recentClosedCases: ClosedCaseDto[];
   @ApiProperty({
     type: AccountSummaryView,
-    description: 'The billing account: balance, credit, outstanding and overdue (everyone who may see the customer); the open bills only for billing staff, directors and admins',
+    description:
+      'The billing account: balance, credit, outstanding and overdue (everyone who may see the customer); the open bills only for billing staff, directors and admins',
   })
   account: AccountSummaryView;
 }

@@ -16,7 +16,10 @@ export class UpdateContactDto {
   @ApiProperty({ required: false, example: '13987654321' }) @IsOptional() @IsMobile() mobile?: string;
   @ApiProperty({ required: false, enum: CONTACT_ROLES }) @IsOptional() @IsIn(CONTACT_ROLES) role?: ContactRole;
   @ApiProperty({ example: 1, description: 'The version you read; a stale one gives 409' })
-  @Type(() => Number) @IsInt() @Min(1) expectedVersion: number;
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  expectedVersion: number;
 }
 
 export class ContactDto {

@@ -74,7 +74,11 @@ export class UpdateCustomerDto {
 }
 
 export class TransferCustomerDto {
-  @ApiProperty({ format: 'uuid', example: '3f6b2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66', description: 'An active staff member with the account_manager role' })
+  @ApiProperty({
+    format: 'uuid',
+    example: '3f6b2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66',
+    description: 'An active staff member with the account_manager role',
+  })
   @IsUUID()
   toAccountManagerId: string;
   @ApiProperty({ example: '原客户经理离职，移交给王芳' }) @Text(500) reason: string;
@@ -87,7 +91,10 @@ export class ArchiveCustomerDto {
 export class CustomerQuery extends PageQuery {
   @ApiPropertyOptional({ enum: TIERS }) @IsOptional() @IsIn(TIERS) tier?: Tier;
 
-  @ApiPropertyOptional({ example: '4406', description: 'Region prefix (44, 4406, 440605) or 6-digit code; matches the home region or any site' })
+  @ApiPropertyOptional({
+    example: '4406',
+    description: 'Region prefix (44, 4406, 440605) or 6-digit code; matches the home region or any site',
+  })
   @IsOptional()
   @Matches(/^([0-9]{2}|[0-9]{4}|[0-9]{6})$/, { message: 'must be a 2-, 4- or 6-digit region code or prefix' })
   region?: string;

@@ -6,8 +6,7 @@ import { isValidCreditCode } from '../credit-code';
 /** Mainland China mobile: 11 digits, 1 then 3-9. */
 export const MOBILE = /^1[3-9][0-9]{9}$/;
 
-export const IsMobile = () =>
-  Matches(MOBILE, { message: 'must be a mainland China mobile number (11 digits starting with 13-19)' });
+export const IsMobile = () => Matches(MOBILE, { message: 'must be a mainland China mobile number (11 digits starting with 13-19)' });
 
 export const IsRegionCode = (opts?: ValidationOptions) =>
   Matches(/^[0-9]{6}$/, { message: 'must be a 6-digit GB/T 2260 region code', ...opts });

@@ -22,14 +22,20 @@ export class CreateFaultDto {
   @ApiProperty({ example: '南海区政府互联网专线中断' }) @Text(200) title: string;
   @ApiProperty({ example: '09:10起专线无法访问互联网，光猫LOS灯红' }) @Text(4000) description: string;
   @ApiProperty({ enum: REPORT_CHANNELS, example: 'hotline' }) @IsIn(REPORT_CHANNELS) reportedVia: ReportChannel;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A service instance of this customer' }) @IsOptional() @IsUUID() serviceInstanceId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A service instance of this customer' })
+  @IsOptional()
+  @IsUUID()
+  serviceInstanceId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'A site of this customer' }) @IsOptional() @IsUUID() siteId?: string;
   @ApiProperty({ example: '李娜' }) @Text(100) reporterName: string;
   @ApiProperty({ example: '13812345678' }) @IsMobile() reporterMobile: string;
 }
 
 export class UpdateFaultDto {
-  @ApiPropertyOptional({ enum: SEVERITIES, description: 'Re-targets the SLA clocks' }) @IsOptional() @IsIn(SEVERITIES) severity?: (typeof SEVERITIES)[number];
+  @ApiPropertyOptional({ enum: SEVERITIES, description: 'Re-targets the SLA clocks' })
+  @IsOptional()
+  @IsIn(SEVERITIES)
+  severity?: (typeof SEVERITIES)[number];
   @ApiPropertyOptional({ description: 'Grant (or withdraw) the green channel on this case: directors only; re-targets the clocks' })
   @IsOptional()
   @IsBoolean()
@@ -66,7 +72,8 @@ export class FaultDto {
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) siteId: string | null;
   @ApiProperty({ example: '440605' }) region: string;
   @ApiProperty() reporterName: string;
-  @ApiProperty({ example: '138****5678', description: 'Masked unless admin, director, the account manager or the assignee' }) reporterMobile: string;
+  @ApiProperty({ example: '138****5678', description: 'Masked unless admin, director, the account manager or the assignee' })
+  reporterMobile: string;
   @ApiProperty({ enum: TICKET_STATES, example: 'acknowledged' }) state: string;
   @ApiProperty({ enum: PRIORITIES, example: 'P1' }) priority: string;
   @ApiProperty() greenChannel: boolean;

@@ -11,7 +11,10 @@ import type { InquiryChannel, InquiryState, InquiryTopic } from '../inquiry-life
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
 export class CreateInquiryDto {
-  @ApiPropertyOptional({ format: 'uuid', description: 'Absent when the caller is not (yet) a customer' }) @IsOptional() @IsUUID() customerId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Absent when the caller is not (yet) a customer' })
+  @IsOptional()
+  @IsUUID()
+  customerId?: string;
   @ApiProperty({ example: '张先生' }) @Text(100) callerName: string;
   @ApiProperty({ example: '13812345678', description: 'Masked in answers unless admin, director or the customer’s account manager' })
   @IsMobile()
@@ -58,7 +61,8 @@ export class ConvertInquiryDto {
   @ApiProperty({ enum: ['order', 'support'], example: 'support' }) @IsIn(['order', 'support']) to: 'order' | 'support';
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'For an inquiry from a caller who was not a customer: the customer (now on file) to open the case for; it becomes the inquiry’s customer too',
+    description:
+      'For an inquiry from a caller who was not a customer: the customer (now on file) to open the case for; it becomes the inquiry’s customer too',
   })
   @IsOptional()
   @IsUUID()
@@ -77,7 +81,10 @@ export class ConvertInquiryDto {
   category?: SupportCategory;
   @ApiPropertyOptional({ description: 'to: support; defaults to the inquiry’s question' }) @IsOptional() @Text(4000) description?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'to: support; a site of the customer' }) @IsOptional() @IsUUID() siteId?: string;
-  @ApiPropertyOptional({ example: '2026-11-28T01:00:00Z', description: 'to: support' }) @IsOptional() @IsDateString({ strict: true }) preferredAt?: string;
+  @ApiPropertyOptional({ example: '2026-11-28T01:00:00Z', description: 'to: support' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  preferredAt?: string;
 
   // ---- to: order ----
   @ApiPropertyOptional({
@@ -119,9 +126,11 @@ export class ConvertedToDto {
 export class InquiryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'INQ-20261127-000042' }) caseNo: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Null for a caller who is not yet a customer' }) customerId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'Null for a caller who is not yet a customer' })
+  customerId: string | null;
   @ApiProperty() callerName: string;
-  @ApiProperty({ example: '138****5678', description: 'Masked unless admin, director or the customer’s account manager' }) callerMobile: string;
+  @ApiProperty({ example: '138****5678', description: 'Masked unless admin, director or the customer’s account manager' })
+  callerMobile: string;
   @ApiProperty({ enum: INQUIRY_CHANNELS }) channel: string;
   @ApiProperty({ enum: INQUIRY_TOPICS }) topic: string;
   @ApiProperty() question: string;
@@ -135,7 +144,8 @@ export class InquiryDto {
   @ApiPropertyOptional({ nullable: true, type: String }) answer: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) answeredBy: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) answeredAt: Date | null;
-  @ApiPropertyOptional({ type: ConvertedToDto, nullable: true, description: 'The order or support request this inquiry became' }) convertedTo: ConvertedToDto | null;
+  @ApiPropertyOptional({ type: ConvertedToDto, nullable: true, description: 'The order or support request this inquiry became' })
+  convertedTo: ConvertedToDto | null;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

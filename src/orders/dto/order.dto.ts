@@ -34,7 +34,10 @@ export class OrderItemDto {
   @Matches(/^[A-Z][A-Z0-9_]{1,31}$/, { message: 'must be a product code such as MPLS_VPN' })
   productCode: string;
   @ApiProperty({ format: 'uuid', description: 'A site of this customer: its region decides the work order' }) @IsUUID() siteId: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'For modify and terminate: the customer’s service instance of this product at this site' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'For modify and terminate: the customer’s service instance of this product at this site',
+  })
   @IsOptional()
   @IsUUID()
   serviceInstanceId?: string;
@@ -52,7 +55,9 @@ export class OrderItemDto {
 
 export class CreateOrderDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() customerId: string;
-  @ApiProperty({ example: '440600', description: 'The region of the service point that took the order' }) @IsRegionCode() acceptedRegion: string;
+  @ApiProperty({ example: '440600', description: 'The region of the service point that took the order' })
+  @IsRegionCode()
+  acceptedRegion: string;
   @ApiPropertyOptional({ example: 'GD-2026-KA-0042' }) @IsOptional() @Text(64) contractNo?: string;
   @ApiPropertyOptional({ description: 'Urgent orders start at P2 instead of P3' }) @IsOptional() @IsBoolean() urgent?: boolean;
   @ApiPropertyOptional({ example: '2026-12-31T10:00:00Z', description: 'The committed completion is never earlier than this' })
@@ -116,7 +121,12 @@ export class RegionDispatchDto {
   @ApiProperty({ example: 'https://fulfilment.gd.example.com/work-orders', description: 'http(s), reaching a public address' })
   @IsString()
   url: string;
-  @ApiProperty({ minLength: 16, maxLength: 256, writeOnly: true, description: 'Key of the HMAC-SHA256 in X-FocusOne-Signature; never returned' })
+  @ApiProperty({
+    minLength: 16,
+    maxLength: 256,
+    writeOnly: true,
+    description: 'Key of the HMAC-SHA256 in X-FocusOne-Signature; never returned',
+  })
   @Text(256, 16)
   secret: string;
 }
@@ -159,7 +169,8 @@ export class WorkOrderDto {
   @ApiPropertyOptional({ nullable: true, type: String }) reason: string | null;
   @ApiProperty({ type: [OrderItemView] }) items: OrderItemView[];
   @ApiProperty({ type: OrderSlaView }) sla: OrderSlaView;
-  @ApiProperty({ enum: WORK_ORDER_STAFF_MOVES, isArray: true, description: 'Moves fulfilment staff may make now' }) allowedTransitions: string[];
+  @ApiProperty({ enum: WORK_ORDER_STAFF_MOVES, isArray: true, description: 'Moves fulfilment staff may make now' })
+  allowedTransitions: string[];
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;
@@ -174,9 +185,11 @@ export class OrderDto {
   @ApiPropertyOptional({ nullable: true, type: String }) contractNo: string | null;
   @ApiProperty() urgent: boolean;
   @ApiPropertyOptional({ nullable: true, type: Date }) requestedCompletionAt: Date | null;
-  @ApiProperty({ description: 'The policy’s target or the products’ lead time, or the requested date when later' }) committedCompletionAt: Date;
+  @ApiProperty({ description: 'The policy’s target or the products’ lead time, or the requested date when later' })
+  committedCompletionAt: Date;
   @ApiPropertyOptional({ nullable: true, type: String }) note: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The business inquiry this order was converted from' }) inquiryId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The business inquiry this order was converted from' })
+  inquiryId: string | null;
   @ApiProperty({ enum: ORDER_STATES, example: 'acknowledged' }) state: string;
   @ApiProperty({ enum: PRIORITIES, example: 'P3' }) priority: string;
   @ApiProperty() greenChannel: boolean;

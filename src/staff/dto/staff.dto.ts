@@ -46,7 +46,8 @@ export class CreateStaffDto {
 
   @ApiProperty({
     example: ['440600'],
-    description: 'GB/T 2260 codes the staff member works in (a province covers its cities and districts), or CN for the whole country. Required unless admin.',
+    description:
+      'GB/T 2260 codes the staff member works in (a province covers its cities and districts), or CN for the whole country. Required unless admin.',
   })
   @IsArray()
   @ArrayMaxSize(50)

@@ -22,7 +22,10 @@ export class SupportRequestFields {
   @IsIn(SUPPORT_CATEGORIES)
   category: SupportCategory;
   @ApiProperty({ example: '防汛应急指挥需临时开通卫星通信车' }) @Text(4000) description: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'A site of this customer; its region decides who works the request (else the customer’s home region)' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'A site of this customer; its region decides who works the request (else the customer’s home region)',
+  })
   @IsOptional()
   @IsUUID()
   siteId?: string;
@@ -31,7 +34,10 @@ export class SupportRequestFields {
   @IsDateString({ strict: true })
   preferredAt?: string;
   @ApiPropertyOptional({ example: '王工', description: 'Who to call back' }) @IsOptional() @Text(100) contactName?: string;
-  @ApiPropertyOptional({ example: '13812345678', description: 'Masked in answers unless the caller may see it' }) @IsOptional() @IsMobile() contactMobile?: string;
+  @ApiPropertyOptional({ example: '13812345678', description: 'Masked in answers unless the caller may see it' })
+  @IsOptional()
+  @IsMobile()
+  contactMobile?: string;
 }
 
 export class CreateSupportRequestDto extends SupportRequestFields {
@@ -86,7 +92,8 @@ export class SupportRequestDto {
   @ApiProperty({ enum: TICKET_STATES, isArray: true, description: 'States this request may move to now' }) allowedTransitions: string[];
   @ApiPropertyOptional({ nullable: true, type: Number }) feedbackScore: number | null;
   @ApiPropertyOptional({ nullable: true, type: String }) feedbackComment: string | null;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The inquiry this request was converted from' }) inquiryId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String, description: 'The inquiry this request was converted from' })
+  inquiryId: string | null;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

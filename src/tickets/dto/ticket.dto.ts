@@ -16,11 +16,18 @@ export class TransitionDto {
   @IsInt()
   @Min(1)
   expectedVersion?: number;
-  @ApiPropertyOptional({ example: '等待客户开放机房', description: 'Required for pending and held' }) @IsOptional() @Text(500) reason?: string;
+  @ApiPropertyOptional({ example: '等待客户开放机房', description: 'Required for pending and held' })
+  @IsOptional()
+  @Text(500)
+  reason?: string;
 }
 
 export class AssignDto {
-  @ApiProperty({ format: 'uuid', example: '7c9e6679-7425-40de-944b-e07fc1f90ae7', description: 'An active engineer whose scope covers the case’s region' })
+  @ApiProperty({
+    format: 'uuid',
+    example: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+    description: 'An active engineer whose scope covers the case’s region',
+  })
   @IsUUID()
   engineerId: string;
 }

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+} from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { EVENT_TYPES } from '../../outbox/event-types';
 import type { EventType } from '../../outbox/event-types';
@@ -47,7 +58,8 @@ export class WebhookDto {
   @ApiProperty({ example: '…a4b5', description: 'The last 4 characters of the secret, to tell secrets apart' }) secretHint: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) createdBy: string | null;
   @ApiProperty() createdAt: Date;
-  @ApiPropertyOptional({ nullable: true, type: Date, description: 'Set once deleted; nothing is delivered after it' }) deletedAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'Set once deleted; nothing is delivered after it' })
+  deletedAt: Date | null;
 }
 
 export class WebhookQuery extends PageQuery {
@@ -69,7 +81,8 @@ export class DeliveryAttemptDto {
   @ApiProperty({ example: 1 }) attempt: number;
   @ApiProperty() startedAt: Date;
   @ApiProperty({ example: 87 }) durationMs: number;
-  @ApiPropertyOptional({ example: 503, nullable: true, type: Number, description: 'HTTP status, when the receiver answered' }) statusCode: number | null;
+  @ApiPropertyOptional({ example: 503, nullable: true, type: Number, description: 'HTTP status, when the receiver answered' }) statusCode:
+    number | null;
   @ApiPropertyOptional({ example: 'HTTP 503', nullable: true, type: String }) error: string | null;
 }
 
@@ -79,7 +92,8 @@ export class DeliveryDto {
   @ApiProperty({ enum: EVENT_TYPES, example: 'sla.breached' }) eventType: string;
   @ApiProperty({ enum: DELIVERY_STATUSES, example: 'delivered' }) status: DeliveryStatus;
   @ApiProperty({ example: 3, description: 'Attempts started so far' }) attempts: number;
-  @ApiPropertyOptional({ nullable: true, type: Date, description: 'When the next attempt is due (pending deliveries only)' }) nextAttemptAt: Date | null;
+  @ApiPropertyOptional({ nullable: true, type: Date, description: 'When the next attempt is due (pending deliveries only)' })
+  nextAttemptAt: Date | null;
   @ApiPropertyOptional({ example: 200, nullable: true, type: Number }) lastStatusCode: number | null;
   @ApiPropertyOptional({ example: null, nullable: true, type: String }) lastError: string | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) deliveredAt: Date | null;
