@@ -34,7 +34,7 @@ export interface AlertQuery {
   offset: number;
 }
 
-/** Who an escalation goes to (DESIGN "Alerts"); consumers route by these roles. */
+/** Who an escalation goes to (docs/ARCHITECTURE.md, "Alert levels"); consumers route by these roles. */
 const ESCALATION: Partial<Record<AlertLevel, { level: number; notify: string[] }>> = {
   escalated_2: { level: 2, notify: ['account_manager', 'regional_lead'] },
   escalated_3: { level: 3, notify: ['department_director'] },

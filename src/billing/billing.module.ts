@@ -16,8 +16,8 @@ import { SettlementsService } from './settlements.service';
 
 /**
  * Billing settlement (一点计费结算): charges, bill runs, payments, arrears,
- * settlement between regions. Static, so the console (and later order
- * intake) can import it for BillingService without a second copy.
+ * settlement between regions. Static, so the console and order intake can
+ * both import it for BillingService without a second copy.
  */
 @Module({
   controllers: [ChargesController, BillRunsController, BillsController, PaymentsController, BillingReportsController],

@@ -4,8 +4,8 @@ export type Severity = 'critical' | 'major' | 'minor';
 export const SEVERITY_BASE: Record<Severity, Priority> = { critical: 1, major: 2, minor: 3 };
 
 /**
- * DESIGN "Cases and SLA": base from severity, +1 for the standard tier, −1
- * for the green channel, clamped to P1..P4.
+ * Base from severity, +1 for the standard tier, −1 for the green channel,
+ * clamped to P1..P4 (each kind's base: docs/ARCHITECTURE.md, "Priority").
  */
 export function casePriority(base: Priority, tier: 'strategic' | 'key' | 'standard', greenChannel: boolean): Priority {
   const p = base + (tier === 'standard' ? 1 : 0) - (greenChannel ? 1 : 0);

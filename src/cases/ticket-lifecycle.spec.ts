@@ -1,7 +1,7 @@
 import { TICKET_STATES, TICKET_TRANSITIONS, canMoveTicket, clockEffects } from './ticket-lifecycle';
 
 describe('ticket lifecycle', () => {
-  it('allows exactly the moves of DESIGN.md', () => {
+  it('allows exactly the moves of the ticket lifecycle (docs/ARCHITECTURE.md, "Ticket lifecycle")', () => {
     const allowed = TICKET_STATES.flatMap((from) => TICKET_TRANSITIONS[from].map((to) => `${from}→${to}`)).sort();
     expect(allowed).toEqual(
       [

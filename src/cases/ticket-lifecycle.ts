@@ -27,7 +27,7 @@ export const TICKET_FINAL_STATES: readonly TicketState[] = ['closed', 'rejected'
 export const allowedTicketMoves = (from: TicketState) => TICKET_TRANSITIONS[from];
 export const canMoveTicket = (from: TicketState, to: TicketState) => TICKET_TRANSITIONS[from].includes(to);
 
-/** What each move does to the SLA clocks (DESIGN "Clocks"). */
+/** What each move does to the SLA clocks (docs/ARCHITECTURE.md, "Ticket lifecycle" and "SLA clocks"). */
 export type ClockEffect = 'stop_response' | 'pause_resolution' | 'resume_resolution' | 'stop_resolution' | 'stop_all';
 
 export function clockEffects(from: TicketState, to: TicketState): ClockEffect[] {

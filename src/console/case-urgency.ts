@@ -3,7 +3,7 @@ import { escapeLike } from '../common/escape-like';
 
 /**
  * Open cases (case_index.is_open) of every kind, most urgent first, in ONE
- * statement (DESIGN "Who calls it": a work queue sorted by SLA urgency):
+ * statement (the hotline's work queue; docs/ARCHITECTURE.md, "Console"):
  *   1. breached first: a clock of the case, running or not, has breached_at;
  *   2. then the nearest due time: the earliest due_at among the case's
  *      running clocks (paused and stopped clocks do not count; a case with no

@@ -236,7 +236,7 @@ export class CustomersService {
     return toCustomerDto({ ...customer, contacts, sites, serviceInstances }, masked, this.regions);
   }
 
-  /** DESIGN: every read of unmasked contact mobiles leaves an audit row. */
+  /** Every read that shows contact mobiles in full leaves an audit row (docs/ARCHITECTURE.md, "Security"). */
   auditUnmaskedRead(auth: AuthContext, customerId: string, contacts: number): Promise<void> {
     return this.audit.recordStandalone(auth, {
       action: 'customer.contacts_unmasked',

@@ -37,9 +37,9 @@ const NO_OWNER: Owner = { homeRegion: null, accountManagerId: null };
  * `inquiry` policies; it may come from a caller who is not yet a customer.
  * Its region decides who sees it: the customer's home region by default, or
  * the region given (for a non-customer, the caller's own single region when
- * none is given). Priority: P3, P2 when urgent (DESIGN "Cases and SLA"), then
- * the customer's tier and green channel as for every case; a non-customer has
- * neither, so the base stands.
+ * none is given). Priority: P3, P2 when urgent, then the customer's tier and
+ * green channel as for every case (docs/ARCHITECTURE.md, "Priority"); a
+ * non-customer has neither, so the base stands.
  */
 @Injectable()
 export class InquiriesService {

@@ -1,9 +1,10 @@
 /**
- * An inquiry's lifecycle (DESIGN "Lifecycles"): open → answered → closed.
+ * An inquiry's lifecycle: open → answered → closed (docs/ARCHITECTURE.md,
+ * "Inquiry lifecycle").
  * Converting it into an order or a support request hands the matter over:
  * it closes the inquiry (from open or answered) and keeps the link both ways.
  *
- * Clocks (DESIGN "Cases and SLA", inquiry policies): the response clock stops
+ * Clocks (under the `inquiry:Pn` policies): the response clock stops
  * when the inquiry is answered; the resolution clock when it is closed
  * (closing or converting). An answered inquiry is still open work (it waits
  * to be closed, its resolution clock running), so it stays in the console queue.

@@ -11,7 +11,8 @@ export interface ArrearsStanding {
 /**
  * Whether a customer is refused new orders for arrears (bills more than 90
  * days overdue), asked in the order's transaction. Billing owns the answer;
- * orders only ask (DESIGN "Which module may use which").
+ * orders only ask, through the service billing exports
+ * (docs/ARCHITECTURE.md, "Dependency rules").
  */
 export interface ArrearsGate {
   standing(em: EntityManager, customerId: string): Promise<ArrearsStanding>;
@@ -20,7 +21,7 @@ export interface ArrearsGate {
 /** Injection token of the ArrearsGate. */
 export const ARREARS_GATE = Symbol('ARREARS_GATE');
 
-/** Billing's answer (DESIGN: orders ask billing whether a customer is blocked for arrears). */
+/** Billing's answer: BillingService.isBlockedForArrears, read through the order's transaction. */
 @Injectable()
 export class BillingArrearsGate implements ArrearsGate {
   constructor(private readonly billing: BillingService) {}

@@ -4,9 +4,9 @@ import type { ClockChange } from '../sla/sla-clocks.service';
  * Orders and their regional work orders (TMF622 states in snake_case). The
  * services, the OpenAPI text and the tests read these tables.
  *
- * An order's state is never set by hand (except cancel): it is derived from
- * its work orders, under a lock on the order row, in the transaction that
- * moves a work order.
+ * An order's state is never set by hand (except cancel and reject): it is
+ * derived from its work orders, under a lock on the order row, in the
+ * transaction that moves a work order.
  */
 export const ORDER_STATES = ['acknowledged', 'in_progress', 'completed', 'partial', 'failed', 'rejected', 'cancelled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
@@ -43,9 +43,9 @@ export function workOrderClockEffects(to: WorkOrderState): ClockChange[] {
 }
 
 /**
- * DESIGN "Lifecycles": all completed → completed; some completed and the
- * rest failed → partial; all failed → failed; any taken → in_progress. A
- * final order stays as it is.
+ * All completed → completed; some completed and the rest failed → partial;
+ * all failed → failed; any taken → in_progress. A final order stays as it is
+ * (docs/ARCHITECTURE.md, "Order and work order lifecycle").
  */
 export function deriveOrderState(current: OrderState, workOrders: readonly WorkOrderState[]): OrderState {
   if (ORDER_FINAL_STATES.includes(current) || !workOrders.length) return current;
@@ -57,7 +57,7 @@ export function deriveOrderState(current: OrderState, workOrders: readonly WorkO
   return workOrders.some((s) => !NOT_TAKEN.includes(s) && s !== 'cancelled') ? 'in_progress' : current;
 }
 
-/** The order's response ends when every region has taken its work order (DESIGN "Cases and SLA"). */
+/** The order's response ends when every region has taken its work order (docs/ARCHITECTURE.md, "SLA clocks"). */
 export const everyRegionTook = (workOrders: readonly WorkOrderState[]) => workOrders.every((s) => !NOT_TAKEN.includes(s));
 
 /** Cancelling is allowed while the order is open and no work order has completed. */

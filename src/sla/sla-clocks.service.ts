@@ -63,8 +63,8 @@ function freshClock(r: Record<string, unknown>, at: Date): SlaClock {
 
 /**
  * The SLA engine's API for case modules. Every call runs in the case's own
- * transaction (the case row is locked by the caller); timers are armed after
- * commit through PostCommit. Knows case kinds only as strings.
+ * transaction or statement (a change locks the case row first); timers are
+ * armed after commit through PostCommit. Knows case kinds only as strings.
  */
 @Injectable()
 export class SlaClocksService {

@@ -1,4 +1,4 @@
-/** Alert levels in the order they fall due (DESIGN "Alerts"). */
+/** Alert levels in the order they fall due (docs/ARCHITECTURE.md, "Alert levels"). */
 export const ALERT_LEVELS = ['warning', 'breached', 'escalated_2', 'escalated_3'] as const;
 export type AlertLevel = (typeof ALERT_LEVELS)[number];
 

@@ -4,9 +4,9 @@ export const SUPPORT_CATEGORIES = ['network_design', 'system_integration', 'main
 export type SupportCategory = (typeof SUPPORT_CATEGORIES)[number];
 
 /**
- * DESIGN "Cases and SLA": a support request's category maps to a severity,
- * which is the base of its priority (then tier and green channel as for
- * faults). Emergency communication is critical (lives may depend on it);
+ * A support request's category maps to a severity, which is the base of its
+ * priority (then tier and green channel as for faults; docs/ARCHITECTURE.md,
+ * "Priority"). Emergency communication is critical (lives may depend on it);
  * maintenance of running services is major (something in service needs
  * care); design, integration and other requests are planned project work,
  * minor.

@@ -46,11 +46,12 @@ export interface TransitionInput {
 }
 
 /**
- * The ticket lifecycle of DESIGN.md, shared by faults, complaints and support
- * requests: transitions with their clock effects, assignment, notes,
- * feedback, the timeline, and the index, event and audit rows that go with
- * each, all in the ticket's own transaction under a row lock. Each kind says
- * what differs (table, names, errors, access) in a TicketKind.
+ * The ticket lifecycle (src/cases/ticket-lifecycle.ts; docs/ARCHITECTURE.md,
+ * "Ticket lifecycle"), shared by faults, complaints and support requests:
+ * transitions with their clock effects, assignment, notes, feedback, the
+ * timeline, and the index, event and audit rows that go with each, all in the
+ * ticket's own transaction under a row lock. Each kind says what differs
+ * (table, names, errors, access) in a TicketKind.
  */
 @Injectable()
 export class TicketWorkflow {
@@ -202,8 +203,7 @@ export class TicketWorkflow {
    * A new base (severity, category) or a director’s green-channel grant on
    * this one case: a new priority, and the clocks re-targeted under the new
    * policy keeping the elapsed time (a target already passed fires at once).
-   * FaultsService.update still does the same on its own (left untouched on
-   * this branch) and can be switched to this.
+   * Faults (severity) and support requests (category) both come through here.
    */
   async reprioritise<T extends TicketRow>(
     kind: TicketKind<T>,

@@ -12,7 +12,7 @@ export const EVENT_PURGE = 'event-purge';
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /**
- * Keeps the two job schedulers of the outbox queue alive (worker only); see
+ * Keeps the three job schedulers of the outbox queue alive (worker only); see
  * SchedulerKeeper for why a timer re-checks them.
  */
 @Injectable()

@@ -3,7 +3,7 @@ import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
-/** Order intake asks billing whether the customer is in arrears (DESIGN "Which module may use which"). */
+/** Order intake asks billing whether the customer is in arrears (docs/ARCHITECTURE.md, "Dependency rules"). */
 describe('orders: customers more than 90 days in arrears', () => {
   let t: TestApp;
   let agent: StaffLogin;

@@ -26,7 +26,7 @@ import {
 } from '../support/worker-process';
 
 /**
- * DESIGN "Processes and parts" / "Alerts": PostgreSQL holds every clock,
+ * docs/ARCHITECTURE.md, "Invariants": PostgreSQL holds every clock,
  * Redis only wakes workers. Losing Redis, or a worker, may delay an alert,
  * never lose or repeat it; any number of workers raise each
  * (case, clock, level) exactly once, with exactly one event.

@@ -11,8 +11,8 @@ import { exitsWithin } from './wait';
  * A private `redis-server` for tests that must do what no test may do to the
  * machine's shared Redis on 6379 (which other suites and people use at the
  * same time): FLUSHALL it. Started on a free port with nothing kept on disk
- * and `noeviction` (what BullMQ needs, DESIGN "Alerts"); `flushall()` first
- * checks that it really talks to this child process.
+ * and `noeviction` (what BullMQ needs; docs/ARCHITECTURE.md, "Invariants");
+ * `flushall()` first checks that it really talks to this child process.
  */
 export interface PrivateRedis {
   port: number;

@@ -31,7 +31,10 @@ export class CreateInquiryDto {
   @IsOptional()
   @IsRegionCode()
   region?: string;
-  @ApiPropertyOptional({ default: false, description: 'Urgent inquiries start at P2 instead of P3 (DESIGN "Cases and SLA")' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Urgent inquiries start at P2 instead of P3; the customer’s tier and green channel then adjust it, as for every case',
+  })
   @IsOptional()
   @IsBoolean()
   urgent?: boolean;
