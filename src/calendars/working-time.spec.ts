@@ -155,6 +155,13 @@ describe('time zones with daylight saving (America/New_York, 2026)', () => {
     expect(iso(addWorkingTime(newYork, at('2026-11-01T00:00:00-04:00'), 4 * H))).toBe(iso(at('2026-11-01T04:00:00-05:00')));
   });
 
+  it('starts an interval whose start the clock skips at the change itself (02:30–05:00 on 8 March works 03:00–05:00)', () => {
+    const cal = compileCalendar({ key: 'ny-sunday', timeZone: 'America/New_York', weekly: { 7: [{ start: '02:30', end: '05:00' }] } });
+    expect(workingTimeBetween(cal, at('2026-03-08T00:00:00-05:00'), at('2026-03-08T12:00:00-04:00'))).toBe(2 * H);
+    expect(iso(nextWorkingInstant(cal, at('2026-03-08T00:00:00-05:00')))).toBe(iso(at('2026-03-08T03:00:00-04:00')));
+    expect(workingTimeBetween(cal, at('2026-03-15T00:00:00-04:00'), at('2026-03-15T12:00:00-04:00'))).toBe(2.5 * H);
+  });
+
   it('keeps the local hours on both sides of the change', () => {
     expect(iso(nextWorkingInstant(newYork, at('2026-03-06T17:00:00-05:00')))).toBe(iso(at('2026-03-07T01:00:00-05:00')));
     expect(iso(nextWorkingInstant(newYork, at('2026-03-09T05:00:00-04:00')))).toBe(iso(at('2026-03-09T09:00:00-04:00')));
