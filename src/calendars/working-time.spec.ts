@@ -282,6 +282,12 @@ describe('compileCalendar validation', () => {
     expect(workingTimeBetween(cal, at('2026-11-23T00:00:00+08:00'), at('2026-11-24T00:00:00+08:00'))).toBe(24 * H);
   });
 
+  it('refuses instants outside the years 1900 to 9999 with a RangeError', () => {
+    expect(() => isWorkingInstant(workday, at('1899-06-01T10:00:00+08:00'))).toThrow(RangeError);
+    expect(() => addWorkingTime(workday, at('9999-12-01T10:00:00+08:00'), 1000 * H)).toThrow(RangeError);
+    expect(() => addWorkingTime(always, new Date(8.64e15 - 1), 2)).toThrow(RangeError);
+  });
+
   it('refuses what compileCalendar did not make, and amounts that are not whole non-negative ms', () => {
     expect(() => addWorkingTime({ key: 'x', timeZone: 'UTC', alwaysWorking: true }, new Date(), 1)).toThrow(TypeError);
     expect(() => addWorkingTime(workday, new Date(), -1)).toThrow(RangeError);
