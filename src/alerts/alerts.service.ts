@@ -144,6 +144,8 @@ export class AlertsService {
         entity: 'alert',
         entityId: id,
         changes: { level: alert.level, caseNo: alert.caseNo },
+        regions: [alert.region],
+        customerId: alert.customerId,
       });
       return (await em.findOneBy(Alert, { id }))!;
     });

@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
+import { customerRegions, mayReadBillingOf } from './billing-access';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { AccountView, BillView } from './dto/billing-views.dto';
 import { chinaToday, fen } from './money';
@@ -66,10 +68,31 @@ export class AccountsService {
     };
   }
 
-  async bill(id: string): Promise<BillView> {
+  /** The account as `GET /customers/:id/account` shows it: only to a caller who may read this customer's billing data. */
+  async accountFor(auth: AuthContext, customerId: string, asOf?: string): Promise<AccountView> {
+    await this.assertMayRead(auth, customerId, () => billingCustomerNotFound(customerId));
+    return this.account(customerId, asOf);
+  }
+
+  /** The bills as `GET /customers/:id/bills` lists them, under the same rule. */
+  async customerBillsFor(auth: AuthContext, customerId: string, limit: number, offset: number): Promise<Page<BillView>> {
+    await this.assertMayRead(auth, customerId, () => billingCustomerNotFound(customerId));
+    return this.customerBills(customerId, limit, offset);
+  }
+
+  async bill(auth: AuthContext, id: string): Promise<BillView> {
+    const notFound = () => new BillingError(BillingErrorCode.BILL_NOT_FOUND, `No bill ${id}`);
     const [row]: BillRow[] = await this.dataSource.query(`SELECT ${BILL_COLUMNS} FROM bills b WHERE b.id = $1`, [id]);
-    if (!row) throw new BillingError(BillingErrorCode.BILL_NOT_FOUND, `No bill ${id}`);
+    if (!row) throw notFound();
+    await this.assertMayRead(auth, row.customerId, notFound);
     return this.toView(row);
+  }
+
+  /** mayReadBillingOf, with the customer's regions read only for callers who are not billing staff. */
+  private async assertMayRead(auth: AuthContext, customerId: string, notFound: () => Error): Promise<void> {
+    if (hasRole(auth, 'billing')) return;
+    const customer = await customerRegions(this.dataSource.manager, customerId);
+    if (!customer || !mayReadBillingOf(auth, customer)) throw notFound();
   }
 
   async customerBills(customerId: string, limit: number, offset: number, openOnly = false): Promise<Page<BillView>> {

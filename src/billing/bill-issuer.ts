@@ -124,6 +124,8 @@ export class BillIssuer {
           entity: 'bill',
           entityId: billId,
           changes: { ...data, billRunId: runId, creditApplied: allocationData(allocations) },
+          regions: lines.map((l) => l.region),
+          customerId,
         });
         this.recordIn(batch, runId, customerId, 'billed', billId);
         await batch.run(em);

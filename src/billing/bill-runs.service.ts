@@ -73,6 +73,7 @@ export class BillRunsService {
         entity: 'bill_run',
         entityId: id,
         changes: { period, customers: n },
+        regions: [], // every region's customers: for nationwide readers
       });
     });
     post.add(() => this.enqueuePending(id));

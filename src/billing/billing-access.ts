@@ -1,5 +1,7 @@
-import type { AuthContext } from '../common/auth/auth-context';
-import { covers } from '../common/auth/region-scope';
+import type { EntityManager } from 'typeorm';
+import { AuthContext, hasRole } from '../common/auth/auth-context';
+import { covers, scopePrefix } from '../common/auth/region-scope';
+import { CustomerFootprint, inScope } from '../customers/customer-access';
 import { BillingError, BillingErrorCode } from './billing.errors';
 
 /** Who sees billing data at all (every billing route is limited to these roles). */
@@ -17,3 +19,47 @@ export function assertRegionInScope(auth: AuthContext, field: string, region: st
     });
   }
 }
+
+/** The customer's regions, as the customer record's own access rule reads them. */
+export type CustomerRegions = Pick<CustomerFootprint, 'homeRegion' | 'siteRegions'>;
+
+/** SQL for one customer `c`'s site regions (every service instance sits at one of its sites). */
+export const SITE_REGIONS_SQL = `coalesce((SELECT array_agg(DISTINCT s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}')`;
+
+/** Home and site regions of one customer, or null when there is no such customer. */
+export async function customerRegions(em: EntityManager, customerId: string): Promise<CustomerRegions | null> {
+  const [row] = await em.query(`SELECT c.home_region, ${SITE_REGIONS_SQL} AS site_regions FROM customers c WHERE c.id = $1`, [customerId]);
+  return row ? { homeRegion: row.home_region, siteRegions: row.site_regions } : null;
+}
+
+/**
+ * Who reads a customer's bills, account and payments. Billing staff of every
+ * region read every customer's: a customer may pay at any service point,
+ * which must see what is owed. Everyone else (directors) reads only customers
+ * in their scope, as for the customer record itself; outside it, 404.
+ */
+export function mayReadBillingOf(auth: AuthContext, customer: CustomerRegions): boolean {
+  return hasRole(auth, 'billing') || inScope(auth, customer);
+}
+
+/**
+ * A payment concerns the region it was collected in and its customer: a
+ * director may see (and reverse) it when either is within their scope.
+ */
+export function mayHandlePayment(auth: AuthContext, payment: { collectedRegion: string }, customer: CustomerRegions): boolean {
+  return covers(auth, payment.collectedRegion) || inScope(auth, customer);
+}
+
+/**
+ * A region bills a customer only where it serves them: `serviceRegion` must
+ * be a region with one of the customer's sites (the region itself or one it
+ * contains: a city's system bills a site in one of its districts). Otherwise
+ * any region's system could post charges, or negative adjustments, against
+ * any customer in the country.
+ */
+export function servesCustomer(serviceRegion: string, siteRegions: string[]): boolean {
+  const prefix = scopePrefix(serviceRegion);
+  return siteRegions.some((r) => r.startsWith(prefix));
+}
+
+export const NOT_A_SERVING_REGION = 'is not a region where the customer has a site or a service instance';

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, Roles } from '../common/auth/decorators';
+import type { AuthContext } from '../common/auth/auth-context';
+import { Auth, Authenticated, Roles } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
 import { UuidPipe } from '../common/http/uuid.pipe';
 import { PageOf } from '../common/pagination/page';
@@ -12,6 +13,7 @@ import { AccountView, BillView } from './dto/billing-views.dto';
 /**
  * Bills and accounts. Billing staff of every region read every customer's:
  * a customer may pay at any service point, which must see what is owed.
+ * Directors read those of customers in their scope (404 otherwise).
  */
 @ApiTags('billing')
 @Authenticated()
@@ -24,16 +26,16 @@ export class BillsController {
   @ApiOperation({ summary: 'One bill with its lines by serving region' })
   @ApiOkResponse({ type: BillView })
   @ApiProblems(400, 404)
-  bill(@Param('id', UuidPipe) id: string) {
-    return this.accounts.bill(id);
+  bill(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.accounts.bill(auth, id);
   }
 
   @Get('customers/:id/bills')
   @ApiOperation({ summary: 'A customer’s bills, newest first' })
   @ApiOkResponse({ type: PageOf(BillView) })
   @ApiProblems(400, 404)
-  bills(@Param('id', UuidPipe) id: string, @Query() q: BillsQuery) {
-    return this.accounts.customerBills(id, q.limit, q.offset);
+  bills(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() q: BillsQuery) {
+    return this.accounts.customerBillsFor(auth, id, q.limit, q.offset);
   }
 
   @Get('customers/:id/account')
@@ -45,7 +47,7 @@ export class BillsController {
   })
   @ApiOkResponse({ type: AccountView })
   @ApiProblems(400, 404)
-  account(@Param('id', UuidPipe) id: string, @Query() q: AsOfQuery) {
-    return this.accounts.account(id, q.asOf);
+  account(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() q: AsOfQuery) {
+    return this.accounts.accountFor(auth, id, q.asOf);
   }
 }

@@ -26,7 +26,8 @@ export class ChargesController {
   @ApiOperation({
     summary: 'Post one charge (a regional system’s service account with role billing, scoped to its region)',
     description:
-      `Amounts are integer fen (|amountFen| ≤ ${MAX_AMOUNT_FEN}); only an adjustment may be negative. serviceRegion must be within the caller’s scope (403). ` +
+      `Amounts are integer fen (|amountFen| ≤ ${MAX_AMOUNT_FEN}); only an adjustment may be negative. serviceRegion must be within the caller’s scope (403) ` +
+      'and a region where the customer has a site or a service instance (its own code or one containing it; 400 naming serviceRegion). ' +
       'sourceRef is unique within serviceRegion: resending the same content answers 200 with the stored charge and changes nothing; other content → 409.',
   })
   @ApiCreatedResponse({ type: ChargeView, description: 'Created' })

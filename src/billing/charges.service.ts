@@ -8,7 +8,7 @@ import { FieldError } from '../common/errors/domain-error';
 import { invalidFields } from '../common/errors/common-errors';
 import { WriteBatch } from '../common/write-batch';
 import { RegionsService } from '../regions/regions.service';
-import { assertRegionInScope } from './billing-access';
+import { NOT_A_SERVING_REGION, SITE_REGIONS_SQL, assertRegionInScope, servesCustomer } from './billing-access';
 import { BillingError, BillingErrorCode } from './billing.errors';
 import { ChargeDto } from './dto/billing-input.dto';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
@@ -51,7 +51,8 @@ export class ChargesService {
     assertRegionInScope(auth, 'serviceRegion', dto.serviceRegion);
     this.assertSign(dto, 'amountFen');
     return this.dataSource.transaction(async (em) => {
-      await ensureAccount(em, dto.customerId);
+      const serving = await ensureAccount(em, dto.customerId);
+      if (!servesCustomer(dto.serviceRegion, serving)) throw invalidFields({ field: 'serviceRegion', message: NOT_A_SERVING_REGION });
       if (dto.serviceInstanceId) await this.assertInstances(em, [dto], () => 'serviceInstanceId');
       const [inserted]: ChargeRow[] = await em.query(
         `INSERT INTO billing_charges (customer_id, service_region, service_instance_id, period, kind, amount_fen, description, source_ref, posted_by)
@@ -80,7 +81,14 @@ export class ChargesService {
         return { created: false, charge };
       }
       const charge = toView(inserted);
-      await this.audit.record(em, auth, { action: 'billing.charge_posted', entity: 'charge', entityId: charge.id, changes: { ...dto } });
+      await this.audit.record(em, auth, {
+        action: 'billing.charge_posted',
+        entity: 'charge',
+        entityId: charge.id,
+        changes: { ...dto },
+        regions: [dto.serviceRegion],
+        customerId: dto.customerId,
+      });
       return { created: true, charge };
     });
   }
@@ -105,17 +113,19 @@ export class ChargesService {
 
     return this.dataSource.transaction(async (em) => {
       const customerIds = [...new Set(charges.map((c) => c.customerId))];
-      const known: { id: string }[] = await em.query(
-        `WITH c AS (SELECT id FROM customers WHERE id = ANY($1::uuid[])),
-              ins AS (INSERT INTO billing_accounts (customer_id) SELECT id FROM c ON CONFLICT DO NOTHING)
-         SELECT id FROM c`,
+      // One query for the whole batch: which customers exist (their accounts created) and where each has sites.
+      const known: { id: string; site_regions: string[] }[] = await em.query(
+        `WITH ins AS (INSERT INTO billing_accounts (customer_id) SELECT id FROM customers WHERE id = ANY($1::uuid[]) ON CONFLICT DO NOTHING)
+         SELECT c.id, ${SITE_REGIONS_SQL} AS site_regions FROM customers c WHERE c.id = ANY($1::uuid[])`,
         [customerIds],
       );
-      const knownIds = new Set(known.map((k) => k.id));
-      const missing = charges.flatMap((c, i) =>
-        knownIds.has(c.customerId) ? [] : [{ field: `charges[${i}].customerId`, message: 'is not a customer' }],
-      );
-      if (missing.length) throw invalidFields(...missing.slice(0, 100));
+      const serving = new Map(known.map((k) => [k.id, k.site_regions]));
+      const bad = charges.flatMap((c, i) => {
+        const sites = serving.get(c.customerId);
+        if (!sites) return [{ field: `charges[${i}].customerId`, message: 'is not a customer' }];
+        return servesCustomer(c.serviceRegion, sites) ? [] : [{ field: `charges[${i}].serviceRegion`, message: NOT_A_SERVING_REGION }];
+      });
+      if (bad.length) throw invalidFields(...bad.slice(0, 100));
       await this.assertInstances(em, charges, (i) => `charges[${i}].serviceInstanceId`);
 
       const inserted: { service_region: string; source_ref: string }[] = await em.query(
@@ -171,6 +181,7 @@ export class ChargesService {
           totalFen,
           customers: customerIds.length,
         },
+        regions: [...new Set(charges.map((c) => c.serviceRegion))],
       });
       await batch.run(em);
       return { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen };

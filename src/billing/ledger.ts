@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { WriteBatch } from '../common/write-batch';
 import { Allocation, CreditSource, OpenLine } from './allocation';
+import { SITE_REGIONS_SQL } from './billing-access';
 import { billingCustomerNotFound } from './billing.errors';
 import { fen } from './money';
 
@@ -39,15 +40,19 @@ export async function ensureAndLockAccount(em: EntityManager, customerId: string
   if (!row) throw billingCustomerNotFound(customerId);
 }
 
-/** Creates the customer's billing account if needed, without locking it (404 if there is no such customer). */
-export async function ensureAccount(em: EntityManager, customerId: string): Promise<void> {
+/**
+ * Creates the customer's billing account if needed, without locking it (404
+ * if there is no such customer), and returns the customer's site regions
+ * (where a charge may be posted) in the same round trip.
+ */
+export async function ensureAccount(em: EntityManager, customerId: string): Promise<string[]> {
   const [row] = await em.query(
-    `WITH c AS (SELECT id FROM customers WHERE id = $1),
-          ins AS (INSERT INTO billing_accounts (customer_id) SELECT id FROM c ON CONFLICT DO NOTHING)
-     SELECT id FROM c`,
+    `WITH ins AS (INSERT INTO billing_accounts (customer_id) SELECT id FROM customers WHERE id = $1 ON CONFLICT DO NOTHING)
+     SELECT ${SITE_REGIONS_SQL} AS site_regions FROM customers c WHERE c.id = $1`,
     [customerId],
   );
   if (!row) throw billingCustomerNotFound(customerId);
+  return row.site_regions;
 }
 
 /**

@@ -33,11 +33,14 @@ export class PaymentsController {
 
   @Get(':id')
   @Roles(...BILLING_READERS)
-  @ApiOperation({ summary: 'One payment with its current allocations' })
+  @ApiOperation({
+    summary: 'One payment with its current allocations',
+    description: 'Billing staff read any payment; directors only one collected in their scope or of a customer in it (404 otherwise).',
+  })
   @ApiOkResponse({ type: PaymentView })
   @ApiProblems(400, 404)
-  get(@Param('id', UuidPipe) id: string) {
-    return this.payments.get(id);
+  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
+    return this.payments.get(auth, id);
   }
 
   @Post(':id/reverse')
@@ -46,6 +49,7 @@ export class PaymentsController {
   @ApiOperation({
     summary: 'Reverse a payment (directors): undoes every allocation it made, including credit later bills consumed',
     description:
+      'The payment’s collecting region or its customer (home region or a site) must be within the caller’s scope (404 otherwise). ' +
       'The response lists the allocations undone. Other credit on the account then settles the bills this reopened. A second reversal is a 409.',
   })
   @ApiOkResponse({ type: PaymentView })

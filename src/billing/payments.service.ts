@@ -3,13 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../common/audit/audit.service';
-import type { AuthContext } from '../common/auth/auth-context';
+import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { PostCommit } from '../common/post-commit';
 import { WriteBatch } from '../common/write-batch';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
 import { Allocation, allocate } from './allocation';
-import { assertRegionInScope } from './billing-access';
+import { SITE_REGIONS_SQL, assertRegionInScope, mayHandlePayment } from './billing-access';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { PaymentDto } from './dto/billing-input.dto';
 import { AllocationView, PaymentView } from './dto/billing-views.dto';
@@ -77,6 +77,8 @@ export class PaymentsService {
         entity: 'payment',
         entityId: id,
         changes: { ...data, reference: dto.reference ?? null },
+        regions: [dto.collectedRegion],
+        customerId: dto.customerId,
       });
       await batch.run(em);
       return allocations;
@@ -110,8 +112,7 @@ export class PaymentsService {
   async reverse(auth: AuthContext, id: string, reason: string): Promise<PaymentView> {
     const post = new PostCommit();
     const undone = await this.dataSource.transaction(async (em) => {
-      const [head] = await em.query(`SELECT customer_id FROM payments WHERE id = $1`, [id]);
-      if (!head) throw paymentNotFound(id);
+      const head = await this.assertMayHandle(em, auth, id);
       await lockAccount(em, head.customer_id, { openLines: false });
       const [payment] = await em.query(`SELECT reversed_at FROM payments WHERE id = $1`, [id]);
       if (payment.reversed_at) throw new BillingError(BillingErrorCode.PAYMENT_ALREADY_REVERSED, 'The payment was already reversed');
@@ -151,7 +152,14 @@ export class PaymentsService {
       };
       const events = new WriteBatch();
       void this.outbox.emitIn(events, post, 'payment.reversed', data);
-      this.audit.recordIn(events, auth, { action: 'billing.payment_reversed', entity: 'payment', entityId: id, changes: data });
+      this.audit.recordIn(events, auth, {
+        action: 'billing.payment_reversed',
+        entity: 'payment',
+        entityId: id,
+        changes: data,
+        regions: [head.collected_region],
+        customerId: head.customer_id,
+      });
       await events.run(em);
       return undoneAllocations.map((a) => ({ ...a, amount: -a.amount }));
     });
@@ -159,7 +167,9 @@ export class PaymentsService {
     return this.view(id, undone);
   }
 
-  async get(id: string): Promise<PaymentView> {
+  async get(auth: AuthContext, id: string): Promise<PaymentView> {
+    // Billing staff read every payment (pay anywhere); a missing one is the view's 404.
+    if (!hasRole(auth, 'billing')) await this.assertMayHandle(this.dataSource.manager, auth, id);
     const allocations: { bill_id: string; bill_no: string; bill_line_id: string; serving_region: string; amount_fen: string }[] =
       await this.dataSource.query(
         `SELECT a.bill_id, b.bill_no, a.bill_line_id, l.serving_region, a.amount_fen::text AS amount_fen
@@ -178,6 +188,23 @@ export class PaymentsService {
         amount: BigInt(a.amount_fen),
       })),
     );
+  }
+
+  /** 404 unless the payment’s collecting region or its customer is within the caller’s scope; returns its customer and region. */
+  private async assertMayHandle(
+    em: EntityManager,
+    auth: AuthContext,
+    id: string,
+  ): Promise<{ customer_id: string; collected_region: string }> {
+    const [head] = await em.query(
+      `SELECT p.customer_id, p.collected_region, c.home_region, ${SITE_REGIONS_SQL} AS site_regions
+         FROM payments p JOIN customers c ON c.id = p.customer_id WHERE p.id = $1`,
+      [id],
+    );
+    if (!head) throw paymentNotFound(id);
+    const customer = { homeRegion: head.home_region, siteRegions: head.site_regions };
+    if (!mayHandlePayment(auth, { collectedRegion: head.collected_region }, customer)) throw paymentNotFound(id);
+    return head;
   }
 
   /** Settles open lines from the account's credit (the caller holds the account lock). */

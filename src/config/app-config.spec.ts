@@ -25,6 +25,7 @@ describe('AppConfig', () => {
     expect(c.admin.password).toBeUndefined();
     expect(c.auth.rateLimitMax).toBe(10);
     expect(c.auth.rateLimitWindowSeconds).toBe(60);
+    expect(c.auth.addressRateLimitMax).toBe(100);
     expect(c.logLevel).toBe('info');
     // X-Forwarded-For is only believed when the operator says a proxy is in front
     expect(c.http.trustProxy).toBe(false);
@@ -47,6 +48,7 @@ describe('AppConfig', () => {
       RUN_MIGRATIONS: 'false',
       BODY_LIMIT_BYTES: '2048',
       AUTH_RATE_LIMIT_MAX: '3',
+      AUTH_ADDRESS_RATE_LIMIT_MAX: '5',
       TRUST_PROXY: 'true',
     });
     expect(c.env).toBe('test');
@@ -58,6 +60,7 @@ describe('AppConfig', () => {
     expect(c.admin).toEqual({ username: 'root.admin', password: 'a-long-enough-password' });
     expect(c.http.bodyLimitBytes).toBe(2048);
     expect(c.auth.rateLimitMax).toBe(3);
+    expect(c.auth.addressRateLimitMax).toBe(5);
     expect(c.http.trustProxy).toBe(true);
   });
 
@@ -87,6 +90,9 @@ describe('AppConfig', () => {
     ['BODY_LIMIT_BYTES', '10'],
     ['DATABASE_POOL_SIZE', '1'],
     ['AUTH_RATE_LIMIT_MAX', '0'],
+    ['AUTH_ADDRESS_RATE_LIMIT_MAX', '0'],
+    // below the default per-username limit (10): the per-address limit would hide it
+    ['AUTH_ADDRESS_RATE_LIMIT_MAX', '9'],
     ['JWT_EXPIRES_IN_SECONDS', '5'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
     const err = configError({ [name]: value });

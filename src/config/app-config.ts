@@ -20,6 +20,8 @@ export class AppConfig {
     tokenTtlSeconds: number;
     rateLimitMax: number;
     rateLimitWindowSeconds: number;
+    /** Sign-in attempts per client address, whatever the username, in the same window. */
+    addressRateLimitMax: number;
   };
   readonly admin: { username: string; password?: string };
   readonly logLevel: string;
@@ -62,6 +64,7 @@ export class AppConfig {
         tokenTtlSeconds: e.JWT_EXPIRES_IN_SECONDS,
         rateLimitMax: e.AUTH_RATE_LIMIT_MAX,
         rateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
+        addressRateLimitMax: e.AUTH_ADDRESS_RATE_LIMIT_MAX,
       },
       admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
       logLevel: e.LOG_LEVEL,

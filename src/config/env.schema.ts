@@ -50,6 +50,8 @@ export const envSchema = z
       .default(1024 * 1024),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+    // Across usernames: an office behind one NAT signs in many people, a sprayer many accounts.
+    AUTH_ADDRESS_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
     IDEMPOTENCY_TTL_HOURS: z.coerce
       .number()
       .int()
@@ -80,6 +82,14 @@ export const envSchema = z
     BILL_DUE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   })
   .superRefine((env, ctx) => {
+    // (Only between two valid counts: a bad one is reported on its own.)
+    if (env.AUTH_ADDRESS_RATE_LIMIT_MAX >= 1 && env.AUTH_ADDRESS_RATE_LIMIT_MAX < env.AUTH_RATE_LIMIT_MAX) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_ADDRESS_RATE_LIMIT_MAX'],
+        message: 'must be at least AUTH_RATE_LIMIT_MAX (it counts every username of an address together)',
+      });
+    }
     if (env.NODE_ENV === 'production' && (!env.JWT_SECRET || env.JWT_SECRET.length < 32)) {
       ctx.addIssue({
         code: 'custom',

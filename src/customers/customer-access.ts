@@ -12,9 +12,12 @@ export interface CustomerFootprint {
 }
 
 /** A customer is in a caller's scope when its home region or any of its sites is. */
-export function inScope(auth: AuthContext, c: CustomerFootprint): boolean {
+export function inScope(auth: AuthContext, c: Pick<CustomerFootprint, 'homeRegion' | 'siteRegions'>): boolean {
   return covers(auth, c.homeRegion) || c.siteRegions.some((r) => covers(auth, r));
 }
+
+/** Every region the customer is in: the audit rows about it carry them. */
+export const footprintRegions = (c: Pick<CustomerFootprint, 'homeRegion' | 'siteRegions'>): string[] => [c.homeRegion, ...c.siteRegions];
 
 /** Out of scope reads as "not found": the caller learns nothing about other regions' customers. */
 export function assertCanRead(auth: AuthContext, c: CustomerFootprint): void {
@@ -31,6 +34,22 @@ export function assertCanManage(auth: AuthContext, c: CustomerFootprint, extraRo
     hasRole(auth, 'account_manager')
       ? 'Only the customer’s own account manager, a director or an admin may change this customer'
       : 'Your roles do not allow changing customer records',
+  );
+}
+
+/**
+ * What shortens SLAs and raises queue priority (the green channel, the tier)
+ * or hands a customer to someone else is a director's or an admin's call: an
+ * account manager manages their customer's record, not its privileges.
+ */
+export function assertMayGrant(auth: AuthContext, field: 'greenChannel' | 'tier' | 'accountManagerId'): void {
+  if (hasRole(auth, 'admin', 'director')) return;
+  throw new CustomerError(
+    CustomerErrorCode.CUSTOMER_CHANGE_NEEDS_DIRECTOR,
+    field === 'accountManagerId'
+      ? 'Only a director or an admin may create a customer for another account manager'
+      : `Only a director or an admin may change ${field}`,
+    { extensions: { field } },
   );
 }
 

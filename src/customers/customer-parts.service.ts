@@ -8,7 +8,7 @@ import { guardedUpdate } from '../common/guarded-update';
 import { ProductsService } from '../products/products.service';
 import { RegionsService } from '../regions/regions.service';
 import { Contact } from './contact.entity';
-import { assertCanManage, assertCanRead, maySeeMobiles } from './customer-access';
+import { assertCanManage, assertCanRead, footprintRegions, maySeeMobiles } from './customer-access';
 import { toContact, toServiceInstance, toSite } from './customer-view';
 import { CustomerError, CustomerErrorCode } from './customers.errors';
 import { CustomersService } from './customers.service';
@@ -43,7 +43,7 @@ export class CustomerPartsService {
     assertCanRead(auth, fp);
     const rows = await this.dataSource.getRepository(Contact).find({ where: { customerId }, order: { createdAt: 'ASC' } });
     const masked = !maySeeMobiles(auth, fp);
-    if (!masked && rows.length) await this.customers.auditUnmaskedRead(auth, customerId, rows.length);
+    if (!masked && rows.length) await this.customers.auditUnmaskedRead(auth, fp, rows.length);
     return rows.map((c) => toContact(c, masked));
   }
 
@@ -75,7 +75,7 @@ export class CustomerPartsService {
     this.regions.assertKnown('region', dto.region);
     return this.change(auth, customerId, 'site.created', async (em) => {
       const saved = await em.save(em.create(Site, { ...dto, customerId, version: 1 }));
-      return { id: saved.id, changes: { ...dto }, view: toSite(saved, this.regions) };
+      return { id: saved.id, changes: { ...dto }, view: toSite(saved, this.regions), regions: [dto.region] };
     });
   }
 
@@ -85,7 +85,12 @@ export class CustomerPartsService {
     return this.change(auth, customerId, 'site.updated', async (em) => {
       const before = await this.part(em, Site, 'site', customerId, id);
       const after = await guardedUpdate(em, Site, { id, customerId }, expectedVersion, changes, 'site');
-      return { id, changes: changedFields(before, changes), view: toSite(after, this.regions) };
+      return {
+        id,
+        changes: changedFields(before, changes),
+        view: toSite(after, this.regions),
+        regions: changes.region ? [changes.region] : [],
+      };
     });
   }
 
@@ -141,15 +146,22 @@ export class CustomerPartsService {
     auth: AuthContext,
     customerId: string,
     action: `${PartKind}.${'created' | 'updated'}`,
-    work: (em: EntityManager) => Promise<{ id: string; changes: Record<string, unknown>; view: V }>,
+    /** `regions`: any the change brings to the customer (a site's new region) beside those it has. */
+    work: (em: EntityManager) => Promise<{ id: string; changes: Record<string, unknown>; view: V; regions?: string[] }>,
     extraRoles: 'fulfilment'[] = [],
   ): Promise<V> {
     return this.dataSource.transaction(async (em) => {
       const fp = await this.customers.footprint(em, customerId, true);
       assertCanManage(auth, fp, extraRoles);
       this.customers.assertNotArchived(fp.customer);
-      const { id, changes, view } = await work(em);
-      await this.audit.record(em, auth, { action, entity: action.split('.')[0], entityId: id, changes: { customerId, ...changes } });
+      const { id, changes, view, regions = [] } = await work(em);
+      await this.audit.record(em, auth, {
+        action,
+        entity: action.split('.')[0],
+        entityId: id,
+        changes: { customerId, ...changes },
+        regions: [...footprintRegions(fp), ...regions],
+      });
       return view;
     });
   }

@@ -11,7 +11,7 @@ import { RegionsService } from '../regions/regions.service';
 import { StaffService } from '../staff/staff.service';
 import { AccountManagerTransfer } from './account-manager-transfer.entity';
 import { Contact } from './contact.entity';
-import { CustomerFootprint, assertCanManage, assertCanRead, maySeeMobiles } from './customer-access';
+import { CustomerFootprint, assertCanManage, assertCanRead, assertMayGrant, footprintRegions, maySeeMobiles } from './customer-access';
 import { toCustomerDto, toSummary } from './customer-view';
 import { Customer } from './customer.entity';
 import { CustomerError, CustomerErrorCode, customerNotFound } from './customers.errors';
@@ -158,6 +158,8 @@ export class CustomersService {
     if (!covers(auth, dto.homeRegion)) {
       throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${dto.homeRegion} is outside your region scope`);
     }
+    if (dto.greenChannel) assertMayGrant(auth, 'greenChannel');
+    if (dto.accountManagerId && dto.accountManagerId !== auth.staffId) assertMayGrant(auth, 'accountManagerId');
     const accountManagerId = dto.accountManagerId ?? (hasRole(auth, 'account_manager') ? auth.staffId : null);
     if (accountManagerId) await this.assertAccountManager('accountManagerId', accountManagerId);
 
@@ -203,6 +205,7 @@ export class CustomersService {
         entity: 'customer',
         entityId: customerId,
         changes: { ...dto, accountManagerId },
+        regions: [dto.homeRegion, ...dto.sites.map((s) => s.region)],
       });
       return customerId;
     });
@@ -232,17 +235,24 @@ export class CustomersService {
       accountManagerId: customer.accountManagerId,
     });
     const masked = !maySeeMobiles(auth, customer);
-    if (auditRead && !masked && contacts.length) await this.auditUnmaskedRead(auth, id, contacts.length);
+    if (auditRead && !masked && contacts.length) {
+      await this.auditUnmaskedRead(auth, { id, homeRegion: customer.homeRegion, siteRegions: sites.map((s) => s.region) }, contacts.length);
+    }
     return toCustomerDto({ ...customer, contacts, sites, serviceInstances }, masked, this.regions);
   }
 
   /** Every read that shows contact mobiles in full leaves an audit row (docs/ARCHITECTURE.md, "Security"). */
-  auditUnmaskedRead(auth: AuthContext, customerId: string, contacts: number): Promise<void> {
+  auditUnmaskedRead(
+    auth: AuthContext,
+    customer: Pick<CustomerFootprint, 'id' | 'homeRegion' | 'siteRegions'>,
+    contacts: number,
+  ): Promise<void> {
     return this.audit.recordStandalone(auth, {
       action: 'customer.contacts_unmasked',
       entity: 'customer',
-      entityId: customerId,
+      entityId: customer.id,
       changes: { contactsShown: contacts },
+      regions: footprintRegions(customer),
     });
   }
 
@@ -253,6 +263,9 @@ export class CustomersService {
       const fp = await this.footprint(em, id);
       assertCanManage(auth, fp);
       this.assertNotArchived(fp.customer);
+      // Resending the value it already has changes nothing, so it needs no director.
+      if (changes.greenChannel !== undefined && changes.greenChannel !== fp.customer.greenChannel) assertMayGrant(auth, 'greenChannel');
+      if (changes.tier !== undefined && changes.tier !== fp.customer.tier) assertMayGrant(auth, 'tier');
       if (changes.homeRegion && !covers(auth, changes.homeRegion)) {
         throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${changes.homeRegion} is outside your region scope`);
       }
@@ -262,6 +275,8 @@ export class CustomersService {
         entity: 'customer',
         entityId: id,
         changes: changedFields(fp.customer, changes),
+        // A move concerns the new home region too.
+        regions: [...footprintRegions(fp), ...(changes.homeRegion ? [changes.homeRegion] : [])],
       });
     });
     return this.view(auth, id, false);
@@ -358,6 +373,7 @@ export class CustomersService {
         entity: 'customer',
         entityId: id,
         changes: { accountManagerId: { from: fp.accountManagerId, to: dto.toAccountManagerId }, reason: dto.reason },
+        regions: footprintRegions(fp),
       });
     });
     return this.view(auth, id, false);
@@ -387,6 +403,7 @@ export class CustomersService {
         entity: 'customer',
         entityId: id,
         changes: archive ? { reason: dto.reason } : {},
+        regions: footprintRegions(fp),
       });
     });
     return this.view(auth, id, false);

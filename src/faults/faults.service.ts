@@ -129,7 +129,14 @@ export class FaultsService {
     });
     const opened = this.sla.openIn(batch, post, row.category, row.id, priority, now);
     void this.outbox.emitIn(batch, post, 'fault.created', this.eventData(row));
-    this.audit.recordIn(batch, auth, { action: 'fault.created', entity: 'fault', entityId: row.id, changes: { ...dto, caseNo, priority } });
+    this.audit.recordIn(batch, auth, {
+      action: 'fault.created',
+      entity: 'fault',
+      entityId: row.id,
+      changes: { ...dto, caseNo, priority },
+      // The customer's home region is known here: no lookup on the intake path.
+      regions: [region, ctx.homeRegion],
+    });
     await batch.run(em);
     const clocks = await opened;
     post.add(() => this.dispatcher.enqueue(row));
@@ -273,7 +280,13 @@ export class FaultsService {
     const clocks = await this.sla.forCase(fault.category, fault.id);
     const unmasked = maySeeReporter(auth, fault, am);
     if (unmasked && auditRead) {
-      await this.audit.recordStandalone(auth, { action: 'fault.reporter_unmasked', entity: 'fault', entityId: id });
+      await this.audit.recordStandalone(auth, {
+        action: 'fault.reporter_unmasked',
+        entity: 'fault',
+        entityId: id,
+        regions: [fault.region],
+        customerId: fault.customerId,
+      });
     }
     return toFaultDto(fault, clocks, unmasked);
   }

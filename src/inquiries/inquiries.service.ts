@@ -134,6 +134,8 @@ export class InquiriesService {
         entity: 'inquiry',
         entityId: row.id,
         changes: { ...dto, region, caseNo, priority },
+        regions: [region],
+        customerId: row.customerId,
       });
       return toInquiryDto(row, clocks, maySeeCaller(auth, owner.accountManagerId));
     });
@@ -269,7 +271,14 @@ export class InquiriesService {
         );
       }
       const done = await work(em, post, row, new Date());
-      await this.audit.record(em, auth, { action: done.action, entity: 'inquiry', entityId: id, changes: done.changes });
+      await this.audit.record(em, auth, {
+        action: done.action,
+        entity: 'inquiry',
+        entityId: id,
+        changes: done.changes,
+        regions: [row.region],
+        customerId: row.customerId,
+      });
     });
     await post.run();
   }
@@ -307,8 +316,15 @@ export class InquiriesService {
     const { row, owner } = await this.load(auth, id);
     const clocks = await this.sla.forCase('inquiry', row.id);
     const unmasked = maySeeCaller(auth, owner.accountManagerId);
-    if (unmasked && auditRead)
-      await this.audit.recordStandalone(auth, { action: 'inquiry.caller_unmasked', entity: 'inquiry', entityId: id });
+    if (unmasked && auditRead) {
+      await this.audit.recordStandalone(auth, {
+        action: 'inquiry.caller_unmasked',
+        entity: 'inquiry',
+        entityId: id,
+        regions: [row.region],
+        customerId: row.customerId,
+      });
+    }
     let convertedCaseNo: string | null = null;
     if (row.convertedToKind && row.convertedToId) {
       const [ix] = await this.dataSource.query(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [

@@ -194,6 +194,7 @@ export class OrdersService {
       entity: 'order',
       entityId: order.id,
       changes: { ...dto, caseNo: order.caseNo, priority, committedCompletionAt: order.committedCompletionAt },
+      regions: [order.acceptedRegion, ...regions, ctx.homeRegion],
     });
     await batch.run(em);
     post.add(() => this.fanOut.enqueue(workOrders));
@@ -334,6 +335,8 @@ export class OrdersService {
         entity: 'order',
         entityId: id,
         changes: { state: { from: order.state, to }, reason },
+        regions: [order.acceptedRegion, ...workOrders.map((w) => w.region)],
+        customerId: order.customerId,
       });
     });
     await post.run();

@@ -36,7 +36,13 @@ export class RegionDispatchService {
          RETURNING region, url, updated_by AS "updatedBy", updated_at AS "updatedAt"`,
         [code, url, dto.secret, auth.staffId],
       );
-      await this.audit.record(em, auth, { action: 'region_dispatch.updated', entity: 'region', entityId: code, changes: { url } });
+      await this.audit.record(em, auth, {
+        action: 'region_dispatch.updated',
+        entity: 'region',
+        entityId: code,
+        changes: { url },
+        regions: [code],
+      });
       return { ...row, secretHint: secretHint(dto.secret) };
     });
   }
@@ -61,7 +67,7 @@ export class RegionDispatchService {
     this.assertRegion(code);
     await this.dataSource.transaction(async (em) => {
       const [, n] = (await em.query(`DELETE FROM region_dispatch_endpoints WHERE region = $1`, [code])) as [unknown, number];
-      if (n) await this.audit.record(em, auth, { action: 'region_dispatch.removed', entity: 'region', entityId: code });
+      if (n) await this.audit.record(em, auth, { action: 'region_dispatch.removed', entity: 'region', entityId: code, regions: [code] });
     });
   }
 

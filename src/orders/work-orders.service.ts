@@ -147,6 +147,8 @@ export class WorkOrdersService {
         entity: 'work_order',
         entityId: id,
         changes: { state: { from, to: dto.to }, reason: dto.reason, note: dto.note },
+        regions: [wo.region],
+        customerId: wo.customerId,
       });
       await this.settleOrder(em, post, order, auth, now);
     });
@@ -181,9 +183,11 @@ export class WorkOrdersService {
    * order's row lock) and applies it: clocks, index, timeline, one event.
    */
   private async settleOrder(em: EntityManager, post: PostCommit, order: Order, actor: AuthContext | null, now: Date): Promise<void> {
-    const states: WorkOrder['state'][] = (await em.query(`SELECT state FROM work_orders WHERE order_id = $1`, [order.id])).map(
-      (r: { state: WorkOrder['state'] }) => r.state,
+    const rows: { state: WorkOrder['state']; region: string }[] = await em.query(
+      `SELECT state, region FROM work_orders WHERE order_id = $1`,
+      [order.id],
     );
+    const states = rows.map((r) => r.state);
     const next = deriveOrderState(order.state, states);
     if (everyRegionTook(states)) await this.sla.apply(em, post, 'order', order.id, ['stop_response'], now);
     if (next === order.state) return;
@@ -203,6 +207,8 @@ export class WorkOrdersService {
       entity: 'order',
       entityId: order.id,
       changes: { state: { from: order.state, to: next } },
+      regions: [order.acceptedRegion, ...rows.map((r) => r.region)],
+      customerId: order.customerId,
     });
   }
 
@@ -314,6 +320,8 @@ export class WorkOrdersService {
           entity: 'work_order',
           entityId: w.id,
           changes: { via: w.dispatched_via, note: note.get(w.id) },
+          regions: [w.region],
+          customerId: w.customer_id,
         })),
       );
       return new Set(rows.map((w) => w.id as string));

@@ -45,6 +45,7 @@ export class SlaPoliciesService {
         entity: 'sla_policy',
         entityId: key,
         changes: changedFields(before, targets),
+        regions: [], // applies everywhere: for nationwide readers
       });
       return (await em.findOneBy(SlaPolicy, { key }))!;
     });

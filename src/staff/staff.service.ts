@@ -26,6 +26,9 @@ export const toStaffDto = (s: Staff): StaffDto => ({
   deactivatedAt: s.deactivatedAt,
 });
 
+/** The regions a staff member's audit rows concern: their scopes (a nationwide one concerns no single region). */
+const staffRegions = (regions: string[]) => regions.filter((r) => r !== NATIONWIDE);
+
 @Injectable()
 export class StaffService extends PrincipalLoader implements OnApplicationBootstrap {
   private readonly logger = new Logger(StaffService.name);
@@ -111,6 +114,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       entity: 'staff',
       entityId: saved.id,
       changes: { username: dto.username, displayName: dto.displayName, roles: dto.roles, regions: dto.regions },
+      regions: staffRegions(dto.regions),
     });
     return saved;
   }
@@ -164,6 +168,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
         entity: 'staff',
         entityId: id,
         changes: { active: { from: staff.active, to: active } },
+        regions: staffRegions(staff.regions),
       });
       return toStaffDto((await em.findOneBy(Staff, { id }))!);
     });

@@ -153,6 +153,7 @@ export class SupportService {
       entity: 'support_request',
       entityId: row.id,
       changes: { ...fields, customerId, caseNo, priority, inquiryId },
+      regions: [row.region, ctx.homeRegion],
     });
     post.add(() => this.dispatcher.enqueue(row));
     return toSupportRequestDto(row, clocks, maySeeContact(auth, row, ctx.accountManagerId));
@@ -234,7 +235,13 @@ export class SupportService {
     const clocks = await this.sla.forCase('support', row.id);
     const unmasked = maySeeContact(auth, row, accountManagerId) && row.contactMobile !== null;
     if (unmasked && auditRead) {
-      await this.audit.recordStandalone(auth, { action: 'support.contact_unmasked', entity: 'support_request', entityId: id });
+      await this.audit.recordStandalone(auth, {
+        action: 'support.contact_unmasked',
+        entity: 'support_request',
+        entityId: id,
+        regions: [row.region],
+        customerId: row.customerId,
+      });
     }
     return toSupportRequestDto(row, clocks, unmasked);
   }

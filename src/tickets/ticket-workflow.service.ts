@@ -84,7 +84,16 @@ export class TicketWorkflow {
       if (auth) await kind.assertCanSee(auth, row, em);
       if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(kind.noun, expectedVersion, row.version);
       const done = await work(em, post, row);
-      if (done) await this.audit.record(em, auth, { action: done.action, entity: kind.auditEntity, entityId: id, changes: done.changes });
+      if (done) {
+        await this.audit.record(em, auth, {
+          action: done.action,
+          entity: kind.auditEntity,
+          entityId: id,
+          changes: done.changes,
+          regions: [row.region],
+          customerId: row.customerId,
+        });
+      }
     });
     await post.run();
   }

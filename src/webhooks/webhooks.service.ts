@@ -46,6 +46,7 @@ export class WebhooksService {
         entity: 'webhook_subscription',
         entityId: saved.id,
         changes: { url, events: dto.events },
+        regions: [], // receives every region's events: for nationwide readers
       });
       const row = (await em.findOneBy(WebhookSubscription, { id: saved.id }))!;
       return toWebhookDto(row, secretHint(dto.secret));
@@ -97,6 +98,7 @@ export class WebhooksService {
         entity: 'webhook_subscription',
         entityId: id,
         changes: { url: rows[0].url, events: rows[0].events },
+        regions: [],
       });
     });
   }

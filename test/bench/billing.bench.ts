@@ -54,7 +54,14 @@ async function loadCustomers(db: Client): Promise<string[]> {
      RETURNING id`,
     [n.map((i) => `计费基准客户${i}号有限公司`), n.map(benchCreditCode), n.map((i) => HOMES[i % HOMES.length])],
   );
+  // A region bills only customers it serves: every customer has a site in each serving region.
+  await db.query(
+    `INSERT INTO customer_sites (customer_id, name, region, address)
+     SELECT c.id, '基准站点' || r, r, '基准地址' FROM unnest($1::uuid[]) AS c(id), unnest($2::text[]) AS r`,
+    [rows.rows.map((r: { id: string }) => r.id), SERVING],
+  );
   await db.query('VACUUM ANALYZE customers');
+  await db.query('VACUUM ANALYZE customer_sites');
   return rows.rows.map((r: { id: string }) => r.id);
 }
 

@@ -91,6 +91,7 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     ADMIN_PASSWORD: adminPassword,
     LOG_LEVEL: 'warn',
     AUTH_RATE_LIMIT_MAX: '100000',
+    AUTH_ADDRESS_RATE_LIMIT_MAX: '100000',
     ...env,
   };
   const run = (entry: string, args: string[] = []) => {

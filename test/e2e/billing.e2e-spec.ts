@@ -11,6 +11,8 @@ const FOSHAN = '440605';
 const BEIJING = '110105';
 const SHANGHAI = '310115';
 const SHENZHEN = '440305';
+/** A region bills only customers it serves: the default customer has a site in every region these tests bill from. */
+const SITES = [FOSHAN, '440604', BEIJING, SHANGHAI, SHENZHEN].map((region) => ({ name: `站点${region}`, region, address: 'x' }));
 
 describe('billing settlement', () => {
   let t: TestApp;
@@ -49,7 +51,7 @@ describe('billing settlement', () => {
       .http()
       .post('/api/v1/customers')
       .set(bearer(t.admin))
-      .send(customerBody({ accountManagerId: am.id, ...overrides }));
+      .send(customerBody({ accountManagerId: am.id, sites: SITES, ...overrides }));
     if (res.status !== 201) throw new Error(`customer creation failed ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body as { id: string; customerNo: string };
   };

@@ -31,7 +31,7 @@ describe('the shared customer record', () => {
         .http()
         .post('/api/v1/customers')
         .set(bearer(foshanAm))
-        .send(customerBody({ creditCode: '914403001922038216', greenChannel: true }))
+        .send(customerBody({ creditCode: '914403001922038216' }))
         .expect(201);
       expect(res.body).toMatchObject({
         customerNo: expect.stringMatching(/^KA\d{8}$/),
@@ -39,7 +39,7 @@ describe('the shared customer record', () => {
         creditCode: '914403001922038216',
         homeRegion: '440605',
         homeRegionName: '广东省佛山市南海区',
-        greenChannel: true,
+        greenChannel: false, // granting it is a director's call
         accountManagerId: foshanAm.id, // an account manager creating a customer owns it
         contactsMasked: false,
       });
@@ -210,10 +210,14 @@ describe('the shared customer record', () => {
         .http()
         .patch(`/api/v1/customers/${c.id}`)
         .set(bearer(foshanAm))
-        .send({ tier: 'strategic', expectedVersion: 1 })
+        .send({ industry: 'health', expectedVersion: 1 })
         .expect(200);
-      expect(ok.body).toMatchObject({ tier: 'strategic', version: 2 });
-      const stale = await t.http().patch(`/api/v1/customers/${c.id}`).set(bearer(foshanAm)).send({ tier: 'standard', expectedVersion: 1 });
+      expect(ok.body).toMatchObject({ industry: 'health', version: 2 });
+      const stale = await t
+        .http()
+        .patch(`/api/v1/customers/${c.id}`)
+        .set(bearer(foshanAm))
+        .send({ industry: 'finance', expectedVersion: 1 });
       expect(stale.status).toBe(409);
       expect(stale.body).toMatchObject({ code: 'STALE_VERSION', currentVersion: 2 });
     });
@@ -240,12 +244,12 @@ describe('the shared customer record', () => {
 
     it('audits the change with from and to', async () => {
       const c = await create(foshanAm);
-      await t.http().patch(`/api/v1/customers/${c.id}`).set(bearer(foshanAm)).send({ greenChannel: true, expectedVersion: 1 }).expect(200);
+      await t.http().patch(`/api/v1/customers/${c.id}`).set(bearer(director)).send({ greenChannel: true, expectedVersion: 1 }).expect(200);
       const audit = await t.http().get(`/api/v1/audit?entity=customer&entityId=${c.id}`).set(bearer(director)).expect(200);
       const actions = audit.body.items.map((a: { action: string }) => a.action);
       expect(actions).toEqual(expect.arrayContaining(['customer.created', 'customer.updated']));
       const update = audit.body.items.find((a: { action: string }) => a.action === 'customer.updated');
-      expect(update).toMatchObject({ actorId: foshanAm.id, changes: { greenChannel: { from: false, to: true } } });
+      expect(update).toMatchObject({ actorId: director.id, changes: { greenChannel: { from: false, to: true } } });
       expect(update.requestId).toBeTruthy();
       const created = audit.body.items.find((a: { action: string }) => a.action === 'customer.created');
       expect(created.changes.contacts[0].mobile).toMatch(/^\d{3}\*{4}\d{4}$/); // PII masked in the log
@@ -257,7 +261,9 @@ describe('the shared customer record', () => {
     let target: { id: string; customerNo: string; creditCode: string };
     const m = mobile();
     beforeAll(async () => {
-      target = await create(foshanAm, {
+      // the director grants the green channel and the tier; foshanAm owns the customer
+      target = await create(director, {
+        accountManagerId: foshanAm.id,
         name: '佛山市南海区第一人民医院',
         tier: 'strategic',
         greenChannel: true,

@@ -57,6 +57,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     // TEST_LOG_LEVEL=error npm test -- … shows the app's own logs when a test needs explaining
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AUTH_RATE_LIMIT_MAX: '1000',
+    AUTH_ADDRESS_RATE_LIMIT_MAX: '100000',
     ...env,
   });
 

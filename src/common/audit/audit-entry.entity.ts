@@ -11,4 +11,6 @@ export class AuditEntry {
   @Column('text') entityId: string;
   @Column({ type: 'jsonb', nullable: true }) changes: Record<string, unknown> | null;
   @Column({ type: 'text', nullable: true }) requestId: string | null;
+  /** The regions of what the entry concerns (GB/T 2260 codes); the audit list is filtered by them. */
+  @Column({ type: 'text', array: true, default: () => `'{}'` }) regions: string[];
 }

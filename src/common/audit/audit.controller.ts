@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { Authenticated, Roles } from '../auth/decorators';
+import type { AuthContext } from '../auth/auth-context';
+import { Auth, Authenticated, Roles } from '../auth/decorators';
 import { ApiProblems } from '../http/api-problems';
 import { PageOf, PageQuery } from '../pagination/page';
 import { AuditService } from './audit.service';
@@ -48,6 +49,12 @@ class AuditEntryDto {
   })
   changes: Record<string, unknown> | null;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['110105', '440605'],
+    description: 'Regions of what the entry concerns; empty for configuration (webhooks, SLA policies, bill runs)',
+  })
+  regions: string[];
 }
 
 @ApiTags('audit')
@@ -58,10 +65,15 @@ export class AuditController {
 
   @Get()
   @Roles('admin', 'director')
-  @ApiOperation({ summary: 'Audit trail of every mutation and every unmasked read, newest first' })
+  @ApiOperation({
+    summary: 'Audit trail of every mutation and every unmasked read, newest first',
+    description:
+      'Only the entries that concern a region within the caller’s scope (a case’s region, its customer’s home region, a customer’s sites…); ' +
+      'admins and nationwide (CN) directors see every entry, including those of no region (configuration).',
+  })
   @ApiOkResponse({ type: PageOf(AuditEntryDto) })
   @ApiProblems(400)
-  list(@Query() q: AuditQuery) {
-    return this.audit.list(q, q.limit, q.offset);
+  list(@Auth() auth: AuthContext, @Query() q: AuditQuery) {
+    return this.audit.list(auth, q, q.limit, q.offset);
   }
 }

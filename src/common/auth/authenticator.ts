@@ -11,6 +11,12 @@ export interface TokenClaims {
   tv: number;
 }
 
+/** What a verified token also carries: jsonwebtoken checks `exp` only when it is present, so its presence is checked here. */
+interface VerifiedClaims extends TokenClaims {
+  exp?: unknown;
+  iat?: unknown;
+}
+
 @Injectable()
 export class Authenticator {
   constructor(
@@ -25,13 +31,19 @@ export class Authenticator {
   async authenticate(authorization: string | undefined, requestId?: string): Promise<AuthContext> {
     const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/i.exec(authorization ?? '')?.[1];
     if (!token) throw new CommonError(CommonErrorCode.UNAUTHENTICATED, 'A bearer token is required');
-    let claims: TokenClaims;
+    let claims: VerifiedClaims;
     try {
-      claims = await this.jwt.verifyAsync<TokenClaims & object>(token); // HS256 and issuer pinned by the module
+      claims = await this.jwt.verifyAsync<VerifiedClaims & object>(token); // HS256 and issuer pinned by the module
     } catch {
       throw new CommonError(CommonErrorCode.UNAUTHENTICATED, 'The token is invalid or expired');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.tv !== 'number') {
+    // A token without an expiry would never die (short of a deactivation): every token this service issues has both.
+    if (
+      typeof claims.sub !== 'string' ||
+      typeof claims.tv !== 'number' ||
+      typeof claims.exp !== 'number' ||
+      typeof claims.iat !== 'number'
+    ) {
       throw new CommonError(CommonErrorCode.UNAUTHENTICATED, 'The token is invalid or expired');
     }
     const principal = await this.principals.loadPrincipal(claims.sub);

@@ -15,6 +15,13 @@ import { problem } from '../errors/problem';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { requestIdFor } from './logger';
 
+/** The 429 both sign-in limits answer (the problem filter turns it into RATE_LIMITED problem+json). */
+const tooManySignIns = (ttlMs: number) => ({
+  statusCode: 429,
+  code: 'RATE_LIMITED',
+  message: `Too many sign-in attempts; retry in ${Math.ceil(ttlMs / 1000)} s`,
+});
+
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: config.http.bodyLimitBytes,
@@ -86,11 +93,26 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     timeWindow: config.auth.rateLimitWindowSeconds * 1000,
     // Per address and username: a brute force on one account is slowed without locking out the office NAT.
     keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      code: 'RATE_LIMITED',
-      message: `Too many sign-in attempts; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
-    }),
+    errorResponseBuilder: (_req, ctx) => tooManySignIns(ctx.ttl),
+  });
+  // Per address across usernames, beside it: one address trying one password on many accounts (password
+  // spraying) never trips the limit above, and every attempt costs an Argon2 verify that slows everyone.
+  const perAddress = fastify.createRateLimit({
+    keyGenerator: (req) => `address|${req.ip}`,
+    max: config.auth.addressRateLimitMax,
+  });
+  fastify.addHook('onRoute', (route) => {
+    if (!(route.config as { rateLimit?: unknown } | undefined)?.rateLimit) return;
+    const hooks = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    route.preHandler = [
+      ...hooks,
+      async (request, reply) => {
+        const limit = await perAddress(request);
+        if (limit.isAllowed || !limit.isExceeded) return;
+        void reply.header('retry-after', limit.ttlInSeconds);
+        throw tooManySignIns(limit.ttl);
+      },
+    ];
   });
 
   app.get(HttpMetrics).install(fastify);
