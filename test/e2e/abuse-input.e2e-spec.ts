@@ -1,9 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getToken } from '@willsoto/nestjs-prometheus';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Histogram } from 'prom-client';
 import { QueryFailedError } from 'typeorm';
 import { toProblem } from '../../src/common/errors/problem.filter';
+import { HTTP_DURATION } from '../../src/metrics/http-metrics';
 import { creditCode, customerBody, mobile } from '../support/factories';
 import { freePort } from '../support/redis-server';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
@@ -33,28 +36,52 @@ interface Injected {
   status: number;
   body: Record<string, any>;
   bytes: number;
-  ms: number;
   contentType: string;
 }
 
-/** One request through the whole server pipeline in this process; `ms` is the server's time on it (no network in between). */
+/** One request through the whole server pipeline, in this process (Fastify's inject: no network in between). */
 async function inject(
   app: NestFastifyApplication,
   method: 'GET' | 'POST',
   url: string,
   payload?: string,
   token?: string,
+  type = 'application/json',
 ): Promise<Injected> {
-  const fastify = app.getHttpAdapter().getInstance();
-  const started = performance.now();
-  const res = await fastify.inject({
-    method,
-    url,
-    payload,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-  });
-  const ms = performance.now() - started;
-  return { status: res.statusCode, body: res.json(), bytes: res.rawPayload.length, ms, contentType: String(res.headers['content-type']) };
+  const res = await app
+    .getHttpAdapter()
+    .getInstance()
+    .inject({ method, url, payload, headers: { 'content-type': type, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  return { status: res.statusCode, body: res.json(), bytes: res.rawPayload.length, contentType: String(res.headers['content-type']) };
+}
+
+/**
+ * Milliseconds the server has spent on a route so far, from Fastify's onRequest to its onResponse
+ * (reply.elapsedTime, summed by the app's own request-duration histogram): the server's time alone,
+ * without the test's own work of building and reading a megabyte.
+ */
+async function serverMs(app: NestFastifyApplication, method: string, route: string): Promise<number> {
+  const { values } = await app.get<Histogram<string>>(getToken(HTTP_DURATION)).get();
+  const sums = values.filter((v) => v.metricName === `${HTTP_DURATION}_sum` && v.labels.method === method && v.labels.route === route);
+  return sums.reduce((total, v) => total + v.value, 0) * 1000;
+}
+
+/**
+ * Sends the same request `runs` times (after one warm-up) and returns the answers with the server time of
+ * each. The machine running the tests is shared: a run may wait for a core, so a bound is checked on the
+ * fastest run (what the server needs) and, generously, on every run (what it never exceeds).
+ */
+async function timed(app: NestFastifyApplication, url: string, payload: string, token?: string, type?: string, runs = 3) {
+  await inject(app, 'POST', url, payload, token, type);
+  const route = url.split('?')[0];
+  const answers: (Injected & { serverMs: number })[] = [];
+  for (let i = 0; i < runs; i++) {
+    const before = await serverMs(app, 'POST', route);
+    const res = await inject(app, 'POST', url, payload, token, type);
+    answers.push({ ...res, serverMs: (await serverMs(app, 'POST', route)) - before });
+  }
+  const times = answers.map((a) => a.serverMs);
+  return { answers, fastest: Math.min(...times), slowest: Math.max(...times) };
 }
 
 function expectClientProblem(res: Injected, statuses: number[] = [400, 413]) {
@@ -79,11 +106,14 @@ describe('abuse: bodies, text and logs', () => {
     it('answers 75,000 unknown keys sent to /auth/token (no token) with a small 4xx in well under 100 ms of server time', async () => {
       const raw = JSON.stringify(wideObject(75_000, { username: 'admin', password: 'x' }));
       expect(raw.length).toBeGreaterThan(900_000); // and under the 1 MiB body limit
-      await inject(t.app, 'POST', '/api/v1/auth/token', raw); // warm-up: the first call compiles the code paths
-      const res = await inject(t.app, 'POST', '/api/v1/auth/token', raw);
-      expectClientProblem(res);
-      expect(res.ms).toBeLessThan(100);
-      expect(res.bytes).toBeLessThan(20_000);
+      const { answers, fastest, slowest } = await timed(t.app, '/api/v1/auth/token', raw);
+      for (const res of answers) {
+        expectClientProblem(res);
+        expect(res.bytes).toBeLessThan(20_000); // it listed every key before: 4.8 MB
+      }
+      expect(fastest).toBeGreaterThan(0); // the requests were timed
+      expect(fastest).toBeLessThan(100); // 3-4 s before
+      expect(slowest).toBeLessThan(1000);
     });
 
     it('keeps /health/live answering while four such bodies arrive at once over HTTP', async () => {
@@ -118,9 +148,9 @@ describe('abuse: bodies, text and logs', () => {
 
     it('answers 100,000 keys nested in charges[0] of a charge batch with a 4xx in well under a second', async () => {
       const raw = JSON.stringify({ charges: [wideObject(100_000)] });
-      const res = await inject(t.app, 'POST', '/api/v1/billing/charges:batch', raw, billing.token);
-      expectClientProblem(res);
-      expect(res.ms).toBeLessThan(1000);
+      const { answers, fastest } = await timed(t.app, '/api/v1/billing/charges:batch', raw, billing.token);
+      for (const res of answers) expectClientProblem(res);
+      expect(fastest).toBeLessThan(1000); // 8.9 s before
     });
 
     it('answers JSON 2,000 to 100,000 levels deep with 400, never 500, on /auth/token and in items[].attributes of POST /orders', async () => {
@@ -138,19 +168,14 @@ describe('abuse: bodies, text and logs', () => {
       }
     });
 
-    it('answers the 75,000 keys sent as a form body (application/x-www-form-urlencoded) with a 4xx too', async () => {
-      const form = Object.keys(wideObject(75_000))
+    it('answers the 75,000 keys sent as a form body (application/x-www-form-urlencoded) with a 4xx in well under a second', async () => {
+      const form = `username=admin&password=x&${Object.keys(wideObject(75_000))
         .map((k) => `${k}=1`)
-        .join('&');
-      const fastify = t.app.getHttpAdapter().getInstance();
-      const res = await fastify.inject({
-        method: 'POST',
-        url: '/api/v1/auth/token',
-        payload: `username=admin&password=x&${form}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      expect([400, 413]).toContain(res.statusCode);
-      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        .join('&')}`;
+      const { answers, fastest } = await timed(t.app, '/api/v1/auth/token', form, undefined, 'application/x-www-form-urlencoded');
+      for (const res of answers) expectClientProblem(res);
+      // the form parser has no key limit of its own: the walk of the parsed body refuses it, in linear time (12 s before)
+      expect(fastest).toBeLessThan(1000);
     });
 
     it('answers a body with more members than BODY_MAX_KEYS with 413', async () => {
@@ -208,11 +233,13 @@ describe('abuse: bodies, text and logs', () => {
 
     it('stops at the first of 75,000 unknown keys: one error, in well under a second (3-4 s before)', async () => {
       const raw = JSON.stringify(wideObject(75_000, { username: 'admin', password: 'x' }));
-      await inject(t.app, 'POST', '/api/v1/auth/token', raw);
-      const res = await inject(t.app, 'POST', '/api/v1/auth/token', raw);
-      expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([{ field: 'key0', message: expect.stringMatching(/should not exist/) }]);
-      expect(res.ms).toBeLessThan(1000);
+      const { answers, fastest } = await timed(t.app, '/api/v1/auth/token', raw);
+      for (const res of answers) {
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field: 'key0', message: expect.stringMatching(/should not exist/) }]);
+      }
+      // what is left is parsing a megabyte and enumerating its keys, not quadratic copying and 75,000 errors
+      expect(fastest).toBeLessThan(1000);
     });
 
     it('finds an unknown field in a nested object by its path, as class-validator would name it', async () => {
