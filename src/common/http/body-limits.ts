@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommonError, CommonErrorCode } from '../errors/common-errors';
-import { sendProblem, toProblem } from '../errors/problem.filter';
 
 export interface BodyLimits {
   /** Nesting levels; the body object itself is level 1. */
@@ -75,7 +74,8 @@ export function inspectBody(body: unknown, limits: BodyLimits): BodyFinding | un
     }
     const object = node.value as Record<string, unknown>;
     let keys = 0;
-    // for…in, not Object.keys: an object of 75,000 keys is refused after the first maxObjectKeys of them.
+    // A JSON body was scanned before it was parsed (scanJson), so only a form body or a query can bring a wide
+    // object here; V8 lists all its keys before the first iteration, which costs linear time, never quadratic.
     for (const key in object) {
       if (!Object.hasOwn(object, key)) continue;
       if (++keys > limits.maxObjectKeys) return { kind: 'object_too_wide', path: pathOf(node) };
@@ -245,12 +245,10 @@ export function useBoundedJsonParser(app: NestFastifyApplication, limits: BodyLi
  * a body beyond the limits, and no text with a NUL reaches PostgreSQL.
  */
 export function installBodyLimits(fastify: FastifyInstance, limits: BodyLimits): void {
-  fastify.addHook('preValidation', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+  fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     const inBody = request.body === undefined ? undefined : inspectBody(request.body, limits);
     const finding = inBody ?? inspectBody(request.query, limits);
-    if (!finding) return done();
-    // answered here, not thrown: the hook runs outside Nest, so its exception filter would not see it
-    const problem = toProblem(bodyFindingError(finding, limits, inBody ? 'body' : 'query'))!;
-    sendProblem(reply, { ...problem, instance: request.url, requestId: request.id });
+    // Fastify hands the error to the error handler Nest installs, so the problem filter answers it as any other
+    done(finding ? bodyFindingError(finding, limits, inBody ? 'body' : 'query') : undefined);
   });
 }
