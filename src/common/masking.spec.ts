@@ -1,4 +1,4 @@
-import { maskMobile, redactPii } from './masking';
+import { maskCreditCode, maskIdentifiers, maskMobile, redactPii } from './masking';
 
 describe('maskMobile', () => {
   it('keeps the first three and last four digits of a mainland mobile', () => {
@@ -62,5 +62,35 @@ describe('redactPii', () => {
     const out = redactPii(input) as Record<string, unknown>;
     expect(out).toEqual({ tier: 'key', greenChannel: true, count: 3, at, none: null, mobile: '138****5678' });
     expect(input.mobile).toBe('13812345678');
+  });
+});
+
+describe('maskCreditCode', () => {
+  it('keeps the first and last four characters of an 18-character code', () => {
+    expect(maskCreditCode('91440605MA4W2RXL16')).toBe('9144**********XL16');
+    expect(maskCreditCode('914406')).toBe('******');
+  });
+});
+
+describe('maskIdentifiers', () => {
+  it('masks every mobile and credit code standing in free text, in either case', () => {
+    expect(maskIdentifiers('/customers?q=13812345678&limit=5')).toBe('/customers?q=138****5678&limit=5');
+    expect(maskIdentifiers('q=8613812345678')).toBe('q=86138****5678');
+    expect(maskIdentifiers('q=91440605MA4W2RXL16')).toBe('q=9144**********XL16');
+    expect(maskIdentifiers('q=91440605ma4w2rxl16')).toBe('q=9144**********xl16');
+    expect(maskIdentifiers('13812345678,91440605MA4W2RXL16')).toBe('138****5678,9144**********XL16');
+  });
+
+  it('leaves numbers that are not mobiles, ids and names alone', () => {
+    for (const text of [
+      'q=1381234567',
+      'q=138123456789',
+      '/faults/0b7f2c1e-8d7a-4c55-9e0f-2d9c4b1a7e66',
+      'q=KA00000001',
+      'q=南海',
+      'q=12345678901',
+    ]) {
+      expect(maskIdentifiers(text)).toBe(text);
+    }
   });
 });

@@ -3,6 +3,22 @@ export function maskMobile(mobile: string): string {
   return mobile.length === 11 ? `${mobile.slice(0, 3)}****${mobile.slice(7)}` : '*'.repeat(mobile.length);
 }
 
+/** 91440605MA4W2RXL16 → 9144**********XL16: enough to tell codes apart in a log, not to look a customer up. */
+export function maskCreditCode(code: string): string {
+  return code.length === 18 ? `${code.slice(0, 4)}${'*'.repeat(10)}${code.slice(14)}` : '*'.repeat(code.length);
+}
+
+// A mainland mobile (perhaps after the country code 86) and a unified social credit code, standing alone in free text.
+const MOBILE_IN_TEXT = /(?<![0-9])(86)?(1[3-9][0-9]{9})(?![0-9])/g;
+const CREDIT_CODE_IN_TEXT = /(?<![0-9A-Z])[0-9A-HJ-NPQRTUWXY]{18}(?![0-9A-Z])/gi;
+
+/** Free text (a search term, a logged URL) with every mobile and credit code in it masked as above. */
+export function maskIdentifiers(text: string): string {
+  return text
+    .replace(MOBILE_IN_TEXT, (_, cc: string | undefined, m: string) => `${cc ?? ''}${maskMobile(m)}`)
+    .replace(CREDIT_CODE_IN_TEXT, maskCreditCode);
+}
+
 const PII_KEY = /mobile|phone/i;
 const SECRET_KEY = /password|secret|token/i;
 

@@ -29,6 +29,8 @@ describe('AppConfig', () => {
     expect(c.logLevel).toBe('info');
     // X-Forwarded-For is only believed when the operator says a proxy is in front
     expect(c.http.trustProxy).toBe(false);
+    // far above the largest legitimate body (10,000 charges: ~90,000 members, 3 levels)
+    expect(c.http.bodyLimits).toEqual({ maxDepth: 32, maxKeys: 200_000, maxObjectKeys: 1000 });
   });
 
   it('does not read process.env when given a source', () => {
@@ -50,6 +52,9 @@ describe('AppConfig', () => {
       AUTH_RATE_LIMIT_MAX: '3',
       AUTH_ADDRESS_RATE_LIMIT_MAX: '5',
       TRUST_PROXY: 'true',
+      BODY_MAX_DEPTH: '8',
+      BODY_MAX_KEYS: '5000',
+      BODY_MAX_OBJECT_KEYS: '50',
     });
     expect(c.env).toBe('test');
     expect(c.http.port).toBe(8080);
@@ -62,6 +67,7 @@ describe('AppConfig', () => {
     expect(c.auth.rateLimitMax).toBe(3);
     expect(c.auth.addressRateLimitMax).toBe(5);
     expect(c.http.trustProxy).toBe(true);
+    expect(c.http.bodyLimits).toEqual({ maxDepth: 8, maxKeys: 5000, maxObjectKeys: 50 });
   });
 
   it('treats empty strings as unset (docker compose and .env files produce them)', () => {
@@ -88,6 +94,9 @@ describe('AppConfig', () => {
     ['RUN_MIGRATIONS', 'yes'],
     ['TRUST_PROXY', 'always'],
     ['BODY_LIMIT_BYTES', '10'],
+    ['BODY_MAX_DEPTH', '1000'],
+    ['BODY_MAX_KEYS', '10'],
+    ['BODY_MAX_OBJECT_KEYS', 'many'],
     ['DATABASE_POOL_SIZE', '1'],
     ['AUTH_RATE_LIMIT_MAX', '0'],
     ['AUTH_ADDRESS_RATE_LIMIT_MAX', '0'],

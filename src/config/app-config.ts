@@ -11,7 +11,14 @@ export class ConfigError extends Error {
 /** Typed, validated settings; injected by class so every consumer is typed. */
 export class AppConfig {
   readonly env: 'development' | 'test' | 'production';
-  readonly http: { host: string; port: number; bodyLimitBytes: number; trustProxy: boolean };
+  readonly http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    trustProxy: boolean;
+    /** What one parsed body may hold: nesting levels, members (object keys and array items) in all, keys in one object. */
+    bodyLimits: { maxDepth: number; maxKeys: number; maxObjectKeys: number };
+  };
   readonly database: { url: string; poolSize: number; runMigrations: boolean };
   readonly redis: { url: string; queuePrefix: string };
   readonly auth: {
@@ -54,7 +61,13 @@ export class AppConfig {
     const generated = !e.JWT_SECRET;
     return new AppConfig({
       env: e.NODE_ENV,
-      http: { host: e.HOST, port: e.PORT, bodyLimitBytes: e.BODY_LIMIT_BYTES, trustProxy: e.TRUST_PROXY },
+      http: {
+        host: e.HOST,
+        port: e.PORT,
+        bodyLimitBytes: e.BODY_LIMIT_BYTES,
+        trustProxy: e.TRUST_PROXY,
+        bodyLimits: { maxDepth: e.BODY_MAX_DEPTH, maxKeys: e.BODY_MAX_KEYS, maxObjectKeys: e.BODY_MAX_OBJECT_KEYS },
+      },
       database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, runMigrations: e.RUN_MIGRATIONS },
       redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
       auth: {

@@ -48,6 +48,11 @@ export const envSchema = z
       .min(1024)
       .max(50 * 1024 * 1024)
       .default(1024 * 1024),
+    // Checked on every parsed body before validation, whose cost grows faster than the body (see body-limits.ts).
+    // The largest legitimate body, a batch of 10,000 charges, has about 90,000 members and is 3 levels deep.
+    BODY_MAX_DEPTH: z.coerce.number().int().min(4).max(256).default(32),
+    BODY_MAX_KEYS: z.coerce.number().int().min(100).max(10_000_000).default(200_000),
+    BODY_MAX_OBJECT_KEYS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
     AUTH_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(10),
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     // Across usernames: an office behind one NAT signs in many people, a sprayer many accounts.

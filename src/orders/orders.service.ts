@@ -11,7 +11,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
 import { invalidFields } from '../common/errors/common-errors';
-import { flattenValidationErrors } from '../common/errors/validation-errors';
+import { firstUnknownField, unknownField, validationFailed } from '../common/errors/validation-errors';
 import { DomainError } from '../common/errors/domain-error';
 import type { FieldError } from '../common/errors/domain-error';
 import { Page } from '../common/pagination/page';
@@ -84,9 +84,11 @@ export class OrdersService {
     auth: AuthContext,
     input: { customerId: string; inquiryId: string; body: Record<string, unknown> },
   ): Promise<{ id: string; caseNo: string }> {
+    const unknown = firstUnknownField(CreateOrderDto, input.body);
+    if (unknown) throw unknownField({ ...unknown, field: `order.${unknown.field}` });
     const dto = plainToInstance(CreateOrderDto, { ...input.body, customerId: input.customerId });
     const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-    if (errors.length) throw invalidFields(...flattenValidationErrors(errors, 'order'));
+    if (errors.length) throw validationFailed(errors, 'order');
     try {
       const { order } = await this.open(em, post, auth, dto, input.inquiryId);
       return { id: order.id, caseNo: order.caseNo };

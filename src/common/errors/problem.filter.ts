@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { Problem, problem, statusOf } from './problem';
+import { MAX_FIELD_ERRORS } from './validation-errors';
 
 // Fastify's own errors (body parsing, limits) carry a code and a status.
 const FASTIFY_CODES: Record<string, string> = {
@@ -22,6 +23,8 @@ const PG_CODES: Record<string, [number, string, string]> = {
   '22001': [400, 'VALIDATION_FAILED', 'A value is too long'],
   '23514': [400, 'VALIDATION_FAILED', 'A value breaks a data rule'],
   '22021': [400, 'MALFORMED_REQUEST', 'A value contains a character that cannot be stored (such as NUL)'],
+  // NUL in a jsonb value; the body check refuses NUL first, this is the last resort
+  '22P05': [400, 'MALFORMED_REQUEST', 'A value contains a character that cannot be stored (such as NUL)'],
 };
 
 function fastifyProblem(error: unknown): Problem | undefined {
@@ -32,9 +35,13 @@ function fastifyProblem(error: unknown): Problem | undefined {
 
 export function toProblem(exception: unknown): Problem | undefined {
   if (exception instanceof DomainError) {
+    // Whoever built the list, a client gets its first MAX_FIELD_ERRORS entries and a count of the rest.
+    const all = exception.errors;
+    const over = all && all.length > MAX_FIELD_ERRORS ? all.length - MAX_FIELD_ERRORS : 0;
     return problem(statusOf(exception.kind), exception.code, exception.message, {
-      ...(exception.errors ? { errors: exception.errors } : {}),
+      ...(all ? { errors: over ? all.slice(0, MAX_FIELD_ERRORS) : all } : {}),
       ...exception.extensions,
+      ...(over ? { errorsOmitted: over + Number(exception.extensions?.errorsOmitted ?? 0) } : {}),
     });
   }
   if (exception instanceof HttpException) {

@@ -11,6 +11,8 @@ export interface Problem {
   instance?: string;
   requestId?: string;
   errors?: FieldError[];
+  /** How many field errors were left out of `errors` (it lists at most 100). */
+  errorsOmitted?: number;
   [extension: string]: unknown;
 }
 

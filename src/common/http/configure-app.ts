@@ -1,7 +1,5 @@
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
-import { ValidationPipe } from '@nestjs/common';
-import { flattenValidationErrors } from '../errors/validation-errors';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,10 +8,11 @@ import { AppConfig } from '../../config/app-config';
 import { HttpMetrics } from '../../metrics/http-metrics';
 import { mountQueueDashboard } from '../../queues/queue-dashboard';
 import { Authenticator } from '../auth/authenticator';
-import { invalidFields } from '../errors/common-errors';
 import { problem } from '../errors/problem';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
+import { installBodyLimits, useBoundedJsonParser } from './body-limits';
 import { requestIdFor } from './logger';
+import { BoundedValidationPipe } from './validation-pipe';
 
 /** The 429 both sign-in limits answer (the problem filter turns it into RATE_LIMITED problem+json). */
 const tooManySignIns = (ttlMs: number) => ({
@@ -43,15 +42,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
 
   app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: (errors) => invalidFields(...flattenValidationErrors(errors)),
-    }),
-  );
+  app.useGlobalPipes(new BoundedValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
+  // Every body's depth, width and text are checked before Nest (or any DTO) sees it: JSON before it is even parsed.
+  useBoundedJsonParser(app, config.http.bodyLimits, config.http.bodyLimitBytes);
+  installBodyLimits(fastify, config.http.bodyLimits);
 
   // A route may raise its own body limit with @RouteConfig({ bodyLimitBytes }) (the billing charge batch does).
   fastify.addHook('onRoute', (route) => {

@@ -14,5 +14,6 @@ export class ProblemDto {
   @ApiProperty({ example: 'VALIDATION_FAILED', description: 'Stable machine-readable code' }) code: string;
   @ApiPropertyOptional({ example: '/api/v1/customers' }) instance?: string;
   @ApiPropertyOptional({ example: '6f1c2a8e-4b7d-4c1e-9a55-3f0e7d2b9c11' }) requestId?: string;
-  @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'One entry per failed rule, at most 100' }) errors?: FieldErrorDto[];
+  @ApiPropertyOptional({ example: 250, description: 'How many more field errors there were than `errors` lists' }) errorsOmitted?: number;
 }
