@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TICKET_STATES, TICKET_TRANSITIONS } from '../../src/cases/ticket-lifecycle';
 import { FaultsService } from '../../src/faults/faults.service';
-import { customerBody, mobile } from '../support/factories';
+import { customerBody, faultBody, mobile } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -23,17 +23,6 @@ describe('faults, SLA clocks and alerts', () => {
 
   const customer = async (overrides: Record<string, unknown> = {}) =>
     (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody(overrides)).expect(201)).body;
-  const faultBody = (customerId: string, overrides: Record<string, unknown> = {}) => ({
-    customerId,
-    category: 'fault',
-    severity: 'critical',
-    title: '专线中断',
-    description: '09:10 起无法访问互联网',
-    reportedVia: 'hotline',
-    reporterName: '李娜',
-    reporterMobile: mobile(),
-    ...overrides,
-  });
   const open = async (customerId: string, overrides: Record<string, unknown> = {}) =>
     (await t.http().post('/api/v1/faults').set(bearer(agent)).send(faultBody(customerId, overrides)).expect(201)).body;
   const move = (id: string, to: string, extra: Record<string, unknown> = {}) =>

@@ -8,7 +8,7 @@ import { QueueName } from '../../src/queues/queue-names';
 import { FIRE_JOB, FireJobData } from '../../src/sla/sla-clocks.service';
 import { SWEEP_JOB } from '../../src/sla/sla-timer.processor';
 import { ALERT_LEVELS, AlertLevel, alertEventType, thresholdAt } from '../../src/sla/sla-levels';
-import { customerBody, mobile } from '../support/factories';
+import { customerBody, faultBody } from '../support/factories';
 import { PrivateRedis, freePort, startRedisServer } from '../support/redis-server';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
@@ -206,16 +206,11 @@ async function openFaults(api: Api, n: number): Promise<string[]> {
   expect(customer.status).toBe(201);
   const faults = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      api.send('post', '/api/v1/faults', {
-        customerId: customer.body.id,
-        category: 'fault',
-        severity: 'critical',
-        title: `专线中断 #${i + 1}`,
-        description: '光缆被挖断，整条专线不通',
-        reportedVia: 'hotline',
-        reporterName: '李娜',
-        reporterMobile: mobile(),
-      }),
+      api.send(
+        'post',
+        '/api/v1/faults',
+        faultBody(customer.body.id, { title: `专线中断 #${i + 1}`, description: '光缆被挖断，整条专线不通' }),
+      ),
     ),
   );
   for (const f of faults) {
