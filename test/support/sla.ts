@@ -48,10 +48,16 @@ export async function dueTimers(queue: Queue, clockIds: Set<string>): Promise<Jo
 export async function waitForSlaSettled(
   w: SlaWatch,
   caseIds: string[],
-  opts: { past?: Date | string; timeoutMs?: number } = {},
+  opts: {
+    past?: Date | string;
+    timeoutMs?: number;
+    /** Timer jobs not to wait for: those a killed worker left active, which BullMQ hands on only after its stall check. */
+    ignoreJobIds?: Set<string>;
+  } = {},
 ): Promise<void> {
   const past = opts.past === undefined ? undefined : new Date(opts.past);
   const timeoutMs = opts.timeoutMs ?? Math.max(0, (past?.getTime() ?? 0) - Date.now()) + 15_000;
+  let waitingOn = 'PostgreSQL clock';
   await waitFor(
     async () => {
       if (past && !(await w.query<{ passed: boolean }>(`SELECT now() >= $1::timestamptz AS passed`, [past]))[0].passed) return false;
@@ -60,12 +66,17 @@ export async function waitForSlaSettled(
         `SELECT id, (state = 'running' AND next_at <= now()) AS due FROM sla_clocks WHERE case_id = ANY($1::uuid[])`,
         [caseIds],
       );
-      if (clocks.some((c) => c.due)) return false;
-      return (await dueTimers(w.queue, new Set(clocks.map((c) => c.id)))).length === 0;
+      const due = clocks.filter((c) => c.due).map((c) => c.id);
+      const timers = due.length ? [] : await dueTimers(w.queue, new Set(clocks.map((c) => c.id)));
+      const left = timers.filter((j) => !opts.ignoreJobIds?.has(j.id!)).map((j) => j.id);
+      waitingOn = due.length ? `clocks still due: ${due.join(', ')}` : `timer jobs not done: ${left.join(', ')}`;
+      return !due.length && !left.length;
     },
     timeoutMs,
     `the SLA engine to settle for ${caseIds.length} case(s)${past ? ` past ${past.toISOString()}` : ''}`,
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message} (${waitingOn})`);
+  });
 }
 
 /**
