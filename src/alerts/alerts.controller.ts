@@ -7,12 +7,11 @@ import { Auth, Authenticated } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
 import { UuidPipe } from '../common/http/uuid.pipe';
 import { PageOf, PageQuery } from '../common/pagination/page';
+import { toBool } from '../common/to-bool';
 import { CASE_KINDS } from '../cases/case-kind';
 import { ALERT_LEVELS, CLOCKS } from '../sla/sla-levels';
 import type { AlertLevel } from '../sla/sla-levels';
 import { AlertsService } from './alerts.service';
-
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 class AlertQueryDto extends PageQuery {
   @ApiPropertyOptional({ description: 'true: not yet acknowledged' }) @IsOptional() @Transform(toBool) @IsBoolean() open?: boolean;

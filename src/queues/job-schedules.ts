@@ -1,12 +1,11 @@
 import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { clamp } from '../common/clamp';
 
 export interface Schedule {
   id: string;
   every: number;
 }
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /**
  * Keeps job schedulers alive.

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { clamp } from '../common/clamp';
 import { AppConfig } from '../config/app-config';
 import { SchedulerKeeper } from '../queues/job-schedules';
 import { QueueName } from '../queues/queue-names';
@@ -8,8 +9,6 @@ import { QueueName } from '../queues/queue-names';
 export const RELAY_POLL = 'relay-poll';
 export const DELIVERY_SWEEP = 'delivery-sweep';
 export const EVENT_PURGE = 'event-purge';
-
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /**
  * Keeps the three job schedulers of the outbox queue alive (worker only); see

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
+import { faultBody } from '../support/factories';
 import {
   LoadResult,
   REDIS_URL,
@@ -76,16 +77,13 @@ async function main(): Promise<void> {
       method: 'POST' as const,
       path: '/api/v1/faults',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        customerId: customers[n++ % customers.length],
-        category: n % 10 === 0 ? 'complaint' : 'fault',
-        severity: SEVERITIES[n % 3],
-        title: '专线中断',
-        description: `基准测试 ${randomUUID()}`,
-        reportedVia: 'hotline',
-        reporterName: '李娜',
-        reporterMobile: '13812345678',
-      }),
+      body: JSON.stringify(
+        faultBody(customers[n++ % customers.length], {
+          category: n % 10 === 0 ? 'complaint' : 'fault',
+          severity: SEVERITIES[n % 3],
+          description: `基准测试 ${randomUUID()}`,
+        }),
+      ),
     });
     const run = (kind: 'health' | 'faults' | 'bare', duration: number) =>
       load({

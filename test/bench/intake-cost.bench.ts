@@ -17,6 +17,7 @@ import IORedis from 'ioredis';
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import { faultBody } from '../support/factories';
 import { startRedisServer } from '../support/redis-server';
 import { api, benchDatabaseUrl, createCustomers, envInt, machine, recreateDatabase, startServer, token, writeReport } from './harness';
 
@@ -64,16 +65,13 @@ async function main(): Promise<void> {
     const admin = await token(server.url, 'admin', server.adminPassword);
     const customers = (await createCustomers(server.url, admin, 40, (i) => [REGIONS[i % REGIONS.length]])).map((c) => c.id);
     const open = (n: number) =>
-      api(server.url, admin, 'POST', '/api/v1/faults', {
-        customerId: customers[n % customers.length],
-        category: 'fault',
-        severity: ['critical', 'major', 'minor'][n % 3],
-        title: '专线中断',
-        description: `成本测试 ${n}`,
-        reportedVia: 'hotline',
-        reporterName: '李娜',
-        reporterMobile: '13812345678',
-      });
+      api(
+        server.url,
+        admin,
+        'POST',
+        '/api/v1/faults',
+        faultBody(customers[n % customers.length], { severity: ['critical', 'major', 'minor'][n % 3], description: `成本测试 ${n}` }),
+      );
     for (let i = 0; i < 200; i++) await open(i); // warm up: JIT, pools, case-number blocks
     await sleep(3000);
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerBody, mobile } from '../support/factories';
+import { customerBody, faultBody, mobile } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -34,21 +34,7 @@ describe('the hotline console', () => {
     return res.body;
   };
   const open = async (customerId: string, overrides: Record<string, unknown> = {}, who: StaffLogin = gdAgent) => {
-    const res = await t
-      .http()
-      .post('/api/v1/faults')
-      .set(bearer(who))
-      .send({
-        customerId,
-        category: 'fault',
-        severity: 'critical',
-        title: '专线中断',
-        description: '09:10 起无法访问互联网',
-        reportedVia: 'hotline',
-        reporterName: '李娜',
-        reporterMobile: mobile(),
-        ...overrides,
-      });
+    const res = await t.http().post('/api/v1/faults').set(bearer(who)).send(faultBody(customerId, overrides));
     if (res.status !== 201) throw new Error(`fault creation failed ${res.status}: ${JSON.stringify(res.body)}`);
     return res.body;
   };

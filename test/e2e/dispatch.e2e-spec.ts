@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { FaultDispatchProcessor } from '../../src/faults/fault-dispatch.processor';
 import { DISPATCH_JOB, dispatchPriority } from '../../src/faults/fault-dispatcher';
 import { QueueName } from '../../src/queues/queue-names';
-import { customerBody, mobile } from '../support/factories';
+import { customerBody, faultBody } from '../support/factories';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -42,16 +42,11 @@ describe('green channel dispatch', () => {
         .send(customerBody({ tier: 'key', greenChannel: true }))
     ).body;
     const fault = (
-      await t.http().post('/api/v1/faults').set(bearer(director)).send({
-        customerId: c.id,
-        category: 'fault',
-        severity: 'critical',
-        title: '应急指挥专线中断',
-        description: 'x',
-        reportedVia: 'hotline',
-        reporterName: '王',
-        reporterMobile: mobile(),
-      })
+      await t
+        .http()
+        .post('/api/v1/faults')
+        .set(bearer(director))
+        .send(faultBody(c.id, { title: '应急指挥专线中断' }))
     ).body;
     expect(fault).toMatchObject({ priority: 'P1', greenChannel: true });
 

@@ -1,4 +1,4 @@
-import { customerBody, mobile } from '../support/factories';
+import { customerBody, faultBody } from '../support/factories';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
@@ -46,16 +46,7 @@ describe('fault events and SLA alerts over signed webhooks', () => {
         .http()
         .post('/api/v1/faults')
         .set(bearer(director))
-        .send({
-          customerId: c.id,
-          category: 'fault',
-          severity: 'critical',
-          title: '核心专线中断',
-          description: 'x',
-          reportedVia: 'hotline',
-          reporterName: '李娜',
-          reporterMobile: mobile(),
-        })
+        .send(faultBody(c.id, { title: '核心专线中断' }))
         .expect(201)
     ).body;
     expect(fault.priority).toBe('P1');

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TICKET_STATES, TICKET_TRANSITIONS } from '../../src/cases/ticket-lifecycle';
 import { FaultsService } from '../../src/faults/faults.service';
-import { customerBody, mobile } from '../support/factories';
+import { customerBody, faultBody, mobile } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import { SlaWatch, slaWatch, waitForClockRun, waitForSlaSettled } from '../support/sla';
 import { waitFor } from '../support/wait';
 
 describe('faults, SLA clocks and alerts', () => {
@@ -10,9 +10,11 @@ describe('faults, SLA clocks and alerts', () => {
   let agent: StaffLogin;
   let director: StaffLogin;
   let engineer: StaffLogin;
+  let sla: SlaWatch;
 
   beforeAll(async () => {
     t = await startTestApp({ SLA_SWEEP_SECONDS: '1' });
+    sla = slaWatch(t);
     agent = await t.staff(['agent'], ['440000']);
     director = await t.staff(['director'], ['440000']);
     engineer = await t.staff(['engineer'], ['440600']);
@@ -23,17 +25,6 @@ describe('faults, SLA clocks and alerts', () => {
 
   const customer = async (overrides: Record<string, unknown> = {}) =>
     (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody(overrides)).expect(201)).body;
-  const faultBody = (customerId: string, overrides: Record<string, unknown> = {}) => ({
-    customerId,
-    category: 'fault',
-    severity: 'critical',
-    title: '专线中断',
-    description: '09:10 起无法访问互联网',
-    reportedVia: 'hotline',
-    reporterName: '李娜',
-    reporterMobile: mobile(),
-    ...overrides,
-  });
   const open = async (customerId: string, overrides: Record<string, unknown> = {}) =>
     (await t.http().post('/api/v1/faults').set(bearer(agent)).send(faultBody(customerId, overrides)).expect(201)).body;
   const move = (id: string, to: string, extra: Record<string, unknown> = {}) =>
@@ -313,7 +304,8 @@ describe('faults, SLA clocks and alerts', () => {
       const f = await open(c.id, { category: 'complaint', severity: 'major' });
       expect(f.priority).toBe('P2');
       await move(f.id, 'in_progress').expect(200);
-      await sleep(2600);
+      // past the response target, with every due threshold and timer of this case dealt with: a running clock would have alerted by now
+      await waitForSlaSettled(sla, [f.id], { past: f.sla.responseDueAt });
       expect((await alertsOf(f.id)).filter((a) => a.clock === 'response')).toEqual([]);
       const view = (await t.http().get(`/api/v1/faults/${f.id}`).set(bearer(agent)).expect(200)).body;
       expect(view.sla).toMatchObject({ responseState: 'stopped', resolutionState: 'running', breached: false });
@@ -325,16 +317,22 @@ describe('faults, SLA clocks and alerts', () => {
       const f = await open(c.id, { category: 'complaint', severity: 'minor' });
       expect(f.priority).toBe('P3');
       await move(f.id, 'in_progress').expect(200);
+      const pausing = Date.now();
       await move(f.id, 'pending', { reason: '等待客户确认' }).expect(200);
+      const pausedBy = Date.now();
       const paused = (await t.http().get(`/api/v1/faults/${f.id}`).set(bearer(agent)).expect(200)).body;
       expect(paused.sla.resolutionState).toBe('paused');
-      await sleep(3500); // longer than the whole target: no breach while paused
+      // past the whole target, every due threshold and timer of this case dealt with: no breach while paused
+      await waitForSlaSettled(sla, [f.id], { past: f.sla.resolutionDueAt });
       expect((await alertsOf(f.id)).filter((a) => a.clock === 'resolution' && a.level === 'breached')).toEqual([]);
+      const resuming = Date.now();
       const resumed = (await move(f.id, 'in_progress').expect(200)).body;
+      const resumedBy = Date.now();
       expect(resumed.sla.resolutionState).toBe('running');
+      // the due time moved by exactly the time spent pending (which outlasted the whole target)
       const moved = new Date(resumed.sla.resolutionDueAt).getTime() - new Date(f.sla.resolutionDueAt).getTime();
-      expect(moved).toBeGreaterThanOrEqual(3400);
-      expect(moved).toBeLessThan(6000);
+      expect(moved).toBeGreaterThanOrEqual(resuming - pausedBy);
+      expect(moved).toBeLessThanOrEqual(resumedBy - pausing);
       const breach = await waitFor(
         async () => (await alertsOf(f.id)).find((a) => a.clock === 'resolution' && a.level === 'breached'),
         10_000,
@@ -349,16 +347,24 @@ describe('faults, SLA clocks and alerts', () => {
       const f = await open(c.id, { severity: 'minor' });
       expect(f.priority).toBe('P4');
       await move(f.id, 'in_progress').expect(200);
+      const resolving = Date.now();
       const resolved = (await move(f.id, 'resolved').expect(200)).body;
+      const resolvedBy = Date.now();
       expect(resolved.sla.resolutionState).toBe('stopped');
-      await sleep(1500);
+      // as if the fix had stood for an hour before the customer rejected it (the clock keeps when it stopped)
+      await t.dataSource.query(
+        `UPDATE sla_clocks SET stopped_at = stopped_at - interval '1 hour' WHERE case_id = $1 AND clock = 'resolution'`,
+        [f.id],
+      );
+      const reopening = Date.now();
       const reopened = (await move(f.id, 'in_progress', { note: '客户反馈仍未恢复' }).expect(200)).body;
+      const reopenedBy = Date.now();
       expect(reopened.sla.resolutionState).toBe('running');
       expect(reopened.resolvedAt).toBeNull();
       // the time spent resolved does not count against the resolution target
       const moved = new Date(reopened.sla.resolutionDueAt).getTime() - new Date(f.sla.resolutionDueAt).getTime();
-      expect(moved).toBeGreaterThanOrEqual(1400);
-      expect(moved).toBeLessThan(4000);
+      expect(moved).toBeGreaterThanOrEqual(3600_000 + reopening - resolvedBy);
+      expect(moved).toBeLessThanOrEqual(3600_000 + reopenedBy - resolving);
       const [clock] = await t.dataSource.query(`SELECT generation, next_at FROM sla_clocks WHERE case_id = $1 AND clock = 'resolution'`, [
         f.id,
       ]);
@@ -372,7 +378,7 @@ describe('faults, SLA clocks and alerts', () => {
       const c = await customer({ tier: 'standard' });
       const f = await open(c.id, { category: 'complaint', severity: 'minor' });
       expect(f.priority).toBe('P4');
-      await sleep(2500);
+      await waitForClockRun(sla, f.id, 'response', 2); // longer than the 2 s response target of the new priority
       const up = await t
         .http()
         .patch(`/api/v1/faults/${f.id}`)

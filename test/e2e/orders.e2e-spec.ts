@@ -1,6 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Job, Queue } from 'bullmq';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FulfilmentProcessor } from '../../src/orders/fulfilment.processor';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { MAINTAIN_ORDERS_JOB, OrderMaintenanceProcessor } from '../../src/orders/order-maintenance.processor';
@@ -415,7 +414,16 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
       orders.map((o) => t.http().post(`/api/v1/orders/${o.id}/cancel`).set(bearer(agent)).send({ reason: '客户取消' })),
     );
     expect(cancels.map((r) => r.status)).toEqual(Array(12).fill(200));
-    await sleep(500); // let any dispatch job still running finish
+    // every dispatch job of these work orders has run (each is removed when done; a failed one is kept, and is over too)
+    const workOrderIds: string[] = orders.flatMap((o) => o.workOrders.map((w: { id: string }) => w.id));
+    await waitFor(
+      async () => {
+        const states = await Promise.all(workOrderIds.map(async (id) => (await queue.getJob(fulfilJobId(id)))?.getState()));
+        return states.every((s) => s === undefined || s === 'completed' || s === 'failed' || s === 'unknown');
+      },
+      15_000,
+      'the dispatch jobs to finish',
+    );
     const states: { state: string; n: number }[] = await t.dataSource.query(
       `SELECT state, count(*)::int AS n FROM work_orders WHERE order_id = ANY($1::uuid[]) GROUP BY state`,
       [orders.map((o) => o.id)],

@@ -1,18 +1,19 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import request from 'supertest';
 import { QueueName } from '../../src/queues/queue-names';
 import { FIRE_JOB, FireJobData } from '../../src/sla/sla-clocks.service';
 import { SWEEP_JOB } from '../../src/sla/sla-timer.processor';
 import { ALERT_LEVELS, AlertLevel, alertEventType, thresholdAt } from '../../src/sla/sla-levels';
-import { customerBody, mobile } from '../support/factories';
+import { customerBody, faultBody } from '../support/factories';
 import { PrivateRedis, freePort, startRedisServer } from '../support/redis-server';
+import { slaWatch, waitForSlaSettled } from '../support/sla';
 import { TestApp, bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
+import { waitForDeliveriesSettled } from '../support/webhooks';
 import {
   API_ENTRY,
   ChildApp,
@@ -206,16 +207,11 @@ async function openFaults(api: Api, n: number): Promise<string[]> {
   expect(customer.status).toBe(201);
   const faults = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      api.send('post', '/api/v1/faults', {
-        customerId: customer.body.id,
-        category: 'fault',
-        severity: 'critical',
-        title: `专线中断 #${i + 1}`,
-        description: '光缆被挖断，整条专线不通',
-        reportedVia: 'hotline',
-        reporterName: '李娜',
-        reporterMobile: mobile(),
-      }),
+      api.send(
+        'post',
+        '/api/v1/faults',
+        faultBody(customer.body.id, { title: `专线中断 #${i + 1}`, description: '光缆被挖断，整条专线不通' }),
+      ),
     ),
   );
   for (const f of faults) {
@@ -297,16 +293,14 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
       const flush = async () => {
         await redis.flushall();
         const at = Date.now();
-        while (!(await slaQueue.getJobScheduler(SWEEP_JOB))) {
-          if (Date.now() - at > 15_000) throw new Error('the sweep scheduler did not come back within 15 s of FLUSHALL');
-          await sleep(10);
-        }
+        await waitFor(() => slaQueue.getJobScheduler(SWEEP_JOB), 15_000, 'the sweep scheduler to come back after FLUSHALL', 10);
         return { at, gapMs: Date.now() - at };
       };
 
       const caseIds = await openFaults(api, 20);
-      const armed = await slaQueue.getDelayedCount();
-      // Every timer was armed (2 per fault, and the sweep's next run) — the flush takes them all.
+      // Every timer was armed (2 per fault, and the sweep's next run) — the flush takes them all. On a slow machine a
+      // warning may already be firing (its job taken, the next level's not yet added): count every job not yet done.
+      const armed = await slaQueue.getJobCountByTypes('delayed', 'waiting', 'prioritized', 'active');
       expect(armed).toBeGreaterThanOrEqual(2 * caseIds.length);
       const first = await flush();
       // The first flush hits the keeper at a random point of its period; this one comes right after it re-upserted,
@@ -328,8 +322,8 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
 
       const schedulers = await slaQueue.getJobSchedulers();
       expect(schedulers.find((s) => s.key === SWEEP_JOB)).toMatchObject({ every: SWEEP_SECONDS * 1000 });
-      // Nothing more is raised afterwards (no late duplicate from a re-armed timer).
-      await sleep(1500);
+      // Nothing more is raised afterwards (no late duplicate from a re-armed timer): once every timer of these clocks has run and none is due.
+      await waitForSlaSettled(slaWatch(t), caseIds);
       expect(await countAlerts(q, caseIds)).toBe(due.length);
     }, 60_000);
   });
@@ -379,14 +373,18 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
         PORT: String(port),
         ...extraEnv,
       };
-      const sla = appQueue(redis.url, prefix, QueueName.sla);
-      queues.push(sla);
+      const queue = (name: QueueName) => {
+        const x = appQueue(redis.url, prefix, name);
+        queues.push(x);
+        return x;
+      };
+      const sla = queue(QueueName.sla);
       const launch = (name: string, entry: string) => {
         const child = spawnBuilt(name, entry, env);
         children.push(child);
         return child;
       };
-      return { env, base, sla, launch };
+      return { env, base, sla, queue, launch };
     }
 
     /** Runs a test body; if it fails, prints the tail of every child's stdout/stderr before the error. */
@@ -445,12 +443,36 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
           expect(await sla.getDelayedCount()).toBeGreaterThan(0);
           await first.kill();
           const killedAt = Date.now();
-          await sleep(300); // a transaction cut by the kill is rolled back by PostgreSQL
+          // Jobs it had taken stay active in Redis until BullMQ's stall check (30 s) gives them to another worker.
+          const orphaned = new Set((await sla.getJobs(['active'])).map((j) => j.id!));
+          // A transaction cut by the kill is rolled back by PostgreSQL once its backend sees the connection gone.
+          await waitFor(
+            async () =>
+              (
+                await q<{ n: number }>(
+                  `SELECT count(*)::int AS n FROM pg_stat_activity
+                    WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+                )
+              )[0].n === 0,
+            10_000,
+            'no transaction left open after the kill',
+          );
           const atKill = await countAlerts(q, caseIds);
           expect(atKill).toBeLessThan(due.length);
 
-          // While no worker runs, the API alone raises nothing, though more levels fall due.
-          await sleep(Math.max(0, killedAt + 5000 - Date.now()));
+          // While no worker runs, the API alone raises nothing, though more levels fall due: by PostgreSQL's clock every
+          // response breach is due, and the sweep's next run is due too, yet nobody has taken it.
+          const breachesDue = new Date(Math.max(...byLevel('response', 'breached').map((d) => d.dueAt)));
+          await waitFor(
+            async () => {
+              const [{ passed }] = await q<{ passed: boolean }>(`SELECT now() >= $1::timestamptz AS passed`, [breachesDue]);
+              const next = (await sla.getJobScheduler(SWEEP_JOB))?.next;
+              return passed && next !== undefined && next <= Date.now();
+            },
+            15_000,
+            'the response breaches and a sweep run to fall due',
+          );
+          expect(await sla.getWorkersCount()).toBe(0);
           expect(await countAlerts(q, caseIds)).toBe(atKill);
           const overdueWhileDead = due.filter((d) => d.dueAt <= Date.now()).length - atKill;
           expect(overdueWhileDead).toBeGreaterThanOrEqual(byLevel('response', 'breached').length);
@@ -474,7 +496,9 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
             `kill: ${atKill} alerts before SIGKILL, ${caughtUp.length} owed while dead raised after restart (worker ready ${readyAt - restartedAt} ms after spawn), ` +
               `${lateness.count} in all, max lateness ${lateness.maxMs} ms`,
           );
-          await sleep(1500);
+          // Nothing more afterwards: every timer of these clocks has run and none is due. The orphaned jobs are not waited
+          // for: once no clock is due, the drain they would run raises nothing.
+          await waitForSlaSettled({ query: q, queue: sla }, caseIds, { ignoreJobIds: orphaned });
           expect(await countAlerts(q, caseIds)).toBe(due.length);
           await second.stop();
           await api.stop();
@@ -491,7 +515,7 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
           const t0 = Date.now();
           try {
             // A generous timeout: a retry after a timeout would be a legitimate (at-least-once) second delivery.
-            const { base, sla, launch } = await setup({
+            const { base, sla, queue, launch } = await setup({
               WEBHOOK_ALLOW_PRIVATE: 'true',
               OUTBOX_POLL_MS: '200',
               WEBHOOK_TIMEOUT_MS: '15000',
@@ -542,7 +566,8 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
               throw new Error(`${(err as Error).message} (got ${hits().length})\n${outputs(procs)}`);
             });
             const deliveredMs = Date.now() - t0;
-            await sleep(1500); // a duplicate would arrive now
+            // A duplicate would have arrived once every delivery is final and none of their jobs is left.
+            await waitForDeliveriesSettled(q, queue(QueueName.webhooks), [hook.body.id], 20_000);
             const byEvent = countBy(hits().map((h) => h.body.id));
             const byDelivery = countBy(hits().map((h) => String(h.headers['x-focusone-delivery'])));
             expect(Object.keys(byEvent).sort()).toEqual([...eventIds].sort());

@@ -1,24 +1,17 @@
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { migrations } from '../../migrations';
+import { freePort } from '../support/redis-server';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, adminQuery, assertTestDatabase, withDatabaseName } from '../support/test-database';
-import { API_ENTRY as MAIN, ChildApp, ensureBuilt, spawnBuilt } from '../support/worker-process';
+import { waitFor } from '../support/wait';
+import { API_ENTRY as MAIN, ChildApp, ensureBuilt, spawnBuilt, tail, waitReady } from '../support/worker-process';
 
 /**
  * Runs the built app (`node dist/src/main.js`, what `npm start` runs) as a
  * child process, the way an operator starts it: config errors, a first start
  * on an empty machine, a restart, a graceful stop.
  */
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as { port: number };
-  await new Promise((ok) => server.close(ok));
-  return port;
-}
 
 type Started = ChildApp;
 
@@ -31,23 +24,6 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
     promise.finally(() => clearTimeout(timer)),
     new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no result in ${ms} ms`)), ms))),
   ]);
-}
-
-/** The end of a child's output, for failure messages (Nest's start-up lines are many). */
-const tail = (output: string, lines = 40) => output.split('\n').slice(-lines).join('\n');
-
-/** Polls /health/ready until 200; fails at once if the process dies. */
-async function waitReady(app: Started, base: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  let died = false;
-  void app.exited.then(() => (died = true));
-  while (Date.now() < deadline) {
-    if (died) throw new Error(`the app exited before it was ready:\n${tail(app.output())}`);
-    const res = await fetch(`${base}/health/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await new Promise((r) => setTimeout(r, 150));
-  }
-  throw new Error(`not ready after ${ms} ms:\n${tail(app.output())}`);
 }
 
 async function stop(app: Started): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
@@ -209,9 +185,12 @@ describe('starting the built app', () => {
       const dashboard = await fetch(`${base}/queues?token=${accessToken}`, { redirect: 'manual' });
       expect(dashboard.status).toBe(303);
 
-      await new Promise((r) => setTimeout(r, 300));
-      const lines = jsonLines(first.output());
-      const mine = lines.filter((l) => (l.req as { id?: string } | undefined)?.id === requestId);
+      // The app writes its log lines in order: once a later request's line is out, every line of the first one is.
+      const later = `${requestId}-later`;
+      await fetch(`${base}/api/v1/staff/me`, { headers: { authorization: `Bearer ${accessToken}`, 'x-request-id': later } });
+      const logged = (id: string) => jsonLines(first.output()).filter((l) => (l.req as { id?: string } | undefined)?.id === id);
+      await waitFor(() => logged(later).length > 0, 10_000, 'the later request in the log');
+      const mine = logged(requestId);
       expect(mine).toHaveLength(1);
       expect(mine[0]).toMatchObject({
         service: 'focus-one',

@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SupportService } from '../../src/support/support.service';
 import { customerBody, mobile } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import { slaWatch, waitForClockRun } from '../support/sla';
 import { waitFor } from '../support/wait';
 
 /** Technical support on the shared ticket lifecycle: intake, clocks, assignment, notes, feedback, alerts, dispatch. */
@@ -185,14 +185,23 @@ describe('technical support requests', () => {
     expect(noReason.status).toBe(400);
     expect(noReason.body.errors[0].field).toBe('reason');
 
+    const pausing = Date.now();
     const paused = (await move(r.id, 'pending', { reason: '等待客户开放机房' }).expect(200)).body;
+    const pausedBy = Date.now();
     expect(paused.sla.resolutionState).toBe('paused');
-    await sleep(1200);
+    // as if the customer had kept the machine room shut for an hour (the clock keeps when it paused)
+    await t.dataSource.query(
+      `UPDATE sla_clocks SET paused_at = paused_at - interval '1 hour' WHERE case_id = $1 AND clock = 'resolution'`,
+      [r.id],
+    );
+    const resuming = Date.now();
     const resumed = (await move(r.id, 'in_progress').expect(200)).body;
+    const resumedBy = Date.now();
     expect(resumed.sla.resolutionState).toBe('running');
+    // the time spent pending does not count: the due time moved by exactly that long
     const moved = new Date(resumed.sla.resolutionDueAt).getTime() - new Date(r.sla.resolutionDueAt).getTime();
-    expect(moved).toBeGreaterThanOrEqual(1100); // the time spent pending does not count
-    expect(moved).toBeLessThan(4000);
+    expect(moved).toBeGreaterThanOrEqual(3600_000 + resuming - pausedBy);
+    expect(moved).toBeLessThanOrEqual(3600_000 + resumedBy - pausing);
 
     await move(r.id, 'held', { reason: '等待备件' }).expect(200);
     expect((await get(r.id)).sla.resolutionState).toBe('running'); // held: blocked inside the operator, the clock runs
@@ -264,7 +273,7 @@ describe('technical support requests', () => {
     const c = await customer({ tier: 'standard' });
     const r = await open(c.id, { category: 'network_design' });
     expect(r.priority).toBe('P4');
-    await sleep(2500);
+    await waitForClockRun(slaWatch(t), r.id, 'response', 2); // longer than the 2 s response target of the new priority
     const stale = await t
       .http()
       .patch(`/api/v1/support-requests/${r.id}`)

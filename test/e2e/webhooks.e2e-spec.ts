@@ -13,8 +13,7 @@ import { TEST_REDIS_URL } from '../support/test-database';
 import { waitFor } from '../support/wait';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { Receiver } from '../support/webhook-receiver';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { waitForDeliveriesSettled } from '../support/webhooks';
 
 const secretOf = () => `whsec-${unique()}-${unique()}`;
 
@@ -30,6 +29,15 @@ async function subscribe(t: TestApp, url: string, events: EventType[], secret: s
   if (res.status !== 201) throw new Error(`subscribe failed ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
 }
+
+/** Waits until nothing more can reach these subscriptions (see waitForDeliveriesSettled). */
+const settled = (t: TestApp, subscriptionIds: string[], timeoutMs?: number) =>
+  waitForDeliveriesSettled(
+    (sql, params) => t.dataSource.query(sql, params),
+    t.app.get<Queue>(getQueueToken(QueueName.webhooks)),
+    subscriptionIds,
+    timeoutMs,
+  );
 
 const deliveriesOf = async (t: TestApp, subscriptionId: string) =>
   (await t.http().get(`/api/v1/webhooks/${subscriptionId}/deliveries`).set(bearer(t.admin)).expect(200)).body;
@@ -155,7 +163,7 @@ describe('webhooks: subscriptions and delivery', () => {
       deliveredAt: expect.any(String),
       attemptLog: [{ attempt: 1, startedAt: expect.any(String), durationMs: expect.any(Number), statusCode: 200, error: null }],
     });
-    await sleep(300);
+    await settled(t, [sub.id]);
     expect(receiver.at(path)).toHaveLength(1);
   });
 
@@ -180,7 +188,7 @@ describe('webhooks: subscriptions and delivery', () => {
       10_000,
       'every event relayed',
     );
-    await sleep(300);
+    await settled(t, [subA.id, subB.id]);
     expect(receiver.at(a.path).map((h) => [h.body.type, h.body.id, h.signatureOk])).toEqual([['fault.created', created, true]]);
     expect(receiver.at(b.path).map((h) => [h.body.type, h.body.id, h.signatureOk])).toEqual([['sla.breached', breached, true]]);
     expect((await deliveriesOf(t, subA.id)).total).toBe(1);
@@ -236,7 +244,7 @@ describe('webhooks: subscriptions and delivery', () => {
     const starts = delivery.attemptLog.map((a: { startedAt: string }) => new Date(a.startedAt).getTime());
     expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(100);
     expect(starts[2] - starts[1]).toBeGreaterThanOrEqual(200);
-    await sleep(400);
+    await settled(t, [sub.id]);
     expect(receiver.at(path)).toHaveLength(3);
   });
 
@@ -265,7 +273,7 @@ describe('webhooks: subscriptions and delivery', () => {
       10_000,
       'the event relayed',
     );
-    await sleep(400);
+    await settled(t, [sub.id]);
     expect(receiver.at(path)).toHaveLength(1);
     expect((await deliveriesOf(t, sub.id)).total).toBe(1);
     const audits = await t.dataSource.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [sub.id]);
@@ -300,12 +308,12 @@ describe('webhooks: subscriptions and delivery', () => {
     );
     expect(counts).toEqual({ deliveries: COUNT, events: COUNT });
 
-    await waitFor(() => receiver.at(path).length >= COUNT, 15_000, 'every delivery');
-    await sleep(300);
+    await waitFor(() => receiver.at(path).length >= COUNT, 40_000, 'every delivery');
+    await settled(t, [sub.id]);
     const ids = receiver.at(path).map((h) => h.headers['x-focusone-delivery']);
     expect(ids).toHaveLength(COUNT);
     expect(new Set(ids).size).toBe(COUNT);
-  }, 30_000);
+  }, 60_000);
 
   /** An event already relayed and one pending delivery for it, written behind the relay's back. */
   async function orphanDelivery(subscriptionId: string, nextAttemptIn: string): Promise<{ eventId: string; deliveryId: string }> {
@@ -346,7 +354,7 @@ describe('webhooks: subscriptions and delivery', () => {
     expect(receiver.at(path)).toHaveLength(0);
     await waitFor(() => receiver.at(path).length === 1, 5_000, 'the delivery');
     expect(Date.now() - added).toBeGreaterThanOrEqual(1_400);
-    await sleep(300);
+    await settled(t, [sub.id]);
     expect(receiver.at(path)).toHaveLength(1);
     expect((await deliveriesOf(t, sub.id)).items[0]).toMatchObject({ status: 'delivered', attempts: 1 });
   });
@@ -507,7 +515,7 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     expect(delivery.attemptLog[0].error).toContain('redirect');
     expect(receiver.at(path).map((h) => h.status)).toEqual([302, 503, 503]);
     expect(receiver.at(`${path}/redirected`)).toHaveLength(0);
-    await sleep(500);
+    await settled(t, [sub.id]);
     expect(receiver.at(path)).toHaveLength(3);
   });
 
@@ -516,10 +524,22 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     const { url, path } = receiver.endpoint(secret, () => 500);
     const sub = await subscribe(t, url, ['fault.created'], secret);
     await emit(t, 'fault.created', { n: 1 });
-    await waitFor(async () => (await onlyDelivery(sub.id))?.attemptLog.length === 1, 10_000, 'the first failed attempt');
+    const delivery = await waitFor(
+      async () => {
+        const d = await onlyDelivery(sub.id);
+        return d?.attemptLog.length === 1 && d;
+      },
+      10_000,
+      'the first failed attempt',
+    );
+    // The retry waits in Redis as a delayed job (due 1.5-1.65 s after the first attempt) when the subscription goes.
+    const webhooks = t.app.get<Queue>(getQueueToken(QueueName.webhooks));
+    const retryJob = deliveryJobId(delivery.id, 2);
+    await waitFor(async () => (await (await webhooks.getJob(retryJob))?.getState()) === 'delayed', 1_200, 'the delayed retry job');
     await t.http().delete(`/api/v1/webhooks/${sub.id}`).set(bearer(t.admin)).expect(204);
     expect(await onlyDelivery(sub.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'subscription deleted' });
-    await sleep(2_200); // past the retry, due 1.5-1.65 s after the first attempt
+    // The retry job has run (or been dropped): each job is removed once its attempt is over.
+    await settled(t, [sub.id]);
     expect(receiver.at(path)).toHaveLength(1);
   });
 
@@ -571,7 +591,7 @@ describe('webhooks: retries running out, deletion while a retry waits, and a Red
     // And events emitted after the flush flow as before.
     const next = await emit(t, 'fault.created', { n: 2 });
     await waitFor(() => receiver.at(path).some((h) => h.body.id === next && h.status === 200), 5_000, 'the next event');
-    await sleep(500);
+    await settled(t, [sub.id]);
     expect(receiver.at(path).filter((h) => h.status === 200)).toHaveLength(2);
   }, 30_000);
 });

@@ -26,3 +26,18 @@ export function customerBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** A fault intake body (POST /api/v1/faults) for `customerId`: a critical fault (P1 for a key customer) reported on the hotline. */
+export function faultBody(customerId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    customerId,
+    category: 'fault',
+    severity: 'critical',
+    title: '专线中断',
+    description: '09:10 起无法访问互联网',
+    reportedVia: 'hotline',
+    reporterName: '李娜',
+    reporterMobile: mobile(),
+    ...overrides,
+  };
+}

@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { exitsWithin } from './wait';
+import { exitsWithin, waitFor } from './wait';
 
 /**
  * A private `redis-server` for tests that must do what no test may do to the
@@ -63,23 +62,17 @@ async function startOnce(port: number): Promise<PrivateRedis> {
   const url = `redis://127.0.0.1:${port}`;
 
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (spawnError) {
-      cleanup();
-      throw new Error(`could not start redis-server (is it installed?): ${spawnError.message}`);
-    }
-    if (child.exitCode !== null || child.signalCode !== null) {
-      cleanup();
-      throw new Error(`redis-server on port ${port} exited at start:\n${output}`);
-    }
-    if (await isOurs(url, child.pid!, port)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      cleanup();
-      throw new Error(`redis-server on port ${port} did not answer within 10 s:\n${output}`);
-    }
-    await sleep(50);
+  const answering = async () => {
+    if (spawnError) throw new Error(`could not start redis-server (is it installed?): ${spawnError.message}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`redis-server on port ${port} exited at start:\n${output}`);
+    return isOurs(url, child.pid!, port);
+  };
+  try {
+    await waitFor(answering, 10_000, `redis-server on port ${port} to answer`);
+  } catch (err) {
+    child.kill('SIGKILL'); // a no-op if it has exited
+    cleanup();
+    throw err instanceof Error && err.message.startsWith('timed out') ? new Error(`${err.message}:\n${output}`) : err;
   }
 
   return {

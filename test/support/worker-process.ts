@@ -2,9 +2,8 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { TEST_DATABASE_URL, adminQuery, assertTestDatabase, withDatabaseName } from './test-database';
-import { exitsWithin } from './wait';
+import { exitsWithin, waitFor } from './wait';
 
 /**
  * The BUILT app as child processes (`node dist/src/main.js` for the API,
@@ -96,14 +95,13 @@ export const outputs = (apps: ChildApp[]) =>
 
 /** Polls `${base}/health/ready` until 200; fails at once if the process dies. */
 export async function waitReady(app: ChildApp, base: string, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
+  const ready = async () => {
     if (!app.alive()) throw new Error(`${app.name} exited before it was ready:\n${tail(app.output())}`);
-    const res = await fetch(`${base}/health/ready`).catch(() => undefined);
-    if (res?.status === 200) return;
-    await sleep(100);
-  }
-  throw new Error(`${app.name} not ready after ${ms} ms:\n${tail(app.output())}`);
+    return (await fetch(`${base}/health/ready`).catch(() => undefined))?.status === 200;
+  };
+  await waitFor(ready, ms, `${app.name} to be ready`, 100).catch((err: Error) => {
+    throw app.alive() ? new Error(`${err.message}:\n${tail(app.output())}`) : err;
+  });
 }
 
 export interface DatabaseCopy {

@@ -17,12 +17,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
+import { toBool } from '../../common/to-bool';
 import { TIERS } from '../customer.entity';
 import type { Tier } from '../customer.entity';
 import { ContactDto, ContactInput } from './contact.dto';
 import { ServiceInstanceDto } from './service-instance.dto';
 import { SiteDto, SiteInput } from './site.dto';
-import { IsCreditCode, IsRegionCode, Text, toBool } from './validators';
+import { IsCreditCode, IsRegionCode, Text } from './validators';
 
 export class CreateCustomerDto {
   @ApiProperty({ example: '佛山市南海区人民政府', minLength: 2, maxLength: 200 }) @Text(200, 2) name: string;

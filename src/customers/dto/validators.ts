@@ -28,5 +28,3 @@ export const Text = (max: number, min = 1) =>
     MinLength(min),
     MaxLength(max),
   );
-
-export const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);

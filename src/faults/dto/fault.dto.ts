@@ -4,7 +4,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-
 import { TICKET_STATES } from '../../cases/ticket-lifecycle';
 import type { TicketState } from '../../cases/ticket-lifecycle';
 import { PageQuery } from '../../common/pagination/page';
-import { IsMobile, Text, toBool } from '../../customers/dto/validators';
+import { toBool } from '../../common/to-bool';
+import { IsMobile, Text } from '../../customers/dto/validators';
 import { SlaView } from '../../tickets/dto/ticket.dto';
 import { FAULT_CATEGORIES, REPORT_CHANNELS } from '../fault.entity';
 import type { FaultCategory, ReportChannel } from '../fault.entity';

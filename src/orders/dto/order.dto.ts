@@ -18,7 +18,8 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
-import { IsRegionCode, Text, toBool } from '../../customers/dto/validators';
+import { toBool } from '../../common/to-bool';
+import { IsRegionCode, Text } from '../../customers/dto/validators';
 import { ORDER_ACTIONS } from '../../products/product.entity';
 import type { OrderAction } from '../../products/product.entity';
 import { ORDER_STATES, WORK_ORDER_STATES, WORK_ORDER_STAFF_MOVES } from '../order-lifecycle';

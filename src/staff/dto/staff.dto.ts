@@ -16,8 +16,7 @@ import {
 import { ROLES } from '../../common/auth/auth-context';
 import type { Role } from '../../common/auth/auth-context';
 import { PageQuery } from '../../common/pagination/page';
-
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+import { toBool } from '../../common/to-bool';
 
 export class CreateStaffDto {
   @ApiProperty({ example: 'zhang.wei', description: 'Lower-case letters, digits, dot, dash, underscore; 3-64 characters' })

@@ -13,12 +13,11 @@ import {
   MinLength,
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
+import { toBool } from '../../common/to-bool';
 import { EVENT_TYPES } from '../../outbox/event-types';
 import type { EventType } from '../../outbox/event-types';
 import { DELIVERY_STATUSES } from '../webhook.entities';
 import type { DeliveryStatus } from '../webhook.entities';
-
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export class CreateWebhookDto {
   @ApiProperty({
