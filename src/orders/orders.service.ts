@@ -187,7 +187,7 @@ export class OrdersService {
     ]);
     // The event and the audit row in one statement.
     const batch = new WriteBatch();
-    void this.outbox.emitIn(batch, post, 'order.created', {
+    this.outbox.emitIn(batch, post, 'order.created', {
       ...orderEventData(order),
       workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
     });
