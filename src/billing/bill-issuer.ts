@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../common/audit/audit.service';
 import { PostCommit } from '../common/post-commit';
+import { sql } from '../common/sql';
 import { WriteBatch } from '../common/write-batch';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../outbox/outbox.service';
@@ -87,23 +88,17 @@ export class BillIssuer {
         const chargeCount = lines.reduce((s, l) => s + l.count, 0);
 
         const batch = new WriteBatch();
-        void batch.add(
-          `INSERT INTO bills (id, bill_no, customer_id, period, bill_run_id, total_fen, paid_fen, state, charge_count, issue_date, due_date)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [billId, billNo, customerId, period, runId, String(total), String(paid), state, chargeCount, issueDate, dueDate],
+        batch.add(
+          sql`INSERT INTO bills (id, bill_no, customer_id, period, bill_run_id, total_fen, paid_fen, state, charge_count, issue_date, due_date)
+              VALUES (${billId}, ${billNo}, ${customerId}, ${period}, ${runId}, ${String(total)}, ${String(paid)}, ${state}, ${chargeCount},
+                      ${issueDate}, ${dueDate})`,
         );
-        void batch.add(
-          `INSERT INTO bill_lines (id, bill_id, serving_region, amount_fen, due_fen, paid_fen, charge_count)
-           SELECT id, $1, r, a, d, p, n FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::int[]) AS t(id, r, a, d, p, n)`,
-          [
-            billId,
-            lineIds,
-            lines.map((l) => l.region),
-            lines.map((l) => String(l.amount)),
-            lines.map((l) => String(l.due)),
-            lineIds.map((id) => String(paidByLine.get(id) ?? 0n)),
-            lines.map((l) => l.count),
-          ],
+        batch.add(
+          sql`INSERT INTO bill_lines (id, bill_id, serving_region, amount_fen, due_fen, paid_fen, charge_count)
+              SELECT id, ${billId}, r, a, d, p, n
+                FROM unnest(${lineIds}::uuid[], ${lines.map((l) => l.region)}::text[], ${lines.map((l) => String(l.amount))}::bigint[],
+                            ${lines.map((l) => String(l.due))}::bigint[], ${lineIds.map((id) => String(paidByLine.get(id) ?? 0n))}::bigint[],
+                            ${lines.map((l) => l.count)}::int[]) AS t(id, r, a, d, p, n)`,
         );
         writeAllocations(batch, allocations, { lines: true });
         const data = {
@@ -118,7 +113,7 @@ export class BillIssuer {
           dueDate,
           lines: lines.map((l) => ({ servingRegion: l.region, amountFen: fen(l.amount), dueFen: fen(l.due) })),
         };
-        void this.outbox.emitIn(batch, post, 'bill.issued', data);
+        this.outbox.emitIn(batch, post, 'bill.issued', data);
         this.audit.recordIn(batch, null, {
           action: 'billing.bill_issued',
           entity: 'bill',
@@ -149,9 +144,9 @@ export class BillIssuer {
 
   private recordIn(batch: WriteBatch, runId: string | null, customerId: string, outcome: BillOutcome, billId: string | null): void {
     if (!runId) return;
-    void batch.add(
-      `UPDATE bill_run_items SET outcome = $3, bill_id = $4, processed_at = now() WHERE bill_run_id = $1 AND customer_id = $2`,
-      [runId, customerId, outcome, billId],
+    batch.add(
+      sql`UPDATE bill_run_items SET outcome = ${outcome}, bill_id = ${billId}, processed_at = now()
+           WHERE bill_run_id = ${runId} AND customer_id = ${customerId}`,
     );
   }
 }

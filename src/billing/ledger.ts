@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { sql } from '../common/sql';
 import { WriteBatch } from '../common/write-batch';
 import { Allocation, CreditSource, OpenLine } from './allocation';
 import { SITE_REGIONS_SQL } from './billing-access';
@@ -111,22 +112,18 @@ const sumBy = <K extends keyof Allocation>(allocations: Allocation[], key: K) =>
  */
 export function writeAllocations(batch: WriteBatch, allocations: Allocation[], skip: { lines?: boolean; paymentId?: string } = {}): void {
   if (!allocations.length) return;
-  void batch.add(
-    `INSERT INTO payment_allocations (payment_id, bill_id, bill_line_id, amount_fen)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[])`,
-    [
-      allocations.map((a) => a.paymentId),
-      allocations.map((a) => a.billId),
-      allocations.map((a) => a.lineId),
-      allocations.map((a) => String(a.amount)),
-    ],
+  batch.add(
+    sql`INSERT INTO payment_allocations (payment_id, bill_id, bill_line_id, amount_fen)
+        SELECT * FROM unnest(${allocations.map((a) => a.paymentId)}::uuid[], ${allocations.map((a) => a.billId)}::uuid[],
+                             ${allocations.map((a) => a.lineId)}::uuid[], ${allocations.map((a) => String(a.amount))}::bigint[])`,
   );
   if (!skip.lines) writePaidAmounts(batch, allocations);
   const existing = allocations.filter((a) => a.paymentId !== skip.paymentId);
   if (existing.length) {
-    void batch.add(
-      `UPDATE payments p SET allocated_fen = p.allocated_fen + v.amount FROM unnest($1::uuid[], $2::bigint[]) AS v(id, amount) WHERE p.id = v.id`,
-      sumBy(existing, 'paymentId'),
+    const [ids, amounts] = sumBy(existing, 'paymentId');
+    batch.add(
+      sql`UPDATE payments p SET allocated_fen = p.allocated_fen + v.amount
+            FROM unnest(${ids}::uuid[], ${amounts}::bigint[]) AS v(id, amount) WHERE p.id = v.id`,
     );
   }
 }
@@ -137,15 +134,16 @@ export function writeAllocations(batch: WriteBatch, allocations: Allocation[], s
  */
 export function writePaidAmounts(batch: WriteBatch, allocations: Allocation[]): void {
   if (!allocations.length) return;
-  void batch.add(
-    `UPDATE bill_lines l SET paid_fen = l.paid_fen + v.amount FROM unnest($1::uuid[], $2::bigint[]) AS v(id, amount) WHERE l.id = v.id`,
-    sumBy(allocations, 'lineId'),
+  const [lineIds, lineAmounts] = sumBy(allocations, 'lineId');
+  batch.add(
+    sql`UPDATE bill_lines l SET paid_fen = l.paid_fen + v.amount
+          FROM unnest(${lineIds}::uuid[], ${lineAmounts}::bigint[]) AS v(id, amount) WHERE l.id = v.id`,
   );
-  void batch.add(
-    `UPDATE bills b SET paid_fen = b.paid_fen + v.amount,
+  const [billIds, billAmounts] = sumBy(allocations, 'billId');
+  batch.add(
+    sql`UPDATE bills b SET paid_fen = b.paid_fen + v.amount,
             state = CASE WHEN b.paid_fen + v.amount >= b.total_fen THEN 'paid' WHEN b.paid_fen + v.amount > 0 THEN 'partially_paid' ELSE 'issued' END
-       FROM unnest($1::uuid[], $2::bigint[]) AS v(id, amount) WHERE b.id = v.id`,
-    sumBy(allocations, 'billId'),
+          FROM unnest(${billIds}::uuid[], ${billAmounts}::bigint[]) AS v(id, amount) WHERE b.id = v.id`,
   );
 }
 

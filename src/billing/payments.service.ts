@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../common/audit/audit.service';
 import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { PostCommit } from '../common/post-commit';
+import { sql } from '../common/sql';
 import { WriteBatch } from '../common/write-batch';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
@@ -55,10 +56,10 @@ export class PaymentsService {
       const allocations = allocate([...account.credits, { paymentId: id, remaining: amount }], account.openLines);
       const own = allocations.filter((a) => a.paymentId === id).reduce((s, a) => s + a.amount, 0n);
       const batch = new WriteBatch();
-      void batch.add(
-        `INSERT INTO payments (id, customer_id, amount_fen, allocated_fen, collected_region, method, reference, received_by, received_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [id, dto.customerId, String(amount), String(own), dto.collectedRegion, dto.method, dto.reference ?? null, auth.staffId, receivedAt],
+      batch.add(
+        sql`INSERT INTO payments (id, customer_id, amount_fen, allocated_fen, collected_region, method, reference, received_by, received_at)
+            VALUES (${id}, ${dto.customerId}, ${String(amount)}, ${String(own)}, ${dto.collectedRegion}, ${dto.method}, ${dto.reference ?? null},
+                    ${auth.staffId}, ${receivedAt})`,
       );
       writeAllocations(batch, allocations, { paymentId: id });
       const data = {
@@ -71,7 +72,7 @@ export class PaymentsService {
         creditFen: fen(amount - own),
         allocations: allocationData(allocations),
       };
-      void this.outbox.emitIn(batch, post, 'payment.received', data);
+      this.outbox.emitIn(batch, post, 'payment.received', data);
       this.audit.recordIn(batch, auth, {
         action: 'billing.payment_received',
         entity: 'payment',
@@ -136,11 +137,9 @@ export class PaymentsService {
       const batch = new WriteBatch();
       // The same writes as an allocation, with negative amounts: lines, bills (state back to partially_paid / issued).
       writePaidAmounts(batch, undoneAllocations);
-      void batch.add(`UPDATE payments SET allocated_fen = 0, reversed_at = now(), reversed_by = $2, reversal_reason = $3 WHERE id = $1`, [
-        id,
-        auth.staffId,
-        reason,
-      ]);
+      batch.add(
+        sql`UPDATE payments SET allocated_fen = 0, reversed_at = now(), reversed_by = ${auth.staffId}, reversal_reason = ${reason} WHERE id = ${id}`,
+      );
       await batch.run(em);
       const reapplied = await this.applyCredit(em, head.customer_id);
       const data = {
@@ -151,7 +150,7 @@ export class PaymentsService {
         creditReapplied: allocationData(reapplied),
       };
       const events = new WriteBatch();
-      void this.outbox.emitIn(events, post, 'payment.reversed', data);
+      this.outbox.emitIn(events, post, 'payment.reversed', data);
       this.audit.recordIn(events, auth, {
         action: 'billing.payment_reversed',
         entity: 'payment',

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { WriteBatch } from '../common/write-batch';
+import { sql } from '../common/sql';
 import { CaseIndexEntry } from './case-index.entity';
 import { CaseKind } from './case-kind';
 import { CaseTimelineEntry } from './case-timeline.entity';
@@ -20,28 +21,14 @@ export class CasesService {
 
   /** The case's index row as part of a batch of inserts (a new case: one round trip for all its rows). */
   indexIn(batch: WriteBatch, e: CaseIndexFields): void {
-    void batch.add(
-      `INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    batch.add(
+      sql`INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
+       VALUES (${e.kind}, ${e.id}, ${e.caseNo}, ${e.customerId}, ${e.region}, ${e.title}, ${e.state}, ${e.priority}, ${e.greenChannel},
+               ${e.isOpen}, ${e.assigneeId}, ${e.openedAt}, ${e.closedAt})
        ON CONFLICT (kind, id) DO UPDATE SET case_no = EXCLUDED.case_no, customer_id = EXCLUDED.customer_id, region = EXCLUDED.region,
          title = EXCLUDED.title, state = EXCLUDED.state, priority = EXCLUDED.priority, green_channel = EXCLUDED.green_channel,
          is_open = EXCLUDED.is_open, assignee_id = EXCLUDED.assignee_id, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
          updated_at = now()`,
-      [
-        e.kind,
-        e.id,
-        e.caseNo,
-        e.customerId,
-        e.region,
-        e.title,
-        e.state,
-        e.priority,
-        e.greenChannel,
-        e.isOpen,
-        e.assigneeId,
-        e.openedAt,
-        e.closedAt,
-      ],
     );
   }
 
@@ -172,9 +159,9 @@ export class CasesService {
     actor: Pick<AuthContext, 'staffId' | 'username'> | null,
     data: Record<string, unknown> = {},
   ): void {
-    void batch.add(
-      `INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data) VALUES ($1, $2, $3, $4, $5, $6::jsonb)`,
-      [kind, caseId, type, actor?.staffId ?? null, actor?.username ?? 'system', JSON.stringify(data)],
+    batch.add(
+      sql`INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
+          VALUES (${kind}, ${caseId}, ${type}, ${actor?.staffId ?? null}, ${actor?.username ?? 'system'}, ${JSON.stringify(data)}::jsonb)`,
     );
   }
 

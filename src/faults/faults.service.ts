@@ -12,6 +12,7 @@ import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
+import { sql } from '../common/sql';
 import { WriteBatch } from '../common/write-batch';
 import { assertCanRead, restrictCaseList } from '../customers/customer-access';
 import { CaseContext, CustomersService } from '../customers/customers.service';
@@ -128,7 +129,7 @@ export class FaultsService {
       reportedVia: row.reportedVia,
     });
     const opened = this.sla.openIn(batch, post, row.category, row.id, priority, now);
-    void this.outbox.emitIn(batch, post, 'fault.created', this.eventData(row));
+    this.outbox.emitIn(batch, post, 'fault.created', this.eventData(row));
     this.audit.recordIn(batch, auth, {
       action: 'fault.created',
       entity: 'fault',
@@ -138,7 +139,7 @@ export class FaultsService {
       regions: [region, ctx.homeRegion],
     });
     await batch.run(em);
-    const clocks = await opened;
+    const clocks = opened.value;
     post.add(() => this.dispatcher.enqueue(row));
     await post.run();
     // Built from what was just written: no second read on the intake path.
@@ -228,31 +229,12 @@ export class FaultsService {
   }
 
   private insertIn(batch: WriteBatch, f: Fault): void {
-    void batch.add(
-      `INSERT INTO faults (id, case_no, customer_id, category, severity, title, description, reported_via, service_instance_id, site_id,
-                           region, reporter_name, reporter_mobile, state, priority, green_channel, created_by, version, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)`,
-      [
-        f.id,
-        f.caseNo,
-        f.customerId,
-        f.category,
-        f.severity,
-        f.title,
-        f.description,
-        f.reportedVia,
-        f.serviceInstanceId,
-        f.siteId,
-        f.region,
-        f.reporterName,
-        f.reporterMobile,
-        f.state,
-        f.priority,
-        f.greenChannel,
-        f.createdBy,
-        f.version,
-        f.createdAt,
-      ],
+    batch.add(
+      sql`INSERT INTO faults (id, case_no, customer_id, category, severity, title, description, reported_via, service_instance_id, site_id,
+                              region, reporter_name, reporter_mobile, state, priority, green_channel, created_by, version, created_at, updated_at)
+          VALUES (${f.id}, ${f.caseNo}, ${f.customerId}, ${f.category}, ${f.severity}, ${f.title}, ${f.description}, ${f.reportedVia},
+                  ${f.serviceInstanceId}, ${f.siteId}, ${f.region}, ${f.reporterName}, ${f.reporterMobile}, ${f.state}, ${f.priority},
+                  ${f.greenChannel}, ${f.createdBy}, ${f.version}, ${f.createdAt}, ${f.createdAt})`,
     );
   }
 

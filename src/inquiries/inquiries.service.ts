@@ -6,6 +6,7 @@ import { nextCaseNo } from '../cases/case-number';
 import { ORDER_INTAKE } from '../cases/order-intake';
 import type { OrderIntake } from '../cases/order-intake';
 import { Priority, casePriority } from '../cases/priority';
+import { guardedUpdate } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { covers } from '../common/auth/region-scope';
@@ -294,7 +295,7 @@ export class InquiriesService {
     detail: Record<string, unknown>,
     now: Date,
   ): Promise<void> {
-    await em.update(Inquiry, { id: row.id }, { ...changes, version: () => 'version + 1', updatedAt: now } as never);
+    await guardedUpdate(em, Inquiry, { id: row.id }, row.version, { ...changes, updatedAt: now }, 'inquiry');
     await this.sla.apply(em, post, 'inquiry', row.id, INQUIRY_CLOCK_EFFECTS[action], now);
     const closed = changes.state === 'closed';
     await this.cases.updateIndex(em, 'inquiry', row.id, { state: changes.state, isOpen: !closed, closedAt: closed ? now : null });

@@ -6,6 +6,7 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import { nextCaseSerials } from '../cases/case-number';
 import { casePriority } from '../cases/priority';
+import { guardedUpdate } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
@@ -187,7 +188,7 @@ export class OrdersService {
     ]);
     // The event and the audit row in one statement.
     const batch = new WriteBatch();
-    void this.outbox.emitIn(batch, post, 'order.created', {
+    this.outbox.emitIn(batch, post, 'order.created', {
       ...orderEventData(order),
       workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
     });
@@ -285,13 +286,14 @@ export class OrdersService {
       }
       const now = new Date();
       for (const w of workOrders.filter((x) => WORK_ORDER_OPEN_STATES.includes(x.state))) {
-        await em.update(WorkOrder, { id: w.id }, {
-          state: 'cancelled',
-          reason,
-          closedAt: now,
-          updatedAt: now,
-          version: () => 'version + 1',
-        } as never);
+        await guardedUpdate(
+          em,
+          WorkOrder,
+          { id: w.id },
+          w.version,
+          { state: 'cancelled', reason, closedAt: now, updatedAt: now },
+          'work order',
+        );
         await this.sla.apply(em, post, 'work_order', w.id, workOrderClockEffects('cancelled'), now);
         await this.cases.updateIndexAndRecord(
           em,
@@ -313,13 +315,7 @@ export class OrdersService {
           reason,
         });
       }
-      await em.update(Order, { id }, {
-        state: to,
-        cancelReason: reason,
-        closedAt: now,
-        updatedAt: now,
-        version: () => 'version + 1',
-      } as never);
+      await guardedUpdate(em, Order, { id }, order.version, { state: to, cancelReason: reason, closedAt: now, updatedAt: now }, 'order');
       await this.sla.apply(em, post, 'order', id, ['stop_all'], now);
       await this.cases.updateIndexAndRecord(em, 'order', id, { state: to, isOpen: false, closedAt: now }, 'state_changed', auth, {
         from: order.state,

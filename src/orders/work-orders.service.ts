@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
+import { guardedUpdate } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
@@ -114,13 +115,14 @@ export class WorkOrdersService {
       const now = new Date();
       const from = wo.state;
       const final = !WORK_ORDER_OPEN_STATES.includes(dto.to);
-      await em.update(WorkOrder, { id }, {
-        state: dto.to,
-        ...(dto.reason ? { reason: dto.reason } : {}),
-        ...(final ? { closedAt: now } : {}),
-        updatedAt: now,
-        version: () => 'version + 1',
-      } as never);
+      await guardedUpdate(
+        em,
+        WorkOrder,
+        { id },
+        wo.version,
+        { state: dto.to, ...(dto.reason ? { reason: dto.reason } : {}), ...(final ? { closedAt: now } : {}), updatedAt: now },
+        'work order',
+      );
       await this.sla.apply(em, post, 'work_order', id, workOrderClockEffects(dto.to), now);
       await this.cases.updateIndexAndRecord(
         em,
@@ -192,12 +194,14 @@ export class WorkOrdersService {
     if (everyRegionTook(states)) await this.sla.apply(em, post, 'order', order.id, ['stop_response'], now);
     if (next === order.state) return;
     const final = ORDER_FINAL_STATES.includes(next);
-    await em.update(Order, { id: order.id }, {
-      state: next,
-      ...(final ? { closedAt: now } : {}),
-      updatedAt: now,
-      version: () => 'version + 1',
-    } as never);
+    await guardedUpdate(
+      em,
+      Order,
+      { id: order.id },
+      order.version,
+      { state: next, ...(final ? { closedAt: now } : {}), updatedAt: now },
+      'order',
+    );
     if (final) await this.sla.apply(em, post, 'order', order.id, ['stop_all'], now);
     await this.cases.updateIndex(em, 'order', order.id, { state: next, isOpen: !final, closedAt: final ? now : null });
     await this.cases.record(em, 'order', order.id, 'state_changed', actor, { from: order.state, to: next, workOrders: states });

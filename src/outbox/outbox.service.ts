@@ -3,7 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { PostCommit } from '../common/post-commit';
-import { WriteBatch } from '../common/write-batch';
+import { sql } from '../common/sql';
+import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { EventType } from './event-types';
 
@@ -21,15 +22,15 @@ export class OutboxService {
    * relay. If the wake-up is lost, the relay's periodic poll finds the event.
    */
   async emit(em: EntityManager, post: PostCommit, type: EventType, data: Record<string, unknown>): Promise<string> {
-    return WriteBatch.alone(em, (batch) => this.emitIn(batch, post, type, data));
+    const id = await WriteBatch.alone(em, (batch) => this.emitIn(batch, post, type, data));
+    return id.value;
   }
 
   /** The same event as part of a batch of inserts; the id is known once the batch has run. */
-  async emitIn(batch: WriteBatch, post: PostCommit, type: EventType, data: Record<string, unknown>): Promise<string> {
-    const inserted = batch.add(`INSERT INTO outbox_events (type, data) VALUES ($1, $2::jsonb) RETURNING id`, [type, JSON.stringify(data)]);
+  emitIn(batch: WriteBatch, post: PostCommit, type: EventType, data: Record<string, unknown>): BatchPart<string> {
+    const inserted = batch.add(sql`INSERT INTO outbox_events (type, data) VALUES (${type}, ${JSON.stringify(data)}::jsonb) RETURNING id`);
     post.add(() => this.wake());
-    const [row] = await inserted;
-    return row.id as string;
+    return inserted.map(([row]) => row.id as string);
   }
 
   /** Many events in one statement (the SLA engine raises alerts in batches). Returns their ids in order. */

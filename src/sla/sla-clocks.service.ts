@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { PostCommit } from '../common/post-commit';
-import { WriteBatch } from '../common/write-batch';
+import { sql } from '../common/sql';
+import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
 import { ClockName, dueAt, thresholdAt } from './sla-levels';
@@ -79,7 +80,8 @@ export class SlaClocksService {
    * on the intake path), and arms their timers after commit.
    */
   async open(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
-    return WriteBatch.alone(em, (batch) => this.openIn(batch, post, kind, caseId, priority, at));
+    const clocks = await WriteBatch.alone(em, (batch) => this.openIn(batch, post, kind, caseId, priority, at));
+    return clocks.value;
   }
 
   /**
@@ -87,29 +89,29 @@ export class SlaClocksService {
    * once the batch has run. A missing policy makes the batch itself fail (see
    * below), so the case is never written without its clocks.
    */
-  async openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
+  openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): BatchPart<SlaClock[]> {
     const inserted = batch.add(
-      `INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
-                               started_at, due_at, state, generation, next_level, next_at)
-       SELECT $1, $2::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
-              $3::timestamptz, $3::timestamptz + make_interval(secs => t.secs), 'running', 1, 'warning',
-              $3::timestamptz + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
-         FROM (VALUES ('response'), ('resolution')) AS c(clock)
-         LEFT JOIN sla_policies p ON p.key = $4
-        CROSS JOIN LATERAL (SELECT c.clock, CASE c.clock WHEN 'response' THEN p.response_seconds ELSE p.resolution_seconds END) AS t(clock, secs)
-       RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
-      [kind, caseId, at, `${kind}:P${priority}`],
+      sql`INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
+                                  started_at, due_at, state, generation, next_level, next_at)
+          SELECT ${kind}, ${caseId}::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
+                 s.at, s.at + make_interval(secs => t.secs), 'running', 1, 'warning',
+                 s.at + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
+            FROM (VALUES ('response'), ('resolution')) AS c(clock)
+           CROSS JOIN (SELECT ${at}::timestamptz AS at) AS s
+            LEFT JOIN sla_policies p ON p.key = ${`${kind}:P${priority}`}
+           CROSS JOIN LATERAL (SELECT c.clock, CASE c.clock WHEN 'response' THEN p.response_seconds ELSE p.resolution_seconds END) AS t(clock, secs)
+          RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
     );
     // With no such policy the LEFT JOIN yields a NULL policy_key, which the NOT
     // NULL column refuses: the whole batch fails, so a case never exists without
     // its clocks, even when the batch runs without an explicit transaction.
-    // Registered now, filled in when the batch has run: timers go out only after commit anyway.
-    const clocks: SlaClock[] = [];
-    post.add(() => this.armAll(clocks));
-    const rows = await inserted;
-    if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
-    clocks.push(...rows.map((r) => freshClock({ ...r, case_kind: kind, case_id: caseId }, at)));
-    return clocks.sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
+    const clocks = inserted.map((rows) => {
+      if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
+      return rows.map((r) => freshClock({ ...r, case_kind: kind, case_id: caseId }, at)).sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
+    });
+    // Timers go out only after commit, when the batch has run and its clocks can be read.
+    post.add(() => this.armAll(clocks.value));
+    return clocks;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { guardedUpdate } from '../common/guarded-update';
 import { AuditService, changedFields } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { invalidFields } from '../common/errors/common-errors';
@@ -39,7 +40,14 @@ export class SlaPoliciesService {
     return this.dataSource.transaction(async (em) => {
       const before = await em.findOne(SlaPolicy, { where: { key }, lock: { mode: 'pessimistic_write' } });
       if (!before) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${key}`);
-      await em.update(SlaPolicy, { key }, { ...targets, version: () => 'version + 1', updatedAt: new Date(), updatedBy: auth.staffId });
+      await guardedUpdate(
+        em,
+        SlaPolicy,
+        { key },
+        before.version,
+        { ...targets, updatedAt: new Date(), updatedBy: auth.staffId },
+        'SLA policy',
+      );
       await this.audit.record(em, auth, {
         action: 'sla_policy.updated',
         entity: 'sla_policy',

@@ -2,6 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { guardedUpdate } from '../common/guarded-update';
+import { sql } from '../common/sql';
 import { AuthContext } from '../common/auth/auth-context';
 import { Principal, PrincipalLoader } from '../common/auth/principal-loader';
 import { NATIONWIDE } from '../common/auth/region-scope';
@@ -153,15 +155,13 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       const staff = await em.findOne(Staff, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
       if (staff.active === active) return toStaffDto(staff);
-      await em.update(
+      await guardedUpdate(
+        em,
         Staff,
         { id },
-        {
-          active,
-          deactivatedAt: active ? null : new Date(),
-          tokenVersion: () => 'token_version + 1',
-          version: () => 'version + 1',
-        },
+        staff.version,
+        { active, deactivatedAt: active ? null : new Date(), tokenVersion: sql`token_version + 1` },
+        'staff member',
       );
       await this.audit.record(em, auth, {
         action: active ? 'staff.activated' : 'staff.deactivated',

@@ -12,6 +12,7 @@ import {
   canMoveTicket,
   clockEffects,
 } from '../cases/ticket-lifecycle';
+import { guardedUpdate, type RowChanges } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import { hasRole } from '../common/auth/auth-context';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -324,9 +325,9 @@ export class TicketWorkflow {
     kind: TicketKind<T>,
     em: EntityManager,
     row: T,
-    changes: Partial<TicketRow> & Record<string, unknown>,
+    changes: RowChanges<TicketRow> & Record<string, unknown>,
   ): Promise<void> {
-    await em.update(kind.entity, { id: row.id } as never, { ...changes, version: () => 'version + 1', updatedAt: new Date() } as never);
+    await guardedUpdate<TicketRow>(em, kind.entity, { id: row.id }, row.version, changes, kind.noun);
   }
 
   /** A state change's row, clocks, index, timeline and event. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { nextCaseNo, nextCaseSerials } from '../../src/cases/case-number';
 import { PostCommit } from '../../src/common/post-commit';
-import { WriteBatch } from '../../src/common/write-batch';
+import { sql } from '../../src/common/sql';
+import { BatchNotRunError, WriteBatch } from '../../src/common/write-batch';
 import { SlaClocksService } from '../../src/sla/sla-clocks.service';
 import { TestApp, startTestApp } from '../support/test-app';
 
@@ -17,52 +18,66 @@ describe('WriteBatch', () => {
   });
   afterAll(() => t.close());
 
-  const count = async (sql: string, params: unknown[]) => Number((await db.query(sql, params))[0].n);
+  const count = async (caseId: string, table: 'case_timeline' | 'sla_clocks') =>
+    Number((await db.query(`SELECT count(*) AS n FROM ${table} WHERE case_id = $1`, [caseId]))[0].n);
 
-  it('writes every part in one statement, renumbers parameters and returns each RETURNING part', async () => {
+  it('writes every part in one statement, numbers the parameters of all parts and returns each RETURNING part', async () => {
     const a = randomUUID();
     const batch = new WriteBatch();
-    const first = batch.add(`INSERT INTO outbox_events (type, data) VALUES ($1, $2::jsonb) RETURNING type, data`, [
-      'test.one',
-      JSON.stringify({ a }),
-    ]);
-    void batch.add(`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ($1, $2, $3, '{}')`, ['fault', a, 'note']);
-    const second = batch.add(`INSERT INTO outbox_events (type, data) SELECT $1, $2::jsonb FROM generate_series(1, $3) RETURNING type`, [
-      'test.two',
-      '{}',
-      3,
-    ]);
+    const first = batch.add(
+      sql`INSERT INTO outbox_events (type, data) VALUES (${'test.one'}, ${JSON.stringify({ a })}::jsonb) RETURNING type, data`,
+    );
+    batch.add(sql`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES (${'fault'}, ${a}, ${'note'}, '{}')`);
+    const second = batch.add(
+      sql`INSERT INTO outbox_events (type, data) SELECT ${'test.two'}, ${'{}'}::jsonb FROM generate_series(1, ${3}::int) RETURNING type`,
+    );
     expect(batch.size).toBe(3);
     await batch.run(db.manager);
 
-    await expect(first).resolves.toEqual([{ type: 'test.one', data: { a } }]);
-    await expect(second).resolves.toHaveLength(3);
-    expect(await count(`SELECT count(*) AS n FROM case_timeline WHERE case_id = $1`, [a])).toBe(1);
+    expect(first.value).toEqual([{ type: 'test.one', data: { a } }]);
+    expect(second.value).toHaveLength(3);
+    expect(second.map((rows) => rows.length).value).toBe(3);
+    expect(await count(a, 'case_timeline')).toBe(1);
     expect(batch.size).toBe(0); // a batch runs once; its parts are gone
   });
 
-  it('is all or nothing: one failing part writes none of the others', async () => {
+  it('refuses at once to give a part before the batch has run (it used to hang whoever awaited it)', async () => {
+    const batch = new WriteBatch();
+    const part = batch.add(sql`INSERT INTO outbox_events (type, data) VALUES ('test.early', '{}') RETURNING id`);
+    const derived = part.map((rows) => rows.length);
+    expect(() => part.value).toThrow(BatchNotRunError);
+    expect(() => derived.value).toThrow(BatchNotRunError);
+    await batch.run(db.manager);
+    expect(part.value).toHaveLength(1);
+    expect(derived.value).toBe(1);
+  });
+
+  it('is all or nothing, and every part of a failed batch carries its error', async () => {
     const id = randomUUID();
     const batch = new WriteBatch();
-    void batch.add(`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ('fault', $1, 'note', '{}')`, [id]);
+    const line = batch.add(
+      sql`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ('fault', ${id}, 'note', '{}') RETURNING id`,
+    );
     // No such customer: the foreign key fails at the end of the statement.
-    void batch.add(
-      `INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, opened_at)
-       VALUES ('fault', $1, $2, $3, '440605', 't', 'acknowledged', 3, false, true, now())`,
-      [id, `FLT-TEST-${id}`, randomUUID()],
+    const index = batch.add(
+      sql`INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, opened_at)
+          VALUES ('fault', ${id}, ${`FLT-TEST-${id}`}, ${randomUUID()}, '440605', 't', 'acknowledged', 3, false, true, now())`,
     );
     await expect(batch.run(db.manager)).rejects.toThrow(/foreign key/);
-    expect(await count(`SELECT count(*) AS n FROM case_timeline WHERE case_id = $1`, [id])).toBe(0);
+    expect(() => line.value).toThrow(/foreign key/);
+    expect(() => index.value).toThrow(/foreign key/);
+    expect(await count(id, 'case_timeline')).toBe(0);
   });
 
   it('fails whole when the SLA policy a new case needs is missing, so no case exists without its clocks', async () => {
     const caseId = randomUUID();
     const batch = new WriteBatch();
-    void batch.add(`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ('fault', $1, 'created', '{}')`, [caseId]);
-    void t.app.get(SlaClocksService).openIn(batch, new PostCommit(), 'fault', caseId, 9); // there is no fault:P9
+    batch.add(sql`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ('fault', ${caseId}, 'created', '{}')`);
+    const clocks = t.app.get(SlaClocksService).openIn(batch, new PostCommit(), 'fault', caseId, 9); // there is no fault:P9
     await expect(batch.run(db.manager)).rejects.toThrow(/policy_key/);
-    expect(await count(`SELECT count(*) AS n FROM case_timeline WHERE case_id = $1`, [caseId])).toBe(0);
-    expect(await count(`SELECT count(*) AS n FROM sla_clocks WHERE case_id = $1`, [caseId])).toBe(0);
+    expect(() => clocks.value).toThrow(/policy_key/);
+    expect(await count(caseId, 'case_timeline')).toBe(0);
+    expect(await count(caseId, 'sla_clocks')).toBe(0);
   });
 
   it('hands out case numbers from blocks without ever repeating one, even to concurrent callers', async () => {

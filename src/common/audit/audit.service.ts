@@ -5,6 +5,7 @@ import { AuthContext } from '../auth/auth-context';
 import { isNationwide } from '../auth/region-scope';
 import { redactPii } from '../masking';
 import { WriteBatch } from '../write-batch';
+import { sql, type Sql } from '../sql';
 import { Page } from '../pagination/page';
 import { AuditEntry } from './audit-entry.entity';
 
@@ -28,7 +29,9 @@ export interface AuditRecord {
  * An entry's regions: the given ones plus the home region of its customer,
  * sorted and without repeats (`$1` the regions, `$2` the customer id).
  */
-const REGIONS_SQL = `ARRAY(SELECT DISTINCT r FROM unnest($1::text[] || ARRAY(SELECT home_region FROM customers WHERE id = $2::uuid)) AS r ORDER BY r)`;
+function regionsSql(regions: readonly string[], customerId: string | null): Sql {
+  return sql`ARRAY(SELECT DISTINCT r FROM unnest(${[...regions]}::text[] || ARRAY(SELECT home_region FROM customers WHERE id = ${customerId}::uuid)) AS r ORDER BY r)`;
+}
 
 /** Field → {from, to} for the fields that differ. */
 export function changedFields<T extends object>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
@@ -51,20 +54,11 @@ export class AuditService {
 
   /** The same row as part of a batch of inserts (the caller runs the batch in its transaction). */
   recordIn(batch: WriteBatch, actor: AuthContext | null, record: AuditRecord): void {
-    void batch.add(
-      `INSERT INTO audit_log (regions, actor_id, actor_username, action, entity, entity_id, changes, request_id)
-       VALUES (${REGIONS_SQL}, $3, $4, $5, $6, $7, $8::jsonb, $9)`,
-      [
-        [...record.regions],
-        record.customerId ?? null,
-        actor?.staffId ?? null,
-        actor?.username ?? 'system',
-        record.action,
-        record.entity,
-        record.entityId,
-        record.changes ? JSON.stringify(redactPii(record.changes)) : null,
-        actor?.requestId ?? null,
-      ],
+    const changes = record.changes ? JSON.stringify(redactPii(record.changes)) : null;
+    batch.add(
+      sql`INSERT INTO audit_log (regions, actor_id, actor_username, action, entity, entity_id, changes, request_id)
+          VALUES (${regionsSql(record.regions, record.customerId ?? null)}, ${actor?.staffId ?? null}, ${actor?.username ?? 'system'},
+                  ${record.action}, ${record.entity}, ${record.entityId}, ${changes}::jsonb, ${actor?.requestId ?? null})`,
     );
   }
 
