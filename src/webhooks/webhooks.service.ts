@@ -6,7 +6,7 @@ import { AuditService } from '../common/audit/audit.service';
 import { Page } from '../common/pagination/page';
 import { AppConfig } from '../config/app-config';
 import { CreateWebhookDto, DeliveryDto, DeliveryQuery, WebhookDto, WebhookQuery } from './dto/webhook.dto';
-import { checkWebhookUrl } from './url-guard';
+import { WebhookTargets } from './webhook-targets';
 import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
 import { webhookNotFound, webhookUrlRefused } from './webhooks.errors';
 
@@ -29,13 +29,11 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly targets: WebhookTargets,
   ) {}
 
   async create(auth: AuthContext, dto: CreateWebhookDto): Promise<WebhookDto> {
-    const check = await checkWebhookUrl(dto.url, {
-      allowPrivate: this.config.events.webhookAllowPrivate,
-      signal: AbortSignal.timeout(this.config.events.webhookTimeoutMs),
-    });
+    const check = await this.targets.check(dto.url, AbortSignal.timeout(this.config.events.webhookTimeoutMs));
     if (!check.ok) throw webhookUrlRefused(check.reason);
     const url = check.url.toString();
     return this.dataSource.transaction(async (em) => {
