@@ -1,10 +1,15 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { subscribe as subscribeChannel, unsubscribe as unsubscribeChannel } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { PostCommit } from '../../src/common/post-commit';
 import { OutboxService } from '../../src/outbox/outbox.service';
+import { QueueName } from '../../src/queues/queue-names';
+import { fireJobId } from '../../src/sla/sla-clocks.service';
 import type { Lookup } from '../../src/webhooks/url-guard';
 import { HOST_LOOKUP } from '../../src/webhooks/webhook-targets';
-import { customerBody } from '../support/factories';
+import { customerBody, mobile } from '../support/factories';
+import { PrivateRedis, startRedisServer, startRedisServerOn } from '../support/redis-server';
 import { TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
@@ -146,5 +151,94 @@ describe('SSRF: a delivery connects to exactly the address the guard approved (D
     expect(new Set(dialsTo(port).slice(before))).toEqual(new Set([`${PUBLIC}:${port}`]));
     expect(receiver.at(endpoint.path)).toHaveLength(0);
     await t.http().delete('/api/v1/regions/440600/dispatch').set(bearer(t.admin)).expect(204);
+  });
+});
+
+describe('Redis down: an intake is answered at once, and its timers are re-armed when Redis returns', () => {
+  let redis: PrivateRedis;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    t = await startTestApp({ REDIS_URL: redis.url, SLA_SWEEP_SECONDS: '1' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  it('answers POST /faults with 201 within a second while Redis is stopped, reports Redis down, and the sweep re-arms the clocks after', async () => {
+    const director = await t.staff(['director'], ['CN']);
+    // fault:P1 with a response warning 4 s after opening: due after Redis is back, so a timer must be armed for it.
+    await t
+      .http()
+      .put('/api/v1/sla/policies/fault:P1')
+      .set(bearer(t.admin))
+      .send({ responseSeconds: 8, resolutionSeconds: 60, warnAtPercent: 50 })
+      .expect(200);
+    const customer = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ tier: 'key' }))
+        .expect(201)
+    ).body;
+    const slaQueue = t.app.get<Queue>(getQueueToken(QueueName.sla));
+
+    let faultId = '';
+    await redis.stop();
+    let stopped = true;
+    try {
+      const startedAt = Date.now();
+      const res = await t
+        .http()
+        .post('/api/v1/faults')
+        .set(bearer(director))
+        .timeout(10_000)
+        .send({
+          customerId: customer.id,
+          category: 'fault',
+          severity: 'critical',
+          title: '专线中断（Redis 停机期间受理）',
+          description: '光缆被挖断',
+          reportedVia: 'hotline',
+          reporterName: '李娜',
+          reporterMobile: mobile(),
+        })
+        .catch((err: Error) => ({ status: 0, body: { error: err.message } }));
+      const tookMs = Date.now() - startedAt;
+      expect({ status: res.status, fast: tookMs < 1000 }).toEqual({ status: 201, fast: true });
+      faultId = res.body.id as string;
+
+      const ready = await t.http().get('/health/ready').timeout(5000);
+      expect(ready.status).toBe(503);
+      expect(ready.body.error?.redis ?? ready.body.details?.redis).toMatchObject({ status: 'down' });
+
+      redis = await startRedisServerOn(redis.port);
+      stopped = false;
+    } finally {
+      // A failure above must not leave the app without its Redis (closing it would wait for one).
+      if (stopped) redis = await startRedisServerOn(redis.port);
+    }
+    // Nothing of the intake's post-commit work reached Redis: the sweep finds the running clocks in PostgreSQL and arms them.
+    const [clock] = await t.dataSource.query(
+      `SELECT id, generation, next_level AS "nextLevel" FROM sla_clocks WHERE case_id = $1 AND clock = 'response'`,
+      [faultId],
+    );
+    await waitFor(
+      async () => (await slaQueue.getJob(fireJobId(clock)).catch(() => undefined)) ?? null,
+      20_000,
+      'the re-armed response timer',
+    );
+    await waitFor(
+      async () =>
+        (await t.dataSource.query(`SELECT 1 FROM alerts WHERE case_id = $1 AND clock = 'response' AND level = 'warning'`, [faultId]))
+          .length,
+      20_000,
+      'the response warning',
+    );
+    const healthy = await waitFor(async () => (await t.http().get('/health/ready')).status === 200, 20_000, 'ready again');
+    expect(healthy).toBe(true);
   });
 });

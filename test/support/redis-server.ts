@@ -45,6 +45,11 @@ export async function startRedisServer(attempts = 3): Promise<PrivateRedis> {
   throw lastError;
 }
 
+/** A private redis-server on a given port: how a test brings "the same" Redis back after stopping it (empty, as after a restart). */
+export function startRedisServerOn(port: number): Promise<PrivateRedis> {
+  return startOnce(port);
+}
+
 async function startOnce(port: number): Promise<PrivateRedis> {
   const dir = mkdtempSync(join(tmpdir(), 'focus-one-redis-'));
   // prettier-ignore
