@@ -7,6 +7,7 @@ import { Orders1795770000000 } from './1795770000000-orders';
 import { InquiriesSupport1795780000000 } from './1795780000000-inquiries-support';
 import { Billing1795790000000 } from './1795790000000-billing';
 import { OrderInquiryLink1795800000000 } from './1795800000000-order-inquiry-link';
+import { IdempotencyCommits1795806000000 } from './1795806000000-idempotency-commits';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   InquiriesSupport1795780000000,
   Billing1795790000000,
   OrderInquiryLink1795800000000,
+  IdempotencyCommits1795806000000,
 ];

@@ -14,6 +14,7 @@ import { ChargeDto } from './dto/billing-input.dto';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
 import { ensureAccount } from './ledger';
 import { fen } from './money';
+import { recordOutcome, recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
 
 const CHARGE_COLUMNS = `id, customer_id AS "customerId", service_region AS "serviceRegion", service_instance_id AS "serviceInstanceId", period, kind,
   amount_fen::text AS "amountFen", description, source_ref AS "sourceRef", bill_id AS "billId", posted_at AS "postedAt"`;
@@ -81,6 +82,8 @@ export class ChargesService {
       }
       const charge = toView(inserted);
       await this.audit.record(em, auth, { action: 'billing.charge_posted', entity: 'charge', entityId: charge.id, changes: { ...dto } });
+      // A charge has no URL of its own to read back: the answer itself commits with it.
+      await recordOutcome(em, { body: charge });
       return { created: true, charge };
     });
   }
@@ -159,6 +162,7 @@ export class ChargesService {
         if (conflicts.length) throw this.conflict(conflicts.map((c) => c.sourceRef));
       }
       const totalFen = fen(charges.reduce((s, c) => s + BigInt(c.amountFen), 0n));
+      const result = { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen };
       const batch = new WriteBatch();
       this.audit.recordIn(batch, auth, {
         action: 'billing.charges_posted',
@@ -172,8 +176,9 @@ export class ChargesService {
           customers: customerIds.length,
         },
       });
+      recordOutcomeIn(batch, { body: result });
       await batch.run(em);
-      return { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen };
+      return result;
     });
   }
 

@@ -15,6 +15,8 @@ import { PaymentDto } from './dto/billing-input.dto';
 import { AllocationView, PaymentView } from './dto/billing-views.dto';
 import { allocationData, ensureAndLockAccount, lockAccount, writeAllocations, writePaidAmounts } from './ledger';
 import { fen } from './money';
+import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 const paymentNotFound = (id: string) => new BillingError(BillingErrorCode.PAYMENT_NOT_FOUND, `No payment ${id}`);
 
@@ -78,6 +80,7 @@ export class PaymentsService {
         entityId: id,
         changes: { ...data, reference: dto.reference ?? null },
       });
+      recordOutcomeIn(batch, { resource: apiPath('payments', id) });
       await batch.run(em);
       return allocations;
     });

@@ -17,6 +17,7 @@ import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto 
 import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
 import { ServiceInstance } from './service-instance.entity';
 import { Site } from './site.entity';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 
 type PartKind = 'contact' | 'site' | 'service_instance';
 const NOT_FOUND: Record<PartKind, CustomerErrorCode> = {
@@ -150,6 +151,8 @@ export class CustomerPartsService {
       this.customers.assertNotArchived(fp.customer);
       const { id, changes, view } = await work(em);
       await this.audit.record(em, auth, { action, entity: action.split('.')[0], entityId: id, changes: { customerId, ...changes } });
+      // A part has no URL of its own to read back: the answer itself commits with it.
+      await recordOutcome(em, { body: view });
       return view;
     });
   }

@@ -27,6 +27,8 @@ import {
 } from './dto/customer.dto';
 import { Site } from './site.entity';
 import { escapeLike } from '../common/escape-like';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 /** Counts above this are reported as this, with totalCapped: true. */
 const COUNT_CAP = 10_000;
@@ -204,6 +206,7 @@ export class CustomersService {
         entityId: customerId,
         changes: { ...dto, accountManagerId },
       });
+      await recordOutcome(em, { resource: apiPath('customers', customerId) });
       return customerId;
     });
     return this.view(auth, id, false);

@@ -24,6 +24,8 @@ import { FaultDispatcher } from './fault-dispatcher';
 import { Fault } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
+import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
   NOT_FOUND: FaultErrorCode.FAULT_NOT_FOUND,
@@ -51,6 +53,7 @@ export class FaultsService {
   private readonly kind: TicketKind<Fault> = {
     entity: Fault,
     table: 'faults',
+    path: 'faults',
     noun: 'fault',
     auditEntity: 'fault',
     actionPrefix: 'fault',
@@ -130,6 +133,7 @@ export class FaultsService {
     const opened = this.sla.openIn(batch, post, row.category, row.id, priority, now);
     void this.outbox.emitIn(batch, post, 'fault.created', this.eventData(row));
     this.audit.recordIn(batch, auth, { action: 'fault.created', entity: 'fault', entityId: row.id, changes: { ...dto, caseNo, priority } });
+    recordOutcomeIn(batch, { resource: apiPath('faults', row.id) });
     await batch.run(em);
     const clocks = await opened;
     post.add(() => this.dispatcher.enqueue(row));

@@ -9,6 +9,8 @@ import { CreateWebhookDto, DeliveryDto, DeliveryQuery, WebhookDto, WebhookQuery 
 import { WebhookTargets } from './webhook-targets';
 import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
 import { webhookNotFound, webhookUrlRefused } from './webhooks.errors';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 export const secretHint = (secret: string) => `…${secret.slice(-4)}`;
 
@@ -45,6 +47,7 @@ export class WebhooksService {
         entityId: saved.id,
         changes: { url, events: dto.events },
       });
+      await recordOutcome(em, { resource: apiPath('webhooks', saved.id) });
       const row = (await em.findOneBy(WebhookSubscription, { id: saved.id }))!;
       return toWebhookDto(row, secretHint(dto.secret));
     });

@@ -242,3 +242,211 @@ describe('Redis down: an intake is answered at once, and its timers are re-armed
     expect(healthy).toBe(true);
   });
 });
+
+describe('Idempotency: an Idempotency-Key’s outcome commits with its write', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', IDEMPOTENCY_ABANDON_SECONDS: '1' });
+    await t.dataSource.query(`UPDATE staff SET on_duty = false`);
+  });
+  afterAll(() => t?.close());
+
+  type Sent = { status: number; body: any; headers: Record<string, string> };
+  const send = (path: string, body: object, key: string): Promise<Sent> =>
+    t
+      .http()
+      .post(path)
+      .set(bearer(t.admin))
+      .set('Idempotency-Key', key)
+      .send(body)
+      .then((r) => ({ status: r.status, body: r.body, headers: r.headers as Record<string, string> }));
+  const created = async (path: string, body: object) => {
+    const res = await t.http().post(path).set(bearer(t.admin)).send(body);
+    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const faultBody = (customerId: string, title = '专线中断') => ({
+    customerId,
+    category: 'fault',
+    severity: 'major',
+    title,
+    description: '光缆被挖断',
+    reportedVia: 'hotline',
+    reporterName: '李娜',
+    reporterMobile: mobile(),
+  });
+
+  /** Every creating POST that takes an Idempotency-Key (the OpenAPI document lists the header on exactly those). */
+  async function idempotentRoutes(): Promise<string[]> {
+    const doc = (await t.http().get('/api/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>>;
+    };
+    return Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => op.parameters?.some((p) => p.in === 'header' && p.name === 'Idempotency-Key'))
+        .map(([method]) => `${method.toUpperCase()} ${path}`),
+    );
+  }
+
+  it('every idempotent route: a retry after the process died between its commit and its answer replays the one write', async () => {
+    const c = await created('/api/v1/customers', customerBody());
+    const site = c.sites[0];
+    const fault = await created('/api/v1/faults', faultBody(c.id));
+    const support = await created('/api/v1/support-requests', {
+      customerId: c.id,
+      category: 'maintenance',
+      description: '核心交换机巡检',
+      contactName: '王工',
+      contactMobile: mobile(),
+    });
+    const inquiry = await created('/api/v1/inquiries', {
+      customerId: c.id,
+      callerName: '张先生',
+      callerMobile: mobile(),
+      channel: 'hotline',
+      topic: 'tariff',
+      question: '专线升级的资费？',
+    });
+    const charge = (sourceRef = unique('SRC-')) => ({
+      customerId: c.id,
+      serviceRegion: site.region,
+      period: '2026-06',
+      kind: 'recurring',
+      amountFen: 120_000,
+      description: '互联网专线月租',
+      sourceRef,
+    });
+    const probes: Record<string, { path: string; body: object }> = {
+      'POST /api/v1/customers': { path: '/api/v1/customers', body: customerBody() },
+      'POST /api/v1/customers/{customerId}/contacts': {
+        path: `/api/v1/customers/${c.id}/contacts`,
+        body: { name: '周杰', mobile: mobile(), role: 'technical' },
+      },
+      'POST /api/v1/customers/{customerId}/sites': {
+        path: `/api/v1/customers/${c.id}/sites`,
+        body: { name: '桂城机房', region: '440605', address: '佛山市南海区桂城街道1号' },
+      },
+      'POST /api/v1/customers/{customerId}/service-instances': {
+        path: `/api/v1/customers/${c.id}/service-instances`,
+        body: { productCode: 'DIA', siteId: site.id, accessNo: unique('FS-DIA-'), state: 'active' },
+      },
+      'POST /api/v1/staff': {
+        path: '/api/v1/staff',
+        body: { username: unique('idem.'), password: 'a-long-password-3', displayName: 'I', roles: ['agent'], regions: ['440600'] },
+      },
+      'POST /api/v1/faults': { path: '/api/v1/faults', body: faultBody(c.id) },
+      'POST /api/v1/faults/{id}/notes': { path: `/api/v1/faults/${fault.id}/notes`, body: { text: '已派单' } },
+      'POST /api/v1/support-requests': {
+        path: '/api/v1/support-requests',
+        body: { customerId: c.id, category: 'other', description: '咨询', contactName: '王工', contactMobile: mobile() },
+      },
+      'POST /api/v1/support-requests/{id}/notes': { path: `/api/v1/support-requests/${support.id}/notes`, body: { text: '已联系' } },
+      'POST /api/v1/inquiries': {
+        path: '/api/v1/inquiries',
+        body: { callerName: '赵女士', callerMobile: mobile(), channel: 'hotline', topic: 'tariff', question: '资费？', region: '440605' },
+      },
+      'POST /api/v1/inquiries/{id}/convert': {
+        path: `/api/v1/inquiries/${inquiry.id}/convert`,
+        body: { to: 'support', category: 'network_design' },
+      },
+      'POST /api/v1/orders': {
+        path: '/api/v1/orders',
+        body: {
+          customerId: c.id,
+          acceptedRegion: '440600',
+          items: [
+            { action: 'add', productCode: 'MPLS_VPN', siteId: site.id, quantity: 1, attributes: { bandwidthMbps: 100, qosClass: 'gold' } },
+          ],
+        },
+      },
+      'POST /api/v1/webhooks': {
+        path: '/api/v1/webhooks',
+        body: { url: 'http://127.0.0.1:9/hooks', events: ['sla.escalated'], secret: `whsec-${unique()}-0123456789` },
+      },
+      'POST /api/v1/billing/charges': { path: '/api/v1/billing/charges', body: charge() },
+      'POST /api/v1/billing/charges:batch': { path: '/api/v1/billing/charges:batch', body: { charges: [charge(), charge()] } },
+      'POST /api/v1/payments': {
+        path: '/api/v1/payments',
+        body: { customerId: c.id, amountFen: 50_000, collectedRegion: '440600', method: 'bank_transfer' },
+      },
+      'POST /api/v1/billing/bill-runs': { path: '/api/v1/billing/bill-runs', body: { period: '2026-05' } },
+    };
+    expect(Object.keys(probes).sort()).toEqual((await idempotentRoutes()).sort());
+
+    const outcomes: string[] = [];
+    for (const [route, { path, body }] of Object.entries(probes)) {
+      const key = unique('crash-');
+      const first = await send(path, body, key);
+      expect({ route, status: first.status }).toEqual({ route, status: first.status < 300 ? first.status : 'a 2xx' });
+      const [commit] = await t.dataSource.query(
+        `SELECT status_code, resource, response_body IS NOT NULL AS has_body FROM idempotency_commits WHERE key = $1`,
+        [key],
+      );
+      expect({ route, committed: !!commit }).toEqual({ route, committed: true });
+      outcomes.push(`${route} → ${commit.resource ?? 'body'}`);
+      // The process dies after its commit, before its response is stored: the key is left 'processing', its claim a while old.
+      await t.dataSource.query(
+        `UPDATE idempotency_keys SET state = 'processing', status_code = NULL, response_body = NULL, locked_at = now() - interval '1 hour' WHERE key = $1`,
+        [key],
+      );
+      const retry = await send(path, body, key);
+      expect({ route, status: retry.status, replayed: retry.headers['idempotent-replayed'] }).toEqual({
+        route,
+        status: first.status,
+        replayed: 'true',
+      });
+      // Rebuilt answers are the resource as it reads now; a second run would show as another id, a new version, or a 409.
+      const identity = (b: any) => (b?.id ? { id: b.id, version: b.version } : b);
+      expect({ route, body: identity(retry.body) }).toEqual({ route, body: identity(first.body) });
+      const again = await send(path, body, key);
+      expect({ route, status: again.status, body: again.body }).toEqual({ route, status: retry.status, body: retry.body });
+    }
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM faults WHERE customer_id = $1`, [c.id]);
+    expect(n).toBe(2); // the one made above and the one probed, not a third
+  });
+
+  it('a key abandoned with nothing committed is taken over by a retry, which runs once; the late original cannot commit', async () => {
+    const c = await created('/api/v1/customers', customerBody());
+    const key = unique('abandoned-');
+    const title = `被接管的申告 ${key}`;
+    const body = faultBody(c.id, title);
+    // Hold every fault insert: the original claims its key, then waits in its write.
+    const lock = t.dataSource.createQueryRunner();
+    await lock.connect();
+    await lock.startTransaction();
+    try {
+      await lock.query(`LOCK TABLE faults IN SHARE MODE`);
+      const original = send('/api/v1/faults', body, key);
+      await waitFor(
+        async () => (await t.dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = $1`, [key])).length,
+        10_000,
+        'the claim',
+      );
+      await new Promise((r) => setTimeout(r, 1500)); // past IDEMPOTENCY_ABANDON_SECONDS: the original looks dead
+      const retry = send('/api/v1/faults', body, key);
+      await waitFor(
+        async () =>
+          (await t.dataSource.query(`SELECT 1 FROM idempotency_keys WHERE key = $1 AND locked_at > now() - interval '1 second'`, [key]))
+            .length,
+        10_000,
+        'the take-over',
+      );
+      await lock.rollbackTransaction();
+      const [late, taker] = await Promise.all([original, retry]);
+      expect(taker.status).toBe(201);
+      expect(late.status).toBe(409);
+      expect(late.body.code).toBe('IDEMPOTENCY_KEY_IN_PROGRESS');
+      const rows = await t.dataSource.query(`SELECT id FROM faults WHERE title = $1`, [title]);
+      expect(rows).toEqual([{ id: taker.body.id }]);
+      const replay = await send('/api/v1/faults', body, key);
+      expect({ status: replay.status, id: replay.body.id, replayed: replay.headers['idempotent-replayed'] }).toEqual({
+        status: 201,
+        id: taker.body.id,
+        replayed: 'true',
+      });
+    } finally {
+      if (lock.isTransactionActive) await lock.rollbackTransaction();
+      await lock.release();
+    }
+  });
+});

@@ -21,6 +21,10 @@ export interface PrivateRedis {
   flushall(): Promise<void>;
   /** What redis-server printed, for failure messages. */
   output(): string;
+  /** SIGSTOP: connections stay open but nothing is answered (a Redis that hangs, not one that is down). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -102,8 +106,15 @@ async function startOnce(port: number): Promise<PrivateRedis> {
         redis.disconnect();
       }
     },
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT'); // a paused server would not act on SIGTERM
         child.kill('SIGTERM');
         const stopped = await exitsWithin(exited, 5000);
         if (!stopped) {

@@ -13,6 +13,7 @@ import { Authenticator } from '../auth/authenticator';
 import { invalidFields } from '../errors/common-errors';
 import { problem } from '../errors/problem';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
+import { API_PREFIX } from './api-path';
 import { requestIdFor } from './logger';
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -35,7 +36,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
 
-  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
