@@ -8,7 +8,7 @@ import { CommonError, CommonErrorCode, invalidFields } from '../errors/common-er
 import { DomainError } from '../errors/domain-error';
 import { ApiIdempotent } from '../http/api-problems';
 import { IdempotencyService, StoredResponse } from './idempotency.service';
-import { CLAIM_CONSTRAINT, HeldKey, holdingKey } from './idempotent-outcome';
+import { CLAIM_CONSTRAINT, HeldKey, OUTCOME_CONSTRAINT, holdingKey } from './idempotent-outcome';
 
 const IDEMPOTENT_KEY = 'focus-one:idempotent';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
@@ -111,7 +111,8 @@ function replayed(reply: FastifyReply, response: StoredResponse): unknown {
 
 /** A write refused because a retry took this request's key over (it was thought dead): the retry's write stands. */
 function takenOver(err: unknown): DomainError | undefined {
-  if ((err as { driverError?: { constraint?: string } }).driverError?.constraint !== CLAIM_CONSTRAINT) return undefined;
+  const constraint = (err as { driverError?: { constraint?: string } }).driverError?.constraint;
+  if (constraint !== CLAIM_CONSTRAINT && constraint !== OUTCOME_CONSTRAINT) return undefined;
   return new CommonError(
     CommonErrorCode.IDEMPOTENCY_KEY_IN_PROGRESS,
     'This request took so long that a retry with the same Idempotency-Key took it over; nothing was written by this one, replay the retry',

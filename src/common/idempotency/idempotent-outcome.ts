@@ -63,3 +63,5 @@ export async function recordOutcome(em: EntityManager, outcome: IdempotentOutcom
 
 /** The constraint a write violates when its key was taken over (see recordOutcomeIn). */
 export const CLAIM_CONSTRAINT = 'idempotency_commits_claim_fkey';
+/** The one a write violates when the request that took its key over committed first (one outcome per key). */
+export const OUTCOME_CONSTRAINT = 'idempotency_commits_pkey';
