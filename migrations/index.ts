@@ -7,6 +7,7 @@ import { Orders1795770000000 } from './1795770000000-orders';
 import { InquiriesSupport1795780000000 } from './1795780000000-inquiries-support';
 import { Billing1795790000000 } from './1795790000000-billing';
 import { OrderInquiryLink1795800000000 } from './1795800000000-order-inquiry-link';
+import { IdempotencyCommits1795806000000 } from './1795806000000-idempotency-commits';
 import { AuditRegions1795810000000 } from './1795810000000-audit-regions';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
@@ -20,5 +21,6 @@ export const migrations = [
   InquiriesSupport1795780000000,
   Billing1795790000000,
   OrderInquiryLink1795800000000,
+  IdempotencyCommits1795806000000,
   AuditRegions1795810000000,
 ];

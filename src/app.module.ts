@@ -27,6 +27,7 @@ import { SlaModule } from './sla/sla.module';
 import { SupportModule } from './support/support.module';
 import { StaffModule } from './staff/staff.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { WebhookTargetsModule } from './webhooks/webhook-targets';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {
@@ -56,6 +57,7 @@ export class AppModule {
         ProductsModule,
         CustomersModule,
         OutboxModule,
+        WebhookTargetsModule,
         WebhooksModule.register(worker),
         CasesModule,
         AlertsModule,

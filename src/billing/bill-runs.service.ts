@@ -11,6 +11,8 @@ import { PostCommit } from '../common/post-commit';
 import { QueueName } from '../queues/queue-names';
 import { BillingError, BillingErrorCode } from './billing.errors';
 import { BillRunView } from './dto/billing-views.dto';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 export const BILL_CUSTOMER_JOB = 'bill-customer';
 
@@ -75,6 +77,7 @@ export class BillRunsService {
         changes: { period, customers: n },
         regions: [], // every region's customers: for nationwide readers
       });
+      await recordOutcome(em, { resource: apiPath('billing', 'bill-runs', id) });
     });
     post.add(() => this.enqueuePending(id));
     await post.run();

@@ -14,6 +14,7 @@ import { ChargeDto } from './dto/billing-input.dto';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
 import { ensureAccount } from './ledger';
 import { fen } from './money';
+import { recordOutcome, recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
 
 const CHARGE_COLUMNS = `id, customer_id AS "customerId", service_region AS "serviceRegion", service_instance_id AS "serviceInstanceId", period, kind,
   amount_fen::text AS "amountFen", description, source_ref AS "sourceRef", bill_id AS "billId", posted_at AS "postedAt"`;
@@ -89,6 +90,8 @@ export class ChargesService {
         regions: [dto.serviceRegion],
         customerId: dto.customerId,
       });
+      // A charge has no URL of its own to read back: the answer itself commits with it.
+      await recordOutcome(em, { body: charge });
       return { created: true, charge };
     });
   }
@@ -169,6 +172,7 @@ export class ChargesService {
         if (conflicts.length) throw this.conflict(conflicts.map((c) => c.sourceRef));
       }
       const totalFen = fen(charges.reduce((s, c) => s + BigInt(c.amountFen), 0n));
+      const result = { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen };
       const batch = new WriteBatch();
       this.audit.recordIn(batch, auth, {
         action: 'billing.charges_posted',
@@ -183,8 +187,9 @@ export class ChargesService {
         },
         regions: [...new Set(charges.map((c) => c.serviceRegion))],
       });
+      recordOutcomeIn(batch, { body: result });
       await batch.run(em);
-      return { total: charges.length, created: inserted.length, unchanged: charges.length - inserted.length, totalFen };
+      return result;
     });
   }
 

@@ -16,6 +16,8 @@ import { PaymentDto } from './dto/billing-input.dto';
 import { AllocationView, PaymentView } from './dto/billing-views.dto';
 import { allocationData, ensureAndLockAccount, lockAccount, writeAllocations, writePaidAmounts } from './ledger';
 import { fen } from './money';
+import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 const paymentNotFound = (id: string) => new BillingError(BillingErrorCode.PAYMENT_NOT_FOUND, `No payment ${id}`);
 
@@ -81,6 +83,7 @@ export class PaymentsService {
         regions: [dto.collectedRegion],
         customerId: dto.customerId,
       });
+      recordOutcomeIn(batch, { resource: apiPath('payments', id) });
       await batch.run(em);
       return allocations;
     });

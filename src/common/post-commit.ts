@@ -2,6 +2,9 @@ import { Logger } from '@nestjs/common';
 
 const logger = new Logger('PostCommit');
 
+/** The longest a committed request waits for its post-commit work (queue adds take milliseconds when Redis answers). */
+export const POST_COMMIT_WAIT_MS = 2000;
+
 /**
  * Work that must happen only after a transaction commits (adding BullMQ jobs,
  * waking the outbox relay). Engines register it while the transaction runs;
@@ -20,15 +23,28 @@ export class PostCommit {
    * Runs every task and never throws: the change is committed, so the caller
    * must answer success (a 500 here would make a client retry and create the
    * thing twice). Failures are logged and left to the sweeps.
+   *
+   * Never waits longer than `waitMs` either: queue connections fail fast while
+   * Redis is unreachable (failFastWhileOffline), but a Redis that accepts the
+   * connection and never answers would still hold the request. Past the
+   * deadline the caller answers; what is still running finishes or fails on its
+   * own, and the sweeps redo whatever did not happen.
    */
-  async run(): Promise<void> {
-    const results = await Promise.allSettled(this.tasks.splice(0).map((t) => t()));
-    for (const r of results) {
-      if (r.status === 'rejected')
-        logger.warn(
-          { err: r.reason },
-          `post-commit work failed; the sweeps will redo it: ${String((r.reason as Error)?.message ?? r.reason)}`,
-        );
-    }
+  async run(waitMs = POST_COMMIT_WAIT_MS): Promise<void> {
+    const settled = Promise.allSettled(this.tasks.splice(0).map(async (t) => t())).then((results) => {
+      for (const r of results) {
+        if (r.status === 'rejected')
+          logger.warn(
+            { err: r.reason },
+            `post-commit work failed; the sweeps will redo it: ${String((r.reason as Error)?.message ?? r.reason)}`,
+          );
+      }
+      return true;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), waitMs)));
+    const done = await Promise.race([settled, deadline]).finally(() => clearTimeout(timer));
+    if (!done)
+      logger.warn(`post-commit work still running after ${waitMs} ms (Redis not answering?); answering now, the sweeps will redo it`);
   }
 }

@@ -33,6 +33,7 @@ export class AppConfig {
   readonly admin: { username: string; password?: string };
   readonly logLevel: string;
   readonly idempotencyTtlHours: number;
+  readonly idempotencyAbandonSeconds: number;
   readonly housekeepingIntervalSeconds: number;
   readonly sla: { sweepSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
   readonly billing: { dueDays: number };
@@ -82,6 +83,7 @@ export class AppConfig {
       admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
       logLevel: e.LOG_LEVEL,
       idempotencyTtlHours: e.IDEMPOTENCY_TTL_HOURS,
+      idempotencyAbandonSeconds: e.IDEMPOTENCY_ABANDON_SECONDS,
       housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
       sla: {
         sweepSeconds: e.SLA_SWEEP_SECONDS,

@@ -63,6 +63,8 @@ export const envSchema = z
       .min(1)
       .max(24 * 30)
       .default(24),
+    // A key left 'processing' with nothing committed this long belongs to a process that died: a retry takes it over.
+    IDEMPOTENCY_ABANDON_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
     SLA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
     FAULT_AUTO_CLOSE_HOURS: z.coerce

@@ -17,6 +17,7 @@ import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto 
 import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
 import { ServiceInstance } from './service-instance.entity';
 import { Site } from './site.entity';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 
 type PartKind = 'contact' | 'site' | 'service_instance';
 const NOT_FOUND: Record<PartKind, CustomerErrorCode> = {
@@ -162,6 +163,8 @@ export class CustomerPartsService {
         changes: { customerId, ...changes },
         regions: [...footprintRegions(fp), ...regions],
       });
+      // A part has no URL of its own to read back: the answer itself commits with it.
+      await recordOutcome(em, { body: view });
       return view;
     });
   }

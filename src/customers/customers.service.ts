@@ -27,6 +27,8 @@ import {
 } from './dto/customer.dto';
 import { Site } from './site.entity';
 import { escapeLike } from '../common/escape-like';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 /** Counts above this are reported as this, with totalCapped: true. */
 const COUNT_CAP = 10_000;
@@ -207,6 +209,7 @@ export class CustomersService {
         changes: { ...dto, accountManagerId },
         regions: [dto.homeRegion, ...dto.sites.map((s) => s.region)],
       });
+      await recordOutcome(em, { resource: apiPath('customers', customerId) });
       return customerId;
     });
     return this.view(auth, id, false);

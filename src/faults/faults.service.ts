@@ -25,6 +25,8 @@ import { FaultDispatcher } from './fault-dispatcher';
 import { Fault } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
+import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
   NOT_FOUND: FaultErrorCode.FAULT_NOT_FOUND,
@@ -52,6 +54,7 @@ export class FaultsService {
   private readonly kind: TicketKind<Fault> = {
     entity: Fault,
     table: 'faults',
+    path: 'faults',
     noun: 'fault',
     auditEntity: 'fault',
     actionPrefix: 'fault',
@@ -138,6 +141,7 @@ export class FaultsService {
       // The customer's home region is known here: no lookup on the intake path.
       regions: [region, ctx.homeRegion],
     });
+    recordOutcomeIn(batch, { resource: apiPath('faults', row.id) });
     await batch.run(em);
     const clocks = opened.value;
     post.add(() => this.dispatcher.enqueue(row));

@@ -25,6 +25,8 @@ import { INQUIRY_ACTIONS, INQUIRY_CLOCK_EFFECTS, InquiryAction, TOPIC_LABEL, all
 import { maySeeCaller, toInquiryDto } from './inquiry-view';
 import { Inquiry } from './inquiry.entity';
 import { InquiryError, InquiryErrorCode, inquiryNotFound } from './inquiries.errors';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 /** Who owns an inquiry's customer, for access; null fields for a caller who is not a customer. */
 interface Owner {
@@ -138,6 +140,7 @@ export class InquiriesService {
         regions: [region],
         customerId: row.customerId,
       });
+      await recordOutcome(em, { resource: apiPath('inquiries', row.id) });
       return toInquiryDto(row, clocks, maySeeCaller(auth, owner.accountManagerId));
     });
     await post.run();
@@ -234,6 +237,7 @@ export class InquiriesService {
       if (!row.customerId) await this.cases.updateIndex(em, 'inquiry', row.id, { customerId });
       const convertedTo = { kind: dto.to, id: created.id, caseNo: created.caseNo };
       await this.outbox.emit(em, post, 'inquiry.closed', { ...this.eventData({ ...row, ...changes }), convertedTo });
+      await recordOutcome(em, { resource: apiPath('inquiries', row.id) });
       return { action: 'inquiry.converted', changes: { state: { from: row.state, to: 'closed' }, convertedTo, customerId } };
     });
     return this.view(auth, id, false);

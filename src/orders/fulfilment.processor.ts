@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { QueueName } from '../queues/queue-names';
 import { postSigned } from '../webhooks/signed-post';
+import { WebhookTargets } from '../webhooks/webhook-targets';
 import { FULFIL_JOB, FulfilJobData, fulfilJobId } from './order-fan-out';
 import { DispatchChannel } from './work-order.entity';
 import { DispatchTarget, WorkOrdersService } from './work-orders.service';
@@ -33,6 +34,7 @@ export class FulfilmentProcessor extends ManagedWorkerHost {
   constructor(
     private readonly workOrders: WorkOrdersService,
     private readonly config: AppConfig,
+    private readonly endpoints: WebhookTargets,
   ) {
     super();
     this.targets = new MicroBatcher((ids) => this.workOrders.dispatchTargets(ids));
@@ -52,10 +54,11 @@ export class FulfilmentProcessor extends ManagedWorkerHost {
 
     const { events } = this.config;
     const sent = await postSigned(
+      this.endpoints,
       target.endpoint.url,
       target.endpoint.secret,
       { id, type: DISPATCH_EVENT, occurredAt: new Date().toISOString(), data: await this.workOrders.dispatchPayload(id) },
-      { deliveryId: fulfilJobId(id), allowPrivate: events.webhookAllowPrivate, timeoutMs: events.webhookTimeoutMs },
+      { deliveryId: fulfilJobId(id), timeoutMs: events.webhookTimeoutMs },
     );
     if (sent.ok) return this.dispatch(id, 'webhook');
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

@@ -40,6 +40,8 @@ import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, orderNotFound } from './orders.errors';
 import { WorkOrder } from './work-order.entity';
 import { regionUnder } from '../common/escape-like';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 const DAY_SECONDS = 86_400;
 /** A requested date further out than this is a typo, not a plan (and keeps clock targets in range). */
@@ -68,7 +70,11 @@ export class OrdersService {
 
   async create(auth: AuthContext, dto: CreateOrderDto): Promise<OrderDto> {
     const post = new PostCommit();
-    const graph = await this.dataSource.transaction((em) => this.open(em, post, auth, dto, null));
+    const graph = await this.dataSource.transaction(async (em) => {
+      const opened = await this.open(em, post, auth, dto, null);
+      await recordOutcome(em, { resource: apiPath('orders', opened.order.id) });
+      return opened;
+    });
     await post.run();
     return toOrderDto(graph);
   }

@@ -6,7 +6,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { CommonError, CommonErrorCode, invalidFields } from '../common/errors/common-errors';
 import { AppConfig } from '../config/app-config';
 import { RegionsService } from '../regions/regions.service';
-import { checkWebhookUrl } from '../webhooks/url-guard';
+import { WebhookTargets } from '../webhooks/webhook-targets';
 import { secretHint } from '../webhooks/webhooks.service';
 import { RegionDispatchDto, RegionDispatchView } from './dto/order.dto';
 
@@ -18,15 +18,13 @@ export class RegionDispatchService {
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly targets: WebhookTargets,
   ) {}
 
   /** Set or replace; the URL passes the webhooks' SSRF guard (and again before every dispatch). */
   async put(auth: AuthContext, code: string, dto: RegionDispatchDto): Promise<RegionDispatchView> {
     this.assertRegion(code);
-    const check = await checkWebhookUrl(dto.url, {
-      allowPrivate: this.config.events.webhookAllowPrivate,
-      signal: AbortSignal.timeout(this.config.events.webhookTimeoutMs),
-    });
+    const check = await this.targets.check(dto.url, AbortSignal.timeout(this.config.events.webhookTimeoutMs));
     if (!check.ok) throw invalidFields({ field: 'url', message: check.reason });
     const url = check.url.toString();
     return this.dataSource.transaction(async (em) => {

@@ -15,6 +15,8 @@ import { CreateStaffDto, StaffDto, StaffQuery } from './dto/staff.dto';
 import { generatePassword, hashPassword } from './passwords';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 export const toStaffDto = (s: Staff): StaffDto => ({
   id: s.id,
@@ -90,7 +92,11 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       throw invalidFields({ field: 'regions', message: 'at least one region (or CN) is required for non-admin staff' });
     }
     this.regions.assertScopes('regions', dto.regions);
-    const staff = await this.dataSource.transaction((em) => this.insert(em, auth, dto));
+    const staff = await this.dataSource.transaction(async (em) => {
+      const inserted = await this.insert(em, auth, dto);
+      await recordOutcome(em, { resource: apiPath('staff', inserted.id) });
+      return inserted;
+    });
     return toStaffDto(staff);
   }
 

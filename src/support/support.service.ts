@@ -30,6 +30,8 @@ import { SupportDispatcher } from './support-dispatcher';
 import { SupportRequest } from './support-request.entity';
 import { maySeeContact, toSupportRequestDto } from './support-view';
 import { SupportError, SupportErrorCode, supportNotFound } from './support.errors';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 const FAILURES: Record<TicketFailure, SupportErrorCode> = {
   NOT_FOUND: SupportErrorCode.SUPPORT_NOT_FOUND,
@@ -57,6 +59,7 @@ export class SupportService {
   readonly kind: TicketKind<SupportRequest> = {
     entity: SupportRequest,
     table: 'support_requests',
+    path: 'support-requests',
     noun: 'support request',
     auditEntity: 'support_request',
     actionPrefix: 'support',
@@ -69,7 +72,11 @@ export class SupportService {
 
   async create(auth: AuthContext, dto: CreateSupportRequestDto): Promise<SupportRequestDto> {
     const post = new PostCommit();
-    const out = await this.dataSource.transaction((em) => this.open(em, post, auth, dto.customerId, dto, null));
+    const out = await this.dataSource.transaction(async (em) => {
+      const opened = await this.open(em, post, auth, dto.customerId, dto, null);
+      await recordOutcome(em, { resource: apiPath('support-requests', opened.id) });
+      return opened;
+    });
     await post.run();
     return out;
   }

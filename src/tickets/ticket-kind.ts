@@ -38,6 +38,8 @@ export interface TicketKind<T extends TicketRow> {
   entity: EntityTarget<T>;
   /** Its table, for the set-based queries (auto-close, dispatch). */
   table: string;
+  /** Its collection in the API (`faults`): a row's own URL is apiPath(path, id). */
+  path: string;
   /** In messages: "A fault in held cannot move…", "the support request’s region". */
   noun: string;
   /** Audit entity name and action prefix: `fault` → `fault.state_changed`. */

@@ -24,6 +24,8 @@ import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { StaffService } from '../staff/staff.service';
 import { TicketKind, TicketRow } from './ticket-kind';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 export type TicketWork<T> = (
   em: EntityManager,
@@ -193,6 +195,7 @@ export class TicketWorkflow {
     await this.change(kind, auth, id, undefined, async (em, _post, row) => {
       await this.save(kind, em, row, {});
       await this.cases.record(em, kind.caseKind(row), row.id, 'note', auth, { text });
+      await recordOutcome(em, { resource: apiPath(kind.path, row.id) });
       return { action: `${kind.actionPrefix}.note_added`, changes: { length: text.length } };
     });
   }

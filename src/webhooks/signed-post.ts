@@ -1,10 +1,9 @@
 import { EventEnvelope, deliveryHeaders, isSuccess, serializeEnvelope, signBody } from './delivery-protocol';
-import { checkWebhookUrl } from './url-guard';
+import { WebhookTargets } from './webhook-targets';
 
 export interface SignedPostOptions {
   /** Unique per delivery, stable across its retries (receivers de-duplicate on X-FocusOne-Delivery). */
   deliveryId: string;
-  allowPrivate: boolean;
   timeoutMs: number;
 }
 
@@ -13,10 +12,12 @@ export type SignedPostResult = { ok: true; statusCode: number } | { ok: false; s
 /**
  * One signed POST of an envelope, by the webhook protocol (same body bytes,
  * signature and headers as subscription deliveries) behind the same SSRF
- * guard, checked again right before sending. For callers that keep their own
- * delivery state, such as a region's work-order dispatch endpoint.
+ * guard, checked again right before sending and with the connection pinned
+ * to the address it approved. For callers that keep their own delivery
+ * state, such as a region's work-order dispatch endpoint.
  */
 export async function postSigned(
+  targets: WebhookTargets,
   url: string,
   secret: string,
   envelope: EventEnvelope,
@@ -26,13 +27,11 @@ export async function postSigned(
   const headers = deliveryHeaders({ type: envelope.type, deliveryId: options.deliveryId, signature: signBody(body, secret) });
   const signal = AbortSignal.timeout(options.timeoutMs);
   try {
-    const check = await checkWebhookUrl(url, { allowPrivate: options.allowPrivate, signal });
-    if (!check.ok) return { ok: false, statusCode: null, error: `refused: ${check.reason}` };
-    const res = await fetch(check.url, { method: 'POST', headers, body, redirect: 'manual', signal });
-    await res.body?.cancel().catch(() => undefined);
-    return isSuccess(res.status)
-      ? { ok: true, statusCode: res.status }
-      : { ok: false, statusCode: res.status, error: `HTTP ${res.status}` };
+    const sent = await targets.post(url, { headers, body, signal });
+    if (sent.kind === 'refused') return { ok: false, statusCode: null, error: `refused: ${sent.reason}` };
+    return isSuccess(sent.statusCode)
+      ? { ok: true, statusCode: sent.statusCode }
+      : { ok: false, statusCode: sent.statusCode, error: `HTTP ${sent.statusCode}` };
   } catch (err) {
     return { ok: false, statusCode: null, error: signal.aborted ? `timeout after ${options.timeoutMs} ms` : (err as Error).message };
   }

@@ -11,7 +11,9 @@ import ipaddr from 'ipaddr.js';
  *
  * The check runs when a subscription is created and again right before each
  * delivery attempt (a DNS name may be re-pointed at a private address after
- * the subscription was accepted: DNS rebinding).
+ * the subscription was accepted), and the attempt then connects to exactly
+ * the addresses this check approved, never resolving the name a second time
+ * (DNS rebinding with a TTL of 0: see WebhookTargets and postPinned).
  */
 
 export type UrlCheck = { ok: true; url: URL; addresses: string[] } | { ok: false; reason: string };
@@ -27,7 +29,7 @@ export interface UrlGuardOptions {
   signal?: AbortSignal;
 }
 
-const systemLookup: Lookup = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
+export const systemLookup: Lookup = (hostname) => dns.lookup(hostname, { all: true, verbatim: true });
 
 /** The IPv4 address an IPv6 address stands for, when it embeds one (mapped, NAT64, 6to4, SIIT). */
 function embeddedIPv4(v6: ipaddr.IPv6): ipaddr.IPv4 | undefined {

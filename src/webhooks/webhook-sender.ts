@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
 import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, signBody } from './delivery-protocol';
-import { checkWebhookUrl } from './url-guard';
+import { WebhookTargets } from './webhook-targets';
 
 /** How long past the HTTP timeout a claimed attempt is protected from the sweep (DNS, database writes). */
 export const CLAIM_LEASE_MARGIN_MS = 30_000;
@@ -60,6 +60,7 @@ export class WebhookSender {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.webhooks) private readonly webhooks: Queue,
     private readonly config: AppConfig,
+    private readonly targets: WebhookTargets,
   ) {}
 
   async attempt(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
@@ -91,16 +92,14 @@ export class WebhookSender {
     let statusCode: number | null = null;
     let error: string | null = null;
     try {
-      // Again right before sending: the name may point somewhere private by now (DNS rebinding).
-      const check = await checkWebhookUrl(claimed.url, { allowPrivate: this.config.events.webhookAllowPrivate, signal });
-      if (!check.ok) {
-        error = `refused: ${check.reason}`;
+      // Checked again right before sending (the name may point somewhere private by now), and sent to the address checked.
+      const sent = await this.targets.post(claimed.url, { headers, body, signal });
+      if (sent.kind === 'refused') {
+        error = `refused: ${sent.reason}`;
       } else {
-        const res = await fetch(check.url, { method: 'POST', headers, body, redirect: 'manual', signal });
-        statusCode = res.status;
-        await res.body?.cancel().catch(() => undefined);
-        if (!isSuccess(res.status)) {
-          error = res.status >= 300 && res.status < 400 ? `HTTP ${res.status} (redirects are not followed)` : `HTTP ${res.status}`;
+        statusCode = sent.statusCode;
+        if (!isSuccess(statusCode)) {
+          error = statusCode >= 300 && statusCode < 400 ? `HTTP ${statusCode} (redirects are not followed)` : `HTTP ${statusCode}`;
         }
       }
     } catch (err) {

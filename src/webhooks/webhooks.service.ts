@@ -6,9 +6,11 @@ import { AuditService } from '../common/audit/audit.service';
 import { Page } from '../common/pagination/page';
 import { AppConfig } from '../config/app-config';
 import { CreateWebhookDto, DeliveryDto, DeliveryQuery, WebhookDto, WebhookQuery } from './dto/webhook.dto';
-import { checkWebhookUrl } from './url-guard';
+import { WebhookTargets } from './webhook-targets';
 import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
 import { webhookNotFound, webhookUrlRefused } from './webhooks.errors';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { apiPath } from '../common/http/api-path';
 
 export const secretHint = (secret: string) => `…${secret.slice(-4)}`;
 
@@ -29,13 +31,11 @@ export class WebhooksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
+    private readonly targets: WebhookTargets,
   ) {}
 
   async create(auth: AuthContext, dto: CreateWebhookDto): Promise<WebhookDto> {
-    const check = await checkWebhookUrl(dto.url, {
-      allowPrivate: this.config.events.webhookAllowPrivate,
-      signal: AbortSignal.timeout(this.config.events.webhookTimeoutMs),
-    });
+    const check = await this.targets.check(dto.url, AbortSignal.timeout(this.config.events.webhookTimeoutMs));
     if (!check.ok) throw webhookUrlRefused(check.reason);
     const url = check.url.toString();
     return this.dataSource.transaction(async (em) => {
@@ -48,6 +48,7 @@ export class WebhooksService {
         changes: { url, events: dto.events },
         regions: [], // receives every region's events: for nationwide readers
       });
+      await recordOutcome(em, { resource: apiPath('webhooks', saved.id) });
       const row = (await em.findOneBy(WebhookSubscription, { id: saved.id }))!;
       return toWebhookDto(row, secretHint(dto.secret));
     });

@@ -20,6 +20,10 @@ export interface PrivateRedis {
   flushall(): Promise<void>;
   /** What redis-server printed, for failure messages. */
   output(): string;
+  /** SIGSTOP: connections stay open but nothing is answered (a Redis that hangs, not one that is down). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -42,6 +46,11 @@ export async function startRedisServer(attempts = 3): Promise<PrivateRedis> {
     }
   }
   throw lastError;
+}
+
+/** A private redis-server on a given port: how a test brings "the same" Redis back after stopping it (empty, as after a restart). */
+export function startRedisServerOn(port: number): Promise<PrivateRedis> {
+  return startOnce(port);
 }
 
 async function startOnce(port: number): Promise<PrivateRedis> {
@@ -90,8 +99,15 @@ async function startOnce(port: number): Promise<PrivateRedis> {
         redis.disconnect();
       }
     },
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT'); // a paused server would not act on SIGTERM
         child.kill('SIGTERM');
         const stopped = await exitsWithin(exited, 5000);
         if (!stopped) {

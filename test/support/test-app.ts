@@ -1,5 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
@@ -33,11 +33,16 @@ export interface TestApp {
 let counter = 0;
 export const unique = (prefix = '') => `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}${randomBytes(2).toString('hex')}`;
 
+export interface TestAppOptions {
+  /** Stands in providers for things outside the system (a DNS resolver), e.g. `(b) => b.overrideProvider(X).useValue(y)`. */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
 /**
  * Boots the real application (API and workers) on a fresh copy of the
  * migrated test database and a private Redis key prefix.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const template = assertTestDatabase(TEST_DATABASE_URL);
   // the creation time in the name lets global-setup tell abandoned copies from a concurrent run's
   const dbName = `${template}_${Math.floor(Date.now() / 1000)}_${unique()}`;
@@ -61,7 +66,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
 
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, api: true, worker: true })] }).compile();
+  const builder = Test.createTestingModule({ imports: [AppModule.forRoot({ config, api: true, worker: true })] });
+  const moduleRef = await (options.override ? options.override(builder) : builder).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(config), {
     logger: process.env.TEST_LOG_LEVEL ? ['error', 'warn'] : false,
   });

@@ -35,7 +35,8 @@ export function ApiIdempotent() {
       required: false,
       description:
         'Client-chosen key (1-255 printable characters). The same key with the same body replays the first response ' +
-        '(header Idempotent-Replayed: true); with another body → 422. Kept IDEMPOTENCY_TTL_HOURS (24 h by default), per caller.',
+        '(header Idempotent-Replayed: true); with another body → 422. Kept IDEMPOTENCY_TTL_HOURS (24 h by default), per caller. ' +
+        'After a server crash a retry replays what was committed, or runs once if nothing was (after IDEMPOTENCY_ABANDON_SECONDS; 409 until then).',
     }),
     ApiProblems(422),
   );

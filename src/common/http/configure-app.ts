@@ -11,6 +11,7 @@ import { Authenticator } from '../auth/authenticator';
 import { problem } from '../errors/problem';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { installBodyLimits, useBoundedJsonParser } from './body-limits';
+import { API_PREFIX } from './api-path';
 import { requestIdFor } from './logger';
 import { BoundedValidationPipe } from './validation-pipe';
 
@@ -41,7 +42,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
 
-  app.setGlobalPrefix('api/v1', { exclude: ['health/live', 'health/ready', 'metrics'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
   app.useGlobalPipes(new BoundedValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   // Every body's depth, width and text are checked before Nest (or any DTO) sees it: JSON before it is even parsed.

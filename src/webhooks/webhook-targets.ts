@@ -1,0 +1,48 @@
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { PinnedPostInit, postPinned } from './pinned-post';
+import type { Lookup, UrlCheck } from './url-guard';
+import { checkWebhookUrl, systemLookup } from './url-guard';
+
+/** The resolver behind the SSRF guard: the system's by default; a test stands in a stub (no real DNS). */
+export const HOST_LOOKUP = Symbol('HOST_LOOKUP');
+
+export type TargetPost = { kind: 'answered'; statusCode: number } | { kind: 'refused'; reason: string };
+
+/**
+ * Every outbound POST to a URL a user chose (webhook subscriptions and the
+ * regions' work-order dispatch endpoints) goes through here: the SSRF guard
+ * with the configured resolver, then a connection pinned to exactly the
+ * addresses that guard approved (see postPinned), so a name cannot be
+ * re-pointed between the check and the connection.
+ */
+@Injectable()
+export class WebhookTargets {
+  constructor(
+    private readonly config: AppConfig,
+    @Inject(HOST_LOOKUP) private readonly lookup: Lookup,
+  ) {}
+
+  /** The guard alone (when a URL is registered). */
+  check(url: string, signal?: AbortSignal): Promise<UrlCheck> {
+    return checkWebhookUrl(url, { allowPrivate: this.config.events.webhookAllowPrivate, lookup: this.lookup, signal });
+  }
+
+  /**
+   * Checks `url` again (its name may point elsewhere since it was registered),
+   * then POSTs to the approved addresses only. Rejects on a network error or
+   * when `signal` aborts.
+   */
+  async post(url: string, init: PinnedPostInit): Promise<TargetPost> {
+    const check = await this.check(url, init.signal);
+    if (!check.ok) return { kind: 'refused', reason: check.reason };
+    return { kind: 'answered', statusCode: await postPinned(check.url, check.addresses, init) };
+  }
+}
+
+@Global()
+@Module({
+  providers: [WebhookTargets, { provide: HOST_LOOKUP, useValue: systemLookup }],
+  exports: [WebhookTargets],
+})
+export class WebhookTargetsModule {}
