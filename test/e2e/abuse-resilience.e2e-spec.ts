@@ -377,7 +377,12 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
     for (const [route, { path, body }] of Object.entries(probes)) {
       const key = unique('crash-');
       const first = await send(path, body, key);
-      expect({ route, status: first.status }).toEqual({ route, status: first.status < 300 ? first.status : 'a 2xx' });
+      // The body is in the comparison so that a failure says why the first call failed.
+      expect({ route, status: first.status, body: first.status < 300 ? 'ok' : first.body }).toEqual({
+        route,
+        status: first.status < 300 ? first.status : 'a 2xx',
+        body: 'ok',
+      });
       const [commit] = await t.dataSource.query(
         `SELECT status_code, resource, response_body IS NOT NULL AS has_body FROM idempotency_commits WHERE key = $1`,
         [key],
