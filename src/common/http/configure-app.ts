@@ -90,12 +90,16 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     // Per address and username: a brute force on one account is slowed without locking out the office NAT.
     keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
     errorResponseBuilder: (_req, ctx) => tooManySignIns(ctx.ttl),
+    // Redis down must not lock the 24x7 desk out: sign-in goes on uncounted (each attempt still costs an
+    // Argon2 verify), and the limits count again when Redis is back (docs/SECURITY.md, "Rate limits").
+    skipOnError: true,
   });
   // Per address across usernames, beside it: one address trying one password on many accounts (password
   // spraying) never trips the limit above, and every attempt costs an Argon2 verify that slows everyone.
   const perAddress = fastify.createRateLimit({
     keyGenerator: (req) => `address|${req.ip}`,
     max: config.auth.addressRateLimitMax,
+    skipOnError: true,
   });
   fastify.addHook('onRoute', (route) => {
     if (!(route.config as { rateLimit?: unknown } | undefined)?.rateLimit) return;
