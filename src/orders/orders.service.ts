@@ -451,8 +451,13 @@ export class OrdersService {
     workOrderRegions: string[],
     em: EntityManager = this.dataSource.manager,
   ): Promise<void> {
+    if (!(await this.maySee(auth, order, workOrderRegions, em))) throw orderNotFound(order.id);
+  }
+
+  /** maySeeOrder with the customer's owner read in `em`; a failure to read it is thrown, never a "no". */
+  async maySee(auth: AuthContext, order: Order, workOrderRegions: string[], em: EntityManager = this.dataSource.manager): Promise<boolean> {
     const owner = await this.customers.ownership(em, order.customerId);
-    if (!maySeeOrder(auth, order, owner, workOrderRegions)) throw orderNotFound(order.id);
+    return maySeeOrder(auth, order, owner, workOrderRegions);
   }
 
   /** Work orders, items and clocks of many orders, in four queries whatever their number. */

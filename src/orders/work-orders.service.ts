@@ -162,13 +162,15 @@ export class WorkOrdersService {
     throw new OrderError(OrderErrorCode.WORK_ORDER_OUT_OF_REGION, 'Only fulfilment staff of the work order’s region may move it');
   }
 
+  /**
+   * Whether the caller may see the work order's order. Only the rule says no:
+   * a failure while finding out (the database) propagates, it never passes
+   * for "not visible" (a 404 would hide the fault).
+   */
   private async maySeeOrderOf(auth: AuthContext, orderId: string, em: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const order = (await findOrder(em, orderId))!;
-    const regions = await workOrderRegionsOfOrder(em, orderId);
-    return this.orders.assertCanSee(auth, order, regions, em).then(
-      () => true,
-      () => false,
-    );
+    const order = await findOrder(em, orderId);
+    if (!order) return false;
+    return this.orders.maySee(auth, order, await workOrderRegionsOfOrder(em, orderId), em);
   }
 
   /**
