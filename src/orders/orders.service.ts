@@ -101,9 +101,7 @@ export class OrdersService {
       return { id: order.id, caseNo: order.caseNo };
     } catch (err) {
       // The order's own field checks (sites, products, attributes) name fields of the order body.
-      if (err instanceof DomainError && err.errors?.length) {
-        (err as { errors?: FieldError[] }).errors = err.errors.map((e) => ({ ...e, field: `order.${e.field}` }));
-      }
+      if (err instanceof DomainError && err.errors?.length) throw err.nestedUnder('order');
       throw err;
     }
   }
