@@ -30,6 +30,7 @@ import { ARREARS_GATE } from './arrears-gate';
 import type { ArrearsGate } from './arrears-gate';
 import { CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { maySeeOrder } from './order-access';
+import { orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
 import { OrderItem } from './order-item.entity';
 import { WORK_ORDER_OPEN_STATES, cancellable, rejectable, workOrderClockEffects } from './order-lifecycle';
@@ -289,12 +290,12 @@ export class OrdersService {
             reason,
           },
         );
-        await this.outbox.emit(em, post, 'work_order.state_changed', {
-          ...workOrderEventData({ ...w, state: 'cancelled' }, order),
-          from: w.state,
-          to: 'cancelled',
-          reason,
-        });
+        await this.outbox.emit(
+          em,
+          post,
+          'work_order.state_changed',
+          workOrderStateChangedEvent(w, order.caseNo, { from: w.state, to: 'cancelled', reason }),
+        );
       }
       await updateOrder(em, order, { state: to, cancelReason: reason, closedAt: now, updatedAt: now });
       await this.sla.apply(em, post, 'order', id, ['stop_all'], now);
@@ -303,12 +304,7 @@ export class OrdersService {
         to,
         reason,
       });
-      await this.outbox.emit(em, post, 'order.state_changed', {
-        ...orderEventData({ ...order, state: to }),
-        from: order.state,
-        to,
-        reason,
-      });
+      await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, to, reason));
       await this.audit.record(em, auth, {
         action: `order.${to}`,
         entity: 'order',
@@ -493,20 +489,5 @@ export function orderEventData(o: Order) {
     greenChannel: o.greenChannel,
     state: o.state,
     committedCompletionAt: o.committedCompletionAt,
-  };
-}
-
-export function workOrderEventData(w: WorkOrder, o: Pick<Order, 'caseNo'>) {
-  return {
-    workOrderId: w.id,
-    caseNo: w.caseNo,
-    orderId: w.orderId,
-    orderCaseNo: o.caseNo,
-    customerId: w.customerId,
-    region: w.region,
-    priority: `P${w.priority}`,
-    greenChannel: w.greenChannel,
-    state: w.state,
-    dueAt: w.dueAt,
   };
 }

@@ -21,11 +21,12 @@ import {
   staffMovesFrom,
   workOrderClockEffects,
 } from './order-lifecycle';
+import { orderStateChangedEvent, workOrderDispatchedPayload, workOrderStateChangedEvent } from './order-events';
 import { toWorkOrderDto } from './order-view';
 import { Order } from './order.entity';
 import { findOrder, itemsOfWorkOrders, lockOrder, updateOrder } from './orders.repository';
 import { OrderError, OrderErrorCode, workOrderNotFound } from './orders.errors';
-import { OrdersService, orderEventData, workOrderEventData } from './orders.service';
+import { OrdersService } from './orders.service';
 import { endpointsOfWorkOrders } from './region-dispatch.repository';
 import { DispatchChannel, WorkOrder } from './work-order.entity';
 import {
@@ -136,12 +137,12 @@ export class WorkOrdersService {
           reason: dto.reason,
         },
       );
-      await this.outbox.emit(em, post, 'work_order.state_changed', {
-        ...workOrderEventData({ ...wo, state: dto.to }, order),
-        from,
-        to: dto.to,
-        reason: dto.reason ?? null,
-      });
+      await this.outbox.emit(
+        em,
+        post,
+        'work_order.state_changed',
+        workOrderStateChangedEvent(wo, order.caseNo, { from, to: dto.to, reason: dto.reason ?? null }),
+      );
       await this.audit.record(em, auth, {
         action: 'work_order.state_changed',
         entity: 'work_order',
@@ -188,7 +189,7 @@ export class WorkOrdersService {
     if (final) await this.sla.apply(em, post, 'order', order.id, ['stop_all'], now);
     await this.cases.updateIndex(em, 'order', order.id, { state: next, isOpen: !final, closedAt: final ? now : null });
     await this.cases.record(em, 'order', order.id, 'state_changed', actor, { from: order.state, to: next, workOrders: states });
-    await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: next }), from: order.state, to: next });
+    await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next));
     await this.audit.record(em, actor, {
       action: 'order.state_changed',
       entity: 'order',
@@ -220,16 +221,7 @@ export class WorkOrdersService {
     const wo = (await findWorkOrder(this.dataSource.manager, id))!;
     const order = (await findOrder(this.dataSource.manager, wo.orderId))!;
     const [view] = await this.views([wo]);
-    return {
-      ...view,
-      order: {
-        caseNo: order.caseNo,
-        acceptedRegion: order.acceptedRegion,
-        committedCompletionAt: order.committedCompletionAt,
-        contractNo: order.contractNo,
-        note: order.note,
-      },
-    };
+    return workOrderDispatchedPayload(view, order);
   }
 
   /**
@@ -261,21 +253,7 @@ export class WorkOrdersService {
         post,
         rows.map((w) => ({
           type: 'work_order.state_changed' as const,
-          data: {
-            workOrderId: w.id,
-            caseNo: w.caseNo,
-            orderId: w.orderId,
-            orderCaseNo: w.orderCaseNo,
-            customerId: w.customerId,
-            region: w.region,
-            priority: `P${w.priority}`,
-            greenChannel: w.greenChannel,
-            state: 'dispatched',
-            dueAt: w.dueAt,
-            from: 'pending',
-            to: 'dispatched',
-            dispatchedVia: w.dispatchedVia,
-          },
+          data: workOrderStateChangedEvent(w, w.orderCaseNo, { from: 'pending', to: 'dispatched', dispatchedVia: w.dispatchedVia }),
         })),
       );
       await this.audit.recordMany(
