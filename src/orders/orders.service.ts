@@ -30,7 +30,7 @@ import { ARREARS_GATE } from './arrears-gate';
 import type { ArrearsGate } from './arrears-gate';
 import { CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { maySeeOrder } from './order-access';
-import { orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
+import { orderCreatedEvent, orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
 import { OrderItem } from './order-item.entity';
 import { WORK_ORDER_OPEN_STATES, cancellable, rejectable, workOrderClockEffects } from './order-lifecycle';
@@ -193,10 +193,7 @@ export class OrdersService {
     ]);
     // The event and the audit row in one statement.
     const batch = new WriteBatch();
-    this.outbox.emitIn(batch, post, 'order.created', {
-      ...orderEventData(order),
-      workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
-    });
+    this.outbox.emitIn(batch, post, 'order.created', orderCreatedEvent(order, workOrders));
     this.audit.recordIn(batch, auth, {
       action: 'order.created',
       entity: 'order',
@@ -477,17 +474,4 @@ export class OrdersService {
       clocks,
     }));
   }
-}
-
-export function orderEventData(o: Order) {
-  return {
-    orderId: o.id,
-    caseNo: o.caseNo,
-    customerId: o.customerId,
-    acceptedRegion: o.acceptedRegion,
-    priority: `P${o.priority}`,
-    greenChannel: o.greenChannel,
-    state: o.state,
-    committedCompletionAt: o.committedCompletionAt,
-  };
 }
