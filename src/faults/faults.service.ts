@@ -22,6 +22,7 @@ import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
+import { faultEventData } from './fault-events';
 import { Fault } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
@@ -60,7 +61,7 @@ export class FaultsService {
     actionPrefix: 'fault',
     caseKind: (f) => f.category,
     events: { stateChanged: 'fault.state_changed', assigned: 'fault.assigned' },
-    eventData: (f) => this.eventData(f),
+    eventData: faultEventData,
     error: (failure, detail, options) => new FaultError(FAULT_FAILURES[failure], detail, options),
     assertCanSee: (auth, f, em) => this.assertCanSee(auth, f, em),
   };
@@ -132,7 +133,7 @@ export class FaultsService {
       reportedVia: row.reportedVia,
     });
     const opened = this.sla.openIn(batch, post, row.category, row.id, priority, now);
-    this.outbox.emitIn(batch, post, 'fault.created', this.eventData(row));
+    this.outbox.emitIn(batch, post, 'fault.created', faultEventData(row));
     this.audit.recordIn(batch, auth, {
       action: 'fault.created',
       entity: 'fault',
@@ -286,20 +287,5 @@ export class FaultsService {
         throw invalidFields({ field: 'siteId', message: 'is not the site of the given service instance' });
     }
     return ctx.siteRegion ?? ctx.instance?.region ?? ctx.homeRegion;
-  }
-
-  private eventData(f: Fault) {
-    return {
-      faultId: f.id,
-      caseNo: f.caseNo,
-      category: f.category,
-      customerId: f.customerId,
-      region: f.region,
-      severity: f.severity,
-      priority: `P${f.priority}`,
-      greenChannel: f.greenChannel,
-      state: f.state,
-      title: f.title,
-    };
   }
 }

@@ -22,6 +22,7 @@ import { SlaClocksService } from '../sla/sla-clocks.service';
 import { SupportService } from '../support/support.service';
 import { AnswerInquiryDto, CloseInquiryDto, ConvertInquiryDto, CreateInquiryDto, InquiryDto, InquiryQuery } from './dto/inquiry.dto';
 import { INQUIRY_ACTIONS, INQUIRY_CLOCK_EFFECTS, InquiryAction, TOPIC_LABEL, allowedInquiryActions } from './inquiry-lifecycle';
+import { inquiryAnsweredEvent, inquiryClosedEvent, inquiryEventData } from './inquiry-events';
 import { maySeeCaller, toInquiryDto } from './inquiry-view';
 import { Inquiry } from './inquiry.entity';
 import { InquiryError, InquiryErrorCode, inquiryNotFound } from './inquiries.errors';
@@ -131,7 +132,7 @@ export class InquiriesService {
         topic: row.topic,
       });
       const clocks = await this.sla.open(em, post, 'inquiry', row.id, priority, now);
-      await this.outbox.emit(em, post, 'inquiry.created', this.eventData(row));
+      await this.outbox.emit(em, post, 'inquiry.created', inquiryEventData(row));
       await this.audit.record(em, auth, {
         action: 'inquiry.created',
         entity: 'inquiry',
@@ -171,11 +172,7 @@ export class InquiriesService {
     await this.act(auth, id, 'answer', dto.expectedVersion, async (em, post, row, now) => {
       const changes = { state: 'answered' as const, answer: dto.answer, answeredBy: auth.staffId, answeredAt: now };
       await this.moved(em, post, row, changes, 'answer', auth, { answer: dto.answer }, now);
-      await this.outbox.emit(em, post, 'inquiry.answered', {
-        ...this.eventData({ ...row, ...changes }),
-        answeredBy: auth.staffId,
-        answeredAt: now.toISOString(),
-      });
+      await this.outbox.emit(em, post, 'inquiry.answered', inquiryAnsweredEvent({ ...row, ...changes }, auth.staffId, now));
       return { action: 'inquiry.answered', changes: { state: { from: row.state, to: 'answered' }, answerLength: dto.answer.length } };
     });
     return this.view(auth, id, false);
@@ -185,7 +182,7 @@ export class InquiriesService {
     await this.act(auth, id, 'close', dto.expectedVersion, async (em, post, row, now) => {
       const changes = { state: 'closed' as const, closedAt: now };
       await this.moved(em, post, row, changes, 'close', auth, { note: dto.note }, now);
-      await this.outbox.emit(em, post, 'inquiry.closed', { ...this.eventData({ ...row, ...changes }), convertedTo: null });
+      await this.outbox.emit(em, post, 'inquiry.closed', inquiryClosedEvent({ ...row, ...changes }, null));
       return { action: 'inquiry.closed', changes: { state: { from: row.state, to: 'closed' } } };
     });
     return this.view(auth, id, false);
@@ -236,7 +233,7 @@ export class InquiriesService {
       await this.moved(em, post, row, changes, 'convert', auth, { to: dto.to, caseId: created.id, caseNo: created.caseNo }, now);
       if (!row.customerId) await this.cases.updateIndex(em, 'inquiry', row.id, { customerId });
       const convertedTo = { kind: dto.to, id: created.id, caseNo: created.caseNo };
-      await this.outbox.emit(em, post, 'inquiry.closed', { ...this.eventData({ ...row, ...changes }), convertedTo });
+      await this.outbox.emit(em, post, 'inquiry.closed', inquiryClosedEvent({ ...row, ...changes }, convertedTo));
       await recordOutcome(em, { resource: apiPath('inquiries', row.id) });
       return { action: 'inquiry.converted', changes: { state: { from: row.state, to: 'closed' }, convertedTo, customerId } };
     });
@@ -374,19 +371,5 @@ export class InquiriesService {
   private title(q: Inquiry): string {
     const text = q.question.replace(/\s+/g, ' ');
     return `${TOPIC_LABEL[q.topic]}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`;
-  }
-
-  private eventData(q: Inquiry) {
-    return {
-      inquiryId: q.id,
-      caseNo: q.caseNo,
-      customerId: q.customerId,
-      region: q.region,
-      channel: q.channel,
-      topic: q.topic,
-      priority: `P${q.priority}`,
-      greenChannel: q.greenChannel,
-      state: q.state,
-    };
   }
 }

@@ -12,6 +12,7 @@ export function maySeeOrder(
   owner: { homeRegion: string; accountManagerId: string | null },
   workOrderRegions: string[],
 ): boolean {
+  // Lists apply the same rule in SQL (pageOfOrders in orders.repository.ts): change both together.
   return (
     covers(auth, order.acceptedRegion) ||
     covers(auth, owner.homeRegion) ||
@@ -19,8 +20,3 @@ export function maySeeOrder(
     workOrderRegions.some((r) => covers(auth, r))
   );
 }
-
-/** SQL for lists: the same rule over orders `o` (`:scope` LIKE patterns, `:me` the caller). */
-export const ORDER_SCOPE_SQL = `(o.accepted_region LIKE ANY(:scope)
-  OR o.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me)
-  OR EXISTS (SELECT 1 FROM work_orders sw WHERE sw.order_id = o.id AND sw.region LIKE ANY(:scope)))`;

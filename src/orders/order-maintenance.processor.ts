@@ -6,9 +6,12 @@ import { DataSource } from 'typeorm';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { QueueName } from '../queues/queue-names';
 import { OrderFanOut } from './order-fan-out';
+import { workOrdersLongPending } from './work-orders.repository';
 
 export const MAINTAIN_ORDERS_JOB = 'maintain-orders';
 const EVERY_MS = 30_000;
+/** Per run: the rest waits for the next one. */
+const REQUEUE_AT_MOST = 2000;
 
 /**
  * Re-enqueues work orders still pending well after they were taken: their
@@ -32,12 +35,8 @@ export class OrderMaintenanceProcessor extends ManagedWorkerHost implements OnAp
 
   async process(job: Job<Record<string, never>, unknown, typeof MAINTAIN_ORDERS_JOB>): Promise<{ requeued: number }> {
     if (job.name !== MAINTAIN_ORDERS_JOB) throw new Error(`no handler for orders job ${job.name}`);
-    const pending: { id: string; priority: number; green_channel: boolean }[] = await this.dataSource.query(
-      `SELECT id, priority, green_channel FROM work_orders
-        WHERE state = 'pending' AND created_at < now() - interval '30 seconds'
-        ORDER BY created_at LIMIT 2000`,
-    );
-    await this.fanOut.enqueue(pending.map((w) => ({ id: w.id, priority: w.priority, greenChannel: w.green_channel })));
+    const pending = await workOrdersLongPending(this.dataSource.manager, REQUEUE_AT_MOST);
+    await this.fanOut.enqueue(pending);
     return { requeued: pending.length };
   }
 }

@@ -2,11 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import { nextCaseSerials } from '../cases/case-number';
 import { casePriority } from '../cases/priority';
-import { guardedUpdate } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
@@ -30,7 +29,8 @@ import { SlaClocksService } from '../sla/sla-clocks.service';
 import { ARREARS_GATE } from './arrears-gate';
 import type { ArrearsGate } from './arrears-gate';
 import { CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
-import { ORDER_SCOPE_SQL, maySeeOrder } from './order-access';
+import { maySeeOrder } from './order-access';
+import { orderCreatedEvent, orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
 import { OrderItem } from './order-item.entity';
 import { WORK_ORDER_OPEN_STATES, cancellable, rejectable, workOrderClockEffects } from './order-lifecycle';
@@ -38,8 +38,9 @@ import { minimumResolutionSeconds, splitOrder, workOrderRegions } from './order-
 import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, orderNotFound } from './orders.errors';
+import { findOrder, itemsOfOrders, lockOrder, pageOfOrders, updateOrder } from './orders.repository';
 import { WorkOrder } from './work-order.entity';
-import { regionUnder } from '../common/escape-like';
+import { lockWorkOrdersOfOrder, updateWorkOrder, workOrdersOfOrders } from './work-orders.repository';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 
@@ -101,9 +102,7 @@ export class OrdersService {
       return { id: order.id, caseNo: order.caseNo };
     } catch (err) {
       // The order's own field checks (sites, products, attributes) name fields of the order body.
-      if (err instanceof DomainError && err.errors?.length) {
-        (err as { errors?: FieldError[] }).errors = err.errors.map((e) => ({ ...e, field: `order.${e.field}` }));
-      }
+      if (err instanceof DomainError && err.errors?.length) throw err.nestedUnder('order');
       throw err;
     }
   }
@@ -194,10 +193,7 @@ export class OrdersService {
     ]);
     // The event and the audit row in one statement.
     const batch = new WriteBatch();
-    this.outbox.emitIn(batch, post, 'order.created', {
-      ...orderEventData(order),
-      workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
-    });
+    this.outbox.emitIn(batch, post, 'order.created', orderCreatedEvent(order, workOrders));
     this.audit.recordIn(batch, auth, {
       action: 'order.created',
       entity: 'order',
@@ -211,7 +207,7 @@ export class OrdersService {
   }
 
   async get(auth: AuthContext, id: string): Promise<OrderDto> {
-    const order = await this.dataSource.getRepository(Order).findOneBy({ id });
+    const order = await findOrder(this.dataSource.manager, id);
     if (!order) throw orderNotFound(id);
     const [graph] = await this.graphs([order]);
     await this.assertCanSee(
@@ -223,23 +219,11 @@ export class OrdersService {
   }
 
   async list(auth: AuthContext, q: OrderQuery): Promise<Page<OrderDto>> {
-    const qb = this.dataSource.getRepository(Order).createQueryBuilder('o');
-    const scope = scopePatterns(auth);
-    if (scope) qb.andWhere(ORDER_SCOPE_SQL, { scope, me: auth.staffId });
-    if (q.customerId) qb.andWhere('o.customer_id = :customerId', { customerId: q.customerId });
-    if (q.state) qb.andWhere('o.state = :state', { state: q.state });
-    if (q.region) {
-      qb.andWhere(
-        '(o.accepted_region LIKE :region OR EXISTS (SELECT 1 FROM work_orders rw WHERE rw.order_id = o.id AND rw.region LIKE :region))',
-        { region: regionUnder(q.region) },
-      );
-    }
-    if (q.overdue !== undefined) {
-      const overdue = `(o.state IN ('acknowledged', 'in_progress') AND (o.committed_completion_at < now()
-        OR EXISTS (SELECT 1 FROM sla_clocks c WHERE c.case_kind = 'order' AND c.case_id = o.id AND c.breached_at IS NOT NULL)))`;
-      qb.andWhere(q.overdue ? overdue : `NOT ${overdue}`);
-    }
-    const [rows, total] = await qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const { rows, total } = await pageOfOrders(
+      this.dataSource.manager,
+      { scope: scopePatterns(auth), me: auth.staffId, customerId: q.customerId, state: q.state, region: q.region, overdue: q.overdue },
+      q,
+    );
     const graphs = await this.graphs(rows);
     return { items: graphs.map(toOrderDto), total, limit: q.limit, offset: q.offset };
   }
@@ -257,14 +241,10 @@ export class OrdersService {
   private async close(auth: AuthContext, id: string, to: 'cancelled' | 'rejected', reason: string): Promise<OrderDto> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      const order = await em.findOne(Order, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const order = await lockOrder(em, id);
       if (!order) throw orderNotFound(id);
       // Locked in region order, as the fulfilment queue's batches lock them (no deadlock between the two).
-      const workOrders = await em.find(WorkOrder, {
-        where: { orderId: id },
-        lock: { mode: 'pessimistic_write' },
-        order: { region: 'ASC' },
-      });
+      const workOrders = await lockWorkOrdersOfOrder(em, id);
       await this.assertCanSee(
         auth,
         order,
@@ -292,14 +272,7 @@ export class OrdersService {
       }
       const now = new Date();
       for (const w of workOrders.filter((x) => WORK_ORDER_OPEN_STATES.includes(x.state))) {
-        await guardedUpdate(
-          em,
-          WorkOrder,
-          { id: w.id },
-          w.version,
-          { state: 'cancelled', reason, closedAt: now, updatedAt: now },
-          'work order',
-        );
+        await updateWorkOrder(em, w, { state: 'cancelled', reason, closedAt: now, updatedAt: now });
         await this.sla.apply(em, post, 'work_order', w.id, workOrderClockEffects('cancelled'), now);
         await this.cases.updateIndexAndRecord(
           em,
@@ -314,26 +287,21 @@ export class OrdersService {
             reason,
           },
         );
-        await this.outbox.emit(em, post, 'work_order.state_changed', {
-          ...workOrderEventData({ ...w, state: 'cancelled' }, order),
-          from: w.state,
-          to: 'cancelled',
-          reason,
-        });
+        await this.outbox.emit(
+          em,
+          post,
+          'work_order.state_changed',
+          workOrderStateChangedEvent(w, order.caseNo, { from: w.state, to: 'cancelled', reason }),
+        );
       }
-      await guardedUpdate(em, Order, { id }, order.version, { state: to, cancelReason: reason, closedAt: now, updatedAt: now }, 'order');
+      await updateOrder(em, order, { state: to, cancelReason: reason, closedAt: now, updatedAt: now });
       await this.sla.apply(em, post, 'order', id, ['stop_all'], now);
       await this.cases.updateIndexAndRecord(em, 'order', id, { state: to, isOpen: false, closedAt: now }, 'state_changed', auth, {
         from: order.state,
         to,
         reason,
       });
-      await this.outbox.emit(em, post, 'order.state_changed', {
-        ...orderEventData({ ...order, state: to }),
-        from: order.state,
-        to,
-        reason,
-      });
+      await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, to, reason));
       await this.audit.record(em, auth, {
         action: `order.${to}`,
         entity: 'order',
@@ -474,8 +442,13 @@ export class OrdersService {
     workOrderRegions: string[],
     em: EntityManager = this.dataSource.manager,
   ): Promise<void> {
+    if (!(await this.maySee(auth, order, workOrderRegions, em))) throw orderNotFound(order.id);
+  }
+
+  /** maySeeOrder with the customer's owner read in `em`; a failure to read it is thrown, never a "no". */
+  async maySee(auth: AuthContext, order: Order, workOrderRegions: string[], em: EntityManager = this.dataSource.manager): Promise<boolean> {
     const owner = await this.customers.ownership(em, order.customerId);
-    if (!maySeeOrder(auth, order, owner, workOrderRegions)) throw orderNotFound(order.id);
+    return maySeeOrder(auth, order, owner, workOrderRegions);
   }
 
   /** Work orders, items and clocks of many orders, in four queries whatever their number. */
@@ -483,8 +456,8 @@ export class OrdersService {
     if (!orders.length) return [];
     const ids = orders.map((o) => o.id);
     const [workOrders, items] = await Promise.all([
-      this.dataSource.getRepository(WorkOrder).find({ where: { orderId: In(ids) } }),
-      this.dataSource.getRepository(OrderItem).find({ where: { orderId: In(ids) } }),
+      workOrdersOfOrders(this.dataSource.manager, ids),
+      itemsOfOrders(this.dataSource.manager, ids),
     ]);
     const [orderClocks, woClocks] = await Promise.all([
       this.sla.forCases('order', ids),
@@ -501,32 +474,4 @@ export class OrdersService {
       clocks,
     }));
   }
-}
-
-export function orderEventData(o: Order) {
-  return {
-    orderId: o.id,
-    caseNo: o.caseNo,
-    customerId: o.customerId,
-    acceptedRegion: o.acceptedRegion,
-    priority: `P${o.priority}`,
-    greenChannel: o.greenChannel,
-    state: o.state,
-    committedCompletionAt: o.committedCompletionAt,
-  };
-}
-
-export function workOrderEventData(w: WorkOrder, o: Pick<Order, 'caseNo'>) {
-  return {
-    workOrderId: w.id,
-    caseNo: w.caseNo,
-    orderId: w.orderId,
-    orderCaseNo: o.caseNo,
-    customerId: w.customerId,
-    region: w.region,
-    priority: `P${w.priority}`,
-    greenChannel: w.greenChannel,
-    state: w.state,
-    dueAt: w.dueAt,
-  };
 }

@@ -9,6 +9,7 @@ import { RegionsService } from '../regions/regions.service';
 import { WebhookTargets } from '../webhooks/webhook-targets';
 import { secretHint } from '../webhooks/webhooks.service';
 import { RegionDispatchDto, RegionDispatchView } from './dto/order.dto';
+import { deleteDispatchEndpoint, findDispatchEndpoint, upsertDispatchEndpoint } from './region-dispatch.repository';
 
 /** Each region's dispatch endpoint (admins): where its fulfilment system takes work orders. */
 @Injectable()
@@ -28,12 +29,7 @@ export class RegionDispatchService {
     if (!check.ok) throw invalidFields({ field: 'url', message: check.reason });
     const url = check.url.toString();
     return this.dataSource.transaction(async (em) => {
-      const [row] = await em.query(
-        `INSERT INTO region_dispatch_endpoints (region, url, secret, updated_by, updated_at) VALUES ($1, $2, $3, $4, now())
-         ON CONFLICT (region) DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, updated_by = EXCLUDED.updated_by, updated_at = now()
-         RETURNING region, url, updated_by AS "updatedBy", updated_at AS "updatedAt"`,
-        [code, url, dto.secret, auth.staffId],
-      );
+      const row = await upsertDispatchEndpoint(em, { region: code, url, secret: dto.secret, updatedBy: auth.staffId });
       await this.audit.record(em, auth, {
         action: 'region_dispatch.updated',
         entity: 'region',
@@ -47,10 +43,7 @@ export class RegionDispatchService {
 
   async get(code: string): Promise<RegionDispatchView> {
     this.assertRegion(code);
-    const [row] = await this.dataSource.query(
-      `SELECT region, url, secret, updated_by AS "updatedBy", updated_at AS "updatedAt" FROM region_dispatch_endpoints WHERE region = $1`,
-      [code],
-    );
+    const row = await findDispatchEndpoint(this.dataSource.manager, code);
     if (!row)
       throw new CommonError(
         CommonErrorCode.NOT_FOUND,
@@ -64,7 +57,7 @@ export class RegionDispatchService {
   async remove(auth: AuthContext, code: string): Promise<void> {
     this.assertRegion(code);
     await this.dataSource.transaction(async (em) => {
-      const [, n] = (await em.query(`DELETE FROM region_dispatch_endpoints WHERE region = $1`, [code])) as [unknown, number];
+      const n = await deleteDispatchEndpoint(em, code);
       if (n) await this.audit.record(em, auth, { action: 'region_dispatch.removed', entity: 'region', entityId: code, regions: [code] });
     });
   }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
-import { guardedUpdate } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
@@ -22,13 +21,24 @@ import {
   staffMovesFrom,
   workOrderClockEffects,
 } from './order-lifecycle';
-import { OrderItem } from './order-item.entity';
+import { orderStateChangedEvent, workOrderDispatchedPayload, workOrderStateChangedEvent } from './order-events';
 import { toWorkOrderDto } from './order-view';
 import { Order } from './order.entity';
+import { findOrder, itemsOfWorkOrders, lockOrder, updateOrder } from './orders.repository';
 import { OrderError, OrderErrorCode, workOrderNotFound } from './orders.errors';
-import { OrdersService, orderEventData, workOrderEventData } from './orders.service';
+import { OrdersService } from './orders.service';
+import { endpointsOfWorkOrders } from './region-dispatch.repository';
 import { DispatchChannel, WorkOrder } from './work-order.entity';
-import { regionUnder } from '../common/escape-like';
+import {
+  findWorkOrder,
+  lockWorkOrder,
+  markPendingDispatched,
+  pageOfWorkOrders,
+  updateWorkOrder,
+  workOrderPlace,
+  workOrderRegionsOfOrder,
+  workOrderStatesOfOrder,
+} from './work-orders.repository';
 
 /** Where the fulfilment processor sends a work order: its region's endpoint, or none (the console queue). */
 export interface DispatchTarget {
@@ -55,26 +65,17 @@ export class WorkOrdersService {
   ) {}
 
   async list(auth: AuthContext, q: WorkOrderQuery): Promise<Page<WorkOrderDto>> {
-    const qb = this.dataSource.getRepository(WorkOrder).createQueryBuilder('w');
-    const scope = scopePatterns(auth);
-    if (scope) qb.andWhere('w.region LIKE ANY(:scope)', { scope });
-    if (q.region) qb.andWhere('w.region LIKE :region', { region: regionUnder(q.region) });
-    if (q.state) qb.andWhere('w.state = :state', { state: q.state });
-    if (q.orderId) qb.andWhere('w.order_id = :orderId', { orderId: q.orderId });
-    const [rows, total] = await qb
-      .orderBy('w.priority')
-      .addOrderBy('w.green_channel', 'DESC')
-      .addOrderBy('w.due_at')
-      .addOrderBy('w.id')
-      .take(q.limit)
-      .skip(q.offset)
-      .getManyAndCount();
+    const { rows, total } = await pageOfWorkOrders(
+      this.dataSource.manager,
+      { scope: scopePatterns(auth), region: q.region, state: q.state, orderId: q.orderId },
+      q,
+    );
     return { items: await this.views(rows), total, limit: q.limit, offset: q.offset };
   }
 
   /** Seen by whoever covers its region, and by whoever may see its order. */
   async get(auth: AuthContext, id: string): Promise<WorkOrderDto> {
-    const wo = await this.dataSource.getRepository(WorkOrder).findOneBy({ id });
+    const wo = await findWorkOrder(this.dataSource.manager, id);
     if (!wo) throw workOrderNotFound(id);
     if (!covers(auth, wo.region) && !(await this.maySeeOrderOf(auth, wo.orderId))) throw workOrderNotFound(id);
     const [view] = await this.views([wo]);
@@ -94,12 +95,12 @@ export class WorkOrdersService {
   async transition(auth: AuthContext, id: string, dto: WorkOrderTransitionDto): Promise<WorkOrderDto> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      const [ref] = await em.query(`SELECT order_id, region FROM work_orders WHERE id = $1`, [id]);
-      if (!ref) throw workOrderNotFound(id);
-      if (!covers(auth, ref.region)) await this.refuseOutOfRegion(auth, id, ref.order_id, em);
+      const place = await workOrderPlace(em, id);
+      if (!place) throw workOrderNotFound(id);
+      if (!covers(auth, place.region)) await this.refuseOutOfRegion(auth, id, place.orderId, em);
       // Order row first, then the work order: the same order as cancel, so no deadlock.
-      const order = (await em.findOne(Order, { where: { id: ref.order_id }, lock: { mode: 'pessimistic_write' } }))!;
-      const wo = (await em.findOne(WorkOrder, { where: { id }, lock: { mode: 'pessimistic_write' } }))!;
+      const order = (await lockOrder(em, place.orderId))!;
+      const wo = (await lockWorkOrder(em, id))!;
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version)
         throw staleVersion('work order', dto.expectedVersion, wo.version);
       if (!canMoveWorkOrder(wo.state, dto.to)) {
@@ -115,14 +116,12 @@ export class WorkOrdersService {
       const now = new Date();
       const from = wo.state;
       const final = !WORK_ORDER_OPEN_STATES.includes(dto.to);
-      await guardedUpdate(
-        em,
-        WorkOrder,
-        { id },
-        wo.version,
-        { state: dto.to, ...(dto.reason ? { reason: dto.reason } : {}), ...(final ? { closedAt: now } : {}), updatedAt: now },
-        'work order',
-      );
+      await updateWorkOrder(em, wo, {
+        state: dto.to,
+        ...(dto.reason ? { reason: dto.reason } : {}),
+        ...(final ? { closedAt: now } : {}),
+        updatedAt: now,
+      });
       await this.sla.apply(em, post, 'work_order', id, workOrderClockEffects(dto.to), now);
       await this.cases.updateIndexAndRecord(
         em,
@@ -138,12 +137,12 @@ export class WorkOrdersService {
           reason: dto.reason,
         },
       );
-      await this.outbox.emit(em, post, 'work_order.state_changed', {
-        ...workOrderEventData({ ...wo, state: dto.to }, order),
-        from,
-        to: dto.to,
-        reason: dto.reason ?? null,
-      });
+      await this.outbox.emit(
+        em,
+        post,
+        'work_order.state_changed',
+        workOrderStateChangedEvent(wo, order.caseNo, { from, to: dto.to, reason: dto.reason ?? null }),
+      );
       await this.audit.record(em, auth, {
         action: 'work_order.state_changed',
         entity: 'work_order',
@@ -164,20 +163,15 @@ export class WorkOrdersService {
     throw new OrderError(OrderErrorCode.WORK_ORDER_OUT_OF_REGION, 'Only fulfilment staff of the work order’s region may move it');
   }
 
+  /**
+   * Whether the caller may see the work order's order. Only the rule says no:
+   * a failure while finding out (the database) propagates, it never passes
+   * for "not visible" (a 404 would hide the fault).
+   */
   private async maySeeOrderOf(auth: AuthContext, orderId: string, em: EntityManager = this.dataSource.manager): Promise<boolean> {
-    const order = (await em.findOneBy(Order, { id: orderId }))!;
-    const regions: { region: string }[] = await em.query(`SELECT region FROM work_orders WHERE order_id = $1`, [orderId]);
-    return this.orders
-      .assertCanSee(
-        auth,
-        order,
-        regions.map((r) => r.region),
-        em,
-      )
-      .then(
-        () => true,
-        () => false,
-      );
+    const order = await findOrder(em, orderId);
+    if (!order) return false;
+    return this.orders.maySee(auth, order, await workOrderRegionsOfOrder(em, orderId), em);
   }
 
   /**
@@ -185,27 +179,17 @@ export class WorkOrdersService {
    * order's row lock) and applies it: clocks, index, timeline, one event.
    */
   private async settleOrder(em: EntityManager, post: PostCommit, order: Order, actor: AuthContext | null, now: Date): Promise<void> {
-    const rows: { state: WorkOrder['state']; region: string }[] = await em.query(
-      `SELECT state, region FROM work_orders WHERE order_id = $1`,
-      [order.id],
-    );
+    const rows = await workOrderStatesOfOrder(em, order.id);
     const states = rows.map((r) => r.state);
     const next = deriveOrderState(order.state, states);
     if (everyRegionTook(states)) await this.sla.apply(em, post, 'order', order.id, ['stop_response'], now);
     if (next === order.state) return;
     const final = ORDER_FINAL_STATES.includes(next);
-    await guardedUpdate(
-      em,
-      Order,
-      { id: order.id },
-      order.version,
-      { state: next, ...(final ? { closedAt: now } : {}), updatedAt: now },
-      'order',
-    );
+    await updateOrder(em, order, { state: next, ...(final ? { closedAt: now } : {}), updatedAt: now });
     if (final) await this.sla.apply(em, post, 'order', order.id, ['stop_all'], now);
     await this.cases.updateIndex(em, 'order', order.id, { state: next, isOpen: !final, closedAt: final ? now : null });
     await this.cases.record(em, 'order', order.id, 'state_changed', actor, { from: order.state, to: next, workOrders: states });
-    await this.outbox.emit(em, post, 'order.state_changed', { ...orderEventData({ ...order, state: next }), from: order.state, to: next });
+    await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next));
     await this.audit.record(em, actor, {
       action: 'order.state_changed',
       entity: 'order',
@@ -223,41 +207,21 @@ export class WorkOrdersService {
    * that is gone or no longer pending (cancelled, or dispatched already).
    */
   async dispatchTargets(ids: string[]): Promise<(DispatchTarget | null)[]> {
-    const rows: { id: string; state: string; region: string | null; url: string | null; secret: string | null }[] =
-      await this.dataSource.query(
-        `SELECT w.id, w.state, e.region, e.url, e.secret
-         FROM work_orders w
-         LEFT JOIN LATERAL (
-           SELECT d.region, d.url, d.secret
-             FROM region_dispatch_endpoints d JOIN regions r ON r.code = d.region
-            WHERE w.region LIKE r.scope_prefix || '%'
-            ORDER BY length(r.scope_prefix) DESC LIMIT 1) e ON true
-        WHERE w.id = ANY($1::uuid[])`,
-        [ids],
-      );
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const found = await endpointsOfWorkOrders(this.dataSource.manager, ids);
+    const byId = new Map(found.map((r) => [r.workOrderId, r]));
     return ids.map((id) => {
       const row = byId.get(id);
       if (!row || row.state !== 'pending') return null;
-      return { workOrderId: id, endpoint: row.url ? { region: row.region!, url: row.url, secret: row.secret! } : null };
+      return { workOrderId: id, endpoint: row.endpoint };
     });
   }
 
   /** What a region's endpoint receives: the work order with its items and clocks, and what it needs of the order. */
   async dispatchPayload(id: string): Promise<Record<string, unknown>> {
-    const wo = (await this.dataSource.getRepository(WorkOrder).findOneBy({ id }))!;
-    const order = (await this.dataSource.getRepository(Order).findOneBy({ id: wo.orderId }))!;
+    const wo = (await findWorkOrder(this.dataSource.manager, id))!;
+    const order = (await findOrder(this.dataSource.manager, wo.orderId))!;
     const [view] = await this.views([wo]);
-    return {
-      ...view,
-      order: {
-        caseNo: order.caseNo,
-        acceptedRegion: order.acceptedRegion,
-        committedCompletionAt: order.committedCompletionAt,
-        contractNo: order.contractNo,
-        note: order.note,
-      },
-    };
+    return workOrderDispatchedPayload(view, order);
   }
 
   /**
@@ -271,17 +235,7 @@ export class WorkOrdersService {
   async markDispatched(dispatches: { id: string; via: DispatchChannel; note?: string }[]): Promise<boolean[]> {
     const post = new PostCommit();
     const done = await this.dataSource.transaction(async (em) => {
-      const [rows] = (await em.query(
-        `WITH locked AS MATERIALIZED (
-           SELECT id FROM work_orders WHERE id = ANY($1::uuid[]) AND state = 'pending' ORDER BY order_id, region FOR UPDATE
-         )
-         UPDATE work_orders w
-            SET state = 'dispatched', dispatched_via = x.via, dispatched_at = now(), updated_at = now(), version = w.version + 1
-           FROM locked l, unnest($1::uuid[], $2::text[]) AS x(id, via), orders o
-          WHERE w.id = l.id AND x.id = w.id AND o.id = w.order_id
-         RETURNING w.id, w.case_no, w.order_id, w.customer_id, w.region, w.priority, w.green_channel, w.due_at, w.dispatched_via, o.case_no AS order_case_no`,
-        [dispatches.map((d) => d.id), dispatches.map((d) => d.via)],
-      )) as [Record<string, never>[], number];
+      const rows = await markPendingDispatched(em, dispatches);
       if (!rows.length) return new Set<string>();
       const note = new Map(dispatches.map((d) => [d.id, d.note]));
       await this.cases.recordStateChanges(
@@ -291,7 +245,7 @@ export class WorkOrdersService {
         rows.map((w) => ({
           id: w.id,
           state: 'dispatched',
-          data: { from: 'pending', to: 'dispatched', via: w.dispatched_via, note: note.get(w.id) },
+          data: { from: 'pending', to: 'dispatched', via: w.dispatchedVia, note: note.get(w.id) },
         })),
       );
       await this.outbox.emitMany(
@@ -299,21 +253,7 @@ export class WorkOrdersService {
         post,
         rows.map((w) => ({
           type: 'work_order.state_changed' as const,
-          data: {
-            workOrderId: w.id,
-            caseNo: w.case_no,
-            orderId: w.order_id,
-            orderCaseNo: w.order_case_no,
-            customerId: w.customer_id,
-            region: w.region,
-            priority: `P${w.priority}`,
-            greenChannel: w.green_channel,
-            state: 'dispatched',
-            dueAt: w.due_at,
-            from: 'pending',
-            to: 'dispatched',
-            dispatchedVia: w.dispatched_via,
-          },
+          data: workOrderStateChangedEvent(w, w.orderCaseNo, { from: 'pending', to: 'dispatched', dispatchedVia: w.dispatchedVia }),
         })),
       );
       await this.audit.recordMany(
@@ -323,12 +263,12 @@ export class WorkOrdersService {
           action: 'work_order.dispatched',
           entity: 'work_order',
           entityId: w.id,
-          changes: { via: w.dispatched_via, note: note.get(w.id) },
+          changes: { via: w.dispatchedVia, note: note.get(w.id) },
           regions: [w.region],
-          customerId: w.customer_id,
+          customerId: w.customerId,
         })),
       );
-      return new Set(rows.map((w) => w.id as string));
+      return new Set(rows.map((w) => w.id));
     });
     await post.run();
     return dispatches.map((d) => done.has(d.id));
@@ -337,10 +277,7 @@ export class WorkOrdersService {
   private async views(rows: WorkOrder[]): Promise<WorkOrderDto[]> {
     if (!rows.length) return [];
     const ids = rows.map((w) => w.id);
-    const [items, clocks] = await Promise.all([
-      this.dataSource.getRepository(OrderItem).createQueryBuilder('i').where('i.work_order_id = ANY(:ids)', { ids }).getMany(),
-      this.sla.forCases('work_order', ids),
-    ]);
+    const [items, clocks] = await Promise.all([itemsOfWorkOrders(this.dataSource.manager, ids), this.sla.forCases('work_order', ids)]);
     return rows.map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? []));
   }
 }

@@ -27,6 +27,7 @@ import {
 } from './dto/support-request.dto';
 import { CATEGORY_LABEL, CATEGORY_SEVERITY } from './support-category';
 import { SupportDispatcher } from './support-dispatcher';
+import { supportCreatedEvent, supportEventData } from './support-events';
 import { SupportRequest } from './support-request.entity';
 import { maySeeContact, toSupportRequestDto } from './support-view';
 import { SupportError, SupportErrorCode, supportNotFound } from './support.errors';
@@ -65,7 +66,7 @@ export class SupportService {
     actionPrefix: 'support',
     caseKind: () => 'support',
     events: { stateChanged: 'support.state_changed', assigned: 'support.assigned' },
-    eventData: (r) => this.eventData(r),
+    eventData: supportEventData,
     error: (failure, detail, options) => new SupportError(FAILURES[failure], detail, options),
     assertCanSee: (auth, r, em) => this.assertCanSee(auth, r, em),
   };
@@ -154,7 +155,7 @@ export class SupportService {
       inquiryId,
     });
     const clocks = await this.sla.open(em, post, 'support', row.id, priority, now);
-    await this.outbox.emit(em, post, 'support.created', { ...this.eventData(row), inquiryId });
+    await this.outbox.emit(em, post, 'support.created', supportCreatedEvent(row, inquiryId));
     await this.audit.record(em, auth, {
       action: 'support.created',
       entity: 'support_request',
@@ -272,20 +273,5 @@ export class SupportService {
   private title(r: SupportRequest): string {
     const text = r.description.replace(/\s+/g, ' ');
     return `${CATEGORY_LABEL[r.category]}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`;
-  }
-
-  private eventData(r: SupportRequest) {
-    return {
-      supportRequestId: r.id,
-      caseNo: r.caseNo,
-      category: r.category,
-      customerId: r.customerId,
-      region: r.region,
-      severity: r.severity,
-      priority: `P${r.priority}`,
-      greenChannel: r.greenChannel,
-      state: r.state,
-      assigneeId: r.assigneeId,
-    };
   }
 }

@@ -24,6 +24,7 @@ import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { StaffService } from '../staff/staff.service';
 import { TicketKind, TicketRow } from './ticket-kind';
+import { ticketAssignedEvent, ticketStateChangedEvent } from './ticket-events';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 
@@ -166,11 +167,7 @@ export class TicketWorkflow {
       to: engineerId,
       by: actor ? 'staff' : 'dispatch',
     });
-    await this.outbox.emit(em, post, kind.events.assigned, {
-      ...kind.eventData(row),
-      assigneeId: engineerId,
-      previousAssigneeId: row.assigneeId,
-    });
+    await this.outbox.emit(em, post, kind.events.assigned, ticketAssignedEvent(kind, row, engineerId));
   }
 
   /**
@@ -355,11 +352,11 @@ export class TicketWorkflow {
       closedAt: TICKET_FINAL_STATES.includes(to) ? now : null,
     });
     await this.cases.record(em, caseKind, row.id, 'state_changed', actor, timeline);
-    await this.outbox.emit(em, post, kind.events.stateChanged, {
-      ...kind.eventData({ ...row, ...changes }),
-      from,
-      to,
-      reason: eventReason,
-    });
+    await this.outbox.emit(
+      em,
+      post,
+      kind.events.stateChanged,
+      ticketStateChangedEvent(kind, { ...row, ...changes }, { from, to, reason: eventReason }),
+    );
   }
 }

@@ -313,6 +313,28 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     await t.http().get(`/api/v1/orders/${o.id}`).set(bearer(sh)).expect(404);
   });
 
+  it('answers 500, not a 404 that would hide it, when the database fails while deciding who sees a work order', async () => {
+    const o = await dispatched((await place(orderBody(await customer()))).id);
+    const foshan = wo(o, '440605');
+    // Beijing sees the Foshan work order only through the order (it fulfils another part of it)
+    await t.http().get(`/api/v1/work-orders/${foshan.id}`).set(bearer(bjFulfil)).expect(200);
+    await moveWo(foshan.id, bjFulfil, 'in_progress').expect(403);
+    // a real database failure on that path: the customer's owner cannot be read for a moment
+    await t.dataSource.query(`ALTER TABLE customers RENAME COLUMN account_manager_id TO account_manager_id_away`);
+    try {
+      const seen = await t.http().get(`/api/v1/work-orders/${foshan.id}`).set(bearer(bjFulfil));
+      const moved = await moveWo(foshan.id, bjFulfil, 'in_progress');
+      expect([seen.status, moved.status]).toEqual([500, 500]);
+      expect(seen.body.code).toBe('INTERNAL_ERROR');
+      // the region's own staff do not need the order to see it
+      await t.http().get(`/api/v1/work-orders/${foshan.id}`).set(bearer(fsFulfil)).expect(200);
+    } finally {
+      await t.dataSource.query(`ALTER TABLE customers RENAME COLUMN account_manager_id_away TO account_manager_id`);
+    }
+    await t.http().get(`/api/v1/work-orders/${foshan.id}`).set(bearer(bjFulfil)).expect(200);
+    expect((await getOrder(o.id)).workOrders.map((w: { state: string }) => w.state)).toEqual(['dispatched', 'dispatched', 'dispatched']);
+  });
+
   it('makes exactly one completed transition and one event when the last two regions complete at once', async () => {
     for (let round = 0; round < 3; round++) {
       const o = await dispatched((await place(orderBody(await customer()))).id);

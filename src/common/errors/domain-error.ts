@@ -37,6 +37,24 @@ export abstract class DomainError extends Error {
     this.errors = options.errors;
     this.extensions = options.extensions;
   }
+
+  /**
+   * The same error (class, code, detail, extensions) with each field named
+   * under `prefix`: a body checked as part of another one reports
+   * `order.items[0].siteId`, not `items[0].siteId`. A new error; this one is
+   * left as it is.
+   */
+  nestedUnder(prefix: string): DomainError {
+    const nested = this.withOptions({
+      errors: this.errors?.map((e) => ({ ...e, field: `${prefix}.${e.field}` })),
+      extensions: this.extensions,
+    });
+    nested.stack = this.stack;
+    return nested;
+  }
+
+  /** A copy of this error with other options (each module's class knows its own constructor). */
+  protected abstract withOptions(options: DomainErrorOptions): DomainError;
 }
 
 /** Builds a module's error class from its code → kind table (the table must name every code). */
@@ -50,6 +68,10 @@ export function errorClass<C extends string>(name: string, kinds: Record<C, Prob
     ) {
       super(detail, options);
       this.kind = kinds[code];
+    }
+
+    protected withOptions(options: DomainErrorOptions): DomainError {
+      return new cls(this.code, this.message, options);
     }
   };
   Object.defineProperty(cls, 'name', { value: name });

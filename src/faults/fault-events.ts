@@ -1,0 +1,22 @@
+import type { Fault } from './fault.entity';
+
+/**
+ * `fault.created`, and what every fault event says about the fault
+ * (`fault.state_changed` and `fault.assigned` add to it: TicketKind.eventData,
+ * src/tickets/ticket-events.ts). A contract with webhook consumers
+ * (test/e2e/event-payloads.e2e-spec.ts): add fields, never rename or drop one.
+ */
+export function faultEventData(f: Fault) {
+  return {
+    faultId: f.id,
+    caseNo: f.caseNo,
+    category: f.category,
+    customerId: f.customerId,
+    region: f.region,
+    severity: f.severity,
+    priority: `P${f.priority}`,
+    greenChannel: f.greenChannel,
+    state: f.state,
+    title: f.title,
+  };
+}

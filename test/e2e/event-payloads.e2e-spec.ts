@@ -1,0 +1,504 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { ArrearsService } from '../../src/billing/arrears.service';
+import { EVENT_TYPES } from '../../src/outbox/event-types';
+import { QueueName } from '../../src/queues/queue-names';
+import { customerBody, faultBody, mobile } from '../support/factories';
+import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import { waitFor } from '../support/wait';
+import { Hit, Receiver } from '../support/webhook-receiver';
+import { waitForDeliveriesSettled } from '../support/webhooks';
+
+/*
+ * The payload of every public event is a contract with webhook consumers: this
+ * file pins each one's keys and the type of each value, nested objects and
+ * array elements too. A renamed, dropped, added or retyped field fails here;
+ * change a payload only by adding a field, and add it here in the same change.
+ *
+ * A shape is a type name ('string', 'uuid', 'timestamp' (ISO 8601, UTC),
+ * 'date' (YYYY-MM-DD), 'integer', 'number', 'boolean', 'null', 'object' (any
+ * object: free-form data), or several joined by '|'), an object of shapes
+ * (exactly these keys), an array of one shape (every element; the scenario
+ * must deliver at least one element somewhere, so the element shape is
+ * really checked; emptyHere([shape]) for one the scenario cannot fill).
+ */
+class EmptyHere {
+  constructor(readonly shape: Shape[]) {}
+}
+type Shape = string | EmptyHere | Shape[] | { [key: string]: Shape };
+const emptyHere = (shape: Shape[]) => new EmptyHere(shape);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const IS_A: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v),
+  date: (v) => typeof v === 'string' && DATE.test(v),
+  integer: (v) => Number.isInteger(v),
+  number: (v) => typeof v === 'number',
+  boolean: (v) => typeof v === 'boolean',
+  null: (v) => v === null,
+  object: isObject,
+};
+
+/** Every way `value` differs from `shape`, by path; `filled` collects the array paths seen with elements. */
+function mismatches(value: unknown, shape: Shape, at: string, filled: Set<string>): string[] {
+  if (shape instanceof EmptyHere) return mismatches(value, shape.shape, at, filled);
+  if (typeof shape === 'string') {
+    const types = shape.split('|');
+    for (const t of types) if (!IS_A[t]) throw new Error(`unknown type ${t} in the shape at ${at}`);
+    return types.some((t) => IS_A[t](value)) ? [] : [`${at}: ${JSON.stringify(value)} is not ${shape}`];
+  }
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(value)) return [`${at}: ${JSON.stringify(value)} is not an array`];
+    if (value.length) filled.add(at);
+    return value.flatMap((v, i) => mismatches(v, shape[0], `${at}[]`, filled).map((m) => m.replace(`${at}[]`, `${at}[${i}]`)));
+  }
+  if (!isObject(value)) return [`${at}: ${JSON.stringify(value)} is not an object`];
+  const keys = [...new Set([...Object.keys(shape), ...Object.keys(value)])].sort();
+  return keys.flatMap((k) =>
+    !(k in shape)
+      ? [`${at}.${k}: not in the contract (${JSON.stringify(value[k])})`]
+      : !(k in value)
+        ? [`${at}.${k}: missing`]
+        : mismatches(value[k], shape[k], `${at}.${k}`, filled),
+  );
+}
+
+/** The array paths of a shape (element paths as `[]`). */
+function arrayPaths(shape: Shape, at: string): string[] {
+  if (typeof shape === 'string' || shape instanceof EmptyHere) return [];
+  if (Array.isArray(shape)) return [at, ...arrayPaths(shape[0], `${at}[]`)];
+  return Object.entries(shape).flatMap(([k, s]) => arrayPaths(s, `${at}.${k}`));
+}
+
+const MOVE = { from: 'string', to: 'string' };
+const FAULT = {
+  faultId: 'uuid',
+  caseNo: 'string',
+  category: 'string',
+  customerId: 'uuid',
+  region: 'string',
+  severity: 'string',
+  priority: 'string',
+  greenChannel: 'boolean',
+  state: 'string',
+  title: 'string',
+};
+const SUPPORT = {
+  supportRequestId: 'uuid',
+  caseNo: 'string',
+  category: 'string',
+  customerId: 'uuid',
+  region: 'string',
+  severity: 'string',
+  priority: 'string',
+  greenChannel: 'boolean',
+  state: 'string',
+  assigneeId: 'uuid|null',
+};
+const INQUIRY = {
+  inquiryId: 'uuid',
+  caseNo: 'string',
+  customerId: 'uuid|null',
+  region: 'string',
+  channel: 'string',
+  topic: 'string',
+  priority: 'string',
+  greenChannel: 'boolean',
+  state: 'string',
+};
+const ORDER = {
+  orderId: 'uuid',
+  caseNo: 'string',
+  customerId: 'uuid',
+  acceptedRegion: 'string',
+  priority: 'string',
+  greenChannel: 'boolean',
+  state: 'string',
+  committedCompletionAt: 'timestamp',
+};
+const WORK_ORDER = {
+  workOrderId: 'uuid',
+  caseNo: 'string',
+  orderId: 'uuid',
+  orderCaseNo: 'string',
+  customerId: 'uuid',
+  region: 'string',
+  priority: 'string',
+  greenChannel: 'boolean',
+  state: 'string',
+  dueAt: 'timestamp',
+  ...MOVE,
+};
+const ALERT = {
+  alertId: 'uuid',
+  caseKind: 'string',
+  caseId: 'uuid',
+  caseNo: 'string',
+  customerId: 'uuid|null',
+  region: 'string',
+  clock: 'string',
+  level: 'string',
+  dueAt: 'timestamp',
+  raisedAt: 'timestamp',
+};
+const ALLOCATION = { paymentId: 'uuid', billId: 'uuid', billLineId: 'uuid', servingRegion: 'string', amountFen: 'integer' };
+
+/** Each payload shape an event type has; `when` tells an event's variant (one per type unless the payload differs by case). */
+interface Variant {
+  type: (typeof EVENT_TYPES)[number];
+  name?: string;
+  when?: (data: Record<string, unknown>) => boolean;
+  shape: Shape;
+}
+const VARIANTS: Variant[] = [
+  { type: 'fault.created', shape: FAULT },
+  { type: 'fault.state_changed', shape: { ...FAULT, ...MOVE, reason: 'string|null' } },
+  { type: 'fault.assigned', shape: { ...FAULT, assigneeId: 'uuid', previousAssigneeId: 'uuid|null' } },
+  { type: 'inquiry.created', shape: INQUIRY },
+  { type: 'inquiry.answered', shape: { ...INQUIRY, answeredBy: 'uuid', answeredAt: 'timestamp' } },
+  { type: 'inquiry.closed', name: 'closed', when: (d) => d.convertedTo === null, shape: { ...INQUIRY, convertedTo: 'null' } },
+  {
+    type: 'inquiry.closed',
+    name: 'converted',
+    when: (d) => d.convertedTo !== null,
+    shape: { ...INQUIRY, convertedTo: { kind: 'string', id: 'uuid', caseNo: 'string' } },
+  },
+  { type: 'support.created', shape: { ...SUPPORT, inquiryId: 'uuid|null' } },
+  { type: 'support.state_changed', shape: { ...SUPPORT, ...MOVE, reason: 'string|null' } },
+  { type: 'support.assigned', shape: { ...SUPPORT, assigneeId: 'uuid', previousAssigneeId: 'uuid|null' } },
+  { type: 'order.created', shape: { ...ORDER, workOrders: [{ workOrderId: 'uuid', caseNo: 'string', region: 'string' }] } },
+  { type: 'order.state_changed', name: 'closed by staff', when: (d) => 'reason' in d, shape: { ...ORDER, ...MOVE, reason: 'string' } },
+  { type: 'order.state_changed', name: 'derived from its work orders', when: (d) => !('reason' in d), shape: { ...ORDER, ...MOVE } },
+  {
+    type: 'work_order.state_changed',
+    name: 'dispatched',
+    when: (d) => 'dispatchedVia' in d,
+    shape: { ...WORK_ORDER, dispatchedVia: 'string' },
+  },
+  {
+    type: 'work_order.state_changed',
+    name: 'moved or cancelled by staff',
+    when: (d) => !('dispatchedVia' in d),
+    shape: { ...WORK_ORDER, reason: 'string|null' },
+  },
+  { type: 'sla.warning', shape: ALERT },
+  { type: 'sla.breached', shape: ALERT },
+  {
+    type: 'sla.escalated',
+    shape: { ...ALERT, escalation: { level: 'integer', notify: ['string'], accountManagerId: 'uuid|null' } },
+  },
+  {
+    type: 'bill.issued',
+    shape: {
+      billId: 'uuid',
+      billNo: 'string',
+      customerId: 'uuid',
+      period: 'string',
+      totalFen: 'integer',
+      paidFen: 'integer',
+      state: 'string',
+      issueDate: 'date',
+      dueDate: 'date',
+      lines: [{ servingRegion: 'string', amountFen: 'integer', dueFen: 'integer' }],
+    },
+  },
+  {
+    type: 'payment.received',
+    shape: {
+      paymentId: 'uuid',
+      customerId: 'uuid',
+      amountFen: 'integer',
+      collectedRegion: 'string',
+      method: 'string',
+      allocatedFen: 'integer',
+      creditFen: 'integer',
+      allocations: [ALLOCATION],
+    },
+  },
+  {
+    type: 'payment.reversed',
+    shape: { paymentId: 'uuid', customerId: 'uuid', reason: 'string', undone: [ALLOCATION], creditReapplied: [ALLOCATION] },
+  },
+  {
+    type: 'arrears.overdue',
+    shape: {
+      customerId: 'uuid',
+      customerNo: 'string',
+      bucket: 'string',
+      overdueFen: 'integer',
+      oldestOverdueDate: 'date',
+      accountManagerId: 'uuid|null',
+      blockedForArrears: 'boolean',
+      asOf: 'date',
+    },
+  },
+];
+const variantName = (v: Variant) => (v.name ? `${v.type} (${v.name})` : v.type);
+
+/** What a region's dispatch endpoint receives for a work order (not an outbox event, but a contract with regional systems too). */
+const WORK_ORDER_DISPATCHED = {
+  id: 'uuid',
+  caseNo: 'string',
+  orderId: 'uuid',
+  customerId: 'uuid',
+  region: 'string',
+  state: 'string',
+  priority: 'string',
+  greenChannel: 'boolean',
+  dueAt: 'timestamp',
+  dispatchedVia: 'string|null',
+  dispatchedAt: 'timestamp|null',
+  reason: 'string|null',
+  items: [
+    {
+      id: 'uuid',
+      lineNo: 'integer',
+      action: 'string',
+      productCode: 'string',
+      siteId: 'uuid',
+      serviceInstanceId: 'uuid|null',
+      quantity: 'integer',
+      attributes: 'object',
+    },
+  ],
+  sla: {
+    responseDueAt: 'timestamp',
+    resolutionDueAt: 'timestamp',
+    responseState: 'string',
+    resolutionState: 'string',
+    breached: 'boolean',
+    policyKey: 'string',
+    policyVersion: 'integer',
+  },
+  // always empty here: a work order is sent while pending, and staff make no move from pending
+  allowedTransitions: emptyHere(['string']),
+  version: 'integer',
+  createdAt: 'timestamp',
+  updatedAt: 'timestamp',
+  closedAt: 'timestamp|null',
+  order: {
+    caseNo: 'string',
+    acceptedRegion: 'string',
+    committedCompletionAt: 'timestamp',
+    contractNo: 'string|null',
+    note: 'string|null',
+  },
+};
+
+const ENVELOPE = { id: 'uuid', type: 'string', occurredAt: 'timestamp', data: 'object' };
+
+/** Foshan (Nanhai) and Beijing (Chaoyang): an order reaching both makes two work orders. */
+const SITES = [
+  { name: '南海区政府大楼', region: '440605', address: '佛山市南海区桂城街道南海大道北1号' },
+  { name: '北京办事处', region: '110105', address: '北京市朝阳区建国路1号' },
+];
+
+describe('public event payloads (the webhook contract)', () => {
+  let t: TestApp;
+  const receiver = new Receiver();
+  /** Every event delivered to a subscription to all event types, and what Beijing's dispatch endpoint received. */
+  let events: Hit[] = [];
+  let regionDispatches: Hit[] = [];
+
+  beforeAll(async () => {
+    await receiver.start();
+    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', OUTBOX_POLL_MS: '200', SLA_SWEEP_SECONDS: '1' });
+    const [director, agent, engineer, am, fsFulfil, bjFulfil, billing] = await Promise.all([
+      t.staff(['director'], ['CN']),
+      t.staff(['agent'], ['440000']),
+      t.staff(['engineer'], ['440600']),
+      t.staff(['account_manager'], ['440600']),
+      t.staff(['fulfilment'], ['440600']),
+      t.staff(['fulfilment'], ['110000']),
+      t.staff(['billing'], ['CN']),
+    ]);
+    // Assignments come from the API only, so each assigned event is the one this test asks for.
+    await t.dataSource.query(`UPDATE staff SET on_duty = false WHERE 'engineer' = ANY(roles)`);
+    const api = (who: StaffLogin, method: 'post' | 'put', path: string, body: unknown, status: number) =>
+      t
+        .http()
+        [method](`/api/v1${path}`)
+        .set(bearer(who))
+        .send(body as object)
+        .then((res) => {
+          if (res.status !== status) throw new Error(`${method.toUpperCase()} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+          return res.body;
+        });
+
+    const secret = `whsec-${unique()}-0123456789`;
+    const hook = receiver.endpoint(secret);
+    const subscription = await api(t.admin, 'post', '/webhooks', { url: hook.url, events: [...EVENT_TYPES], secret }, 201);
+    const region = receiver.endpoint(secret);
+    await api(t.admin, 'put', '/regions/110000/dispatch', { url: region.url, secret }, 200);
+    // A complaint's response clock of 2 s: warning, breach and both escalations within 4 s.
+    await api(t.admin, 'put', '/sla/policies/complaint:P1', { responseSeconds: 2, resolutionSeconds: 600, warnAtPercent: 50 }, 200);
+
+    const c = await api(director, 'post', '/customers', customerBody({ tier: 'key', sites: SITES, accountManagerId: am.id }), 201);
+
+    // faults and complaints
+    const fault = await api(agent, 'post', '/faults', faultBody(c.id), 201);
+    await api(agent, 'post', `/faults/${fault.id}/assign`, { engineerId: engineer.id }, 200);
+    await api(agent, 'post', `/faults/${fault.id}/transitions`, { to: 'in_progress' }, 200);
+    const complaint = await api(agent, 'post', '/faults', faultBody(c.id, { category: 'complaint' }), 201);
+
+    // support
+    const supportBody = {
+      customerId: c.id,
+      category: 'maintenance',
+      description: '核心交换机巡检',
+      contactName: '王工',
+      contactMobile: mobile(),
+    };
+    const sr = await api(agent, 'post', '/support-requests', supportBody, 201);
+    await api(agent, 'post', `/support-requests/${sr.id}/assign`, { engineerId: engineer.id }, 200);
+    await api(agent, 'post', `/support-requests/${sr.id}/transitions`, { to: 'in_progress' }, 200);
+
+    // inquiries: answered and closed, converted to support, converted to an order
+    const inquiryBody = {
+      customerId: c.id,
+      callerName: '张先生',
+      callerMobile: mobile(),
+      channel: 'hotline',
+      topic: 'tariff',
+      question: '资费？',
+    };
+    const item = (siteId: string) => ({
+      action: 'add',
+      productCode: 'MPLS_VPN',
+      siteId,
+      quantity: 1,
+      attributes: { bandwidthMbps: 100, qosClass: 'gold' },
+    });
+    const q1 = await api(agent, 'post', '/inquiries', inquiryBody, 201);
+    await api(agent, 'post', `/inquiries/${q1.id}/answer`, { answer: '1G专线月租……' }, 200);
+    await api(agent, 'post', `/inquiries/${q1.id}/close`, {}, 200);
+    const q2 = await api(agent, 'post', '/inquiries', inquiryBody, 201);
+    await api(agent, 'post', `/inquiries/${q2.id}/convert`, { to: 'support', category: 'other' }, 201);
+    const q3 = await api(agent, 'post', '/inquiries', { ...inquiryBody, topic: 'product' }, 201);
+    await api(
+      agent,
+      'post',
+      `/inquiries/${q3.id}/convert`,
+      { to: 'order', order: { acceptedRegion: '440600', items: [item(c.sites[0].id)] } },
+      201,
+    );
+
+    // orders: one fulfilled by both regions (Beijing's work order goes to its endpoint), one cancelled
+    const orderBody = {
+      customerId: c.id,
+      acceptedRegion: '440600',
+      contractNo: 'GD-2026-KA-0042',
+      items: c.sites.map((s: { id: string }) => item(s.id)),
+    };
+    const o1 = await api(agent, 'post', '/orders', orderBody, 201);
+    const dispatched = await waitFor(
+      async () => {
+        const o = (await t.http().get(`/api/v1/orders/${o1.id}`).set(bearer(director)).expect(200)).body;
+        return o.workOrders.every((w: { state: string }) => w.state === 'dispatched') && (o.workOrders as { id: string; region: string }[]);
+      },
+      15_000,
+      'both work orders dispatched',
+    );
+    const by: Record<string, StaffLogin> = { '440605': fsFulfil, '110105': bjFulfil };
+    for (const to of ['in_progress', 'completed']) {
+      for (const w of dispatched) await api(by[w.region], 'post', `/work-orders/${w.id}/transitions`, { to }, 200);
+    }
+    const o2 = await api(agent, 'post', '/orders', orderBody, 201);
+    await api(agent, 'post', `/orders/${o2.id}/cancel`, { reason: '客户撤单' }, 200);
+
+    // billing, on a customer of its own: a bill, a payment allocated to it, one left as credit, the first reversed
+    // (the credit is re-applied), and the rest overdue
+    const b = await api(director, 'post', '/customers', customerBody({ sites: [SITES[0]], accountManagerId: am.id }), 201);
+    const past = new Date();
+    past.setUTCMonth(past.getUTCMonth() - 6, 1);
+    const period = past.toISOString().slice(0, 7);
+    await api(
+      billing,
+      'post',
+      '/billing/charges',
+      {
+        customerId: b.id,
+        serviceRegion: '440605',
+        period,
+        kind: 'recurring',
+        amountFen: 3_000,
+        description: '专线月租',
+        sourceRef: unique('SRC-'),
+      },
+      201,
+    );
+    const run = await api(billing, 'post', '/billing/bill-runs', { period }, 202);
+    await waitFor(
+      async () => (await t.http().get(`/api/v1/billing/bill-runs/${run.id}`).set(bearer(billing)).expect(200)).body.state === 'completed',
+      30_000,
+      'the bill run',
+    );
+    const pay = (amountFen: number) =>
+      api(billing, 'post', '/payments', { customerId: b.id, amountFen, collectedRegion: '440605', method: 'bank_transfer' }, 201);
+    const paid = await pay(3_000);
+    await pay(1_000);
+    await api(director, 'post', `/payments/${paid.id}/reverse`, { reason: '银行退票' }, 200);
+    // the daily arrears check has no route: run what its job runs
+    expect(await t.app.get(ArrearsService).notify()).toBeGreaterThanOrEqual(1);
+
+    await waitFor(
+      async () =>
+        (await t.dataSource.query(`SELECT count(*)::int AS n FROM alerts WHERE case_id = $1 AND clock = 'response'`, [complaint.id]))[0]
+          .n === 4,
+      15_000,
+      'the complaint’s four response alerts',
+    );
+    await waitForDeliveriesSettled(
+      (sql, params) => t.dataSource.query(sql, params),
+      t.app.get<Queue>(getQueueToken(QueueName.webhooks)),
+      [subscription.id],
+      30_000,
+    );
+    events = receiver.at(hook.path);
+    regionDispatches = receiver.at(region.path);
+  }, 120_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await receiver.stop();
+  });
+
+  it('delivers every event type of the list, each in the same envelope, signed', () => {
+    expect([...new Set(events.map((h) => h.body.type))].sort()).toEqual([...EVENT_TYPES].sort());
+    for (const h of events) {
+      expect(h.signatureOk).toBe(true);
+      expect(mismatches(h.body, ENVELOPE, 'body', new Set())).toEqual([]);
+    }
+  });
+
+  it.each(VARIANTS.map((v) => [variantName(v), v] as const))('pins the payload of %s', (_name, variant) => {
+    const ofType = events.filter((h) => h.body.type === variant.type);
+    // each delivered event of the type is of exactly one of its variants
+    for (const h of ofType) {
+      expect(VARIANTS.filter((v) => v.type === variant.type && (v.when?.(h.body.data) ?? true)).map(variantName)).toHaveLength(1);
+    }
+    const mine = ofType.filter((h) => variant.when?.(h.body.data) ?? true);
+    expect(mine.length).toBeGreaterThan(0);
+    const filled = new Set<string>();
+    expect(mine.flatMap((h) => mismatches(h.body.data, variant.shape, 'data', filled))).toEqual([]);
+    // every array of the contract had elements in some event, so their element shapes were checked
+    expect(arrayPaths(variant.shape, 'data').filter((p) => !filled.has(p))).toEqual([]);
+  });
+
+  it('pins what a region’s dispatch endpoint receives for a work order (work_order.dispatched)', () => {
+    expect(regionDispatches.length).toBeGreaterThan(0);
+    const filled = new Set<string>();
+    for (const h of regionDispatches) {
+      expect(h.signatureOk).toBe(true);
+      expect(h.body.type).toBe('work_order.dispatched');
+      expect(mismatches(h.body, ENVELOPE, 'body', new Set())).toEqual([]);
+      expect(mismatches(h.body.data, WORK_ORDER_DISPATCHED, 'data', filled)).toEqual([]);
+    }
+    expect(arrayPaths(WORK_ORDER_DISPATCHED, 'data').filter((p) => !filled.has(p))).toEqual([]);
+  });
+});
