@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
-import { customerRegions, mayReadBillingOf } from './billing-access';
+import { accountFigures, customerExists, customerRegions } from './accounts.repository';
+import { mayReadBillingOf } from './billing-access';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { AccountView, BillView } from './dto/billing-views.dto';
 import { chinaToday, fen } from './money';
@@ -42,28 +43,17 @@ export class AccountsService {
   ) {}
 
   async account(customerId: string, asOf = chinaToday()): Promise<AccountView> {
-    const [row] = await this.dataSource.query(
-      `SELECT
-         (SELECT coalesce(sum(amount_fen), 0) FROM billing_charges WHERE customer_id = c.id)::text AS charges,
-         (SELECT coalesce(sum(amount_fen), 0) FROM billing_charges WHERE customer_id = c.id AND bill_id IS NULL)::text AS unbilled,
-         (SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE customer_id = c.id AND reversed_at IS NULL)::text AS payments,
-         (SELECT coalesce(sum(amount_fen - allocated_fen), 0) FROM payments WHERE customer_id = c.id AND reversed_at IS NULL)::text AS credit,
-         (SELECT coalesce(sum(total_fen - paid_fen), 0) FROM bills WHERE customer_id = c.id AND state <> 'paid')::text AS outstanding,
-         (SELECT coalesce(sum(total_fen - paid_fen), 0) FROM bills WHERE customer_id = c.id AND state <> 'paid' AND due_date < $2::date)::text AS overdue,
-         (SELECT to_char(min(due_date), 'YYYY-MM-DD') FROM bills WHERE customer_id = c.id AND state <> 'paid' AND due_date < $2::date) AS oldest
-       FROM customers c WHERE c.id = $1`,
-      [customerId, asOf],
-    );
-    if (!row) throw billingCustomerNotFound(customerId);
+    const figures = await accountFigures(this.dataSource.manager, customerId, asOf);
+    if (!figures) throw billingCustomerNotFound(customerId);
     return {
       customerId,
       currency: 'CNY',
-      balanceFen: fen(BigInt(row.charges) - BigInt(row.payments)),
-      creditFen: fen(row.credit),
-      outstandingFen: fen(row.outstanding),
-      unbilledFen: fen(row.unbilled),
-      overdueFen: fen(row.overdue),
-      oldestOverdueDate: row.oldest,
+      balanceFen: fen(figures.charges - figures.payments),
+      creditFen: fen(figures.credit),
+      outstandingFen: fen(figures.outstanding),
+      unbilledFen: fen(figures.unbilled),
+      overdueFen: fen(figures.overdue),
+      oldestOverdueDate: figures.oldestOverdueDate,
       asOf,
     };
   }
@@ -96,8 +86,7 @@ export class AccountsService {
   }
 
   async customerBills(customerId: string, limit: number, offset: number, openOnly = false): Promise<Page<BillView>> {
-    const [exists] = await this.dataSource.query(`SELECT 1 FROM customers WHERE id = $1`, [customerId]);
-    if (!exists) throw billingCustomerNotFound(customerId);
+    if (!(await customerExists(this.dataSource.manager, customerId))) throw billingCustomerNotFound(customerId);
     const rows: (BillRow & { n: number })[] = await this.dataSource.query(
       `SELECT ${BILL_COLUMNS}, count(*) OVER ()::int AS n FROM bills b
         WHERE b.customer_id = $1 ${openOnly ? `AND b.state <> 'paid'` : ''}

@@ -8,11 +8,11 @@ import { FieldError } from '../common/errors/domain-error';
 import { invalidFields } from '../common/errors/common-errors';
 import { WriteBatch } from '../common/write-batch';
 import { RegionsService } from '../regions/regions.service';
-import { NOT_A_SERVING_REGION, SITE_REGIONS_SQL, assertRegionInScope, servesCustomer } from './billing-access';
-import { BillingError, BillingErrorCode } from './billing.errors';
+import { createAccountReadingSites, createAccountsReadingSites } from './accounts.repository';
+import { NOT_A_SERVING_REGION, assertRegionInScope, servesCustomer } from './billing-access';
+import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { ChargeDto } from './dto/billing-input.dto';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
-import { ensureAccount } from './ledger';
 import { fen } from './money';
 import { recordOutcome, recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
 
@@ -52,7 +52,8 @@ export class ChargesService {
     assertRegionInScope(auth, 'serviceRegion', dto.serviceRegion);
     this.assertSign(dto, 'amountFen');
     return this.dataSource.transaction(async (em) => {
-      const serving = await ensureAccount(em, dto.customerId);
+      const serving = await createAccountReadingSites(em, dto.customerId);
+      if (!serving) throw billingCustomerNotFound(dto.customerId);
       if (!servesCustomer(dto.serviceRegion, serving)) throw invalidFields({ field: 'serviceRegion', message: NOT_A_SERVING_REGION });
       if (dto.serviceInstanceId) await this.assertInstances(em, [dto], () => 'serviceInstanceId');
       const [inserted]: ChargeRow[] = await em.query(
@@ -117,12 +118,7 @@ export class ChargesService {
     return this.dataSource.transaction(async (em) => {
       const customerIds = [...new Set(charges.map((c) => c.customerId))];
       // One query for the whole batch: which customers exist (their accounts created) and where each has sites.
-      const known: { id: string; site_regions: string[] }[] = await em.query(
-        `WITH ins AS (INSERT INTO billing_accounts (customer_id) SELECT id FROM customers WHERE id = ANY($1::uuid[]) ON CONFLICT DO NOTHING)
-         SELECT c.id, ${SITE_REGIONS_SQL} AS site_regions FROM customers c WHERE c.id = ANY($1::uuid[])`,
-        [customerIds],
-      );
-      const serving = new Map(known.map((k) => [k.id, k.site_regions]));
+      const serving = await createAccountsReadingSites(em, customerIds);
       const bad = charges.flatMap((c, i) => {
         const sites = serving.get(c.customerId);
         if (!sites) return [{ field: `charges[${i}].customerId`, message: 'is not a customer' }];
