@@ -4,30 +4,12 @@ import { DataSource } from 'typeorm';
 import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
-import { customerRegions, mayReadBillingOf } from './billing-access';
+import { accountFigures, customerExists, customerRegions } from './accounts.repository';
+import { BillRow, billById, billsOfCustomer } from './bills.repository';
+import { mayReadBillingOf } from './billing-access';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { AccountView, BillView } from './dto/billing-views.dto';
 import { chinaToday, fen } from './money';
-
-const BILL_COLUMNS = `b.id, b.bill_no AS "billNo", b.customer_id AS "customerId", b.period, b.state, b.total_fen::text AS total, b.paid_fen::text AS paid,
-  to_char(b.issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate", b.bill_run_id AS "billRunId",
-  (SELECT json_agg(json_build_object('id', l.id, 'servingRegion', l.serving_region, 'amountFen', l.amount_fen::text, 'dueFen', l.due_fen::text,
-                                     'paidFen', l.paid_fen::text, 'chargeCount', l.charge_count) ORDER BY l.serving_region)
-     FROM bill_lines l WHERE l.bill_id = b.id) AS lines`;
-
-interface BillRow {
-  id: string;
-  billNo: string;
-  customerId: string;
-  period: string;
-  state: BillView['state'];
-  total: string;
-  paid: string;
-  issueDate: string;
-  dueDate: string;
-  billRunId: string | null;
-  lines: { id: string; servingRegion: string; amountFen: string; dueFen: string; paidFen: string; chargeCount: number }[];
-}
 
 /**
  * What a customer owes, read from the ledger itself (never from a cached
@@ -42,28 +24,17 @@ export class AccountsService {
   ) {}
 
   async account(customerId: string, asOf = chinaToday()): Promise<AccountView> {
-    const [row] = await this.dataSource.query(
-      `SELECT
-         (SELECT coalesce(sum(amount_fen), 0) FROM billing_charges WHERE customer_id = c.id)::text AS charges,
-         (SELECT coalesce(sum(amount_fen), 0) FROM billing_charges WHERE customer_id = c.id AND bill_id IS NULL)::text AS unbilled,
-         (SELECT coalesce(sum(amount_fen), 0) FROM payments WHERE customer_id = c.id AND reversed_at IS NULL)::text AS payments,
-         (SELECT coalesce(sum(amount_fen - allocated_fen), 0) FROM payments WHERE customer_id = c.id AND reversed_at IS NULL)::text AS credit,
-         (SELECT coalesce(sum(total_fen - paid_fen), 0) FROM bills WHERE customer_id = c.id AND state <> 'paid')::text AS outstanding,
-         (SELECT coalesce(sum(total_fen - paid_fen), 0) FROM bills WHERE customer_id = c.id AND state <> 'paid' AND due_date < $2::date)::text AS overdue,
-         (SELECT to_char(min(due_date), 'YYYY-MM-DD') FROM bills WHERE customer_id = c.id AND state <> 'paid' AND due_date < $2::date) AS oldest
-       FROM customers c WHERE c.id = $1`,
-      [customerId, asOf],
-    );
-    if (!row) throw billingCustomerNotFound(customerId);
+    const figures = await accountFigures(this.dataSource.manager, customerId, asOf);
+    if (!figures) throw billingCustomerNotFound(customerId);
     return {
       customerId,
       currency: 'CNY',
-      balanceFen: fen(BigInt(row.charges) - BigInt(row.payments)),
-      creditFen: fen(row.credit),
-      outstandingFen: fen(row.outstanding),
-      unbilledFen: fen(row.unbilled),
-      overdueFen: fen(row.overdue),
-      oldestOverdueDate: row.oldest,
+      balanceFen: fen(figures.charges - figures.payments),
+      creditFen: fen(figures.credit),
+      outstandingFen: fen(figures.outstanding),
+      unbilledFen: fen(figures.unbilled),
+      overdueFen: fen(figures.overdue),
+      oldestOverdueDate: figures.oldestOverdueDate,
       asOf,
     };
   }
@@ -82,7 +53,7 @@ export class AccountsService {
 
   async bill(auth: AuthContext, id: string): Promise<BillView> {
     const notFound = () => new BillingError(BillingErrorCode.BILL_NOT_FOUND, `No bill ${id}`);
-    const [row]: BillRow[] = await this.dataSource.query(`SELECT ${BILL_COLUMNS} FROM bills b WHERE b.id = $1`, [id]);
+    const row = await billById(this.dataSource.manager, id);
     if (!row) throw notFound();
     await this.assertMayRead(auth, row.customerId, notFound);
     return this.toView(row);
@@ -96,20 +67,13 @@ export class AccountsService {
   }
 
   async customerBills(customerId: string, limit: number, offset: number, openOnly = false): Promise<Page<BillView>> {
-    const [exists] = await this.dataSource.query(`SELECT 1 FROM customers WHERE id = $1`, [customerId]);
-    if (!exists) throw billingCustomerNotFound(customerId);
-    const rows: (BillRow & { n: number })[] = await this.dataSource.query(
-      `SELECT ${BILL_COLUMNS}, count(*) OVER ()::int AS n FROM bills b
-        WHERE b.customer_id = $1 ${openOnly ? `AND b.state <> 'paid'` : ''}
-        ORDER BY b.issue_date ${openOnly ? 'ASC' : 'DESC'}, b.issued_at ${openOnly ? 'ASC' : 'DESC'}, b.id LIMIT $2 OFFSET $3`,
-      [customerId, limit, offset],
-    );
-    return { items: rows.map((r) => this.toView(r)), total: rows[0]?.n ?? 0, limit, offset };
+    if (!(await customerExists(this.dataSource.manager, customerId))) throw billingCustomerNotFound(customerId);
+    const { bills, total } = await billsOfCustomer(this.dataSource.manager, customerId, { limit, offset, openOnly });
+    return { items: bills.map((b) => this.toView(b)), total, limit, offset };
   }
 
   private toView(r: BillRow): BillView {
-    const total = BigInt(r.total);
-    const paid = BigInt(r.paid);
+    const { total, paid } = r;
     return {
       id: r.id,
       billNo: r.billNo,
@@ -123,13 +87,13 @@ export class AccountsService {
       issueDate: r.issueDate,
       dueDate: r.dueDate,
       billRunId: r.billRunId,
-      lines: (r.lines ?? []).map((l) => ({
+      lines: r.lines.map((l) => ({
         id: l.id,
         servingRegion: l.servingRegion,
         servingRegionName: this.regions.find(l.servingRegion)?.fullName ?? l.servingRegion,
-        amountFen: fen(l.amountFen),
-        dueFen: fen(l.dueFen),
-        paidFen: fen(l.paidFen),
+        amountFen: fen(l.amount),
+        dueFen: fen(l.due),
+        paidFen: fen(l.paid),
         chargeCount: l.chargeCount,
       })),
     };

@@ -1,7 +1,8 @@
 /**
- * The two pure rules of settlement, in BigInt (never floats), shared by the
+ * The pure rules of settlement, in BigInt (never floats), shared by the
  * bill run, payments and reversals and unit-tested on their own.
  */
+import { fen } from './money';
 
 export interface OpenLine {
   billId: string;
@@ -97,3 +98,13 @@ export function billState(total: bigint, paid: bigint): 'issued' | 'partially_pa
   if (paid >= total) return 'paid';
   return paid > 0n ? 'partially_paid' : 'issued';
 }
+
+/** Allocations as audit/event data: amounts as JSON integers. */
+export const allocationData = (allocations: Allocation[]) =>
+  allocations.map((a) => ({
+    paymentId: a.paymentId,
+    billId: a.billId,
+    billLineId: a.lineId,
+    servingRegion: a.servingRegion,
+    amountFen: fen(a.amount),
+  }));

@@ -4,12 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../common/audit/audit.service';
 import { PostCommit } from '../common/post-commit';
-import { sql } from '../common/sql';
 import { WriteBatch } from '../common/write-batch';
 import { AppConfig } from '../config/app-config';
 import { OutboxService } from '../outbox/outbox.service';
-import { allocate, billState, netLines } from './allocation';
-import { allocationData, creditsOf, parseCredits, writeAllocations } from './ledger';
+import { allocate, allocationData, billState, netLines } from './allocation';
+import { lockAccountForBill } from './accounts.repository';
+import { insertBillIn, recordRunItemIn, takeChargesForBill } from './bills.repository';
+import { writeAllocationsIn } from './payments.repository';
 import { addDays, chinaToday, fen, periodEnd } from './money';
 
 export type BillOutcome = 'billed' | 'already_billed' | 'nothing_to_bill' | 'net_credit';
@@ -39,44 +40,21 @@ export class BillIssuer {
       result = await this.dataSource.transaction(async (em) => {
         // The account lock orders this bill after any payment in flight, and makes a
         // concurrent run for the same customer wait here and then find the bill.
-        const [account]: { customer_no: string }[] = await em.query(
-          `SELECT c.customer_no FROM billing_accounts a JOIN customers c ON c.id = a.customer_id WHERE a.customer_id = $1 FOR UPDATE OF a`,
-          [customerId],
-        );
+        const account = await lockAccountForBill(em, customerId);
         if (!account) return this.record(em, runId, customerId, 'nothing_to_bill', null);
         const billId = randomUUID();
-        // One statement, after the lock (so it sees what the previous holder committed): takes
-        // every unbilled charge of this period or earlier — a charge posted after an earlier
-        // period's bill was issued lands here, on the next bill — unless the period is billed
-        // already, and reads the credit waiting on the account.
-        const [taken]: {
-          existing: string | null;
-          groups: { region: string; amount: string; count: number }[];
-          credits: { paymentId: string; remaining: string }[];
-        }[] = await em.query(
-          `WITH existing AS (SELECT id FROM bills WHERE customer_id = $1 AND period = $2),
-                  taken AS (
-                    UPDATE billing_charges SET bill_id = $3
-                     WHERE customer_id = $1 AND bill_id IS NULL AND period <= $2 AND NOT EXISTS (SELECT 1 FROM existing)
-                    RETURNING service_region, amount_fen),
-                  groups AS (SELECT service_region AS region, sum(amount_fen)::text AS amount, count(*)::int AS count FROM taken GROUP BY service_region)
-             SELECT (SELECT id FROM existing) AS existing,
-                    coalesce((SELECT json_agg(groups) FROM groups), '[]') AS groups,
-                    ${creditsOf('$1')} AS credits`,
-          [customerId, period, billId],
-        );
-        if (taken.existing) return this.record(em, runId, customerId, 'already_billed', taken.existing);
-        const groups = taken.groups;
-        if (!groups.length) return this.record(em, runId, customerId, 'nothing_to_bill', null);
-        const lines = netLines(groups.map((g) => ({ region: g.region, amount: BigInt(g.amount), count: g.count })));
+        const taken = await takeChargesForBill(em, { id: billId, customerId, period });
+        if (taken.existingBillId) return this.record(em, runId, customerId, 'already_billed', taken.existingBillId);
+        if (!taken.groups.length) return this.record(em, runId, customerId, 'nothing_to_bill', null);
+        const lines = netLines(taken.groups);
         if (!lines) throw new NetCredit();
 
         const total = lines.reduce((s, l) => s + l.due, 0n);
         const lineIds = lines.map(() => randomUUID());
-        const billNo = `BL-${period.replace('-', '')}-${account.customer_no}`;
+        const billNo = `BL-${period.replace('-', '')}-${account.customerNo}`;
         // Credit waiting on the account (older payments' excess) pays the new bill at once.
         const allocations = allocate(
-          parseCredits(taken.credits),
+          taken.credits,
           lines.flatMap((l, i) => (l.due > 0n ? [{ billId, billNo, lineId: lineIds[i], servingRegion: l.region, remaining: l.due }] : [])),
         );
         const paidByLine = new Map<string, bigint>();
@@ -88,19 +66,19 @@ export class BillIssuer {
         const chargeCount = lines.reduce((s, l) => s + l.count, 0);
 
         const batch = new WriteBatch();
-        batch.add(
-          sql`INSERT INTO bills (id, bill_no, customer_id, period, bill_run_id, total_fen, paid_fen, state, charge_count, issue_date, due_date)
-              VALUES (${billId}, ${billNo}, ${customerId}, ${period}, ${runId}, ${String(total)}, ${String(paid)}, ${state}, ${chargeCount},
-                      ${issueDate}, ${dueDate})`,
+        insertBillIn(
+          batch,
+          { id: billId, billNo, customerId, period, billRunId: runId, total, paid, state, chargeCount, issueDate, dueDate },
+          lines.map((l, i) => ({
+            id: lineIds[i],
+            servingRegion: l.region,
+            amount: l.amount,
+            due: l.due,
+            paid: paidByLine.get(lineIds[i]) ?? 0n,
+            chargeCount: l.count,
+          })),
         );
-        batch.add(
-          sql`INSERT INTO bill_lines (id, bill_id, serving_region, amount_fen, due_fen, paid_fen, charge_count)
-              SELECT id, ${billId}, r, a, d, p, n
-                FROM unnest(${lineIds}::uuid[], ${lines.map((l) => l.region)}::text[], ${lines.map((l) => String(l.amount))}::bigint[],
-                            ${lines.map((l) => String(l.due))}::bigint[], ${lineIds.map((id) => String(paidByLine.get(id) ?? 0n))}::bigint[],
-                            ${lines.map((l) => l.count)}::int[]) AS t(id, r, a, d, p, n)`,
-        );
-        writeAllocations(batch, allocations, { lines: true });
+        writeAllocationsIn(batch, allocations, { lines: true });
         const data = {
           billId,
           billNo,
@@ -143,10 +121,6 @@ export class BillIssuer {
   }
 
   private recordIn(batch: WriteBatch, runId: string | null, customerId: string, outcome: BillOutcome, billId: string | null): void {
-    if (!runId) return;
-    batch.add(
-      sql`UPDATE bill_run_items SET outcome = ${outcome}, bill_id = ${billId}, processed_at = now()
-           WHERE bill_run_id = ${runId} AND customer_id = ${customerId}`,
-    );
+    if (runId) recordRunItemIn(batch, { runId, customerId, outcome, billId });
   }
 }

@@ -13,6 +13,16 @@ import { BillingError, BillingErrorCode } from './billing.errors';
 import { BillRunView } from './dto/billing-views.dto';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
+import {
+  billRunById,
+  billRunPeriod,
+  completeRun,
+  insertBillRun,
+  insertPendingRunItems,
+  pendingRunCustomers,
+  setRunTotal,
+  staleRunningRuns,
+} from './bills.repository';
 
 export const BILL_CUSTOMER_JOB = 'bill-customer';
 
@@ -52,24 +62,9 @@ export class BillRunsService {
     const id = randomUUID();
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      await em.query(`INSERT INTO bill_runs (id, period, state, customers_total, started_by) VALUES ($1, $2, 'running', 0, $3)`, [
-        id,
-        period,
-        auth.staffId,
-      ]);
-      const [{ n }] = await em.query(
-        `WITH items AS (
-           INSERT INTO bill_run_items (bill_run_id, customer_id, outcome)
-           SELECT $1, customer_id, 'pending' FROM billing_charges WHERE bill_id IS NULL AND period <= $2 GROUP BY customer_id
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM items`,
-        [id, period],
-      );
-      await em.query(
-        `UPDATE bill_runs SET customers_total = $2, state = CASE WHEN $2 = 0 THEN 'completed' ELSE state END,
-                completed_at = CASE WHEN $2 = 0 THEN now() END WHERE id = $1`,
-        [id, n],
-      );
+      await insertBillRun(em, { id, period, startedBy: auth.staffId });
+      const n = await insertPendingRunItems(em, id, period);
+      await setRunTotal(em, id, n);
       await this.audit.record(em, auth, {
         action: 'billing.bill_run_started',
         entity: 'bill_run',
@@ -85,12 +80,7 @@ export class BillRunsService {
   }
 
   async get(id: string): Promise<BillRunView> {
-    const [run] = await this.dataSource.query(
-      `SELECT r.id, r.period, r.state, r.customers_total AS "customersTotal", r.started_at AS "startedAt", r.completed_at AS "completedAt",
-              coalesce((SELECT json_object_agg(outcome, n) FROM (SELECT outcome, count(*)::int AS n FROM bill_run_items WHERE bill_run_id = r.id GROUP BY outcome) o), '{}') AS outcomes
-         FROM bill_runs r WHERE r.id = $1`,
-      [id],
-    );
+    const run = await billRunById(this.dataSource.manager, id);
     if (!run) throw new BillingError(BillingErrorCode.BILL_RUN_NOT_FOUND, `No bill run ${id}`);
     const outcomes: Record<string, number> = { billed: 0, already_billed: 0, nothing_to_bill: 0, net_credit: 0, ...run.outcomes };
     const pending = outcomes.pending ?? 0;
@@ -98,16 +88,9 @@ export class BillRunsService {
     const processed = run.customersTotal - pending;
     if (run.state === 'running' && pending === 0) {
       // The last job finished: the run is complete as of its last item.
-      const [done] = await this.dataSource.query(
-        `WITH u AS (
-           UPDATE bill_runs SET state = 'completed',
-                  completed_at = coalesce((SELECT max(processed_at) FROM bill_run_items WHERE bill_run_id = $1), now())
-            WHERE id = $1 AND state = 'running' RETURNING completed_at)
-         SELECT completed_at FROM u`,
-        [id],
-      );
+      const completedAt = await completeRun(this.dataSource.manager, id);
       run.state = 'completed';
-      run.completedAt = done?.completed_at ?? run.completedAt;
+      run.completedAt = completedAt ?? run.completedAt;
     }
     return {
       ...run,
@@ -119,16 +102,13 @@ export class BillRunsService {
 
   /** Adds a job for every item still pending (all of them at the start; the lost ones in the sweep). */
   async enqueuePending(runId: string): Promise<number> {
-    const [run] = await this.dataSource.query(`SELECT period FROM bill_runs WHERE id = $1`, [runId]);
-    const pending: { customer_id: string }[] = await this.dataSource.query(
-      `SELECT customer_id FROM bill_run_items WHERE bill_run_id = $1 AND outcome = 'pending'`,
-      [runId],
-    );
+    const period = (await billRunPeriod(this.dataSource.manager, runId))!;
+    const pending = await pendingRunCustomers(this.dataSource.manager, runId);
     for (let i = 0; i < pending.length; i += ENQUEUE_CHUNK) {
       await this.queue.addBulk(
-        pending.slice(i, i + ENQUEUE_CHUNK).map(({ customer_id: customerId }) => ({
+        pending.slice(i, i + ENQUEUE_CHUNK).map((customerId) => ({
           name: BILL_CUSTOMER_JOB,
-          data: { runId, customerId, period: run.period } satisfies BillCustomerJobData,
+          data: { runId, customerId, period } satisfies BillCustomerJobData,
           opts: { jobId: billJobId(runId, customerId), removeOnComplete: { age: 3600, count: 1000 } },
         })),
       );
@@ -138,11 +118,8 @@ export class BillRunsService {
 
   /** Runs still pending a minute after they started lost jobs (Redis flushed, a worker killed): add them again. */
   async sweep(): Promise<number> {
-    const runs: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM bill_runs WHERE state = 'running' AND started_at < now() - interval '1 minute'`,
-    );
     let added = 0;
-    for (const { id } of runs) {
+    for (const id of await staleRunningRuns(this.dataSource.manager)) {
       const pending = await this.enqueuePending(id);
       added += pending;
       if (!pending) await this.get(id); // marks it completed

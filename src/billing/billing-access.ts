@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { covers, scopePrefix } from '../common/auth/region-scope';
 import { CustomerFootprint, inScope } from '../customers/customer-access';
@@ -22,15 +21,6 @@ export function assertRegionInScope(auth: AuthContext, field: string, region: st
 
 /** The customer's regions, as the customer record's own access rule reads them. */
 export type CustomerRegions = Pick<CustomerFootprint, 'homeRegion' | 'siteRegions'>;
-
-/** SQL for one customer `c`'s site regions (every service instance sits at one of its sites). */
-export const SITE_REGIONS_SQL = `coalesce((SELECT array_agg(DISTINCT s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}')`;
-
-/** Home and site regions of one customer, or null when there is no such customer. */
-export async function customerRegions(em: EntityManager, customerId: string): Promise<CustomerRegions | null> {
-  const [row] = await em.query(`SELECT c.home_region, ${SITE_REGIONS_SQL} AS site_regions FROM customers c WHERE c.id = $1`, [customerId]);
-  return row ? { homeRegion: row.home_region, siteRegions: row.site_regions } : null;
-}
 
 /**
  * Who reads a customer's bills, account and payments. Billing staff of every

@@ -8,18 +8,15 @@ import { FieldError } from '../common/errors/domain-error';
 import { invalidFields } from '../common/errors/common-errors';
 import { WriteBatch } from '../common/write-batch';
 import { RegionsService } from '../regions/regions.service';
-import { NOT_A_SERVING_REGION, SITE_REGIONS_SQL, assertRegionInScope, servesCustomer } from './billing-access';
-import { BillingError, BillingErrorCode } from './billing.errors';
+import { createAccountReadingSites, createAccountsReadingSites } from './accounts.repository';
+import { ChargeRow, chargeByKey, chargesByKeys, insertCharge, insertCharges, instanceOwners } from './charges.repository';
+import { NOT_A_SERVING_REGION, assertRegionInScope, servesCustomer } from './billing-access';
+import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { ChargeDto } from './dto/billing-input.dto';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
-import { ensureAccount } from './ledger';
 import { fen } from './money';
 import { recordOutcome, recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
 
-const CHARGE_COLUMNS = `id, customer_id AS "customerId", service_region AS "serviceRegion", service_instance_id AS "serviceInstanceId", period, kind,
-  amount_fen::text AS "amountFen", description, source_ref AS "sourceRef", bill_id AS "billId", posted_at AS "postedAt"`;
-
-type ChargeRow = Omit<ChargeView, 'amountFen'> & { amountFen: string };
 const toView = (r: ChargeRow): ChargeView => ({ ...r, amountFen: fen(r.amountFen) });
 
 /** A resend must carry the same content as the charge its sourceRef already names. */
@@ -52,32 +49,13 @@ export class ChargesService {
     assertRegionInScope(auth, 'serviceRegion', dto.serviceRegion);
     this.assertSign(dto, 'amountFen');
     return this.dataSource.transaction(async (em) => {
-      const serving = await ensureAccount(em, dto.customerId);
+      const serving = await createAccountReadingSites(em, dto.customerId);
+      if (!serving) throw billingCustomerNotFound(dto.customerId);
       if (!servesCustomer(dto.serviceRegion, serving)) throw invalidFields({ field: 'serviceRegion', message: NOT_A_SERVING_REGION });
       if (dto.serviceInstanceId) await this.assertInstances(em, [dto], () => 'serviceInstanceId');
-      const [inserted]: ChargeRow[] = await em.query(
-        `INSERT INTO billing_charges (customer_id, service_region, service_instance_id, period, kind, amount_fen, description, source_ref, posted_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-         ON CONFLICT (service_region, source_ref) DO NOTHING
-         RETURNING ${CHARGE_COLUMNS}`,
-        [
-          dto.customerId,
-          dto.serviceRegion,
-          dto.serviceInstanceId ?? null,
-          dto.period,
-          dto.kind,
-          String(dto.amountFen),
-          dto.description,
-          dto.sourceRef,
-          auth.staffId,
-        ],
-      );
+      const inserted = await insertCharge(em, dto, auth.staffId);
       if (!inserted) {
-        const [stored]: ChargeRow[] = await em.query(
-          `SELECT ${CHARGE_COLUMNS} FROM billing_charges WHERE service_region = $1 AND source_ref = $2`,
-          [dto.serviceRegion, dto.sourceRef],
-        );
-        const charge = toView(stored);
+        const charge = toView((await chargeByKey(em, dto.serviceRegion, dto.sourceRef))!);
         if (!sameContent(charge, dto)) throw this.conflict([dto.sourceRef]);
         return { created: false, charge };
       }
@@ -117,12 +95,7 @@ export class ChargesService {
     return this.dataSource.transaction(async (em) => {
       const customerIds = [...new Set(charges.map((c) => c.customerId))];
       // One query for the whole batch: which customers exist (their accounts created) and where each has sites.
-      const known: { id: string; site_regions: string[] }[] = await em.query(
-        `WITH ins AS (INSERT INTO billing_accounts (customer_id) SELECT id FROM customers WHERE id = ANY($1::uuid[]) ON CONFLICT DO NOTHING)
-         SELECT c.id, ${SITE_REGIONS_SQL} AS site_regions FROM customers c WHERE c.id = ANY($1::uuid[])`,
-        [customerIds],
-      );
-      const serving = new Map(known.map((k) => [k.id, k.site_regions]));
+      const serving = await createAccountsReadingSites(em, customerIds);
       const bad = charges.flatMap((c, i) => {
         const sites = serving.get(c.customerId);
         if (!sites) return [{ field: `charges[${i}].customerId`, message: 'is not a customer' }];
@@ -131,26 +104,9 @@ export class ChargesService {
       if (bad.length) throw invalidFields(...bad.slice(0, 100));
       await this.assertInstances(em, charges, (i) => `charges[${i}].serviceInstanceId`);
 
-      const inserted: { service_region: string; source_ref: string }[] = await em.query(
-        `INSERT INTO billing_charges (customer_id, service_region, service_instance_id, period, kind, amount_fen, description, source_ref, posted_by)
-         SELECT c, r, si, p, k, a, d, s, $9 FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[])
-                AS t(c, r, si, p, k, a, d, s)
-         ON CONFLICT (service_region, source_ref) DO NOTHING
-         RETURNING service_region, source_ref`,
-        [
-          charges.map((c) => c.customerId),
-          charges.map((c) => c.serviceRegion),
-          charges.map((c) => c.serviceInstanceId ?? null),
-          charges.map((c) => c.period),
-          charges.map((c) => c.kind),
-          charges.map((c) => String(c.amountFen)),
-          charges.map((c) => c.description),
-          charges.map((c) => c.sourceRef),
-          auth.staffId,
-        ],
-      );
+      const inserted = await insertCharges(em, charges, auth.staffId);
       const key = (region: string, ref: string) => `${region}\u0000${ref}`;
-      const created = new Set(inserted.map((r) => key(r.service_region, r.source_ref)));
+      const created = new Set(inserted.map((r) => key(r.serviceRegion, r.sourceRef)));
       // The first occurrence of an inserted key is the new charge; every other one is a resend to compare.
       const firsts = new Set<string>();
       const resends = charges.filter((c) => {
@@ -162,11 +118,7 @@ export class ChargesService {
         return true;
       });
       if (resends.length) {
-        const stored: ChargeRow[] = await em.query(
-          `SELECT ${CHARGE_COLUMNS} FROM billing_charges c
-             JOIN unnest($1::text[], $2::text[]) AS k(r, s) ON c.service_region = k.r AND c.source_ref = k.s`,
-          [resends.map((c) => c.serviceRegion), resends.map((c) => c.sourceRef)],
-        );
+        const stored = await chargesByKeys(em, resends);
         const byKey = new Map(stored.map((r) => [key(r.serviceRegion, r.sourceRef), toView(r)]));
         const conflicts = resends.filter((c) => !sameContent(byKey.get(key(c.serviceRegion, c.sourceRef))!, c));
         if (conflicts.length) throw this.conflict(conflicts.map((c) => c.sourceRef));
@@ -201,11 +153,7 @@ export class ChargesService {
   private async assertInstances(em: EntityManager, charges: ChargeDto[], field: (i: number) => string): Promise<void> {
     const ids = [...new Set(charges.map((c) => c.serviceInstanceId).filter((x): x is string => !!x))];
     if (!ids.length) return;
-    const rows: { id: string; customer_id: string }[] = await em.query(
-      `SELECT id, customer_id FROM service_instances WHERE id = ANY($1::uuid[])`,
-      [ids],
-    );
-    const owner = new Map(rows.map((r) => [r.id, r.customer_id]));
+    const owner = await instanceOwners(em, ids);
     const bad = charges.flatMap((c, i) =>
       c.serviceInstanceId && owner.get(c.serviceInstanceId) !== c.customerId
         ? [{ field: field(i), message: 'is not a service instance of this customer' }]

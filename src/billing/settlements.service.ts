@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RegionPositionView, SettlementView } from './dto/billing-views.dto';
 import { fen } from './money';
+import { collectedByRegion, settlementFlows } from './settlements.repository';
 
 /**
  * Settlement between regions: for the money received in a month (China
@@ -16,26 +17,9 @@ export class SettlementsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async report(period: string): Promise<SettlementView> {
-    const window = `received_at >= ($1 || '-01')::timestamp AT TIME ZONE 'Asia/Shanghai'
-                AND received_at < (($1 || '-01')::timestamp + interval '1 month') AT TIME ZONE 'Asia/Shanghai'`;
-    const [flows, collected]: [
-      { collecting: string; serving: string; amount: string }[],
-      { region: string; amount: string; unallocated: string; n: number }[],
-    ] = await Promise.all([
-      this.dataSource.query(
-        `SELECT p.collected_region AS collecting, l.serving_region AS serving, sum(a.amount_fen)::text AS amount
-             FROM payments p
-             JOIN payment_allocations a ON a.payment_id = p.id AND a.reversed_at IS NULL
-             JOIN bill_lines l ON l.id = a.bill_line_id
-            WHERE p.reversed_at IS NULL AND ${window}
-            GROUP BY 1, 2 ORDER BY 1, 2`,
-        [period],
-      ),
-      this.dataSource.query(
-        `SELECT collected_region AS region, sum(amount_fen)::text AS amount, sum(amount_fen - allocated_fen)::text AS unallocated, count(*)::int AS n
-             FROM payments WHERE reversed_at IS NULL AND ${window} GROUP BY 1 ORDER BY 1`,
-        [period],
-      ),
+    const [flows, collected] = await Promise.all([
+      settlementFlows(this.dataSource.manager, period),
+      collectedByRegion(this.dataSource.manager, period),
     ]);
 
     const positions = new Map<string, { collected: bigint; kept: bigint; receivable: bigint; payable: bigint; unallocated: bigint }>();
@@ -45,24 +29,23 @@ export class SettlementsService {
       return p;
     };
     for (const c of collected) {
-      at(c.region).collected += BigInt(c.amount);
-      at(c.region).unallocated += BigInt(c.unallocated);
+      at(c.region).collected += c.amount;
+      at(c.region).unallocated += c.unallocated;
     }
     for (const f of flows) {
-      const amount = BigInt(f.amount);
-      if (f.collecting === f.serving) at(f.collecting).kept += amount;
+      if (f.collectingRegion === f.servingRegion) at(f.collectingRegion).kept += f.amount;
       else {
-        at(f.collecting).payable += amount;
-        at(f.serving).receivable += amount;
+        at(f.collectingRegion).payable += f.amount;
+        at(f.servingRegion).receivable += f.amount;
       }
     }
-    const total = collected.reduce((s, c) => s + BigInt(c.amount), 0n);
+    const total = collected.reduce((s, c) => s + c.amount, 0n);
     return {
       period,
       collectedFen: fen(total),
-      paymentCount: collected.reduce((s, c) => s + c.n, 0),
-      matrix: flows.map((f) => ({ collectingRegion: f.collecting, servingRegion: f.serving, amountFen: fen(f.amount) })),
-      unallocatedFen: fen(collected.reduce((s, c) => s + BigInt(c.unallocated), 0n)),
+      paymentCount: collected.reduce((s, c) => s + c.payments, 0),
+      matrix: flows.map((f) => ({ collectingRegion: f.collectingRegion, servingRegion: f.servingRegion, amountFen: fen(f.amount) })),
+      unallocatedFen: fen(collected.reduce((s, c) => s + c.unallocated, 0n)),
       positions: [...positions.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([region, p]): RegionPositionView => ({

@@ -513,6 +513,14 @@ describe('billing settlement', () => {
           steps.slice(0, steps.findIndex(([d]) => d === asOf) + 1).map(([, b]) => b),
         );
       }
+      // each bucket entered is audited once, by the system
+      const audited = await t.dataSource.query(
+        `SELECT actor_id, actor_username, entity, changes FROM audit_log WHERE action = 'billing.arrears_notified' AND entity_id = $1 ORDER BY id`,
+        [c.id],
+      );
+      expect(audited).toEqual(
+        steps.map(([asOf, bucket]) => ({ actor_id: null, actor_username: 'system', entity: 'customer', changes: { bucket, asOf } })),
+      );
       // another region's billing staff does not see this customer; the report sorts by amount
       expect(
         mine(
