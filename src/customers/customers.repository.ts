@@ -271,3 +271,14 @@ export function restrictCaseList(qb: WhereExpressionBuilder, alias: string, auth
     { scope, me: auth.staffId },
   );
 }
+
+/** Which of these credit codes a customer already has. */
+export async function creditCodesInUse(em: EntityManager, codes: string[]): Promise<string[]> {
+  const found = await em
+    .getRepository(Customer)
+    .createQueryBuilder('c')
+    .select('c.creditCode')
+    .where('c.credit_code IN (:...codes)', { codes })
+    .getMany();
+  return found.map((c) => c.creditCode);
+}
