@@ -7,22 +7,23 @@ import { covers, scopePatterns } from '../common/auth/region-scope';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { OutboxService } from '../outbox/outbox.service';
-import { AlertLevel, ClockName, alertEventType } from '../sla/sla-levels';
+import { AlertLevel, alertEventType } from '../sla/sla-levels';
 import { Alert } from './alert.entity';
 import { AlertError, AlertErrorCode } from './alerts.errors';
 import { regionUnder } from '../common/escape-like';
+import {
+  NewAlert,
+  accountManagersOf,
+  alertById,
+  alertPage,
+  alertsOfCase,
+  insertAlerts,
+  lockAlert,
+  markAcknowledged,
+} from './alerts.repository';
 
-export interface RaiseAlert {
-  caseKind: string;
-  caseId: string;
-  caseNo: string;
-  customerId: string | null;
-  region: string;
-  clockId: string;
-  clock: ClockName;
-  level: AlertLevel;
-  dueAt: Date;
-}
+/** One level of one clock of one case, owed an alert. */
+export type RaiseAlert = NewAlert;
 
 export interface AlertQuery {
   open?: boolean;
@@ -56,27 +57,10 @@ export class AlertsService {
    */
   async raiseMany(em: EntityManager, post: PostCommit, alerts: RaiseAlert[]): Promise<(RaiseAlert & { id: string; raisedAt: Date })[]> {
     if (!alerts.length) return [];
-    const col = <K extends keyof RaiseAlert>(k: K) => alerts.map((a) => a[k]);
-    const rows: { id: string; raised_at: Date; case_id: string; clock: string; level: string }[] = await em.query(
-      `INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, customer_id, region)
-       SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::timestamptz[], $8::uuid[], $9::text[])
-       ON CONFLICT (case_kind, case_id, clock, level) DO NOTHING
-       RETURNING id, raised_at, case_id, clock, level`,
-      [
-        col('caseKind'),
-        col('caseId'),
-        col('caseNo'),
-        col('clockId'),
-        col('clock'),
-        col('level'),
-        col('dueAt'),
-        col('customerId'),
-        col('region'),
-      ],
-    );
+    const rows = await insertAlerts(em, alerts);
     if (!rows.length) return [];
     const byKey = new Map(alerts.map((a) => [`${a.caseId}/${a.clock}/${a.level}`, a]));
-    const raised = rows.map((r) => ({ ...byKey.get(`${r.case_id}/${r.clock}/${r.level}`)!, id: r.id, raisedAt: new Date(r.raised_at) }));
+    const raised = rows.map((r) => ({ ...byKey.get(`${r.caseId}/${r.clock}/${r.level}`)!, id: r.id, raisedAt: r.raisedAt }));
     const escalated = [
       ...new Set(
         raised
@@ -85,13 +69,7 @@ export class AlertsService {
           .filter((id): id is string => id !== null),
       ),
     ];
-    const managers = new Map<string, string | null>(
-      escalated.length
-        ? (await em.query(`SELECT id, account_manager_id FROM customers WHERE id = ANY($1)`, [escalated])).map(
-            (c: { id: string; account_manager_id: string | null }) => [c.id, c.account_manager_id],
-          )
-        : [],
-    );
+    const managers = escalated.length ? await accountManagersOf(em, escalated) : new Map<string, string | null>();
     await this.outbox.emitMany(
       em,
       post,
@@ -121,24 +99,25 @@ export class AlertsService {
   }
 
   async list(auth: AuthContext, q: AlertQuery): Promise<Page<Alert>> {
-    const qb = this.dataSource.getRepository(Alert).createQueryBuilder('a');
-    const scope = scopePatterns(auth);
-    if (scope) qb.andWhere('a.region LIKE ANY(:scope)', { scope });
-    if (q.open !== undefined) qb.andWhere(q.open ? 'a.acknowledged_at IS NULL' : 'a.acknowledged_at IS NOT NULL');
-    if (q.level) qb.andWhere('a.level = :level', { level: q.level });
-    if (q.region) qb.andWhere('a.region LIKE :region', { region: regionUnder(q.region) });
-    if (q.kind) qb.andWhere('a.case_kind = :kind', { kind: q.kind });
-    if (q.customerId) qb.andWhere('a.customer_id = :customerId', { customerId: q.customerId });
-    const [items, total] = await qb.orderBy('a.raised_at', 'DESC').addOrderBy('a.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const { items, total } = await alertPage(this.dataSource.manager, {
+      scope: scopePatterns(auth),
+      open: q.open,
+      level: q.level,
+      regionPattern: q.region ? regionUnder(q.region) : undefined,
+      kind: q.kind,
+      customerId: q.customerId,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return { items, total, limit: q.limit, offset: q.offset };
   }
 
   async acknowledge(auth: AuthContext, id: string): Promise<Alert> {
     return this.dataSource.transaction(async (em) => {
-      const alert = await em.findOne(Alert, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const alert = await lockAlert(em, id);
       if (!alert || !covers(auth, alert.region)) throw new AlertError(AlertErrorCode.ALERT_NOT_FOUND, `No alert ${id}`);
       if (alert.acknowledgedAt) return alert; // acknowledging twice is harmless
-      await em.update(Alert, { id }, { acknowledgedBy: auth.staffId, acknowledgedAt: new Date() });
+      await markAcknowledged(em, id, auth.staffId, new Date());
       await this.audit.record(em, auth, {
         action: 'alert.acknowledged',
         entity: 'alert',
@@ -147,11 +126,11 @@ export class AlertsService {
         regions: [alert.region],
         customerId: alert.customerId,
       });
-      return (await em.findOneBy(Alert, { id }))!;
+      return (await alertById(em, id))!;
     });
   }
 
   forCase(caseKind: string, caseId: string): Promise<Alert[]> {
-    return this.dataSource.getRepository(Alert).find({ where: { caseKind, caseId }, order: { raisedAt: 'ASC' } });
+    return alertsOfCase(this.dataSource.manager, caseKind, caseId);
   }
 }

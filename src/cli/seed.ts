@@ -10,13 +10,14 @@ import { scopePrefix } from '../common/auth/region-scope';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { creditCodeCheckChar } from '../customers/credit-code';
 import { CustomerPartsService } from '../customers/customer-parts.service';
-import { Customer, Tier } from '../customers/customer.entity';
+import { Tier } from '../customers/customer.entity';
+import { creditCodesInUse } from '../customers/customers.repository';
 import { CustomersService } from '../customers/customers.service';
 import { ContactRole } from '../customers/contact.entity';
 import { ServiceState } from '../customers/service-instance.entity';
 import { generatePassword } from '../staff/passwords';
-import { Staff } from '../staff/staff.entity';
 import { StaffService } from '../staff/staff.service';
+import { activeStaffHolding, activeStaffNamed, allUsernames, firstActiveAdmin } from '../staff/staff.repository';
 
 /**
  * Demo data for a developer or a showcase install: staff for every role with
@@ -1111,7 +1112,7 @@ interface Login {
 
 async function seedStaff(staff: StaffService, ds: DataSource, admin: AuthContext): Promise<Login[]> {
   const logins: Login[] = [];
-  const existing = new Set((await ds.getRepository(Staff).find({ select: { username: true } })).map((s) => s.username));
+  const existing = new Set(await allUsernames(ds.manager));
   for (const s of STAFF) {
     const row = { username: s.username, roles: s.roles.join(','), regions: s.regions.join(',') };
     if (existing.has(s.username)) {
@@ -1131,22 +1132,8 @@ async function seedCustomers(app: { customers: CustomersService; parts: Customer
   const codes = CUSTOMERS.map(creditCodeFor);
   if (new Set(codes).size !== codes.length) throw new Error('Two demo customers share a credit code; rename one');
 
-  const managers = new Map(
-    (await ds.getRepository(Staff).createQueryBuilder('s').where(`s.active AND 'account_manager' = ANY(s.roles)`).getMany()).map((s) => [
-      s.username,
-      s.id,
-    ]),
-  );
-  const taken = new Set(
-    (
-      await ds
-        .getRepository(Customer)
-        .createQueryBuilder('c')
-        .select('c.creditCode')
-        .where('c.credit_code IN (:...codes)', { codes })
-        .getMany()
-    ).map((c) => c.creditCode),
-  );
+  const managers = new Map((await activeStaffHolding(ds.manager, 'account_manager')).map((s) => [s.username, s.id]));
+  const taken = new Set(await creditCodesInUse(ds.manager, codes));
   const counts = { created: 0, skipped: 0, contacts: 0, sites: 0, services: 0 };
   for (const [i, c] of CUSTOMERS.entries()) {
     const creditCode = codes[i];
@@ -1216,9 +1203,7 @@ async function main(): Promise<void> {
   try {
     const ds = app.get<DataSource>(getDataSourceToken());
     // The admin exists after bootstrap: StaffService creates it when the staff table is empty.
-    const adminRow =
-      (await ds.getRepository(Staff).findOne({ where: { username: config.admin.username, active: true } })) ??
-      (await ds.getRepository(Staff).createQueryBuilder('s').where(`s.active AND 'admin' = ANY(s.roles)`).orderBy('s.created_at').getOne());
+    const adminRow = (await activeStaffNamed(ds.manager, config.admin.username)) ?? (await firstActiveAdmin(ds.manager));
     if (!adminRow?.roles.includes('admin'))
       throw new Error('No active admin staff member found: start the service once, or set ADMIN_USERNAME');
     const admin: AuthContext = {

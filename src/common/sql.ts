@@ -33,3 +33,8 @@ export async function affected(db: Db, statement: Sql): Promise<number> {
   const result: unknown = await db.query(statement.text, statement.values);
   return isCountedResult(result) ? result[1] : Array.isArray(result) ? result.length : 0;
 }
+
+/** Runs a statement whose result is not needed (an INSERT without RETURNING, a lock). */
+export async function execute(db: Db, statement: Sql): Promise<void> {
+  await db.query(statement.text, statement.values);
+}

@@ -10,16 +10,13 @@ import { CONTACT_ROLES } from '../customers/contact.entity';
 import { CustomersService } from '../customers/customers.service';
 import { CustomerQuery } from '../customers/dto/customer.dto';
 import { RegionsService } from '../regions/regions.service';
-import { UrgentCaseRow, urgentCases } from './case-urgency';
+import { UrgentCaseRow, lookupDetails, openAlertsOfCustomer, recentClosedCasesOfCustomer, urgentCases } from './console.repository';
 import {
-  ClosedCaseDto,
   CustomerOverviewDto,
   LookupItemDto,
   LookupQuery,
   LookupResultDto,
-  MatchKey,
   OpenCaseDto,
-  OverviewAlertDto,
   QueueItemDto,
   QueuePageDto,
   QueueQuery,
@@ -56,23 +53,12 @@ export class ConsoleService {
     const query: CustomerQuery = Object.assign(new CustomerQuery(), { q: q.q, limit: q.limit, offset: 0 });
     const page = await this.customers.list(auth, query);
     if (!page.items.length) return { items: [], total: page.total };
-    const details: { id: string; matched_by: MatchKey; contacts: { name: string; mobile: string; role: string }[] }[] =
-      await this.dataSource.query(
-        `SELECT c.id,
-              CASE
-                WHEN EXISTS (SELECT 1 FROM customer_contacts k WHERE k.customer_id = c.id AND k.mobile = $2) THEN 'mobile'
-                WHEN c.credit_code = upper($2) THEN 'credit_code'
-                WHEN c.customer_no = upper($2) THEN 'customer_no'
-                WHEN EXISTS (SELECT 1 FROM service_instances s WHERE s.customer_id = c.id AND s.access_no = $2) THEN 'access_no'
-                ELSE 'name'
-              END AS matched_by,
-              coalesce((SELECT json_agg(json_build_object('name', k.name, 'mobile', k.mobile, 'role', k.role)
-                                 ORDER BY array_position($3::text[], k.role), k.created_at, k.name, k.id)
-                        FROM customer_contacts k WHERE k.customer_id = c.id), '[]'::json) AS contacts
-       FROM customers c
-       WHERE c.id = ANY($1::uuid[])`,
-        [page.items.map((c) => c.id), q.q, CONTACT_ROLES],
-      );
+    const details = await lookupDetails(
+      this.dataSource,
+      page.items.map((c) => c.id),
+      q.q,
+      CONTACT_ROLES,
+    );
     const byId = new Map(details.map((d) => [d.id, d]));
     return {
       total: page.total,
@@ -88,7 +74,7 @@ export class ConsoleService {
           homeRegionName: this.regions.find(c.homeRegion)?.fullName ?? c.homeRegion,
           accountManagerId: c.accountManagerId,
           contacts: (d?.contacts ?? []).map((k) => ({ name: k.name, mobile: maskMobile(k.mobile), role: k.role })),
-          matchedBy: d?.matched_by ?? 'name',
+          matchedBy: d?.matchedBy ?? 'name',
         };
       }),
     };
@@ -117,29 +103,11 @@ export class ConsoleService {
     const customer = await this.customers.get(auth, id);
     const seesAll = covers(auth, customer.homeRegion) || customer.accountManagerId === auth.staffId;
     const scope = seesAll ? null : scopePatterns(auth);
-    const regionFilter = (param: number) => (scope ? `AND region LIKE ANY($${param}::text[])` : '');
-    const scopeParams = scope ? [scope] : [];
 
     const [open, alerts, closed, account] = await Promise.all([
       urgentCases(this.dataSource, { scope, customerId: id, limit: OVERVIEW_LIST_MAX, offset: 0, allClocks: true }),
-      this.dataSource.query(
-        `SELECT id, case_kind AS "caseKind", case_id AS "caseId", case_no AS "caseNo", clock, level, due_at AS "dueAt",
-                raised_at AS "raisedAt", region, count(*) OVER ()::int AS total
-         FROM alerts
-         WHERE customer_id = $1 AND acknowledged_at IS NULL ${regionFilter(3)}
-         ORDER BY raised_at DESC, id
-         LIMIT $2`,
-        [id, OVERVIEW_LIST_MAX, ...scopeParams],
-      ) as Promise<(OverviewAlertDto & { total: number })[]>,
-      this.dataSource.query(
-        `SELECT kind, id, case_no AS "caseNo", title, state, priority, green_channel AS "greenChannel", region,
-                assignee_id AS "assigneeId", opened_at AS "openedAt", closed_at AS "closedAt", updated_at AS "updatedAt"
-         FROM case_index
-         WHERE customer_id = $1 AND NOT is_open ${regionFilter(3)}
-         ORDER BY coalesce(closed_at, updated_at) DESC, kind, id
-         LIMIT $2`,
-        [id, RECENT_CLOSED, ...scopeParams],
-      ) as Promise<(Omit<ClosedCaseDto, 'priority'> & { priority: number })[]>,
+      openAlertsOfCustomer(this.dataSource, id, scope, OVERVIEW_LIST_MAX),
+      recentClosedCasesOfCustomer(this.dataSource, id, scope, RECENT_CLOSED),
       // a hotline agent gets the balance summary only; billing staff, directors and admins also the open bills
       this.billing.accountSummary(auth, id),
     ]);
@@ -148,8 +116,8 @@ export class ConsoleService {
       customer,
       openCases: open.rows.map(toOpenCase),
       openCasesTotal: open.total,
-      openAlerts: alerts.map(({ total: _, ...a }) => a),
-      openAlertsTotal: alerts[0]?.total ?? 0,
+      openAlerts: alerts.rows,
+      openAlertsTotal: alerts.total,
       recentClosedCases: closed.map((c) => ({ ...c, priority: priorityLabel(c.priority) })),
       account,
     };

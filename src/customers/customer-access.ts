@@ -1,7 +1,9 @@
 import { AuthContext, hasRole } from '../common/auth/auth-context';
-import type { WhereExpressionBuilder } from 'typeorm';
-import { covers, scopePatterns } from '../common/auth/region-scope';
+import { covers } from '../common/auth/region-scope';
 import { CustomerError, CustomerErrorCode, customerNotFound } from './customers.errors';
+
+// The case modules limit their lists with it; its SQL lives with the customer record's other statements.
+export { restrictCaseList } from './customers.repository';
 
 /** What access decisions need to know about a customer. */
 export interface CustomerFootprint {
@@ -56,18 +58,4 @@ export function assertMayGrant(auth: AuthContext, field: 'greenChannel' | 'tier'
 /** Mobiles are shown in full only to admins, directors and the customer's own account manager. */
 export function maySeeMobiles(auth: AuthContext, c: Pick<CustomerFootprint, 'accountManagerId'>): boolean {
   return hasRole(auth, 'admin', 'director') || c.accountManagerId === auth.staffId;
-}
-
-/**
- * Limits a list of cases (any kind with `region` and `customer_id` columns) to
- * what the caller may see: cases in their regions, cases of customers whose
- * home region they cover, and their own customers' cases.
- */
-export function restrictCaseList(qb: WhereExpressionBuilder, alias: string, auth: AuthContext): void {
-  const scope = scopePatterns(auth);
-  if (!scope) return;
-  qb.andWhere(
-    `(${alias}.region LIKE ANY(:scope) OR ${alias}.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me))`,
-    { scope, me: auth.staffId },
-  );
 }

@@ -7,7 +7,6 @@ import { invalidFields } from '../common/errors/common-errors';
 import { guardedUpdate } from '../common/guarded-update';
 import { ProductsService } from '../products/products.service';
 import { RegionsService } from '../regions/regions.service';
-import { Contact } from './contact.entity';
 import { assertCanManage, assertCanRead, footprintRegions, maySeeMobiles } from './customer-access';
 import { toContact, toServiceInstance, toSite } from './customer-view';
 import { CustomerError, CustomerErrorCode } from './customers.errors';
@@ -15,9 +14,23 @@ import { CustomersService } from './customers.service';
 import { ContactDto, ContactInput, UpdateContactDto } from './dto/contact.dto';
 import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto } from './dto/service-instance.dto';
 import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
+import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { Contact } from './contact.entity';
 import { ServiceInstance } from './service-instance.entity';
 import { Site } from './site.entity';
-import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import {
+  accessNoInUse,
+  contactOf,
+  contactsOf,
+  insertContact,
+  insertServiceInstance,
+  insertSite,
+  isSiteOf,
+  serviceInstanceOf,
+  serviceInstancesOf,
+  siteOf,
+  sitesOf,
+} from './customer-parts.repository';
 
 type PartKind = 'contact' | 'site' | 'service_instance';
 const NOT_FOUND: Record<PartKind, CustomerErrorCode> = {
@@ -42,7 +55,7 @@ export class CustomerPartsService {
   async listContacts(auth: AuthContext, customerId: string): Promise<ContactDto[]> {
     const fp = await this.customers.footprint(this.dataSource.manager, customerId);
     assertCanRead(auth, fp);
-    const rows = await this.dataSource.getRepository(Contact).find({ where: { customerId }, order: { createdAt: 'ASC' } });
+    const rows = await contactsOf(this.dataSource.manager, customerId);
     const masked = !maySeeMobiles(auth, fp);
     if (!masked && rows.length) await this.customers.auditUnmaskedRead(auth, fp, rows.length);
     return rows.map((c) => toContact(c, masked));
@@ -50,7 +63,7 @@ export class CustomerPartsService {
 
   addContact(auth: AuthContext, customerId: string, dto: ContactInput): Promise<ContactDto> {
     return this.change(auth, customerId, 'contact.created', async (em) => {
-      const saved = await em.save(em.create(Contact, { ...dto, customerId, version: 1 }));
+      const saved = await insertContact(em, customerId, dto);
       return { id: saved.id, changes: { ...dto }, view: toContact(saved, false) };
     });
   }
@@ -58,7 +71,7 @@ export class CustomerPartsService {
   updateContact(auth: AuthContext, customerId: string, id: string, dto: UpdateContactDto): Promise<ContactDto> {
     const { expectedVersion, ...changes } = dto;
     return this.change(auth, customerId, 'contact.updated', async (em) => {
-      const before = await this.part(em, Contact, 'contact', customerId, id);
+      const before = await this.part('contact', id, customerId, contactOf(em, customerId, id));
       const after = await guardedUpdate(em, Contact, { id, customerId }, expectedVersion, changes, 'contact');
       return { id, changes: changedFields(before, changes), view: toContact(after, false) };
     });
@@ -68,14 +81,14 @@ export class CustomerPartsService {
 
   async listSites(auth: AuthContext, customerId: string): Promise<SiteDto[]> {
     assertCanRead(auth, await this.customers.footprint(this.dataSource.manager, customerId));
-    const rows = await this.dataSource.getRepository(Site).find({ where: { customerId }, order: { createdAt: 'ASC' } });
+    const rows = await sitesOf(this.dataSource.manager, customerId);
     return rows.map((s) => toSite(s, this.regions));
   }
 
   addSite(auth: AuthContext, customerId: string, dto: SiteInput): Promise<SiteDto> {
     this.regions.assertKnown('region', dto.region);
     return this.change(auth, customerId, 'site.created', async (em) => {
-      const saved = await em.save(em.create(Site, { ...dto, customerId, version: 1 }));
+      const saved = await insertSite(em, customerId, dto);
       return { id: saved.id, changes: { ...dto }, view: toSite(saved, this.regions), regions: [dto.region] };
     });
   }
@@ -84,7 +97,7 @@ export class CustomerPartsService {
     const { expectedVersion, ...changes } = dto;
     if (changes.region) this.regions.assertKnown('region', changes.region);
     return this.change(auth, customerId, 'site.updated', async (em) => {
-      const before = await this.part(em, Site, 'site', customerId, id);
+      const before = await this.part('site', id, customerId, siteOf(em, customerId, id));
       const after = await guardedUpdate(em, Site, { id, customerId }, expectedVersion, changes, 'site');
       return {
         id,
@@ -99,7 +112,7 @@ export class CustomerPartsService {
 
   async listServiceInstances(auth: AuthContext, customerId: string): Promise<ServiceInstanceDto[]> {
     assertCanRead(auth, await this.customers.footprint(this.dataSource.manager, customerId));
-    const rows = await this.dataSource.getRepository(ServiceInstance).find({ where: { customerId }, order: { createdAt: 'ASC' } });
+    const rows = await serviceInstancesOf(this.dataSource.manager, customerId);
     return rows.map(toServiceInstance);
   }
 
@@ -113,7 +126,7 @@ export class CustomerPartsService {
       async (em) => {
         await this.assertSiteOf(em, customerId, dto.siteId);
         await this.assertAccessNoFree(em, dto.accessNo);
-        const saved = await em.save(em.create(ServiceInstance, { ...dto, customerId, version: 1 }));
+        const saved = await insertServiceInstance(em, customerId, dto);
         return { id: saved.id, changes: { ...dto }, view: toServiceInstance(saved) };
       },
       ['fulfilment'],
@@ -127,7 +140,7 @@ export class CustomerPartsService {
       customerId,
       'service_instance.updated',
       async (em) => {
-        const before = await this.part(em, ServiceInstance, 'service_instance', customerId, id);
+        const before = await this.part('service_instance', id, customerId, serviceInstanceOf(em, customerId, id));
         if (changes.siteId) await this.assertSiteOf(em, customerId, changes.siteId);
         if (changes.accessNo && changes.accessNo !== before.accessNo) await this.assertAccessNoFree(em, changes.accessNo);
         const after = await guardedUpdate(em, ServiceInstance, { id, customerId }, expectedVersion, changes, 'service instance');
@@ -169,26 +182,21 @@ export class CustomerPartsService {
     });
   }
 
-  private async part<T extends Contact | Site | ServiceInstance>(
-    em: EntityManager,
-    entity: new () => T,
-    kind: PartKind,
-    customerId: string,
-    id: string,
-  ): Promise<T> {
-    const row = await em.findOne(entity as never, { where: { id, customerId } });
+  /** The part as `found` reads it, or the kind's not-found error. */
+  private async part<T>(kind: PartKind, id: string, customerId: string, found: Promise<T | null>): Promise<T> {
+    const row = await found;
     if (!row) throw new CustomerError(NOT_FOUND[kind], `No ${kind.replace('_', ' ')} ${id} for customer ${customerId}`);
-    return row as T;
+    return row;
   }
 
   private async assertSiteOf(em: EntityManager, customerId: string, siteId: string): Promise<void> {
-    if (!(await em.exists(Site, { where: { id: siteId, customerId } }))) {
+    if (!(await isSiteOf(em, customerId, siteId))) {
       throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
     }
   }
 
   private async assertAccessNoFree(em: EntityManager, accessNo: string): Promise<void> {
-    if (await em.exists(ServiceInstance, { where: { accessNo } })) {
+    if (await accessNoInUse(em, accessNo)) {
       throw new CustomerError(CustomerErrorCode.SERVICE_INSTANCE_ACCESS_NO_TAKEN, `Access number ${accessNo} is already in use`);
     }
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, changedFields } from '../common/audit/audit.service';
 import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
@@ -9,8 +9,6 @@ import { guardedUpdate } from '../common/guarded-update';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { StaffService } from '../staff/staff.service';
-import { AccountManagerTransfer } from './account-manager-transfer.entity';
-import { Contact } from './contact.entity';
 import { CustomerFootprint, assertCanManage, assertCanRead, assertMayGrant, footprintRegions, maySeeMobiles } from './customer-access';
 import { toCustomerDto, toSummary } from './customer-view';
 import { Customer } from './customer.entity';
@@ -25,7 +23,26 @@ import {
   TransferDto,
   UpdateCustomerDto,
 } from './dto/customer.dto';
-import { Site } from './site.entity';
+import {
+  CustomerFilter,
+  CustomerSearch,
+  InstanceRef,
+  caseContextOf,
+  countCustomersUpTo,
+  creditCodeInUse,
+  customerPage,
+  customerWithParts,
+  customersWithAccessNo,
+  findCustomer,
+  insertContacts,
+  insertCustomer,
+  insertSites,
+  insertTransfer,
+  orderContextOf,
+  ownershipOf,
+  siteRegionsOf,
+  transfersOf,
+} from './customers.repository';
 import { escapeLike } from '../common/escape-like';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
@@ -45,11 +62,7 @@ export interface CaseContext extends CustomerFootprint {
   instance: { siteId: string; region: string } | null;
 }
 
-export interface InstanceRef {
-  productCode: string;
-  siteId: string;
-  state: string;
-}
+export type { InstanceRef } from './customers.repository';
 
 export interface OrderContext extends CustomerFootprint {
   tier: Customer['tier'];
@@ -72,13 +85,13 @@ export class CustomersService {
 
   /** The customer's regions and owner, for access checks; optionally locked for the transaction. */
   async footprint(em: EntityManager, id: string, lock = false): Promise<CustomerFootprint & { customer: Customer }> {
-    const customer = await em.findOne(Customer, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    const customer = await findCustomer(em, id, lock);
     if (!customer) throw customerNotFound(id);
-    const sites = await em.find(Site, { where: { customerId: id }, select: { region: true } });
+    const siteRegions = await siteRegionsOf(em, id);
     return {
       id,
       homeRegion: customer.homeRegion,
-      siteRegions: sites.map((s) => s.region),
+      siteRegions,
       accountManagerId: customer.accountManagerId,
       customer,
     };
@@ -94,28 +107,9 @@ export class CustomersService {
     customerId: string,
     refs: { siteId?: string; serviceInstanceId?: string } = {},
   ): Promise<CaseContext> {
-    const [row] = await em.query(
-      `SELECT c.tier, c.green_channel, c.home_region, c.account_manager_id, c.archived_at,
-              coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions,
-              (SELECT s.region FROM customer_sites s WHERE s.id = $2 AND s.customer_id = c.id) AS site_region,
-              (SELECT json_build_object('siteId', si.site_id, 'region', s.region)
-                 FROM service_instances si JOIN customer_sites s ON s.id = si.site_id
-                WHERE si.id = $3 AND si.customer_id = c.id) AS instance
-         FROM customers c WHERE c.id = $1`,
-      [customerId, refs.siteId ?? null, refs.serviceInstanceId ?? null],
-    );
+    const row = await caseContextOf(em, customerId, refs.siteId ?? null, refs.serviceInstanceId ?? null);
     if (!row) throw customerNotFound(customerId);
-    return {
-      id: customerId,
-      tier: row.tier,
-      greenChannel: row.green_channel,
-      homeRegion: row.home_region,
-      accountManagerId: row.account_manager_id,
-      archived: row.archived_at !== null,
-      siteRegions: row.site_regions,
-      siteRegion: row.site_region,
-      instance: row.instance,
-    };
+    return { id: customerId, ...row };
   }
 
   /**
@@ -124,34 +118,16 @@ export class CustomersService {
    * from the maps when they are not).
    */
   async orderContext(em: EntityManager, customerId: string, siteIds: string[], instanceIds: string[]): Promise<OrderContext> {
-    const [row] = await em.query(
-      `SELECT c.tier, c.green_channel, c.home_region, c.account_manager_id, c.archived_at,
-              coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions,
-              coalesce((SELECT json_object_agg(s.id, s.region) FROM customer_sites s WHERE s.customer_id = c.id AND s.id = ANY($2::uuid[])), '{}') AS sites,
-              coalesce((SELECT json_object_agg(si.id, json_build_object('productCode', si.product_code, 'siteId', si.site_id, 'state', si.state))
-                          FROM service_instances si WHERE si.customer_id = c.id AND si.id = ANY($3::uuid[])), '{}') AS instances
-         FROM customers c WHERE c.id = $1`,
-      [customerId, siteIds, instanceIds],
-    );
+    const row = await orderContextOf(em, customerId, siteIds, instanceIds);
     if (!row) throw customerNotFound(customerId);
-    return {
-      id: customerId,
-      tier: row.tier,
-      greenChannel: row.green_channel,
-      homeRegion: row.home_region,
-      accountManagerId: row.account_manager_id,
-      archived: row.archived_at !== null,
-      siteRegions: row.site_regions,
-      sites: new Map(Object.entries(row.sites as Record<string, string>)),
-      instances: new Map(Object.entries(row.instances as Record<string, InstanceRef>)),
-    };
+    return { id: customerId, ...row, sites: new Map(Object.entries(row.sites)), instances: new Map(Object.entries(row.instances)) };
   }
 
   /** Home region and account manager: who owns the customer, for access to its cases. */
   async ownership(em: EntityManager, customerId: string): Promise<{ homeRegion: string; accountManagerId: string | null }> {
-    const [row] = await em.query(`SELECT home_region, account_manager_id FROM customers WHERE id = $1`, [customerId]);
-    if (!row) throw customerNotFound(customerId);
-    return { homeRegion: row.home_region, accountManagerId: row.account_manager_id };
+    const owner = await ownershipOf(em, customerId);
+    if (!owner) throw customerNotFound(customerId);
+    return owner;
   }
 
   async create(auth: AuthContext, dto: CreateCustomerDto): Promise<CustomerDto> {
@@ -166,36 +142,24 @@ export class CustomersService {
     if (accountManagerId) await this.assertAccountManager('accountManagerId', accountManagerId);
 
     const id = await this.dataSource.transaction(async (em) => {
-      if (await em.exists(Customer, { where: { creditCode: dto.creditCode } })) throw this.creditCodeTaken(dto.creditCode);
-      const inserted = await em
-        .insert(Customer, {
-          name: dto.name,
-          creditCode: dto.creditCode,
-          tier: dto.tier,
-          industry: dto.industry,
-          homeRegion: dto.homeRegion,
-          greenChannel: dto.greenChannel,
-          accountManagerId,
-          version: 1,
-        })
-        .catch((err: { driverError?: { code?: string; constraint?: string } }) => {
-          // two creators racing past the check above: the unique index decides
-          if (err.driverError?.code === '23505') throw this.creditCodeTaken(dto.creditCode);
-          throw err;
-        });
-      const customerId = inserted.identifiers[0].id as string;
-      if (dto.contacts.length)
-        await em.insert(
-          Contact,
-          dto.contacts.map((c) => ({ ...c, customerId, version: 1 })),
-        );
-      if (dto.sites.length)
-        await em.insert(
-          Site,
-          dto.sites.map((s) => ({ ...s, customerId, version: 1 })),
-        );
+      if (await creditCodeInUse(em, dto.creditCode)) throw this.creditCodeTaken(dto.creditCode);
+      const customerId = await insertCustomer(em, {
+        name: dto.name,
+        creditCode: dto.creditCode,
+        tier: dto.tier,
+        industry: dto.industry,
+        homeRegion: dto.homeRegion,
+        greenChannel: dto.greenChannel,
+        accountManagerId,
+      }).catch((err: { driverError?: { code?: string; constraint?: string } }) => {
+        // two creators racing past the check above: the unique index decides
+        if (err.driverError?.code === '23505') throw this.creditCodeTaken(dto.creditCode);
+        throw err;
+      });
+      if (dto.contacts.length) await insertContacts(em, customerId, dto.contacts);
+      if (dto.sites.length) await insertSites(em, customerId, dto.sites);
       if (accountManagerId) {
-        await em.insert(AccountManagerTransfer, {
+        await insertTransfer(em, {
           customerId,
           toAccountManagerId: accountManagerId,
           reason: 'assigned at creation',
@@ -224,11 +188,7 @@ export class CustomersService {
    * change back to its author: that discloses nothing they did not just send.
    */
   private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<CustomerDto> {
-    const customer = await this.dataSource.getRepository(Customer).findOne({
-      where: { id },
-      relations: { contacts: true, sites: true, serviceInstances: true },
-      order: { contacts: { createdAt: 'ASC' }, sites: { createdAt: 'ASC' }, serviceInstances: { createdAt: 'ASC' } },
-    });
+    const customer = await customerWithParts(this.dataSource.manager, id);
     if (!customer) throw customerNotFound(id);
     const { contacts = [], sites = [], serviceInstances = [] } = customer;
     assertCanRead(auth, {
@@ -286,41 +246,23 @@ export class CustomersService {
   }
 
   async list(auth: AuthContext, q: CustomerQuery): Promise<Page<CustomerSummaryDto>> {
-    const qb = this.dataSource.getRepository(Customer).createQueryBuilder('c');
-    if (!q.archived) qb.andWhere('c.archived_at IS NULL');
-    if (q.tier) qb.andWhere('c.tier = :tier', { tier: q.tier });
-    if (q.greenChannel !== undefined) qb.andWhere('c.green_channel = :gc', { gc: q.greenChannel });
-    if (q.accountManagerId) qb.andWhere('c.account_manager_id = :am', { am: q.accountManagerId });
-    if (q.region) this.inRegions(qb, [`${q.region.replace(/(00){1,2}$/, '')}%`], 'rf');
-    const scope = scopePatterns(auth);
-    if (scope) this.inRegions(qb, scope, 'sc');
-    if (q.q) await this.search(qb, q.q);
-    const rows = await qb.clone().orderBy('c.customer_no').limit(q.limit).offset(q.offset).getMany();
+    const em = this.dataSource.manager;
+    const filter: CustomerFilter = {
+      archived: q.archived,
+      tier: q.tier,
+      greenChannel: q.greenChannel,
+      accountManagerId: q.accountManagerId,
+      regionPatterns: q.region ? [`${q.region.replace(/(00){1,2}$/, '')}%`] : undefined,
+      scope: scopePatterns(auth),
+      search: q.q ? await this.search(q.q) : undefined,
+    };
+    const rows = await customerPage(em, filter, q.limit, q.offset);
     const page = { items: rows.map(toSummary), limit: q.limit, offset: q.offset };
     // A page that is not full holds the last match: no need to count (an exact lookup, usually).
     if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { ...page, total: q.offset + rows.length };
     // Counting a broad name match exactly costs as much as the page itself: count up to a cap.
-    const [sql, params] = qb
-      .clone()
-      .select('1')
-      .limit(COUNT_CAP + 1)
-      .getQueryAndParameters();
-    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM (${sql}) AS page`, params);
+    const n = await countCustomersUpTo(em, filter, COUNT_CAP + 1);
     return { ...page, total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true } : {}) };
-  }
-
-  /**
-   * Customers whose home region or any site is under one of the prefixes. One
-   * LIKE per prefix on each text_pattern_ops index, joined by UNION, so the
-   * planner probes indexes instead of scanning every customer and site.
-   */
-  private inRegions(qb: SelectQueryBuilder<Customer>, patterns: string[], name: string): void {
-    const params = Object.fromEntries(patterns.map((p, i) => [`${name}${i}`, p]));
-    const any = (column: string) => patterns.map((_, i) => `${column} LIKE :${name}${i}`).join(' OR ');
-    qb.andWhere(
-      `c.id IN (SELECT id FROM customers WHERE ${any('home_region')} UNION SELECT customer_id FROM customer_sites WHERE ${any('region')})`,
-      params,
-    );
   }
 
   /**
@@ -329,30 +271,14 @@ export class CustomersService {
    * else is a name fragment, matched on the name's bigrams (exact for two
    * characters; longer fragments are confirmed with LIKE).
    */
-  private async search(qb: SelectQueryBuilder<Customer>, raw: string): Promise<void> {
+  private async search(raw: string): Promise<CustomerSearch> {
     const term = raw.trim();
-    if (IDENTIFIER.test(term)) {
-      qb.andWhere(
-        `c.id IN (
-          SELECT customer_id FROM customer_contacts WHERE mobile = :q
-          UNION SELECT customer_id FROM service_instances WHERE access_no = :q
-          UNION SELECT id FROM customers WHERE customer_no = upper(:q) OR credit_code = upper(:q))`,
-        { q: term },
-      );
-      return;
-    }
-    const byAccessNo: { customer_id: string }[] = await this.dataSource.query(
-      `SELECT customer_id FROM service_instances WHERE access_no = $1`,
-      [term],
-    );
-    if (byAccessNo.length) {
-      qb.andWhere('c.id IN (:...ids)', { ids: byAccessNo.map((r) => r.customer_id) });
-      return;
-    }
+    if (IDENTIFIER.test(term)) return { by: 'identifier', term };
+    const byAccessNo = await customersWithAccessNo(this.dataSource, term);
+    if (byAccessNo.length) return { by: 'ids', ids: byAccessNo };
     const length = [...term].length;
     if (length < 2) throw invalidFields({ field: 'q', message: 'a name fragment needs at least 2 characters' });
-    qb.andWhere('c.name_bigrams @> focus_one_bigrams(:q)', { q: term });
-    if (length > 2) qb.andWhere('lower(c.name) LIKE :like', { like: `%${escapeLike(term.toLowerCase())}%` });
+    return { by: 'name', term, like: length > 2 ? `%${escapeLike(term.toLowerCase())}%` : null };
   }
 
   async transfer(auth: AuthContext, id: string, dto: TransferCustomerDto): Promise<CustomerDto> {
@@ -364,7 +290,7 @@ export class CustomersService {
         throw new CustomerError(CustomerErrorCode.CUSTOMER_ALREADY_MANAGED_BY, 'The customer already has this account manager');
       }
       await guardedUpdate(em, Customer, { id }, fp.customer.version, { accountManagerId: dto.toAccountManagerId }, 'customer');
-      await em.insert(AccountManagerTransfer, {
+      await insertTransfer(em, {
         customerId: id,
         fromAccountManagerId: fp.accountManagerId,
         toAccountManagerId: dto.toAccountManagerId,
@@ -384,7 +310,7 @@ export class CustomersService {
 
   async transfers(auth: AuthContext, id: string): Promise<TransferDto[]> {
     assertCanRead(auth, await this.footprint(this.dataSource.manager, id));
-    return this.dataSource.getRepository(AccountManagerTransfer).find({ where: { customerId: id }, order: { transferredAt: 'ASC' } });
+    return transfersOf(this.dataSource.manager, id);
   }
 
   /** Archiving hides a customer from default lists and freezes it; nothing is ever erased. */

@@ -1,4 +1,6 @@
 import { Client } from 'pg';
+// The tag itself, not common/sql: the database layer imports no module but config.
+import sql from 'sql-template-tag';
 
 /**
  * Creates the database named in the URL when it does not exist yet, so a
@@ -12,7 +14,8 @@ export async function ensureDatabase(url: string): Promise<void> {
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    const exists = sql`SELECT 1 FROM pg_database WHERE datname = ${name}`;
+    const { rowCount } = await client.query(exists.text, exists.values);
     if (rowCount) return;
     await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`).catch((err: { code?: string }) => {
       if (err.code !== '42P04') throw err; // created meanwhile by another process

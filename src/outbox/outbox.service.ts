@@ -3,10 +3,18 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { EntityManager } from 'typeorm';
 import { PostCommit } from '../common/post-commit';
-import { sql } from '../common/sql';
+import type { Db } from '../common/sql';
 import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { EventType } from './event-types';
+import {
+  UnrelayedEvent,
+  insertEventIn,
+  insertEvents,
+  lockUnrelayedEvents,
+  markEventsRelayed,
+  purgeRelayedEvents,
+} from './outbox.repository';
 
 export const RELAY_JOB = 'relay';
 
@@ -28,20 +36,36 @@ export class OutboxService {
 
   /** The same event as part of a batch of inserts; the id is known once the batch has run. */
   emitIn(batch: WriteBatch, post: PostCommit, type: EventType, data: Record<string, unknown>): BatchPart<string> {
-    const inserted = batch.add(sql`INSERT INTO outbox_events (type, data) VALUES (${type}, ${JSON.stringify(data)}::jsonb) RETURNING id`);
+    const id = insertEventIn(batch, { type, data });
     post.add(() => this.wake());
-    return inserted.map(([row]) => row.id as string);
+    return id;
   }
 
   /** Many events in one statement (the SLA engine raises alerts in batches). Returns their ids in order. */
   async emitMany(em: EntityManager, post: PostCommit, events: { type: EventType; data: Record<string, unknown> }[]): Promise<string[]> {
     if (!events.length) return [];
-    const rows: { id: string }[] = await em.query(
-      `INSERT INTO outbox_events (type, data) SELECT * FROM unnest($1::text[], $2::jsonb[]) RETURNING id`,
-      [events.map((e) => e.type), events.map((e) => JSON.stringify(e.data))],
-    );
+    const ids = await insertEvents(em, events);
     post.add(() => this.wake());
-    return rows.map((r) => r.id);
+    return ids;
+  }
+
+  /**
+   * For the relay (the webhooks module), in its transaction: up to `limit`
+   * unrelayed events in order, locked (SKIP LOCKED: concurrent relays take
+   * other events instead of waiting).
+   */
+  takeUnrelayed(em: Db, limit: number): Promise<UnrelayedEvent[]> {
+    return lockUnrelayedEvents(em, limit);
+  }
+
+  /** For the relay, in the transaction that took them: these events are relayed. */
+  markRelayed(em: Db, ids: string[]): Promise<void> {
+    return markEventsRelayed(em, ids);
+  }
+
+  /** Retention: deletes up to `limit` events relayed more than `days` ago that no delivery refers to; how many. */
+  purgeRelayed(db: Db, days: number, limit: number): Promise<number> {
+    return purgeRelayedEvents(db, days, limit);
   }
 
   /**

@@ -1,9 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { invalidFields } from '../common/errors/common-errors';
 import { NATIONWIDE } from '../common/auth/region-scope';
 import { Region } from './region.entity';
+import { allRegions } from './regions.repository';
 
 export const REGION_CODE = /^[0-9]{6}$/;
 
@@ -15,10 +16,10 @@ export const REGION_CODE = /^[0-9]{6}$/;
 export class RegionsService implements OnModuleInit {
   private byCode = new Map<string, Region>();
 
-  constructor(@InjectRepository(Region) private readonly regions: Repository<Region>) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
-    const all = await this.regions.find();
+    const all = await allRegions(this.dataSource.manager);
     this.byCode = new Map(all.map((r) => [r.code, r]));
   }
 

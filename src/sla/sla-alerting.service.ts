@@ -9,30 +9,14 @@ import { CasesService } from '../cases/cases.service';
 import { PostCommit } from '../common/post-commit';
 import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
+import { ClockAdvance, advanceClocks, clockTimer, lockDueClocks, runningClocksDueWithin } from './sla-clocks.repository';
 import { FIRE_JOB, FireJobData, SlaClocksService, fireJobId } from './sla-clocks.service';
-import { AlertLevel, ClockName, dueLevels, levelAfter, thresholdAt } from './sla-levels';
+import { dueLevels, levelAfter, thresholdAt } from './sla-levels';
 
 // A wake-up this close before its threshold waits for it instead of re-arming.
 const EARLY_WAIT_MS = 1000;
 // Clocks taken per transaction: one statement per table, whatever the batch size.
 const DRAIN_BATCH = 500;
-
-interface DueClock {
-  id: string;
-  case_kind: string;
-  case_id: string;
-  clock: ClockName;
-  started_at: Date;
-  paused_ms: string;
-  target_seconds: number;
-  warn_at_percent: number;
-  generation: number;
-  next_level: AlertLevel;
-  breached_at: Date | null;
-  case_no: string;
-  customer_id: string | null;
-  region: string;
-}
 
 /**
  * Raises the alerts clocks owe. Every wake-up (a clock's timer, the sweep)
@@ -55,15 +39,15 @@ export class SlaAlertingService {
   /** A clock's timer fired: drain what is due, then make sure this clock's own threshold is not left behind. */
   async fire(job: FireJobData): Promise<number> {
     let raised = await this.drainDue();
-    const [c] = await this.dataSource.query(`SELECT generation, next_level, next_at, state FROM sla_clocks WHERE id = $1`, [job.clockId]);
-    const early = c && c.state === 'running' && c.generation === job.generation && c.next_at && c.next_level === job.level;
-    const waitMs = early ? new Date(c.next_at).getTime() - Date.now() : 0;
+    const c = await clockTimer(this.dataSource, job.clockId);
+    const early = c && c.state === 'running' && c.generation === job.generation && c.nextAt && c.nextLevel === job.level;
+    const waitMs = early ? c.nextAt!.getTime() - Date.now() : 0;
     if (waitMs > 0 && waitMs <= EARLY_WAIT_MS) {
       await sleep(waitMs);
       raised += await this.drainDue();
     } else if (waitMs > EARLY_WAIT_MS) {
       // Woken early (timer rounding, a stale duplicate): set a new timer for the real time.
-      const clock = { id: job.clockId, generation: c.generation, nextLevel: c.next_level } as SlaClock;
+      const clock = { id: job.clockId, generation: c!.generation, nextLevel: c!.nextLevel };
       await this.queue.add(FIRE_JOB, { ...job }, { jobId: `${fireJobId(clock)}-early`, delay: waitMs, removeOnComplete: true });
     }
     return raised;
@@ -82,35 +66,21 @@ export class SlaAlertingService {
   private async drainBatch(): Promise<{ raised: number; taken: number }> {
     const post = new PostCommit();
     const outcome = await this.dataSource.transaction(async (em) => {
-      const due: DueClock[] = await em.query(
-        `SELECT c.id, c.case_kind, c.case_id, c.clock, c.started_at, c.paused_ms, c.target_seconds, c.warn_at_percent,
-                c.generation, c.next_level, c.breached_at, ci.case_no, ci.customer_id, ci.region
-           FROM sla_clocks c JOIN case_index ci ON ci.kind = c.case_kind AND ci.id = c.case_id
-          WHERE c.state = 'running' AND c.next_at <= now()
-          ORDER BY c.next_at
-          LIMIT $1
-          FOR UPDATE OF c SKIP LOCKED`,
-        [DRAIN_BATCH],
-      );
+      const due = await lockDueClocks(em, DRAIN_BATCH);
       if (!due.length) return { raised: 0, taken: 0 };
       const now = new Date();
       const owed: RaiseAlert[] = [];
-      const advanced: SlaClock[] = [];
+      const advanced: (ClockAdvance & Pick<SlaClock, 'generation' | 'state'>)[] = [];
       for (const r of due) {
-        const timing = {
-          startedAt: new Date(r.started_at),
-          pausedMs: Number(r.paused_ms),
-          targetSeconds: r.target_seconds,
-          warnAtPercent: r.warn_at_percent,
-        };
+        const timing = { startedAt: r.startedAt, pausedMs: r.pausedMs, targetSeconds: r.targetSeconds, warnAtPercent: r.warnAtPercent };
         // PostgreSQL already says next_level is due; later levels follow if they are due too.
-        const levels = [r.next_level, ...dueLevels(timing, levelAfter(r.next_level), now)];
+        const levels = [r.nextLevel, ...dueLevels(timing, levelAfter(r.nextLevel), now)];
         for (const level of levels) {
           owed.push({
-            caseKind: r.case_kind,
-            caseId: r.case_id,
-            caseNo: r.case_no,
-            customerId: r.customer_id,
+            caseKind: r.caseKind,
+            caseId: r.caseId,
+            caseNo: r.caseNo,
+            customerId: r.customerId,
             region: r.region,
             clockId: r.id,
             clock: r.clock,
@@ -125,8 +95,8 @@ export class SlaAlertingService {
           state: 'running',
           nextLevel: next,
           nextAt: next ? thresholdAt(timing, next) : null,
-          breachedAt: r.breached_at ?? (levels.includes('breached') ? now : null),
-        } as SlaClock);
+          breachedAt: r.breachedAt ?? (levels.includes('breached') ? now : null),
+        });
       }
       const raised = await this.alerts.raiseMany(em, post, owed);
       await this.cases.recordSystemMany(
@@ -138,12 +108,7 @@ export class SlaAlertingService {
           data: { clock: a.clock, alertId: a.id, dueAt: a.dueAt },
         })),
       );
-      await em.query(
-        `UPDATE sla_clocks c SET next_level = u.next_level, next_at = u.next_at, breached_at = u.breached_at
-           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::timestamptz[]) AS u(id, next_level, next_at, breached_at)
-          WHERE c.id = u.id`,
-        [advanced.map((c) => c.id), advanced.map((c) => c.nextLevel), advanced.map((c) => c.nextAt), advanced.map((c) => c.breachedAt)],
-      );
+      await advanceClocks(em, advanced);
       post.add(() => this.clocks.armAll(advanced));
       return { raised: raised.length, taken: due.length };
     });
@@ -158,11 +123,7 @@ export class SlaAlertingService {
    */
   async sweep(horizonSeconds: number): Promise<{ raised: number; rearmed: number }> {
     const raised = await this.drainDue();
-    const soon = await this.dataSource
-      .getRepository(SlaClock)
-      .createQueryBuilder('c')
-      .where(`c.state = 'running' AND c.next_at > now() AND c.next_at <= now() + make_interval(secs => :h)`, { h: horizonSeconds })
-      .getMany();
+    const soon = await runningClocksDueWithin(this.dataSource.manager, horizonSeconds);
     await this.clocks.armAll(soon);
     return { raised, rearmed: soon.length };
   }

@@ -2,12 +2,21 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PostCommit } from '../common/post-commit';
-import { sql } from '../common/sql';
 import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
+import {
+  InsertedClock,
+  clocksOfCase,
+  clocksOfCases,
+  insertCaseClocksIn,
+  insertClocksOfCases,
+  insertClocksOfCasesIn,
+  lockClocksOfCase,
+  updateClock,
+} from './sla-clocks.repository';
 import { ClockName, dueAt, thresholdAt } from './sla-levels';
 import { SlaPoliciesService } from './sla-policies.service';
 import { SlaError, SlaErrorCode } from './sla.errors';
@@ -41,15 +50,15 @@ export interface CaseSla {
 }
 
 /** A clock just inserted (the RETURNING row of its INSERT), as the engine holds it: running, first level next. */
-function freshClock(r: Record<string, unknown>, at: Date): SlaClock {
-  const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.target_seconds as number, warnAtPercent: r.warn_at_percent as number };
+function freshClock(r: InsertedClock, at: Date): SlaClock {
+  const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.targetSeconds, warnAtPercent: r.warnAtPercent };
   return Object.assign(new SlaClock(), {
-    id: r.id as string,
-    caseKind: r.case_kind as string,
-    caseId: r.case_id as string,
-    clock: r.clock as ClockName,
-    policyKey: r.policy_key as string,
-    policyVersion: r.policy_version as number,
+    id: r.id,
+    caseKind: r.caseKind,
+    caseId: r.caseId,
+    clock: r.clock,
+    policyKey: r.policyKey,
+    policyVersion: r.policyVersion,
     ...timing,
     pausedAt: null,
     stoppedAt: null,
@@ -60,6 +69,21 @@ function freshClock(r: Record<string, unknown>, at: Date): SlaClock {
     nextLevel: 'warning',
     nextAt: thresholdAt(timing, 'warning'),
   } satisfies SlaClock);
+}
+
+/** Each case's fresh clocks, (resolution, response), from the rows of one insert. */
+function byCase(inserted: InsertedClock[], at: Date): { clocks: SlaClock[]; byCase: Map<string, SlaClock[]> } {
+  const out = new Map<string, SlaClock[]>();
+  const all: SlaClock[] = [];
+  for (const r of inserted) {
+    const clock = freshClock(r, at);
+    all.push(clock);
+    out.set(
+      clock.caseId,
+      [...(out.get(clock.caseId) ?? []), clock].sort((x, y) => x.clock.localeCompare(y.clock)),
+    );
+  }
+  return { clocks: all, byCase: out };
 }
 
 /**
@@ -90,24 +114,13 @@ export class SlaClocksService {
    * below), so the case is never written without its clocks.
    */
   openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): BatchPart<SlaClock[]> {
-    const inserted = batch.add(
-      sql`INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
-                                  started_at, due_at, state, generation, next_level, next_at)
-          SELECT ${kind}, ${caseId}::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
-                 s.at, s.at + make_interval(secs => t.secs), 'running', 1, 'warning',
-                 s.at + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
-            FROM (VALUES ('response'), ('resolution')) AS c(clock)
-           CROSS JOIN (SELECT ${at}::timestamptz AS at) AS s
-            LEFT JOIN sla_policies p ON p.key = ${`${kind}:P${priority}`}
-           CROSS JOIN LATERAL (SELECT c.clock, CASE c.clock WHEN 'response' THEN p.response_seconds ELSE p.resolution_seconds END) AS t(clock, secs)
-          RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
-    );
-    // With no such policy the LEFT JOIN yields a NULL policy_key, which the NOT
-    // NULL column refuses: the whole batch fails, so a case never exists without
-    // its clocks, even when the batch runs without an explicit transaction.
+    const inserted = insertCaseClocksIn(batch, { kind, caseId, policyKey: `${kind}:P${priority}`, at });
+    // With no such policy the insert fails, and the whole batch with it: a case
+    // never exists without its clocks, even when the batch runs without an
+    // explicit transaction.
     const clocks = inserted.map((rows) => {
       if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
-      return rows.map((r) => freshClock({ ...r, case_kind: kind, case_id: caseId }, at)).sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
+      return rows.map((r) => freshClock(r, at)).sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
     });
     // Timers go out only after commit, when the batch has run and its clocks can be read.
     post.add(() => this.armAll(clocks.value));
@@ -124,40 +137,34 @@ export class SlaClocksService {
    * in one round trip. Returns each case's clocks (resolution, response).
    */
   async openMany(em: EntityManager, post: PostCommit, specs: ClockSpec[], at = new Date()): Promise<Map<string, SlaClock[]>> {
-    const rows: Record<string, unknown>[] = await em.query(
-      `INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
-                               started_at, due_at, state, generation, next_level, next_at)
-       SELECT s.kind, s.case_id, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
-              $1::timestamptz, $1::timestamptz + make_interval(secs => t.secs), 'running', 1, 'warning',
-              $1::timestamptz + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
-         FROM unnest($2::text[], $3::uuid[], $4::text[], $5::int[]) AS s(kind, case_id, policy_key, min_resolution_secs)
-         JOIN sla_policies p ON p.key = s.policy_key
-        CROSS JOIN LATERAL (VALUES ('response', p.response_seconds), ('resolution', greatest(p.resolution_seconds, s.min_resolution_secs))) AS t(clock, secs)
-       RETURNING id, case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
-      [
-        at,
-        specs.map((s) => s.kind),
-        specs.map((s) => s.caseId),
-        specs.map((s) => s.policyKey),
-        specs.map((s) => s.minResolutionSeconds ?? null),
-      ],
+    const inserted = await insertClocksOfCases(em, specs.map(caseClocks), at);
+    const { clocks, byCase: out } = this.checkOpened(specs, inserted, at);
+    post.add(() => this.armAll(clocks));
+    return out;
+  }
+
+  /**
+   * openMany as part of a batch of inserts (an intake written as one
+   * statement); each case's clocks can be read once the batch has run. As
+   * with openIn, a missing policy makes the batch itself fail, so no case is
+   * written without its clocks.
+   */
+  openManyIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): BatchPart<Map<string, SlaClock[]>> {
+    let checked: ReturnType<SlaClocksService['checkOpened']> | undefined;
+    const opened = insertClocksOfCasesIn(batch, specs.map(caseClocks), at).map(
+      (inserted) => (checked ??= this.checkOpened(specs, inserted, at)),
     );
-    if (rows.length !== specs.length * 2) {
-      const missing = specs.map((s) => s.policyKey).find((k) => !rows.some((r) => r.policy_key === k));
+    post.add(() => this.armAll(opened.value.clocks));
+    return opened.map((o) => o.byCase);
+  }
+
+  /** Every case got both clocks, or the missing policy is named. */
+  private checkOpened(specs: ClockSpec[], inserted: InsertedClock[], at: Date): { clocks: SlaClock[]; byCase: Map<string, SlaClock[]> } {
+    if (inserted.length !== specs.length * 2) {
+      const missing = specs.map((s) => s.policyKey).find((k) => !inserted.some((r) => r.policyKey === k));
       throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${missing}`);
     }
-    const out = new Map<string, SlaClock[]>();
-    const all: SlaClock[] = [];
-    for (const r of rows) {
-      const clock = freshClock(r, at);
-      all.push(clock);
-      out.set(
-        clock.caseId,
-        [...(out.get(clock.caseId) ?? []), clock].sort((x, y) => x.clock.localeCompare(y.clock)),
-      );
-    }
-    post.add(() => this.armAll(all));
-    return out;
+    return byCase(inserted, at);
   }
 
   /** Applies what a state change does to the clocks (see ticket-lifecycle.clockEffects). */
@@ -200,15 +207,14 @@ export class SlaClocksService {
   }
 
   async forCase(kind: string, caseId: string, em: EntityManager = this.dataSource.manager): Promise<SlaClock[]> {
-    return em.find(SlaClock, { where: { caseKind: kind, caseId }, order: { clock: 'ASC' } });
+    return clocksOfCase(em, kind, caseId);
   }
 
   /** Clocks of many cases at once (lists). */
   async forCases(kind: string, caseIds: string[]): Promise<Map<string, SlaClock[]>> {
     const out = new Map<string, SlaClock[]>();
     if (!caseIds.length) return out;
-    const rows = await this.dataSource.getRepository(SlaClock).find({ where: { caseKind: kind, caseId: In(caseIds) } });
-    for (const r of rows) out.set(r.caseId, [...(out.get(r.caseId) ?? []), r]);
+    for (const r of await clocksOfCases(this.dataSource.manager, kind, caseIds)) out.set(r.caseId, [...(out.get(r.caseId) ?? []), r]);
     return out;
   }
 
@@ -218,7 +224,7 @@ export class SlaClocksService {
   }
 
   /** Adds the delayed jobs that wake the worker at each clock's next threshold (after commit only), in one round trip. */
-  async armAll(clocks: SlaClock[]): Promise<unknown> {
+  async armAll(clocks: Pick<SlaClock, 'id' | 'generation' | 'state' | 'nextLevel' | 'nextAt'>[]): Promise<unknown> {
     const due = clocks.filter((c) => c.state === 'running' && c.nextLevel && c.nextAt);
     if (!due.length) return;
     return this.queue.addBulk(
@@ -264,28 +270,19 @@ export class SlaClocksService {
   }
 
   private async save(em: EntityManager, post: PostCommit, c: SlaClock): Promise<void> {
-    await em.update(
-      SlaClock,
-      { id: c.id },
-      {
-        state: c.state,
-        pausedAt: c.pausedAt,
-        pausedMs: c.pausedMs,
-        stoppedAt: c.stoppedAt,
-        dueAt: c.dueAt,
-        generation: c.generation,
-        nextAt: c.nextAt,
-        policyKey: c.policyKey,
-        policyVersion: c.policyVersion,
-        targetSeconds: c.targetSeconds,
-        warnAtPercent: c.warnAtPercent,
-      },
-    );
+    await updateClock(em, c);
     const snapshot = { ...c };
     post.add(() => this.armAll([snapshot]));
   }
 
   private lockClocks(em: EntityManager, kind: string, caseId: string): Promise<SlaClock[]> {
-    return em.find(SlaClock, { where: { caseKind: kind, caseId }, lock: { mode: 'pessimistic_write' }, order: { clock: 'ASC' } });
+    return lockClocksOfCase(em, kind, caseId);
   }
 }
+
+const caseClocks = (s: ClockSpec) => ({
+  kind: s.kind,
+  caseId: s.caseId,
+  policyKey: s.policyKey,
+  minResolutionSeconds: s.minResolutionSeconds ?? null,
+});

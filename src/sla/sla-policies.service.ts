@@ -6,6 +6,7 @@ import { AuditService, changedFields } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { invalidFields } from '../common/errors/common-errors';
 import { SlaPolicy } from './sla-policy.entity';
+import { allPolicies, lockPolicy, policyByKey } from './sla-policies.repository';
 import { SlaError, SlaErrorCode } from './sla.errors';
 
 export interface PolicyTargets {
@@ -22,12 +23,12 @@ export class SlaPoliciesService {
   ) {}
 
   list(): Promise<SlaPolicy[]> {
-    return this.dataSource.getRepository(SlaPolicy).find({ order: { kind: 'ASC', priority: 'ASC' } });
+    return allPolicies(this.dataSource.manager);
   }
 
   /** The policy in force now; read in the case's transaction so the clock records its version. */
   async current(em: EntityManager, kind: string, priority: number): Promise<SlaPolicy> {
-    const policy = await em.findOneBy(SlaPolicy, { key: `${kind}:P${priority}` });
+    const policy = await policyByKey(em, `${kind}:P${priority}`);
     if (!policy) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
     return policy;
   }
@@ -38,7 +39,7 @@ export class SlaPoliciesService {
       throw invalidFields({ field: 'resolutionSeconds', message: 'must not be shorter than responseSeconds' });
     }
     return this.dataSource.transaction(async (em) => {
-      const before = await em.findOne(SlaPolicy, { where: { key }, lock: { mode: 'pessimistic_write' } });
+      const before = await lockPolicy(em, key);
       if (!before) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${key}`);
       await guardedUpdate(
         em,
@@ -55,7 +56,7 @@ export class SlaPoliciesService {
         changes: changedFields(before, targets),
         regions: [], // applies everywhere: for nationwide readers
       });
-      return (await em.findOneBy(SlaPolicy, { key }))!;
+      return (await policyByKey(em, key))!;
     });
   }
 }

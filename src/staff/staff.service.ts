@@ -15,6 +15,18 @@ import { CreateStaffDto, StaffDto, StaffQuery } from './dto/staff.dto';
 import { generatePassword, hashPassword } from './passwords';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
+import {
+  activeStaffWithRole,
+  countStaff,
+  insertStaff,
+  lockAdminBootstrap,
+  lockStaff,
+  principalOf,
+  staffById,
+  staffForLogin,
+  staffPage,
+  usernameTaken,
+} from './staff.repository';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 
@@ -51,8 +63,8 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     const { username, password } = this.config.admin;
     const created = await this.dataSource.transaction(async (em) => {
       // Several processes may start at once: one of them creates the admin.
-      await em.query("SELECT pg_advisory_xact_lock(hashtext('focus-one:bootstrap-admin'))");
-      if (await em.count(Staff)) return null;
+      await lockAdminBootstrap(em);
+      if (await countStaff(em)) return null;
       const chosen = password ?? generatePassword();
       await this.insert(em, null, {
         username,
@@ -71,20 +83,11 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
 
   /** On every authenticated request, so one plain indexed query. */
   async loadPrincipal(staffId: string): Promise<Principal | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT username, roles, regions, active, token_version AS "tokenVersion" FROM staff WHERE id = $1`,
-      [staffId],
-    );
-    return row ?? null;
+    return principalOf(this.dataSource, staffId);
   }
 
   async findForLogin(username: string): Promise<Staff | null> {
-    return this.dataSource
-      .getRepository(Staff)
-      .createQueryBuilder('s')
-      .addSelect('s.passwordHash')
-      .where('s.username = :username', { username: username.toLowerCase() })
-      .getOne();
+    return staffForLogin(this.dataSource.manager, username);
   }
 
   async create(auth: AuthContext, dto: CreateStaffDto): Promise<StaffDto> {
@@ -101,19 +104,15 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
   }
 
   private async insert(em: EntityManager, auth: AuthContext | null, dto: CreateStaffDto): Promise<Staff> {
-    const exists = await em.exists(Staff, { where: { username: dto.username } });
-    if (exists) throw new StaffError(StaffErrorCode.STAFF_USERNAME_TAKEN, `Username ${dto.username} is taken`);
-    const row = em.create(Staff, {
+    if (await usernameTaken(em, dto.username))
+      throw new StaffError(StaffErrorCode.STAFF_USERNAME_TAKEN, `Username ${dto.username} is taken`);
+    const saved = await insertStaff(em, {
       username: dto.username,
       displayName: dto.displayName,
       passwordHash: await hashPassword(dto.password),
       roles: dto.roles,
       regions: dto.regions,
-      active: true,
-      tokenVersion: 0,
-      version: 1,
-    });
-    const saved = await em.save(row).catch((err: { driverError?: { code?: string } }) => {
+    }).catch((err: { driverError?: { code?: string } }) => {
       if (err.driverError?.code === '23505') throw new StaffError(StaffErrorCode.STAFF_USERNAME_TAKEN, `Username ${dto.username} is taken`);
       throw err;
     });
@@ -128,7 +127,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
   }
 
   async get(id: string): Promise<StaffDto> {
-    const staff = await this.dataSource.getRepository(Staff).findOneBy({ id });
+    const staff = await staffById(this.dataSource.manager, id);
     if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
     return toStaffDto(staff);
   }
@@ -136,19 +135,19 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
   /** Active staff holding a role, for the services that assign work (account managers, engineers). */
   /** Pass the caller's `em` when inside a transaction: a second connection per request can starve the pool under load. */
   async findActiveWithRole(id: string, role: Staff['roles'][number], em: EntityManager = this.dataSource.manager): Promise<Staff | null> {
-    return em.getRepository(Staff).createQueryBuilder('s').where('s.id = :id AND s.active AND :role = ANY(s.roles)', { id, role }).getOne();
+    return activeStaffWithRole(em, id, role);
   }
 
   async list(q: StaffQuery): Promise<Page<StaffDto>> {
-    const qb = this.dataSource.getRepository(Staff).createQueryBuilder('s');
-    if (q.role) qb.andWhere(':role = ANY(s.roles)', { role: q.role });
-    if (q.active !== undefined) qb.andWhere('s.active = :active', { active: q.active });
-    if (q.region) {
-      // Staff whose scope covers the region: CN, or a scope code whose prefix starts the region code.
-      const prefixes = this.regions.chain(q.region).map((r) => r.code);
-      qb.andWhere(`(s.regions && :codes OR 'admin' = ANY(s.roles))`, { codes: [...prefixes, NATIONWIDE] });
-    }
-    const [rows, total] = await qb.orderBy('s.username').take(q.limit).skip(q.offset).getManyAndCount();
+    // Staff whose scope covers the region: CN, or a scope code whose prefix starts the region code.
+    const coveringCodes = q.region ? [...this.regions.chain(q.region).map((r) => r.code), NATIONWIDE] : undefined;
+    const { items: rows, total } = await staffPage(this.dataSource.manager, {
+      role: q.role,
+      active: q.active,
+      coveringCodes,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return { items: rows.map(toStaffDto), total, limit: q.limit, offset: q.offset };
   }
 
@@ -158,7 +157,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       throw new StaffError(StaffErrorCode.STAFF_CANNOT_DEACTIVATE_SELF, 'You cannot deactivate yourself');
     }
     return this.dataSource.transaction(async (em) => {
-      const staff = await em.findOne(Staff, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      const staff = await lockStaff(em, id);
       if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
       if (staff.active === active) return toStaffDto(staff);
       await guardedUpdate(
@@ -176,7 +175,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
         changes: { active: { from: staff.active, to: active } },
         regions: staffRegions(staff.regions),
       });
-      return toStaffDto((await em.findOneBy(Staff, { id }))!);
+      return toStaffDto((await staffById(em, id))!);
     });
   }
 }

@@ -3,8 +3,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { OutboxService } from '../outbox/outbox.service';
 import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
+import { insertDeliveriesFor, overduePendingDeliveries, purgeFinishedDeliveries } from './webhooks.repository';
 
 /** Events taken per transaction. */
 export const RELAY_BATCH = 500;
@@ -37,6 +39,7 @@ export class OutboxRelay {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.webhooks) private readonly webhooks: Queue,
+    private readonly outbox: OutboxService,
   ) {}
 
   /** Relays until nothing unrelayed (and unlocked by another relay) is left. */
@@ -58,28 +61,14 @@ export class OutboxRelay {
 
   private relayBatch(): Promise<{ events: number; deliveryIds: string[] }> {
     return this.dataSource.transaction(async (em) => {
-      const events: { id: string; type: string }[] = await em.query(
-        `SELECT id, type FROM outbox_events WHERE relayed_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [RELAY_BATCH],
-      );
+      const events = await this.outbox.takeUnrelayed(em, RELAY_BATCH);
       if (!events.length) return { events: 0, deliveryIds: [] };
       const ids = events.map((e) => e.id);
-      // FOR SHARE: a subscription being deleted right now waits for this batch to commit, and its
-      // delete then fails the deliveries created here instead of leaving them pending.
-      const inserted: { id: string; event_id: string }[] = await em.query(
-        `WITH subs AS (SELECT id, events FROM webhook_subscriptions WHERE deleted_at IS NULL FOR SHARE),
-              ev AS (SELECT * FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS e(id, type, n))
-         INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status)
-         SELECT s.id, ev.id, ev.type, 'pending' FROM ev JOIN subs s ON ev.type = ANY (s.events)
-          ORDER BY ev.n, s.id
-         ON CONFLICT (subscription_id, event_id) DO NOTHING
-         RETURNING id, event_id`,
-        [ids, events.map((e) => e.type)],
-      );
-      await em.query(`UPDATE outbox_events SET relayed_at = now() WHERE id = ANY ($1::uuid[])`, [ids]);
+      const inserted = await insertDeliveriesFor(em, events);
+      await this.outbox.markRelayed(em, ids);
       // Jobs are added in event order.
       const position = new Map(ids.map((id, i) => [id, i]));
-      inserted.sort((a, b) => position.get(a.event_id)! - position.get(b.event_id)!);
+      inserted.sort((a, b) => position.get(a.eventId)! - position.get(b.eventId)!);
       return { events: events.length, deliveryIds: inserted.map((r) => r.id) };
     });
   }
@@ -92,12 +81,7 @@ export class OutboxRelay {
    * a killed worker delays a delivery, never drops or duplicates it.
    */
   async sweep(): Promise<number> {
-    const due: { id: string; attempts: number }[] = await this.dataSource.query(
-      `SELECT id, attempts FROM webhook_deliveries
-        WHERE status = 'pending' AND next_attempt_at < now() - make_interval(secs => $1)
-        ORDER BY next_attempt_at LIMIT $2`,
-      [SWEEP_GRACE_MS / 1000, SWEEP_LIMIT],
-    );
+    const due = await overduePendingDeliveries(this.dataSource, SWEEP_GRACE_MS / 1000, SWEEP_LIMIT);
     if (due.length)
       await enqueueDeliveries(
         this.webhooks,
@@ -112,24 +96,8 @@ export class OutboxRelay {
    * `retentionDays`. In bounded batches, so one run never holds long locks.
    */
   async purge(retentionDays: number, batch = 10_000): Promise<{ deliveries: number; events: number }> {
-    const [, deliveries] = await this.dataSource.query(
-      `WITH old AS (
-         SELECT id FROM webhook_deliveries
-          WHERE status IN ('delivered', 'failed') AND created_at < now() - make_interval(days => $1) LIMIT $2
-       ), attempts AS (
-         DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM old)
-       )
-       DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM old)`,
-      [retentionDays, batch],
-    );
-    const [, events] = await this.dataSource.query(
-      `DELETE FROM outbox_events WHERE id IN (
-         SELECT e.id FROM outbox_events e
-          WHERE e.relayed_at < now() - make_interval(days => $1)
-            AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)
-          LIMIT $2)`,
-      [retentionDays, batch],
-    );
-    return { deliveries: Number(deliveries ?? 0), events: Number(events ?? 0) };
+    const deliveries = await purgeFinishedDeliveries(this.dataSource, retentionDays, batch);
+    const events = await this.outbox.purgeRelayed(this.dataSource, retentionDays, batch);
+    return { deliveries, events };
   }
 }

@@ -8,6 +8,16 @@ import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
 import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, signBody } from './delivery-protocol';
 import { WebhookTargets } from './webhook-targets';
+import {
+  claimAttempt,
+  deliveryStanding,
+  failDeliveryOfDeletedSubscription,
+  failUnansweredDelivery,
+  insertAttempt,
+  markDelivered,
+  markFailed,
+  scheduleRetry,
+} from './webhooks.repository';
 
 /** How long past the HTTP timeout a claimed attempt is protected from the sweep (DNS, database writes). */
 export const CLAIM_LEASE_MARGIN_MS = 30_000;
@@ -22,23 +32,13 @@ export type AttemptOutcome =
   /** The job woke before next_attempt_at (clock skew between this host and PostgreSQL): wait that long. */
   | { kind: 'early'; waitMs: number };
 
-interface Claimed {
-  id: string;
-  url: string;
-  secret: string;
-  event_id: string;
-  type: string;
-  occurred_at: Date;
-  data: Record<string, unknown>;
-}
-
 /**
  * One delivery attempt (worker only).
  *
  * Claim scheme: a job carries (deliveryId, attempt). Before sending, one
  * autocommit UPDATE claims that attempt:
  *   attempts = attempts + 1, next_attempt_at = now() + lease
- *   WHERE id = $1 AND status = 'pending' AND attempts = attempt - 1
+ *   WHERE id = <the delivery> AND status = 'pending' AND attempts = attempt - 1
  *     AND next_attempt_at <= now() AND the subscription is not deleted.
  * Only one worker can move `attempts` from n-1 to n, so a duplicated or stale
  * job (a sweep re-add, a second worker) finds nothing to claim and does
@@ -67,24 +67,20 @@ export class WebhookSender {
     const { webhookMaxAttempts: maxAttempts, webhookTimeoutMs: timeoutMs } = this.config.events;
     if (attempt > maxAttempts) {
       // Only reached through the sweep when a worker died during the last allowed attempt.
-      await this.dataSource.query(
-        `UPDATE webhook_deliveries SET status = 'failed', last_error = coalesce(last_error, 'no answer recorded for the last attempt')
-          WHERE id = $1 AND status = 'pending' AND attempts = $2`,
-        [deliveryId, attempt - 1],
-      );
+      await failUnansweredDelivery(this.dataSource, deliveryId, attempt - 1);
       return { kind: 'failed', error: 'attempts exhausted' };
     }
 
-    const claimed = await this.claim(deliveryId, attempt, timeoutMs + CLAIM_LEASE_MARGIN_MS);
+    const claimed = await claimAttempt(this.dataSource, deliveryId, attempt, (timeoutMs + CLAIM_LEASE_MARGIN_MS) / 1000);
     if (!claimed) return this.notClaimed(deliveryId, attempt);
 
     const body = serializeEnvelope({
-      id: claimed.event_id,
-      type: claimed.type,
-      occurredAt: new Date(claimed.occurred_at).toISOString(),
+      id: claimed.eventId,
+      type: claimed.eventType,
+      occurredAt: claimed.occurredAt.toISOString(),
       data: claimed.data,
     });
-    const headers = deliveryHeaders({ type: claimed.type, deliveryId: claimed.id, signature: signBody(body, claimed.secret) });
+    const headers = deliveryHeaders({ type: claimed.eventType, deliveryId: claimed.deliveryId, signature: signBody(body, claimed.secret) });
 
     const startedAt = new Date();
     const t0 = performance.now();
@@ -106,7 +102,7 @@ export class WebhookSender {
       error = describeError(err, signal, timeoutMs);
     }
     const durationMs = Math.round(performance.now() - t0);
-    return this.settle(claimed.id, attempt, maxAttempts, {
+    return this.settle(claimed.deliveryId, attempt, maxAttempts, {
       startedAt,
       durationMs,
       statusCode,
@@ -114,40 +110,17 @@ export class WebhookSender {
     });
   }
 
-  private async claim(deliveryId: string, attempt: number, leaseMs: number): Promise<Claimed | undefined> {
-    const [rows] = (await this.dataSource.query(
-      `UPDATE webhook_deliveries d
-          SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $3)
-         FROM webhook_subscriptions s, outbox_events e
-        WHERE d.id = $1 AND d.status = 'pending' AND d.attempts = $2 - 1 AND d.next_attempt_at <= now()
-          AND s.id = d.subscription_id AND s.deleted_at IS NULL
-          AND e.id = d.event_id
-       RETURNING d.id, s.url, s.secret, e.id AS event_id, e.type, e.occurred_at, e.data`,
-      [deliveryId, attempt, leaseMs / 1000],
-    )) as [Claimed[], number];
-    return rows[0];
-  }
-
   private async notClaimed(deliveryId: string, attempt: number): Promise<AttemptOutcome> {
-    const [row]: { status: string; attempts: number; subscription_deleted: boolean; wait_ms: number }[] = await this.dataSource.query(
-      `SELECT d.status, d.attempts, s.deleted_at IS NOT NULL AS subscription_deleted,
-              greatest(0, ceil(extract(epoch FROM d.next_attempt_at - now()) * 1000))::int AS wait_ms
-         FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
-        WHERE d.id = $1`,
-      [deliveryId],
-    );
+    const row = await deliveryStanding(this.dataSource, deliveryId);
     if (!row) return { kind: 'skipped', why: 'no such delivery' };
     if (row.status !== 'pending' || row.attempts !== attempt - 1)
       return { kind: 'skipped', why: `attempt ${attempt} is not next (${row.status}, ${row.attempts} made)` };
-    if (row.subscription_deleted) {
+    if (row.subscriptionDeleted) {
       // Created by a relay that raced the delete: it ends like the other pending ones did.
-      await this.dataSource.query(
-        `UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE id = $1 AND status = 'pending'`,
-        [deliveryId],
-      );
+      await failDeliveryOfDeletedSubscription(this.dataSource, deliveryId);
       return { kind: 'skipped', why: 'subscription deleted' };
     }
-    if (row.wait_ms > 0) return { kind: 'early', waitMs: row.wait_ms };
+    if (row.waitMs > 0) return { kind: 'early', waitMs: row.waitMs };
     return { kind: 'skipped', why: 'claimed concurrently' };
   }
 
@@ -160,34 +133,18 @@ export class WebhookSender {
     const delivered = result.error === null && result.statusCode !== null;
     const delayMs = retryDelayMs(attempt, this.config.events.webhookRetryBaseMs);
     const outcome = await this.dataSource.transaction(async (em): Promise<AttemptOutcome> => {
-      await em.query(
-        `INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id, attempt) DO NOTHING`,
-        [deliveryId, attempt, result.startedAt, result.durationMs, result.statusCode, result.error],
-      );
+      await insertAttempt(em, { deliveryId, attempt, ...result });
       if (delivered) {
         // Even if the subscription was deleted meanwhile: the receiver has it, so the record says so.
-        await em.query(
-          `UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), last_status_code = $2, last_error = NULL
-            WHERE id = $1 AND status <> 'delivered'`,
-          [deliveryId, result.statusCode],
-        );
+        await markDelivered(em, deliveryId, result.statusCode!);
         return { kind: 'delivered', statusCode: result.statusCode! };
       }
       const error = result.error ?? 'no answer';
       if (attempt < maxAttempts) {
-        const [rows] = (await em.query(
-          `UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $3), last_status_code = $4, last_error = $5
-            WHERE id = $1 AND status = 'pending' AND attempts = $2 RETURNING id`,
-          [deliveryId, attempt, delayMs / 1000, result.statusCode, error],
-        )) as [unknown[], number];
-        return rows.length ? { kind: 'retry', delayMs, error } : { kind: 'skipped', why: 'settled meanwhile' };
+        const scheduled = await scheduleRetry(em, deliveryId, attempt, delayMs / 1000, { statusCode: result.statusCode, error });
+        return scheduled ? { kind: 'retry', delayMs, error } : { kind: 'skipped', why: 'settled meanwhile' };
       }
-      await em.query(
-        `UPDATE webhook_deliveries SET status = 'failed', last_status_code = $3, last_error = $4
-          WHERE id = $1 AND status = 'pending' AND attempts = $2`,
-        [deliveryId, attempt, result.statusCode, error],
-      );
+      await markFailed(em, deliveryId, attempt, { statusCode: result.statusCode, error });
       return { kind: 'failed', error };
     });
     if (outcome.kind === 'retry') {

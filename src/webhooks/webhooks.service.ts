@@ -1,13 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { AuditService } from '../common/audit/audit.service';
 import { Page } from '../common/pagination/page';
 import { AppConfig } from '../config/app-config';
 import { CreateWebhookDto, DeliveryDto, DeliveryQuery, WebhookDto, WebhookQuery } from './dto/webhook.dto';
 import { WebhookTargets } from './webhook-targets';
-import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
+import { WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
+import {
+  attemptsOf,
+  deliveryPage,
+  failPendingDeliveriesOf,
+  insertSubscription,
+  softDeleteSubscription,
+  subscriptionExists,
+  subscriptionPage,
+  subscriptionWithSecret,
+} from './webhooks.repository';
 import { webhookNotFound, webhookUrlRefused } from './webhooks.errors';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
@@ -39,7 +49,7 @@ export class WebhooksService {
     if (!check.ok) throw webhookUrlRefused(check.reason);
     const url = check.url.toString();
     return this.dataSource.transaction(async (em) => {
-      const saved = await em.save(em.create(WebhookSubscription, { url, events: dto.events, secret: dto.secret, createdBy: auth.staffId }));
+      const saved = await insertSubscription(em, { url, events: dto.events, secret: dto.secret, createdBy: auth.staffId });
       // The secret is left out (the audit redacts "secret" keys anyway).
       await this.audit.record(em, auth, {
         action: 'webhook.created',
@@ -49,26 +59,18 @@ export class WebhooksService {
         regions: [], // receives every region's events: for nationwide readers
       });
       await recordOutcome(em, { resource: apiPath('webhooks', saved.id) });
-      const row = (await em.findOneBy(WebhookSubscription, { id: saved.id }))!;
-      return toWebhookDto(row, secretHint(dto.secret));
+      return toWebhookDto(saved, secretHint(dto.secret));
     });
   }
 
   async list(q: WebhookQuery): Promise<Page<WebhookDto>> {
-    const qb = this.dataSource.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect('s.secret');
-    if (!q.includeDeleted) qb.andWhere('s.deleted_at IS NULL');
-    const [rows, total] = await qb.orderBy('s.created_at', 'DESC').addOrderBy('s.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const { rows, total } = await subscriptionPage(this.dataSource.manager, q);
     return { items: rows.map((s) => toWebhookDto(s, secretHint(s.secret))), total, limit: q.limit, offset: q.offset };
   }
 
   /** Deleted subscriptions are still found (with deletedAt), so their delivery history stays readable. */
   async get(id: string): Promise<WebhookDto> {
-    const row = await this.dataSource
-      .getRepository(WebhookSubscription)
-      .createQueryBuilder('s')
-      .addSelect('s.secret')
-      .where('s.id = :id', { id })
-      .getOne();
+    const row = await subscriptionWithSecret(this.dataSource.manager, id);
     if (!row) throw webhookNotFound(id);
     return toWebhookDto(row, secretHint(row.secret));
   }
@@ -81,24 +83,17 @@ export class WebhooksService {
   async remove(auth: AuthContext, id: string): Promise<void> {
     await this.dataSource.transaction(async (em) => {
       // Row lock: waits for a relay that is matching this subscription (it holds FOR SHARE) to commit.
-      const [rows] = (await em.query(
-        `UPDATE webhook_subscriptions SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING url, events`,
-        [id],
-      )) as [{ url: string; events: string[] }[], number];
-      if (!rows.length) {
-        if (!(await em.existsBy(WebhookSubscription, { id }))) throw webhookNotFound(id);
+      const deleted = await softDeleteSubscription(em, id);
+      if (!deleted) {
+        if (!(await subscriptionExists(em, id))) throw webhookNotFound(id);
         return;
       }
-      await em.query(
-        `UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted'
-          WHERE subscription_id = $1 AND status = 'pending'`,
-        [id],
-      );
+      await failPendingDeliveriesOf(em, id);
       await this.audit.record(em, auth, {
         action: 'webhook.deleted',
         entity: 'webhook_subscription',
         entityId: id,
-        changes: { url: rows[0].url, events: rows[0].events },
+        changes: { url: deleted.url, events: deleted.events },
         regions: [],
       });
     });
@@ -110,18 +105,13 @@ export class WebhooksService {
   }
 
   private async readDeliveries(em: EntityManager, id: string, q: DeliveryQuery): Promise<Page<DeliveryDto>> {
-    if (!(await em.existsBy(WebhookSubscription, { id }))) throw webhookNotFound(id);
-    const [rows, total] = await em.findAndCount(WebhookDelivery, {
-      where: { subscriptionId: id, ...(q.status ? { status: q.status } : {}) },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: q.limit,
-      skip: q.offset,
-    });
+    if (!(await subscriptionExists(em, id))) throw webhookNotFound(id);
+    const { rows, total } = await deliveryPage(em, id, q);
     const attempts = rows.length
-      ? await em.find(WebhookDeliveryAttempt, {
-          where: { deliveryId: In(rows.map((r) => r.id)) },
-          order: { deliveryId: 'ASC', attempt: 'ASC' },
-        })
+      ? await attemptsOf(
+          em,
+          rows.map((r) => r.id),
+        )
       : [];
     const byDelivery = new Map<string, WebhookDeliveryAttempt[]>();
     for (const a of attempts) byDelivery.set(a.deliveryId, [...(byDelivery.get(a.deliveryId) ?? []), a]);

@@ -5,9 +5,9 @@ import { AuthContext } from '../auth/auth-context';
 import { isNationwide } from '../auth/region-scope';
 import { redactPii } from '../masking';
 import { WriteBatch } from '../write-batch';
-import { sql, type Sql } from '../sql';
 import { Page } from '../pagination/page';
 import { AuditEntry } from './audit-entry.entity';
+import { AuditActor, AuditRow, auditPage, insertAuditIn, insertAuditMany } from './audit.repository';
 
 export interface AuditRecord {
   action: string;
@@ -25,14 +25,6 @@ export interface AuditRecord {
   customerId?: string | null;
 }
 
-/**
- * An entry's regions: the given ones plus the home region of its customer,
- * sorted and without repeats (`$1` the regions, `$2` the customer id).
- */
-function regionsSql(regions: readonly string[], customerId: string | null): Sql {
-  return sql`ARRAY(SELECT DISTINCT r FROM unnest(${[...regions]}::text[] || ARRAY(SELECT home_region FROM customers WHERE id = ${customerId}::uuid)) AS r ORDER BY r)`;
-}
-
 /** Field → {from, to} for the fields that differ. */
 export function changedFields<T extends object>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
@@ -42,6 +34,22 @@ export function changedFields<T extends object>(before: T, after: Partial<T>): R
   }
   return out;
 }
+
+const actorOf = (actor: AuthContext | null): AuditActor => ({
+  actorId: actor?.staffId ?? null,
+  actorUsername: actor?.username ?? 'system',
+  requestId: actor?.requestId ?? null,
+});
+
+/** The row as stored: mobiles masked and secrets removed from the changes. */
+const rowOf = (record: AuditRecord): AuditRow => ({
+  action: record.action,
+  entity: record.entity,
+  entityId: record.entityId,
+  changes: record.changes ? redactPii(record.changes) : null,
+  regions: record.regions,
+  customerId: record.customerId ?? null,
+});
 
 @Injectable()
 export class AuditService {
@@ -54,34 +62,13 @@ export class AuditService {
 
   /** The same row as part of a batch of inserts (the caller runs the batch in its transaction). */
   recordIn(batch: WriteBatch, actor: AuthContext | null, record: AuditRecord): void {
-    const changes = record.changes ? JSON.stringify(redactPii(record.changes)) : null;
-    batch.add(
-      sql`INSERT INTO audit_log (regions, actor_id, actor_username, action, entity, entity_id, changes, request_id)
-          VALUES (${regionsSql(record.regions, record.customerId ?? null)}, ${actor?.staffId ?? null}, ${actor?.username ?? 'system'},
-                  ${record.action}, ${record.entity}, ${record.entityId}, ${changes}::jsonb, ${actor?.requestId ?? null})`,
-    );
+    insertAuditIn(batch, actorOf(actor), rowOf(record));
   }
 
   /** Many audit rows of one actor in one statement, in the caller's transaction (set-based work such as dispatching a batch). */
   async recordMany(em: EntityManager, actor: AuthContext | null, records: AuditRecord[]): Promise<void> {
     if (!records.length) return;
-    await em.query(
-      `INSERT INTO audit_log (actor_id, actor_username, action, entity, entity_id, changes, request_id, regions)
-       SELECT $1::uuid, $2, a, e, i, c, $3,
-              ARRAY(SELECT DISTINCT r FROM unnest(ARRAY(SELECT jsonb_array_elements_text(rg)) || ARRAY(SELECT home_region FROM customers WHERE id = cu)) AS r ORDER BY r)
-         FROM unnest($4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[], $9::uuid[]) AS x(a, e, i, c, rg, cu)`,
-      [
-        actor?.staffId ?? null,
-        actor?.username ?? 'system',
-        actor?.requestId ?? null,
-        records.map((r) => r.action),
-        records.map((r) => r.entity),
-        records.map((r) => r.entityId),
-        records.map((r) => (r.changes ? JSON.stringify(redactPii(r.changes)) : null)),
-        records.map((r) => JSON.stringify(r.regions)),
-        records.map((r) => r.customerId ?? null),
-      ],
-    );
+    await insertAuditMany(em, actorOf(actor), records.map(rowOf));
   }
 
   /** For reads that are audited on their own (an unmasked contact list). */
@@ -100,13 +87,12 @@ export class AuditService {
     limit: number,
     offset: number,
   ): Promise<Page<AuditEntry>> {
-    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
-    if (!isNationwide(auth)) qb.andWhere('focus_one_scope_keys(a.regions) && :scopes', { scopes: auth.scopes });
-    if (filter.entity) qb.andWhere('a.entity = :entity', { entity: filter.entity });
-    if (filter.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: filter.entityId });
-    if (filter.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: filter.actorId });
-    if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
-    const [items, total] = await qb.orderBy('a.id', 'DESC').take(limit).skip(offset).getManyAndCount();
+    const { items, total } = await auditPage(
+      this.dataSource.manager,
+      { scopes: isNationwide(auth) ? null : auth.scopes, ...filter },
+      limit,
+      offset,
+    );
     return { items, total, limit, offset };
   }
 }

@@ -19,7 +19,7 @@ export function covers(auth: AuthContext, regionCode: string): boolean {
   return isNationwide(auth) || auth.scopes.some((p) => regionCode.startsWith(p));
 }
 
-/** LIKE patterns for SQL (`region LIKE ANY($1)`), or null when the caller sees everything. */
+/** LIKE patterns for SQL (`region LIKE ANY(<patterns>)`), or null when the caller sees everything. */
 export function scopePatterns(auth: AuthContext): string[] | null {
   return isNationwide(auth) ? null : auth.scopes.map((p) => `${p}%`);
 }

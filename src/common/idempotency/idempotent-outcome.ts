@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
-import { rows, sql, type Sql } from '../sql';
 import type { WriteBatch } from '../write-batch';
+import { OutcomeRow, insertOutcome, insertOutcomeIn } from './idempotency.repository';
 
 /** The key a request holds while its handler runs (set by the IdempotencyInterceptor). */
 export interface HeldKey {
@@ -28,11 +28,15 @@ export function holdingKey<T>(key: HeldKey, handler: () => T): T {
   return held.run(key, handler);
 }
 
-function insertOutcome(key: HeldKey, outcome: IdempotentOutcome): Sql {
-  const resource = 'resource' in outcome ? outcome.resource : null;
-  const body = 'resource' in outcome ? null : JSON.stringify(outcome.body ?? null);
-  return sql`INSERT INTO idempotency_commits (owner_id, key, claim, status_code, resource, response_body)
-             VALUES (${key.ownerId}, ${key.key}, ${key.claim}, ${key.statusCode}, ${resource}, ${body})`;
+function outcomeRow(key: HeldKey, outcome: IdempotentOutcome): OutcomeRow {
+  return {
+    ownerId: key.ownerId,
+    key: key.key,
+    claim: key.claim,
+    statusCode: key.statusCode,
+    resource: 'resource' in outcome ? outcome.resource : null,
+    responseBody: 'resource' in outcome ? null : JSON.stringify(outcome.body ?? null),
+  };
 }
 
 /**
@@ -47,13 +51,13 @@ function insertOutcome(key: HeldKey, outcome: IdempotentOutcome): Sql {
  */
 export function recordOutcomeIn(batch: WriteBatch, outcome: IdempotentOutcome): void {
   const key = held.getStore();
-  if (key) batch.add(insertOutcome(key, outcome));
+  if (key) insertOutcomeIn(batch, outcomeRow(key, outcome));
 }
 
 /** recordOutcomeIn as a statement of the caller's transaction (`em` must be a transaction's manager). */
 export async function recordOutcome(em: EntityManager, outcome: IdempotentOutcome): Promise<void> {
   const key = held.getStore();
-  if (key) await rows(em, insertOutcome(key, outcome));
+  if (key) await insertOutcome(em, outcomeRow(key, outcome));
 }
 
 /** The constraint a write violates when its key was taken over (see recordOutcomeIn). */

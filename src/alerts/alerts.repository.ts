@@ -1,0 +1,99 @@
+import type { EntityManager } from 'typeorm';
+import type { Db } from '../common/sql';
+import { rows, sql } from '../common/sql';
+import type { AlertLevel, ClockName } from '../sla/sla-levels';
+import { Alert } from './alert.entity';
+
+/** An alert to insert: one level of one clock of one case. */
+export interface NewAlert {
+  caseKind: string;
+  caseId: string;
+  caseNo: string;
+  customerId: string | null;
+  region: string;
+  clockId: string;
+  clock: ClockName;
+  level: AlertLevel;
+  dueAt: Date;
+}
+
+/** What an insert returns for each alert it created. */
+export interface InsertedAlert {
+  id: string;
+  raisedAt: Date;
+  caseId: string;
+  clock: ClockName;
+  level: AlertLevel;
+}
+
+export interface AlertFilter {
+  /** LIKE patterns of the caller's scope, or null for nationwide. */
+  scope: string[] | null;
+  open?: boolean;
+  level?: AlertLevel;
+  /** A LIKE pattern: the region and everything under it. */
+  regionPattern?: string;
+  kind?: string;
+  customerId?: string;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Inserts the alerts in one statement; one that exists already (another
+ * worker raised it) is skipped on the unique (case, clock, level). Returns
+ * those this statement inserted.
+ */
+export async function insertAlerts(db: Db, alerts: NewAlert[]): Promise<InsertedAlert[]> {
+  const col = <K extends keyof NewAlert>(k: K) => alerts.map((a) => a[k]);
+  const inserted = await rows<{ id: string; raised_at: Date; case_id: string; clock: ClockName; level: AlertLevel }>(
+    db,
+    sql`INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, customer_id, region)
+        SELECT * FROM unnest(${col('caseKind')}::text[], ${col('caseId')}::uuid[], ${col('caseNo')}::text[], ${col('clockId')}::uuid[],
+                             ${col('clock')}::text[], ${col('level')}::text[], ${col('dueAt')}::timestamptz[], ${col('customerId')}::uuid[],
+                             ${col('region')}::text[])
+        ON CONFLICT (case_kind, case_id, clock, level) DO NOTHING
+        RETURNING id, raised_at, case_id, clock, level`,
+  );
+  return inserted.map((r) => ({ id: r.id, raisedAt: new Date(r.raised_at), caseId: r.case_id, clock: r.clock, level: r.level }));
+}
+
+/** Each customer's account manager (escalations name them); a read of the customer record. */
+export async function accountManagersOf(db: Db, customerIds: string[]): Promise<Map<string, string | null>> {
+  const found = await rows<{ id: string; account_manager_id: string | null }>(
+    db,
+    sql`SELECT id, account_manager_id FROM customers WHERE id = ANY(${customerIds})`,
+  );
+  return new Map(found.map((c) => [c.id, c.account_manager_id]));
+}
+
+/** Newest first, one page, with the total. */
+export async function alertPage(em: EntityManager, f: AlertFilter): Promise<{ items: Alert[]; total: number }> {
+  const qb = em.getRepository(Alert).createQueryBuilder('a');
+  if (f.scope) qb.andWhere('a.region LIKE ANY(:scope)', { scope: f.scope });
+  if (f.open !== undefined) qb.andWhere(f.open ? 'a.acknowledged_at IS NULL' : 'a.acknowledged_at IS NOT NULL');
+  if (f.level) qb.andWhere('a.level = :level', { level: f.level });
+  if (f.regionPattern) qb.andWhere('a.region LIKE :region', { region: f.regionPattern });
+  if (f.kind) qb.andWhere('a.case_kind = :kind', { kind: f.kind });
+  if (f.customerId) qb.andWhere('a.customer_id = :customerId', { customerId: f.customerId });
+  const [items, total] = await qb.orderBy('a.raised_at', 'DESC').addOrderBy('a.id').take(f.limit).skip(f.offset).getManyAndCount();
+  return { items, total };
+}
+
+/** The alert, locked for the caller's transaction. */
+export function lockAlert(em: EntityManager, id: string): Promise<Alert | null> {
+  return em.findOne(Alert, { where: { id }, lock: { mode: 'pessimistic_write' } });
+}
+
+export async function markAcknowledged(em: EntityManager, id: string, by: string, at: Date): Promise<void> {
+  await em.update(Alert, { id }, { acknowledgedBy: by, acknowledgedAt: at });
+}
+
+export function alertById(em: EntityManager, id: string): Promise<Alert | null> {
+  return em.findOneBy(Alert, { id });
+}
+
+/** A case's alerts, oldest first. */
+export function alertsOfCase(em: EntityManager, caseKind: string, caseId: string): Promise<Alert[]> {
+  return em.find(Alert, { where: { caseKind, caseId }, order: { raisedAt: 'ASC' } });
+}

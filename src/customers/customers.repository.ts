@@ -1,0 +1,284 @@
+import type { EntityManager, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
+import type { AuthContext } from '../common/auth/auth-context';
+import { scopePatterns } from '../common/auth/region-scope';
+import type { Db } from '../common/sql';
+import { firstRow, rows, sql } from '../common/sql';
+import { AccountManagerTransfer } from './account-manager-transfer.entity';
+import { Contact, ContactRole } from './contact.entity';
+import { Customer, Tier } from './customer.entity';
+import { Site } from './site.entity';
+
+// ---- the customer row ----
+
+export function findCustomer(em: EntityManager, id: string, lock = false): Promise<Customer | null> {
+  return em.findOne(Customer, { where: { id }, ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+}
+
+/** The regions of the customer's sites. */
+export async function siteRegionsOf(em: EntityManager, customerId: string): Promise<string[]> {
+  const sites = await em.find(Site, { where: { customerId }, select: { region: true } });
+  return sites.map((s) => s.region);
+}
+
+/** The record with its contacts, sites and service instances, each oldest first. */
+export function customerWithParts(em: EntityManager, id: string): Promise<Customer | null> {
+  return em.getRepository(Customer).findOne({
+    where: { id },
+    relations: { contacts: true, sites: true, serviceInstances: true },
+    order: { contacts: { createdAt: 'ASC' }, sites: { createdAt: 'ASC' }, serviceInstances: { createdAt: 'ASC' } },
+  });
+}
+
+/** What every case context starts from: who owns the customer and where it is. */
+interface ContextHead {
+  tier: Tier;
+  greenChannel: boolean;
+  homeRegion: string;
+  accountManagerId: string | null;
+  archived: boolean;
+  siteRegions: string[];
+}
+
+interface ContextHeadRow {
+  tier: Tier;
+  green_channel: boolean;
+  home_region: string;
+  account_manager_id: string | null;
+  archived_at: Date | null;
+  site_regions: string[];
+}
+
+const HEAD = sql`c.tier, c.green_channel, c.home_region, c.account_manager_id, c.archived_at,
+                 coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions`;
+
+const head = (r: ContextHeadRow): ContextHead => ({
+  tier: r.tier,
+  greenChannel: r.green_channel,
+  homeRegion: r.home_region,
+  accountManagerId: r.account_manager_id,
+  archived: r.archived_at !== null,
+  siteRegions: r.site_regions,
+});
+
+/**
+ * What a case needs when it is opened, in one query: the head, plus the
+ * region of the named site and the site and region of the named service
+ * instance (null when they are not this customer's).
+ */
+export async function caseContextOf(
+  db: Db,
+  customerId: string,
+  siteId: string | null,
+  instanceId: string | null,
+): Promise<(ContextHead & { siteRegion: string | null; instance: { siteId: string; region: string } | null }) | undefined> {
+  const row = await firstRow<ContextHeadRow & { site_region: string | null; instance: { siteId: string; region: string } | null }>(
+    db,
+    sql`SELECT ${HEAD},
+               (SELECT s.region FROM customer_sites s WHERE s.id = ${siteId} AND s.customer_id = c.id) AS site_region,
+               (SELECT json_build_object('siteId', si.site_id, 'region', s.region)
+                  FROM service_instances si JOIN customer_sites s ON s.id = si.site_id
+                 WHERE si.id = ${instanceId} AND si.customer_id = c.id) AS instance
+          FROM customers c WHERE c.id = ${customerId}`,
+  );
+  return row && { ...head(row), siteRegion: row.site_region, instance: row.instance };
+}
+
+export interface InstanceRef {
+  productCode: string;
+  siteId: string;
+  state: string;
+}
+
+/**
+ * What an order needs, in one query: the head, plus which of the named sites
+ * (id → region) and service instances are this customer's.
+ */
+export async function orderContextOf(
+  db: Db,
+  customerId: string,
+  siteIds: string[],
+  instanceIds: string[],
+): Promise<(ContextHead & { sites: Record<string, string>; instances: Record<string, InstanceRef> }) | undefined> {
+  const row = await firstRow<ContextHeadRow & { sites: Record<string, string>; instances: Record<string, InstanceRef> }>(
+    db,
+    sql`SELECT ${HEAD},
+               coalesce((SELECT json_object_agg(s.id, s.region) FROM customer_sites s
+                          WHERE s.customer_id = c.id AND s.id = ANY(${siteIds}::uuid[])), '{}') AS sites,
+               coalesce((SELECT json_object_agg(si.id, json_build_object('productCode', si.product_code, 'siteId', si.site_id, 'state', si.state))
+                           FROM service_instances si WHERE si.customer_id = c.id AND si.id = ANY(${instanceIds}::uuid[])), '{}') AS instances
+          FROM customers c WHERE c.id = ${customerId}`,
+  );
+  return row && { ...head(row), sites: row.sites, instances: row.instances };
+}
+
+/** Home region and account manager. */
+export async function ownershipOf(
+  db: Db,
+  customerId: string,
+): Promise<{ homeRegion: string; accountManagerId: string | null } | undefined> {
+  const row = await firstRow<{ home_region: string; account_manager_id: string | null }>(
+    db,
+    sql`SELECT home_region, account_manager_id FROM customers WHERE id = ${customerId}`,
+  );
+  return row && { homeRegion: row.home_region, accountManagerId: row.account_manager_id };
+}
+
+// ---- creating, transferring ----
+
+export function creditCodeInUse(em: EntityManager, creditCode: string): Promise<boolean> {
+  return em.exists(Customer, { where: { creditCode } });
+}
+
+export interface NewCustomer {
+  name: string;
+  creditCode: string;
+  tier: Tier;
+  industry: string;
+  homeRegion: string;
+  greenChannel: boolean;
+  accountManagerId: string | null;
+}
+
+/** Inserts the customer at version 1; its id. A taken credit code fails on the unique index (23505). */
+export async function insertCustomer(em: EntityManager, c: NewCustomer): Promise<string> {
+  const inserted = await em.insert(Customer, { ...c, version: 1 });
+  return inserted.identifiers[0].id as string;
+}
+
+export async function insertContacts(
+  em: EntityManager,
+  customerId: string,
+  contacts: { name: string; mobile: string; role: ContactRole }[],
+) {
+  await em.insert(
+    Contact,
+    contacts.map((c) => ({ ...c, customerId, version: 1 })),
+  );
+}
+
+export async function insertSites(em: EntityManager, customerId: string, sites: { name: string; region: string; address: string }[]) {
+  await em.insert(
+    Site,
+    sites.map((s) => ({ ...s, customerId, version: 1 })),
+  );
+}
+
+export async function insertTransfer(
+  em: EntityManager,
+  t: { customerId: string; fromAccountManagerId?: string | null; toAccountManagerId: string; reason: string; transferredBy: string },
+): Promise<void> {
+  await em.insert(AccountManagerTransfer, t);
+}
+
+/** The customer's account manager transfers, oldest first. */
+export function transfersOf(em: EntityManager, customerId: string): Promise<AccountManagerTransfer[]> {
+  return em.find(AccountManagerTransfer, { where: { customerId }, order: { transferredAt: 'ASC' } });
+}
+
+// ---- search ----
+
+/**
+ * How the search box matched: an identifier (mobile, credit code, customer
+ * number) or access number looked up exactly, customers already found by
+ * access number, or a name fragment on the name's bigrams (longer than two
+ * characters: confirmed with LIKE).
+ */
+export type CustomerSearch =
+  { by: 'identifier'; term: string } | { by: 'ids'; ids: string[] } | { by: 'name'; term: string; like: string | null };
+
+export interface CustomerFilter {
+  archived?: boolean;
+  tier?: Tier;
+  greenChannel?: boolean;
+  accountManagerId?: string;
+  /** LIKE patterns the home region or a site must match (the ?region= filter). */
+  regionPatterns?: string[];
+  /** LIKE patterns of the caller's scope, or null for nationwide. */
+  scope: string[] | null;
+  search?: CustomerSearch;
+}
+
+/** The customers with a service instance of this access number. */
+export async function customersWithAccessNo(db: Db, accessNo: string): Promise<string[]> {
+  const found = await rows<{ customer_id: string }>(db, sql`SELECT customer_id FROM service_instances WHERE access_no = ${accessNo}`);
+  return found.map((r) => r.customer_id);
+}
+
+/** One page of matches, by customer number. */
+export function customerPage(em: EntityManager, f: CustomerFilter, limit: number, offset: number): Promise<Customer[]> {
+  return filtered(em, f).orderBy('c.customer_no').limit(limit).offset(offset).getMany();
+}
+
+/** How many customers match, counting no further than `cap` (a broad name match costs as much to count as to list). */
+export async function countCustomersUpTo(em: EntityManager, f: CustomerFilter, cap: number): Promise<number> {
+  const [text, params] = filtered(em, f).select('1').limit(cap).getQueryAndParameters();
+  const [{ n }] = await em.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM (${text}) AS page`, params);
+  return n;
+}
+
+function filtered(em: EntityManager, f: CustomerFilter): SelectQueryBuilder<Customer> {
+  const qb = em.getRepository(Customer).createQueryBuilder('c');
+  if (!f.archived) qb.andWhere('c.archived_at IS NULL');
+  if (f.tier) qb.andWhere('c.tier = :tier', { tier: f.tier });
+  if (f.greenChannel !== undefined) qb.andWhere('c.green_channel = :gc', { gc: f.greenChannel });
+  if (f.accountManagerId) qb.andWhere('c.account_manager_id = :am', { am: f.accountManagerId });
+  if (f.regionPatterns) inRegions(qb, f.regionPatterns, 'rf');
+  if (f.scope) inRegions(qb, f.scope, 'sc');
+  const s = f.search;
+  if (s?.by === 'identifier') {
+    qb.andWhere(
+      `c.id IN (
+        SELECT customer_id FROM customer_contacts WHERE mobile = :q
+        UNION SELECT customer_id FROM service_instances WHERE access_no = :q
+        UNION SELECT id FROM customers WHERE customer_no = upper(:q) OR credit_code = upper(:q))`,
+      { q: s.term },
+    );
+  } else if (s?.by === 'ids') {
+    qb.andWhere('c.id IN (:...ids)', { ids: s.ids });
+  } else if (s?.by === 'name') {
+    qb.andWhere('c.name_bigrams @> focus_one_bigrams(:q)', { q: s.term });
+    if (s.like !== null) qb.andWhere('lower(c.name) LIKE :like', { like: s.like });
+  }
+  return qb;
+}
+
+/**
+ * Customers whose home region or any site is under one of the prefixes. One
+ * LIKE per prefix on each text_pattern_ops index, joined by UNION, so the
+ * planner probes indexes instead of scanning every customer and site.
+ */
+function inRegions(qb: SelectQueryBuilder<Customer>, patterns: string[], name: string): void {
+  const params = Object.fromEntries(patterns.map((p, i) => [`${name}${i}`, p]));
+  const any = (column: string) => patterns.map((_, i) => `${column} LIKE :${name}${i}`).join(' OR ');
+  qb.andWhere(
+    `c.id IN (SELECT id FROM customers WHERE ${any('home_region')} UNION SELECT customer_id FROM customer_sites WHERE ${any('region')})`,
+    params,
+  );
+}
+
+// ---- case lists (read by the case modules) ----
+
+/**
+ * Limits a list of cases (any kind with `region` and `customer_id` columns) to
+ * what the caller may see: cases in their regions, cases of customers whose
+ * home region they cover, and their own customers' cases.
+ */
+export function restrictCaseList(qb: WhereExpressionBuilder, alias: string, auth: AuthContext): void {
+  const scope = scopePatterns(auth);
+  if (!scope) return;
+  qb.andWhere(
+    `(${alias}.region LIKE ANY(:scope) OR ${alias}.customer_id IN (SELECT id FROM customers WHERE home_region LIKE ANY(:scope) OR account_manager_id = :me))`,
+    { scope, me: auth.staffId },
+  );
+}
+
+/** Which of these credit codes a customer already has. */
+export async function creditCodesInUse(em: EntityManager, codes: string[]): Promise<string[]> {
+  const found = await em
+    .getRepository(Customer)
+    .createQueryBuilder('c')
+    .select('c.creditCode')
+    .where('c.credit_code IN (:...codes)', { codes })
+    .getMany();
+  return found.map((c) => c.creditCode);
+}

@@ -1,0 +1,275 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import type { Db } from '../common/sql';
+import { affected, execute, firstRow, rows, sql } from '../common/sql';
+import { DeliveryStatus, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
+
+// ---- subscriptions ----
+
+export interface NewSubscription {
+  url: string;
+  events: string[];
+  secret: string;
+  createdBy: string | null;
+}
+
+/** Inserts a subscription; the row as stored (with its secret). */
+export async function insertSubscription(em: EntityManager, s: NewSubscription): Promise<WebhookSubscription> {
+  const saved = await em.save(em.create(WebhookSubscription, s));
+  return (await em.findOneBy(WebhookSubscription, { id: saved.id }))!;
+}
+
+/** Newest first; the secret is selected (the API shows its last characters). */
+export async function subscriptionPage(
+  em: EntityManager,
+  q: { includeDeleted?: boolean; limit: number; offset: number },
+): Promise<{ rows: WebhookSubscription[]; total: number }> {
+  const qb = em.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect('s.secret');
+  if (!q.includeDeleted) qb.andWhere('s.deleted_at IS NULL');
+  const [found, total] = await qb.orderBy('s.created_at', 'DESC').addOrderBy('s.id').take(q.limit).skip(q.offset).getManyAndCount();
+  return { rows: found, total };
+}
+
+/** A subscription, deleted or not, with its secret. */
+export function subscriptionWithSecret(em: EntityManager, id: string): Promise<WebhookSubscription | null> {
+  return em.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect('s.secret').where('s.id = :id', { id }).getOne();
+}
+
+export function subscriptionExists(em: EntityManager, id: string): Promise<boolean> {
+  return em.existsBy(WebhookSubscription, { id });
+}
+
+/**
+ * Marks a live subscription deleted (its row lock waits for a relay matching
+ * it under FOR SHARE); what it was, or undefined when it was not live.
+ */
+export function softDeleteSubscription(db: Db, id: string): Promise<{ url: string; events: string[] } | undefined> {
+  return firstRow(
+    db,
+    sql`UPDATE webhook_subscriptions SET deleted_at = now() WHERE id = ${id} AND deleted_at IS NULL RETURNING url, events`,
+  );
+}
+
+// ---- deliveries ----
+
+/** A subscription's deliveries, newest first, one page. */
+export async function deliveryPage(
+  em: EntityManager,
+  subscriptionId: string,
+  q: { status?: DeliveryStatus; limit: number; offset: number },
+): Promise<{ rows: WebhookDelivery[]; total: number }> {
+  const [found, total] = await em.findAndCount(WebhookDelivery, {
+    where: { subscriptionId, ...(q.status ? { status: q.status } : {}) },
+    order: { createdAt: 'DESC', id: 'ASC' },
+    take: q.limit,
+    skip: q.offset,
+  });
+  return { rows: found, total };
+}
+
+/** The attempts of these deliveries, by delivery then attempt. */
+export function attemptsOf(em: EntityManager, deliveryIds: string[]): Promise<WebhookDeliveryAttempt[]> {
+  return em.find(WebhookDeliveryAttempt, { where: { deliveryId: In(deliveryIds) }, order: { deliveryId: 'ASC', attempt: 'ASC' } });
+}
+
+/** Ends a subscription's pending deliveries (it was deleted). */
+export async function failPendingDeliveriesOf(db: Db, subscriptionId: string): Promise<void> {
+  await execute(
+    db,
+    sql`UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted'
+         WHERE subscription_id = ${subscriptionId} AND status = 'pending'`,
+  );
+}
+
+/**
+ * One pending delivery per (live subscription wanting the type, event), in
+ * event order; ON CONFLICT DO NOTHING on the unique (subscription, event), so
+ * two relays holding the same event could not create one twice. The live
+ * subscriptions are read FOR SHARE: a subscription being deleted meanwhile
+ * waits for the caller's commit, and its delete then fails what was created
+ * here instead of leaving it pending. Returns the deliveries created.
+ */
+export function insertDeliveriesFor(db: Db, events: { id: string; type: string }[]): Promise<{ id: string; eventId: string }[]> {
+  return rows(
+    db,
+    sql`WITH subs AS (SELECT id, events FROM webhook_subscriptions WHERE deleted_at IS NULL FOR SHARE),
+             ev AS (SELECT * FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.type)}::text[]) WITH ORDINALITY AS e(id, type, n))
+        INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status)
+        SELECT s.id, ev.id, ev.type, 'pending' FROM ev JOIN subs s ON ev.type = ANY (s.events)
+         ORDER BY ev.n, s.id
+        ON CONFLICT (subscription_id, event_id) DO NOTHING
+        RETURNING id, event_id AS "eventId"`,
+  );
+}
+
+/** Pending deliveries whose next attempt is overdue by more than `graceSeconds`, oldest first. */
+export function overduePendingDeliveries(db: Db, graceSeconds: number, limit: number): Promise<{ id: string; attempts: number }[]> {
+  return rows(
+    db,
+    sql`SELECT id, attempts FROM webhook_deliveries
+         WHERE status = 'pending' AND next_attempt_at < now() - make_interval(secs => ${graceSeconds})
+         ORDER BY next_attempt_at LIMIT ${limit}`,
+  );
+}
+
+/** Deletes up to `limit` finished (delivered or failed) deliveries older than `days`, with their attempts; how many deliveries. */
+export function purgeFinishedDeliveries(db: Db, days: number, limit: number): Promise<number> {
+  return affected(
+    db,
+    sql`WITH old AS (
+          SELECT id FROM webhook_deliveries
+           WHERE status IN ('delivered', 'failed') AND created_at < now() - make_interval(days => ${days}) LIMIT ${limit}
+        ), attempts AS (
+          DELETE FROM webhook_delivery_attempts WHERE delivery_id IN (SELECT id FROM old)
+        )
+        DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM old)`,
+  );
+}
+
+// ---- the sender's attempts ----
+
+/** What a claimed attempt sends. */
+export interface ClaimedAttempt {
+  deliveryId: string;
+  url: string;
+  secret: string;
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Claims attempt `attempt` of a pending, due delivery of a live subscription:
+ * moves `attempts` from attempt − 1 to attempt and leases the delivery for
+ * `leaseSeconds`. Only one caller can make that move; undefined for the others.
+ */
+export async function claimAttempt(db: Db, deliveryId: string, attempt: number, leaseSeconds: number): Promise<ClaimedAttempt | undefined> {
+  const row = await firstRow<{
+    id: string;
+    url: string;
+    secret: string;
+    event_id: string;
+    type: string;
+    occurred_at: Date;
+    data: Record<string, unknown>;
+  }>(
+    db,
+    sql`UPDATE webhook_deliveries d
+           SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
+          FROM webhook_subscriptions s, outbox_events e
+         WHERE d.id = ${deliveryId} AND d.status = 'pending' AND d.attempts = ${attempt} - 1 AND d.next_attempt_at <= now()
+           AND s.id = d.subscription_id AND s.deleted_at IS NULL
+           AND e.id = d.event_id
+        RETURNING d.id, s.url, s.secret, e.id AS event_id, e.type, e.occurred_at, e.data`,
+  );
+  return (
+    row && {
+      deliveryId: row.id,
+      url: row.url,
+      secret: row.secret,
+      eventId: row.event_id,
+      eventType: row.type,
+      occurredAt: new Date(row.occurred_at),
+      data: row.data,
+    }
+  );
+}
+
+/** Why an attempt could not be claimed: the delivery as it stands. */
+export interface DeliveryStanding {
+  status: DeliveryStatus;
+  attempts: number;
+  subscriptionDeleted: boolean;
+  /** How long until its next attempt is due (0 when due). */
+  waitMs: number;
+}
+
+export async function deliveryStanding(db: Db, deliveryId: string): Promise<DeliveryStanding | undefined> {
+  const row = await firstRow<{ status: DeliveryStatus; attempts: number; subscription_deleted: boolean; wait_ms: number }>(
+    db,
+    sql`SELECT d.status, d.attempts, s.deleted_at IS NOT NULL AS subscription_deleted,
+               greatest(0, ceil(extract(epoch FROM d.next_attempt_at - now()) * 1000))::int AS wait_ms
+          FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
+         WHERE d.id = ${deliveryId}`,
+  );
+  return row && { status: row.status, attempts: row.attempts, subscriptionDeleted: row.subscription_deleted, waitMs: row.wait_ms };
+}
+
+/** Ends a pending delivery whose subscription was deleted. */
+export async function failDeliveryOfDeletedSubscription(db: Db, deliveryId: string): Promise<void> {
+  await execute(
+    db,
+    sql`UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE id = ${deliveryId} AND status = 'pending'`,
+  );
+}
+
+/** Fails a delivery whose last allowed attempt (`attempts` made) never recorded an answer. */
+export async function failUnansweredDelivery(db: Db, deliveryId: string, attempts: number): Promise<void> {
+  await execute(
+    db,
+    sql`UPDATE webhook_deliveries SET status = 'failed', last_error = coalesce(last_error, 'no answer recorded for the last attempt')
+         WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${attempts}`,
+  );
+}
+
+export interface AttemptRecord {
+  deliveryId: string;
+  attempt: number;
+  startedAt: Date;
+  durationMs: number;
+  statusCode: number | null;
+  error: string | null;
+}
+
+/** The attempt's log row (once per attempt: a second record of the same attempt is a no-op). */
+export async function insertAttempt(db: Db, a: AttemptRecord): Promise<void> {
+  await execute(
+    db,
+    sql`INSERT INTO webhook_delivery_attempts (delivery_id, attempt, started_at, duration_ms, status_code, error)
+        VALUES (${a.deliveryId}, ${a.attempt}, ${a.startedAt}, ${a.durationMs}, ${a.statusCode}, ${a.error})
+        ON CONFLICT (delivery_id, attempt) DO NOTHING`,
+  );
+}
+
+/** Settles a delivery as delivered, whatever attempt answered. */
+export async function markDelivered(db: Db, deliveryId: string, statusCode: number): Promise<void> {
+  await execute(
+    db,
+    sql`UPDATE webhook_deliveries SET status = 'delivered', delivered_at = now(), last_status_code = ${statusCode}, last_error = NULL
+         WHERE id = ${deliveryId} AND status <> 'delivered'`,
+  );
+}
+
+/**
+ * Schedules the next attempt in `delaySeconds`, if attempt `attempt` is still
+ * the latest of a pending delivery; whether it was.
+ */
+export async function scheduleRetry(
+  db: Db,
+  deliveryId: string,
+  attempt: number,
+  delaySeconds: number,
+  last: { statusCode: number | null; error: string },
+): Promise<boolean> {
+  const updated = await rows(
+    db,
+    sql`UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => ${delaySeconds}), last_status_code = ${last.statusCode}, last_error = ${last.error}
+         WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${attempt} RETURNING id`,
+  );
+  return updated.length > 0;
+}
+
+/** Fails a pending delivery after its last attempt, if that attempt is still its latest. */
+export async function markFailed(
+  db: Db,
+  deliveryId: string,
+  attempt: number,
+  last: { statusCode: number | null; error: string },
+): Promise<void> {
+  await execute(
+    db,
+    sql`UPDATE webhook_deliveries SET status = 'failed', last_status_code = ${last.statusCode}, last_error = ${last.error}
+         WHERE id = ${deliveryId} AND status = 'pending' AND attempts = ${attempt}`,
+  );
+}
