@@ -36,7 +36,8 @@ describe('AppConfig', () => {
   it('floors SLA targets at 60 s unless SLA_MIN_SECONDS says otherwise, and refuses a floor that is no count of seconds', () => {
     expect(AppConfig.load({}).sla.minSeconds).toBe(60);
     expect(AppConfig.load({ SLA_MIN_SECONDS: '1' }).sla.minSeconds).toBe(1);
-    for (const bad of ['0', '-5', '1.5', 'soon', '86401']) expect(configError({ SLA_MIN_SECONDS: bad }).message).toContain('SLA_MIN_SECONDS');
+    for (const bad of ['0', '-5', '1.5', 'soon', '86401'])
+      expect(configError({ SLA_MIN_SECONDS: bad }).message).toContain('SLA_MIN_SECONDS');
   });
 
   it('does not read process.env when given a source', () => {

@@ -85,7 +85,11 @@ export class ConvertInquiryDto {
   category?: SupportCategory;
   @ApiPropertyOptional({ description: 'to: support; defaults to the inquiry’s question' }) @IsOptional() @Text(4000) description?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'to: support; a site of the customer' }) @IsOptional() @IsUUID() siteId?: string;
-  @IsInstant({ optional: true, example: '2026-11-28T09:00:00+08:00', description: 'to: support; when the customer would like the work done' })
+  @IsInstant({
+    optional: true,
+    example: '2026-11-28T09:00:00+08:00',
+    description: 'to: support; when the customer would like the work done',
+  })
   preferredAt?: string;
 
   // ---- to: order ----
