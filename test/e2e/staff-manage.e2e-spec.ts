@@ -238,6 +238,28 @@ describe('staff management', () => {
     });
   });
 
+  it('limits password attempts like sign-in: per address and token (429)', async () => {
+    const limited = await startTestApp({ AUTH_RATE_LIMIT_MAX: '3' });
+    try {
+      const a = await limited.staff(['agent'], ['440600']);
+      const b = await limited.staff(['agent'], ['440600']);
+      const attempt = (who: StaffLogin) =>
+        limited
+          .http()
+          .post('/api/v1/staff/me/password')
+          .set(bearer(who))
+          .send({ oldPassword: 'wrong-guess', newPassword: 'a brand new passphrase' });
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await attempt(a)).status);
+      expect(statuses).toEqual([400, 400, 400, 429]);
+      expect((await attempt(a)).body.code).toBe('RATE_LIMITED');
+      // another account (another token) from the same address is counted apart
+      expect((await attempt(b)).status).toBe(400);
+    } finally {
+      await limited.close();
+    }
+  });
+
   describe('PUT /staff/:id/on-duty', () => {
     it('is set by the engineer, a director in scope or an admin, audited; others get 403/404/409', async () => {
       const engineer = await createStaff({ roles: ['engineer'], regions: ['440605'] });
@@ -266,12 +288,17 @@ describe('staff management', () => {
       ]);
     });
 
-    it('is used by dispatch at once: an engineer put on duty receives the next fault of their region', async () => {
-      // Guangzhou Tianhe: this test's engineer is the only one there
-      const engineer = await createStaff({ roles: ['engineer'], regions: ['440106'] });
-      await t.http().put(`/api/v1/staff/${engineer.id}/on-duty`).set(bearer(engineer)).send({ onDuty: false }).expect(200);
+    it('is used by dispatch at once: off duty gets nothing, put on duty gets the next fault of their region', async () => {
+      // Guangzhou Tianhe: this test's two engineers are the only ones there
+      const [busy, idle] = [
+        await createStaff({ roles: ['engineer'], regions: ['440106'] }),
+        await createStaff({ roles: ['engineer'], regions: ['440106'] }),
+      ];
       const director = await t.staff(['director'], ['440100']);
-      await t.http().put(`/api/v1/staff/${engineer.id}/on-duty`).set(bearer(director)).send({ onDuty: true }).expect(200);
+      const duty = (who: { token: string }, id: string, onDuty: boolean) =>
+        t.http().put(`/api/v1/staff/${id}/on-duty`).set(bearer(who)).send({ onDuty }).expect(200);
+      await duty(busy, busy.id, false);
+      await duty(director, idle.id, false);
       const c = (
         await t
           .http()
@@ -280,13 +307,19 @@ describe('staff management', () => {
           .send(customerBody({ homeRegion: '440106', sites: [{ name: '天河', region: '440106', address: '广州市天河区体育西路1号' }] }))
           .expect(201)
       ).body;
-      const f = (await t.http().post('/api/v1/faults').set(bearer(gdDirector)).send(faultBody(c.id)).expect(201)).body;
-      const assigned = await waitFor(
-        async () => (await t.http().get(`/api/v1/faults/${f.id}`).set(bearer(gdDirector))).body.assigneeId,
-        10_000,
-        'dispatch',
-      );
-      expect(assigned).toBe(engineer.id);
+      const open = async () => (await t.http().post('/api/v1/faults').set(bearer(gdDirector)).send(faultBody(c.id)).expect(201)).body;
+      const assigneeOf = (id: string) =>
+        waitFor(async () => (await t.http().get(`/api/v1/faults/${id}`).set(bearer(gdDirector))).body.assigneeId, 10_000, 'dispatch');
+      // nobody on duty: assigned by hand, so `busy` has one open fault and `idle` none
+      const first = await open();
+      await t.http().post(`/api/v1/faults/${first.id}/assign`).set(bearer(gdDirector)).send({ engineerId: busy.id }).expect(200);
+
+      // `idle` is less busy but off duty: the next fault goes to `busy`, put on duty by an admin
+      await duty(t.admin, busy.id, true);
+      expect(await assigneeOf((await open()).id)).toBe(busy.id);
+      // `idle` puts themself on duty: the least busy engineer on duty takes the next one
+      await duty(idle, idle.id, true);
+      expect(await assigneeOf((await open()).id)).toBe(idle.id);
     });
   });
 });
