@@ -192,6 +192,7 @@ const VARIANTS: Variant[] = [
     type: 'sla.escalated',
     shape: { ...ALERT, escalation: { level: 'integer', notify: ['string'], accountManagerId: 'uuid|null' } },
   },
+  { type: 'alert.acknowledged', shape: { ...ALERT, acknowledgedBy: 'uuid', acknowledgedAt: 'timestamp', note: 'string|null' } },
   {
     type: 'bill.issued',
     shape: {
@@ -453,6 +454,10 @@ describe('public event payloads (the webhook contract)', () => {
       15_000,
       'the complaint’s four response alerts',
     );
+    // acknowledged: one alert alone with a note, the rest of the case at once without one
+    const [firstAlert] = await t.dataSource.query(`SELECT id FROM alerts WHERE case_id = $1 ORDER BY raised_at LIMIT 1`, [complaint.id]);
+    await api(agent, 'post', `/alerts/${firstAlert.id}/ack`, { note: '已电话联系客户' }, 200);
+    await api(agent, 'post', '/alerts/ack', { caseId: complaint.id }, 200);
     await waitForDeliveriesSettled(
       (sql, params) => t.dataSource.query(sql, params),
       t.app.get<Queue>(getQueueToken(QueueName.webhooks)),

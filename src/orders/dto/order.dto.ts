@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -17,6 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsChinaDateOrInstant } from '../../common/time/time-fields';
 import { PageQuery } from '../../common/pagination/page';
 import { toBool } from '../../common/to-bool';
 import { IsRegionCode, Text } from '../../customers/dto/validators';
@@ -61,9 +61,7 @@ export class CreateOrderDto {
   acceptedRegion: string;
   @ApiPropertyOptional({ example: 'GD-2026-KA-0042' }) @IsOptional() @Text(64) contractNo?: string;
   @ApiPropertyOptional({ description: 'Urgent orders start at P2 instead of P3' }) @IsOptional() @IsBoolean() urgent?: boolean;
-  @ApiPropertyOptional({ example: '2026-12-31T10:00:00Z', description: 'The committed completion is never earlier than this' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsChinaDateOrInstant({ optional: true, example: '2026-12-31', description: 'The committed completion is never earlier than this' })
   requestedCompletionAt?: string;
   @ApiPropertyOptional({ example: '三地同时开通，12月底前完成' }) @IsOptional() @Text(2000) note?: string;
   @ApiPropertyOptional({ description: 'Directors only: take the order although billing reports the customer in arrears' })
