@@ -298,6 +298,10 @@ describe('work orders in the field: details, retry, partial cancel and the servi
       await moveWo(wo(q, '110105').id, bjFulfil, 'failed', { reason: '机房不具备安装条件' }).expect(200);
       const kept = await cancel(q.id).expect(200);
       expect(kept.body).toMatchObject({ state: 'partial', cancelledRegions: ['110105'] });
+      const qTimeline = (await http().get(`/api/v1/orders/${q.id}/timeline`).set(bearer(agent)).expect(200)).body;
+      expect(qTimeline.filter((e: { type: string }) => e.type === 'regions_cancelled').map((e: { data: unknown }) => e.data)).toEqual([
+        { reason: '客户取消其余地区', cancelledRegions: ['110105'] },
+      ]);
       expect((await orderEvents(q.id)).filter((e) => e.to === 'partial')).toHaveLength(1);
 
       // nothing completed: cancelled, every region cancelled
