@@ -261,6 +261,8 @@ const WORK_ORDER_DISPATCHED = {
       lineNo: 'integer',
       action: 'string',
       productCode: 'string',
+      // issue 11: the product's name, so the region needs no catalogue call
+      productName: 'string',
       siteId: 'uuid',
       serviceInstanceId: 'uuid|null',
       quantity: 'integer',
@@ -282,6 +284,13 @@ const WORK_ORDER_DISPATCHED = {
   createdAt: 'timestamp',
   updatedAt: 'timestamp',
   closedAt: 'timestamp|null',
+  // issue 11: what the regional team needs without another call (the contact always masked here)
+  orderCaseNo: 'string',
+  contractNo: 'string|null',
+  regionName: 'string',
+  sites: [{ id: 'uuid', name: 'string', address: 'string', region: 'string', regionName: 'string' }],
+  contact: { name: 'string', mobile: 'string', role: 'string', masked: 'boolean' },
+  retryable: 'boolean',
   order: {
     caseNo: 'string',
     acceptedRegion: 'string',
