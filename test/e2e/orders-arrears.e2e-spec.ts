@@ -1,7 +1,7 @@
+import { BillIssuer } from '../../src/billing/bill-issuer';
 import { ProductsService } from '../../src/products/products.service';
 import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
-import { waitFor } from '../support/wait';
 
 /** Order intake asks billing whether the customer is in arrears (docs/ARCHITECTURE.md, "Dependency rules"). */
 describe('orders: customers more than 90 days in arrears', () => {
@@ -29,7 +29,10 @@ describe('orders: customers more than 90 days in arrears', () => {
   });
   const place = (by: StaffLogin, body: Record<string, unknown>) => t.http().post('/api/v1/orders').set(bearer(by)).send(body);
 
-  /** A bill for January 2026: due early March, so far more than 90 days overdue today. */
+  /**
+   * A bill for January 2026 issued on 1 February: due 2 March, so far more than 90 days overdue today. (A bill run today
+   * would date it today, and a period billed late falls due BILL_DUE_DAYS after its issue date: see README, "Billing".)
+   */
   async function billJanuary(customerId: string, amountFen: number): Promise<void> {
     await t
       .http()
@@ -45,13 +48,9 @@ describe('orders: customers more than 90 days in arrears', () => {
         sourceRef: unique('SRC-'),
       })
       .expect(201);
-    const run = await t.http().post('/api/v1/billing/bill-runs').set(bearer(billing)).send({ period: '2026-01' }).expect(202);
-    await waitFor(
-      async () =>
-        (await t.http().get(`/api/v1/billing/bill-runs/${run.body.id}`).set(bearer(billing)).expect(200)).body.state === 'completed',
-      30_000,
-      'the bill run',
-    );
+    expect(await t.app.get(BillIssuer).issue(null, customerId, '2026-01', { issueDate: '2026-02-01' })).toMatchObject({
+      outcome: 'billed',
+    });
   }
 
   it('refuses the order with 409 while a bill is more than 90 days overdue, unless a director overrides; paying clears it', async () => {
@@ -67,7 +66,13 @@ describe('orders: customers more than 90 days in arrears', () => {
 
     await billJanuary(c.id, 123_400);
     const refused = await place(agent, order(c)).expect(409);
-    expect(refused.body).toMatchObject({ code: 'ORDER_CUSTOMER_IN_ARREARS', status: 409 });
+    // how much is overdue and since when: the bill's outstanding amount and its due date
+    expect(refused.body).toMatchObject({
+      code: 'ORDER_CUSTOMER_IN_ARREARS',
+      status: 409,
+      overdueFen: 123_400,
+      oldestOverdueDate: '2026-03-02',
+    });
     expect(refused.body.detail).toMatch(/90 days overdue/);
 
     const notDirector = await place(agent, order(c, { arrearsOverride: true })).expect(403);

@@ -62,6 +62,27 @@ export class BillView {
   @ApiProperty({ type: [BillLineView], description: 'One line per serving region' }) lines: BillLineView[];
 }
 
+export class BillRunCustomerView {
+  @ApiProperty({ format: 'uuid' }) customerId: string;
+  @ApiProperty({ example: 'KA00000001' }) customerNo: string;
+  @ApiProperty({ example: '佛山市南海区人民政府' }) customerName: string;
+  @ApiProperty({ enum: ['pending', 'billed', 'already_billed', 'nothing_to_bill', 'net_credit'] }) outcome: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The bill issued (billed) or found (already_billed)' })
+  billId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'BL-202610-KA00000001' }) billNo: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 5120000 }) totalFen: number | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-30' }) dueDate: string | null;
+  @ApiProperty({ nullable: true, type: Boolean, example: false }) dueDateAdjusted: boolean | null;
+  @ApiProperty({ nullable: true, type: Date }) processedAt: Date | null;
+}
+
+export class BillRunCustomerPage {
+  @ApiProperty({ type: [BillRunCustomerView] }) items: BillRunCustomerView[];
+  @ApiProperty({ example: 1 }) total: number;
+  @ApiProperty({ example: 50 }) limit: number;
+  @ApiProperty({ example: 0 }) offset: number;
+}
+
 export class BillRunView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '2026-10' }) period: string;
@@ -89,31 +110,10 @@ export class BillRunView {
   })
   notice: string | null;
   @ApiPropertyOptional({
-    type: () => BillRunCustomerPage,
+    type: BillRunCustomerPage,
     description: 'The outcome for each customer, by customer number, paged by limit and offset (GET only)',
   })
   customers?: BillRunCustomerPage;
-}
-
-export class BillRunCustomerView {
-  @ApiProperty({ format: 'uuid' }) customerId: string;
-  @ApiProperty({ example: 'KA00000001' }) customerNo: string;
-  @ApiProperty({ example: '佛山市南海区人民政府' }) customerName: string;
-  @ApiProperty({ enum: ['pending', 'billed', 'already_billed', 'nothing_to_bill', 'net_credit'] }) outcome: string;
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The bill issued (billed) or found (already_billed)' })
-  billId: string | null;
-  @ApiProperty({ nullable: true, type: String, example: 'BL-202610-KA00000001' }) billNo: string | null;
-  @ApiProperty({ nullable: true, type: Number, example: 5120000 }) totalFen: number | null;
-  @ApiProperty({ nullable: true, type: String, example: '2026-11-30' }) dueDate: string | null;
-  @ApiProperty({ nullable: true, type: Boolean, example: false }) dueDateAdjusted: boolean | null;
-  @ApiProperty({ nullable: true, type: Date }) processedAt: Date | null;
-}
-
-export class BillRunCustomerPage {
-  @ApiProperty({ type: [BillRunCustomerView] }) items: BillRunCustomerView[];
-  @ApiProperty({ example: 1 }) total: number;
-  @ApiProperty({ example: 50 }) limit: number;
-  @ApiProperty({ example: 0 }) offset: number;
 }
 
 export class BillRunSummaryView {
