@@ -53,8 +53,8 @@ export class BillRunsController {
   @ApiOperation({
     summary: 'A bill run’s progress: customers processed, and what happened to each',
     description:
-      'outcomes counts the customers by outcome; customers lists each customer’s outcome (with the bill issued or found), by customer ' +
-      'number, paged by limit and offset, narrowed by outcome. Billing staff see every customer; directors those whose home region or a ' +
+      'outcomes counts the customers by outcome; customers lists each customer’s outcome (with the bill issued or found), in a stable ' +
+      'order (by customer id), paged by limit and offset, narrowed by outcome. Billing staff see every customer; directors those whose home region or a ' +
       'site is within their scope.',
   })
   @ApiOkResponse({ type: BillRunView })

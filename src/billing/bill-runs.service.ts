@@ -22,6 +22,7 @@ import {
   billRunById,
   billRunCustomers,
   billRunPeriod,
+  countRunCustomers,
   billRunsPage,
   completeRun,
   insertBillRun,
@@ -91,13 +92,20 @@ export class BillRunsService {
   /** A run as GET /billing/bill-runs/{id} shows it: its progress and a page of its customers' outcomes (directors: those in scope). */
   async getFor(auth: AuthContext, id: string, q: BillRunQuery): Promise<BillRunView> {
     const run = await this.get(id);
-    const { items, total } = await billRunCustomers(this.dataSource.manager, id, {
-      limit: q.limit,
-      offset: q.offset,
-      outcome: q.outcome,
-      // Billing staff read every customer's billing data (pay anywhere); directors those in their scope (billing-access.ts).
-      scopePatterns: hasRole(auth, 'billing') ? null : scopePatterns(auth),
-    });
+    // Billing staff read every customer's billing data (pay anywhere); directors those in their scope (billing-access.ts).
+    const patterns = hasRole(auth, 'billing') ? null : scopePatterns(auth);
+    const filter = { outcome: q.outcome, scopePatterns: patterns };
+    const [items, total] = await Promise.all([
+      billRunCustomers(this.dataSource.manager, id, { ...filter, limit: q.limit, offset: q.offset }),
+      // Everyone's count is the run's own; only a narrower scope needs counting.
+      patterns
+        ? countRunCustomers(this.dataSource.manager, id, { outcome: q.outcome, scopePatterns: patterns })
+        : !q.outcome
+          ? run.customersTotal
+          : q.outcome === 'pending'
+            ? run.customersTotal - run.processed
+            : (run.outcomes[q.outcome] ?? 0),
+    ]);
     return {
       ...run,
       customers: {

@@ -276,31 +276,44 @@ export interface BillRunCustomerRow {
 }
 
 /**
- * One page of a run's items by customer number, with the number of all that
- * match. `scopePatterns` (LIKE patterns of the caller's scope, or null for
- * every region) keeps the customers whose home region or a site is in scope.
+ * One page of a run's items, in the order of the run's primary key (an index
+ * scan that stops at the page: a run has up to hundreds of thousands of
+ * items, and its progress is polled). `scopePatterns` (LIKE patterns of the
+ * caller's scope, or null for every region) keeps the customers whose home
+ * region or a site is in scope.
  */
 export async function billRunCustomers(
   db: Db,
   runId: string,
   q: { limit: number; offset: number; outcome?: BillOutcome | 'pending'; scopePatterns: string[] | null },
-): Promise<{ items: BillRunCustomerRow[]; total: number }> {
-  const found = await rows<Omit<BillRunCustomerRow, 'total'> & { total: string | null; n: number }>(
+): Promise<BillRunCustomerRow[]> {
+  const found = await rows<Omit<BillRunCustomerRow, 'total'> & { total: string | null }>(
     db,
     sql`SELECT i.customer_id AS "customerId", c.customer_no AS "customerNo", c.name AS "customerName", i.outcome, i.bill_id AS "billId",
                b.bill_no AS "billNo", b.total_fen::text AS total, to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate",
-               b.due_date_adjusted AS "dueDateAdjusted", i.processed_at AS "processedAt", count(*) OVER ()::int AS n
+               b.due_date_adjusted AS "dueDateAdjusted", i.processed_at AS "processedAt"
           FROM bill_run_items i JOIN customers c ON c.id = i.customer_id LEFT JOIN bills b ON b.id = i.bill_id
-         WHERE i.bill_run_id = ${runId}
-           ${q.outcome ? sql`AND i.outcome = ${q.outcome}` : empty}
-           ${q.scopePatterns ? sql`AND ${inScopeOf(q.scopePatterns)}` : empty}
-         ORDER BY c.customer_no LIMIT ${q.limit} OFFSET ${q.offset}`,
+         WHERE ${runItemsWhere(runId, q)}
+         ORDER BY i.bill_run_id, i.customer_id LIMIT ${q.limit} OFFSET ${q.offset}`,
   );
-  return {
-    items: found.map(({ n: _n, total, ...r }) => ({ ...r, total: total === null ? null : BigInt(total) })),
-    total: found[0]?.n ?? 0,
-  };
+  return found.map(({ total, ...r }) => ({ ...r, total: total === null ? null : BigInt(total) }));
 }
+
+/** How many of a run's items a caller with a limited scope sees (the others know it from the run's own counts). */
+export async function countRunCustomers(
+  db: Db,
+  runId: string,
+  q: { outcome?: BillOutcome | 'pending'; scopePatterns: string[] },
+): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM bill_run_items i JOIN customers c ON c.id = i.customer_id WHERE ${runItemsWhere(runId, q)}`,
+  );
+  return n;
+}
+
+const runItemsWhere = (runId: string, q: { outcome?: string; scopePatterns: string[] | null }) =>
+  sql`i.bill_run_id = ${runId} ${q.outcome ? sql`AND i.outcome = ${q.outcome}` : empty} ${q.scopePatterns ? sql`AND ${inScopeOf(q.scopePatterns)}` : empty}`;
 
 /** A customer `c` whose home region or one of whose sites matches the LIKE patterns. */
 export const inScopeOf = (patterns: string[]) =>

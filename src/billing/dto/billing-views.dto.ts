@@ -111,7 +111,7 @@ export class BillRunView {
   notice: string | null;
   @ApiPropertyOptional({
     type: BillRunCustomerPage,
-    description: 'The outcome for each customer, by customer number, paged by limit and offset (GET only)',
+    description: 'The outcome for each customer (in the order of their ids), paged by limit and offset (GET only)',
   })
   customers?: BillRunCustomerPage;
 }
