@@ -373,6 +373,33 @@ describe('billing office', () => {
     });
   });
 
+  describe('the OpenAPI document', () => {
+    it('documents the new routes, fields and problems', async () => {
+      const doc = (await t.http().get('/api/docs-json').expect(200)).body;
+      for (const [path, method] of [
+        ['/api/v1/billing/charges', 'get'],
+        ['/api/v1/customers/{id}/payments', 'get'],
+        ['/api/v1/billing/bill-runs', 'get'],
+        ['/api/v1/billing/bill-runs/{id}', 'get'],
+        ['/api/v1/billing/arrears/run', 'post'],
+      ])
+        expect({ path, method, summary: doc.paths[path]?.[method]?.summary }).toEqual({ path, method, summary: expect.any(String) });
+      const runQuery = doc.paths['/api/v1/billing/bill-runs/{id}'].get.parameters.map((p: { name: string }) => p.name);
+      expect(runQuery).toEqual(expect.arrayContaining(['limit', 'offset', 'outcome']));
+      const settlementLevel = doc.paths['/api/v1/billing/settlements'].get.parameters.find((p: { name: string }) => p.name === 'level');
+      expect(settlementLevel.schema.enum).toEqual(['province', 'city', 'district']);
+      expect(doc.components.schemas.PaymentDto.properties.allowDuplicateReference.type).toBe('boolean');
+      expect(doc.components.schemas.BillView.properties.dueDateAdjusted.type).toBe('boolean');
+      expect(doc.paths['/api/v1/payments'].post.responses['409']).toBeDefined();
+      const arrears = doc.paths['/api/v1/orders'].post.responses['409'].content['application/problem+json'].examples.arrears.value;
+      expect(arrears).toMatchObject({
+        code: 'ORDER_CUSTOMER_IN_ARREARS',
+        overdueFen: expect.any(Number),
+        oldestOverdueDate: expect.any(String),
+      });
+    });
+  });
+
   describe('the daily arrears check', () => {
     it('is scheduled at 09:00 China time in Redis, and ARREARS_RUN_AT is validated', async () => {
       const queue = t.app.get<Queue>(getQueueToken(QueueName.billing));

@@ -34,6 +34,10 @@ describe('orders: customers more than 90 days in arrears', () => {
    * would date it today, and a period billed late falls due BILL_DUE_DAYS after its issue date: see README, "Billing".)
    */
   async function billJanuary(customerId: string, amountFen: number): Promise<void> {
+    await bill(customerId, amountFen, '2026-01', '2026-02-01');
+  }
+
+  async function bill(customerId: string, amountFen: number, period: string, issueDate: string): Promise<void> {
     await t
       .http()
       .post('/api/v1/billing/charges')
@@ -41,14 +45,14 @@ describe('orders: customers more than 90 days in arrears', () => {
       .send({
         customerId,
         serviceRegion: '440605',
-        period: '2026-01',
+        period,
         kind: 'recurring',
         amountFen,
         description: '专线月租',
         sourceRef: unique('SRC-'),
       })
       .expect(201);
-    expect(await t.app.get(BillIssuer).issue(null, customerId, '2026-01', { issueDate: '2026-02-01' })).toMatchObject({
+    expect(await t.app.get(BillIssuer).issue(null, customerId, period, { issueDate })).toMatchObject({
       outcome: 'billed',
     });
   }
@@ -65,12 +69,14 @@ describe('orders: customers more than 90 days in arrears', () => {
     await place(agent, order(c)).expect(201); // no bills yet: nothing to refuse
 
     await billJanuary(c.id, 123_400);
+    // a second bill overdue by 31 days only (due 30 October): it does not block, but it is owed past its due date too
+    await bill(c.id, 1_000, '2026-09', '2026-10-01');
     const refused = await place(agent, order(c)).expect(409);
-    // how much is overdue and since when: the bill's outstanding amount and its due date
+    // how much is overdue (both bills) and since when (the oldest due date)
     expect(refused.body).toMatchObject({
       code: 'ORDER_CUSTOMER_IN_ARREARS',
       status: 409,
-      overdueFen: 123_400,
+      overdueFen: 124_400,
       oldestOverdueDate: '2026-03-02',
     });
     expect(refused.body.detail).toMatch(/90 days overdue/);
