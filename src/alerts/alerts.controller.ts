@@ -13,6 +13,7 @@ import { CASE_KINDS } from '../cases/case-kind';
 import { ALERT_LEVELS, CLOCKS } from '../sla/sla-levels';
 import type { AlertLevel } from '../sla/sla-levels';
 import { AlertsService } from './alerts.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 class AlertQueryDto extends PageQuery {
   @ApiPropertyOptional({ description: 'true: not yet acknowledged' }) @IsOptional() @Transform(toBool) @IsBoolean() open?: boolean;
@@ -77,6 +78,7 @@ class AckCaseAlertsResultDto {
 
 @ApiTags('alerts')
 @Authenticated()
+@ApiErrors('AlertError')
 @Controller('alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}

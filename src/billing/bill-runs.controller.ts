@@ -10,9 +10,11 @@ import { BillRunsService } from './bill-runs.service';
 import { PageOf } from '../common/pagination/page';
 import { BillRunDto, BillRunQuery, BillRunsQuery } from './dto/billing-input.dto';
 import { BillRunSummaryView, BillRunView } from './dto/billing-views.dto';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 @ApiTags('billing')
 @Authenticated()
+@ApiErrors('BillingError', 'CustomerError')
 @Controller('billing/bill-runs')
 export class BillRunsController {
   constructor(private readonly runs: BillRunsService) {}

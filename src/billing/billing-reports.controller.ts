@@ -8,10 +8,12 @@ import { BILLING_READERS } from './billing-access';
 import { ArrearsQuery, SettlementQuery } from './dto/billing-input.dto';
 import { ArrearsPageView, ArrearsRunView, SettlementView } from './dto/billing-views.dto';
 import { SettlementsService } from './settlements.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 @ApiTags('billing')
 @Authenticated()
 @Roles(...BILLING_READERS)
+@ApiErrors('BillingError', 'CustomerError')
 @Controller('billing')
 export class BillingReportsController {
   constructor(

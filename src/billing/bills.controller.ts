@@ -10,6 +10,7 @@ import { BILLING_READERS } from './billing-access';
 import { AsOfQuery, BillsQuery, PaymentsQuery } from './dto/billing-input.dto';
 import { AccountView, BillView, PaymentSummaryView } from './dto/billing-views.dto';
 import { PaymentsService } from './payments.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 /**
  * Bills and accounts. Billing staff of every region read every customer's:
@@ -19,6 +20,7 @@ import { PaymentsService } from './payments.service';
 @ApiTags('billing')
 @Authenticated()
 @Roles(...BILLING_READERS)
+@ApiErrors('BillingError', 'CustomerError')
 @Controller()
 export class BillsController {
   constructor(

@@ -12,12 +12,14 @@ import { BILLING_READERS } from './billing-access';
 import { ChargeBatchDto, ChargeDto, ChargesQuery, MAX_BATCH_CHARGES } from './dto/billing-input.dto';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
 import { MAX_AMOUNT_FEN } from './money';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 /** A full batch of 10,000 charges is about 3 MB of JSON: this route alone takes up to 16 MiB. */
 export const CHARGE_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 
 @ApiTags('billing')
 @Authenticated()
+@ApiErrors('BillingError', 'CustomerError')
 @Controller('billing')
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}

@@ -9,9 +9,11 @@ import { BILLING_READERS } from './billing-access';
 import { PaymentDto, ReversalDto } from './dto/billing-input.dto';
 import { PaymentView } from './dto/billing-views.dto';
 import { PaymentsService } from './payments.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 @ApiTags('billing')
 @Authenticated()
+@ApiErrors('BillingError', 'CustomerError')
 @Controller('payments')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}

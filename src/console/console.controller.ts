@@ -5,10 +5,12 @@ import { Auth, Authenticated } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
 import { ConsoleService } from './console.service';
 import { LookupQuery, LookupResultDto, QueuePageDto, QueueQuery } from './dto/console.dto';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 /** The 1000-hotline agent console. Every role may use it; what each sees is bounded by their region scope. */
 @ApiTags('console')
 @Authenticated()
+@ApiErrors('CustomerError')
 @Controller('console')
 export class ConsoleController {
   constructor(private readonly console: ConsoleService) {}

@@ -6,10 +6,12 @@ import { ApiProblems } from '../common/http/api-problems';
 import { UuidPipe } from '../common/http/uuid.pipe';
 import { ConsoleService } from './console.service';
 import { CustomerOverviewDto } from './dto/console.dto';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 /** GET /customers/{id}/overview lives in the console: it reads every case module, which customers must not know. */
 @ApiTags('console')
 @Authenticated()
+@ApiErrors('CustomerError')
 @Controller('customers')
 export class CustomerOverviewController {
   constructor(private readonly console: ConsoleService) {}

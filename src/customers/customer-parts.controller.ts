@@ -9,11 +9,13 @@ import { CustomerPartsService } from './customer-parts.service';
 import { ContactDto, ContactInput, UpdateContactDto } from './dto/contact.dto';
 import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto } from './dto/service-instance.dto';
 import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 const MANAGERS = ['admin', 'director', 'account_manager'] as const;
 
 @ApiTags('customers')
 @Authenticated()
+@ApiErrors('CustomerError')
 @Controller('customers/:customerId')
 export class CustomerPartsController {
   constructor(private readonly parts: CustomerPartsService) {}

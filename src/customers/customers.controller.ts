@@ -17,9 +17,11 @@ import {
   TransferDto,
   UpdateCustomerDto,
 } from './dto/customer.dto';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 @ApiTags('customers')
 @Authenticated()
+@ApiErrors('CustomerError')
 @Controller('customers')
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}

@@ -19,6 +19,7 @@ import {
   UpdateFaultDto,
 } from './dto/fault.dto';
 import { FaultsService } from './faults.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 const CASE_WORKERS = ['admin', 'director', 'agent', 'account_manager', 'engineer'] as const;
 const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
@@ -27,6 +28,7 @@ const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
 
 @ApiTags('faults')
 @Authenticated()
+@ApiErrors('FaultError', 'CustomerError')
 @Controller('faults')
 export class FaultsController {
   constructor(private readonly faults: FaultsService) {}

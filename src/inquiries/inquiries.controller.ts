@@ -9,12 +9,14 @@ import { PageOf } from '../common/pagination/page';
 import { TimelineEntryDto } from '../tickets/dto/ticket.dto';
 import { AnswerInquiryDto, CloseInquiryDto, ConvertInquiryDto, CreateInquiryDto, InquiryDto, InquiryQuery } from './dto/inquiry.dto';
 import { InquiriesService } from './inquiries.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 const DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
 const ANSWERERS = [...DESK, 'engineer'] as const;
 
 @ApiTags('inquiries')
 @Authenticated()
+@ApiErrors('InquiryError', 'CustomerError', 'SupportError', 'OrderError')
 @Controller('inquiries')
 export class InquiriesController {
   constructor(private readonly inquiries: InquiriesService) {}

@@ -10,6 +10,7 @@ import { PageOf } from '../common/pagination/page';
 import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
 import { CancelOrderDto, CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { OrdersService } from './orders.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 const ORDER_DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
 
@@ -43,6 +44,7 @@ const ORDER_CONFLICTS = ApiResponse({
 
 @ApiTags('orders')
 @Authenticated()
+@ApiErrors('OrderError', 'CustomerError')
 @Controller('orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}

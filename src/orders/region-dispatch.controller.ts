@@ -5,10 +5,12 @@ import { Auth, Authenticated, Roles } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
 import { RegionDispatchDto, RegionDispatchView } from './dto/order.dto';
 import { RegionDispatchService } from './region-dispatch.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 @ApiTags('regions')
 @Authenticated()
 @Roles('admin')
+@ApiErrors('OrderError', 'CustomerError')
 @Controller('regions')
 export class RegionDispatchController {
   constructor(private readonly dispatch: RegionDispatchService) {}

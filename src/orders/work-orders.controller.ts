@@ -9,6 +9,7 @@ import { PageOf } from '../common/pagination/page';
 import { RetryWorkOrderDto, WorkOrderDetailDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
 import { WORK_ORDER_TRANSITIONS } from './order-lifecycle';
 import { WorkOrdersService } from './work-orders.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 const LIFECYCLE = Object.entries(WORK_ORDER_TRANSITIONS)
   .map(([from, to]) => `${from} → ${to.length ? to.join(' | ') : '(final)'}`)
@@ -16,6 +17,7 @@ const LIFECYCLE = Object.entries(WORK_ORDER_TRANSITIONS)
 
 @ApiTags('work-orders')
 @Authenticated()
+@ApiErrors('OrderError', 'CustomerError')
 @Controller('work-orders')
 export class WorkOrdersController {
   constructor(private readonly workOrders: WorkOrdersService) {}

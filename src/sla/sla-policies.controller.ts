@@ -6,6 +6,7 @@ import { Auth, Authenticated, Roles } from '../common/auth/decorators';
 import { invalidFields } from '../common/errors/common-errors';
 import { ApiProblems } from '../common/http/api-problems';
 import { SlaPoliciesService } from './sla-policies.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 const POLICY_KEY = /^(fault|complaint|support|inquiry|order):P[1-4]$/;
 const YEAR = 365 * 86_400;
@@ -55,6 +56,7 @@ class SlaPolicyDto {
 
 @ApiTags('sla')
 @Authenticated()
+@ApiErrors('SlaError')
 @Controller('sla/policies')
 export class SlaPoliciesController {
   constructor(private readonly policies: SlaPoliciesService) {}

@@ -10,9 +10,11 @@ import { UuidPipe } from '../common/http/uuid.pipe';
 import { ChangePasswordDto, CreateStaffDto, OnDutyDto, StaffCardDto, StaffDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto';
 import { passwordChangeKey } from './password-change-limit';
 import { StaffService } from './staff.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 @ApiTags('staff')
 @Authenticated()
+@ApiErrors('StaffError')
 @Controller('staff')
 export class StaffController {
   constructor(private readonly staff: StaffService) {}

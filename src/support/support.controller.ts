@@ -10,6 +10,7 @@ import { PageOf } from '../common/pagination/page';
 import { AssignDto, FeedbackDto, NoteDto, TimelineEntryDto, TransitionDto } from '../tickets/dto/ticket.dto';
 import { CreateSupportRequestDto, SupportRequestDto, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
 import { SupportService } from './support.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 const CASE_WORKERS = ['admin', 'director', 'agent', 'account_manager', 'engineer'] as const;
 const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
@@ -18,6 +19,7 @@ const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
 
 @ApiTags('support')
 @Authenticated()
+@ApiErrors('SupportError', 'CustomerError')
 @Controller('support-requests')
 export class SupportController {
   constructor(private readonly support: SupportService) {}

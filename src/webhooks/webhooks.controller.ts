@@ -8,11 +8,13 @@ import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { PageOf } from '../common/pagination/page';
 import { CreateWebhookDto, DeliveryDto, DeliveryQuery, WebhookDto, WebhookQuery } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
+import { ApiErrors } from '../common/http/openapi/api-errors';
 
 @ApiTags('webhooks')
 @Authenticated()
 // Every route: a subscription names where the service's events go, so only admins see or change them.
 @Roles('admin')
+@ApiErrors('WebhookError')
 @Controller('webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
