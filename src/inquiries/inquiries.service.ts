@@ -83,7 +83,7 @@ export class InquiriesService {
         }
       }
       const now = new Date();
-      const priority = casePriority((dto.urgent ? 2 : 3) as Priority, tier, green);
+      const priority = casePriority(dto.urgent ? 2 : 3, tier, green);
       const caseNo = await nextCaseNo(em, 'inquiry', now);
       const row = em.create(Inquiry, {
         caseNo,

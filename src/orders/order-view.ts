@@ -1,11 +1,11 @@
 import { priorityLabel } from '../cases/priority';
-import { SlaClock } from '../sla/sla-clock.entity';
+import type { SlaClock } from '../sla/sla-clock.entity';
 import { slaView } from '../sla/sla-view';
-import { OrderDto, OrderItemView, WorkOrderDto } from './dto/order.dto';
+import type { OrderDto, OrderItemView, WorkOrderDto } from './dto/order.dto';
 import { staffMovesFrom } from './order-lifecycle';
-import { OrderItem } from './order-item.entity';
-import { Order } from './order.entity';
-import { WorkOrder } from './work-order.entity';
+import type { OrderItem } from './order-item.entity';
+import type { Order } from './order.entity';
+import type { WorkOrder } from './work-order.entity';
 
 export const toItemView = (i: OrderItem): OrderItemView => ({
   id: i.id,

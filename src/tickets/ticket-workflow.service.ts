@@ -259,7 +259,7 @@ export class TicketWorkflow {
     auth: AuthContext,
     id: string,
   ): Promise<{ row: T; accountManagerId: string | null }> {
-    const row = (await this.dataSource.getRepository(kind.entity).findOneBy({ id } as never)) as T | null;
+    const row = await this.dataSource.getRepository(kind.entity).findOneBy({ id } as never);
     if (!row) throw kind.error('NOT_FOUND', `No ${kind.noun} ${id}`);
     const accountManagerId = await kind.assertCanSee(auth, row, this.dataSource.manager);
     return { row, accountManagerId };

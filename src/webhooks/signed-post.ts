@@ -1,5 +1,6 @@
-import { EventEnvelope, deliveryHeaders, isSuccess, serializeEnvelope, signBody } from './delivery-protocol';
-import { WebhookTargets } from './webhook-targets';
+import type { EventEnvelope } from './delivery-protocol';
+import { deliveryHeaders, isSuccess, serializeEnvelope, signBody } from './delivery-protocol';
+import type { WebhookTargets } from './webhook-targets';
 
 export interface SignedPostOptions {
   /** Unique per delivery, stable across its retries (receivers de-duplicate on X-FocusOne-Delivery). */

@@ -4,7 +4,8 @@ import { BillIssuer } from '../../src/billing/bill-issuer';
 import { AuditRegions1795810000000 } from '../../migrations/1795810000000-audit-regions';
 import { customerBody } from '../support/factories';
 import { TEST_REDIS_URL } from '../support/test-database';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 
 /**
  * The standing abuse suite for access and privilege: every role against the

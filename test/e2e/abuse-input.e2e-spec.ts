@@ -9,9 +9,11 @@ import { toProblem } from '../../src/common/errors/problem.filter';
 import { HTTP_DURATION } from '../../src/metrics/http-metrics';
 import { creditCode, customerBody, mobile } from '../support/factories';
 import { freePort } from '../support/redis-server';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
-import { API_ENTRY, ChildApp, DatabaseCopy, createDatabaseCopy, ensureBuilt, spawnBuilt, tail, waitReady } from '../support/worker-process';
+import type { ChildApp, DatabaseCopy } from '../support/worker-process';
+import { API_ENTRY, createDatabaseCopy, ensureBuilt, spawnBuilt, tail, waitReady } from '../support/worker-process';
 import { TEST_REDIS_URL } from '../support/test-database';
 
 /**

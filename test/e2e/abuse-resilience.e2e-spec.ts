@@ -9,8 +9,10 @@ import { fireJobId } from '../../src/sla/sla-clocks.service';
 import type { Lookup } from '../../src/webhooks/url-guard';
 import { HOST_LOOKUP } from '../../src/webhooks/webhook-targets';
 import { customerBody, mobile } from '../support/factories';
-import { PrivateRedis, startRedisServer, startRedisServerOn } from '../support/redis-server';
-import { TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { PrivateRedis } from '../support/redis-server';
+import { startRedisServer, startRedisServerOn } from '../support/redis-server';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 
@@ -272,7 +274,7 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       .set(bearer(t.admin))
       .set('Idempotency-Key', key)
       .send(body)
-      .then((r) => ({ status: r.status, body: r.body, headers: r.headers as Record<string, string> }));
+      .then((r) => ({ status: r.status, body: r.body, headers: r.headers }));
   const created = async (path: string, body: object) => {
     const res = await t.http().post(path).set(bearer(t.admin)).send(body);
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);

@@ -3,7 +3,8 @@ import { BillingService } from '../../src/billing/billing.service';
 import { ArrearsService } from '../../src/billing/arrears.service';
 import { chinaToday } from '../../src/billing/money';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 

@@ -1,11 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { FaultDispatchProcessor } from '../../src/faults/fault-dispatch.processor';
 import { DISPATCH_JOB, dispatchPriority } from '../../src/faults/fault-dispatcher';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody } from '../support/factories';
-import { TestApp, bearer, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
 describe('green channel dispatch', () => {

@@ -4,9 +4,11 @@ import { ArrearsService } from '../../src/billing/arrears.service';
 import { EVENT_TYPES } from '../../src/outbox/event-types';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
-import { Hit, Receiver } from '../support/webhook-receiver';
+import type { Hit } from '../support/webhook-receiver';
+import { Receiver } from '../support/webhook-receiver';
 import { waitForDeliveriesSettled } from '../support/webhooks';
 
 /*

@@ -1,8 +1,10 @@
 import { TICKET_STATES, TICKET_TRANSITIONS } from '../../src/cases/ticket-lifecycle';
 import { FaultsService } from '../../src/faults/faults.service';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
-import { SlaWatch, slaWatch, waitForClockRun, waitForSlaSettled } from '../support/sla';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
+import type { SlaWatch } from '../support/sla';
+import { slaWatch, waitForClockRun, waitForSlaSettled } from '../support/sla';
 import { waitFor } from '../support/wait';
 
 describe('faults, SLA clocks and alerts', () => {

@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { customerBody, mobile } from '../support/factories';
-import { PrivateRedis, freePort, startRedisServer } from '../support/redis-server';
+import type { PrivateRedis } from '../support/redis-server';
+import { freePort, startRedisServer } from '../support/redis-server';
 import { waitFor } from '../support/wait';
-import {
-  API_ENTRY,
-  ChildApp,
-  DatabaseCopy,
-  createDatabaseCopy,
-  ensureBuilt,
-  outputs,
-  spawnBuilt,
-  waitReady,
-} from '../support/worker-process';
+import type { ChildApp, DatabaseCopy } from '../support/worker-process';
+import { API_ENTRY, createDatabaseCopy, ensureBuilt, outputs, spawnBuilt, waitReady } from '../support/worker-process';
 
 /**
  * The API process is SIGKILLed in the middle of a burst of POST /faults with

@@ -1,5 +1,6 @@
 import { customerBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { slaWatch, waitForSlaSettled } from '../support/sla';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { adminQuery } from '../support/test-database';
-import { StaffLogin, TestApp, bearer, startTestApp } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROBLEM_REF = '#/components/schemas/ProblemDto';

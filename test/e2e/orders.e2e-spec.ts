@@ -1,11 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Job, Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { FulfilmentProcessor } from '../../src/orders/fulfilment.processor';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { MAINTAIN_ORDERS_JOB, OrderMaintenanceProcessor } from '../../src/orders/order-maintenance.processor';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 

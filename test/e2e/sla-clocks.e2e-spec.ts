@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { PostCommit } from '../../src/common/post-commit';
 import { sql } from '../../src/common/sql';
 import { WriteBatch } from '../../src/common/write-batch';
 import { SlaClocksService } from '../../src/sla/sla-clocks.service';
-import { TestApp, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 
 /** Opening many cases' clocks inside an intake's batch (openManyIn), against the real PostgreSQL. */
 describe('SLA clocks in a batch', () => {

@@ -1,6 +1,7 @@
 import { SupportService } from '../../src/support/support.service';
 import { customerBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { slaWatch, waitForClockRun } from '../support/sla';
 import { waitFor } from '../support/wait';
 

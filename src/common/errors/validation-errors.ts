@@ -2,7 +2,7 @@ import type { ValidationError } from '@nestjs/common';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { MetadataStorage as TransformMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { CommonError, CommonErrorCode } from './common-errors';
-import { FieldError } from './domain-error';
+import type { FieldError } from './domain-error';
 
 /** A problem lists at most this many field errors; `errorsOmitted` counts the rest. */
 export const MAX_FIELD_ERRORS = 100;
@@ -73,7 +73,7 @@ function shapeOf(target: Function): Shape {
     if (rule.type !== ValidationTypes.NESTED_VALIDATION) continue;
     const type = typeMetadata.findTypeMetadata(target, rule.propertyName);
     // a discriminated @Type picks its class per value: leave those to class-validator
-    if (type && !type.options?.discriminator) shape.nested.set(rule.propertyName, type.typeFunction() as Function);
+    if (type && !type.options?.discriminator) shape.nested.set(rule.propertyName, type.typeFunction());
   }
   shapes.set(target, shape);
   return shape;

@@ -1,10 +1,11 @@
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
-import { AppConfig } from '../../config/app-config';
+import type { AppConfig } from '../../config/app-config';
 import { HttpMetrics } from '../../metrics/http-metrics';
 import { mountQueueDashboard } from '../../queues/queue-dashboard';
 import { Authenticator } from '../auth/authenticator';
