@@ -5,7 +5,7 @@ import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { ORDER_INTAKE } from '../cases/order-intake';
 import type { OrderIntake } from '../cases/order-intake';
-import { Priority, casePriority } from '../cases/priority';
+import { casePriority } from '../cases/priority';
 import { guardedUpdate } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -329,7 +329,7 @@ export class InquiriesService {
     }
     let convertedCaseNo: string | null = null;
     if (row.convertedToKind && row.convertedToId) {
-      const [ix] = await this.dataSource.query(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [
+      const [ix] = await this.dataSource.query<{ case_no: string }[]>(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [
         row.convertedToKind,
         row.convertedToId,
       ]);

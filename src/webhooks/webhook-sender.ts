@@ -149,7 +149,7 @@ export class WebhookSender {
     });
     if (outcome.kind === 'retry') {
       // After commit. If this add is lost, the sweep adds the same job once next_attempt_at has passed.
-      await enqueueDeliveries(this.webhooks, [{ data: { deliveryId, attempt: attempt + 1 }, delayMs }]).catch((err) =>
+      await enqueueDeliveries(this.webhooks, [{ data: { deliveryId, attempt: attempt + 1 }, delayMs }]).catch((err: unknown) =>
         this.logger.warn({ err, deliveryId }, 'could not enqueue the next attempt; the sweep will'),
       );
     }

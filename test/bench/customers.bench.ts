@@ -707,7 +707,7 @@ function measure(server: Server, token: string, s: Scenario, seconds: number): P
   };
   const cpuBefore = server.cpuMs();
   return new Promise((resolve, reject) => {
-    autocannon(opts, (err, r) => {
+    autocannon(opts, (err: Error | null, r) => {
       if (err) return reject(err);
       const cpuAfter = server.cpuMs();
       const cpuUs =

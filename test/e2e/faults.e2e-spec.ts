@@ -43,12 +43,14 @@ describe('faults, SLA clocks and alerts', () => {
       .send({ responseSeconds, resolutionSeconds, warnAtPercent })
       .expect(200);
   const alertsOf = async (caseId: string) =>
-    (await t.dataSource.query(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
-      clock: string;
-      level: string;
-      due_at: Date;
-      raised_at: Date;
-    }[];
+    await t.dataSource.query<
+      {
+        clock: string;
+        level: string;
+        due_at: Date;
+        raised_at: Date;
+      }[]
+    >(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId]);
 
   describe('intake', () => {
     it('opens a fault in one call with priority, SLA and version', async () => {

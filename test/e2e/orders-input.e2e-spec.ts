@@ -173,6 +173,7 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
       ).expect(201)
     ).body;
     expect(urgent).toMatchObject({ priority: 'P2', urgent: true, sla: { policyKey: 'order:P2' } });
+    expect(new Date(urgent.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(before + p2);
     expect(new Date(urgent.committedCompletionAt).getTime()).toBeLessThanOrEqual(Date.now() + p2);
     // a requested date later than both: committed to it (to the second)
     const requested = new Date(Date.now() + 60 * 86_400_000);

@@ -120,7 +120,9 @@ async function waitForAll(q: Query, caseIds: string[], due: Due[], context: () =
   } catch (err) {
     const have = new Set((await loadAlerts(q, caseIds)).map((a) => alertKey(a.case_id, a.clock, a.level)));
     const missing = due.filter((d) => !have.has(d.key)).map((d) => `${d.key} due ${new Date(d.dueAt).toISOString()}`);
-    throw new Error(`${(err as Error).message}; ${missing.length} missing, e.g.\n${missing.slice(0, 10).join('\n')}\n${context()}`);
+    throw new Error(`${(err as Error).message}; ${missing.length} missing, e.g.\n${missing.slice(0, 10).join('\n')}\n${context()}`, {
+      cause: err,
+    });
   }
 }
 

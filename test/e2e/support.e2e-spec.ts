@@ -49,12 +49,14 @@ describe('technical support requests', () => {
       .send({ responseSeconds, resolutionSeconds, warnAtPercent })
       .expect(200);
   const alertsOf = async (caseId: string) =>
-    (await t.dataSource.query(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
-      clock: string;
-      level: string;
-      due_at: Date;
-      raised_at: Date;
-    }[];
+    await t.dataSource.query<
+      {
+        clock: string;
+        level: string;
+        due_at: Date;
+        raised_at: Date;
+      }[]
+    >(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId]);
 
   it('maps the category to a severity, then tier and green channel to the priority, with support clocks', async () => {
     const cases = [

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { Trim } from '../../common/http/trim';
 import {
   ArrayMaxSize,
   IsArray,
@@ -108,7 +109,7 @@ export class CustomerQuery extends PageQuery {
     description: 'Customer number, credit code, contact mobile, service access number, or a fragment of the name',
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(64)

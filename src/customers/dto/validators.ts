@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
+import { Trim } from '../../common/http/trim';
 import type { ValidationOptions } from 'class-validator';
 import { IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import { isValidCreditCode } from '../credit-code';
@@ -22,10 +22,4 @@ export const IsCreditCode = () =>
   });
 
 /** A trimmed, non-empty text of bounded length. */
-export const Text = (max: number, min = 1) =>
-  applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
-    IsString(),
-    MinLength(min),
-    MaxLength(max),
-  );
+export const Text = (max: number, min = 1) => applyDecorators(Trim(), IsString(), MinLength(min), MaxLength(max));
