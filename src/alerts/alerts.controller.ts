@@ -9,8 +9,8 @@ import { UuidPipe } from '../common/http/uuid.pipe';
 import { PageOf, PageQuery } from '../common/pagination/page';
 import { toBool } from '../common/to-bool';
 import { CASE_KINDS } from '../cases/case-kind';
-import { ALERT_LEVELS, CLOCKS } from '../sla/sla-levels';
-import type { AlertLevel } from '../sla/sla-levels';
+import { ALERT_LEVELS, CLOCKS } from '../sla/sla-levels.port';
+import type { AlertLevel } from '../sla/sla-levels.port';
 import { AlertsService } from './alerts.service';
 
 class AlertQueryDto extends PageQuery {

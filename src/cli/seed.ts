@@ -10,12 +10,12 @@ import { scopePrefix } from '../common/auth/region-scope';
 import { AppConfig, ConfigError } from '../config/app-config';
 import { creditCodeCheckChar } from '../customers/credit-code';
 import { CustomerPartsService } from '../customers/customer-parts.service';
-import type { Tier } from '../customers/customer.entity';
+import type { Tier } from '../customers/customer-record.port';
 import { creditCodesInUse } from '../customers/customers.repository';
 import { CustomersService } from '../customers/customers.service';
-import type { ContactRole } from '../customers/contact.entity';
+import type { ContactRole } from '../customers/customer-record.port';
 import type { ServiceState } from '../customers/service-instance.entity';
-import { generatePassword } from '../staff/passwords';
+import { generatePassword } from '../common/auth/passwords';
 import { StaffService } from '../staff/staff.service';
 import { activeStaffHolding, activeStaffNamed, allUsernames, firstActiveAdmin } from '../staff/staff.repository';
 

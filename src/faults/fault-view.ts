@@ -3,8 +3,8 @@ import { priorityLabel } from '../cases/priority';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
-import type { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
 import type { FaultDto } from './dto/fault.dto';
 import type { Fault } from './fault.entity';
 
@@ -13,7 +13,7 @@ export function maySeeReporter(auth: AuthContext, f: Fault, accountManagerId: st
   return hasRole(auth, 'admin', 'director') || f.assigneeId === auth.staffId || accountManagerId === auth.staffId;
 }
 
-export function toFaultDto(f: Fault, clocks: SlaClock[], unmasked: boolean): FaultDto {
+export function toFaultDto(f: Fault, clocks: ClockView[], unmasked: boolean): FaultDto {
   return {
     id: f.id,
     caseNo: f.caseNo,

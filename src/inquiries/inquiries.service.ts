@@ -14,7 +14,7 @@ import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead, restrictCaseList } from '../customers/customer-access';
+import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';

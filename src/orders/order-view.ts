@@ -1,6 +1,6 @@
 import { priorityLabel } from '../cases/priority';
-import type { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
 import type { OrderDto, OrderItemView, WorkOrderDto } from './dto/order.dto';
 import { staffMovesFrom } from './order-lifecycle';
 import type { OrderItem } from './order-item.entity';
@@ -18,7 +18,7 @@ export const toItemView = (i: OrderItem): OrderItemView => ({
   attributes: i.attributes,
 });
 
-export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: SlaClock[]): WorkOrderDto {
+export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: ClockView[]): WorkOrderDto {
   return {
     id: w.id,
     caseNo: w.caseNo,
@@ -51,7 +51,7 @@ export interface OrderGraph {
   workOrders: WorkOrder[];
   items: OrderItem[];
   /** Clocks by case id (the order's and each work order's). */
-  clocks: Map<string, SlaClock[]>;
+  clocks: Map<string, ClockView[]>;
 }
 
 export function toOrderDto({ order: o, workOrders, items, clocks }: OrderGraph): OrderDto {

@@ -5,7 +5,7 @@ import { execute, firstRow, rows, sql } from '../common/sql';
 import type { BatchPart, WriteBatch } from '../common/write-batch';
 import type { ClockState } from './sla-clock.entity';
 import { SlaClock } from './sla-clock.entity';
-import type { AlertLevel, ClockName } from './sla-levels';
+import type { AlertLevel, ClockName } from './sla-levels.port';
 
 /** A clock as its INSERT returns it: the targets it was given; the rest follows from the start time. */
 export interface InsertedClock {

@@ -12,7 +12,7 @@ import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { CreateStaffDto, StaffDto, StaffQuery } from './dto/staff.dto';
-import { generatePassword, hashPassword } from './passwords';
+import { generatePassword, hashPassword } from '../common/auth/passwords';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
 import {

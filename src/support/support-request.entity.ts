@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Severity } from '../cases/priority';
 import type { TicketState } from '../cases/ticket-lifecycle';
-import type { SupportCategory } from './support-category';
+import type { SupportCategory } from './support-category.port';
 
 /** A technical-support request (技术支持): one ticket of one customer, on the shared ticket lifecycle. */
 @Entity('support_requests')

@@ -23,7 +23,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { StaffService } from '../staff/staff.service';
-import { TicketKind, TicketRow } from './ticket-kind';
+import { TicketKind, TicketRow } from './ticket-kind.port';
 import { ticketAssignedEvent, ticketStateChangedEvent } from './ticket-events';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';

@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
 import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, signBody } from './delivery-protocol';
-import { WebhookTargets } from './webhook-targets';
+import { WebhookTargets } from './webhook-targets.service';
 import {
   claimAttempt,
   deliveryStanding,

@@ -44,7 +44,7 @@ import { CustomerQuery } from '../../src/customers/dto/customer.dto';
 import { ServiceInstance } from '../../src/customers/service-instance.entity';
 import { Site } from '../../src/customers/site.entity';
 import { SnakeNamingStrategy } from '../../src/database/snake-naming.strategy';
-import { generatePassword } from '../../src/staff/passwords';
+import { generatePassword } from '../../src/common/auth/passwords';
 
 // ---------------------------------------------------------------- settings
 

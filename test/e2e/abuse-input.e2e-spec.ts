@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Histogram } from 'prom-client';
 import { QueryFailedError } from 'typeorm';
 import { toProblem } from '../../src/common/errors/problem.filter';
-import { HTTP_DURATION } from '../../src/metrics/http-metrics';
+import { HTTP_DURATION } from '../../src/metrics/http-metrics.service';
 import { creditCode, customerBody, mobile } from '../support/factories';
 import { freePort } from '../support/redis-server';
 import type { StaffLogin, TestApp } from '../support/test-app';

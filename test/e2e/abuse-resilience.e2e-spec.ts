@@ -7,7 +7,7 @@ import { OutboxService } from '../../src/outbox/outbox.service';
 import { QueueName } from '../../src/queues/queue-names';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
 import type { Lookup } from '../../src/webhooks/url-guard';
-import { HOST_LOOKUP } from '../../src/webhooks/webhook-targets';
+import { HOST_LOOKUP } from '../../src/webhooks/webhook-targets.service';
 import { customerBody, mobile } from '../support/factories';
 import type { PrivateRedis } from '../support/redis-server';
 import { startRedisServer, startRedisServerOn } from '../support/redis-server';

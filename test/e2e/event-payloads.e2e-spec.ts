@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ArrearsService } from '../../src/billing/arrears.service';
-import { EVENT_TYPES } from '../../src/outbox/event-types';
+import { EVENT_TYPES } from '../../src/outbox/event-types.port';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody, mobile } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { PostCommit } from '../../src/common/post-commit';
-import type { EventType } from '../../src/outbox/event-types';
+import type { EventType } from '../../src/outbox/event-types.port';
 import { OutboxService } from '../../src/outbox/outbox.service';
 import { QueueName } from '../../src/queues/queue-names';
 import { enqueueDeliveries } from '../../src/webhooks/delivery-jobs';

@@ -4,7 +4,7 @@ import { QueueName } from '../../src/queues/queue-names';
 import { SlaAlertingService } from '../../src/sla/sla-alerting.service';
 import type { FireJobData } from '../../src/sla/sla-clocks.service';
 import { FIRE_JOB } from '../../src/sla/sla-clocks.service';
-import type { ClockName } from '../../src/sla/sla-levels';
+import type { ClockName } from '../../src/sla/sla-levels.port';
 import type { TestApp } from './test-app';
 import { waitFor } from './wait';
 

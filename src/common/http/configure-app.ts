@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
 import type { AppConfig } from '../../config/app-config';
-import { HttpMetrics } from '../../metrics/http-metrics';
+import { HttpMetrics } from '../../metrics/http-metrics.service';
 import { mountQueueDashboard } from '../../queues/queue-dashboard';
 import { Authenticator } from '../auth/authenticator';
 import { problem } from '../errors/problem';

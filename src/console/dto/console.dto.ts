@@ -6,10 +6,9 @@ import { AccountSummaryView } from '../../billing/dto/billing-views.dto';
 import { CASE_KINDS } from '../../cases/case-kind';
 import type { CaseKind } from '../../cases/case-kind';
 import { PageQuery } from '../../common/pagination/page';
-import { CONTACT_ROLES } from '../../customers/contact.entity';
+import { CONTACT_ROLES, TIERS } from '../../customers/customer-record.port';
 import { CustomerDto } from '../../customers/dto/customer.dto';
-import { TIERS } from '../../customers/customer.entity';
-import { ALERT_LEVELS, CLOCKS } from '../../sla/sla-levels';
+import { ALERT_LEVELS, CLOCKS } from '../../sla/sla-levels.port';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const MATCH_KEYS = ['mobile', 'credit_code', 'customer_no', 'access_no', 'name'] as const;

@@ -19,8 +19,8 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { toBool } from '../../common/to-bool';
-import { TIERS } from '../customer.entity';
-import type { Tier } from '../customer.entity';
+import { TIERS } from '../customer-record.port';
+import type { Tier } from '../customer-record.port';
 import { ContactDto, ContactInput } from './contact.dto';
 import { ServiceInstanceDto } from './service-instance.dto';
 import { SiteDto, SiteInput } from './site.dto';

@@ -3,7 +3,7 @@ import type { CaseKind } from '../cases/case-kind';
 import type { TicketState } from '../cases/ticket-lifecycle';
 import type { AuthContext } from '../common/auth/auth-context';
 import type { DomainError, DomainErrorOptions } from '../common/errors/domain-error';
-import type { EventType } from '../outbox/event-types';
+import type { EventType } from '../outbox/event-types.port';
 
 /** The columns every ticket table (faults, support_requests) has, under the same names. */
 export interface TicketRow {
