@@ -1,12 +1,9 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { PageOf, PageQuery } from '../common/pagination/page';
+import { ApiController, ApiProblems, Auth, PageOf, UuidPipe, type AuthContext } from '../common/http/controller';
+import { PageQuery } from '../common/pagination/page';
 import { toBool } from '../common/to-bool';
 import { CASE_KINDS } from '../cases/case-kind';
 import { ALERT_LEVELS, CLOCKS } from '../sla/sla-levels.port';
@@ -41,9 +38,7 @@ export class AlertDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) acknowledgedAt: Date | null;
 }
 
-@ApiTags('alerts')
-@Authenticated()
-@Controller('alerts')
+@ApiController('alerts', 'alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 

@@ -1,20 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
 import { CancelOrderDto, CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { OrdersService } from './orders.service';
 
 const ORDER_DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
 
-@ApiTags('orders')
-@Authenticated()
-@Controller('orders')
+@ApiController('orders', 'orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 

@@ -1,17 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
-import { UuidPipe } from '../common/http/uuid.pipe';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { CreateStaffDto, StaffDto, StaffQuery } from './dto/staff.dto';
 import { StaffService } from './staff.service';
 
-@ApiTags('staff')
-@Authenticated()
-@Controller('staff')
+@ApiController('staff', 'staff')
 export class StaffController {
   constructor(private readonly staff: StaffService) {}
 

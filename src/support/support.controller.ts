@@ -1,12 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TICKET_NEEDS_REASON, TICKET_TRANSITIONS } from '../cases/ticket-lifecycle';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { AssignDto, FeedbackDto, NoteDto, TimelineEntryDto, TransitionDto } from '../tickets/dto/ticket.dto';
 import { CreateSupportRequestDto, SupportRequestDto, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
 import { SupportService } from './support.service';
@@ -16,9 +11,7 @@ const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
   .map(([from, to]) => `${from} → ${to.length ? to.join(' | ') : '(final)'}`)
   .join('; ');
 
-@ApiTags('support')
-@Authenticated()
-@Controller('support-requests')
+@ApiController('support', 'support-requests')
 export class SupportController {
   constructor(private readonly support: SupportService) {}
 
