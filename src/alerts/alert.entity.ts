@@ -18,4 +18,6 @@ export class Alert {
   @Column('text') region: string;
   @Column({ type: 'uuid', nullable: true }) acknowledgedBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) acknowledgedAt: Date | null;
+  /** What the person who acknowledged it wrote (POST /alerts/:id/ack {note}). */
+  @Column({ type: 'text', nullable: true }) acknowledgedNote: string | null;
 }

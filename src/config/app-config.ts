@@ -35,7 +35,7 @@ export class AppConfig {
   readonly idempotencyTtlHours: number;
   readonly idempotencyAbandonSeconds: number;
   readonly housekeepingIntervalSeconds: number;
-  readonly sla: { sweepSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
+  readonly sla: { sweepSeconds: number; minSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
   readonly billing: { dueDays: number };
   readonly events: {
     outboxPollMs: number;
@@ -87,6 +87,7 @@ export class AppConfig {
       housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
       sla: {
         sweepSeconds: e.SLA_SWEEP_SECONDS,
+        minSeconds: e.SLA_MIN_SECONDS,
         faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS,
         supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS,
       },

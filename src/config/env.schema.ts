@@ -67,6 +67,8 @@ export const envSchema = z
     IDEMPOTENCY_ABANDON_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     HOUSEKEEPING_INTERVAL_SECONDS: z.coerce.number().int().min(10).default(3600),
     SLA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+    // The shortest response or resolution target PUT /sla/policies accepts (a typo of 9 for 900 would page everyone at once).
+    SLA_MIN_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     FAULT_AUTO_CLOSE_HOURS: z.coerce
       .number()
       .min(0.001)

@@ -49,6 +49,8 @@ export const toServiceInstance = (s: ServiceInstance): ServiceInstanceDto => ({
   siteId: s.siteId,
   accessNo: s.accessNo,
   state: s.state,
+  attributes: s.attributes ?? {},
+  terminatedAt: s.terminatedAt ?? null,
   version: s.version,
 });
 

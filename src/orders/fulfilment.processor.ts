@@ -56,7 +56,7 @@ export class FulfilmentProcessor extends ManagedWorkerHost {
       target.endpoint.url,
       target.endpoint.secret,
       { id, type: DISPATCH_EVENT, occurredAt: new Date().toISOString(), data: await this.workOrders.dispatchPayload(id) },
-      { deliveryId: fulfilJobId(id), timeoutMs: events.webhookTimeoutMs },
+      { deliveryId: job.id ?? fulfilJobId(id), timeoutMs: events.webhookTimeoutMs },
     );
     if (sent.ok) return this.dispatch(id, 'webhook');
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

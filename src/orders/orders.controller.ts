@@ -48,7 +48,13 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles(...ORDER_DESK)
-  @ApiOperation({ summary: 'Cancel the order and its open work orders; 409 once any work order has completed' })
+  @ApiOperation({
+    summary: 'Cancel the order for the regions that have not completed',
+    description:
+      'Every open or failed work order is cancelled. With no region completed the order ends cancelled (as before); with a completed ' +
+      'region it ends partial and `cancelledRegions` names the regions cancelled (an order already partial keeps its state and gives up ' +
+      'its failed regions). 409 when nothing is left to cancel: the order completed, or was cancelled or rejected.',
+  })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(400, 404, 409)
   cancel(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: CancelOrderDto) {

@@ -33,7 +33,7 @@ import { maySeeOrder } from './order-access';
 import { orderCreatedEvent, orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
 import { OrderItem } from './order-item.entity';
-import { WORK_ORDER_OPEN_STATES, cancellable, rejectable, workOrderClockEffects } from './order-lifecycle';
+import { WORK_ORDER_CANCELLABLE_STATES, cancellable, rejectable, stateAfterCancel, workOrderClockEffects } from './order-lifecycle';
 import { minimumResolutionSeconds, splitOrder, workOrderRegions } from './order-split';
 import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
@@ -228,7 +228,12 @@ export class OrdersService {
     return { items: graphs.map(toOrderDto), total, limit: q.limit, offset: q.offset };
   }
 
-  /** Allowed while no work order has completed; cancels the open work orders with it. */
+  /**
+   * Cancels the regions that have not completed: every open or failed work
+   * order. With nothing completed the order ends cancelled; with a completed
+   * region it ends partial, its cancelled regions shown (cancelledRegions).
+   * 409 once nothing is left to cancel (completed, or closed by staff).
+   */
   cancel(auth: AuthContext, id: string, reason: string): Promise<OrderDto> {
     return this.close(auth, id, 'cancelled', reason);
   }
@@ -255,9 +260,9 @@ export class OrdersService {
       if (to === 'cancelled' && !cancellable(order.state, states)) {
         throw new OrderError(
           OrderErrorCode.ORDER_NOT_CANCELLABLE,
-          states.includes('completed')
-            ? 'A work order of this order has completed; the order can no longer be cancelled'
-            : `An order in ${order.state} cannot be cancelled`,
+          ['completed', 'cancelled', 'rejected'].includes(order.state)
+            ? `An order in ${order.state} cannot be cancelled`
+            : 'Every work order of this order has completed or is cancelled; nothing is left to cancel',
           { extensions: { state: order.state, workOrders: workOrders.map((w) => ({ id: w.id, region: w.region, state: w.state })) } },
         );
       }
@@ -271,7 +276,8 @@ export class OrdersService {
         );
       }
       const now = new Date();
-      for (const w of workOrders.filter((x) => WORK_ORDER_OPEN_STATES.includes(x.state))) {
+      const closing = workOrders.filter((x) => WORK_ORDER_CANCELLABLE_STATES.includes(x.state));
+      for (const w of closing) {
         await updateWorkOrder(em, w, { state: 'cancelled', reason, closedAt: now, updatedAt: now });
         await this.sla.apply(em, post, 'work_order', w.id, workOrderClockEffects('cancelled'), now);
         await this.cases.updateIndexAndRecord(
@@ -294,19 +300,35 @@ export class OrdersService {
           workOrderStateChangedEvent(w, order.caseNo, { from: w.state, to: 'cancelled', reason }),
         );
       }
-      await updateOrder(em, order, { state: to, cancelReason: reason, closedAt: now, updatedAt: now });
+      // The derivation of order-lifecycle.ts, under the order's row lock: partial once a region completed.
+      const next =
+        to === 'rejected'
+          ? to
+          : stateAfterCancel(order.state, [
+              ...workOrders.filter((w) => !closing.includes(w)).map((w) => w.state),
+              ...closing.map(() => 'cancelled' as const),
+            ]);
+      const cancelledRegions = closing.map((w) => w.region).sort();
+      const changed = next !== order.state;
+      await updateOrder(em, order, { state: next, cancelReason: reason, ...(changed ? { closedAt: now } : {}), updatedAt: now });
       await this.sla.apply(em, post, 'order', id, ['stop_all'], now);
-      await this.cases.updateIndexAndRecord(em, 'order', id, { state: to, isOpen: false, closedAt: now }, 'state_changed', auth, {
-        from: order.state,
-        to,
-        reason,
-      });
-      await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, to, reason));
+      if (changed) {
+        await this.cases.updateIndexAndRecord(em, 'order', id, { state: next, isOpen: false, closedAt: now }, 'state_changed', auth, {
+          from: order.state,
+          to: next,
+          reason,
+          ...(next === 'partial' ? { cancelledRegions } : {}),
+        });
+        await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next, reason));
+      } else {
+        // Already partial (a region failed): its failed regions are given up, the state stays.
+        await this.cases.record(em, 'order', id, 'regions_cancelled', auth, { reason, cancelledRegions });
+      }
       await this.audit.record(em, auth, {
         action: `order.${to}`,
         entity: 'order',
         entityId: id,
-        changes: { state: { from: order.state, to }, reason },
+        changes: { state: { from: order.state, to: next }, reason, cancelledRegions },
         regions: [order.acceptedRegion, ...workOrders.map((w) => w.region)],
         customerId: order.customerId,
       });

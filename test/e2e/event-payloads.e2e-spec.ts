@@ -194,6 +194,7 @@ const VARIANTS: Variant[] = [
     type: 'sla.escalated',
     shape: { ...ALERT, escalation: { level: 'integer', notify: ['string'], accountManagerId: 'uuid|null' } },
   },
+  { type: 'alert.acknowledged', shape: { ...ALERT, acknowledgedBy: 'uuid', acknowledgedAt: 'timestamp', note: 'string|null' } },
   {
     type: 'bill.issued',
     shape: {
@@ -262,6 +263,8 @@ const WORK_ORDER_DISPATCHED = {
       lineNo: 'integer',
       action: 'string',
       productCode: 'string',
+      // issue 11: the product's name, so the region needs no catalogue call
+      productName: 'string',
       siteId: 'uuid',
       serviceInstanceId: 'uuid|null',
       quantity: 'integer',
@@ -283,6 +286,13 @@ const WORK_ORDER_DISPATCHED = {
   createdAt: 'timestamp',
   updatedAt: 'timestamp',
   closedAt: 'timestamp|null',
+  // issue 11: what the regional team needs without another call (the contact always masked here)
+  orderCaseNo: 'string',
+  contractNo: 'string|null',
+  regionName: 'string',
+  sites: [{ id: 'uuid', name: 'string', address: 'string', region: 'string', regionName: 'string' }],
+  contact: { name: 'string', mobile: 'string', role: 'string', masked: 'boolean' },
+  retryable: 'boolean',
   order: {
     caseNo: 'string',
     acceptedRegion: 'string',
@@ -455,6 +465,10 @@ describe('public event payloads (the webhook contract)', () => {
       15_000,
       'the complaint’s four response alerts',
     );
+    // acknowledged: one alert alone with a note, the rest of the case at once without one
+    const [firstAlert] = await t.dataSource.query(`SELECT id FROM alerts WHERE case_id = $1 ORDER BY raised_at LIMIT 1`, [complaint.id]);
+    await api(agent, 'post', `/alerts/${firstAlert.id}/ack`, { note: '已电话联系客户' }, 200);
+    await api(agent, 'post', '/alerts/ack', { caseId: complaint.id }, 200);
     await waitForDeliveriesSettled(
       (sql, params) => t.dataSource.query(sql, params),
       t.app.get<Queue>(getQueueToken(QueueName.webhooks)),

@@ -452,10 +452,27 @@ describe('faults, SLA clocks and alerts', () => {
         { responseSeconds: 60, resolutionSeconds: 30, warnAtPercent: 75 },
         { responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: 100 },
         { responseSeconds: 1.5, resolutionSeconds: 600, warnAtPercent: 75 },
-        { responseSeconds: 60, resolutionSeconds: 600 },
+        {},
       ]) {
         await t.http().put('/api/v1/sla/policies/fault:P1').set(bearer(t.admin)).send(body).expect(400);
       }
+      // a partial body (issue 11): the absent warnAtPercent keeps its value
+      const before = (await t.http().get('/api/v1/sla/policies').set(bearer(t.admin)).expect(200)).body.find(
+        (p: { key: string }) => p.key === 'fault:P1',
+      );
+      const partial = await t
+        .http()
+        .put('/api/v1/sla/policies/fault:P1')
+        .set(bearer(t.admin))
+        .send({ responseSeconds: 60, resolutionSeconds: 600 })
+        .expect(200);
+      expect(partial.body).toMatchObject({ responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: before.warnAtPercent });
+      await t
+        .http()
+        .put('/api/v1/sla/policies/fault:P1')
+        .set(bearer(t.admin))
+        .send({ responseSeconds: before.responseSeconds, resolutionSeconds: before.resolutionSeconds })
+        .expect(200);
       await t
         .http()
         .put('/api/v1/sla/policies/fault:P9')

@@ -366,6 +366,7 @@ describe('SLA alerts survive a flushed Redis and killed or doubled workers', () 
         ADMIN_PASSWORD: adminPassword,
         LOG_LEVEL: 'warn',
         SLA_SWEEP_SECONDS: String(SWEEP_SECONDS),
+        SLA_MIN_SECONDS: '1',
         HOST: '127.0.0.1',
         PORT: String(port),
         ...extraEnv,

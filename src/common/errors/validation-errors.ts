@@ -7,6 +7,9 @@ import type { FieldError } from './domain-error';
 /** A problem lists at most this many field errors; `errorsOmitted` counts the rest. */
 export const MAX_FIELD_ERRORS = 100;
 
+/** The one message for a required field that was not sent: optional fields (@IsOptional) never reach the rules when absent. */
+export const REQUIRED = 'is required';
+
 const fieldPath = (parent: string, property: string) =>
   /^\d+$/.test(property) ? `${parent}[${property}]` : parent ? `${parent}.${property}` : property;
 
@@ -27,7 +30,9 @@ export function flattenValidationErrors(
   while (stack.length) {
     const { error: e, parent: at } = stack.pop()!;
     const field = fieldPath(at, e.property);
-    for (const message of Object.values(e.constraints ?? {})) {
+    // A field that is absent (or null) failed every rule it has: "is required" says what to do, the rules do not.
+    const missing = 'value' in e && (e.value === undefined || e.value === null) && Object.keys(e.constraints ?? {}).length > 0;
+    for (const message of missing ? [REQUIRED] : Object.values(e.constraints ?? {})) {
       if (out.length >= max) {
         omitted++;
         continue;
