@@ -1,20 +1,15 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
+import { Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext, ApiErrors } from '../common/http/controller';
 import { ArrearsService } from './arrears.service';
 import { BILLING_READERS } from './billing-access';
 import { ArrearsQuery, SettlementQuery } from './dto/billing-input.dto';
 import { ArrearsPageView, ArrearsRunView, SettlementView } from './dto/billing-views.dto';
 import { SettlementsService } from './settlements.service';
-import { ApiErrors } from '../common/http/openapi/api-errors';
 
-@ApiTags('billing')
-@Authenticated()
-@Roles(...BILLING_READERS)
 @ApiErrors('BillingError', 'CustomerError')
-@Controller('billing')
+@ApiController('billing', 'billing')
+@Roles(...BILLING_READERS)
 export class BillingReportsController {
   constructor(
     private readonly arrears: ArrearsService,

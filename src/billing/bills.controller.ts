@@ -1,16 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { PageOf } from '../common/pagination/page';
+import { ApiErrors, ApiProblems, Auth, Authenticated, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { AccountsService } from './accounts.service';
 import { BILLING_READERS } from './billing-access';
 import { AsOfQuery, BillsQuery, PaymentsQuery } from './dto/billing-input.dto';
 import { AccountView, BillView, PaymentSummaryView } from './dto/billing-views.dto';
 import { PaymentsService } from './payments.service';
-import { ApiErrors } from '../common/http/openapi/api-errors';
 
 /**
  * Bills and accounts. Billing staff of every region read every customer's:

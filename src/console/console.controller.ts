@@ -1,17 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
+import { Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, type AuthContext, ApiErrors } from '../common/http/controller';
 import { ConsoleService } from './console.service';
 import { LookupQuery, LookupResultDto, QueuePageDto, QueueQuery } from './dto/console.dto';
-import { ApiErrors } from '../common/http/openapi/api-errors';
 
 /** The 1000-hotline agent console. Every role may use it; what each sees is bounded by their region scope. */
-@ApiTags('console')
-@Authenticated()
 @ApiErrors('CustomerError')
-@Controller('console')
+@ApiController('console', 'console')
 export class ConsoleController {
   constructor(private readonly console: ConsoleService) {}
 

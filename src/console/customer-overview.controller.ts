@@ -1,18 +1,12 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
+import { Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, UuidPipe, type AuthContext, ApiErrors } from '../common/http/controller';
 import { ConsoleService } from './console.service';
 import { CustomerOverviewDto } from './dto/console.dto';
-import { ApiErrors } from '../common/http/openapi/api-errors';
 
 /** GET /customers/{id}/overview lives in the console: it reads every case module, which customers must not know. */
-@ApiTags('console')
-@Authenticated()
 @ApiErrors('CustomerError')
-@Controller('customers')
+@ApiController('console', 'customers')
 export class CustomerOverviewController {
   constructor(private readonly console: ConsoleService) {}
 

@@ -1,17 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
+import { Body, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext, ApiErrors } from '../common/http/controller';
 import { RegionDispatchDto, RegionDispatchView } from './dto/order.dto';
 import { RegionDispatchService } from './region-dispatch.service';
-import { ApiErrors } from '../common/http/openapi/api-errors';
 
-@ApiTags('regions')
-@Authenticated()
-@Roles('admin')
 @ApiErrors('OrderError', 'CustomerError')
-@Controller('regions')
+@ApiController('regions', 'regions')
+@Roles('admin')
 export class RegionDispatchController {
   constructor(private readonly dispatch: RegionDispatchService) {}
 

@@ -4,9 +4,11 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Login, seedDemo } from '../../src/cli/seed';
-import { EVENT_TYPES } from '../../src/outbox/event-types';
-import { TestApp, startTestApp } from '../support/test-app';
+import type { Login } from '../../src/cli/seed';
+import { seedDemo } from '../../src/cli/seed';
+import { EVENT_TYPES } from '../../src/outbox/event-types.port';
+import type { TestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 
 const run = promisify(execFile);
 const README = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');

@@ -1,11 +1,11 @@
-import { INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { AppConfig } from '../../../config/app-config';
+import type { AppConfig } from '../../../config/app-config';
 import { documentIntegers, documentLimits } from './openapi-limits';
 import { documentProblemCodes } from './openapi-problems';
 import { documentRoles } from './openapi-roles';
 import { routesOf } from './openapi-routes';
-import { Document } from './openapi-types';
+import type { Document } from './openapi-types';
 
 /**
  * The OpenAPI document served at /api/docs-json: what @nestjs/swagger builds

@@ -1,6 +1,7 @@
 import { getMetadataStorage } from 'class-validator';
-import { Document, Schema, walkSchema } from './openapi-types';
-import { Route } from './openapi-routes';
+import type { Document, Schema } from './openapi-types';
+import { walkSchema } from './openapi-types';
+import type { Route } from './openapi-routes';
 
 // Where @ApiProperty keeps its options (@nestjs/swagger's DECORATORS, not exported by the package).
 const MODEL_PROPERTIES = 'swagger/apiModelProperties';
@@ -58,9 +59,11 @@ export function documentIntegers(doc: Document): void {
 
 type ValidationMetadata = ReturnType<ReturnType<typeof getMetadataStorage>['getTargetValidationMetadatas']>[number];
 type Class = abstract new (...args: never[]) => unknown;
+/** A class's prototype, where the decorators keep their metadata (typed `any` on a constructor type). */
+const protoOf = (cls: Class) => (cls as unknown as { prototype: object }).prototype;
 
 function paramClasses(route: Route): Class[] {
-  const types = (Reflect.getMetadata('design:paramtypes', route.controller.prototype, route.handler.name) ?? []) as unknown[];
+  const types = (Reflect.getMetadata('design:paramtypes', protoOf(route.controller), route.handler.name) ?? []) as unknown[];
   return types.filter((t): t is Class => isDtoClass(t));
 }
 
@@ -70,9 +73,9 @@ function inputClasses(routes: Route[]): Set<Class> {
   const visit = (cls: Class) => {
     if (seen.has(cls)) return;
     seen.add(cls);
-    const props = (Reflect.getMetadata(MODEL_PROPERTIES_ARRAY, cls.prototype) ?? []) as string[];
+    const props = (Reflect.getMetadata(MODEL_PROPERTIES_ARRAY, protoOf(cls)) ?? []) as string[];
     for (const key of props) {
-      const meta = Reflect.getMetadata(MODEL_PROPERTIES, cls.prototype, key.replace(/^:/, '')) as { type?: unknown };
+      const meta = Reflect.getMetadata(MODEL_PROPERTIES, protoOf(cls), key.replace(/^:/, '')) as { type?: unknown };
       const nested = resolveType(meta?.type);
       if (nested) visit(nested);
     }
@@ -82,20 +85,24 @@ function inputClasses(routes: Route[]): Set<Class> {
 }
 
 function resolveType(type: unknown): Class | undefined {
-  let t = Array.isArray(type) ? type[0] : type;
+  let t: unknown = Array.isArray(type) ? (type as unknown[])[0] : type;
   // A lazy type, `type: () => SiteDto`, is an arrow function: it has no prototype.
-  if (typeof t === 'function' && !t.prototype) t = (t as () => unknown)();
-  if (Array.isArray(t)) t = t[0];
+  if (typeof t === 'function' && !(t as { prototype?: unknown }).prototype) t = (t as () => unknown)();
+  if (Array.isArray(t)) t = (t as unknown[])[0];
   return isDtoClass(t) ? t : undefined;
 }
 
 function isDtoClass(t: unknown): t is Class {
-  return typeof t === 'function' && !!t.prototype && ![String, Number, Boolean, Date, Object, Array].includes(t as never);
+  return (
+    typeof t === 'function' &&
+    !!(t as { prototype?: unknown }).prototype &&
+    ![String, Number, Boolean, Date, Object, Array].includes(t as never)
+  );
 }
 
 function rulesByProperty(cls: Class): Map<string, ValidationMetadata[]> {
   const byProp = new Map<string, ValidationMetadata[]>();
-  for (const m of getMetadataStorage().getTargetValidationMetadatas(cls as never, '', true, false)) {
+  for (const m of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) {
     byProp.set(m.propertyName, [...(byProp.get(m.propertyName) ?? []), m]);
   }
   return byProp;
@@ -106,7 +113,7 @@ function applyRules(property: Schema, rules: ValidationMetadata[]): void {
   for (const rule of rules) {
     const target = rule.each ? property.items : property;
     if (!target || target.$ref || target.allOf) continue;
-    const [c0, c1] = rule.constraints ?? [];
+    const [c0, c1] = (rule.constraints ?? []) as unknown[];
     switch (rule.name) {
       case 'isInt':
         target.type = 'integer';

@@ -1,10 +1,12 @@
 import { getSchemaPath } from '@nestjs/swagger';
 import { CommonError } from '../../errors/common-errors';
-import { ERROR_CATALOGUES, ProblemKind } from '../../errors/domain-error';
+import type { ProblemKind } from '../../errors/domain-error';
+import { ERROR_CATALOGUES } from '../../errors/domain-error';
 import { statusOf } from '../../errors/problem';
 import { ProblemDto } from '../problem.dto';
 import { API_ERRORS_KEY } from './api-errors';
-import { metadataOf, Route } from './openapi-routes';
+import type { Route } from './openapi-routes';
+import { metadataOf } from './openapi-routes';
 
 const PROBLEM_JSON = 'application/problem+json';
 

@@ -1,6 +1,8 @@
-import { ROLES, Role } from '../../auth/auth-context';
+import type { Role } from '../../auth/auth-context';
+import { ROLES } from '../../auth/auth-context';
 import { PUBLIC_KEY, ROLES_KEY } from '../../auth/decorators';
-import { metadataOf, Route } from './openapi-routes';
+import type { Route } from './openapi-routes';
+import { metadataOf } from './openapi-routes';
 
 /**
  * Says who may call each operation, from the `@Roles` / `@Public` metadata the

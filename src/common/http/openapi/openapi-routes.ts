@@ -1,6 +1,7 @@
-import { INestApplication, Type } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { Document, Operation, operations } from './openapi-types';
+import type { Document, Operation } from './openapi-types';
+import { operations } from './openapi-types';
 
 /** One documented operation with the controller class and handler that serve it. */
 export interface Route {
@@ -27,7 +28,7 @@ export function routesOf(app: INestApplication, doc: Document): Route[] {
   for (const { path, method, op } of operations(doc)) {
     const [controllerName, methodName] = (op.operationId ?? '').split('_');
     const controller = controllers.get(controllerName);
-    const handler = controller?.prototype[methodName] as Route['handler'] | undefined;
+    const handler = (controller?.prototype as Record<string, unknown> | undefined)?.[methodName] as Route['handler'] | undefined;
     if (!controller || !handler) throw new Error(`OpenAPI: no controller method for ${method.toUpperCase()} ${path} (${op.operationId})`);
     routes.push({ path, method, op, controller, handler });
   }
