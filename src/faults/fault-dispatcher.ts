@@ -3,25 +3,22 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
 import { dispatchPriority } from '../tickets/dispatch-priority';
-import type { Fault } from './fault.entity';
+import { TicketDispatcher } from '../tickets/ticket-dispatcher';
+import type { TicketDispatchJobs } from '../tickets/ticket-dispatcher';
 
 export const DISPATCH_JOB = 'dispatch';
 export interface DispatchJobData {
   faultId: string;
 }
 
+/** Fault dispatch jobs: `dispatch` on the `dispatch` queue, id `dispatch-<fault>`, data `{ faultId }`. */
+export const FAULT_DISPATCH_JOBS: TicketDispatchJobs = { name: DISPATCH_JOB, idPrefix: 'dispatch', idField: 'faultId' };
+
 export { dispatchPriority };
 
 @Injectable()
-export class FaultDispatcher {
-  constructor(@InjectQueue(QueueName.dispatch) private readonly queue: Queue) {}
-
-  enqueue(f: Pick<Fault, 'id' | 'priority' | 'greenChannel'>): Promise<unknown> {
-    return this.queue.add(DISPATCH_JOB, { faultId: f.id } satisfies DispatchJobData, {
-      jobId: `dispatch-${f.id}`,
-      priority: dispatchPriority(f.priority, f.greenChannel),
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+export class FaultDispatcher extends TicketDispatcher {
+  constructor(@InjectQueue(QueueName.dispatch) queue: Queue) {
+    super(queue, FAULT_DISPATCH_JOBS);
   }
 }
