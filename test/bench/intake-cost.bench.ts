@@ -2,6 +2,7 @@
  * What one fault intake costs in round trips, counted rather than timed:
  *
  *   npm run bench:intake-cost
+ *   BENCH_INTAKE=support npm run bench:intake-cost   # the same for support requests
  *
  * Throughput on this shared machine moves with whatever else runs; counts do
  * not. Starts the built server (API + workers) on a fresh database and a
@@ -11,7 +12,9 @@
  * scripts included), PostgreSQL transactions and rows written
  * (pg_stat_database), and, when `strace` is installed, the server process's
  * socket reads and writes — each one a system call, which is what the CPU
- * profile showed the time going to.
+ * profile showed the time going to. Every kind opens through the same
+ * CaseIntake; BENCH_INTAKE=support counts a support request's intake instead
+ * (POST /support-requests, category `maintenance`).
  */
 import IORedis from 'ioredis';
 import { spawn } from 'node:child_process';
@@ -22,6 +25,7 @@ import { startRedisServer } from '../support/redis-server';
 import { api, benchDatabaseUrl, createCustomers, envInt, machine, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const FAULTS = envInt('BENCH_FAULTS', 1000);
+const SUPPORT = process.env.BENCH_INTAKE === 'support';
 const CLIENTS = 10;
 const REGIONS = ['440605', '440106', '110105', '310115'];
 
@@ -65,13 +69,19 @@ async function main(): Promise<void> {
     const admin = await token(server.url, 'admin', server.adminPassword);
     const customers = (await createCustomers(server.url, admin, 40, (i) => [REGIONS[i % REGIONS.length]])).map((c) => c.id);
     const open = (n: number) =>
-      api(
-        server.url,
-        admin,
-        'POST',
-        '/api/v1/faults',
-        faultBody(customers[n % customers.length], { severity: ['critical', 'major', 'minor'][n % 3], description: `成本测试 ${n}` }),
-      );
+      SUPPORT
+        ? api(server.url, admin, 'POST', '/api/v1/support-requests', {
+            customerId: customers[n % customers.length],
+            category: 'maintenance',
+            description: `成本测试 ${n}`,
+          })
+        : api(
+            server.url,
+            admin,
+            'POST',
+            '/api/v1/faults',
+            faultBody(customers[n % customers.length], { severity: ['critical', 'major', 'minor'][n % 3], description: `成本测试 ${n}` }),
+          );
     for (let i = 0; i < 200; i++) await open(i); // warm up: JIT, pools, case-number blocks
     await sleep(3000);
 
@@ -106,11 +116,11 @@ async function main(): Promise<void> {
     const per = (n: number) => (n / FAULTS).toFixed(1);
     const sum = (names: string[]) => names.reduce((s, k) => s + (calls?.[k] ?? 0), 0);
     const report = [
-      `## Fault intake cost in round trips — ${new Date().toISOString()}`,
+      `## ${SUPPORT ? 'Support request' : 'Fault'} intake cost in round trips — ${new Date().toISOString()}`,
       '',
-      `Machine: ${machine()}. ${FAULTS} faults, ${CLIENTS} clients, API and workers in one process. Command: \`npm run bench:intake-cost\`.`,
+      `Machine: ${machine()}. ${FAULTS} ${SUPPORT ? 'support requests' : 'faults'}, ${CLIENTS} clients, API and workers in one process. Command: \`${SUPPORT ? 'BENCH_INTAKE=support ' : ''}npm run bench:intake-cost\`.`,
       '',
-      '| per fault (intake and the workers’ follow-up) | count |',
+      `| per ${SUPPORT ? 'request' : 'fault'} (intake and the workers’ follow-up) | count |`,
       '|---|---:|',
       `| Redis commands (inside Lua scripts included) | ${per(redis1 - redis0)} |`,
       `| PostgreSQL transactions (each autocommit statement is one) | ${per(pg1.transactions - pg0.transactions)} |`,
