@@ -8,8 +8,6 @@ import type { PostCommit } from '../common/post-commit';
 import type { Db } from '../common/sql';
 import { WriteBatch } from '../common/write-batch';
 import { OutboxService } from '../outbox/outbox.service';
-import type { EventType } from '../outbox/event-types';
-import type { SlaClock } from '../sla/sla-clock.entity';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import type { ClockSpec } from '../sla/sla-clocks.service';
 import { insertOpenedCasesIn } from './case-intake.repository';
@@ -25,7 +23,10 @@ export type NewCase = Pick<
 };
 
 /** Each new case's clocks, (resolution, response), by case id. */
-export type OpenedClocks = Map<string, SlaClock[]>;
+export type OpenedClocks = Awaited<ReturnType<SlaClocksService['openMany']>>;
+
+/** An event type the outbox knows (`fault.created`…). */
+type EventType = Parameters<OutboxService['emitIn']>[2];
 
 /** Everything an intake writes beside the clocks; the kind supplies its own rows and payloads. */
 export interface CaseOpening {

@@ -3,8 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
 import { dispatchPriority } from '../tickets/dispatch-priority';
-import { TicketDispatcher } from '../tickets/ticket-dispatcher';
-import type { TicketDispatchJobs } from '../tickets/ticket-dispatcher';
+import { TicketDispatcher } from '../tickets/ticket-dispatch.port';
+import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 
 export const DISPATCH_JOB = 'dispatch';
 export interface DispatchJobData {

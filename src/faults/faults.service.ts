@@ -15,7 +15,7 @@ import { PostCommit } from '../common/post-commit';
 import { assertCanRead, restrictCaseList } from '../customers/customer-access';
 import { CaseContext, CustomersService } from '../customers/customers.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
-import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
+import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
@@ -87,18 +87,10 @@ export class FaultsService {
       siteId: dto.siteId ?? null,
       caseNo,
       region,
-      state: 'acknowledged',
+      ...NEW_TICKET,
       priority,
       greenChannel: ctx.greenChannel,
-      greenChannelGrantedBy: null,
-      assigneeId: null,
-      feedbackScore: null,
-      feedbackComment: null,
-      feedbackAt: null,
-      resolvedAt: null,
-      closedAt: null,
       createdBy: auth.staffId,
-      version: 1,
       createdAt: now,
       updatedAt: now,
     };

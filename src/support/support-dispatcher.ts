@@ -2,8 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
-import { TicketDispatcher } from '../tickets/ticket-dispatcher';
-import type { TicketDispatchJobs } from '../tickets/ticket-dispatcher';
+import { TicketDispatcher } from '../tickets/ticket-dispatch.port';
+import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 
 export const SUPPORT_DISPATCH_JOB = 'dispatch-support';
 export interface SupportDispatchJobData {

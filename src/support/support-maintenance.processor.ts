@@ -2,7 +2,7 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
-import { TicketMaintenanceProcessor } from '../tickets/ticket-maintenance.processor';
+import { TicketMaintenanceProcessor } from '../tickets/ticket-maintenance.port';
 import { TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { SupportDispatcher } from './support-dispatcher';
 import type { SupportRequest } from './support-request.entity';

@@ -16,7 +16,7 @@ import { assertCanRead, restrictCaseList } from '../customers/customer-access';
 import { CustomersService } from '../customers/customers.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { TransitionDto } from '../tickets/dto/ticket.dto';
-import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
+import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import {
   CreateSupportRequestDto,
@@ -116,19 +116,11 @@ export class SupportService {
       contactName: fields.contactName ?? null,
       contactMobile: fields.contactMobile ?? null,
       region,
-      state: 'acknowledged',
+      ...NEW_TICKET,
       priority,
       greenChannel: ctx.greenChannel,
-      greenChannelGrantedBy: null,
-      assigneeId: null,
-      feedbackScore: null,
-      feedbackComment: null,
-      feedbackAt: null,
-      resolvedAt: null,
-      closedAt: null,
       inquiryId,
       createdBy: auth.staffId,
-      version: 1,
       createdAt: now,
       updatedAt: now,
     };

@@ -26,6 +26,19 @@ export interface TicketRow {
   version: number;
 }
 
+/** What every new ticket starts as: acknowledged, unassigned, no feedback, version 1. */
+export const NEW_TICKET = {
+  state: 'acknowledged',
+  greenChannelGrantedBy: null,
+  assigneeId: null,
+  feedbackScore: null,
+  feedbackComment: null,
+  feedbackAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  version: 1,
+} as const satisfies Partial<TicketRow>;
+
 /** The failures the shared ticket behaviour can raise; each kind maps them to its own error codes. */
 export type TicketFailure =
   'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CLOSED' | 'FEEDBACK_NOT_ALLOWED' | 'FEEDBACK_GIVEN' | 'GREEN_CHANNEL_NEEDS_DIRECTOR';
