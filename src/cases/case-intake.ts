@@ -6,7 +6,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
 import type { PostCommit } from '../common/post-commit';
 import type { Db } from '../common/sql';
-import { WriteBatch } from '../common/write-batch';
+import { BatchPart, WriteBatch } from '../common/write-batch';
 import { OutboxService } from '../outbox/outbox.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import type { ClockSpec } from '../sla/sla-clocks.service';
@@ -76,8 +76,9 @@ export class CaseIntake {
    */
   async open(db: Db, post: PostCommit, auth: AuthContext, opening: CaseOpening, clocks?: ClockSpec[]): Promise<OpenedClocks> {
     const batch = new WriteBatch();
-    const specs = clocks ?? opening.cases.map((c) => ({ kind: c.kind, caseId: c.id, policyKey: `${c.kind}:P${c.priority}` }));
-    const opened = this.sla.openManyIn(batch, post, specs, opening.cases[0].openedAt);
+    const opened = clocks
+      ? this.sla.openManyIn(batch, post, clocks, opening.cases[0].openedAt)
+      : this.openEachIn(batch, post, opening.cases);
     this.fill(batch, post, auth, opening);
     await batch.run(db);
     return opened.value;
@@ -104,6 +105,12 @@ export class CaseIntake {
     this.fill(batch, post, auth, build(opened));
     await batch.run(em);
     return opened;
+  }
+
+  /** Each case's two clocks under its own `<kind>:P<priority>` policy (openIn: the cheaper SQL for one case). */
+  private openEachIn(batch: WriteBatch, post: PostCommit, cases: NewCase[]): BatchPart<OpenedClocks> {
+    const parts = cases.map((c) => [c.id, this.sla.openIn(batch, post, c.kind, c.id, c.priority, c.openedAt)] as const);
+    return new BatchPart(() => new Map(parts.map(([id, part]) => [id, part.value])));
   }
 
   private fill(batch: WriteBatch, post: PostCommit, auth: AuthContext, opening: CaseOpening): void {

@@ -65,12 +65,35 @@ export interface ClockAdvance {
 // at start + target, the warning at start + target × warn_at_percent.
 
 /**
+ * A case's response and resolution clocks under the policy `policyKey`. With
+ * no such policy the LEFT JOIN yields a NULL policy_key, which the NOT NULL
+ * column refuses: the statement fails, and with it the batch it is part of.
+ */
+export function insertCaseClocksIn(
+  batch: WriteBatch,
+  c: { kind: string; caseId: string; policyKey: string; at: Date },
+): BatchPart<InsertedClock[]> {
+  const inserted = batch.add(
+    sql`INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
+                                started_at, due_at, state, generation, next_level, next_at)
+        SELECT ${c.kind}, ${c.caseId}::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
+               s.at, s.at + make_interval(secs => t.secs), 'running', 1, 'warning',
+               s.at + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
+          FROM (VALUES ('response'), ('resolution')) AS c(clock)
+         CROSS JOIN (SELECT ${c.at}::timestamptz AS at) AS s
+          LEFT JOIN sla_policies p ON p.key = ${c.policyKey}
+         CROSS JOIN LATERAL (SELECT c.clock, CASE c.clock WHEN 'response' THEN p.response_seconds ELSE p.resolution_seconds END) AS t(clock, secs)
+        RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
+  );
+  return inserted.map((found) => found.map((r) => insertedClock({ ...r, case_kind: c.kind, case_id: c.caseId })));
+}
+
+/**
  * The clocks of many cases in one statement. The resolution target is the
  * longer of the policy's and the case's floor. A case whose policy does not
  * exist gets no clocks (the caller checks the count), or, with
- * `failWithoutPolicy`, fails the statement: the LEFT JOIN leaves policy_key
- * NULL, which the NOT NULL column refuses (a batch may run without a
- * transaction: it must not commit a case without clocks).
+ * `failWithoutPolicy`, fails the statement as insertCaseClocksIn does (a batch
+ * may run without a transaction: it must not commit a case without clocks).
  */
 function insertClocksOfCasesSql(cases: CaseClocks[], at: Date, failWithoutPolicy: boolean): Sql {
   return sql`INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,

@@ -11,6 +11,7 @@ import {
   InsertedClock,
   clocksOfCase,
   clocksOfCases,
+  insertCaseClocksIn,
   insertClocksOfCases,
   insertClocksOfCasesIn,
   lockClocksOfCase,
@@ -33,7 +34,7 @@ export const fireJobId = (c: Pick<SlaClock, 'id' | 'generation' | 'nextLevel'>) 
 
 export type ClockChange = 'stop_response' | 'pause_resolution' | 'resume_resolution' | 'stop_resolution' | 'stop_all';
 
-/** One case's clocks to open with openMany or openManyIn (a case opens through CaseIntake). */
+/** One case's clocks to open with openMany or openManyIn (cases open through CaseIntake). */
 export interface ClockSpec {
   kind: string;
   caseId: string;
@@ -100,11 +101,24 @@ export class SlaClocksService {
 
   /**
    * One case's two clocks under the policy `<kind>:P<priority>` in force, as
-   * part of a batch of inserts (openManyIn for one case); resolves once the
-   * batch has run. A missing policy makes the batch itself fail.
+   * part of the new case's batch of inserts (CaseIntake.open); resolves once
+   * the batch has run. Its own SQL rather than openManyIn's for one case:
+   * measured cheaper on the server (docs/PERFORMANCE.md, "Code health
+   * (issue 10)"). A missing policy makes the batch itself fail (see
+   * below), so the case is never written without its clocks.
    */
   openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): BatchPart<SlaClock[]> {
-    return this.openManyIn(batch, post, [{ kind, caseId, policyKey: `${kind}:P${priority}` }], at).map((byCase) => byCase.get(caseId)!);
+    const inserted = insertCaseClocksIn(batch, { kind, caseId, policyKey: `${kind}:P${priority}`, at });
+    // With no such policy the insert fails, and the whole batch with it: a case
+    // never exists without its clocks, even when the batch runs without an
+    // explicit transaction.
+    const clocks = inserted.map((rows) => {
+      if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
+      return rows.map((r) => freshClock(r, at)).sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
+    });
+    // Timers go out only after commit, when the batch has run and its clocks can be read.
+    post.add(() => this.armAll(clocks.value));
+    return clocks;
   }
 
   /**
@@ -125,10 +139,10 @@ export class SlaClocksService {
 
   /**
    * openMany as part of a batch of inserts (an intake written as one
-   * statement, CaseIntake.open); each case's clocks can be read once the batch
-   * has run. A missing policy makes the batch itself fail (the insert leaves
-   * policy_key NULL, which the column refuses), so no case is written without
-   * its clocks, even when the batch runs without an explicit transaction.
+   * statement, CaseIntake.open, for several cases or a floor under the
+   * resolution target); each case's clocks can be read once the batch has
+   * run. As with openIn, a missing policy makes the batch itself fail, so no
+   * case is written without its clocks.
    */
   openManyIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): BatchPart<Map<string, SlaClock[]>> {
     let checked: ReturnType<SlaClocksService['checkOpened']> | undefined;
