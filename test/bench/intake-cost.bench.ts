@@ -12,12 +12,14 @@
  * scripts included), PostgreSQL transactions and rows written
  * (pg_stat_database), and, when `strace` is installed, the server process's
  * socket reads and writes — each one a system call, which is what the CPU
- * profile showed the time going to. Every kind opens through the same
+ * profile showed the time going to, and the server process's CPU time (with
+ * BENCH_STRACE=0, untraced: ptrace makes every system call dearer). Every kind opens through the same
  * CaseIntake; BENCH_INTAKE=support counts a support request's intake instead
  * (POST /support-requests, category `maintenance`).
  */
 import IORedis from 'ioredis';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { faultBody } from '../support/factories';
@@ -36,6 +38,8 @@ async function redisCommands(redis: IORedis): Promise<number> {
 
 /** Attaches strace to the server and counts its socket system calls, if strace is there. */
 function traceSyscalls(pid: number): { stop(): Promise<Record<string, number> | null> } {
+  // BENCH_STRACE=0: no tracing, so the CPU figure is the server's own (ptrace makes every system call dearer)
+  if (process.env.BENCH_STRACE === '0') return { stop: () => Promise.resolve(null) };
   const child = spawn('strace', ['-f', '-c', '-e', 'trace=read,readv,recvfrom,recvmsg,write,writev,sendto,sendmsg', '-p', String(pid)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -56,6 +60,16 @@ function traceSyscalls(pid: number): { stop(): Promise<Record<string, number> | 
       return calls;
     },
   };
+}
+
+/** CPU time the process has used so far (user + system), in ms, from /proc (clock ticks of 10 ms); null where there is no /proc. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
+  } catch {
+    return null;
+  }
 }
 
 async function main(): Promise<void> {
@@ -98,6 +112,7 @@ async function main(): Promise<void> {
     };
     const redis0 = await redisCommands(redis);
     const pg0 = await pgStats();
+    const cpu0 = cpuMs(server.process.pid!);
     const trace = traceSyscalls(server.process.pid!);
     await sleep(1500); // strace attaches
 
@@ -108,6 +123,7 @@ async function main(): Promise<void> {
       }),
     );
     await sleep(6000); // the workers' dispatch and relay for the last faults
+    const cpu1 = cpuMs(server.process.pid!);
     const calls = await trace.stop();
     await sleep(1000); // statistics reach pg_stat_database with a short delay
     const redis1 = await redisCommands(redis);
@@ -125,10 +141,11 @@ async function main(): Promise<void> {
       `| Redis commands (inside Lua scripts included) | ${per(redis1 - redis0)} |`,
       `| PostgreSQL transactions (each autocommit statement is one) | ${per(pg1.transactions - pg0.transactions)} |`,
       `| PostgreSQL rows written | ${per(pg1.rows - pg0.rows)} |`,
+      `| server process CPU ms (user + system${calls ? ', strace attached' : ''}) | ${cpu0 === null || cpu1 === null ? '(no /proc)' : per(cpu1 - cpu0)} |`,
       calls
         ? `| server socket writes (write, writev, sendto, sendmsg) | ${per(sum(['write', 'writev', 'sendto', 'sendmsg']))} |\n` +
           `| server socket reads (read, readv, recvfrom, recvmsg) | ${per(sum(['read', 'readv', 'recvfrom', 'recvmsg']))} |`
-        : '| server system calls | (strace not installed) |',
+        : '| server system calls | (not traced) |',
       '',
     ].join('\n');
     console.log(`\n${report}`);
