@@ -9,6 +9,9 @@ import { Billing1795790000000 } from './1795790000000-billing';
 import { OrderInquiryLink1795800000000 } from './1795800000000-order-inquiry-link';
 import { IdempotencyCommits1795806000000 } from './1795806000000-idempotency-commits';
 import { AuditRegions1795810000000 } from './1795810000000-audit-regions';
+import { FulfilmentInventory1795820000000 } from './1795820000000-fulfilment-inventory';
+import { BillingOffice1795824000000 } from './1795824000000-billing-office';
+import { StaffContactsAlertNotes1795830000000 } from './1795830000000-staff-contacts-alert-notes';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -23,4 +26,7 @@ export const migrations = [
   OrderInquiryLink1795800000000,
   IdempotencyCommits1795806000000,
   AuditRegions1795810000000,
+  FulfilmentInventory1795820000000,
+  BillingOffice1795824000000,
+  StaffContactsAlertNotes1795830000000,
 ];

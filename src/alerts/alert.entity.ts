@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { AlertLevel, ClockName } from '../sla/sla-levels';
+import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
 
 /** One SLA alert: unique per (case, clock, level) in PostgreSQL, however many workers race. */
 @Entity('alerts')
@@ -18,4 +18,6 @@ export class Alert {
   @Column('text') region: string;
   @Column({ type: 'uuid', nullable: true }) acknowledgedBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) acknowledgedAt: Date | null;
+  /** What the person who acknowledged it wrote (POST /alerts/:id/ack {note}). */
+  @Column({ type: 'text', nullable: true }) acknowledgedNote: string | null;
 }

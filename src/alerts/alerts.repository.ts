@@ -1,7 +1,8 @@
+import { In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { Db } from '../common/sql';
 import { rows, sql } from '../common/sql';
-import type { AlertLevel, ClockName } from '../sla/sla-levels';
+import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
 import { Alert } from './alert.entity';
 
 /** An alert to insert: one level of one clock of one case. */
@@ -85,8 +86,38 @@ export function lockAlert(em: EntityManager, id: string): Promise<Alert | null> 
   return em.findOne(Alert, { where: { id }, lock: { mode: 'pessimistic_write' } });
 }
 
-export async function markAcknowledged(em: EntityManager, id: string, by: string, at: Date): Promise<void> {
-  await em.update(Alert, { id }, { acknowledgedBy: by, acknowledgedAt: at });
+export async function markAcknowledged(em: EntityManager, id: string, by: string, at: Date, note: string | null): Promise<void> {
+  await em.update(Alert, { id }, { acknowledgedBy: by, acknowledgedAt: at, acknowledgedNote: note });
+}
+
+/**
+ * The open alerts of a case within the caller's scope, locked for the
+ * caller's transaction (oldest first, so two acknowledgements lock in the
+ * same order), and whether the case has any alert in scope at all.
+ */
+export async function lockOpenAlertsOfCase(
+  em: EntityManager,
+  caseId: string,
+  scope: string[] | null,
+): Promise<{ open: Alert[]; any: boolean }> {
+  const qb = () => {
+    const q = em.getRepository(Alert).createQueryBuilder('a').where('a.case_id = :caseId', { caseId });
+    if (scope) q.andWhere('a.region LIKE ANY(:scope)', { scope });
+    return q;
+  };
+  const open = await qb()
+    .andWhere('a.acknowledged_at IS NULL')
+    .orderBy('a.raised_at')
+    .addOrderBy('a.id')
+    .setLock('pessimistic_write')
+    .getMany();
+  return { open, any: open.length > 0 || (await qb().getExists()) };
+}
+
+/** Acknowledges the alerts (all still open: the caller holds their locks) and returns them as they are now. */
+export async function markManyAcknowledged(em: EntityManager, ids: string[], by: string, at: Date, note: string | null): Promise<Alert[]> {
+  await em.update(Alert, { id: In(ids) }, { acknowledgedBy: by, acknowledgedAt: at, acknowledgedNote: note });
+  return em.find(Alert, { where: { id: In(ids) }, order: { raisedAt: 'ASC', id: 'ASC' } });
 }
 
 export function alertById(em: EntityManager, id: string): Promise<Alert | null> {

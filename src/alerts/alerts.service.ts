@@ -7,7 +7,7 @@ import { covers, scopePatterns } from '../common/auth/region-scope';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { OutboxService } from '../outbox/outbox.service';
-import { AlertLevel, alertEventType } from '../sla/sla-levels';
+import { AlertLevel, alertEventType } from '../sla/sla-levels.port';
 import { Alert } from './alert.entity';
 import { AlertError, AlertErrorCode } from './alerts.errors';
 import { regionUnder } from '../common/escape-like';
@@ -19,8 +19,11 @@ import {
   alertsOfCase,
   insertAlerts,
   lockAlert,
+  lockOpenAlertsOfCase,
   markAcknowledged,
+  markManyAcknowledged,
 } from './alerts.repository';
+import { alertAcknowledgedEvent, alertEventData } from './alert-events';
 
 /** One level of one clock of one case, owed an alert. */
 export type RaiseAlert = NewAlert;
@@ -78,16 +81,7 @@ export class AlertsService {
         return {
           type: alertEventType(a.level),
           data: {
-            alertId: a.id,
-            caseKind: a.caseKind,
-            caseId: a.caseId,
-            caseNo: a.caseNo,
-            customerId: a.customerId,
-            region: a.region,
-            clock: a.clock,
-            level: a.level,
-            dueAt: a.dueAt.toISOString(),
-            raisedAt: a.raisedAt.toISOString(),
+            ...alertEventData(a),
             ...(escalation
               ? { escalation: { ...escalation, accountManagerId: (a.customerId && managers.get(a.customerId)) ?? null } }
               : {}),
@@ -112,22 +106,71 @@ export class AlertsService {
     return { items, total, limit: q.limit, offset: q.offset };
   }
 
-  async acknowledge(auth: AuthContext, id: string): Promise<Alert> {
-    return this.dataSource.transaction(async (em) => {
+  /** Acknowledges one alert with an optional note; acknowledging again changes nothing (the first note stays). */
+  async acknowledge(auth: AuthContext, id: string, note: string | null = null): Promise<Alert> {
+    const post = new PostCommit();
+    const alert = await this.dataSource.transaction(async (em) => {
       const alert = await lockAlert(em, id);
       if (!alert || !covers(auth, alert.region)) throw new AlertError(AlertErrorCode.ALERT_NOT_FOUND, `No alert ${id}`);
       if (alert.acknowledgedAt) return alert; // acknowledging twice is harmless
-      await markAcknowledged(em, id, auth.staffId, new Date());
-      await this.audit.record(em, auth, {
+      await markAcknowledged(em, id, auth.staffId, new Date(), note);
+      const acked = (await alertById(em, id))!;
+      await this.recordAcknowledged(em, post, auth, [acked]);
+      return acked;
+    });
+    await post.run();
+    return alert;
+  }
+
+  /**
+   * Acknowledges every open alert of a case the caller's scope reaches, in
+   * one transaction. 404 when the case has no alert in scope (another
+   * region's case looks like no case); 200 with none acknowledged when all
+   * were already.
+   */
+  async acknowledgeCase(
+    auth: AuthContext,
+    caseId: string,
+    note: string | null,
+  ): Promise<{ caseId: string; acknowledged: number; alertIds: string[] }> {
+    const post = new PostCommit();
+    const acked = await this.dataSource.transaction(async (em) => {
+      const { open, any } = await lockOpenAlertsOfCase(em, caseId, scopePatterns(auth));
+      if (!any) throw new AlertError(AlertErrorCode.ALERT_NOT_FOUND, `No alerts for case ${caseId}`);
+      if (!open.length) return [];
+      const alerts = await markManyAcknowledged(
+        em,
+        open.map((a) => a.id),
+        auth.staffId,
+        new Date(),
+        note,
+      );
+      await this.recordAcknowledged(em, post, auth, alerts);
+      return alerts;
+    });
+    await post.run();
+    return { caseId, acknowledged: acked.length, alertIds: acked.map((a) => a.id) };
+  }
+
+  /** One audit row and one `alert.acknowledged` event per alert, in the caller's transaction. */
+  private async recordAcknowledged(em: EntityManager, post: PostCommit, auth: AuthContext, alerts: Alert[]): Promise<void> {
+    await this.audit.recordMany(
+      em,
+      auth,
+      alerts.map((alert) => ({
         action: 'alert.acknowledged',
         entity: 'alert',
-        entityId: id,
-        changes: { level: alert.level, caseNo: alert.caseNo },
+        entityId: alert.id,
+        changes: { level: alert.level, caseNo: alert.caseNo, ...(alert.acknowledgedNote ? { note: alert.acknowledgedNote } : {}) },
         regions: [alert.region],
         customerId: alert.customerId,
-      });
-      return (await alertById(em, id))!;
-    });
+      })),
+    );
+    await this.outbox.emitMany(
+      em,
+      post,
+      alerts.map((a) => ({ type: 'alert.acknowledged' as const, data: alertAcknowledgedEvent(a) })),
+    );
   }
 
   forCase(caseKind: string, caseId: string): Promise<Alert[]> {

@@ -33,6 +33,13 @@ describe('AppConfig', () => {
     expect(c.http.bodyLimits).toEqual({ maxDepth: 32, maxKeys: 200_000, maxObjectKeys: 1000 });
   });
 
+  it('floors SLA targets at 60 s unless SLA_MIN_SECONDS says otherwise, and refuses a floor that is no count of seconds', () => {
+    expect(AppConfig.load({}).sla.minSeconds).toBe(60);
+    expect(AppConfig.load({ SLA_MIN_SECONDS: '1' }).sla.minSeconds).toBe(1);
+    for (const bad of ['0', '-5', '1.5', 'soon', '86401'])
+      expect(configError({ SLA_MIN_SECONDS: bad }).message).toContain('SLA_MIN_SECONDS');
+  });
+
   it('does not read process.env when given a source', () => {
     const c = AppConfig.load({ PORT: '4321' });
     expect(c.http.port).toBe(4321);

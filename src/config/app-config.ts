@@ -35,8 +35,8 @@ export class AppConfig {
   readonly idempotencyTtlHours: number;
   readonly idempotencyAbandonSeconds: number;
   readonly housekeepingIntervalSeconds: number;
-  readonly sla: { sweepSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
-  readonly billing: { dueDays: number };
+  readonly sla: { sweepSeconds: number; minSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
+  readonly billing: { dueDays: number; /** 'HH:MM', Asia/Shanghai */ arrearsRunAt: string };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -87,10 +87,11 @@ export class AppConfig {
       housekeepingIntervalSeconds: e.HOUSEKEEPING_INTERVAL_SECONDS,
       sla: {
         sweepSeconds: e.SLA_SWEEP_SECONDS,
+        minSeconds: e.SLA_MIN_SECONDS,
         faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS,
         supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS,
       },
-      billing: { dueDays: e.BILL_DUE_DAYS },
+      billing: { dueDays: e.BILL_DUE_DAYS, arrearsRunAt: e.ARREARS_RUN_AT },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
@@ -99,6 +100,6 @@ export class AppConfig {
         webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
         retentionDays: e.EVENT_RETENTION_DAYS,
       },
-    } as AppConfig);
+    });
   }
 }

@@ -13,6 +13,7 @@ export enum CustomerErrorCode {
   SITE_NOT_FOUND = 'SITE_NOT_FOUND',
   SERVICE_INSTANCE_NOT_FOUND = 'SERVICE_INSTANCE_NOT_FOUND',
   SERVICE_INSTANCE_ACCESS_NO_TAKEN = 'SERVICE_INSTANCE_ACCESS_NO_TAKEN',
+  SERVICE_INSTANCE_NOT_LIVE = 'SERVICE_INSTANCE_NOT_LIVE',
 }
 
 export const CustomerError = errorClass<CustomerErrorCode>('CustomerError', {
@@ -28,6 +29,7 @@ export const CustomerError = errorClass<CustomerErrorCode>('CustomerError', {
   SITE_NOT_FOUND: 'not_found',
   SERVICE_INSTANCE_NOT_FOUND: 'not_found',
   SERVICE_INSTANCE_ACCESS_NO_TAKEN: 'conflict',
+  SERVICE_INSTANCE_NOT_LIVE: 'conflict',
 });
 
 export const customerNotFound = (id: string) => new CustomerError(CustomerErrorCode.CUSTOMER_NOT_FOUND, `No customer ${id}`);

@@ -9,7 +9,7 @@ import { guardedUpdate } from '../common/guarded-update';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { StaffService } from '../staff/staff.service';
-import { CustomerFootprint, assertCanManage, assertCanRead, assertMayGrant, footprintRegions, maySeeMobiles } from './customer-access';
+import { CustomerFootprint, assertCanManage, assertCanRead, assertMayGrant, footprintRegions, maySeeMobiles } from './customer-access.port';
 import { toCustomerDto, toSummary } from './customer-view';
 import { Customer } from './customer.entity';
 import { CustomerError, CustomerErrorCode, customerNotFound } from './customers.errors';

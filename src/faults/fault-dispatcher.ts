@@ -2,7 +2,6 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
-import { dispatchPriority } from '../tickets/dispatch-priority';
 import { TicketDispatcher } from '../tickets/ticket-dispatch.port';
 import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 
@@ -13,8 +12,6 @@ export interface DispatchJobData {
 
 /** Fault dispatch jobs: `dispatch` on the `dispatch` queue, id `dispatch-<fault>`, data `{ faultId }`. */
 export const FAULT_DISPATCH_JOBS: TicketDispatchJobs = { name: DISPATCH_JOB, idPrefix: 'dispatch', idField: 'faultId' };
-
-export { dispatchPriority };
 
 @Injectable()
 export class FaultDispatcher extends TicketDispatcher {

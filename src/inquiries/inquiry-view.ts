@@ -2,8 +2,8 @@ import { priorityLabel } from '../cases/priority';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
-import type { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
 import type { InquiryDto } from './dto/inquiry.dto';
 import { allowedInquiryActions } from './inquiry-lifecycle';
 import type { Inquiry } from './inquiry.entity';
@@ -13,7 +13,7 @@ export function maySeeCaller(auth: AuthContext, accountManagerId: string | null)
   return hasRole(auth, 'admin', 'director') || (accountManagerId !== null && accountManagerId === auth.staffId);
 }
 
-export function toInquiryDto(q: Inquiry, clocks: SlaClock[], unmasked: boolean, convertedCaseNo: string | null = null): InquiryDto {
+export function toInquiryDto(q: Inquiry, clocks: ClockView[], unmasked: boolean, convertedCaseNo: string | null = null): InquiryDto {
   return {
     id: q.id,
     caseNo: q.caseNo,

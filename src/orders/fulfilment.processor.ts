@@ -4,8 +4,7 @@ import { MicroBatcher } from '../common/micro-batch';
 import { AppConfig } from '../config/app-config';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { QueueName } from '../queues/queue-names';
-import { postSigned } from '../webhooks/signed-post';
-import { WebhookTargets } from '../webhooks/webhook-targets';
+import { WebhookTargets } from '../webhooks/webhook-targets.service';
 import { FULFIL_JOB, FulfilJobData, fulfilJobId } from './order-fan-out';
 import { DispatchChannel } from './work-order.entity';
 import { DispatchTarget, WorkOrdersService } from './work-orders.service';
@@ -53,12 +52,11 @@ export class FulfilmentProcessor extends ManagedWorkerHost {
     if (!target.endpoint) return this.dispatch(id, 'console');
 
     const { events } = this.config;
-    const sent = await postSigned(
-      this.endpoints,
+    const sent = await this.endpoints.postSigned(
       target.endpoint.url,
       target.endpoint.secret,
       { id, type: DISPATCH_EVENT, occurredAt: new Date().toISOString(), data: await this.workOrders.dispatchPayload(id) },
-      { deliveryId: fulfilJobId(id), timeoutMs: events.webhookTimeoutMs },
+      { deliveryId: job.id ?? fulfilJobId(id), timeoutMs: events.webhookTimeoutMs },
     );
     if (sent.ok) return this.dispatch(id, 'webhook');
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

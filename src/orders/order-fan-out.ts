@@ -11,8 +11,13 @@ export interface FulfilJobData {
   workOrderId: string;
 }
 
-/** Deterministic and colon-free: re-adding a work order's job while it waits is a no-op. */
-export const fulfilJobId = (workOrderId: string) => `fulfil-${workOrderId}`;
+/**
+ * Deterministic and colon-free: re-adding a work order's job while it waits
+ * is a no-op. A retried work order (pending again at a later version) gets a
+ * job of its own, never mistaken for the one that dispatched it before.
+ */
+export const fulfilJobId = (workOrderId: string, version = 1) =>
+  version > 1 ? `fulfil-${workOrderId}-v${version}` : `fulfil-${workOrderId}`;
 
 /**
  * Puts an order's work orders on the fulfilment queue, after commit, in one
@@ -26,14 +31,14 @@ export class OrderFanOut {
     private readonly config: AppConfig,
   ) {}
 
-  enqueue(workOrders: Pick<WorkOrder, 'id' | 'priority' | 'greenChannel'>[]): Promise<unknown> {
+  enqueue(workOrders: (Pick<WorkOrder, 'id' | 'priority' | 'greenChannel'> & Partial<Pick<WorkOrder, 'version'>>)[]): Promise<unknown> {
     if (!workOrders.length) return Promise.resolve();
     return this.queue.addBulk(
       workOrders.map((w) => ({
         name: FULFIL_JOB,
         data: { workOrderId: w.id } satisfies FulfilJobData,
         opts: {
-          jobId: fulfilJobId(w.id),
+          jobId: fulfilJobId(w.id, w.version),
           priority: queuePriority(w.priority, w.greenChannel),
           // a region's endpoint that refuses is retried like a webhook delivery, then the console queue takes over
           attempts: 5,

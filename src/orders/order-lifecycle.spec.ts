@@ -1,4 +1,13 @@
-import { cancellable, deriveOrderState, everyRegionTook, rejectable, staffMovesFrom, workOrderClockEffects } from './order-lifecycle';
+import {
+  canMoveWorkOrder,
+  cancellable,
+  deriveOrderState,
+  everyRegionTook,
+  rejectable,
+  stateAfterCancel,
+  staffMovesFrom,
+  workOrderClockEffects,
+} from './order-lifecycle';
 
 describe('order lifecycle', () => {
   it.each([
@@ -8,6 +17,7 @@ describe('order lifecycle', () => {
     [['completed', 'completed', 'completed'], 'completed'],
     [['completed', 'failed', 'completed'], 'partial'],
     [['failed', 'failed'], 'failed'],
+    [['completed', 'cancelled', 'cancelled'], 'partial'],
   ] as const)('work orders %j give an order %s', (wos, expected) => {
     expect(deriveOrderState('acknowledged', wos)).toBe(expected);
     if (expected !== 'acknowledged') expect(deriveOrderState('in_progress', wos)).toBe(expected);
@@ -31,10 +41,30 @@ describe('order lifecycle', () => {
     expect(workOrderClockEffects('failed')).toEqual(['stop_all']);
   });
 
-  it('cancels only open orders with nothing completed', () => {
+  it('reopens a partial or failed order when a failed work order is retried, never one closed by staff or completed', () => {
+    expect(deriveOrderState('partial', ['completed', 'pending'])).toBe('partial');
+    expect(deriveOrderState('partial', ['completed', 'pending'], true)).toBe('in_progress');
+    expect(deriveOrderState('failed', ['pending'], true)).toBe('acknowledged');
+    expect(deriveOrderState('cancelled', ['pending'], true)).toBe('cancelled');
+    expect(deriveOrderState('completed', ['completed'], true)).toBe('completed');
+  });
+
+  it('retries a failed work order (failed → pending), staff never move it so', () => {
+    expect(canMoveWorkOrder('failed', 'pending')).toBe(true);
+    expect(canMoveWorkOrder('completed', 'pending')).toBe(false);
+    expect(staffMovesFrom('failed')).toEqual([]);
+  });
+
+  it('cancels the regions not completed while any is open or failed; partial once a region completed', () => {
     expect(cancellable('in_progress', ['failed', 'in_progress'])).toBe(true);
-    expect(cancellable('in_progress', ['completed', 'in_progress'])).toBe(false);
-    expect(cancellable('completed', [])).toBe(false);
+    expect(cancellable('in_progress', ['completed', 'in_progress'])).toBe(true);
+    expect(cancellable('partial', ['completed', 'failed'])).toBe(true);
+    expect(cancellable('completed', ['completed'])).toBe(false);
+    expect(cancellable('cancelled', ['failed'])).toBe(false);
+    expect(cancellable('in_progress', ['completed', 'cancelled'])).toBe(false);
+    expect(stateAfterCancel('in_progress', ['cancelled', 'cancelled'])).toBe('cancelled');
+    expect(stateAfterCancel('in_progress', ['completed', 'cancelled'])).toBe('partial');
+    expect(stateAfterCancel('partial', ['completed', 'cancelled'])).toBe('partial');
   });
 
   it('rejects only an order no region has taken', () => {

@@ -20,10 +20,15 @@ export const WORK_ORDER_TRANSITIONS: Record<WorkOrderState, readonly WorkOrderSt
   dispatched: ['in_progress', 'cancelled'],
   in_progress: ['completed', 'failed', 'cancelled'],
   completed: [],
-  failed: [],
+  // pending: retried (POST /work-orders/:id/retry); cancelled: the order cancelled for the regions not completed
+  failed: ['pending', 'cancelled'],
   cancelled: [],
 };
-/** Moves fulfilment staff make; dispatching is the fulfilment queue's, cancelling the order's. */
+/**
+ * Moves fulfilment staff make on the transitions route; dispatching is the
+ * fulfilment queue's, cancelling the order's, and failed → pending the retry
+ * route's (it has its own roles: a director may retry too).
+ */
 export const WORK_ORDER_STAFF_MOVES = ['in_progress', 'completed', 'failed'] as const;
 export type WorkOrderStaffMove = (typeof WORK_ORDER_STAFF_MOVES)[number];
 export const WORK_ORDER_NEEDS_REASON: readonly WorkOrderState[] = ['failed'];
@@ -42,14 +47,22 @@ export function workOrderClockEffects(to: WorkOrderState): ClockChange[] {
   return [];
 }
 
+/** A work order the order's cancel closes: one still open, or one that failed (it could otherwise be retried). */
+export const WORK_ORDER_CANCELLABLE_STATES: readonly WorkOrderState[] = [...WORK_ORDER_OPEN_STATES, 'failed'];
+/** Derived final states a retry reopens; a cancelled, rejected or completed order stays closed. */
+const REOPENABLE: readonly OrderState[] = ['partial', 'failed'];
+
 /**
- * All completed → completed; some completed and the rest failed → partial;
- * all failed → failed; any taken → in_progress. A final order stays as it is
+ * All completed → completed; some completed and the rest failed or
+ * cancelled → partial; all failed → failed; any taken → in_progress. A
+ * final order stays as it is, unless `reopen` (a failed work order was
+ * retried): a partial or failed order is then derived afresh
  * (docs/ARCHITECTURE.md, "Order and work order lifecycle").
  */
-export function deriveOrderState(current: OrderState, workOrders: readonly WorkOrderState[]): OrderState {
+export function deriveOrderState(current: OrderState, workOrders: readonly WorkOrderState[], reopen = false): OrderState {
+  if (reopen && REOPENABLE.includes(current)) current = 'acknowledged';
   if (ORDER_FINAL_STATES.includes(current) || !workOrders.length) return current;
-  const done = workOrders.every((s) => s === 'completed' || s === 'failed');
+  const done = workOrders.every((s) => s === 'completed' || s === 'failed' || s === 'cancelled');
   if (done) {
     const completed = workOrders.filter((s) => s === 'completed').length;
     return completed === workOrders.length ? 'completed' : completed === 0 ? 'failed' : 'partial';
@@ -60,9 +73,21 @@ export function deriveOrderState(current: OrderState, workOrders: readonly WorkO
 /** The order's response ends when every region has taken its work order (docs/ARCHITECTURE.md, "SLA clocks"). */
 export const everyRegionTook = (workOrders: readonly WorkOrderState[]) => workOrders.every((s) => !NOT_TAKEN.includes(s));
 
-/** Cancelling is allowed while the order is open and no work order has completed. */
+/**
+ * Cancelling is allowed while some work order is open or failed (failed ones
+ * could be retried) and the order was not closed by staff or completed: the
+ * regions not completed are cancelled.
+ */
 export const cancellable = (order: OrderState, workOrders: readonly WorkOrderState[]) =>
-  ORDER_OPEN_STATES.includes(order) && !workOrders.includes('completed');
+  !['cancelled', 'rejected', 'completed'].includes(order) && workOrders.some((s) => WORK_ORDER_CANCELLABLE_STATES.includes(s));
+
+/**
+ * The order's state once its cancellable work orders are cancelled
+ * (`workOrders` as they are then): cancelled when no region completed,
+ * else what the work orders derive (partial: completed and cancelled regions).
+ */
+export const stateAfterCancel = (order: OrderState, workOrders: readonly WorkOrderState[]): OrderState =>
+  workOrders.includes('completed') ? deriveOrderState(order, workOrders) : 'cancelled';
 
 /** Rejecting (the operator refuses the order) is allowed only before any region has taken its part. */
 export const rejectable = (order: OrderState) => order === 'acknowledged';

@@ -1,11 +1,13 @@
 import { priorityLabel } from '../cases/priority';
-import { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
-import { OrderDto, OrderItemView, WorkOrderDto } from './dto/order.dto';
+import type { FieldContact, FieldSite } from '../customers/customer-fulfilment.service';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
+import type { OrderDto, OrderItemView, WorkOrderDetailDto, WorkOrderDto } from './dto/order.dto';
 import { staffMovesFrom } from './order-lifecycle';
-import { OrderItem } from './order-item.entity';
-import { Order } from './order.entity';
-import { WorkOrder } from './work-order.entity';
+import type { OrderState } from './order-lifecycle';
+import type { OrderItem } from './order-item.entity';
+import type { Order } from './order.entity';
+import type { WorkOrder } from './work-order.entity';
 
 export const toItemView = (i: OrderItem): OrderItemView => ({
   id: i.id,
@@ -18,7 +20,7 @@ export const toItemView = (i: OrderItem): OrderItemView => ({
   attributes: i.attributes,
 });
 
-export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: SlaClock[]): WorkOrderDto {
+export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: ClockView[]): WorkOrderDto {
   return {
     id: w.id,
     caseNo: w.caseNo,
@@ -45,13 +47,44 @@ export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: SlaCloc
   };
 }
 
+/** What a work order's detail shows beyond its own row, already read for a whole page. */
+export interface WorkOrderFacts {
+  order: { caseNo: string; contractNo: string | null; state: OrderState };
+  regionName: string;
+  sites: Map<string, FieldSite>;
+  contact: FieldContact | null;
+  productNames: Map<string, string>;
+}
+
+/** Orders closed by staff: their failed work orders stay as they are (none is left after a cancel). */
+const CLOSED_BY_STAFF: readonly OrderState[] = ['cancelled', 'rejected'];
+
+/** The work order as its region's team gets it: the site, the contact, the contract and the products, without another call. */
+export function toWorkOrderDetail(w: WorkOrder, items: OrderItem[], clocks: ClockView[], facts: WorkOrderFacts): WorkOrderDetailDto {
+  const view = toWorkOrderDto(w, items, clocks);
+  const siteIds = [...new Set(view.items.map((i) => i.siteId))];
+  return {
+    ...view,
+    items: view.items.map((i) => ({ ...i, productName: facts.productNames.get(i.productCode) ?? i.productCode })),
+    orderCaseNo: facts.order.caseNo,
+    contractNo: facts.order.contractNo,
+    regionName: facts.regionName,
+    sites: siteIds.flatMap((id) => {
+      const site = facts.sites.get(id);
+      return site ? [site] : [];
+    }),
+    contact: facts.contact,
+    retryable: w.state === 'failed' && !CLOSED_BY_STAFF.includes(facts.order.state),
+  };
+}
+
 /** Everything a view of one order needs, already read (or just written). */
 export interface OrderGraph {
   order: Order;
   workOrders: WorkOrder[];
   items: OrderItem[];
   /** Clocks by case id (the order's and each work order's). */
-  clocks: Map<string, SlaClock[]>;
+  clocks: Map<string, ClockView[]>;
 }
 
 export function toOrderDto({ order: o, workOrders, items, clocks }: OrderGraph): OrderDto {
@@ -74,6 +107,10 @@ export function toOrderDto({ order: o, workOrders, items, clocks }: OrderGraph):
       .sort((a, b) => a.region.localeCompare(b.region))
       .map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? [])),
     cancelReason: o.cancelReason,
+    cancelledRegions: workOrders
+      .filter((w) => w.state === 'cancelled')
+      .map((w) => w.region)
+      .sort(),
     version: o.version,
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,

@@ -1,20 +1,42 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ProblemDto } from '../common/http/problem.dto';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
 import { CancelOrderDto, CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { OrdersService } from './orders.service';
 
 const ORDER_DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
 
-@ApiTags('orders')
-@Authenticated()
-@Controller('orders')
+/** The 409s of order intake, with the arrears refusal's extension members shown. */
+const ORDER_CONFLICTS = ApiResponse({
+  status: 409,
+  description:
+    'ORDER_CUSTOMER_IN_ARREARS: a bill more than 90 days overdue; overdueFen (outstanding on every bill past its due date, in fen) and ' +
+    'oldestOverdueDate (the due date of the oldest of them) say how much and since when. Other conflicts: illegal state, stale version.',
+  content: {
+    'application/problem+json': {
+      schema: { $ref: getSchemaPath(ProblemDto) },
+      examples: {
+        arrears: {
+          summary: 'The customer is in arrears',
+          value: {
+            type: 'urn:focus-one:problem:order-customer-in-arrears',
+            title: 'Conflict',
+            status: 409,
+            detail: 'The customer has bills more than 90 days overdue; a director may override',
+            code: 'ORDER_CUSTOMER_IN_ARREARS',
+            instance: '/api/v1/orders',
+            overdueFen: 12340000,
+            oldestOverdueDate: '2026-03-02',
+          },
+        },
+      },
+    },
+  },
+});
+
+@ApiController('orders', 'orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
@@ -27,11 +49,12 @@ export class OrdersController {
       'Every site must be the customer’s; modify and terminate name the customer’s service instance of that product at that site; ' +
       'attributes are checked against the product (GET /products). Priority: P3 (P2 when urgent), +1 for the standard tier, −1 for the green channel. ' +
       '`committedCompletionAt` is the order policy’s resolution target, never earlier than the longest product lead time nor the requested date ' +
-      '(to the second). A customer with bills more than 90 days overdue is refused with 409 unless a director sets arrearsOverride ' +
-      '(enforced once billing exists).',
+      '(to the second). A customer with bills more than 90 days overdue is refused with 409 ORDER_CUSTOMER_IN_ARREARS (with overdueFen and ' +
+      'oldestOverdueDate) unless a director sets arrearsOverride.',
   })
   @ApiCreatedResponse({ type: OrderDto })
-  @ApiProblems(400, 403, 404, 409, 422)
+  @ApiProblems(400, 403, 404, 422)
+  @ORDER_CONFLICTS
   create(@Auth() auth: AuthContext, @Body() dto: CreateOrderDto) {
     return this.orders.create(auth, dto);
   }
@@ -55,7 +78,13 @@ export class OrdersController {
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles(...ORDER_DESK)
-  @ApiOperation({ summary: 'Cancel the order and its open work orders; 409 once any work order has completed' })
+  @ApiOperation({
+    summary: 'Cancel the order for the regions that have not completed',
+    description:
+      'Every open or failed work order is cancelled. With no region completed the order ends cancelled (as before); with a completed ' +
+      'region it ends partial and `cancelledRegions` names the regions cancelled (an order already partial keeps its state and gives up ' +
+      'its failed regions). 409 when nothing is left to cancel: the order completed, or was cancelled or rejected.',
+  })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(400, 404, 409)
   cancel(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: CancelOrderDto) {

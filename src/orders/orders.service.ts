@@ -18,14 +18,14 @@ import { DomainError } from '../common/errors/domain-error';
 import type { FieldError } from '../common/errors/domain-error';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead } from '../customers/customer-access';
+import { assertCanRead } from '../customers/customer-access.port';
 import { CustomersService, OrderContext } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { checkItemAttributes } from '../products/product-rules';
-import type { Product } from '../products/product.entity';
+import { checkItemAttributes } from '../products/product-rules.port';
+import type { CatalogueProduct } from '../products/products.port';
 import { ProductsService } from '../products/products.service';
 import { RegionsService } from '../regions/regions.service';
-import { SlaClock } from '../sla/sla-clock.entity';
+import type { ClockView } from '../sla/sla-view.port';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { ARREARS_GATE } from './arrears-gate';
 import type { ArrearsGate } from './arrears-gate';
@@ -33,7 +33,7 @@ import { CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { maySeeOrder } from './order-access';
 import { orderCreatedEvent, orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
-import { WORK_ORDER_OPEN_STATES, cancellable, rejectable, workOrderClockEffects } from './order-lifecycle';
+import { WORK_ORDER_CANCELLABLE_STATES, cancellable, rejectable, stateAfterCancel, workOrderClockEffects } from './order-lifecycle';
 import { minimumResolutionSeconds, splitOrder, workOrderRegions } from './order-split';
 import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
@@ -50,7 +50,7 @@ const MAX_REQUESTED_DAYS = 730;
 /** One checked order line: where it goes and what it is. */
 interface Line {
   region: string;
-  product: Product;
+  product: CatalogueProduct;
 }
 
 @Injectable()
@@ -138,6 +138,8 @@ export class OrdersService {
       throw new OrderError(
         OrderErrorCode.ORDER_CUSTOMER_IN_ARREARS,
         `The customer has bills more than 90 days overdue${standing.detail ? ` (${standing.detail})` : ''}; a director may override`,
+        // How much and since when, so the agent can tell the customer without asking billing (README, "Billing").
+        { extensions: { overdueFen: standing.overdueFen ?? null, oldestOverdueDate: standing.oldestOverdueDate ?? null } },
       );
     }
 
@@ -235,7 +237,12 @@ export class OrdersService {
     return { items: graphs.map(toOrderDto), total, limit: q.limit, offset: q.offset };
   }
 
-  /** Allowed while no work order has completed; cancels the open work orders with it. */
+  /**
+   * Cancels the regions that have not completed: every open or failed work
+   * order. With nothing completed the order ends cancelled; with a completed
+   * region it ends partial, its cancelled regions shown (cancelledRegions).
+   * 409 once nothing is left to cancel (completed, or closed by staff).
+   */
   cancel(auth: AuthContext, id: string, reason: string): Promise<OrderDto> {
     return this.close(auth, id, 'cancelled', reason);
   }
@@ -262,9 +269,9 @@ export class OrdersService {
       if (to === 'cancelled' && !cancellable(order.state, states)) {
         throw new OrderError(
           OrderErrorCode.ORDER_NOT_CANCELLABLE,
-          states.includes('completed')
-            ? 'A work order of this order has completed; the order can no longer be cancelled'
-            : `An order in ${order.state} cannot be cancelled`,
+          ['completed', 'cancelled', 'rejected'].includes(order.state)
+            ? `An order in ${order.state} cannot be cancelled`
+            : 'Every work order of this order has completed or is cancelled; nothing is left to cancel',
           { extensions: { state: order.state, workOrders: workOrders.map((w) => ({ id: w.id, region: w.region, state: w.state })) } },
         );
       }
@@ -278,7 +285,8 @@ export class OrdersService {
         );
       }
       const now = new Date();
-      for (const w of workOrders.filter((x) => WORK_ORDER_OPEN_STATES.includes(x.state))) {
+      const closing = workOrders.filter((x) => WORK_ORDER_CANCELLABLE_STATES.includes(x.state));
+      for (const w of closing) {
         await updateWorkOrder(em, w, { state: 'cancelled', reason, closedAt: now, updatedAt: now });
         await this.sla.apply(em, post, 'work_order', w.id, workOrderClockEffects('cancelled'), now);
         await this.cases.updateIndexAndRecord(
@@ -301,19 +309,35 @@ export class OrdersService {
           workOrderStateChangedEvent(w, order.caseNo, { from: w.state, to: 'cancelled', reason }),
         );
       }
-      await updateOrder(em, order, { state: to, cancelReason: reason, closedAt: now, updatedAt: now });
+      // The derivation of order-lifecycle.ts, under the order's row lock: partial once a region completed.
+      const next =
+        to === 'rejected'
+          ? to
+          : stateAfterCancel(order.state, [
+              ...workOrders.filter((w) => !closing.includes(w)).map((w) => w.state),
+              ...closing.map(() => 'cancelled' as const),
+            ]);
+      const cancelledRegions = closing.map((w) => w.region).sort();
+      const changed = next !== order.state;
+      await updateOrder(em, order, { state: next, cancelReason: reason, ...(changed ? { closedAt: now } : {}), updatedAt: now });
       await this.sla.apply(em, post, 'order', id, ['stop_all'], now);
-      await this.cases.updateIndexAndRecord(em, 'order', id, { state: to, isOpen: false, closedAt: now }, 'state_changed', auth, {
-        from: order.state,
-        to,
-        reason,
-      });
-      await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, to, reason));
+      if (changed) {
+        await this.cases.updateIndexAndRecord(em, 'order', id, { state: next, isOpen: false, closedAt: now }, 'state_changed', auth, {
+          from: order.state,
+          to: next,
+          reason,
+          ...(next === 'partial' ? { cancelledRegions } : {}),
+        });
+        await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next, reason));
+      } else {
+        // Already partial (a region failed): its failed regions are given up, the state stays.
+        await this.cases.record(em, 'order', id, 'regions_cancelled', auth, { reason, cancelledRegions });
+      }
       await this.audit.record(em, auth, {
         action: `order.${to}`,
         entity: 'order',
         entityId: id,
-        changes: { state: { from: order.state, to }, reason },
+        changes: { state: { from: order.state, to: next }, reason, cancelledRegions },
         regions: [order.acceptedRegion, ...workOrders.map((w) => w.region)],
         customerId: order.customerId,
       });
@@ -334,7 +358,7 @@ export class OrdersService {
    * (`items[2].siteId`): the product, the action, the site, the service
    * instance and the attributes.
    */
-  private checkItems(dto: CreateOrderDto, ctx: OrderContext, catalogue: Map<string, Product>): Line[] {
+  private checkItems(dto: CreateOrderDto, ctx: OrderContext, catalogue: Map<string, CatalogueProduct>): Line[] {
     const errors: FieldError[] = [];
     const lines: Line[] = [];
     dto.items.forEach((item, index) => {
@@ -427,7 +451,7 @@ export class OrdersService {
         workOrders.map((w) => w.id),
       ),
     ]);
-    const clocks = new Map<string, SlaClock[]>([...orderClocks, ...woClocks]);
+    const clocks = new Map<string, ClockView[]>([...orderClocks, ...woClocks]);
     return orders.map((order) => ({
       order,
       workOrders: workOrders.filter((w) => w.orderId === order.id),

@@ -3,11 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { regionUnder } from '../common/escape-like';
 import { guardedUpdate } from '../common/guarded-update';
 import type { RowChanges } from '../common/guarded-update';
-import { firstRow, rows, sql } from '../common/sql';
+import { execute, firstRow, rows, sql } from '../common/sql';
 import type { Db } from '../common/sql';
-import type { WorkOrderState } from './order-lifecycle';
+import type { OrderState, WorkOrderState } from './order-lifecycle';
 import type { PageWindow } from './orders.repository';
-import { DispatchChannel, WorkOrder } from './work-order.entity';
+import type { DispatchChannel } from './work-order.entity';
+import { WorkOrder } from './work-order.entity';
 
 /** The statements on work orders (one row per region an order reaches). */
 
@@ -155,16 +156,43 @@ export async function markPendingDispatched(db: Db, dispatches: { id: string; vi
 }
 
 /**
- * Work orders still pending well after they were taken (their fulfilment job
- * was lost), oldest first, at most `limit`. A younger one may simply not have
- * been picked up yet.
+ * Work orders still pending well after they were taken, or retried (version
+ * past 1), and their fulfilment job was lost; oldest first, at most `limit`.
+ * A younger one may simply not have been picked up yet.
  */
-export async function workOrdersLongPending(db: Db, limit: number): Promise<Pick<WorkOrder, 'id' | 'priority' | 'greenChannel'>[]> {
-  const found = await rows<{ id: string; priority: number; green_channel: boolean }>(
+export async function workOrdersLongPending(
+  db: Db,
+  limit: number,
+): Promise<Pick<WorkOrder, 'id' | 'priority' | 'greenChannel' | 'version'>[]> {
+  const found = await rows<{ id: string; priority: number; green_channel: boolean; version: number }>(
     db,
-    sql`SELECT id, priority, green_channel FROM work_orders
+    sql`SELECT id, priority, green_channel, version FROM work_orders
          WHERE state = 'pending' AND created_at < now() - interval '30 seconds'
+           AND (version = 1 OR updated_at < now() - interval '30 seconds')
          ORDER BY created_at LIMIT ${limit}`,
   );
-  return found.map((w) => ({ id: w.id, priority: w.priority, greenChannel: w.green_channel }));
+  return found.map((w) => ({ id: w.id, priority: w.priority, greenChannel: w.green_channel, version: w.version }));
+}
+
+/** The orders of these work orders, by id: what a work order's view shows of its order. */
+export async function ordersOfWorkOrders(
+  db: Db,
+  orderIds: string[],
+): Promise<Map<string, { caseNo: string; contractNo: string | null; state: OrderState }>> {
+  const found = await rows<{ id: string; case_no: string; contract_no: string | null; state: OrderState }>(
+    db,
+    sql`SELECT id, case_no, contract_no, state FROM orders WHERE id = ANY(${orderIds}::uuid[])`,
+  );
+  return new Map(found.map((o) => [o.id, { caseNo: o.case_no, contractNo: o.contract_no, state: o.state }]));
+}
+
+/** Records on each order line the service instance its completion created or changed. */
+export async function linkItemsToInstances(db: Db, links: Map<string, string>): Promise<void> {
+  if (!links.size) return;
+  await execute(
+    db,
+    sql`UPDATE order_items i SET service_instance_id = x.instance
+          FROM unnest(${[...links.keys()]}::uuid[], ${[...links.values()]}::uuid[]) AS x(id, instance)
+         WHERE i.id = x.id`,
+  );
 }

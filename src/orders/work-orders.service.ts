@@ -8,9 +8,14 @@ import { covers, scopePatterns } from '../common/auth/region-scope';
 import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
+import { CustomerFulfilmentService } from '../customers/customer-fulfilment.service';
+import type { FulfilledLine } from '../customers/customer-fulfilment.service';
 import { OutboxService } from '../outbox/outbox.service';
+import { ProductsService } from '../products/products.service';
+import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
-import { WorkOrderDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
+import { RetryWorkOrderDto, WorkOrderDetailDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
+import type { FieldError } from '../common/errors/domain-error';
 import {
   ORDER_FINAL_STATES,
   WORK_ORDER_NEEDS_REASON,
@@ -22,7 +27,9 @@ import {
   workOrderClockEffects,
 } from './order-lifecycle';
 import { orderStateChangedEvent, workOrderDispatchedPayload, workOrderStateChangedEvent } from './order-events';
-import { toWorkOrderDto } from './order-view';
+import { OrderFanOut } from './order-fan-out';
+import { OrderItem } from './order-item.entity';
+import { toWorkOrderDetail } from './order-view';
 import { Order } from './order.entity';
 import { findOrder, itemsOfWorkOrders, lockOrder, updateOrder } from './orders.repository';
 import { OrderError, OrderErrorCode, workOrderNotFound } from './orders.errors';
@@ -32,7 +39,9 @@ import { DispatchChannel, WorkOrder } from './work-order.entity';
 import {
   findWorkOrder,
   lockWorkOrder,
+  linkItemsToInstances,
   markPendingDispatched,
+  ordersOfWorkOrders,
   pageOfWorkOrders,
   updateWorkOrder,
   workOrderPlace,
@@ -62,23 +71,27 @@ export class WorkOrdersService {
     private readonly sla: SlaClocksService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly fulfilment: CustomerFulfilmentService,
+    private readonly products: ProductsService,
+    private readonly regions: RegionsService,
+    private readonly fanOut: OrderFanOut,
   ) {}
 
-  async list(auth: AuthContext, q: WorkOrderQuery): Promise<Page<WorkOrderDto>> {
+  async list(auth: AuthContext, q: WorkOrderQuery): Promise<Page<WorkOrderDetailDto>> {
     const { rows, total } = await pageOfWorkOrders(
       this.dataSource.manager,
       { scope: scopePatterns(auth), region: q.region, state: q.state, orderId: q.orderId },
       q,
     );
-    return { items: await this.views(rows), total, limit: q.limit, offset: q.offset };
+    return { items: await this.views(auth, rows), total, limit: q.limit, offset: q.offset };
   }
 
   /** Seen by whoever covers its region, and by whoever may see its order. */
-  async get(auth: AuthContext, id: string): Promise<WorkOrderDto> {
+  async get(auth: AuthContext, id: string): Promise<WorkOrderDetailDto> {
     const wo = await findWorkOrder(this.dataSource.manager, id);
     if (!wo) throw workOrderNotFound(id);
     if (!covers(auth, wo.region) && !(await this.maySeeOrderOf(auth, wo.orderId))) throw workOrderNotFound(id);
-    const [view] = await this.views([wo]);
+    const [view] = await this.views(auth, [wo]);
     return view;
   }
 
@@ -92,17 +105,11 @@ export class WorkOrdersService {
    * region get 403 when they see the order (they fulfil another part of it),
    * else 404; other roles get 403 from the controller.
    */
-  async transition(auth: AuthContext, id: string, dto: WorkOrderTransitionDto): Promise<WorkOrderDto> {
+  async transition(auth: AuthContext, id: string, dto: WorkOrderTransitionDto): Promise<WorkOrderDetailDto> {
+    if (dto.lines?.length && dto.to !== 'completed') throw invalidFields({ field: 'lines', message: 'is taken only with to = completed' });
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      const place = await workOrderPlace(em, id);
-      if (!place) throw workOrderNotFound(id);
-      if (!covers(auth, place.region)) await this.refuseOutOfRegion(auth, id, place.orderId, em);
-      // Order row first, then the work order: the same order as cancel, so no deadlock.
-      const order = (await lockOrder(em, place.orderId))!;
-      const wo = (await lockWorkOrder(em, id))!;
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version)
-        throw staleVersion('work order', dto.expectedVersion, wo.version);
+      const { order, wo } = await this.lockForMove(em, auth, id, dto.expectedVersion);
       if (!canMoveWorkOrder(wo.state, dto.to)) {
         const allowed = staffMovesFrom(wo.state);
         throw new OrderError(
@@ -113,6 +120,7 @@ export class WorkOrdersService {
       }
       if (WORK_ORDER_NEEDS_REASON.includes(dto.to) && !dto.reason)
         throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
+      const fulfilled = dto.to === 'completed' ? completedLines(await itemsOfWorkOrders(em, [id]), dto.lines ?? []) : [];
       const now = new Date();
       const from = wo.state;
       const final = !WORK_ORDER_OPEN_STATES.includes(dto.to);
@@ -151,13 +159,94 @@ export class WorkOrdersService {
         regions: [wo.region],
         customerId: wo.customerId,
       });
+      if (fulfilled.length) {
+        // The customer's service inventory follows in this transaction: a refusal there (409) writes nothing at all.
+        const instances = await this.fulfilment.applyFulfilment(em, auth, wo.customerId, { id, caseNo: wo.caseNo }, fulfilled);
+        await linkItemsToInstances(em, instances);
+      }
       await this.settleOrder(em, post, order, auth, now);
     });
     await post.run();
     return this.get(auth, id);
   }
 
+  /**
+   * failed → pending, with a reason: fulfilment staff of its region or a
+   * director covering it. Its resolution clock resumes (the time it stood
+   * failed is not counted, as for a reopened case); a partial or failed order
+   * reopens; after commit the fulfilment queue dispatches it again. Only a
+   * failed work order of an order not cancelled or rejected (409).
+   */
+  async retry(auth: AuthContext, id: string, dto: RetryWorkOrderDto): Promise<WorkOrderDetailDto> {
+    const post = new PostCommit();
+    await this.dataSource.transaction(async (em) => {
+      const { order, wo } = await this.lockForMove(em, auth, id, dto.expectedVersion);
+      if (wo.state !== 'failed' || ['cancelled', 'rejected'].includes(order.state)) {
+        throw new OrderError(
+          OrderErrorCode.WORK_ORDER_ILLEGAL_TRANSITION,
+          wo.state !== 'failed'
+            ? `Only a failed work order can be retried; this one is ${wo.state}`
+            : `The order is ${order.state}; its work orders are no longer retried`,
+          { extensions: { state: wo.state, allowedTransitions: staffMovesFrom(wo.state) } },
+        );
+      }
+      const now = new Date();
+      const retried = await updateWorkOrder(em, wo, {
+        state: 'pending',
+        reason: null,
+        dispatchedVia: null,
+        dispatchedAt: null,
+        closedAt: null,
+        updatedAt: now,
+      });
+      await this.sla.apply(em, post, 'work_order', id, ['resume_resolution'], now);
+      await this.cases.updateIndexAndRecord(
+        em,
+        'work_order',
+        id,
+        { state: 'pending', isOpen: true, closedAt: null },
+        'state_changed',
+        auth,
+        { from: 'failed', to: 'pending', reason: dto.reason, retried: true, failedBecause: wo.reason },
+      );
+      await this.outbox.emit(
+        em,
+        post,
+        'work_order.state_changed',
+        workOrderStateChangedEvent(wo, order.caseNo, { from: 'failed', to: 'pending', reason: dto.reason }),
+      );
+      await this.audit.record(em, auth, {
+        action: 'work_order.retried',
+        entity: 'work_order',
+        entityId: id,
+        changes: { state: { from: 'failed', to: 'pending' }, reason: dto.reason, failedBecause: wo.reason },
+        regions: [wo.region],
+        customerId: wo.customerId,
+      });
+      await this.settleOrder(em, post, order, auth, now, true);
+      post.add(() => this.fanOut.enqueue([retried]));
+    });
+    await post.run();
+    return this.get(auth, id);
+  }
+
   /** Someone who sees the order sees its work orders, yet moves only those of their own region. */
+  /**
+   * A work order about to move, locked: 404 when the caller sees neither it
+   * nor its order, 403 for staff of another region; then the order row and
+   * the work order, always in that order (as cancel does, so no deadlock), and
+   * the caller's expected version.
+   */
+  private async lockForMove(em: EntityManager, auth: AuthContext, id: string, expectedVersion: number | undefined) {
+    const place = await workOrderPlace(em, id);
+    if (!place) throw workOrderNotFound(id);
+    if (!covers(auth, place.region)) await this.refuseOutOfRegion(auth, id, place.orderId, em);
+    const order = (await lockOrder(em, place.orderId))!;
+    const wo = (await lockWorkOrder(em, id))!;
+    if (expectedVersion !== undefined && expectedVersion !== wo.version) throw staleVersion('work order', expectedVersion, wo.version);
+    return { order, wo };
+  }
+
   private async refuseOutOfRegion(auth: AuthContext, id: string, orderId: string, em: EntityManager): Promise<never> {
     if (!(await this.maySeeOrderOf(auth, orderId, em))) throw workOrderNotFound(id);
     throw new OrderError(OrderErrorCode.WORK_ORDER_OUT_OF_REGION, 'Only fulfilment staff of the work order’s region may move it');
@@ -178,17 +267,32 @@ export class WorkOrdersService {
    * Derives the order's state from its work orders (the caller holds the
    * order's row lock) and applies it: clocks, index, timeline, one event.
    */
-  private async settleOrder(em: EntityManager, post: PostCommit, order: Order, actor: AuthContext | null, now: Date): Promise<void> {
+  private async settleOrder(
+    em: EntityManager,
+    post: PostCommit,
+    order: Order,
+    actor: AuthContext | null,
+    now: Date,
+    reopen = false,
+  ): Promise<void> {
     const rows = await workOrderStatesOfOrder(em, order.id);
     const states = rows.map((r) => r.state);
-    const next = deriveOrderState(order.state, states);
+    const next = deriveOrderState(order.state, states, reopen);
     if (everyRegionTook(states)) await this.sla.apply(em, post, 'order', order.id, ['stop_response'], now);
     if (next === order.state) return;
     const final = ORDER_FINAL_STATES.includes(next);
-    await updateOrder(em, order, { state: next, ...(final ? { closedAt: now } : {}), updatedAt: now });
+    // A retried work order reopens a partial or failed order: open again, its resolution clock resumed.
+    const reopened = !final && ORDER_FINAL_STATES.includes(order.state);
+    await updateOrder(em, order, { state: next, ...(final ? { closedAt: now } : reopened ? { closedAt: null } : {}), updatedAt: now });
     if (final) await this.sla.apply(em, post, 'order', order.id, ['stop_all'], now);
+    if (reopened) await this.sla.apply(em, post, 'order', order.id, ['resume_resolution'], now);
     await this.cases.updateIndex(em, 'order', order.id, { state: next, isOpen: !final, closedAt: final ? now : null });
-    await this.cases.record(em, 'order', order.id, 'state_changed', actor, { from: order.state, to: next, workOrders: states });
+    await this.cases.record(em, 'order', order.id, 'state_changed', actor, {
+      from: order.state,
+      to: next,
+      workOrders: states,
+      ...(reopened ? { reopened: true } : {}),
+    });
     await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next));
     await this.audit.record(em, actor, {
       action: 'order.state_changed',
@@ -220,7 +324,8 @@ export class WorkOrdersService {
   async dispatchPayload(id: string): Promise<Record<string, unknown>> {
     const wo = (await findWorkOrder(this.dataSource.manager, id))!;
     const order = (await findOrder(this.dataSource.manager, wo.orderId))!;
-    const [view] = await this.views([wo]);
+    // No reader: the payload leaves the system, so the contact is masked.
+    const [view] = await this.views(null, [wo]);
     return workOrderDispatchedPayload(view, order);
   }
 
@@ -274,10 +379,67 @@ export class WorkOrdersService {
     return dispatches.map((d) => done.has(d.id));
   }
 
-  private async views(rows: WorkOrder[]): Promise<WorkOrderDto[]> {
+  /**
+   * The details of a page of work orders in a fixed number of queries: items,
+   * clocks, orders, sites, contacts (masked for `auth` by the usual rule, a
+   * read in full audited; always masked for null) and product names.
+   */
+  private async views(auth: AuthContext | null, rows: WorkOrder[]): Promise<WorkOrderDetailDto[]> {
     if (!rows.length) return [];
+    const db = this.dataSource.manager;
     const ids = rows.map((w) => w.id);
-    const [items, clocks] = await Promise.all([itemsOfWorkOrders(this.dataSource.manager, ids), this.sla.forCases('work_order', ids)]);
-    return rows.map((w) => toWorkOrderDto(w, items, clocks.get(w.id) ?? []));
+    const [items, clocks, orders, products] = await Promise.all([
+      itemsOfWorkOrders(db, ids),
+      this.sla.forCases('work_order', ids),
+      ordersOfWorkOrders(db, [...new Set(rows.map((w) => w.orderId))]),
+      this.products.list(true),
+    ]);
+    const [sites, contacts] = await Promise.all([
+      this.fulfilment.sites(items.map((i) => i.siteId)),
+      this.fulfilment.contacts(
+        auth,
+        rows.map((w) => w.customerId),
+      ),
+    ]);
+    const productNames = new Map(products.map((p) => [p.code, p.nameZh]));
+    return rows.map((w) =>
+      toWorkOrderDetail(w, items, clocks.get(w.id) ?? [], {
+        order: orders.get(w.orderId)!,
+        regionName: this.regions.find(w.region)?.fullName ?? w.region,
+        sites,
+        contact: contacts.get(w.customerId) ?? null,
+        productNames,
+      }),
+    );
   }
+}
+
+/**
+ * The work order's lines as the customer's inventory takes them, with the
+ * access numbers the field team gave (`lines`): each must name an add line
+ * of this work order, once (400 naming `lines[i].lineNo`).
+ */
+function completedLines(items: OrderItem[], lines: { lineNo: number; accessNo: string }[]): FulfilledLine[] {
+  const errors: FieldError[] = [];
+  const given = new Map<number, { accessNo: string; index: number }>();
+  lines.forEach((l, index) => {
+    const item = items.find((i) => i.lineNo === l.lineNo);
+    if (!item) errors.push({ field: `lines[${index}].lineNo`, message: 'is not a line of this work order' });
+    else if (item.action !== 'add')
+      errors.push({ field: `lines[${index}].lineNo`, message: `is a ${item.action} line; only add lines take an access number` });
+    else if (given.has(l.lineNo)) errors.push({ field: `lines[${index}].lineNo`, message: 'is given twice' });
+    else given.set(l.lineNo, { accessNo: l.accessNo, index });
+  });
+  if (errors.length) throw invalidFields(...errors);
+  return items.map((i) => ({
+    itemId: i.id,
+    lineNo: i.lineNo,
+    action: i.action,
+    productCode: i.productCode,
+    siteId: i.siteId,
+    serviceInstanceId: i.serviceInstanceId,
+    attributes: i.attributes,
+    accessNo: given.get(i.lineNo)?.accessNo,
+    field: given.has(i.lineNo) ? `lines[${given.get(i.lineNo)!.index}]` : `items[${i.lineNo}]`,
+  }));
 }

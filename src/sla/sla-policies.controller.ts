@@ -1,27 +1,43 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { IsInt, Max, Min } from 'class-validator';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
+import { Body, Get, Param, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext } from '../common/http/controller';
 import { invalidFields } from '../common/errors/common-errors';
-import { ApiProblems } from '../common/http/api-problems';
 import { SlaPoliciesService } from './sla-policies.service';
 
 const POLICY_KEY = /^(fault|complaint|support|inquiry|order):P[1-4]$/;
 const YEAR = 365 * 86_400;
 
+/** Every field optional: what is absent keeps its value. The floor (SLA_MIN_SECONDS) is checked by the service. */
 class UpdatePolicyDto {
-  @ApiProperty({ example: 900, description: 'Response target in seconds' }) @IsInt() @Min(1) @Max(YEAR) responseSeconds: number;
-  @ApiProperty({ example: 14_400, description: 'Resolution target in seconds (not shorter than the response target)' })
+  @ApiPropertyOptional({
+    example: 900,
+    minimum: 1,
+    maximum: YEAR,
+    description: 'Response target in seconds; not below SLA_MIN_SECONDS (60 by default)',
+  })
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(YEAR)
-  resolutionSeconds: number;
-  @ApiProperty({ example: 75, description: 'Warn when this share of the target has passed' })
+  responseSeconds?: number;
+  @ApiPropertyOptional({
+    example: 14_400,
+    minimum: 1,
+    maximum: YEAR,
+    description: 'Resolution target in seconds (not shorter than the response target); not below SLA_MIN_SECONDS',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(YEAR)
+  resolutionSeconds?: number;
+  @ApiPropertyOptional({ example: 75, minimum: 1, maximum: 99, description: 'Warn when this share of the target has passed' })
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(99)
-  warnAtPercent: number;
+  warnAtPercent?: number;
 }
 
 class SlaPolicyDto {
@@ -35,9 +51,7 @@ class SlaPolicyDto {
   @ApiProperty() updatedAt: Date;
 }
 
-@ApiTags('sla')
-@Authenticated()
-@Controller('sla/policies')
+@ApiController('sla', 'sla/policies')
 export class SlaPoliciesController {
   constructor(private readonly policies: SlaPoliciesService) {}
 
@@ -50,7 +64,12 @@ export class SlaPoliciesController {
 
   @Put(':key')
   @Roles('admin')
-  @ApiOperation({ summary: 'Change a policy; applies to cases opened from now on' })
+  @ApiOperation({
+    summary: 'Change a policy; applies to cases opened from now on (admin)',
+    description:
+      'A partial body: absent fields keep their value (at least one is required). Targets below SLA_MIN_SECONDS (60 s by default) are refused ' +
+      'with 400 naming the field, and the resolution target may not be shorter than the response target (after merging).',
+  })
   @ApiOkResponse({ type: SlaPolicyDto })
   @ApiProblems(400, 404)
   update(@Auth() auth: AuthContext, @Param('key') key: string, @Body() dto: UpdatePolicyDto) {

@@ -1,3 +1,4 @@
+import { In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { Principal } from '../common/auth/principal-loader';
 import type { Db } from '../common/sql';
@@ -52,6 +53,10 @@ export interface NewStaff {
   passwordHash: string;
   roles: Staff['roles'];
   regions: string[];
+  workPhone: string | null;
+  email: string | null;
+  wecomUserId: string | null;
+  dingtalkUserId: string | null;
 }
 
 /** Inserts an active staff member at version 1, token version 0. A taken username fails on the unique index (23505). */
@@ -66,6 +71,22 @@ export function staffById(em: EntityManager, id: string): Promise<Staff | null> 
 /** The staff member, locked for the caller's transaction. */
 export function lockStaff(em: EntityManager, id: string): Promise<Staff | null> {
   return em.findOne(Staff, { where: { id }, lock: { mode: 'pessimistic_write' } });
+}
+
+/** The staff member with the password hash, locked for the caller's transaction (a password change). */
+export function lockStaffWithHash(em: EntityManager, id: string): Promise<Staff | null> {
+  return em
+    .getRepository(Staff)
+    .createQueryBuilder('s')
+    .addSelect('s.passwordHash')
+    .where('s.id = :id', { id })
+    .setLock('pessimistic_write')
+    .getOne();
+}
+
+/** Name and work phone of each staff member found (the directory anyone may read). */
+export function staffCards(em: EntityManager, ids: string[]): Promise<Pick<Staff, 'id' | 'displayName' | 'workPhone' | 'active'>[]> {
+  return em.find(Staff, { select: { id: true, displayName: true, workPhone: true, active: true }, where: { id: In(ids) } });
 }
 
 /** The staff member if active and holding the role. */

@@ -7,12 +7,13 @@ import { sql } from '../common/sql';
 import { AuthContext } from '../common/auth/auth-context';
 import { Principal, PrincipalLoader } from '../common/auth/principal-loader';
 import { NATIONWIDE } from '../common/auth/region-scope';
-import { AuditService } from '../common/audit/audit.service';
-import { invalidFields } from '../common/errors/common-errors';
+import { AuditService, changedFields } from '../common/audit/audit.service';
+import { CommonError, CommonErrorCode, invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
-import { CreateStaffDto, StaffDto, StaffQuery } from './dto/staff.dto';
-import { generatePassword, hashPassword } from './passwords';
+import { ChangePasswordDto, CreateStaffDto, StaffCardDto, StaffDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto';
+import { directorCovers, maskEmail, maskHandle, mayReadContacts } from './staff-contact';
+import { generatePassword, hashPassword, verifyPassword } from '../common/auth/passwords';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
 import {
@@ -21,7 +22,9 @@ import {
   insertStaff,
   lockAdminBootstrap,
   lockStaff,
+  lockStaffWithHash,
   principalOf,
+  staffCards,
   staffById,
   staffForLogin,
   staffPage,
@@ -30,17 +33,36 @@ import {
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 
-export const toStaffDto = (s: Staff): StaffDto => ({
+/** The record as this caller may read it: e-mail and messenger IDs masked unless `full` (staff-contact.ts). */
+export const toStaffDto = (s: Staff, full: boolean): StaffDto => ({
   id: s.id,
   username: s.username,
   displayName: s.displayName,
   roles: s.roles,
   regions: s.regions,
   active: s.active,
+  onDuty: s.onDuty,
+  workPhone: s.workPhone,
+  email: s.email && (full ? s.email : maskEmail(s.email)),
+  wecomUserId: s.wecomUserId && (full ? s.wecomUserId : maskHandle(s.wecomUserId)),
+  dingtalkUserId: s.dingtalkUserId && (full ? s.dingtalkUserId : maskHandle(s.dingtalkUserId)),
+  contactsMasked: !full,
   version: s.version,
   createdAt: s.createdAt,
   deactivatedAt: s.deactivatedAt,
 });
+
+const forCaller = (auth: AuthContext, s: Staff) => toStaffDto(s, mayReadContacts(auth, s));
+
+const notFound = (id: string) => new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
+
+/** The contact fields a create or an edit sets, for its audit row (the phone is masked there: src/common/masking.ts). */
+const contactChanges = (dto: Partial<Pick<Staff, 'workPhone' | 'email' | 'wecomUserId' | 'dingtalkUserId'>>) =>
+  Object.fromEntries(
+    Object.entries({ workPhone: dto.workPhone, email: dto.email, wecomUserId: dto.wecomUserId, dingtalkUserId: dto.dingtalkUserId }).filter(
+      ([, v]) => v != null,
+    ),
+  );
 
 /** The regions a staff member's audit rows concern: their scopes (a nationwide one concerns no single region). */
 const staffRegions = (regions: string[]) => regions.filter((r) => r !== NATIONWIDE);
@@ -91,16 +113,21 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
   }
 
   async create(auth: AuthContext, dto: CreateStaffDto): Promise<StaffDto> {
-    if (!dto.roles.includes('admin') && dto.regions.length === 0) {
-      throw invalidFields({ field: 'regions', message: 'at least one region (or CN) is required for non-admin staff' });
-    }
-    this.regions.assertScopes('regions', dto.regions);
+    this.assertScope(dto.roles, dto.regions);
     const staff = await this.dataSource.transaction(async (em) => {
       const inserted = await this.insert(em, auth, dto);
       await recordOutcome(em, { resource: apiPath('staff', inserted.id) });
       return inserted;
     });
-    return toStaffDto(staff);
+    return toStaffDto(staff, true);
+  }
+
+  /** Non-admin staff work somewhere; every region must exist (a province, city or district) or be CN. */
+  private assertScope(roles: readonly string[], regions: string[]): void {
+    if (!roles.includes('admin') && regions.length === 0) {
+      throw invalidFields({ field: 'regions', message: 'at least one region (or CN) is required for non-admin staff' });
+    }
+    this.regions.assertScopes('regions', regions);
   }
 
   private async insert(em: EntityManager, auth: AuthContext | null, dto: CreateStaffDto): Promise<Staff> {
@@ -112,6 +139,10 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       passwordHash: await hashPassword(dto.password),
       roles: dto.roles,
       regions: dto.regions,
+      workPhone: dto.workPhone ?? null,
+      email: dto.email ?? null,
+      wecomUserId: dto.wecomUserId ?? null,
+      dingtalkUserId: dto.dingtalkUserId ?? null,
     }).catch((err: { driverError?: { code?: string } }) => {
       if (err.driverError?.code === '23505') throw new StaffError(StaffErrorCode.STAFF_USERNAME_TAKEN, `Username ${dto.username} is taken`);
       throw err;
@@ -120,16 +151,130 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       action: 'staff.created',
       entity: 'staff',
       entityId: saved.id,
-      changes: { username: dto.username, displayName: dto.displayName, roles: dto.roles, regions: dto.regions },
+      changes: {
+        username: dto.username,
+        displayName: dto.displayName,
+        roles: dto.roles,
+        regions: dto.regions,
+        ...contactChanges(dto),
+      },
       regions: staffRegions(dto.regions),
     });
     return saved;
   }
 
-  async get(id: string): Promise<StaffDto> {
+  /** Admins read anyone; a director reads the staff their scope covers (404 for the rest); anyone reads themself. */
+  async get(auth: AuthContext, id: string): Promise<StaffDto> {
     const staff = await staffById(this.dataSource.manager, id);
-    if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
-    return toStaffDto(staff);
+    if (!staff || !this.mayRead(auth, staff)) throw notFound(id);
+    return forCaller(auth, staff);
+  }
+
+  private mayRead(auth: AuthContext, staff: Staff): boolean {
+    return (
+      auth.roles.includes('admin') || auth.staffId === staff.id || (auth.roles.includes('director') && directorCovers(auth, staff.regions))
+    );
+  }
+
+  /** Name and work phone, for any staff member (an agent calling the engineer of a case back). */
+  async card(id: string): Promise<StaffCardDto> {
+    const [card] = await staffCards(this.dataSource.manager, [id]);
+    if (!card) throw notFound(id);
+    return card;
+  }
+
+  /** Names and work phones by id, for the services that show who holds a case (unknown ids are left out). */
+  async cards(ids: string[]): Promise<Map<string, StaffCardDto>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    return new Map((await staffCards(this.dataSource.manager, unique)).map((c) => [c.id, c]));
+  }
+
+  /**
+   * Admin edit of name, roles, regions and contact fields, checked against
+   * `expectedVersion`. Tokens are not revoked: the guard reloads roles and
+   * regions on every request, so a change applies on the caller's next one.
+   */
+  async update(auth: AuthContext, id: string, dto: UpdateStaffDto): Promise<StaffDto> {
+    const { expectedVersion, ...changes } = dto;
+    return this.dataSource.transaction(async (em) => {
+      const before = await staffById(em, id);
+      if (!before) throw notFound(id);
+      if (id === auth.staffId && changes.roles && !changes.roles.includes('admin')) {
+        throw new StaffError(StaffErrorCode.STAFF_CANNOT_DEMOTE_SELF, 'You cannot remove your own admin role');
+      }
+      if (changes.roles || changes.regions) this.assertScope(changes.roles ?? before.roles, changes.regions ?? before.regions);
+      const after = await guardedUpdate(em, Staff, { id }, expectedVersion, changes, 'staff member');
+      await this.audit.record(em, auth, {
+        action: 'staff.updated',
+        entity: 'staff',
+        entityId: id,
+        changes: changedFields(before, changes),
+        regions: staffRegions([...new Set([...before.regions, ...after.regions])]),
+      });
+      return toStaffDto(after, true);
+    });
+  }
+
+  /**
+   * The caller's own password: the old one must match, the new one follows
+   * the rules of creation. Every token issued before stops working (the
+   * token version is bumped): the caller signs in again.
+   */
+  async changePassword(auth: AuthContext, dto: ChangePasswordDto): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      const staff = await lockStaffWithHash(em, auth.staffId);
+      if (!staff) throw notFound(auth.staffId);
+      if (!(await verifyPassword(staff.passwordHash, dto.oldPassword))) {
+        throw invalidFields({ field: 'oldPassword', message: 'is not your current password' });
+      }
+      if (dto.newPassword === dto.oldPassword)
+        throw invalidFields({ field: 'newPassword', message: 'must differ from the current password' });
+      await guardedUpdate(
+        em,
+        Staff,
+        { id: staff.id },
+        staff.version,
+        { passwordHash: await hashPassword(dto.newPassword), tokenVersion: sql`token_version + 1` },
+        'staff member',
+      );
+      await this.audit.record(em, auth, {
+        action: 'staff.password_changed',
+        entity: 'staff',
+        entityId: staff.id,
+        regions: staffRegions(staff.regions),
+      });
+    });
+  }
+
+  /**
+   * An engineer's on-duty state, set by the engineer, a director whose
+   * scope covers them or an admin. Dispatch reads it on every assignment,
+   * so it applies to the next case dispatched.
+   */
+  async setOnDuty(auth: AuthContext, id: string, onDuty: boolean): Promise<StaffDto> {
+    return this.dataSource.transaction(async (em) => {
+      const staff = await lockStaff(em, id);
+      const isDirector = auth.roles.includes('director') || auth.roles.includes('admin');
+      // A director outside their scope cannot tell the staff member exists; an engineer may only set their own state.
+      if (!staff || (isDirector && !this.mayRead(auth, staff))) throw notFound(id);
+      if (!isDirector && auth.staffId !== id) {
+        throw new CommonError(CommonErrorCode.FORBIDDEN, 'An engineer sets only their own on-duty state');
+      }
+      if (!staff.roles.includes('engineer')) {
+        throw new StaffError(StaffErrorCode.STAFF_NOT_ENGINEER, `Staff member ${id} is not an engineer: on-duty applies to engineers`);
+      }
+      if (staff.onDuty === onDuty) return forCaller(auth, staff);
+      const after = await guardedUpdate(em, Staff, { id }, staff.version, { onDuty }, 'staff member');
+      await this.audit.record(em, auth, {
+        action: 'staff.on_duty_changed',
+        entity: 'staff',
+        entityId: id,
+        changes: { onDuty: { from: staff.onDuty, to: onDuty } },
+        regions: staffRegions(staff.regions),
+      });
+      return forCaller(auth, after);
+    });
   }
 
   /** Active staff holding a role, for the services that assign work (account managers, engineers). */
@@ -138,7 +283,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     return activeStaffWithRole(em, id, role);
   }
 
-  async list(q: StaffQuery): Promise<Page<StaffDto>> {
+  async list(auth: AuthContext, q: StaffQuery): Promise<Page<StaffDto>> {
     // Staff whose scope covers the region: CN, or a scope code whose prefix starts the region code.
     const coveringCodes = q.region ? [...this.regions.chain(q.region).map((r) => r.code), NATIONWIDE] : undefined;
     const { items: rows, total } = await staffPage(this.dataSource.manager, {
@@ -148,7 +293,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       limit: q.limit,
       offset: q.offset,
     });
-    return { items: rows.map(toStaffDto), total, limit: q.limit, offset: q.offset };
+    return { items: rows.map((r) => forCaller(auth, r)), total, limit: q.limit, offset: q.offset };
   }
 
   /** Deactivation bumps the token version: every token issued before stops working at once. */
@@ -159,7 +304,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     return this.dataSource.transaction(async (em) => {
       const staff = await lockStaff(em, id);
       if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
-      if (staff.active === active) return toStaffDto(staff);
+      if (staff.active === active) return toStaffDto(staff, true);
       await guardedUpdate(
         em,
         Staff,
@@ -175,7 +320,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
         changes: { active: { from: staff.active, to: active } },
         regions: staffRegions(staff.regions),
       });
-      return toStaffDto((await staffById(em, id))!);
+      return toStaffDto((await staffById(em, id))!, true);
     });
   }
 }

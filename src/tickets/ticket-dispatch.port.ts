@@ -1,9 +1,9 @@
 import type { Job, Queue } from 'bullmq';
 import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
-import { dispatchPriority } from './dispatch-priority';
-import { isTicketFailure } from './ticket-kind';
-import type { TicketKind, TicketRow } from './ticket-kind';
+import { queuePriority } from '../cases/priority';
+import { isTicketFailure } from './ticket-kind.port';
+import type { TicketKind, TicketRow } from './ticket-kind.port';
 import type { TicketWorkflow } from './ticket-workflow.service';
 
 /*
@@ -25,7 +25,7 @@ export interface TicketDispatchJobs {
 
 /**
  * Puts a ticket on its kind's prioritised dispatch queue (green channel
- * first, see dispatchPriority), after the intake commits; the kind's
+ * first, see queuePriority), after the intake commits; the kind's
  * TicketDispatchProcessor assigns it. Each kind subclasses it with its own
  * queue injected (FaultDispatcher, SupportDispatcher).
  */
@@ -41,7 +41,7 @@ export abstract class TicketDispatcher {
       { [this.jobs.idField]: t.id },
       {
         jobId: `${this.jobs.idPrefix}-${t.id}`,
-        priority: dispatchPriority(t.priority, t.greenChannel),
+        priority: queuePriority(t.priority, t.greenChannel),
         removeOnComplete: true,
         removeOnFail: { age: 7 * 24 * 3600 },
       },

@@ -2,7 +2,7 @@ import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import type { TicketDispatcher } from './ticket-dispatch.port';
-import type { TicketKind, TicketRow } from './ticket-kind';
+import type { TicketKind, TicketRow } from './ticket-kind.port';
 import type { TicketWorkflow } from './ticket-workflow.service';
 
 const EVERY_MS = 60_000;

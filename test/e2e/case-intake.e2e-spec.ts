@@ -1,6 +1,7 @@
 import type { QueryRunner } from 'typeorm';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 /** What an intake writes besides the kind's own table (docs/ARCHITECTURE.md, "The life of a case", step 3). */
 const SHARED_TABLES = ['case_index', 'case_timeline', 'sla_clocks', 'outbox_events', 'audit_log', 'idempotency_commits'];

@@ -1,12 +1,15 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ArrearsService } from '../../src/billing/arrears.service';
-import { EVENT_TYPES } from '../../src/outbox/event-types';
+import { addDays, chinaToday } from '../../src/billing/money';
+import { EVENT_TYPES } from '../../src/outbox/event-types.port';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
-import { Hit, Receiver } from '../support/webhook-receiver';
+import type { Hit } from '../support/webhook-receiver';
+import { Receiver } from '../support/webhook-receiver';
 import { waitForDeliveriesSettled } from '../support/webhooks';
 
 /*
@@ -192,6 +195,7 @@ const VARIANTS: Variant[] = [
     type: 'sla.escalated',
     shape: { ...ALERT, escalation: { level: 'integer', notify: ['string'], accountManagerId: 'uuid|null' } },
   },
+  { type: 'alert.acknowledged', shape: { ...ALERT, acknowledgedBy: 'uuid', acknowledgedAt: 'timestamp', note: 'string|null' } },
   {
     type: 'bill.issued',
     shape: {
@@ -260,6 +264,8 @@ const WORK_ORDER_DISPATCHED = {
       lineNo: 'integer',
       action: 'string',
       productCode: 'string',
+      // issue 11: the product's name, so the region needs no catalogue call
+      productName: 'string',
       siteId: 'uuid',
       serviceInstanceId: 'uuid|null',
       quantity: 'integer',
@@ -281,6 +287,13 @@ const WORK_ORDER_DISPATCHED = {
   createdAt: 'timestamp',
   updatedAt: 'timestamp',
   closedAt: 'timestamp|null',
+  // issue 11: what the regional team needs without another call (the contact always masked here)
+  orderCaseNo: 'string',
+  contractNo: 'string|null',
+  regionName: 'string',
+  sites: [{ id: 'uuid', name: 'string', address: 'string', region: 'string', regionName: 'string' }],
+  contact: { name: 'string', mobile: 'string', role: 'string', masked: 'boolean' },
+  retryable: 'boolean',
   order: {
     caseNo: 'string',
     acceptedRegion: 'string',
@@ -443,8 +456,8 @@ describe('public event payloads (the webhook contract)', () => {
     const paid = await pay(3_000);
     await pay(1_000);
     await api(director, 'post', `/payments/${paid.id}/reverse`, { reason: '银行退票' }, 200);
-    // the daily arrears check has no route: run what its job runs
-    expect(await t.app.get(ArrearsService).notify()).toBeGreaterThanOrEqual(1);
+    // what the daily arrears job runs, as of a day the bill is overdue: billed months late, it falls due BILL_DUE_DAYS after today
+    expect(await t.app.get(ArrearsService).notify(addDays(chinaToday(), 45))).toBeGreaterThanOrEqual(1);
 
     await waitFor(
       async () =>
@@ -453,6 +466,10 @@ describe('public event payloads (the webhook contract)', () => {
       15_000,
       'the complaint’s four response alerts',
     );
+    // acknowledged: one alert alone with a note, the rest of the case at once without one
+    const [firstAlert] = await t.dataSource.query(`SELECT id FROM alerts WHERE case_id = $1 ORDER BY raised_at LIMIT 1`, [complaint.id]);
+    await api(agent, 'post', `/alerts/${firstAlert.id}/ack`, { note: '已电话联系客户' }, 200);
+    await api(agent, 'post', '/alerts/ack', { caseId: complaint.id }, 200);
     await waitForDeliveriesSettled(
       (sql, params) => t.dataSource.query(sql, params),
       t.app.get<Queue>(getQueueToken(QueueName.webhooks)),

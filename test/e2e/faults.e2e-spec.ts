@@ -1,8 +1,10 @@
 import { TICKET_STATES, TICKET_TRANSITIONS } from '../../src/cases/ticket-lifecycle';
 import { FaultsService } from '../../src/faults/faults.service';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
-import { SlaWatch, slaWatch, waitForClockRun, waitForSlaSettled } from '../support/sla';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
+import type { SlaWatch } from '../support/sla';
+import { slaWatch, waitForClockRun, waitForSlaSettled } from '../support/sla';
 import { waitFor } from '../support/wait';
 
 describe('faults, SLA clocks and alerts', () => {
@@ -41,12 +43,14 @@ describe('faults, SLA clocks and alerts', () => {
       .send({ responseSeconds, resolutionSeconds, warnAtPercent })
       .expect(200);
   const alertsOf = async (caseId: string) =>
-    (await t.dataSource.query(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
-      clock: string;
-      level: string;
-      due_at: Date;
-      raised_at: Date;
-    }[];
+    await t.dataSource.query<
+      {
+        clock: string;
+        level: string;
+        due_at: Date;
+        raised_at: Date;
+      }[]
+    >(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId]);
 
   describe('intake', () => {
     it('opens a fault in one call with priority, SLA and version', async () => {
@@ -448,10 +452,27 @@ describe('faults, SLA clocks and alerts', () => {
         { responseSeconds: 60, resolutionSeconds: 30, warnAtPercent: 75 },
         { responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: 100 },
         { responseSeconds: 1.5, resolutionSeconds: 600, warnAtPercent: 75 },
-        { responseSeconds: 60, resolutionSeconds: 600 },
+        {},
       ]) {
         await t.http().put('/api/v1/sla/policies/fault:P1').set(bearer(t.admin)).send(body).expect(400);
       }
+      // a partial body (issue 11): the absent warnAtPercent keeps its value
+      const before = (await t.http().get('/api/v1/sla/policies').set(bearer(t.admin)).expect(200)).body.find(
+        (p: { key: string }) => p.key === 'fault:P1',
+      );
+      const partial = await t
+        .http()
+        .put('/api/v1/sla/policies/fault:P1')
+        .set(bearer(t.admin))
+        .send({ responseSeconds: 60, resolutionSeconds: 600 })
+        .expect(200);
+      expect(partial.body).toMatchObject({ responseSeconds: 60, resolutionSeconds: 600, warnAtPercent: before.warnAtPercent });
+      await t
+        .http()
+        .put('/api/v1/sla/policies/fault:P1')
+        .set(bearer(t.admin))
+        .send({ responseSeconds: before.responseSeconds, resolutionSeconds: before.resolutionSeconds })
+        .expect(200);
       await t
         .http()
         .put('/api/v1/sla/policies/fault:P9')

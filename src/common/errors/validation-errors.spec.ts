@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, ValidateNested, validateSync } from 'class-validator';
-import { MAX_FIELD_ERRORS, firstUnknownField, flattenValidationErrors } from './validation-errors';
+import { IsArray, IsInt, IsOptional, IsString, Max, Min, ValidateNested, validateSync } from 'class-validator';
+import { MAX_FIELD_ERRORS, REQUIRED, firstUnknownField, flattenValidationErrors } from './validation-errors';
 
 class Contact {
   @IsString() name: string;
@@ -69,5 +69,28 @@ describe('flattenValidationErrors', () => {
       { field: 'contacts[1].name', message: 'must be a string' },
     ]);
     expect(flat.omitted).toBe(300 - MAX_FIELD_ERRORS);
+  });
+});
+
+class Targets {
+  @IsInt() @Min(1) @Max(100) seconds: number;
+  @IsOptional() @IsInt() @Min(1) warn?: number;
+  @IsArray() @ValidateNested({ each: true }) @Type(() => Contact) contacts: Contact[];
+}
+
+describe('a missing required field', () => {
+  const flat = (body: object) => flattenValidationErrors(validateSync(Object.assign(new Targets(), body))).errors;
+
+  it('says "is required" once, not every rule it failed', () => {
+    expect(flat({ contacts: [] })).toEqual([{ field: 'seconds', message: REQUIRED }]);
+    expect(flat({ seconds: null, contacts: [] })).toEqual([{ field: 'seconds', message: REQUIRED }]);
+    expect(flat({ seconds: 5 })).toEqual([{ field: 'contacts', message: REQUIRED }]);
+    expect(flat({ seconds: 5, contacts: [Object.assign(new Contact(), {})] })).toEqual([{ field: 'contacts[0].name', message: REQUIRED }]);
+  });
+
+  it('keeps the rules for a value that was sent, and leaves optional fields alone', () => {
+    expect(flat({ seconds: 0, contacts: [] })).toEqual([{ field: 'seconds', message: 'must not be less than 1' }]);
+    expect(flat({ seconds: 5, contacts: [], warn: 0 })).toEqual([{ field: 'warn', message: 'must not be less than 1' }]);
+    expect(flat({ seconds: 5, contacts: [] })).toEqual([]);
   });
 });

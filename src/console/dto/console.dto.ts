@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
+import { Trim } from '../../common/http/trim';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { AccountSummaryView } from '../../billing/dto/billing-views.dto';
 import { CASE_KINDS } from '../../cases/case-kind';
 import type { CaseKind } from '../../cases/case-kind';
 import { PageQuery } from '../../common/pagination/page';
-import { CONTACT_ROLES } from '../../customers/contact.entity';
+import { CONTACT_ROLES, TIERS } from '../../customers/customer-record.port';
 import { CustomerDto } from '../../customers/dto/customer.dto';
-import { TIERS } from '../../customers/customer.entity';
-import { ALERT_LEVELS, CLOCKS } from '../../sla/sla-levels';
+import { ALERT_LEVELS, CLOCKS } from '../../sla/sla-levels.port';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const MATCH_KEYS = ['mobile', 'credit_code', 'customer_no', 'access_no', 'name'] as const;
@@ -24,7 +24,7 @@ export class LookupQuery {
     description:
       'Contact mobile, unified social credit code, customer number, service access number, or a fragment of the name (2 characters are enough)',
   })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(64)

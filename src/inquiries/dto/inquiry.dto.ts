@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Min, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Min, ValidateIf } from 'class-validator';
+import { IsInstant } from '../../common/time/time-fields';
 import { PageQuery } from '../../common/pagination/page';
 import { IsMobile, IsRegionCode, Text } from '../../customers/dto/validators';
-import { SUPPORT_CATEGORIES } from '../../support/support-category';
-import type { SupportCategory } from '../../support/support-category';
+import { SUPPORT_CATEGORIES } from '../../support/support-category.port';
+import type { SupportCategory } from '../../support/support-category.port';
 import { INQUIRY_CHANNELS, INQUIRY_STATES, INQUIRY_TOPICS } from '../inquiry-lifecycle';
 import type { InquiryChannel, InquiryState, InquiryTopic } from '../inquiry-lifecycle';
 
@@ -84,9 +85,11 @@ export class ConvertInquiryDto {
   category?: SupportCategory;
   @ApiPropertyOptional({ description: 'to: support; defaults to the inquiry’s question' }) @IsOptional() @Text(4000) description?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'to: support; a site of the customer' }) @IsOptional() @IsUUID() siteId?: string;
-  @ApiPropertyOptional({ example: '2026-11-28T01:00:00Z', description: 'to: support' })
-  @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant({
+    optional: true,
+    example: '2026-11-28T09:00:00+08:00',
+    description: 'to: support; when the customer would like the work done',
+  })
   preferredAt?: string;
 
   // ---- to: order ----

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -17,11 +16,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsChinaDateOrInstant } from '../../common/time/time-fields';
 import { PageQuery } from '../../common/pagination/page';
 import { toBool } from '../../common/to-bool';
+import { IsAccessNo } from '../../customers/dto/service-instance.dto';
 import { IsRegionCode, Text } from '../../customers/dto/validators';
-import { ORDER_ACTIONS } from '../../products/product.entity';
-import type { OrderAction } from '../../products/product.entity';
+import { ORDER_ACTIONS } from '../../products/products.port';
+import type { OrderAction } from '../../products/products.port';
 import { ORDER_STATES, WORK_ORDER_STATES, WORK_ORDER_STAFF_MOVES } from '../order-lifecycle';
 import type { OrderState, WorkOrderStaffMove, WorkOrderState } from '../order-lifecycle';
 
@@ -61,9 +62,7 @@ export class CreateOrderDto {
   acceptedRegion: string;
   @ApiPropertyOptional({ example: 'GD-2026-KA-0042' }) @IsOptional() @Text(64) contractNo?: string;
   @ApiPropertyOptional({ description: 'Urgent orders start at P2 instead of P3' }) @IsOptional() @IsBoolean() urgent?: boolean;
-  @ApiPropertyOptional({ example: '2026-12-31T10:00:00Z', description: 'The committed completion is never earlier than this' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsChinaDateOrInstant({ optional: true, example: '2026-12-31', description: 'The committed completion is never earlier than this' })
   requestedCompletionAt?: string;
   @ApiPropertyOptional({ example: '三地同时开通，12月底前完成' }) @IsOptional() @Text(2000) note?: string;
   @ApiPropertyOptional({ description: 'Directors only: take the order although billing reports the customer in arrears' })
@@ -106,6 +105,22 @@ export class WorkOrderQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() orderId?: string;
 }
 
+/** What the field team reports for one line at completion. */
+export class CompletionLineDto {
+  @ApiProperty({ example: 1, minimum: 1, description: 'An add line of this work order (its items[].lineNo)' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ORDER_ITEMS)
+  lineNo: number;
+  @ApiProperty({
+    example: 'FS-MPLS-20261130-0001',
+    description: 'The access number or circuit id of the new service (unique; as POST /customers/:id/service-instances takes it)',
+  })
+  @IsAccessNo()
+  accessNo: string;
+}
+
 export class WorkOrderTransitionDto {
   @ApiProperty({ enum: WORK_ORDER_STAFF_MOVES, example: 'in_progress' }) @IsIn(WORK_ORDER_STAFF_MOVES) to: WorkOrderStaffMove;
   @ApiPropertyOptional({ example: '施工队已进场' }) @IsOptional() @Text(2000) note?: string;
@@ -116,6 +131,29 @@ export class WorkOrderTransitionDto {
   @Min(1)
   expectedVersion?: number;
   @ApiPropertyOptional({ example: '机房不具备安装条件', description: 'Required for failed' }) @IsOptional() @Text(500) reason?: string;
+  @ApiPropertyOptional({
+    type: [CompletionLineDto],
+    maxItems: MAX_ORDER_ITEMS,
+    description:
+      'Only with to = completed: the access number of each add line that has one. The service instance of an add line without one ' +
+      'has none (set it later on the customer record).',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_ORDER_ITEMS)
+  @ValidateNested({ each: true })
+  @Type(() => CompletionLineDto)
+  lines?: CompletionLineDto[];
+}
+
+export class RetryWorkOrderDto {
+  @ApiProperty({ example: '机房已具备安装条件，重新派单', maxLength: 500 }) @Text(500) reason: string;
+  @ApiPropertyOptional({ example: 4, description: 'When given, must equal the current version (409 otherwise)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
 }
 
 export class RegionDispatchDto {
@@ -149,6 +187,8 @@ export class OrderItemView {
   @ApiProperty({ example: 1 }) lineNo: number;
   @ApiProperty({ enum: ORDER_ACTIONS }) action: string;
   @ApiProperty({ example: 'MPLS_VPN' }) productCode: string;
+  @ApiPropertyOptional({ example: 'MPLS VPN 专线', description: 'On work orders: the product’s (Chinese) name in the catalogue' })
+  productName?: string;
   @ApiProperty({ format: 'uuid' }) siteId: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) serviceInstanceId: string | null;
   @ApiProperty({ example: 1 }) quantity: number;
@@ -178,6 +218,44 @@ export class WorkOrderDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) closedAt: Date | null;
 }
 
+export class WorkOrderSiteView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '南海区政府大楼' }) name: string;
+  @ApiProperty({ example: '佛山市南海区桂城街道南海大道北1号' }) address: string;
+  @ApiProperty({ example: '440605' }) region: string;
+  @ApiProperty({ example: '广东省佛山市南海区' }) regionName: string;
+}
+
+export class WorkOrderContactView {
+  @ApiProperty({ example: '李娜' }) name: string;
+  @ApiProperty({
+    example: '138****5678',
+    description: 'Masked unless the reader is an admin, a director or the customer’s account manager',
+  })
+  mobile: string;
+  @ApiProperty({ enum: ['primary', 'technical', 'billing', 'executive', 'other'] }) role: string;
+  @ApiProperty({ description: 'Whether mobile is masked' }) masked: boolean;
+}
+
+/** A work order with what its region's team needs without another call (GET /work-orders, the dispatch payload). */
+export class WorkOrderDetailDto extends WorkOrderDto {
+  @ApiProperty({ example: 'ORD-20261127-000042' }) orderCaseNo: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'GD-2026-KA-0042', description: 'The order’s contract number' })
+  contractNo: string | null;
+  @ApiProperty({ example: '广东省佛山市南海区' }) regionName: string;
+  @ApiProperty({ type: [WorkOrderSiteView], description: 'The sites of its lines (items[].siteId), each once' })
+  sites: WorkOrderSiteView[];
+  @ApiPropertyOptional({
+    type: WorkOrderContactView,
+    nullable: true,
+    description:
+      'Whom to call at the customer: its technical contact, else its primary one, else any. Masked by the usual rule; ' +
+      'a read in full is audited (customer.contacts_unmasked). Always masked in the dispatch payload.',
+  })
+  contact: WorkOrderContactView | null;
+  @ApiProperty({ description: 'A failed work order that may be retried now (POST /work-orders/:id/retry)' }) retryable: boolean;
+}
+
 export class OrderDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'ORD-20261127-000042' }) caseNo: string;
@@ -197,6 +275,12 @@ export class OrderDto {
   @ApiProperty({ type: OrderSlaView }) sla: OrderSlaView;
   @ApiProperty({ type: [WorkOrderDto], description: 'One per distinct region among the items’ sites' }) workOrders: WorkOrderDto[];
   @ApiPropertyOptional({ nullable: true, type: String, description: 'Why it was cancelled or rejected' }) cancelReason: string | null;
+  @ApiProperty({
+    type: [String],
+    example: ['110105'],
+    description: 'Regions whose work order was cancelled (all of them for a cancelled order; the rest of a partial one)',
+  })
+  cancelledRegions: string[];
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
+import { IsInstant } from '../../common/time/time-fields';
 import { TICKET_STATES } from '../../cases/ticket-lifecycle';
 import type { TicketState } from '../../cases/ticket-lifecycle';
 import { PageQuery } from '../../common/pagination/page';
 import { IsMobile, Text } from '../../customers/dto/validators';
 import { SlaView } from '../../tickets/dto/ticket.dto';
-import { SUPPORT_CATEGORIES } from '../support-category';
-import type { SupportCategory } from '../support-category';
+import { SUPPORT_CATEGORIES } from '../support-category.port';
+import type { SupportCategory } from '../support-category.port';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
@@ -29,9 +30,7 @@ export class SupportRequestFields {
   @IsOptional()
   @IsUUID()
   siteId?: string;
-  @ApiPropertyOptional({ example: '2026-11-28T01:00:00Z', description: 'When the customer would like the work done' })
-  @IsOptional()
-  @IsDateString({ strict: true })
+  @IsInstant({ optional: true, example: '2026-11-28T09:00:00+08:00', description: 'When the customer would like the work done' })
   preferredAt?: string;
   @ApiPropertyOptional({ example: '王工', description: 'Who to call back' }) @IsOptional() @Text(100) contactName?: string;
   @ApiPropertyOptional({ example: '13812345678', description: 'Masked in answers unless the caller may see it' })

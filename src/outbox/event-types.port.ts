@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'sla.warning',
   'sla.breached',
   'sla.escalated',
+  'alert.acknowledged',
   'bill.issued',
   'payment.received',
   'payment.reversed',
