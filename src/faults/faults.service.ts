@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CasesService } from '../cases/cases.service';
+import { CaseIntake } from '../cases/case-intake';
 import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
@@ -12,13 +12,10 @@ import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { sql } from '../common/sql';
-import { WriteBatch } from '../common/write-batch';
 import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
 import { CaseContext, CustomersService } from '../customers/customers.service';
-import { OutboxService } from '../outbox/outbox.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
-import { TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
+import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
@@ -26,7 +23,7 @@ import { faultEventData } from './fault-events';
 import { Fault } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
-import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
+import { insertFaultIn } from './faults.repository';
 import { apiPath } from '../common/http/api-path';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
@@ -43,16 +40,15 @@ export class FaultsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
-    private readonly cases: CasesService,
+    private readonly intake: CaseIntake,
     private readonly sla: SlaClocksService,
-    private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly dispatcher: FaultDispatcher,
     private readonly tickets: TicketWorkflow,
   ) {}
 
   /** What the shared ticket behaviour needs to know about faults and complaints. */
-  private readonly kind: TicketKind<Fault> = {
+  readonly kind: TicketKind<Fault> = {
     entity: Fault,
     table: 'faults',
     path: 'faults',
@@ -68,9 +64,8 @@ export class FaultsService {
 
   /**
    * One call from the hotline: the fault, its clocks, its event and its
-   * dispatch, atomically. Every row goes in one statement, which PostgreSQL
-   * applies whole or not at all, so no explicit transaction is needed (BEGIN and
-   * COMMIT would be two more round trips; the customer read before it takes no
+   * dispatch, atomically, through the case kernel's intake (CaseIntake: one
+   * statement, no transaction needed; the customer read before it takes no
    * lock either way).
    */
   async create(auth: AuthContext, dto: CreateFaultDto): Promise<FaultDto> {
@@ -92,63 +87,47 @@ export class FaultsService {
       siteId: dto.siteId ?? null,
       caseNo,
       region,
-      state: 'acknowledged',
+      ...NEW_TICKET,
       priority,
       greenChannel: ctx.greenChannel,
-      greenChannelGrantedBy: null,
-      assigneeId: null,
-      feedbackScore: null,
-      feedbackComment: null,
-      feedbackAt: null,
-      resolvedAt: null,
-      closedAt: null,
       createdBy: auth.staffId,
-      version: 1,
       createdAt: now,
       updatedAt: now,
     };
-    // Every row of the new case in one statement: the fault, its index row, its
-    // first timeline line, both clocks, the event and the audit row (profiled: the
+    // Every row of the new case in one statement (CaseIntake; profiled: the
     // round trips, not the SQL, were the cost of intake).
-    const batch = new WriteBatch();
-    this.insertIn(batch, row);
-    this.cases.indexIn(batch, {
-      kind: row.category,
-      id: row.id,
-      caseNo,
-      customerId: row.customerId,
-      region,
-      title: row.title,
-      state: row.state,
-      priority,
-      greenChannel: row.greenChannel,
-      isOpen: true,
-      assigneeId: null,
-      openedAt: now,
-      closedAt: null,
+    const clocks = await this.intake.open(em, post, auth, {
+      rows: (batch) => insertFaultIn(batch, row),
+      cases: [
+        {
+          kind: row.category,
+          id: row.id,
+          caseNo,
+          customerId: row.customerId,
+          region,
+          title: row.title,
+          state: row.state,
+          priority,
+          greenChannel: row.greenChannel,
+          openedAt: now,
+          created: { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia },
+        },
+      ],
+      event: { type: 'fault.created', data: faultEventData(row) },
+      audit: {
+        action: 'fault.created',
+        entity: 'fault',
+        entityId: row.id,
+        changes: { ...dto, caseNo, priority },
+        // The customer's home region is known here: no lookup on the intake path.
+        regions: [region, ctx.homeRegion],
+      },
+      resource: apiPath('faults', row.id),
+      afterCommit: () => this.dispatcher.enqueue(row),
     });
-    this.cases.recordIn(batch, row.category, row.id, 'created', auth, {
-      state: row.state,
-      priority: `P${priority}`,
-      reportedVia: row.reportedVia,
-    });
-    const opened = this.sla.openIn(batch, post, row.category, row.id, priority, now);
-    this.outbox.emitIn(batch, post, 'fault.created', faultEventData(row));
-    this.audit.recordIn(batch, auth, {
-      action: 'fault.created',
-      entity: 'fault',
-      entityId: row.id,
-      changes: { ...dto, caseNo, priority },
-      // The customer's home region is known here: no lookup on the intake path.
-      regions: [region, ctx.homeRegion],
-    });
-    recordOutcomeIn(batch, { resource: apiPath('faults', row.id) });
-    await batch.run(em);
-    const clocks = opened.value;
-    post.add(() => this.dispatcher.enqueue(row));
     await post.run();
     // Built from what was just written: no second read on the intake path.
-    return toFaultDto(row, clocks, maySeeReporter(auth, row, ctx.accountManagerId));
+    return toFaultDto(row, clocks.get(row.id)!, maySeeReporter(auth, row, ctx.accountManagerId));
   }
 
   get(auth: AuthContext, id: string): Promise<FaultDto> {
@@ -231,16 +210,6 @@ export class FaultsService {
   /** Every change to a fault (the shared ticket change: lock, access, version, audit, post-commit work). */
   change(auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<Fault>): Promise<void> {
     return this.tickets.change(this.kind, auth, id, expectedVersion, work);
-  }
-
-  private insertIn(batch: WriteBatch, f: Fault): void {
-    batch.add(
-      sql`INSERT INTO faults (id, case_no, customer_id, category, severity, title, description, reported_via, service_instance_id, site_id,
-                              region, reporter_name, reporter_mobile, state, priority, green_channel, created_by, version, created_at, updated_at)
-          VALUES (${f.id}, ${f.caseNo}, ${f.customerId}, ${f.category}, ${f.severity}, ${f.title}, ${f.description}, ${f.reportedVia},
-                  ${f.serviceInstanceId}, ${f.siteId}, ${f.region}, ${f.reporterName}, ${f.reporterMobile}, ${f.state}, ${f.priority},
-                  ${f.greenChannel}, ${f.createdBy}, ${f.version}, ${f.createdAt}, ${f.createdAt})`,
-    );
   }
 
   /**
