@@ -2,7 +2,7 @@ import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { ApiController, ApiProblems, Auth, PageOf, UuidPipe, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, PageOf, UuidPipe, type AuthContext, ApiErrors } from '../common/http/controller';
 import { PageQuery } from '../common/pagination/page';
 import { toBool } from '../common/to-bool';
 import { Text } from '../customers/dto/validators';
@@ -72,6 +72,7 @@ class AckCaseAlertsResultDto {
   @ApiProperty({ type: [String], format: 'uuid' }) alertIds: string[];
 }
 
+@ApiErrors('AlertError')
 @ApiController('alerts', 'alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}

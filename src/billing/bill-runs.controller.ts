@@ -1,11 +1,22 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { BILLING_READERS } from './billing-access';
 import { BillRunsService } from './bill-runs.service';
 import { BillRunDto, BillRunQuery, BillRunsQuery } from './dto/billing-input.dto';
 import { BillRunSummaryView, BillRunView } from './dto/billing-views.dto';
 
+@ApiErrors('BillingError', 'CustomerError')
 @ApiController('billing', 'billing/bill-runs')
 export class BillRunsController {
   constructor(private readonly runs: BillRunsService) {}

@@ -1,12 +1,13 @@
 import { Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Roles, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext, ApiErrors } from '../common/http/controller';
 import { ArrearsService } from './arrears.service';
 import { BILLING_READERS } from './billing-access';
 import { ArrearsQuery, SettlementQuery } from './dto/billing-input.dto';
 import { ArrearsPageView, ArrearsRunView, SettlementView } from './dto/billing-views.dto';
 import { SettlementsService } from './settlements.service';
 
+@ApiErrors('BillingError', 'CustomerError')
 @ApiController('billing', 'billing')
 @Roles(...BILLING_READERS)
 export class BillingReportsController {

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems, Auth, Authenticated, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import { ApiErrors, ApiProblems, Auth, Authenticated, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { AccountsService } from './accounts.service';
 import { BILLING_READERS } from './billing-access';
 import { AsOfQuery, BillsQuery, PaymentsQuery } from './dto/billing-input.dto';
@@ -15,6 +15,7 @@ import { PaymentsService } from './payments.service';
 @ApiTags('billing')
 @Authenticated()
 @Roles(...BILLING_READERS)
+@ApiErrors('BillingError', 'CustomerError')
 @Controller()
 export class BillsController {
   constructor(

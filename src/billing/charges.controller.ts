@@ -2,7 +2,7 @@ import { Body, Get, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, type AuthContext, ApiErrors } from '../common/http/controller';
 import { ChargesService } from './charges.service';
 import { BILLING_READERS } from './billing-access';
 import { ChargeBatchDto, ChargeDto, ChargesQuery, MAX_BATCH_CHARGES } from './dto/billing-input.dto';
@@ -12,6 +12,7 @@ import { MAX_AMOUNT_FEN } from './money';
 /** A full batch of 10,000 charges is about 3 MB of JSON: this route alone takes up to 16 MiB. */
 export const CHARGE_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 
+@ApiErrors('BillingError', 'CustomerError')
 @ApiController('billing', 'billing')
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}

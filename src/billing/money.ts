@@ -34,6 +34,8 @@ export const IsFen = (opts: { positive?: boolean; nonZero?: boolean } = {}, vali
   ValidateBy(
     {
       name: 'isFen',
+      // read by the OpenAPI document for the bounds (src/common/http/openapi/openapi-limits.ts)
+      constraints: [{ max: MAX_AMOUNT_FEN, positive: !!opts.positive }],
       validator: {
         validate: (v: unknown) =>
           typeof v === 'number' &&

@@ -1,11 +1,12 @@
 import { Body, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext, ApiErrors } from '../common/http/controller';
 import { BILLING_READERS } from './billing-access';
 import { PaymentDto, ReversalDto } from './dto/billing-input.dto';
 import { PaymentView } from './dto/billing-views.dto';
 import { PaymentsService } from './payments.service';
 
+@ApiErrors('BillingError', 'CustomerError')
 @ApiController('billing', 'payments')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}

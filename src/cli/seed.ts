@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
@@ -71,6 +72,8 @@ const STAFF: DemoStaff[] = [
   { username: 'billing.gd', displayName: '林美玲', roles: ['billing'], regions: ['440000'] },
   { username: 'billing.bj', displayName: '杨帆', roles: ['billing'], regions: ['110000'] },
   { username: 'billing.sh', displayName: '顾佳', roles: ['billing'], regions: ['310000'] },
+  // The head-office billing desk: bill runs and settlement across every region (README's examples use it).
+  { username: 'billing.cn', displayName: '全国账务中心', roles: ['billing'], regions: ['CN'] },
 ];
 
 // ---------------------------------------------------------------- customers
@@ -1103,26 +1106,29 @@ const abbrOf = (region: string) => CITY_ABBR.find(([p]) => region.startsWith(p))
 
 // ---------------------------------------------------------------- run
 
-interface Login {
+/** Where the seed reports what it did (the terminal; a test keeps it quiet). */
+type Say = (line: string) => void;
+
+export interface Login {
   username: string;
   roles: string;
   regions: string;
   password: string;
 }
 
-async function seedStaff(staff: StaffService, ds: DataSource, admin: AuthContext): Promise<Login[]> {
+async function seedStaff(staff: StaffService, ds: DataSource, admin: AuthContext, say: Say): Promise<Login[]> {
   const logins: Login[] = [];
   const existing = new Set(await allUsernames(ds.manager));
   for (const s of STAFF) {
     const row = { username: s.username, roles: s.roles.join(','), regions: s.regions.join(',') };
     if (existing.has(s.username)) {
-      console.log(`staff ${s.username}: exists, skipped (password unchanged, not shown)`);
+      say(`staff ${s.username}: exists, skipped (password unchanged, not shown)`);
       logins.push({ ...row, password: '(existing — unchanged)' });
       continue;
     }
     const password = generatePassword();
     await staff.create(admin, { ...s, password });
-    console.log(`staff ${s.username}: created`);
+    say(`staff ${s.username}: created`);
     logins.push({ ...row, password });
   }
   return logins;
@@ -1173,13 +1179,65 @@ async function seedCustomers(app: { customers: CustomersService; parts: Customer
   return counts;
 }
 
-function printTable(rows: Login[]): void {
+/** The logins README.md's examples sign in with, by the variable that holds each password there. */
+const README_LOGINS = [
+  ['AGENT_PASSWORD', 'agent.gd'],
+  ['DIRECTOR_PASSWORD', 'director.gd'],
+  ['BILLING_PASSWORD', 'billing.cn'],
+] as const;
+
+function printTable(rows: Login[], say: Say): void {
   const cols: (keyof Login)[] = ['username', 'roles', 'regions', 'password'];
   const width = cols.map((k) => Math.max(k.length, ...rows.map((r) => r[k].length)));
   const line = (cells: string[]) => `| ${cells.map((v, i) => v.padEnd(width[i])).join(' | ')} |`;
-  console.log(line(cols));
-  console.log(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-  for (const r of rows) console.log(line(cols.map((k) => r[k])));
+  say(line(cols));
+  say(`|${width.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const r of rows) say(line(cols.map((k) => r[k])));
+}
+
+/**
+ * Seeds the demo data through the application's own services (validation,
+ * audit, events as in production) and prints what it did and the new logins.
+ * Returns the logins, so a test can sign in with the generated passwords.
+ */
+export async function seedDemo(app: INestApplicationContext, config: AppConfig, say: Say = console.log): Promise<Login[]> {
+  const ds = app.get<DataSource>(getDataSourceToken());
+  // The admin exists after bootstrap: StaffService creates it when the staff table is empty.
+  const adminRow = (await activeStaffNamed(ds.manager, config.admin.username)) ?? (await firstActiveAdmin(ds.manager));
+  if (!adminRow?.roles.includes('admin'))
+    throw new Error('No active admin staff member found: start the service once, or set ADMIN_USERNAME');
+  const admin: AuthContext = {
+    staffId: adminRow.id,
+    username: adminRow.username,
+    roles: adminRow.roles,
+    scopes: adminRow.regions.map(scopePrefix),
+    requestId: 'seed',
+  };
+
+  const logins = [
+    {
+      username: admin.username,
+      roles: admin.roles.join(','),
+      regions: adminRow.regions.join(','),
+      password: '(not managed by the seed: ADMIN_PASSWORD, or printed at first start)',
+    },
+    ...(await seedStaff(app.get(StaffService), ds, admin, say)),
+  ];
+  const counts = await seedCustomers({ customers: app.get(CustomersService), parts: app.get(CustomerPartsService) }, ds, admin);
+  say(
+    `customers: ${counts.created} created (${counts.contacts} contacts, ${counts.sites} sites, ${counts.services} service instances), ` +
+      `${counts.skipped} already present (skipped)`,
+  );
+  say('\nDemo logins (passwords are shown only once, for users created in this run):\n');
+  printTable(logins, say);
+  const readmeLogins = README_LOGINS.map(([name, username]) => [name, logins.find((l) => l.username === username)] as const).filter(
+    ([, l]) => l && !l.password.startsWith('('),
+  );
+  if (readmeLogins.length) {
+    say("\nFor the README's examples (shown once):\n");
+    say(`export ${readmeLogins.map(([name, l]) => `${name}='${l!.password}'`).join(' ')}`);
+  }
+  return logins;
 }
 
 async function main(): Promise<void> {
@@ -1201,46 +1259,21 @@ async function main(): Promise<void> {
     logger: ['error', 'warn'],
   });
   try {
-    const ds = app.get<DataSource>(getDataSourceToken());
-    // The admin exists after bootstrap: StaffService creates it when the staff table is empty.
-    const adminRow = (await activeStaffNamed(ds.manager, config.admin.username)) ?? (await firstActiveAdmin(ds.manager));
-    if (!adminRow?.roles.includes('admin'))
-      throw new Error('No active admin staff member found: start the service once, or set ADMIN_USERNAME');
-    const admin: AuthContext = {
-      staffId: adminRow.id,
-      username: adminRow.username,
-      roles: adminRow.roles,
-      scopes: adminRow.regions.map(scopePrefix),
-      requestId: 'seed',
-    };
-
-    const logins = [
-      {
-        username: admin.username,
-        roles: admin.roles.join(','),
-        regions: adminRow.regions.join(','),
-        password: '(not managed by the seed: ADMIN_PASSWORD, or printed at first start)',
-      },
-      ...(await seedStaff(app.get(StaffService), ds, admin)),
-    ];
-    const counts = await seedCustomers({ customers: app.get(CustomersService), parts: app.get(CustomerPartsService) }, ds, admin);
-    console.log(
-      `customers: ${counts.created} created (${counts.contacts} contacts, ${counts.sites} sites, ${counts.services} service instances), ` +
-        `${counts.skipped} already present (skipped)`,
-    );
-    console.log('\nDemo logins (passwords are shown only once, for users created in this run):\n');
-    printTable(logins);
+    await seedDemo(app, config);
   } finally {
     await app.close();
   }
 }
 
-main().then(
-  () => {
-    process.exitCode = 0;
-  },
-  (err) => {
-    console.error('Seeding failed:', err);
-    process.exitCode = 1;
-  },
-);
+// Run as `npm run seed`; imported (by the README test), it only defines seedDemo.
+if (require.main === module) {
+  main().then(
+    () => {
+      process.exitCode = 0;
+    },
+    (err) => {
+      console.error('Seeding failed:', err);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -16,6 +16,8 @@ export class AppConfig {
     port: number;
     bodyLimitBytes: number;
     trustProxy: boolean;
+    /** The OpenAPI document's server URL; '/' when PUBLIC_BASE_URL is unset. */
+    publicBaseUrl: string;
     /** What one parsed body may hold: nesting levels, members (object keys and array items) in all, keys in one object. */
     bodyLimits: { maxDepth: number; maxKeys: number; maxObjectKeys: number };
   };
@@ -67,6 +69,7 @@ export class AppConfig {
         port: e.PORT,
         bodyLimitBytes: e.BODY_LIMIT_BYTES,
         trustProxy: e.TRUST_PROXY,
+        publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? '/',
         bodyLimits: { maxDepth: e.BODY_MAX_DEPTH, maxKeys: e.BODY_MAX_KEYS, maxObjectKeys: e.BODY_MAX_OBJECT_KEYS },
       },
       database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, runMigrations: e.RUN_MIGRATIONS },

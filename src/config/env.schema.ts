@@ -42,6 +42,8 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     // Only behind a reverse proxy: otherwise any client could pick its address in X-Forwarded-For.
     TRUST_PROXY: bool.default(false),
+    // Where clients reach the API (the OpenAPI document's `servers`); unset → '/', the serving host itself.
+    PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
     BODY_LIMIT_BYTES: z.coerce
       .number()
       .int()

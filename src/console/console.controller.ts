@@ -1,10 +1,11 @@
 import { Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, type AuthContext, ApiErrors } from '../common/http/controller';
 import { ConsoleService } from './console.service';
 import { LookupQuery, LookupResultDto, QueuePageDto, QueueQuery } from './dto/console.dto';
 
 /** The 1000-hotline agent console. Every role may use it; what each sees is bounded by their region scope. */
+@ApiErrors('CustomerError')
 @ApiController('console', 'console')
 export class ConsoleController {
   constructor(private readonly console: ConsoleService) {}

@@ -1,10 +1,11 @@
 import { Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, UuidPipe, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, UuidPipe, type AuthContext, ApiErrors } from '../common/http/controller';
 import { ConsoleService } from './console.service';
 import { CustomerOverviewDto } from './dto/console.dto';
 
 /** GET /customers/{id}/overview lives in the console: it reads every case module, which customers must not know. */
+@ApiErrors('CustomerError')
 @ApiController('console', 'customers')
 export class CustomerOverviewController {
   constructor(private readonly console: ConsoleService) {}

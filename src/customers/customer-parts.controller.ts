@@ -1,6 +1,6 @@
 import { Body, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext, ApiErrors } from '../common/http/controller';
 import { CustomerPartsService } from './customer-parts.service';
 import { ContactDto, ContactInput, UpdateContactDto } from './dto/contact.dto';
 import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto } from './dto/service-instance.dto';
@@ -8,6 +8,7 @@ import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
 
 const MANAGERS = ['admin', 'director', 'account_manager'] as const;
 
+@ApiErrors('CustomerError')
 @ApiController('customers', 'customers/:customerId')
 export class CustomerPartsController {
   constructor(private readonly parts: CustomerPartsService) {}

@@ -1,6 +1,16 @@
 import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { CustomersService } from './customers.service';
 import {
   ArchiveCustomerDto,
@@ -13,6 +23,7 @@ import {
   UpdateCustomerDto,
 } from './dto/customer.dto';
 
+@ApiErrors('CustomerError')
 @ApiController('customers', 'customers')
 export class CustomersController {
   constructor(private readonly customers: CustomersService) {}

@@ -1,10 +1,21 @@
 import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { TICKET_MOVES_TEXT, TICKET_WORKERS, TicketTimelineRoute } from '../tickets/ticket-routes.port';
 import { AssignDto, CreateFaultDto, FaultDto, FaultQuery, FeedbackDto, NoteDto, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultsService } from './faults.service';
 
+@ApiErrors('FaultError', 'CustomerError')
 @ApiController('faults', 'faults')
 export class FaultsController {
   constructor(private readonly faults: FaultsService) {}

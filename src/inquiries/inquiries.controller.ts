@@ -1,6 +1,16 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { TimelineEntryDto } from '../tickets/dto/ticket.dto';
 import { AnswerInquiryDto, CloseInquiryDto, ConvertInquiryDto, CreateInquiryDto, InquiryDto, InquiryQuery } from './dto/inquiry.dto';
 import { InquiriesService } from './inquiries.service';
@@ -8,6 +18,7 @@ import { InquiriesService } from './inquiries.service';
 const DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
 const ANSWERERS = [...DESK, 'engineer'] as const;
 
+@ApiErrors('InquiryError', 'CustomerError', 'SupportError', 'OrderError')
 @ApiController('inquiries', 'inquiries')
 export class InquiriesController {
   constructor(private readonly inquiries: InquiriesService) {}

@@ -1,7 +1,17 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ProblemDto } from '../common/http/problem.dto';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
 import { CancelOrderDto, CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { OrdersService } from './orders.service';
@@ -36,6 +46,7 @@ const ORDER_CONFLICTS = ApiResponse({
   },
 });
 
+@ApiErrors('OrderError', 'CustomerError')
 @ApiController('orders', 'orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}

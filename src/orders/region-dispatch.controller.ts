@@ -1,9 +1,10 @@
 import { Body, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Roles, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext, ApiErrors } from '../common/http/controller';
 import { RegionDispatchDto, RegionDispatchView } from './dto/order.dto';
 import { RegionDispatchService } from './region-dispatch.service';
 
+@ApiErrors('OrderError', 'CustomerError')
 @ApiController('regions', 'regions')
 @Roles('admin')
 export class RegionDispatchController {

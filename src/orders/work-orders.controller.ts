@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
-import { ApiController, ApiProblems, Auth, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, PageOf, Roles, UuidPipe, type AuthContext, ApiErrors } from '../common/http/controller';
 import { RetryWorkOrderDto, WorkOrderDetailDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
 import { WORK_ORDER_TRANSITIONS } from './order-lifecycle';
 import { WorkOrdersService } from './work-orders.service';
@@ -10,6 +10,7 @@ const LIFECYCLE = Object.entries(WORK_ORDER_TRANSITIONS)
   .map(([from, to]) => `${from} → ${to.length ? to.join(' | ') : '(final)'}`)
   .join('; ');
 
+@ApiErrors('OrderError', 'CustomerError')
 @ApiController('work-orders', 'work-orders')
 export class WorkOrdersController {
   constructor(private readonly workOrders: WorkOrdersService) {}

@@ -1,7 +1,7 @@
 import { Body, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { ApiController, ApiProblems, Auth, Roles, type AuthContext } from '../common/http/controller';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext, ApiErrors } from '../common/http/controller';
 import { invalidFields } from '../common/errors/common-errors';
 import { SlaPoliciesService } from './sla-policies.service';
 
@@ -51,6 +51,7 @@ class SlaPolicyDto {
   @ApiProperty() updatedAt: Date;
 }
 
+@ApiErrors('SlaError')
 @ApiController('sla', 'sla/policies')
 export class SlaPoliciesController {
   constructor(private readonly policies: SlaPoliciesService) {}

@@ -1,12 +1,23 @@
 import { Body, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { ApiProblem } from '../common/http/api-problems';
 import { ChangePasswordDto, CreateStaffDto, OnDutyDto, StaffCardDto, StaffDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto';
 import { passwordChangeKey } from './password-change-limit';
 import { StaffService } from './staff.service';
 
+@ApiErrors('StaffError')
 @ApiController('staff', 'staff')
 export class StaffController {
   constructor(private readonly staff: StaffService) {}

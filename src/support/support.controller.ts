@@ -1,11 +1,22 @@
 import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { TICKET_MOVES_TEXT, TICKET_WORKERS, TicketTimelineRoute } from '../tickets/ticket-routes.port';
 import { AssignDto, FeedbackDto, NoteDto, TransitionDto } from '../tickets/dto/ticket.dto';
 import { CreateSupportRequestDto, SupportRequestDto, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
 import { SupportService } from './support.service';
 
+@ApiErrors('SupportError', 'CustomerError')
 @ApiController('support', 'support-requests')
 export class SupportController {
   constructor(private readonly support: SupportService) {}

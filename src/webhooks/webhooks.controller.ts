@@ -1,9 +1,20 @@
 import { Body, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import {
+  ApiController,
+  ApiProblems,
+  Auth,
+  Idempotent,
+  PageOf,
+  Roles,
+  UuidPipe,
+  type AuthContext,
+  ApiErrors,
+} from '../common/http/controller';
 import { CreateWebhookDto, DeliveryDto, DeliveryQuery, WebhookDto, WebhookQuery } from './dto/webhook.dto';
 import { WebhooksService } from './webhooks.service';
 
+@ApiErrors('WebhookError')
 @ApiController('webhooks', 'webhooks')
 // Every route: a subscription names where the service's events go, so only admins see or change them.
 @Roles('admin')

@@ -86,7 +86,7 @@ describe('operations: health, metrics, docs, request ids, queue dashboard', () =
     security?: Record<string, string[]>[];
     parameters?: { name: string; in: string }[];
     requestBody?: { content: Record<string, { schema: { $ref?: string } }> };
-    responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }>;
+    responses: Record<string, { content?: Record<string, { schema?: { $ref?: string; allOf?: { $ref?: string }[] } }> }>;
   }
   interface Schema {
     properties?: Record<string, { example?: unknown; $ref?: string }>;
@@ -264,7 +264,8 @@ describe('operations: health, metrics, docs, request ids, queue dashboard', () =
         for (const [status, response] of Object.entries(op.responses)) {
           if (!/^4\d\d$/.test(status)) continue;
           errorResponses++;
-          const refs = Object.values(response.content ?? {}).map((c) => c.schema?.$ref);
+          // the shared schema, narrowed per route to the codes it gives (allOf + code enum)
+          const refs = Object.values(response.content ?? {}).map((c) => c.schema?.$ref ?? c.schema?.allOf?.[0]?.$ref);
           if (!refs.includes(PROBLEM_REF)) other.push(`${key} ${status}`);
         }
       }

@@ -50,7 +50,8 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   assertTestDatabase(withDatabaseName(TEST_DATABASE_URL, dbName));
   await adminQuery(`CREATE DATABASE "${dbName}" TEMPLATE "${template}"`);
   const queuePrefix = `{focus-one-test-${unique()}}`;
-  const adminPassword = randomBytes(12).toString('base64url');
+  // a suite may choose it (the README examples sign in as admin with it)
+  const adminPassword = env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
   const config = AppConfig.load({
     NODE_ENV: 'test',
     DATABASE_URL: withDatabaseName(TEST_DATABASE_URL, dbName),

@@ -57,6 +57,13 @@ export abstract class DomainError extends Error {
   protected abstract withOptions(options: DomainErrorOptions): DomainError;
 }
 
+/**
+ * Every module error class by name, with its code → kind table: the OpenAPI
+ * document lists a route's codes from it (`@ApiErrors('FaultError')`), without
+ * the controller importing another module's error file.
+ */
+export const ERROR_CATALOGUES = new Map<string, Readonly<Record<string, ProblemKind>>>();
+
 /** Builds a module's error class from its code → kind table (the table must name every code). */
 export function errorClass<C extends string>(name: string, kinds: Record<C, ProblemKind>) {
   const cls = class extends DomainError {
@@ -75,5 +82,6 @@ export function errorClass<C extends string>(name: string, kinds: Record<C, Prob
     }
   };
   Object.defineProperty(cls, 'name', { value: name });
+  ERROR_CATALOGUES.set(name, kinds);
   return cls;
 }

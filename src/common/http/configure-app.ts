@@ -2,7 +2,7 @@ import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
 import type { AppConfig } from '../../config/app-config';
@@ -15,6 +15,7 @@ import { installBodyLimits, useBoundedJsonParser } from './body-limits';
 import { API_PREFIX } from './api-path';
 import { requestIdFor } from './logger';
 import { BoundedValidationPipe } from './validation-pipe';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 /** The 429 both sign-in limits answer (the problem filter turns it into RATE_LIMITED problem+json). */
 const tooManySignIns = (ttlMs: number) =>
@@ -123,18 +124,6 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.get(HttpMetrics).install(fastify);
   await mountQueueDashboard(app, app.get(Authenticator));
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Focus One')
-      .setDescription(
-        'One-stop service desk for government and enterprise key-account customers: one customer record shared by ' +
-          'inquiry, order, fault, billing and support. Sign in with POST /api/v1/auth/token, then send ' +
-          '`Authorization: Bearer <token>`. Errors are RFC 9457 application/problem+json.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app, config);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
 }

@@ -8,6 +8,7 @@ export { Auth, Authenticated, Public, Roles } from '../auth/decorators';
 export { Idempotent } from '../idempotency/idempotency.interceptor';
 export { PageOf } from '../pagination/page';
 export { ApiProblems } from './api-problems';
+export { ApiErrors } from './openapi/api-errors';
 export { UuidPipe } from './uuid.pipe';
 
 /** A controller whose routes need a bearer token: its OpenAPI tag, the 401 it may answer, its path. */
