@@ -11,6 +11,7 @@ import { IdempotencyCommits1795806000000 } from './1795806000000-idempotency-com
 import { AuditRegions1795810000000 } from './1795810000000-audit-regions';
 import { FulfilmentInventory1795820000000 } from './1795820000000-fulfilment-inventory';
 import { StaffContactsAlertNotes1795830000000 } from './1795830000000-staff-contacts-alert-notes';
+import { LookupAndDuplicates1795840000000 } from './1795840000000-lookup-and-duplicates';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   AuditRegions1795810000000,
   FulfilmentInventory1795820000000,
   StaffContactsAlertNotes1795830000000,
+  LookupAndDuplicates1795840000000,
 ];

@@ -103,6 +103,7 @@ describe('the hotline console', () => {
                 homeRegion: '440604',
                 homeRegionName: '广东省佛山市禅城区',
                 accountManagerId: foshanAm.id,
+                accountManager: { id: foshanAm.id, displayName: foshanAm.username, workPhone: null },
                 contacts: [
                   { name: '王芳', mobile: masked(m), role: 'primary' },
                   { name: '陈伟', mobile: masked(tech), role: 'technical' },
@@ -255,6 +256,7 @@ describe('the hotline console', () => {
         greenChannel: false,
         region: '440605',
         assigneeId: null,
+        assignee: null,
         openedAt: expect.any(String),
         sla: { responseDueAt: fault.sla.responseDueAt, resolutionDueAt: fault.sla.resolutionDueAt, breached: false },
       });
@@ -417,6 +419,8 @@ describe('the hotline console', () => {
         greenChannel: false,
         region: SHUNDE,
         assigneeId: null,
+        assignee: null,
+        accountManager: null,
         openedAt: expect.any(String),
         breached: false,
         nextDueAt: expect.any(String),
@@ -496,6 +500,9 @@ describe('the hotline console', () => {
       'customer_no',
       'access_no',
       'name',
+      'contact_name',
+      'case_no',
+      'bill_no',
     ]);
   });
 });
