@@ -16,7 +16,9 @@ export class LookupAndDuplicates1795840000000 implements MigrationInterface {
     await q.query(`ALTER TABLE customer_contacts ADD COLUMN name_bigrams text[] GENERATED ALWAYS AS (focus_one_bigrams(name)) STORED`);
     await q.query(`CREATE INDEX customer_contacts_name_bigrams_idx ON customer_contacts USING gin (name_bigrams)`);
     await q.query(`ALTER TABLE faults ADD COLUMN possible_duplicate_of jsonb NOT NULL DEFAULT '[]'`);
-    await q.query(`CREATE INDEX faults_instance_recent_idx ON faults (service_instance_id, created_at) WHERE service_instance_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX faults_instance_recent_idx ON faults (service_instance_id, created_at) WHERE service_instance_id IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX faults_site_recent_idx ON faults (site_id, created_at) WHERE site_id IS NOT NULL`);
   }
 

@@ -30,7 +30,12 @@ export interface MatchKeys {
  * For customers a search found: which key the search text matched, and their
  * contacts in the hotline's order, in one query.
  */
-export async function lookupDetails(db: Db, customerIds: string[], keys: MatchKeys, roleOrder: readonly string[]): Promise<LookupDetails[]> {
+export async function lookupDetails(
+  db: Db,
+  customerIds: string[],
+  keys: MatchKeys,
+  roleOrder: readonly string[],
+): Promise<LookupDetails[]> {
   const found = await rows<{ id: string; matched_by: MatchKey; contacts: LookupDetails['contacts'] }>(
     db,
     sql`SELECT c.id,

@@ -81,7 +81,12 @@ export class ConsoleService {
     ]);
     const isCase = term.by === 'reference' && !term.value.startsWith('BL-');
     const details = page.items.length
-      ? await lookupDetails(this.dataSource, page.items.map((c) => c.id), matchKeys(term), CONTACT_ROLES)
+      ? await lookupDetails(
+          this.dataSource,
+          page.items.map((c) => c.id),
+          matchKeys(term),
+          CONTACT_ROLES,
+        )
       : [];
     const cards = await this.staff.cards([...page.items.map((c) => c.accountManagerId), found?.assigneeId].filter(isId));
     const byId = new Map(details.map((d) => [d.id, d]));
@@ -143,7 +148,9 @@ export class ConsoleService {
     ]);
 
     // Every name on the screen (the account manager, each case's assignee) in one query.
-    const cards = await this.staff.cards([customer.accountManagerId, ...open.rows.map((r) => r.assigneeId), ...closed.map((c) => c.assigneeId)].filter(isId));
+    const cards = await this.staff.cards(
+      [customer.accountManagerId, ...open.rows.map((r) => r.assigneeId), ...closed.map((c) => c.assigneeId)].filter(isId),
+    );
     return {
       customer,
       accountManager: staffRef(cards, customer.accountManagerId),

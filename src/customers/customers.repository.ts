@@ -111,6 +111,15 @@ export async function orderContextOf(
   return row && { ...head(row), sites: row.sites, instances: row.instances };
 }
 
+/** Each customer's account manager (null: none); unknown ids are left out. */
+export async function accountManagersOf(db: Db, customerIds: string[]): Promise<Map<string, string | null>> {
+  const found = await rows<{ id: string; account_manager_id: string | null }>(
+    db,
+    sql`SELECT id, account_manager_id FROM customers WHERE id = ANY(${customerIds}::uuid[])`,
+  );
+  return new Map(found.map((r) => [r.id, r.account_manager_id]));
+}
+
 /** Home region and account manager. */
 export async function ownershipOf(
   db: Db,

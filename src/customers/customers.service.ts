@@ -1,3 +1,4 @@
+import type { StaffRefDto } from '../staff/dto/staff-ref.dto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { lookupTerm } from '../common/lookup-term';
 import { CUSTOMER_REFERENCES } from './customer-references.port';
@@ -35,6 +36,7 @@ import {
   creditCodeInUse,
   customerPage,
   customerWithParts,
+  accountManagersOf,
   customersByAccessNoOrContact,
   findCustomer,
   insertContacts,
@@ -124,6 +126,19 @@ export class CustomersService {
     const row = await orderContextOf(em, customerId, siteIds, instanceIds);
     if (!row) throw customerNotFound(customerId);
     return { id: customerId, ...row, sites: new Map(Object.entries(row.sites)), instances: new Map(Object.entries(row.instances)) };
+  }
+
+  /**
+   * Each customer's account manager by name and work phone (null: none), for
+   * the cases that show who manages their customer: two queries for any
+   * number of customers.
+   */
+  async accountManagerRefs(customerIds: string[]): Promise<Map<string, StaffRefDto | null>> {
+    const unique = [...new Set(customerIds)];
+    if (!unique.length) return new Map();
+    const managers = await accountManagersOf(this.dataSource.manager, unique);
+    const refs = await this.staff.refs(unique.map((id) => managers.get(id)));
+    return new Map(unique.map((id, i) => [id, refs[i]]));
   }
 
   /** Home region and account manager: who owns the customer, for access to its cases. */

@@ -1,3 +1,5 @@
+import { faultNotFound } from './faults.errors';
+import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TICKET_NEEDS_REASON, TICKET_TRANSITIONS } from '../cases/ticket-lifecycle';
@@ -52,9 +54,10 @@ export class FaultsController {
   @Get(':id')
   @ApiOperation({ summary: 'One fault with its SLA and the moves allowed now' })
   @ApiOkResponse({ type: FaultDto })
+  @ApiCaseRef(['fault', 'complaint'] as const)
   @ApiProblems(400, 404)
-  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.faults.get(auth, id);
+  get(@Auth() auth: AuthContext, @Param('id', new CaseRefPipe(['fault', 'complaint'] as const, faultNotFound)) ref: string) {
+    return this.faults.get(auth, ref);
   }
 
   @Patch(':id')

@@ -151,8 +151,9 @@ export class FaultsService {
     return toFaultDto(row, clocks, maySeeReporter(auth, row, ctx.accountManagerId));
   }
 
-  get(auth: AuthContext, id: string): Promise<FaultDto> {
-    return this.view(auth, id, true);
+  /** By id or case number (FLT-… or CMP-…). */
+  get(auth: AuthContext, ref: string): Promise<FaultDto> {
+    return this.cases.read(ref, ['fault', 'complaint'], faultNotFound, (id) => this.view(auth, id, true));
   }
 
   async list(auth: AuthContext, q: FaultQuery): Promise<Page<FaultDto>> {
@@ -275,7 +276,7 @@ export class FaultsService {
         customerId: fault.customerId,
       });
     }
-    return toFaultDto(fault, clocks, unmasked);
+    return { ...toFaultDto(fault, clocks, unmasked), ...(await this.tickets.people(fault.assigneeId, am)) };
   }
 
   /** The fault's region: its site's, else its service instance's site's, else the customer's home. */

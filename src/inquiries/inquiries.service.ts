@@ -1,3 +1,4 @@
+import { StaffService } from '../staff/staff.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -57,6 +58,7 @@ export class InquiriesService {
     private readonly audit: AuditService,
     private readonly support: SupportService,
     @Inject(ORDER_INTAKE) private readonly orders: OrderIntake,
+    private readonly staff: StaffService,
   ) {}
 
   async create(auth: AuthContext, dto: CreateInquiryDto): Promise<InquiryDto> {
@@ -142,14 +144,15 @@ export class InquiriesService {
         customerId: row.customerId,
       });
       await recordOutcome(em, { resource: apiPath('inquiries', row.id) });
-      return toInquiryDto(row, clocks, maySeeCaller(auth, owner.accountManagerId));
+      return toInquiryDto(row, clocks, maySeeCaller(auth, row, owner.accountManagerId));
     });
     await post.run();
     return out;
   }
 
-  get(auth: AuthContext, id: string): Promise<InquiryDto> {
-    return this.view(auth, id, true);
+  /** By id or case number (INQ-…). */
+  get(auth: AuthContext, ref: string): Promise<InquiryDto> {
+    return this.cases.read(ref, ['inquiry'], inquiryNotFound, (id) => this.view(auth, id, true));
   }
 
   async list(auth: AuthContext, q: InquiryQuery): Promise<Page<InquiryDto>> {
@@ -317,7 +320,7 @@ export class InquiriesService {
   private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<InquiryDto> {
     const { row, owner } = await this.load(auth, id);
     const clocks = await this.sla.forCase('inquiry', row.id);
-    const unmasked = maySeeCaller(auth, owner.accountManagerId);
+    const unmasked = maySeeCaller(auth, row, owner.accountManagerId);
     if (unmasked && auditRead) {
       await this.audit.recordStandalone(auth, {
         action: 'inquiry.caller_unmasked',
@@ -335,7 +338,8 @@ export class InquiriesService {
       ]);
       convertedCaseNo = ix?.case_no ?? null;
     }
-    return toInquiryDto(row, clocks, unmasked, convertedCaseNo);
+    const [accountManager] = await this.staff.refs([owner.accountManagerId]);
+    return { ...toInquiryDto(row, clocks, unmasked, convertedCaseNo), accountManager };
   }
 
   /**

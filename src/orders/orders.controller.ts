@@ -1,3 +1,5 @@
+import { orderNotFound } from './orders.errors';
+import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -47,9 +49,10 @@ export class OrdersController {
   @Get(':id')
   @ApiOperation({ summary: 'One order with its work orders and clocks' })
   @ApiOkResponse({ type: OrderDto })
+  @ApiCaseRef(['order'] as const)
   @ApiProblems(400, 404)
-  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.orders.get(auth, id);
+  get(@Auth() auth: AuthContext, @Param('id', new CaseRefPipe(['order'] as const, orderNotFound)) ref: string) {
+    return this.orders.get(auth, ref);
   }
 
   @Post(':id/cancel')

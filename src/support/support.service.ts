@@ -167,8 +167,9 @@ export class SupportService {
     return toSupportRequestDto(row, clocks, maySeeContact(auth, row, ctx.accountManagerId));
   }
 
-  get(auth: AuthContext, id: string): Promise<SupportRequestDto> {
-    return this.view(auth, id, true);
+  /** By id or case number (SUP-…). */
+  get(auth: AuthContext, ref: string): Promise<SupportRequestDto> {
+    return this.cases.read(ref, ['support'], supportNotFound, (id) => this.view(auth, id, true));
   }
 
   async list(auth: AuthContext, q: SupportRequestQuery): Promise<Page<SupportRequestDto>> {
@@ -251,7 +252,7 @@ export class SupportService {
         customerId: row.customerId,
       });
     }
-    return toSupportRequestDto(row, clocks, unmasked);
+    return { ...toSupportRequestDto(row, clocks, unmasked), ...(await this.tickets.people(row.assigneeId, accountManagerId)) };
   }
 
   /** As for faults: the request's region, the customer's home region, or the customer's account manager; else 404. */

@@ -253,6 +253,12 @@ export class TicketWorkflow {
     });
   }
 
+  /** Who holds the ticket and who manages its customer, by name and work phone (one query). */
+  async people(assigneeId: string | null, accountManagerId: string | null) {
+    const [assignee, accountManager] = await this.staff.refs([assigneeId, accountManagerId]);
+    return { assignee, accountManager };
+  }
+
   /** Loads one ticket the caller may see (404 otherwise), with the customer's account manager. */
   async load<T extends TicketRow>(
     kind: TicketKind<T>,

@@ -9,7 +9,12 @@ import type { StaffCardDto } from './staff.dto';
 export class StaffRefDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '张伟' }) displayName: string;
-  @ApiProperty({ example: '0757-86338888', nullable: true, type: String, description: 'The work phone, shown in full (it is no personal number)' })
+  @ApiProperty({
+    example: '0757-86338888',
+    nullable: true,
+    type: String,
+    description: 'The work phone, shown in full (it is no personal number)',
+  })
   workPhone: string | null;
 }
 
