@@ -10,6 +10,7 @@ import { OrderInquiryLink1795800000000 } from './1795800000000-order-inquiry-lin
 import { IdempotencyCommits1795806000000 } from './1795806000000-idempotency-commits';
 import { AuditRegions1795810000000 } from './1795810000000-audit-regions';
 import { FulfilmentInventory1795820000000 } from './1795820000000-fulfilment-inventory';
+import { BillingOffice1795824000000 } from './1795824000000-billing-office';
 import { StaffContactsAlertNotes1795830000000 } from './1795830000000-staff-contacts-alert-notes';
 import { LookupAndDuplicates1795840000000 } from './1795840000000-lookup-and-duplicates';
 
@@ -27,6 +28,7 @@ export const migrations = [
   IdempotencyCommits1795806000000,
   AuditRegions1795810000000,
   FulfilmentInventory1795820000000,
+  BillingOffice1795824000000,
   StaffContactsAlertNotes1795830000000,
   LookupAndDuplicates1795840000000,
 ];

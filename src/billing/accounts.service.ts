@@ -86,6 +86,7 @@ export class AccountsService {
       outstandingFen: fen(total - paid),
       issueDate: r.issueDate,
       dueDate: r.dueDate,
+      dueDateAdjusted: r.dueDateAdjusted,
       billRunId: r.billRunId,
       lines: r.lines.map((l) => ({
         id: l.id,

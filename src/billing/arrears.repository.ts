@@ -140,6 +140,25 @@ export async function hasUnpaidBillDueBefore(db: Db, customerId: string, day: st
   return row.blocked;
 }
 
+/** What a customer owes past due as of a day, and whether a bill of it fell due before `blockBefore`. */
+export interface OverdueStanding {
+  blocked: boolean;
+  overdue: bigint;
+  /** 'YYYY-MM-DD', null when nothing is overdue. */
+  oldestOverdueDate: string | null;
+}
+
+/** One statement over the customer's unpaid bills (bills_open_idx): the overdue sum, the oldest due date, and the block. */
+export async function overdueStanding(db: Db, customerId: string, asOf: string, blockBefore: string): Promise<OverdueStanding> {
+  const [row] = await rows<{ blocked: boolean | null; overdue: string | null; oldest: string | null }>(
+    db,
+    sql`SELECT bool_or(due_date < ${blockBefore}::date) AS blocked, sum(total_fen - paid_fen)::text AS overdue,
+               to_char(min(due_date), 'YYYY-MM-DD') AS oldest
+          FROM bills WHERE customer_id = ${customerId} AND state <> 'paid' AND due_date < ${asOf}::date`,
+  );
+  return { blocked: !!row.blocked, overdue: BigInt(row.overdue ?? 0), oldestOverdueDate: row.oldest };
+}
+
 /** A customer whose oldest debt entered a bucket they were not yet told about. */
 export interface ArrearsNotice {
   customerId: string;

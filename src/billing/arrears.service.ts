@@ -6,9 +6,9 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
 import { PostCommit } from '../common/post-commit';
 import { OutboxService } from '../outbox/outbox.service';
-import { BucketAmounts, hasUnpaidBillDueBefore, overdueCustomers, recordArrearsNotices } from './arrears.repository';
+import { BucketAmounts, hasUnpaidBillDueBefore, overdueCustomers, overdueStanding, recordArrearsNotices } from './arrears.repository';
 import { ArrearsQuery } from './dto/billing-input.dto';
-import { AGING_BUCKETS, AgingBucket, ArrearsItemView, ArrearsPageView } from './dto/billing-views.dto';
+import { AGING_BUCKETS, AgingBucket, ArrearsItemView, ArrearsPageView, ArrearsRunView } from './dto/billing-views.dto';
 import { addDays, chinaToday, fen } from './money';
 
 /** More than this many days past due blocks new orders. */
@@ -72,16 +72,46 @@ export class ArrearsService {
     return hasUnpaidBillDueBefore(em, customerId, addDays(asOf, -BLOCKING_DAYS_OVERDUE));
   }
 
+  /** What the daily job does, run now by an admin: as of today (China time), audited with the admin as actor. */
+  async runNow(auth: AuthContext): Promise<ArrearsRunView> {
+    const asOf = chinaToday();
+    return { asOf, raised: await this.notify(asOf, auth) };
+  }
+
+  /**
+   * The standing order intake reads: blocked when a bill is unpaid more than
+   * 90 days past its due date, with what is overdue (every unpaid bill past
+   * its due date) and since when (the oldest of those due dates).
+   */
+  async standing(
+    customerId: string,
+    em: EntityManager = this.dataSource.manager,
+    asOf = chinaToday(),
+  ): Promise<{ blocked: boolean; overdueFen: number; oldestOverdueDate: string | null }> {
+    const s = await overdueStanding(em, customerId, asOf, addDays(asOf, -BLOCKING_DAYS_OVERDUE));
+    return { blocked: s.blocked, overdueFen: fen(s.overdue), oldestOverdueDate: s.oldestOverdueDate };
+  }
+
   /**
    * The daily check: every overdue customer whose oldest debt has entered a
    * bucket it was not yet told about gets one arrears.overdue event (the
    * arrears_notices key makes it once per customer and bucket); customers no
    * longer overdue are forgotten, so a later debt is announced again.
    */
-  async notify(asOf = chinaToday()): Promise<number> {
+  async notify(asOf = chinaToday(), by: AuthContext | null = null): Promise<number> {
     const post = new PostCommit();
     const raised = await this.dataSource.transaction(async (em) => {
       const notices = await recordArrearsNotices(em, asOf);
+      if (by) {
+        // Run by hand (POST /billing/arrears/run): who asked, and what it came to, beside the notices themselves.
+        await this.audit.record(em, by, {
+          action: 'billing.arrears_run',
+          entity: 'arrears_run',
+          entityId: asOf,
+          changes: { asOf, raised: notices.length },
+          regions: [], // every region's customers: for nationwide readers
+        });
+      }
       await this.outbox.emitMany(
         em,
         post,

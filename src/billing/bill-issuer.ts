@@ -15,6 +15,19 @@ import { addDays, chinaToday, fen, periodEnd } from './money';
 
 export type BillOutcome = 'billed' | 'already_billed' | 'nothing_to_bill' | 'net_credit';
 
+/**
+ * A bill falls due BILL_DUE_DAYS after the last day of its period; when that
+ * day is already before the issue date (a period billed late), a customer
+ * cannot be overdue the day the bill reaches them: it falls due BILL_DUE_DAYS
+ * after the issue date instead, and the bill says so (`dueDateAdjusted`).
+ */
+export function dueDateOf(period: string, issueDate: string, dueDays: number): { dueDate: string; dueDateAdjusted: boolean } {
+  const byPeriod = addDays(periodEnd(period), dueDays);
+  return byPeriod < issueDate
+    ? { dueDate: addDays(issueDate, dueDays), dueDateAdjusted: true }
+    : { dueDate: byPeriod, dueDateAdjusted: false };
+}
+
 /** Thrown inside the transaction to roll back the marking of charges that add up to a net credit. */
 class NetCredit extends Error {}
 
@@ -33,7 +46,16 @@ export class BillIssuer {
     private readonly config: AppConfig,
   ) {}
 
-  async issue(runId: string | null, customerId: string, period: string): Promise<{ outcome: BillOutcome; billId: string | null }> {
+  /**
+   * `issueDate` is the day the bill is dated (today in China by default; a
+   * test or a tool may date it earlier, as arrears are aged as of a day).
+   */
+  async issue(
+    runId: string | null,
+    customerId: string,
+    period: string,
+    { issueDate = chinaToday() }: { issueDate?: string } = {},
+  ): Promise<{ outcome: BillOutcome; billId: string | null }> {
     const post = new PostCommit();
     let result: { outcome: BillOutcome; billId: string | null };
     try {
@@ -60,15 +82,27 @@ export class BillIssuer {
         const paidByLine = new Map<string, bigint>();
         for (const a of allocations) paidByLine.set(a.lineId, (paidByLine.get(a.lineId) ?? 0n) + a.amount);
         const paid = allocations.reduce((s, a) => s + a.amount, 0n);
-        const issueDate = chinaToday();
-        const dueDate = addDays(periodEnd(period), this.config.billing.dueDays);
+        const { dueDate, dueDateAdjusted } = dueDateOf(period, issueDate, this.config.billing.dueDays);
         const state = billState(total, paid);
         const chargeCount = lines.reduce((s, l) => s + l.count, 0);
 
         const batch = new WriteBatch();
         insertBillIn(
           batch,
-          { id: billId, billNo, customerId, period, billRunId: runId, total, paid, state, chargeCount, issueDate, dueDate },
+          {
+            id: billId,
+            billNo,
+            customerId,
+            period,
+            billRunId: runId,
+            total,
+            paid,
+            state,
+            chargeCount,
+            issueDate,
+            dueDate,
+            dueDateAdjusted,
+          },
           lines.map((l, i) => ({
             id: lineIds[i],
             servingRegion: l.region,
@@ -96,7 +130,7 @@ export class BillIssuer {
           action: 'billing.bill_issued',
           entity: 'bill',
           entityId: billId,
-          changes: { ...data, billRunId: runId, creditApplied: allocationData(allocations) },
+          changes: { ...data, dueDateAdjusted, billRunId: runId, creditApplied: allocationData(allocations) },
           regions: lines.map((l) => l.region),
           customerId,
         });

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth/auth-context';
 import { Auth, Authenticated, Roles } from '../common/auth/decorators';
@@ -7,8 +7,9 @@ import { UuidPipe } from '../common/http/uuid.pipe';
 import { Idempotent } from '../common/idempotency/idempotency.interceptor';
 import { BILLING_READERS } from './billing-access';
 import { BillRunsService } from './bill-runs.service';
-import { BillRunDto } from './dto/billing-input.dto';
-import { BillRunView } from './dto/billing-views.dto';
+import { PageOf } from '../common/pagination/page';
+import { BillRunDto, BillRunQuery, BillRunsQuery } from './dto/billing-input.dto';
+import { BillRunSummaryView, BillRunView } from './dto/billing-views.dto';
 
 @ApiTags('billing')
 @Authenticated()
@@ -24,7 +25,10 @@ export class BillRunsController {
     summary: 'Start a bill run for a period: one consolidated bill per customer with unbilled charges of that period or earlier',
     description:
       'Asynchronous: one job per customer on the billing queue; follow it at GET /billing/bill-runs/{id}. A run covers every region, so it needs a ' +
-      'nationwide (CN) scope or the admin role (403). Running it again, or two runs at once, never makes a second bill for a customer and period.',
+      'nationwide (CN) scope or the admin role (403). Running it again, or two runs at once, never makes a second bill for a customer and period. ' +
+      'A period after the current month (China time) → 400 naming period. When the period’s due date (its last day + BILL_DUE_DAYS) is ' +
+      'before the issue date, its bills fall due BILL_DUE_DAYS after the issue date instead: the run says so (dueDateAdjusted, notice), ' +
+      'as does each bill (dueDateAdjusted).',
   })
   @ApiAcceptedResponse({ type: BillRunView })
   @ApiProblems(400)
@@ -32,12 +36,30 @@ export class BillRunsController {
     return this.runs.start(auth, dto.period);
   }
 
+  @Get()
+  @Roles(...BILLING_READERS)
+  @ApiOperation({
+    summary: 'Bill runs, newest first',
+    description: 'A run covers every region; every billing reader sees the list. Each run’s outcomes are at GET /billing/bill-runs/{id}.',
+  })
+  @ApiOkResponse({ type: PageOf(BillRunSummaryView) })
+  @ApiProblems(400)
+  list(@Query() q: BillRunsQuery) {
+    return this.runs.list(q);
+  }
+
   @Get(':id')
   @Roles(...BILLING_READERS)
-  @ApiOperation({ summary: 'A bill run’s progress: customers processed, and what happened to each' })
+  @ApiOperation({
+    summary: 'A bill run’s progress: customers processed, and what happened to each',
+    description:
+      'outcomes counts the customers by outcome; customers lists each customer’s outcome (with the bill issued or found), in a stable ' +
+      'order (by customer id), paged by limit and offset, narrowed by outcome. Billing staff see every customer; directors those whose home region or a ' +
+      'site is within their scope.',
+  })
   @ApiOkResponse({ type: BillRunView })
   @ApiProblems(400, 404)
-  get(@Param('id', UuidPipe) id: string) {
-    return this.runs.get(id);
+  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() q: BillRunQuery) {
+    return this.runs.getFor(auth, id, q);
   }
 }

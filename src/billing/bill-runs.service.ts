@@ -5,17 +5,25 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../common/audit/audit.service';
-import type { AuthContext } from '../common/auth/auth-context';
-import { isNationwide } from '../common/auth/region-scope';
+import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { PostCommit } from '../common/post-commit';
 import { QueueName } from '../queues/queue-names';
+import { invalidFields } from '../common/errors/common-errors';
 import { BillingError, BillingErrorCode } from './billing.errors';
-import { BillRunView } from './dto/billing-views.dto';
+import { FUTURE_PERIOD, addDays, chinaToday, fen, isFuturePeriod, periodEnd } from './money';
+import { AppConfig } from '../config/app-config';
+import { isNationwide, scopePatterns } from '../common/auth/region-scope';
+import { Page } from '../common/pagination/page';
+import { BillRunQuery, BillRunsQuery } from './dto/billing-input.dto';
+import { BillRunSummaryView, BillRunView } from './dto/billing-views.dto';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 import {
   billRunById,
+  billRunCustomers,
   billRunPeriod,
+  countRunCustomers,
+  billRunsPage,
   completeRun,
   insertBillRun,
   insertPendingRunItems,
@@ -49,6 +57,7 @@ export class BillRunsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.billing) private readonly queue: Queue,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   async start(auth: AuthContext, period: string): Promise<BillRunView> {
@@ -59,6 +68,7 @@ export class BillRunsService {
         'A bill run covers every region: it needs a nationwide (CN) scope or the admin role',
       );
     }
+    if (isFuturePeriod(period)) throw invalidFields({ field: 'period', message: FUTURE_PERIOD });
     const id = randomUUID();
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
@@ -79,6 +89,40 @@ export class BillRunsService {
     return this.get(id);
   }
 
+  /** A run as GET /billing/bill-runs/{id} shows it: its progress and a page of its customers' outcomes (directors: those in scope). */
+  async getFor(auth: AuthContext, id: string, q: BillRunQuery): Promise<BillRunView> {
+    const run = await this.get(id);
+    // Billing staff read every customer's billing data (pay anywhere); directors those in their scope (billing-access.ts).
+    const patterns = hasRole(auth, 'billing') ? null : scopePatterns(auth);
+    const filter = { outcome: q.outcome, scopePatterns: patterns };
+    const [items, total] = await Promise.all([
+      billRunCustomers(this.dataSource.manager, id, { ...filter, limit: q.limit, offset: q.offset }),
+      // Everyone's count is the run's own; only a narrower scope needs counting.
+      patterns
+        ? countRunCustomers(this.dataSource.manager, id, { outcome: q.outcome, scopePatterns: patterns })
+        : !q.outcome
+          ? run.customersTotal
+          : q.outcome === 'pending'
+            ? run.customersTotal - run.processed
+            : (run.outcomes[q.outcome] ?? 0),
+    ]);
+    return {
+      ...run,
+      customers: {
+        items: items.map(({ total: amount, ...i }) => ({ ...i, totalFen: amount === null ? null : fen(amount) })),
+        total,
+        limit: q.limit,
+        offset: q.offset,
+      },
+    };
+  }
+
+  /** Bill runs, newest first. */
+  async list(q: BillRunsQuery): Promise<Page<BillRunSummaryView>> {
+    const { items, total } = await billRunsPage(this.dataSource.manager, q);
+    return { items, total, limit: q.limit, offset: q.offset };
+  }
+
   async get(id: string): Promise<BillRunView> {
     const run = await billRunById(this.dataSource.manager, id);
     if (!run) throw new BillingError(BillingErrorCode.BILL_RUN_NOT_FOUND, `No bill run ${id}`);
@@ -92,11 +136,20 @@ export class BillRunsService {
       run.state = 'completed';
       run.completedAt = completedAt ?? run.completedAt;
     }
+    const periodDueDate = addDays(periodEnd(run.period), this.config.billing.dueDays);
+    const startDay = chinaToday(run.startedAt);
+    const dueDateAdjusted = periodDueDate < startDay;
     return {
       ...run,
       processed,
       progressPercent: run.customersTotal ? Math.floor((processed * 100) / run.customersTotal) : 100,
       outcomes,
+      periodDueDate,
+      dueDateAdjusted,
+      notice: dueDateAdjusted
+        ? `The period’s due date ${periodDueDate} is before the issue date ${startDay}: ` +
+          `its bills fall due ${this.config.billing.dueDays} days after they are issued`
+        : null,
     };
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../common/auth/auth-context';
 import { Auth, Authenticated, Roles } from '../common/auth/decorators';
@@ -6,7 +6,7 @@ import { ApiProblems } from '../common/http/api-problems';
 import { ArrearsService } from './arrears.service';
 import { BILLING_READERS } from './billing-access';
 import { ArrearsQuery, SettlementQuery } from './dto/billing-input.dto';
-import { ArrearsPageView, SettlementView } from './dto/billing-views.dto';
+import { ArrearsPageView, ArrearsRunView, SettlementView } from './dto/billing-views.dto';
 import { SettlementsService } from './settlements.service';
 
 @ApiTags('billing')
@@ -32,14 +32,32 @@ export class BillingReportsController {
     return this.arrears.list(auth, q);
   }
 
+  @Post('arrears/run')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Run the daily arrears check now (admins)',
+    description:
+      'What the daily job does at ARREARS_RUN_AT (China time): ages every overdue customer as of today and raises one arrears.overdue event ' +
+      'per customer and aging bucket not yet announced. Synchronous: answers how many events it raised. Running it again the same day ' +
+      'raises nothing new (so no Idempotency-Key is needed). Audited as billing.arrears_run.',
+  })
+  @ApiOkResponse({ type: ArrearsRunView })
+  runArrears(@Auth() auth: AuthContext) {
+    return this.arrears.runNow(auth);
+  }
+
   @Get('settlements')
   @ApiOperation({
     summary: 'Settlement between regions for the payments received in a month: what each collecting region owes each serving region',
-    description: 'The matrix plus the unallocated money (credit) adds up to the payments collected; net positions per region.',
+    description:
+      'The matrix plus the unallocated money (credit) adds up to the payments collected; net positions per region, each with its name. ' +
+      'level=province|city|district rolls every region up to that level first (money moving within a province is then kept); ' +
+      'without level, regions as recorded on payments and bill lines (as before).',
   })
   @ApiOkResponse({ type: SettlementView })
   @ApiProblems(400)
   settlements(@Query() q: SettlementQuery) {
-    return this.settlementReports.report(q.period);
+    return this.settlementReports.report(q.period, q.level);
   }
 }

@@ -9,6 +9,8 @@ export enum BillingErrorCode {
   PAYMENT_ALREADY_REVERSED = 'PAYMENT_ALREADY_REVERSED',
   REGION_OUT_OF_SCOPE = 'REGION_OUT_OF_SCOPE',
   BILL_RUN_NEEDS_NATIONWIDE_SCOPE = 'BILL_RUN_NEEDS_NATIONWIDE_SCOPE',
+  PAYMENT_REFERENCE_DUPLICATE = 'PAYMENT_REFERENCE_DUPLICATE',
+  PAYMENT_DUPLICATE_NEEDS_DIRECTOR = 'PAYMENT_DUPLICATE_NEEDS_DIRECTOR',
 }
 
 export const BillingError = errorClass<BillingErrorCode>('BillingError', {
@@ -20,6 +22,8 @@ export const BillingError = errorClass<BillingErrorCode>('BillingError', {
   PAYMENT_ALREADY_REVERSED: 'conflict',
   REGION_OUT_OF_SCOPE: 'forbidden',
   BILL_RUN_NEEDS_NATIONWIDE_SCOPE: 'forbidden',
+  PAYMENT_REFERENCE_DUPLICATE: 'conflict',
+  PAYMENT_DUPLICATE_NEEDS_DIRECTOR: 'forbidden',
 });
 
 export const billingCustomerNotFound = (id: string) => new BillingError(BillingErrorCode.BILLING_CUSTOMER_NOT_FOUND, `No customer ${id}`);

@@ -1,8 +1,10 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import { AppConfig } from '../config/app-config';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { QueueName } from '../queues/queue-names';
+import { arrearsSchedule } from './arrears-schedule';
 import { ArrearsService } from './arrears.service';
 import { BillIssuer, BillOutcome } from './bill-issuer';
 import { BILL_CUSTOMER_JOB, BillCustomerJobData, BillRunsService } from './bill-runs.service';
@@ -10,7 +12,6 @@ import { BILL_CUSTOMER_JOB, BillCustomerJobData, BillRunsService } from './bill-
 export const SWEEP_BILL_RUNS_JOB = 'sweep-bill-runs';
 export const ARREARS_DAILY_JOB = 'arrears-daily';
 const SWEEP_EVERY_MS = 60_000;
-const DAY_MS = 24 * 3600_000;
 
 type BillingJob =
   | Job<BillCustomerJobData, BillOutcome, typeof BILL_CUSTOMER_JOB>
@@ -19,7 +20,7 @@ type BillingJob =
 /**
  * The billing queue: one job per customer of a bill run (several at once:
  * each is a short transaction on its own account row), the sweep that
- * re-adds a run's lost jobs, and the daily arrears check.
+ * re-adds a run's lost jobs, and the daily arrears check (at ARREARS_RUN_AT, China time).
  */
 @Processor(QueueName.billing, { concurrency: 16 })
 export class BillingProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
@@ -28,13 +29,15 @@ export class BillingProcessor extends ManagedWorkerHost implements OnApplication
     private readonly issuer: BillIssuer,
     private readonly runs: BillRunsService,
     private readonly arrears: ArrearsService,
+    private readonly config: AppConfig,
   ) {
     super();
   }
 
   onApplicationBootstrap(): void {
     this.keepScheduled(this.queue, SWEEP_BILL_RUNS_JOB, SWEEP_EVERY_MS);
-    this.keepScheduled(this.queue, ARREARS_DAILY_JOB, DAY_MS);
+    // At a fixed time of day in China (ARREARS_RUN_AT), not every 24 h from whenever a worker first started.
+    this.keepScheduledAt(this.queue, ARREARS_DAILY_JOB, arrearsSchedule(this.config.billing.arrearsRunAt));
   }
 
   async process(job: BillingJob): Promise<unknown> {

@@ -31,6 +31,19 @@ export class BillingService {
   }
 
   /**
+   * The same question with the answer's figures, for the 409 an order gets:
+   * whether the customer is blocked, how much is overdue and since when (the
+   * due date of the oldest overdue bill). One statement, in the order's
+   * transaction like isBlockedForArrears.
+   */
+  arrearsStanding(
+    customerId: string,
+    em?: EntityManager,
+  ): Promise<{ blocked: boolean; overdueFen: number; oldestOverdueDate: string | null }> {
+    return this.arrears.standing(customerId, em);
+  }
+
+  /**
    * The account for the console overview (the caller may already see the
    * customer). Billing staff, directors and admins also get the open bills;
    * everyone else (a hotline agent) only the balance summary.

@@ -7,8 +7,9 @@ import { UuidPipe } from '../common/http/uuid.pipe';
 import { PageOf } from '../common/pagination/page';
 import { AccountsService } from './accounts.service';
 import { BILLING_READERS } from './billing-access';
-import { AsOfQuery, BillsQuery } from './dto/billing-input.dto';
-import { AccountView, BillView } from './dto/billing-views.dto';
+import { AsOfQuery, BillsQuery, PaymentsQuery } from './dto/billing-input.dto';
+import { AccountView, BillView, PaymentSummaryView } from './dto/billing-views.dto';
+import { PaymentsService } from './payments.service';
 
 /**
  * Bills and accounts. Billing staff of every region read every customer's:
@@ -20,7 +21,10 @@ import { AccountView, BillView } from './dto/billing-views.dto';
 @Roles(...BILLING_READERS)
 @Controller()
 export class BillsController {
-  constructor(private readonly accounts: AccountsService) {}
+  constructor(
+    private readonly accounts: AccountsService,
+    private readonly paymentsService: PaymentsService,
+  ) {}
 
   @Get('bills/:id')
   @ApiOperation({ summary: 'One bill with its lines by serving region' })
@@ -36,6 +40,19 @@ export class BillsController {
   @ApiProblems(400, 404)
   bills(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() q: BillsQuery) {
     return this.accounts.customerBillsFor(auth, id, q.limit, q.offset);
+  }
+
+  @Get('customers/:id/payments')
+  @ApiOperation({
+    summary: 'A customer’s payments, newest first (reversed ones included, with reversedAt)',
+    description:
+      'Billing staff read every customer’s; directors those of customers in their scope (404 otherwise). ' +
+      'GET /payments/{id} shows a payment’s allocations.',
+  })
+  @ApiOkResponse({ type: PageOf(PaymentSummaryView) })
+  @ApiProblems(400, 404)
+  payments(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Query() q: PaymentsQuery) {
+    return this.paymentsService.customerPayments(auth, id, q);
   }
 
   @Get('customers/:id/account')

@@ -64,6 +64,8 @@ export interface NewBill {
   /** 'YYYY-MM-DD' */
   issueDate: string;
   dueDate: string;
+  /** The period's due date was before the issue date: due BILL_DUE_DAYS after the issue date instead. */
+  dueDateAdjusted: boolean;
 }
 
 export interface NewBillLine {
@@ -79,9 +81,10 @@ export interface NewBillLine {
 /** The bill and its lines, as two parts of the caller's batch. */
 export function insertBillIn(batch: WriteBatch, bill: NewBill, lines: NewBillLine[]): void {
   batch.add(
-    sql`INSERT INTO bills (id, bill_no, customer_id, period, bill_run_id, total_fen, paid_fen, state, charge_count, issue_date, due_date)
+    sql`INSERT INTO bills (id, bill_no, customer_id, period, bill_run_id, total_fen, paid_fen, state, charge_count, issue_date, due_date,
+                           due_date_adjusted)
         VALUES (${bill.id}, ${bill.billNo}, ${bill.customerId}, ${bill.period}, ${bill.billRunId}, ${String(bill.total)}, ${String(bill.paid)},
-                ${bill.state}, ${bill.chargeCount}, ${bill.issueDate}, ${bill.dueDate})`,
+                ${bill.state}, ${bill.chargeCount}, ${bill.issueDate}, ${bill.dueDate}, ${bill.dueDateAdjusted})`,
   );
   batch.add(
     sql`INSERT INTO bill_lines (id, bill_id, serving_region, amount_fen, due_fen, paid_fen, charge_count)
@@ -123,6 +126,7 @@ export interface BillRow {
   /** 'YYYY-MM-DD' */
   issueDate: string;
   dueDate: string;
+  dueDateAdjusted: boolean;
   billRunId: string | null;
   /** By serving region. */
   lines: BillLineRow[];
@@ -130,7 +134,7 @@ export interface BillRow {
 
 const BILL_COLUMNS = sql`b.id, b.bill_no AS "billNo", b.customer_id AS "customerId", b.period, b.state, b.total_fen::text AS total,
   b.paid_fen::text AS paid, to_char(b.issue_date, 'YYYY-MM-DD') AS "issueDate", to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate",
-  b.bill_run_id AS "billRunId",
+  b.due_date_adjusted AS "dueDateAdjusted", b.bill_run_id AS "billRunId",
   (SELECT json_agg(json_build_object('id', l.id, 'servingRegion', l.serving_region, 'amount', l.amount_fen::text, 'due', l.due_fen::text,
                                      'paid', l.paid_fen::text, 'chargeCount', l.charge_count) ORDER BY l.serving_region)
      FROM bill_lines l WHERE l.bill_id = b.id) AS lines`;
@@ -254,4 +258,90 @@ export async function staleRunningRuns(db: Db): Promise<string[]> {
     sql`SELECT id FROM bill_runs WHERE state = 'running' AND started_at < now() - interval '1 minute'`,
   );
   return runs.map((r) => r.id);
+}
+
+/** One customer's item of a run: what its job came to, with the bill it issued or found. */
+export interface BillRunCustomerRow {
+  customerId: string;
+  customerNo: string;
+  customerName: string;
+  outcome: BillOutcome | 'pending';
+  billId: string | null;
+  billNo: string | null;
+  total: bigint | null;
+  /** 'YYYY-MM-DD' */
+  dueDate: string | null;
+  dueDateAdjusted: boolean | null;
+  processedAt: Date | null;
+}
+
+/**
+ * One page of a run's items, in the order of the run's primary key (an index
+ * scan that stops at the page: a run has up to hundreds of thousands of
+ * items, and its progress is polled). `scopePatterns` (LIKE patterns of the
+ * caller's scope, or null for every region) keeps the customers whose home
+ * region or a site is in scope.
+ */
+export async function billRunCustomers(
+  db: Db,
+  runId: string,
+  q: { limit: number; offset: number; outcome?: BillOutcome | 'pending'; scopePatterns: string[] | null },
+): Promise<BillRunCustomerRow[]> {
+  const found = await rows<Omit<BillRunCustomerRow, 'total'> & { total: string | null }>(
+    db,
+    sql`SELECT i.customer_id AS "customerId", c.customer_no AS "customerNo", c.name AS "customerName", i.outcome, i.bill_id AS "billId",
+               b.bill_no AS "billNo", b.total_fen::text AS total, to_char(b.due_date, 'YYYY-MM-DD') AS "dueDate",
+               b.due_date_adjusted AS "dueDateAdjusted", i.processed_at AS "processedAt"
+          FROM bill_run_items i JOIN customers c ON c.id = i.customer_id LEFT JOIN bills b ON b.id = i.bill_id
+         WHERE ${runItemsWhere(runId, q)}
+         ORDER BY i.bill_run_id, i.customer_id LIMIT ${q.limit} OFFSET ${q.offset}`,
+  );
+  return found.map(({ total, ...r }) => ({ ...r, total: total === null ? null : BigInt(total) }));
+}
+
+/** How many of a run's items a caller with a limited scope sees (the others know it from the run's own counts). */
+export async function countRunCustomers(
+  db: Db,
+  runId: string,
+  q: { outcome?: BillOutcome | 'pending'; scopePatterns: string[] },
+): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM bill_run_items i JOIN customers c ON c.id = i.customer_id WHERE ${runItemsWhere(runId, q)}`,
+  );
+  return n;
+}
+
+const runItemsWhere = (runId: string, q: { outcome?: string; scopePatterns: string[] | null }) =>
+  sql`i.bill_run_id = ${runId} ${q.outcome ? sql`AND i.outcome = ${q.outcome}` : empty} ${q.scopePatterns ? sql`AND ${inScopeOf(q.scopePatterns)}` : empty}`;
+
+/** A customer `c` whose home region or one of whose sites matches the LIKE patterns. */
+export const inScopeOf = (patterns: string[]) =>
+  sql`(c.home_region LIKE ANY(${patterns}::text[])
+       OR EXISTS (SELECT 1 FROM customer_sites s WHERE s.customer_id = c.id AND s.region LIKE ANY(${patterns}::text[])))`;
+
+export interface BillRunSummaryRow {
+  id: string;
+  period: string;
+  state: 'running' | 'completed';
+  customersTotal: number;
+  startedAt: Date;
+  completedAt: Date | null;
+  startedBy: string | null;
+  startedByName: string | null;
+}
+
+/** One page of bill runs, newest first, with the number of all runs. */
+export async function billRunsPage(
+  db: Db,
+  page: { limit: number; offset: number },
+): Promise<{ items: BillRunSummaryRow[]; total: number }> {
+  const found = await rows<BillRunSummaryRow & { n: number }>(
+    db,
+    sql`SELECT r.id, r.period, r.state, r.customers_total AS "customersTotal", r.started_at AS "startedAt", r.completed_at AS "completedAt",
+               r.started_by AS "startedBy", s.display_name AS "startedByName", count(*) OVER ()::int AS n
+          FROM bill_runs r LEFT JOIN staff s ON s.id = r.started_by
+         ORDER BY r.started_at DESC, r.id LIMIT ${page.limit} OFFSET ${page.offset}`,
+  );
+  return { items: found.map(({ n: _n, ...r }) => r), total: found[0]?.n ?? 0 };
 }

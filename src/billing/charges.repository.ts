@@ -1,5 +1,6 @@
 import type { Db } from '../common/sql';
-import { firstRow, rows, sql } from '../common/sql';
+import { empty, firstRow, join, rows, sql } from '../common/sql';
+import type { Sql } from '../common/sql';
 import type { ChargeDto, ChargeKind } from './dto/billing-input.dto';
 
 /**
@@ -87,4 +88,53 @@ export async function instanceOwners(db: Db, instanceIds: string[]): Promise<Map
     sql`SELECT id, customer_id AS "customerId" FROM service_instances WHERE id = ANY(${instanceIds}::uuid[])`,
   );
   return new Map(owned.map((r) => [r.id, r.customerId]));
+}
+
+export interface ChargeFilter {
+  customerId?: string;
+  period?: string;
+  /** true: on a bill; false: not billed yet. */
+  billed?: boolean;
+  /** LIKE patterns of the caller's scope (the charge's customer's home region or a site), or null for every customer. */
+  scopePatterns: string[] | null;
+}
+
+/**
+ * One page of charges, newest first, and how many match, counted up to
+ * `countUpTo` (a nationwide list can hold millions: the count stops there).
+ */
+export async function chargesPage(
+  db: Db,
+  filter: ChargeFilter,
+  page: { limit: number; offset: number; countUpTo: number },
+): Promise<{ charges: ChargeRow[]; counted: number }> {
+  const where: Sql[] = [];
+  if (filter.customerId) where.push(sql`customer_id = ${filter.customerId}`);
+  if (filter.period) where.push(sql`period = ${filter.period}`);
+  if (filter.billed !== undefined) where.push(filter.billed ? sql`bill_id IS NOT NULL` : sql`bill_id IS NULL`);
+  if (filter.scopePatterns) {
+    where.push(
+      sql`customer_id IN (SELECT c.id FROM customers c
+                           WHERE c.home_region LIKE ANY(${filter.scopePatterns}::text[])
+                              OR EXISTS (SELECT 1 FROM customer_sites s WHERE s.customer_id = c.id AND s.region LIKE ANY(${filter.scopePatterns}::text[])))`,
+    );
+  }
+  const cond = where.length ? sql`WHERE ${join(where, ' AND ')}` : empty;
+  const found = await rows<StoredCharge & { n: number }>(
+    db,
+    sql`SELECT ${CHARGE_COLUMNS}, (SELECT count(*)::int FROM (SELECT 1 FROM billing_charges ${cond} LIMIT ${page.countUpTo}) x) AS n
+          FROM billing_charges ${cond}
+         ORDER BY posted_at DESC, id DESC LIMIT ${page.limit} OFFSET ${page.offset}`,
+  );
+  const counted = found[0]?.n ?? (page.offset ? await countCharges(db, cond, page.countUpTo) : 0);
+  return { charges: found.map(({ n: _n, ...c }) => toCharge(c)), counted };
+}
+
+/** The count alone, for a page past the end (no row to carry it). */
+async function countCharges(db: Db, cond: Sql, upTo: number): Promise<number> {
+  const [{ n }] = await rows<{ n: number }>(
+    db,
+    sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM billing_charges ${cond} LIMIT ${upTo}) x`,
+  );
+  return n;
 }

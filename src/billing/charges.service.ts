@@ -9,12 +9,15 @@ import { invalidFields } from '../common/errors/common-errors';
 import { WriteBatch } from '../common/write-batch';
 import { RegionsService } from '../regions/regions.service';
 import { createAccountReadingSites, createAccountsReadingSites } from './accounts.repository';
-import { ChargeRow, chargeByKey, chargesByKeys, insertCharge, insertCharges, instanceOwners } from './charges.repository';
+import { ChargeRow, chargeByKey, chargesByKeys, chargesPage, insertCharge, insertCharges, instanceOwners } from './charges.repository';
 import { NOT_A_SERVING_REGION, assertRegionInScope, servesCustomer } from './billing-access';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
-import { ChargeDto } from './dto/billing-input.dto';
+import { ChargeDto, ChargesQuery } from './dto/billing-input.dto';
+import { hasRole } from '../common/auth/auth-context';
+import { scopePatterns } from '../common/auth/region-scope';
+import { Page } from '../common/pagination/page';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
-import { fen } from './money';
+import { FUTURE_PERIOD, fen, isFuturePeriod } from './money';
 import { recordOutcome, recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
 
 const toView = (r: ChargeRow): ChargeView => ({ ...r, amountFen: fen(r.amountFen) });
@@ -29,6 +32,8 @@ const sameContent = (stored: ChargeView, sent: ChargeDto) =>
   stored.description === sent.description;
 
 const MAX_LISTED_CONFLICTS = 20;
+/** A list's total is counted up to this (totalCapped beyond): a nationwide list of charges can hold millions. */
+const COUNT_CAP = 10_000;
 
 /**
  * Charges from the regional systems. A charge's (serviceRegion, sourceRef)
@@ -48,6 +53,7 @@ export class ChargesService {
     this.regions.assertKnown('serviceRegion', dto.serviceRegion);
     assertRegionInScope(auth, 'serviceRegion', dto.serviceRegion);
     this.assertSign(dto, 'amountFen');
+    if (isFuturePeriod(dto.period)) throw invalidFields({ field: 'period', message: FUTURE_PERIOD });
     return this.dataSource.transaction(async (em) => {
       const serving = await createAccountReadingSites(em, dto.customerId);
       if (!serving) throw billingCustomerNotFound(dto.customerId);
@@ -82,7 +88,9 @@ export class ChargesService {
    */
   async postBatch(auth: AuthContext, charges: ChargeDto[]): Promise<ChargeBatchResultDto> {
     const errors: FieldError[] = [];
+    const now = new Date();
     charges.forEach((c, i) => {
+      if (isFuturePeriod(c.period, now)) errors.push({ field: `charges[${i}].period`, message: FUTURE_PERIOD });
       if (!this.regions.find(c.serviceRegion))
         errors.push({ field: `charges[${i}].serviceRegion`, message: 'is not a GB/T 2260 region code in the reference table' });
       else if (!covers(auth, c.serviceRegion))
@@ -143,6 +151,31 @@ export class ChargesService {
       await batch.run(em);
       return result;
     });
+  }
+
+  /**
+   * Charges newest first. Billing staff read every customer's (pay anywhere,
+   * billing-access.ts); anyone else (directors) only those of customers in
+   * their scope: the others are simply not listed.
+   */
+  async list(auth: AuthContext, q: ChargesQuery): Promise<Page<ChargeView>> {
+    const { charges, counted } = await chargesPage(
+      this.dataSource.manager,
+      {
+        customerId: q.customerId,
+        period: q.period,
+        billed: q.billed,
+        scopePatterns: hasRole(auth, 'billing') ? null : scopePatterns(auth),
+      },
+      { limit: q.limit, offset: q.offset, countUpTo: COUNT_CAP + 1 },
+    );
+    return {
+      items: charges.map(toView),
+      total: Math.min(counted, COUNT_CAP),
+      ...(counted > COUNT_CAP ? { totalCapped: true } : {}),
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   private assertSign(dto: ChargeDto, field: string): void {

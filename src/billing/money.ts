@@ -66,3 +66,11 @@ export function addDays(date: string, days: number): string {
 export function chinaToday(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** The current month in China, 'YYYY-MM'. */
+export const chinaMonth = (now = new Date()): string => chinaToday(now).slice(0, 7);
+
+/** Whether a 'YYYY-MM' period lies after the current month in China: nothing can be charged or billed for it yet. */
+export const isFuturePeriod = (period: string, now = new Date()): boolean => period > chinaMonth(now);
+
+export const FUTURE_PERIOD = 'is after the current month (China time): nothing can be charged or billed for it yet';

@@ -23,10 +23,13 @@ export class PaymentsController {
     summary: 'Take a payment at any service point: settles open bills oldest first, line by line; any excess becomes credit',
     description:
       'Billing staff of any region may take a payment for any customer; collectedRegion must be within their scope (403). ' +
-      'Concurrent payments for one customer are applied one after the other. The response lists the allocations made.',
+      'Concurrent payments for one customer are applied one after the other. The response lists the allocations made. ' +
+      'A reference already held by a payment (not reversed) of the same customer collected in the same region → 409 ' +
+      'PAYMENT_REFERENCE_DUPLICATE (with existingPaymentId), also under concurrency; a director may send allowDuplicateReference: true ' +
+      '(anyone else → 403 PAYMENT_DUPLICATE_NEEDS_DIRECTOR). A replay of the same Idempotency-Key answers the first payment, as before.',
   })
   @ApiCreatedResponse({ type: PaymentView })
-  @ApiProblems(400, 404)
+  @ApiProblems(400, 404, 409)
   receive(@Auth() auth: AuthContext, @Body() dto: PaymentDto) {
     return this.payments.receive(auth, dto);
   }

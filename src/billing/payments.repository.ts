@@ -79,16 +79,57 @@ export interface NewPayment {
   collectedRegion: string;
   method: PaymentMethod;
   reference: string | null;
+  /** A director took it although its reference was used (payments_reference_uq leaves it out). */
+  duplicateReferenceAllowed: boolean;
   receivedBy: string;
   receivedAt: Date;
 }
 
+/** The unique index a second live payment with the same (customer, collecting region, reference) fails on (23505). */
+export const PAYMENT_REFERENCE_INDEX = 'payments_reference_uq';
+
 export function insertPaymentIn(batch: WriteBatch, p: NewPayment): void {
   batch.add(
-    sql`INSERT INTO payments (id, customer_id, amount_fen, allocated_fen, collected_region, method, reference, received_by, received_at)
+    sql`INSERT INTO payments (id, customer_id, amount_fen, allocated_fen, collected_region, method, reference, duplicate_reference_allowed,
+                              received_by, received_at)
         VALUES (${p.id}, ${p.customerId}, ${String(p.amount)}, ${String(p.allocated)}, ${p.collectedRegion}, ${p.method}, ${p.reference},
-                ${p.receivedBy}, ${p.receivedAt})`,
+                ${p.duplicateReferenceAllowed}, ${p.receivedBy}, ${p.receivedAt})`,
   );
+}
+
+/** The live payment (not reversed) that holds this reference for the customer and collecting region, if any. */
+export async function paymentWithReference(
+  db: Db,
+  key: { customerId: string; collectedRegion: string; reference: string },
+): Promise<{ id: string; receivedAt: Date } | undefined> {
+  return firstRow<{ id: string; receivedAt: Date }>(
+    db,
+    sql`SELECT id, received_at AS "receivedAt" FROM payments
+         WHERE customer_id = ${key.customerId} AND collected_region = ${key.collectedRegion} AND reference = ${key.reference}
+           AND reversed_at IS NULL AND NOT duplicate_reference_allowed`,
+  );
+}
+
+export interface PaymentListRow extends PaymentRow {
+  duplicateReferenceAllowed: boolean;
+}
+
+/** One page of a customer's payments, newest first, with the number of all of them. */
+export async function paymentsOfCustomer(
+  db: Db,
+  customerId: string,
+  page: { limit: number; offset: number },
+): Promise<{ payments: PaymentListRow[]; total: number }> {
+  const found = await rows<Omit<PaymentListRow, 'amount' | 'allocated'> & { amount: string; allocated: string; n: number }>(
+    db,
+    sql`SELECT ${PAYMENT_COLUMNS}, duplicate_reference_allowed AS "duplicateReferenceAllowed", count(*) OVER ()::int AS n
+          FROM payments WHERE customer_id = ${customerId}
+         ORDER BY received_at DESC, id LIMIT ${page.limit} OFFSET ${page.offset}`,
+  );
+  return {
+    payments: found.map(({ n: _n, ...p }) => ({ ...p, amount: BigInt(p.amount), allocated: BigInt(p.allocated) })),
+    total: found[0]?.n ?? 0,
+  };
 }
 
 const sumBy = <K extends 'paymentId' | 'lineId' | 'billId'>(allocations: Allocation[], key: K): [string[], string[]] => {
@@ -221,12 +262,14 @@ export interface PaymentRow {
   reversalReason: string | null;
 }
 
+const PAYMENT_COLUMNS = sql`id, customer_id AS "customerId", amount_fen::text AS amount, allocated_fen::text AS allocated,
+  collected_region AS "collectedRegion", method, reference, received_at AS "receivedAt", reversed_at AS "reversedAt",
+  reversal_reason AS "reversalReason"`;
+
 export async function paymentById(db: Db, id: string): Promise<PaymentRow | undefined> {
   const p = await firstRow<Omit<PaymentRow, 'amount' | 'allocated'> & { amount: string; allocated: string }>(
     db,
-    sql`SELECT id, customer_id AS "customerId", amount_fen::text AS amount, allocated_fen::text AS allocated, collected_region AS "collectedRegion",
-               method, reference, received_at AS "receivedAt", reversed_at AS "reversedAt", reversal_reason AS "reversalReason"
-          FROM payments WHERE id = ${id}`,
+    sql`SELECT ${PAYMENT_COLUMNS} FROM payments WHERE id = ${id}`,
   );
   return p && { ...p, amount: BigInt(p.amount), allocated: BigInt(p.allocated) };
 }

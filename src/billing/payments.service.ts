@@ -8,12 +8,13 @@ import { PostCommit } from '../common/post-commit';
 import { WriteBatch } from '../common/write-batch';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
-import { createOrLockAccount, lockAccount } from './accounts.repository';
+import { createOrLockAccount, customerRegions, lockAccount } from './accounts.repository';
 import { Allocation, allocate, allocationData } from './allocation';
-import { assertRegionInScope, mayHandlePayment } from './billing-access';
+import { assertRegionInScope, mayHandlePayment, mayReadBillingOf } from './billing-access';
+import { Page } from '../common/pagination/page';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
-import { PaymentDto } from './dto/billing-input.dto';
-import { AllocationView, PaymentView } from './dto/billing-views.dto';
+import { PaymentDto, PaymentsQuery } from './dto/billing-input.dto';
+import { AllocationView, PaymentSummaryView, PaymentView } from './dto/billing-views.dto';
 import { fen } from './money';
 import {
   PaymentHead,
@@ -23,6 +24,9 @@ import {
   markPaymentReversedIn,
   paymentById,
   paymentHead,
+  paymentWithReference,
+  paymentsOfCustomer,
+  PAYMENT_REFERENCE_INDEX,
   readLedger,
   reverseAllocationsOf,
   writeAllocationsIn,
@@ -59,53 +63,24 @@ export class PaymentsService {
   async receive(auth: AuthContext, dto: PaymentDto): Promise<PaymentView> {
     this.regions.assertKnown('collectedRegion', dto.collectedRegion);
     assertRegionInScope(auth, 'collectedRegion', dto.collectedRegion);
+    if (dto.allowDuplicateReference && !hasRole(auth, 'director')) {
+      throw new BillingError(
+        BillingErrorCode.PAYMENT_DUPLICATE_NEEDS_DIRECTOR,
+        'Only a director may take a payment whose reference was already used (allowDuplicateReference)',
+        { extensions: { field: 'allowDuplicateReference' } },
+      );
+    }
     const post = new PostCommit();
     const id = randomUUID();
     const receivedAt = new Date();
-    const allocations = await this.dataSource.transaction(async (em) => {
-      // A payment may come before any charge: the account is created here if need be.
-      if (!(await createOrLockAccount(em, dto.customerId))) throw billingCustomerNotFound(dto.customerId);
-      const account = (await readLedger(em, dto.customerId))!;
-      const amount = BigInt(dto.amountFen);
-      // Older credit first (there is none while bills are open, but the rule holds regardless), then this payment.
-      const allocations = allocate([...account.credits, { paymentId: id, remaining: amount }], account.openLines);
-      const own = allocations.filter((a) => a.paymentId === id).reduce((s, a) => s + a.amount, 0n);
-      const batch = new WriteBatch();
-      insertPaymentIn(batch, {
-        id,
-        customerId: dto.customerId,
-        amount,
-        allocated: own,
-        collectedRegion: dto.collectedRegion,
-        method: dto.method,
-        reference: dto.reference ?? null,
-        receivedBy: auth.staffId,
-        receivedAt,
+    const allocations = await this.dataSource
+      .transaction((em) => this.takePayment(em, post, auth, dto, id, receivedAt))
+      .catch((err: { driverError?: { code?: string; constraint?: string } }) => {
+        // Payments lock the account, so a second one with the same reference sees the first committed and fails on the index.
+        if (err.driverError?.code === '23505' && err.driverError.constraint === PAYMENT_REFERENCE_INDEX)
+          return this.duplicateReference(dto);
+        throw err;
       });
-      writeAllocationsIn(batch, allocations, { paymentId: id });
-      const data = {
-        paymentId: id,
-        customerId: dto.customerId,
-        amountFen: dto.amountFen,
-        collectedRegion: dto.collectedRegion,
-        method: dto.method,
-        allocatedFen: fen(own),
-        creditFen: fen(amount - own),
-        allocations: allocationData(allocations),
-      };
-      this.outbox.emitIn(batch, post, 'payment.received', data);
-      this.audit.recordIn(batch, auth, {
-        action: 'billing.payment_received',
-        entity: 'payment',
-        entityId: id,
-        changes: { ...data, reference: dto.reference ?? null },
-        regions: [dto.collectedRegion],
-        customerId: dto.customerId,
-      });
-      recordOutcomeIn(batch, { resource: apiPath('payments', id) });
-      await batch.run(em);
-      return allocations;
-    });
     await post.run();
     // Built from what was just written: no second read on the hot path.
     const allocated = allocations.filter((a) => a.paymentId === id);
@@ -124,6 +99,75 @@ export class PaymentsService {
       reversedAt: null,
       reversalReason: null,
     };
+  }
+
+  /** The 409 for a reference already held by a live payment of the customer in that region, naming that payment. */
+  private async duplicateReference(dto: PaymentDto): Promise<never> {
+    const held = await paymentWithReference(this.dataSource.manager, {
+      customerId: dto.customerId,
+      collectedRegion: dto.collectedRegion,
+      reference: dto.reference!,
+    });
+    throw new BillingError(
+      BillingErrorCode.PAYMENT_REFERENCE_DUPLICATE,
+      `A payment with reference ${dto.reference} was already taken for this customer in ${dto.collectedRegion}; nothing was written ` +
+        '(a director may send allowDuplicateReference: true)',
+      { extensions: { field: 'reference', reference: dto.reference, existingPaymentId: held?.id ?? null } },
+    );
+  }
+
+  /** The payment's one transaction: lock, read the ledger, write everything (five round trips in all, pinned). */
+  private async takePayment(
+    em: EntityManager,
+    post: PostCommit,
+    auth: AuthContext,
+    dto: PaymentDto,
+    id: string,
+    receivedAt: Date,
+  ): Promise<Allocation[]> {
+    // A payment may come before any charge: the account is created here if need be.
+    if (!(await createOrLockAccount(em, dto.customerId))) throw billingCustomerNotFound(dto.customerId);
+    const account = (await readLedger(em, dto.customerId))!;
+    const amount = BigInt(dto.amountFen);
+    // Older credit first (there is none while bills are open, but the rule holds regardless), then this payment.
+    const allocations = allocate([...account.credits, { paymentId: id, remaining: amount }], account.openLines);
+    const own = allocations.filter((a) => a.paymentId === id).reduce((s, a) => s + a.amount, 0n);
+    const batch = new WriteBatch();
+    insertPaymentIn(batch, {
+      id,
+      customerId: dto.customerId,
+      amount,
+      allocated: own,
+      collectedRegion: dto.collectedRegion,
+      method: dto.method,
+      reference: dto.reference ?? null,
+      duplicateReferenceAllowed: !!dto.allowDuplicateReference && !!dto.reference,
+      receivedBy: auth.staffId,
+      receivedAt,
+    });
+    writeAllocationsIn(batch, allocations, { paymentId: id });
+    const data = {
+      paymentId: id,
+      customerId: dto.customerId,
+      amountFen: dto.amountFen,
+      collectedRegion: dto.collectedRegion,
+      method: dto.method,
+      allocatedFen: fen(own),
+      creditFen: fen(amount - own),
+      allocations: allocationData(allocations),
+    };
+    this.outbox.emitIn(batch, post, 'payment.received', data);
+    this.audit.recordIn(batch, auth, {
+      action: 'billing.payment_received',
+      entity: 'payment',
+      entityId: id,
+      changes: { ...data, reference: dto.reference ?? null, ...(dto.allowDuplicateReference ? { allowDuplicateReference: true } : {}) },
+      regions: [dto.collectedRegion],
+      customerId: dto.customerId,
+    });
+    recordOutcomeIn(batch, { resource: apiPath('payments', id) });
+    await batch.run(em);
+    return allocations;
   }
 
   /**
@@ -169,6 +213,29 @@ export class PaymentsService {
     });
     await post.run();
     return this.view(id, undone);
+  }
+
+  /**
+   * A customer's payments, newest first, as `GET /customers/:id/payments`
+   * lists them: billing staff for every customer (pay anywhere), anyone else
+   * (directors) only for a customer in their scope (404 otherwise).
+   */
+  async customerPayments(auth: AuthContext, customerId: string, q: PaymentsQuery): Promise<Page<PaymentSummaryView>> {
+    const em = this.dataSource.manager;
+    const customer = await customerRegions(em, customerId);
+    if (!customer || !mayReadBillingOf(auth, customer)) throw billingCustomerNotFound(customerId);
+    const { payments, total } = await paymentsOfCustomer(em, customerId, q);
+    return {
+      items: payments.map(({ amount, allocated, ...p }) => ({
+        ...p,
+        amountFen: fen(amount),
+        allocatedFen: fen(allocated),
+        creditFen: p.reversedAt ? 0 : fen(amount - allocated),
+      })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   async get(auth: AuthContext, id: string): Promise<PaymentView> {

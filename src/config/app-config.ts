@@ -36,7 +36,7 @@ export class AppConfig {
   readonly idempotencyAbandonSeconds: number;
   readonly housekeepingIntervalSeconds: number;
   readonly sla: { sweepSeconds: number; minSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
-  readonly billing: { dueDays: number };
+  readonly billing: { dueDays: number; /** 'HH:MM', Asia/Shanghai */ arrearsRunAt: string };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -91,7 +91,7 @@ export class AppConfig {
         faultAutoCloseHours: e.FAULT_AUTO_CLOSE_HOURS,
         supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS,
       },
-      billing: { dueDays: e.BILL_DUE_DAYS },
+      billing: { dueDays: e.BILL_DUE_DAYS, arrearsRunAt: e.ARREARS_RUN_AT },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

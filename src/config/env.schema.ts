@@ -89,6 +89,11 @@ export const envSchema = z
     WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
     // A bill falls due this many days after the end of its period.
     BILL_DUE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    // The daily arrears check runs at this time of day, China time (HH:MM, 24-hour clock).
+    ARREARS_RUN_AT: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
+      .default('09:00'),
   })
   .superRefine((env, ctx) => {
     // (Only between two valid counts: a bad one is reported on its own.)

@@ -6,6 +6,10 @@ export interface ArrearsStanding {
   blocked: boolean;
   /** Why, for the 409 (e.g. "2 bills more than 90 days overdue, 12,345.00 CNY"). */
   detail?: string;
+  /** Outstanding on every bill past its due date, in fen (the 409's overdueFen). */
+  overdueFen?: number;
+  /** Due date of the oldest overdue bill, 'YYYY-MM-DD' (the 409's oldestOverdueDate). */
+  oldestOverdueDate?: string | null;
 }
 
 /**
@@ -21,12 +25,12 @@ export interface ArrearsGate {
 /** Injection token of the ArrearsGate. */
 export const ARREARS_GATE = Symbol('ARREARS_GATE');
 
-/** Billing's answer: BillingService.isBlockedForArrears, read through the order's transaction. */
+/** Billing's answer: BillingService.arrearsStanding, read through the order's transaction. */
 @Injectable()
 export class BillingArrearsGate implements ArrearsGate {
   constructor(private readonly billing: BillingService) {}
 
-  async standing(em: EntityManager, customerId: string): Promise<ArrearsStanding> {
-    return { blocked: await this.billing.isBlockedForArrears(customerId, undefined, em) };
+  standing(em: EntityManager, customerId: string): Promise<ArrearsStanding> {
+    return this.billing.arrearsStanding(customerId, em);
   }
 }

@@ -1,7 +1,8 @@
 import { orderNotFound } from './orders.errors';
 import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ProblemDto } from '../common/http/problem.dto';
 import type { AuthContext } from '../common/auth/auth-context';
 import { Auth, Authenticated, Roles } from '../common/auth/decorators';
 import { ApiProblems } from '../common/http/api-problems';
@@ -13,6 +14,34 @@ import { CancelOrderDto, CreateOrderDto, OrderDto, OrderQuery } from './dto/orde
 import { OrdersService } from './orders.service';
 
 const ORDER_DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
+
+/** The 409s of order intake, with the arrears refusal's extension members shown. */
+const ORDER_CONFLICTS = ApiResponse({
+  status: 409,
+  description:
+    'ORDER_CUSTOMER_IN_ARREARS: a bill more than 90 days overdue; overdueFen (outstanding on every bill past its due date, in fen) and ' +
+    'oldestOverdueDate (the due date of the oldest of them) say how much and since when. Other conflicts: illegal state, stale version.',
+  content: {
+    'application/problem+json': {
+      schema: { $ref: getSchemaPath(ProblemDto) },
+      examples: {
+        arrears: {
+          summary: 'The customer is in arrears',
+          value: {
+            type: 'urn:focus-one:problem:order-customer-in-arrears',
+            title: 'Conflict',
+            status: 409,
+            detail: 'The customer has bills more than 90 days overdue; a director may override',
+            code: 'ORDER_CUSTOMER_IN_ARREARS',
+            instance: '/api/v1/orders',
+            overdueFen: 12340000,
+            oldestOverdueDate: '2026-03-02',
+          },
+        },
+      },
+    },
+  },
+});
 
 @ApiTags('orders')
 @Authenticated()
@@ -29,11 +58,12 @@ export class OrdersController {
       'Every site must be the customer’s; modify and terminate name the customer’s service instance of that product at that site; ' +
       'attributes are checked against the product (GET /products). Priority: P3 (P2 when urgent), +1 for the standard tier, −1 for the green channel. ' +
       '`committedCompletionAt` is the order policy’s resolution target, never earlier than the longest product lead time nor the requested date ' +
-      '(to the second). A customer with bills more than 90 days overdue is refused with 409 unless a director sets arrearsOverride ' +
-      '(enforced once billing exists).',
+      '(to the second). A customer with bills more than 90 days overdue is refused with 409 ORDER_CUSTOMER_IN_ARREARS (with overdueFen and ' +
+      'oldestOverdueDate) unless a director sets arrearsOverride.',
   })
   @ApiCreatedResponse({ type: OrderDto })
-  @ApiProblems(400, 403, 404, 409, 422)
+  @ApiProblems(400, 403, 404, 422)
+  @ORDER_CONFLICTS
   create(@Auth() auth: AuthContext, @Body() dto: CreateOrderDto) {
     return this.orders.create(auth, dto);
   }

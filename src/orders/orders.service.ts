@@ -140,6 +140,8 @@ export class OrdersService {
       throw new OrderError(
         OrderErrorCode.ORDER_CUSTOMER_IN_ARREARS,
         `The customer has bills more than 90 days overdue${standing.detail ? ` (${standing.detail})` : ''}; a director may override`,
+        // How much and since when, so the agent can tell the customer without asking billing (README, "Billing").
+        { extensions: { overdueFen: standing.overdueFen ?? null, oldestOverdueDate: standing.oldestOverdueDate ?? null } },
       );
     }
 

@@ -2,10 +2,12 @@ import { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { clamp } from '../common/clamp';
 
-export interface Schedule {
-  id: string;
-  every: number;
-}
+/** A job run every `every` ms, or at the times of a cron `pattern` in the zone `tz` (a daily run at 09:00 China time). */
+export type Schedule = { id: string; every: number } | { id: string; pattern: string; tz: string };
+
+/** How late a run may be before its scheduler counts as stalled: three periods, or ten minutes for a pattern. */
+const stallAfterMs = (s: Schedule) => ('every' in s ? Math.max(3 * s.every, 10_000) : 10 * 60_000);
+const PATTERN_CHECK_MS = 30_000;
 
 /**
  * Keeps job schedulers alive.
@@ -28,7 +30,7 @@ export class SchedulerKeeper {
     private readonly schedules: Schedule[],
     private readonly logger: Logger,
     /** How often to check; by default the shortest period, within 1-30 s. */
-    readonly checkEveryMs = clamp(Math.min(...schedules.map((s) => s.every)), 1_000, 30_000),
+    readonly checkEveryMs = clamp(Math.min(...schedules.map((s) => ('every' in s ? s.every : PATTERN_CHECK_MS))), 1_000, 30_000),
   ) {}
 
   start(): () => void {
@@ -48,18 +50,22 @@ export class SchedulerKeeper {
     this.checking = true;
     const upserted: string[] = [];
     try {
-      for (const { id, every } of this.schedules) {
+      for (const schedule of this.schedules) {
+        const { id } = schedule;
+        const repeat = 'every' in schedule ? { every: schedule.every } : { pattern: schedule.pattern, tz: schedule.tz };
         if (!force) {
           const current = await this.queue.getJobScheduler(id);
-          const stalled = current?.next !== undefined && current.next < Date.now() - Math.max(3 * every, 10_000);
-          if (current && current.every === every && !stalled) continue;
+          const stalled = current?.next !== undefined && current.next < Date.now() - stallAfterMs(schedule);
+          const same =
+            'every' in schedule ? current?.every === schedule.every : current?.pattern === schedule.pattern && current?.tz === schedule.tz;
+          if (current && same && !stalled) continue;
           this.logger.warn(`job scheduler ${id} is ${current ? (stalled ? 'stalled' : 'changed') : 'missing'}: upserting it again`);
         }
-        await this.queue.upsertJobScheduler(
-          id,
-          { every },
-          { name: id, data: {}, opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 } },
-        );
+        await this.queue.upsertJobScheduler(id, repeat, {
+          name: id,
+          data: {},
+          opts: { attempts: 1, removeOnComplete: true, removeOnFail: 100 },
+        });
         upserted.push(id);
       }
     } catch (err) {
@@ -72,6 +78,6 @@ export class SchedulerKeeper {
 }
 
 /** One scheduler kept alive; returns the function that stops keeping it (call it on shutdown). */
-export function keepScheduled(queue: Queue, id: string, everyMs: number, logger: Logger): () => void {
-  return new SchedulerKeeper(queue, [{ id, every: everyMs }], logger).start();
+export function keepScheduled(queue: Queue, schedule: Schedule, logger: Logger): () => void {
+  return new SchedulerKeeper(queue, [schedule], logger).start();
 }

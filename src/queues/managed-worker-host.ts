@@ -15,7 +15,12 @@ export abstract class ManagedWorkerHost extends WorkerHost implements OnModuleDe
 
   /** Keeps a job scheduler on `queue` running every `everyMs` (see SchedulerKeeper). */
   protected keepScheduled(queue: Queue, id: string, everyMs: number): void {
-    this.keepers.push(keepScheduled(queue, id, everyMs, this.logger));
+    this.keepers.push(keepScheduled(queue, { id, every: everyMs }, this.logger));
+  }
+
+  /** Keeps a job scheduler on `queue` running at the times of a cron pattern in a time zone (a daily job at a fixed China time). */
+  protected keepScheduledAt(queue: Queue, id: string, at: { pattern: string; tz: string }): void {
+    this.keepers.push(keepScheduled(queue, { id, ...at }, this.logger));
   }
 
   onModuleDestroy(): void {

@@ -1,7 +1,7 @@
 import { BillIssuer } from '../../src/billing/bill-issuer';
 import { BillingService } from '../../src/billing/billing.service';
 import { ArrearsService } from '../../src/billing/arrears.service';
-import { chinaToday } from '../../src/billing/money';
+import { addDays, chinaToday } from '../../src/billing/money';
 import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
@@ -253,13 +253,16 @@ describe('billing settlement', () => {
       let list = await bills(c.id);
       expect(list).toHaveLength(1);
       const june = list[0];
+      // June billed in a later month: its period's due date (2026-07-30) is past, so it falls due BILL_DUE_DAYS after today
+      const due = addDays(chinaToday(), 30);
       expect(june).toMatchObject({
         period: '2026-06',
         state: 'issued',
         totalFen: 198_456,
         paidFen: 0,
-        dueDate: '2026-07-30',
-        overdue: true,
+        dueDate: due,
+        dueDateAdjusted: true,
+        overdue: false,
       });
       expect(june.lines.map((l: { servingRegion: string; amountFen: number }) => [l.servingRegion, l.amountFen])).toEqual([
         [BEIJING, 50_000],
@@ -285,16 +288,16 @@ describe('billing settlement', () => {
       const july = list[0];
 
       const before = await account(c.id);
-      // both are past their due dates (2026-07-30, 2026-08-30) today; as of mid-August only June's is
+      // both fall due BILL_DUE_DAYS after today (their periods' due dates were past when they were issued): not overdue today
       expect(before).toMatchObject({
         balanceFen: 216_456,
         creditFen: 0,
         outstandingFen: 216_456,
         unbilledFen: 0,
-        overdueFen: 216_456,
-        oldestOverdueDate: '2026-07-30',
+        overdueFen: 0,
+        oldestOverdueDate: null,
       });
-      expect(await account(c.id, '2026-08-15')).toMatchObject({ overdueFen: 198_456, oldestOverdueDate: '2026-07-30' });
+      expect(await account(c.id, addDays(due, 1))).toMatchObject({ overdueFen: 216_456, oldestOverdueDate: due });
 
       // a payment in a fourth region: the oldest bill first, line by line, the rest credit
       const payment = await pay(billingSZ, c.id, 300_000, SHENZHEN).expect(201);
@@ -339,10 +342,12 @@ describe('billing settlement', () => {
       const period = chinaToday().slice(0, 7);
       const s = (await t.http().get(`/api/v1/billing/settlements?period=${period}`).set(bearer(billingCN)).expect(200)).body;
       const flows = s.matrix.filter((f: { collectingRegion: string }) => f.collectingRegion === SHENZHEN);
+      const fromSZ = { collectingRegion: SHENZHEN, collectingRegionName: '广东省深圳市南山区' };
       expect(flows).toEqual([
-        { collectingRegion: SHENZHEN, servingRegion: BEIJING, amountFen: 61_000 },
-        { collectingRegion: SHENZHEN, servingRegion: SHANGHAI, amountFen: 25_000 },
-        { collectingRegion: SHENZHEN, servingRegion: FOSHAN, amountFen: 214_000 },
+        // with the regions' names (issue 11)
+        { ...fromSZ, servingRegion: BEIJING, servingRegionName: '北京市朝阳区', amountFen: 61_000 },
+        { ...fromSZ, servingRegion: SHANGHAI, servingRegionName: '上海市浦东新区', amountFen: 25_000 },
+        { ...fromSZ, servingRegion: FOSHAN, servingRegionName: '广东省佛山市南海区', amountFen: 214_000 },
       ]);
       const sum = (xs: { amountFen: number }[]) => xs.reduce((a, f) => a + f.amountFen, 0);
       // the whole report adds up to the payments collected
@@ -365,7 +370,12 @@ describe('billing settlement', () => {
       expect(reversed.body).toMatchObject({ allocatedFen: 0, creditFen: 0, reversalReason: '银行退票' });
       expect(reversed.body.allocations.reduce((a: number, x: { amountFen: number }) => a + x.amountFen, 0)).toBe(300_000);
       await t.http().post(`/api/v1/payments/${payment.body.id}/reverse`).set(bearer(director)).send({ reason: 'again' }).expect(409);
-      expect(await account(c.id)).toMatchObject({ balanceFen: 316_456, creditFen: 0, outstandingFen: 316_456, overdueFen: 316_456 });
+      expect(await account(c.id, addDays(due, 1))).toMatchObject({
+        balanceFen: 316_456,
+        creditFen: 0,
+        outstandingFen: 316_456,
+        overdueFen: 316_456,
+      });
       const after = await bills(c.id);
       expect(after.map((b: { state: string; paidFen: number }) => [b.state, b.paidFen])).toEqual([
         ['issued', 0],
@@ -475,7 +485,7 @@ describe('billing settlement', () => {
     it('moves customers through the aging buckets as time passes, raises one event per bucket entered, and flags > 90 days', async () => {
       const c = await customer({ homeRegion: '440604', sites: [{ name: '禅城', region: '440604', address: '祖庙路1号' }] });
       await charge(billingFS, chargeBody(c.id, '440604', 88_000, '2026-02')).expect(201);
-      await t.app.get(BillIssuer).issue(null, c.id, '2026-02'); // due 2026-03-30
+      await t.app.get(BillIssuer).issue(null, c.id, '2026-02', { issueDate: '2026-03-01' }); // due 2026-03-30
       const arrears = (asOf: string, extra = '', who: StaffLogin = billingFS) =>
         t
           .http()
@@ -588,7 +598,7 @@ describe('billing settlement', () => {
     it('shows the account: the balance summary to a hotline agent, the open bills to billing staff and directors', async () => {
       const c = await customer({ homeRegion: FOSHAN });
       await charge(billingFS, chargeBody(c.id, FOSHAN, 12_345, '2026-03')).expect(201);
-      await t.app.get(BillIssuer).issue(null, c.id, '2026-03');
+      await t.app.get(BillIssuer).issue(null, c.id, '2026-03', { issueDate: '2026-04-01' }); // due 2026-04-30: overdue today
       const forAgent = (await t.http().get(`/api/v1/customers/${c.id}/overview`).set(bearer(agent)).expect(200)).body.account;
       expect(forAgent).toMatchObject({ balanceFen: 12_345, outstandingFen: 12_345, overdueFen: 12_345, creditFen: 0 });
       expect(forAgent.openBills).toBeUndefined();

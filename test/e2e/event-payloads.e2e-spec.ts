@@ -1,6 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ArrearsService } from '../../src/billing/arrears.service';
+import { addDays, chinaToday } from '../../src/billing/money';
 import { EVENT_TYPES } from '../../src/outbox/event-types';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody, mobile } from '../support/factories';
@@ -453,8 +454,8 @@ describe('public event payloads (the webhook contract)', () => {
     const paid = await pay(3_000);
     await pay(1_000);
     await api(director, 'post', `/payments/${paid.id}/reverse`, { reason: '银行退票' }, 200);
-    // the daily arrears check has no route: run what its job runs
-    expect(await t.app.get(ArrearsService).notify()).toBeGreaterThanOrEqual(1);
+    // what the daily arrears job runs, as of a day the bill is overdue: billed months late, it falls due BILL_DUE_DAYS after today
+    expect(await t.app.get(ArrearsService).notify(addDays(chinaToday(), 45))).toBeGreaterThanOrEqual(1);
 
     await waitFor(
       async () =>

@@ -1,7 +1,7 @@
+import { BillIssuer } from '../../src/billing/bill-issuer';
 import { ProductsService } from '../../src/products/products.service';
 import { customerBody } from '../support/factories';
 import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
-import { waitFor } from '../support/wait';
 
 /** Order intake asks billing whether the customer is in arrears (docs/ARCHITECTURE.md, "Dependency rules"). */
 describe('orders: customers more than 90 days in arrears', () => {
@@ -29,8 +29,15 @@ describe('orders: customers more than 90 days in arrears', () => {
   });
   const place = (by: StaffLogin, body: Record<string, unknown>) => t.http().post('/api/v1/orders').set(bearer(by)).send(body);
 
-  /** A bill for January 2026: due early March, so far more than 90 days overdue today. */
+  /**
+   * A bill for January 2026 issued on 1 February: due 2 March, so far more than 90 days overdue today. (A bill run today
+   * would date it today, and a period billed late falls due BILL_DUE_DAYS after its issue date: see README, "Billing".)
+   */
   async function billJanuary(customerId: string, amountFen: number): Promise<void> {
+    await bill(customerId, amountFen, '2026-01', '2026-02-01');
+  }
+
+  async function bill(customerId: string, amountFen: number, period: string, issueDate: string): Promise<void> {
     await t
       .http()
       .post('/api/v1/billing/charges')
@@ -38,20 +45,16 @@ describe('orders: customers more than 90 days in arrears', () => {
       .send({
         customerId,
         serviceRegion: '440605',
-        period: '2026-01',
+        period,
         kind: 'recurring',
         amountFen,
         description: '专线月租',
         sourceRef: unique('SRC-'),
       })
       .expect(201);
-    const run = await t.http().post('/api/v1/billing/bill-runs').set(bearer(billing)).send({ period: '2026-01' }).expect(202);
-    await waitFor(
-      async () =>
-        (await t.http().get(`/api/v1/billing/bill-runs/${run.body.id}`).set(bearer(billing)).expect(200)).body.state === 'completed',
-      30_000,
-      'the bill run',
-    );
+    expect(await t.app.get(BillIssuer).issue(null, customerId, period, { issueDate })).toMatchObject({
+      outcome: 'billed',
+    });
   }
 
   it('refuses the order with 409 while a bill is more than 90 days overdue, unless a director overrides; paying clears it', async () => {
@@ -66,8 +69,16 @@ describe('orders: customers more than 90 days in arrears', () => {
     await place(agent, order(c)).expect(201); // no bills yet: nothing to refuse
 
     await billJanuary(c.id, 123_400);
+    // a second bill overdue by 31 days only (due 30 October): it does not block, but it is owed past its due date too
+    await bill(c.id, 1_000, '2026-09', '2026-10-01');
     const refused = await place(agent, order(c)).expect(409);
-    expect(refused.body).toMatchObject({ code: 'ORDER_CUSTOMER_IN_ARREARS', status: 409 });
+    // how much is overdue (both bills) and since when (the oldest due date)
+    expect(refused.body).toMatchObject({
+      code: 'ORDER_CUSTOMER_IN_ARREARS',
+      status: 409,
+      overdueFen: 124_400,
+      oldestOverdueDate: '2026-03-02',
+    });
     expect(refused.body.detail).toMatch(/90 days overdue/);
 
     const notDirector = await place(agent, order(c, { arrearsOverride: true })).expect(403);

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsUUID, Matches, ValidateNested } from 'class-validator';
+import { toBool } from '../../common/to-bool';
 import { PageQuery } from '../../common/pagination/page';
 import { IsRegionCode, Text } from '../../customers/dto/validators';
 import { IsFen, MAX_AMOUNT_FEN, PERIOD } from '../money';
@@ -75,7 +76,22 @@ export class PaymentDto {
   @IsRegionCode()
   collectedRegion: string;
   @ApiProperty({ enum: PAYMENT_METHODS, example: 'bank_transfer' }) @IsIn(PAYMENT_METHODS) method: PaymentMethod;
-  @ApiPropertyOptional({ example: 'ICBC-20261115-7781' }) @IsOptional() @Text(100) reference?: string;
+  @ApiPropertyOptional({
+    example: 'ICBC-20261115-7781',
+    description:
+      'The bank’s (or till’s) reference: the real idempotency key of a transfer. The same reference for the same customer and ' +
+      'collectedRegion as a payment not reversed → 409 PAYMENT_REFERENCE_DUPLICATE, unless a director sends allowDuplicateReference',
+  })
+  @IsOptional()
+  @Text(100)
+  reference?: string;
+  @ApiPropertyOptional({
+    example: false,
+    description: 'Directors only (anyone else → 403 PAYMENT_DUPLICATE_NEEDS_DIRECTOR): take the payment although its reference was used',
+  })
+  @IsOptional()
+  @IsBoolean()
+  allowDuplicateReference?: boolean;
 }
 
 export class ReversalDto {
@@ -107,8 +123,43 @@ export class ArrearsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: SORT_ORDERS, default: 'desc' }) @IsOptional() @IsIn(SORT_ORDERS) order?: (typeof SORT_ORDERS)[number];
 }
 
+export const SETTLEMENT_LEVELS = ['province', 'city', 'district'] as const;
+export type SettlementLevel = (typeof SETTLEMENT_LEVELS)[number];
+
 export class SettlementQuery {
   @ApiProperty({ example: '2026-11', description: 'Payments received in this month (China time)' }) @IsPeriod() period: string;
+  @ApiPropertyOptional({
+    enum: SETTLEMENT_LEVELS,
+    description:
+      'Roll regions up to their province (440000) or city (440600); district keeps each region as recorded. ' +
+      'Without level the report is by the regions as recorded (as before)',
+  })
+  @IsOptional()
+  @IsIn(SETTLEMENT_LEVELS)
+  level?: SettlementLevel;
 }
 
 export class BillsQuery extends PageQuery {}
+
+export class ChargesQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'One customer’s charges' }) @IsOptional() @IsUUID() customerId?: string;
+  @ApiPropertyOptional({ example: '2026-10', description: 'Charges of this period' }) @IsOptional() @IsPeriod() period?: string;
+  @ApiPropertyOptional({ description: 'true: only charges on a bill; false: only those not billed yet' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  billed?: boolean;
+}
+
+export class PaymentsQuery extends PageQuery {}
+
+export class BillRunsQuery extends PageQuery {}
+
+export const BILL_RUN_OUTCOMES = ['pending', 'billed', 'already_billed', 'nothing_to_bill', 'net_credit'] as const;
+
+export class BillRunQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: BILL_RUN_OUTCOMES, description: 'Only the customers whose job came to this' })
+  @IsOptional()
+  @IsIn(BILL_RUN_OUTCOMES)
+  outcome?: (typeof BILL_RUN_OUTCOMES)[number];
+}

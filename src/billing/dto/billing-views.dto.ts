@@ -50,9 +50,37 @@ export class BillView {
   @ApiProperty({ example: 0 }) paidFen: number;
   @ApiProperty({ example: 5120000 }) outstandingFen: number;
   @ApiProperty({ example: '2026-11-01' }) issueDate: string;
-  @ApiProperty({ example: '2026-11-30' }) dueDate: string;
+  @ApiProperty({ example: '2026-11-30', description: 'The period’s last day + BILL_DUE_DAYS, or see dueDateAdjusted' }) dueDate: string;
+  @ApiProperty({
+    example: false,
+    description:
+      'true when the period’s due date (its last day + BILL_DUE_DAYS) fell before the issue date (a period billed late): ' +
+      'the bill is due BILL_DUE_DAYS after its issue date instead',
+  })
+  dueDateAdjusted: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) billRunId: string | null;
   @ApiProperty({ type: [BillLineView], description: 'One line per serving region' }) lines: BillLineView[];
+}
+
+export class BillRunCustomerView {
+  @ApiProperty({ format: 'uuid' }) customerId: string;
+  @ApiProperty({ example: 'KA00000001' }) customerNo: string;
+  @ApiProperty({ example: '佛山市南海区人民政府' }) customerName: string;
+  @ApiProperty({ enum: ['pending', 'billed', 'already_billed', 'nothing_to_bill', 'net_credit'] }) outcome: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The bill issued (billed) or found (already_billed)' })
+  billId: string | null;
+  @ApiProperty({ nullable: true, type: String, example: 'BL-202610-KA00000001' }) billNo: string | null;
+  @ApiProperty({ nullable: true, type: Number, example: 5120000 }) totalFen: number | null;
+  @ApiProperty({ nullable: true, type: String, example: '2026-11-30' }) dueDate: string | null;
+  @ApiProperty({ nullable: true, type: Boolean, example: false }) dueDateAdjusted: boolean | null;
+  @ApiProperty({ nullable: true, type: Date }) processedAt: Date | null;
+}
+
+export class BillRunCustomerPage {
+  @ApiProperty({ type: [BillRunCustomerView] }) items: BillRunCustomerView[];
+  @ApiProperty({ example: 1 }) total: number;
+  @ApiProperty({ example: 50 }) limit: number;
+  @ApiProperty({ example: 0 }) offset: number;
 }
 
 export class BillRunView {
@@ -66,6 +94,37 @@ export class BillRunView {
   @ApiProperty({ example: { billed: 4100, already_billed: 0, nothing_to_bill: 100, net_credit: 0 } }) outcomes: Record<string, number>;
   @ApiProperty() startedAt: Date;
   @ApiProperty({ nullable: true, type: Date }) completedAt: Date | null;
+  @ApiProperty({ example: '2026-11-30', description: 'The period’s last day + BILL_DUE_DAYS: the due date of its bills unless adjusted' })
+  periodDueDate: string;
+  @ApiProperty({
+    example: false,
+    description:
+      'true when periodDueDate fell before the day the run started (China time): its bills are due BILL_DUE_DAYS after their issue date ' +
+      'instead (dueDateAdjusted on each bill and in customers)',
+  })
+  dueDateAdjusted: boolean;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'The period’s due date 2026-07-30 is before the issue date 2026-11-30: bills fall due 30 days after they are issued',
+  })
+  notice: string | null;
+  @ApiPropertyOptional({
+    type: BillRunCustomerPage,
+    description: 'The outcome for each customer (in the order of their ids), paged by limit and offset (GET only)',
+  })
+  customers?: BillRunCustomerPage;
+}
+
+export class BillRunSummaryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: '2026-10' }) period: string;
+  @ApiProperty({ enum: ['running', 'completed'] }) state: 'running' | 'completed';
+  @ApiProperty({ example: 10000 }) customersTotal: number;
+  @ApiProperty() startedAt: Date;
+  @ApiProperty({ nullable: true, type: Date }) completedAt: Date | null;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) startedBy: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '计费中心' }) startedByName: string | null;
 }
 
 export class AllocationView {
@@ -90,6 +149,28 @@ export class PaymentView {
   allocations: AllocationView[];
   @ApiProperty({ nullable: true, type: Date }) reversedAt: Date | null;
   @ApiProperty({ nullable: true, type: String }) reversalReason: string | null;
+}
+
+/** A payment in a list: its figures as they are now, without the allocations (GET /payments/{id} has them). */
+export class PaymentSummaryView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) customerId: string;
+  @ApiProperty({ example: 5000000 }) amountFen: number;
+  @ApiProperty({ example: '110105' }) collectedRegion: string;
+  @ApiProperty({ enum: PAYMENT_METHODS }) method: PaymentMethod;
+  @ApiProperty({ nullable: true, type: String }) reference: string | null;
+  @ApiProperty({ description: 'A director took it although its reference was used before' }) duplicateReferenceAllowed: boolean;
+  @ApiProperty() receivedAt: Date;
+  @ApiProperty({ example: 5000000 }) allocatedFen: number;
+  @ApiProperty({ example: 0 }) creditFen: number;
+  @ApiProperty({ nullable: true, type: Date }) reversedAt: Date | null;
+  @ApiProperty({ nullable: true, type: String }) reversalReason: string | null;
+}
+
+export class ArrearsRunView {
+  @ApiProperty({ example: '2026-11-30', description: 'Today, China time: the day debts were aged at' }) asOf: string;
+  @ApiProperty({ example: 3, description: 'arrears.overdue events raised (customers that entered a bucket they were not yet told about)' })
+  raised: number;
 }
 
 export class AccountView {
@@ -138,12 +219,15 @@ export class ArrearsPageView {
 
 export class SettlementFlowView {
   @ApiProperty({ example: '110105' }) collectingRegion: string;
+  @ApiProperty({ example: '北京市朝阳区' }) collectingRegionName: string;
   @ApiProperty({ example: '440605' }) servingRegion: string;
+  @ApiProperty({ example: '广东省佛山市南海区' }) servingRegionName: string;
   @ApiProperty({ example: 2560000 }) amountFen: number;
 }
 
 export class RegionPositionView {
   @ApiProperty({ example: '440605' }) region: string;
+  @ApiProperty({ example: '广东省佛山市南海区' }) regionName: string;
   @ApiProperty({ example: 10000000, description: 'Payments taken in this region' }) collectedFen: number;
   @ApiProperty({ example: 0, description: 'Kept: collected here for lines this region served' }) keptFen: number;
   @ApiProperty({ example: 2560000, description: 'Collected elsewhere for this region’s lines' }) receivableFen: number;
@@ -154,6 +238,11 @@ export class RegionPositionView {
 
 export class SettlementView {
   @ApiProperty({ example: '2026-11' }) period: string;
+  @ApiProperty({
+    enum: ['province', 'city', 'district', 'recorded'],
+    description: 'The level regions were rolled up to; recorded: as recorded on payments and bill lines (no level asked)',
+  })
+  level: 'province' | 'city' | 'district' | 'recorded';
   @ApiProperty({ example: 10000000, description: 'Payments received in the period and not reversed' }) collectedFen: number;
   @ApiProperty({ example: 3 }) paymentCount: number;
   @ApiProperty({ type: [SettlementFlowView], description: 'Collecting region → serving region, from the payments’ allocations' })
