@@ -548,7 +548,9 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
       '/api/v1/orders/{id}',
       '/api/v1/work-orders/{id}',
     ]) {
-      const id = doc.paths[path].get.parameters.find((p: { name: string }) => p.name === 'id');
+      const ids = doc.paths[path].get.parameters.filter((p: { name: string }) => p.name === 'id');
+      expect({ path, count: ids.length }).toEqual({ path, count: 1 });
+      const id = ids[0];
       expect({ path, description: id.description }).toEqual({ path, description: expect.stringContaining('case number') });
     }
     expect(doc.components.schemas.LookupResultDto.properties.matchedCase).toBeDefined();
