@@ -141,6 +141,12 @@ export class CustomersService {
     return new Map(unique.map((id, i) => [id, refs[i]]));
   }
 
+  /** Each customer's account manager id (null: none), in one query; unknown ids are left out. */
+  accountManagerIds(customerIds: string[]): Promise<Map<string, string | null>> {
+    const unique = [...new Set(customerIds)];
+    return unique.length ? accountManagersOf(this.dataSource.manager, unique) : Promise.resolve(new Map());
+  }
+
   /** Home region and account manager: who owns the customer, for access to its cases. */
   async ownership(em: EntityManager, customerId: string): Promise<{ homeRegion: string; accountManagerId: string | null }> {
     const owner = await ownershipOf(em, customerId);

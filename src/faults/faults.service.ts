@@ -176,7 +176,13 @@ export class FaultsService {
       for (const [id, c] of await this.sla.forCases(kind, ids)) clocks.set(id, c);
     }
     // Lists never show full numbers: opening one case is what reveals (and audits) it.
-    return { items: rows.map((f) => toFaultDto(f, clocks.get(f.id)!, false)), total, limit: q.limit, offset: q.offset };
+    const people = await this.tickets.peopleOfPage(rows);
+    return {
+      items: rows.map((f) => ({ ...toFaultDto(f, clocks.get(f.id)!, false), ...people(f) })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<FaultDto> {

@@ -185,7 +185,13 @@ export class SupportService {
       rows.map((r) => r.id),
     );
     // Lists never show full numbers: opening one request is what reveals (and audits) it.
-    return { items: rows.map((r) => toSupportRequestDto(r, clocks.get(r.id)!, false)), total, limit: q.limit, offset: q.offset };
+    const people = await this.tickets.peopleOfPage(rows);
+    return {
+      items: rows.map((r) => ({ ...toSupportRequestDto(r, clocks.get(r.id)!, false), ...people(r) })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<SupportRequestDto> {

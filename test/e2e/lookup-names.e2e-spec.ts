@@ -386,6 +386,11 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
       });
       // Nothing more of the staff record.
       expect(Object.keys(got.assignee).sort()).toEqual(['displayName', 'id', 'workPhone']);
+      // Lists carry them too (read for the whole page at once).
+      const list = (await t.http().get(`/api/v1/faults?customerId=${c.id}`).set(bearer(gdAgent)).expect(200)).body;
+      expect(list.items.map((x: { assignee: unknown; accountManager: unknown }) => [x.assignee, x.accountManager])).toEqual([
+        [engRef, amRef],
+      ]);
 
       const queue = (await t.http().get('/api/v1/console/queue?region=440605&limit=200').set(bearer(gdAgent)).expect(200)).body;
       expect(queue.items.find((x: { id: string }) => x.id === f.id)).toMatchObject({
@@ -411,6 +416,8 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
         assignee: null,
         accountManager: amRef,
       });
+      const supList = (await t.http().get(`/api/v1/support-requests?customerId=${c.id}`).set(bearer(gdAgent)).expect(200)).body;
+      expect(supList.items[0]).toMatchObject({ id: sup.id, assignee: null, accountManager: amRef });
       const inq = (
         await t
           .http()
