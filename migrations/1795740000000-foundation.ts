@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Staff, regions, audit, idempotency and the shared customer record. */
 export class Foundation1795740000000 implements MigrationInterface {

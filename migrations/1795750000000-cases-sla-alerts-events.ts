@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 const TICKET_STATES = `'acknowledged','in_progress','pending','held','resolved','closed','rejected','cancelled'`;
 

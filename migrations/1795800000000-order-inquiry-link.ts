@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** An order opened from a business inquiry keeps the link back (the inquiry already links forward). */
 export class OrderInquiryLink1795800000000 implements MigrationInterface {

@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner } from 'typeorm';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** A customer's home region, as SQL over a `customers` row `c`. */
 const HOME = `ARRAY[c.home_region]`;

@@ -27,7 +27,7 @@ import { SlaModule } from './sla/sla.module';
 import { SupportModule } from './support/support.module';
 import { StaffModule } from './staff/staff.module';
 import { TicketsModule } from './tickets/tickets.module';
-import { WebhookTargetsModule } from './webhooks/webhook-targets';
+import { WebhookTargetsModule } from './webhooks/webhook-targets.service';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 export interface AppModuleOptions {

@@ -1,4 +1,4 @@
-import type { AlertLevel, ClockName } from '../sla/sla-levels';
+import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
 import type { Alert } from './alert.entity';
 
 /*

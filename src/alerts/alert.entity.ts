@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { AlertLevel, ClockName } from '../sla/sla-levels';
+import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
 
 /** One SLA alert: unique per (case, clock, level) in PostgreSQL, however many workers race. */
 @Entity('alerts')

@@ -1,17 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { PageOf, PageQuery } from '../common/pagination/page';
+import { ApiController, ApiProblems, Auth, PageOf, UuidPipe, type AuthContext } from '../common/http/controller';
+import { PageQuery } from '../common/pagination/page';
 import { toBool } from '../common/to-bool';
 import { Text } from '../customers/dto/validators';
 import { CASE_KINDS } from '../cases/case-kind';
-import { ALERT_LEVELS, CLOCKS } from '../sla/sla-levels';
-import type { AlertLevel } from '../sla/sla-levels';
+import { ALERT_LEVELS, CLOCKS } from '../sla/sla-levels.port';
+import type { AlertLevel } from '../sla/sla-levels.port';
 import { AlertsService } from './alerts.service';
 
 class AlertQueryDto extends PageQuery {
@@ -75,9 +72,7 @@ class AckCaseAlertsResultDto {
   @ApiProperty({ type: [String], format: 'uuid' }) alertIds: string[];
 }
 
-@ApiTags('alerts')
-@Authenticated()
-@Controller('alerts')
+@ApiController('alerts', 'alerts')
 export class AlertsController {
   constructor(private readonly alerts: AlertsService) {}
 

@@ -2,7 +2,7 @@ import { In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import type { Db } from '../common/sql';
 import { rows, sql } from '../common/sql';
-import type { AlertLevel, ClockName } from '../sla/sla-levels';
+import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
 import { Alert } from './alert.entity';
 
 /** An alert to insert: one level of one clock of one case. */

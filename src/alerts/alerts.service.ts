@@ -7,7 +7,7 @@ import { covers, scopePatterns } from '../common/auth/region-scope';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { OutboxService } from '../outbox/outbox.service';
-import { AlertLevel, alertEventType } from '../sla/sla-levels';
+import { AlertLevel, alertEventType } from '../sla/sla-levels.port';
 import { Alert } from './alert.entity';
 import { AlertError, AlertErrorCode } from './alerts.errors';
 import { regionUnder } from '../common/escape-like';

@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/auth/decorators';
-import { ApiProblem, ApiProblems } from '../common/http/api-problems';
+import { ApiProblems, Public } from '../common/http/controller';
+import { ApiProblem } from '../common/http/api-problems';
 import { AuthService } from './auth.service';
 import { TokenRequestDto, TokenResponseDto } from './dto/token.dto';
 

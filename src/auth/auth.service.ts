@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
 import { TokenClaims } from '../common/auth/authenticator';
 import { CommonError, CommonErrorCode } from '../common/errors/common-errors';
-import { hashPassword, verifyPassword } from '../staff/passwords';
+import { hashPassword, verifyPassword } from '../common/auth/passwords';
 import { StaffService } from '../staff/staff.service';
 import { TokenResponseDto } from './dto/token.dto';
 

@@ -137,7 +137,9 @@ export class ArrearsService {
           entity: 'customer',
           entityId: n.customerId,
           changes: { bucket: n.bucket, asOf },
-          regions: [], // as these entries have always been written: for nationwide readers
+          // the customer's home region joins the entry, so the directors and billing staff of that region read it too
+          regions: [],
+          customerId: n.customerId,
         })),
       );
       return notices.length;

@@ -1,19 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { BILLING_READERS } from './billing-access';
 import { BillRunsService } from './bill-runs.service';
-import { PageOf } from '../common/pagination/page';
 import { BillRunDto, BillRunQuery, BillRunsQuery } from './dto/billing-input.dto';
 import { BillRunSummaryView, BillRunView } from './dto/billing-views.dto';
 
-@ApiTags('billing')
-@Authenticated()
-@Controller('billing/bill-runs')
+@ApiController('billing', 'billing/bill-runs')
 export class BillRunsController {
   constructor(private readonly runs: BillRunsService) {}
 

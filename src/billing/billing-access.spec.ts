@@ -1,4 +1,4 @@
-import { AuthContext, Role } from '../common/auth/auth-context';
+import type { AuthContext, Role } from '../common/auth/auth-context';
 import { scopePrefix } from '../common/auth/region-scope';
 import { mayHandlePayment, mayReadBillingOf, servesCustomer } from './billing-access';
 

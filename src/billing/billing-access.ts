@@ -1,6 +1,8 @@
-import { AuthContext, hasRole } from '../common/auth/auth-context';
+import type { AuthContext } from '../common/auth/auth-context';
+import { hasRole } from '../common/auth/auth-context';
 import { covers, scopePrefix } from '../common/auth/region-scope';
-import { CustomerFootprint, inScope } from '../customers/customer-access';
+import type { CustomerFootprint } from '../customers/customer-access.port';
+import { inScope } from '../customers/customer-access.port';
 import { BillingError, BillingErrorCode } from './billing.errors';
 
 /** Who sees billing data at all (every billing route is limited to these roles). */

@@ -1,18 +1,14 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
+import { Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext } from '../common/http/controller';
 import { ArrearsService } from './arrears.service';
 import { BILLING_READERS } from './billing-access';
 import { ArrearsQuery, SettlementQuery } from './dto/billing-input.dto';
 import { ArrearsPageView, ArrearsRunView, SettlementView } from './dto/billing-views.dto';
 import { SettlementsService } from './settlements.service';
 
-@ApiTags('billing')
-@Authenticated()
+@ApiController('billing', 'billing')
 @Roles(...BILLING_READERS)
-@Controller('billing')
 export class BillingReportsController {
   constructor(
     private readonly arrears: ArrearsService,

@@ -43,7 +43,7 @@ export class BillingProcessor extends ManagedWorkerHost implements OnApplication
   async process(job: BillingJob): Promise<unknown> {
     switch (job.name) {
       case BILL_CUSTOMER_JOB: {
-        const { runId, customerId, period } = job.data as BillCustomerJobData;
+        const { runId, customerId, period } = job.data;
         return (await this.issuer.issue(runId, customerId, period)).outcome;
       }
       case SWEEP_BILL_RUNS_JOB:

@@ -1,10 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { PageOf } from '../common/pagination/page';
+import { ApiProblems, Auth, Authenticated, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { AccountsService } from './accounts.service';
 import { BILLING_READERS } from './billing-access';
 import { AsOfQuery, BillsQuery, PaymentsQuery } from './dto/billing-input.dto';

@@ -1,13 +1,9 @@
-import { Body, Controller, Get, Post, Query, Res } from '@nestjs/common';
+import { Body, Get, Post, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, type AuthContext } from '../common/http/controller';
 import { ChargesService } from './charges.service';
-import { PageOf } from '../common/pagination/page';
 import { BILLING_READERS } from './billing-access';
 import { ChargeBatchDto, ChargeDto, ChargesQuery, MAX_BATCH_CHARGES } from './dto/billing-input.dto';
 import { ChargeBatchResultDto, ChargeView } from './dto/billing-views.dto';
@@ -16,9 +12,7 @@ import { MAX_AMOUNT_FEN } from './money';
 /** A full batch of 10,000 charges is about 3 MB of JSON: this route alone takes up to 16 MiB. */
 export const CHARGE_BATCH_BODY_LIMIT = 16 * 1024 * 1024;
 
-@ApiTags('billing')
-@Authenticated()
-@Controller('billing')
+@ApiController('billing', 'billing')
 export class ChargesController {
   constructor(private readonly charges: ChargesService) {}
 

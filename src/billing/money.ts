@@ -1,4 +1,5 @@
-import { ValidateBy, ValidationOptions } from 'class-validator';
+import type { ValidationOptions } from 'class-validator';
+import { ValidateBy } from 'class-validator';
 
 /**
  * Money is an integer number of fen (分) end to end: bigint in PostgreSQL,

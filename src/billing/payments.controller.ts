@@ -1,18 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { Body, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { BILLING_READERS } from './billing-access';
 import { PaymentDto, ReversalDto } from './dto/billing-input.dto';
 import { PaymentView } from './dto/billing-views.dto';
 import { PaymentsService } from './payments.service';
 
-@ApiTags('billing')
-@Authenticated()
-@Controller('payments')
+@ApiController('billing', 'payments')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 

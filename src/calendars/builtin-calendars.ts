@@ -1,6 +1,7 @@
 /** The two calendars every installation has (issue 12): `24x7`, and `workday` on China's working days. */
 import { chinaHolidayExceptions, yearsCovered } from './china-holidays';
-import { CalendarDefinition, CalendarException, DEFAULT_TIME_ZONE, IsoWeekday, WorkingInterval } from './working-time';
+import type { CalendarDefinition, CalendarException, IsoWeekday, WorkingInterval } from './working-time';
+import { DEFAULT_TIME_ZONE } from './working-time';
 
 export const CALENDAR_24X7 = '24x7';
 export const CALENDAR_WORKDAY = 'workday';

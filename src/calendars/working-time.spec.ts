@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { twentyFourSevenDefinition, workdayDefinition } from './builtin-calendars';
 import { chinaHolidayExceptions } from './china-holidays';
+import type { CalendarDefinition, CompiledCalendar } from './working-time';
 import {
-  CalendarDefinition,
   CalendarDefinitionError,
-  CompiledCalendar,
   addWorkingTime,
   compileCalendar,
   isWorkingInstant,

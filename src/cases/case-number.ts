@@ -1,5 +1,6 @@
-import { EntityManager } from 'typeorm';
-import { CASE_NO_PREFIX, CaseKind } from './case-kind';
+import type { EntityManager } from 'typeorm';
+import type { CaseKind } from './case-kind';
+import { CASE_NO_PREFIX } from './case-kind';
 
 /** The calendar day in China (UTC+8, no daylight saving), as YYYYMMDD. */
 export function chinaDate(at: Date): string {

@@ -1,4 +1,4 @@
-import { SEVERITY_BASE, casePriority } from './priority';
+import { SEVERITY_BASE, casePriority, queuePriority } from './priority';
 
 describe('case priority', () => {
   it.each([
@@ -22,5 +22,12 @@ describe('case priority', () => {
           expect(p).toBeGreaterThanOrEqual(1);
           expect(p).toBeLessThanOrEqual(4);
         }
+  });
+});
+
+describe('queuePriority', () => {
+  it('orders P1 green, P1, P2 green, P2 … P4, every one a BullMQ priority ≥ 1', () => {
+    const order = [1, 2, 3, 4].flatMap((p) => [queuePriority(p, true), queuePriority(p, false)]);
+    expect(order).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });

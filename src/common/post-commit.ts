@@ -33,11 +33,9 @@ export class PostCommit {
   async run(waitMs = POST_COMMIT_WAIT_MS): Promise<void> {
     const settled = Promise.allSettled(this.tasks.splice(0).map(async (t) => t())).then((results) => {
       for (const r of results) {
-        if (r.status === 'rejected')
-          logger.warn(
-            { err: r.reason },
-            `post-commit work failed; the sweeps will redo it: ${String((r.reason as Error)?.message ?? r.reason)}`,
-          );
+        if (r.status !== 'rejected') continue;
+        const err: unknown = r.reason;
+        logger.warn({ err }, `post-commit work failed; the sweeps will redo it: ${err instanceof Error ? err.message : String(err)}`);
       }
       return true;
     });

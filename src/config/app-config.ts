@@ -100,6 +100,6 @@ export class AppConfig {
         webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
         retentionDays: e.EVENT_RETENTION_DAYS,
       },
-    } as AppConfig);
+    });
   }
 }

@@ -1,15 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
+import { Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, type AuthContext } from '../common/http/controller';
 import { ConsoleService } from './console.service';
 import { LookupQuery, LookupResultDto, QueuePageDto, QueueQuery } from './dto/console.dto';
 
 /** The 1000-hotline agent console. Every role may use it; what each sees is bounded by their region scope. */
-@ApiTags('console')
-@Authenticated()
-@Controller('console')
+@ApiController('console', 'console')
 export class ConsoleController {
   constructor(private readonly console: ConsoleService) {}
 

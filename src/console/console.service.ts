@@ -6,7 +6,7 @@ import { priorityLabel } from '../cases/priority';
 import type { AuthContext } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
 import { maskMobile } from '../common/masking';
-import { CONTACT_ROLES } from '../customers/contact.entity';
+import { CONTACT_ROLES } from '../customers/customer-record.port';
 import { CustomersService } from '../customers/customers.service';
 import { CustomerQuery } from '../customers/dto/customer.dto';
 import { RegionsService } from '../regions/regions.service';

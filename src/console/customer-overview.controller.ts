@@ -1,16 +1,11 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
+import { Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, UuidPipe, type AuthContext } from '../common/http/controller';
 import { ConsoleService } from './console.service';
 import { CustomerOverviewDto } from './dto/console.dto';
 
 /** GET /customers/{id}/overview lives in the console: it reads every case module, which customers must not know. */
-@ApiTags('console')
-@Authenticated()
-@Controller('customers')
+@ApiController('console', 'customers')
 export class CustomerOverviewController {
   constructor(private readonly console: ConsoleService) {}
 

@@ -1,8 +1,6 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ContactRole } from './customer-record.port';
 import type { Customer } from './customer.entity';
-
-export const CONTACT_ROLES = ['primary', 'technical', 'billing', 'executive', 'other'] as const;
-export type ContactRole = (typeof CONTACT_ROLES)[number];
 
 @Entity('customer_contacts')
 export class Contact {

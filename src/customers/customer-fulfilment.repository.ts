@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { rows, sql } from '../common/sql';
-import type { ContactRole } from './contact.entity';
+import type { ContactRole } from './customer-record.port';
 import { ServiceInstance } from './service-instance.entity';
 
 /**

@@ -1,10 +1,6 @@
-import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
+import { Body, Get, Param, Patch, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { CustomerPartsService } from './customer-parts.service';
 import { ContactDto, ContactInput, UpdateContactDto } from './dto/contact.dto';
 import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto } from './dto/service-instance.dto';
@@ -12,9 +8,7 @@ import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
 
 const MANAGERS = ['admin', 'director', 'account_manager'] as const;
 
-@ApiTags('customers')
-@Authenticated()
-@Controller('customers/:customerId')
+@ApiController('customers', 'customers/:customerId')
 export class CustomerPartsController {
   constructor(private readonly parts: CustomerPartsService) {}
 

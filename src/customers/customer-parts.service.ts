@@ -7,7 +7,7 @@ import { invalidFields } from '../common/errors/common-errors';
 import { guardedUpdate } from '../common/guarded-update';
 import { ProductsService } from '../products/products.service';
 import { RegionsService } from '../regions/regions.service';
-import { assertCanManage, assertCanRead, footprintRegions, maySeeMobiles } from './customer-access';
+import { assertCanManage, assertCanRead, footprintRegions, maySeeMobiles } from './customer-access.port';
 import { toContact, toServiceInstance, toSite } from './customer-view';
 import { CustomerError, CustomerErrorCode } from './customers.errors';
 import { CustomersService } from './customers.service';

@@ -1,13 +1,13 @@
 import { maskMobile } from '../common/masking';
-import { RegionsService } from '../regions/regions.service';
-import { Contact } from './contact.entity';
-import { Customer } from './customer.entity';
-import { ContactDto } from './dto/contact.dto';
-import { CustomerDto, CustomerSummaryDto } from './dto/customer.dto';
-import { ServiceInstanceDto } from './dto/service-instance.dto';
-import { SiteDto } from './dto/site.dto';
-import { ServiceInstance } from './service-instance.entity';
-import { Site } from './site.entity';
+import type { RegionsService } from '../regions/regions.service';
+import type { Contact } from './contact.entity';
+import type { Customer } from './customer.entity';
+import type { ContactDto } from './dto/contact.dto';
+import type { CustomerDto, CustomerSummaryDto } from './dto/customer.dto';
+import type { ServiceInstanceDto } from './dto/service-instance.dto';
+import type { SiteDto } from './dto/site.dto';
+import type { ServiceInstance } from './service-instance.entity';
+import type { Site } from './site.entity';
 
 /** Entity → API shapes; the only place that decides how a customer looks on the wire. */
 export const toSummary = (c: Customer): CustomerSummaryDto => ({

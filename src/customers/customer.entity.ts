@@ -1,10 +1,8 @@
 import { Column, CreateDateColumn, Entity, OneToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Contact } from './contact.entity';
+import type { Tier } from './customer-record.port';
 import { ServiceInstance } from './service-instance.entity';
 import { Site } from './site.entity';
-
-export const TIERS = ['strategic', 'key', 'standard'] as const;
-export type Tier = (typeof TIERS)[number];
 
 /** The one customer record that every "one point" service shares. Never deleted, only archived. */
 @Entity('customers')

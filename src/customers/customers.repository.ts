@@ -4,8 +4,10 @@ import { scopePatterns } from '../common/auth/region-scope';
 import type { Db } from '../common/sql';
 import { empty, firstRow, rows, sql } from '../common/sql';
 import { AccountManagerTransfer } from './account-manager-transfer.entity';
-import { Contact, ContactRole } from './contact.entity';
-import { Customer, Tier } from './customer.entity';
+import type { ContactRole } from './customer-record.port';
+import { Contact } from './contact.entity';
+import type { Tier } from './customer-record.port';
+import { Customer } from './customer.entity';
 import { Site } from './site.entity';
 
 // ---- the customer row ----

@@ -13,7 +13,7 @@ import { guardedUpdate } from '../common/guarded-update';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { StaffService } from '../staff/staff.service';
-import { CustomerFootprint, assertCanManage, assertCanRead, assertMayGrant, footprintRegions, maySeeMobiles } from './customer-access';
+import { CustomerFootprint, assertCanManage, assertCanRead, assertMayGrant, footprintRegions, maySeeMobiles } from './customer-access.port';
 import { toCustomerDto, toSummary } from './customer-view';
 import { Customer } from './customer.entity';
 import { CustomerError, CustomerErrorCode, customerNotFound } from './customers.errors';
@@ -144,7 +144,7 @@ export class CustomersService {
   /** Each customer's account manager id (null: none), in one query; unknown ids are left out. */
   accountManagerIds(customerIds: string[]): Promise<Map<string, string | null>> {
     const unique = [...new Set(customerIds)];
-    return unique.length ? accountManagersOf(this.dataSource.manager, unique) : Promise.resolve(new Map());
+    return unique.length ? accountManagersOf(this.dataSource.manager, unique) : Promise.resolve(new Map<string, string | null>());
   }
 
   /** Home region and account manager: who owns the customer, for access to its cases. */

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
-import { AppConfig } from '../config/app-config';
+import type { AppConfig } from '../config/app-config';
 import { migrations } from '../../migrations';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 

@@ -2,15 +2,13 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
-import { dispatchPriority } from '../tickets/dispatch-priority';
+import { queuePriority } from '../cases/priority';
 import type { Fault } from './fault.entity';
 
 export const DISPATCH_JOB = 'dispatch';
 export interface DispatchJobData {
   faultId: string;
 }
-
-export { dispatchPriority };
 
 @Injectable()
 export class FaultDispatcher {
@@ -19,7 +17,7 @@ export class FaultDispatcher {
   enqueue(f: Pick<Fault, 'id' | 'priority' | 'greenChannel'>): Promise<unknown> {
     return this.queue.add(DISPATCH_JOB, { faultId: f.id } satisfies DispatchJobData, {
       jobId: `dispatch-${f.id}`,
-      priority: dispatchPriority(f.priority, f.greenChannel),
+      priority: queuePriority(f.priority, f.greenChannel),
       removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600 },
     });

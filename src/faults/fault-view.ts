@@ -3,17 +3,17 @@ import { priorityLabel } from '../cases/priority';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
-import { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
-import { FaultDto } from './dto/fault.dto';
-import { Fault } from './fault.entity';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
+import type { FaultDto } from './dto/fault.dto';
+import type { Fault } from './fault.entity';
 
 /** Who may see the reporter's number in full: the people who call them back. */
 export function maySeeReporter(auth: AuthContext, f: Fault, accountManagerId: string | null): boolean {
   return hasRole(auth, 'admin', 'director') || f.assigneeId === auth.staffId || accountManagerId === auth.staffId;
 }
 
-export function toFaultDto(f: Fault, clocks: SlaClock[], unmasked: boolean): FaultDto {
+export function toFaultDto(f: Fault, clocks: ClockView[], unmasked: boolean): FaultDto {
   return {
     id: f.id,
     caseNo: f.caseNo,

@@ -1,35 +1,13 @@
 import { faultNotFound } from './faults.errors';
 import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TICKET_NEEDS_REASON, TICKET_TRANSITIONS } from '../cases/ticket-lifecycle';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
-import {
-  AssignDto,
-  CreateFaultDto,
-  FaultDto,
-  FaultQuery,
-  FeedbackDto,
-  NoteDto,
-  TimelineEntryDto,
-  TransitionDto,
-  UpdateFaultDto,
-} from './dto/fault.dto';
+import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import { TICKET_MOVES_TEXT, TICKET_WORKERS, TicketTimelineRoute } from '../tickets/ticket-routes.port';
+import { AssignDto, CreateFaultDto, FaultDto, FaultQuery, FeedbackDto, NoteDto, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultsService } from './faults.service';
 
-const CASE_WORKERS = ['admin', 'director', 'agent', 'account_manager', 'engineer'] as const;
-const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
-  .map(([from, to]) => `${from} → ${to.length ? to.join(' | ') : '(final)'}`)
-  .join('; ');
-
-@ApiTags('faults')
-@Authenticated()
-@Controller('faults')
+@ApiController('faults', 'faults')
 export class FaultsController {
   constructor(private readonly faults: FaultsService) {}
 
@@ -61,7 +39,7 @@ export class FaultsController {
   }
 
   @Patch(':id')
-  @Roles(...CASE_WORKERS)
+  @Roles(...TICKET_WORKERS)
   @ApiOperation({ summary: 'Change severity, or grant the green channel (directors): re-targets the SLA clocks' })
   @ApiOkResponse({ type: FaultDto })
   @ApiProblems(400, 404, 409)
@@ -71,10 +49,10 @@ export class FaultsController {
 
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles(...CASE_WORKERS)
+  @Roles(...TICKET_WORKERS)
   @ApiOperation({
     summary: 'Move the case through its lifecycle',
-    description: `Allowed moves: ${LIFECYCLE}. ${TICKET_NEEDS_REASON.join(' and ')} need a reason. An illegal move or a stale expectedVersion gives 409 naming the allowed moves.`,
+    description: TICKET_MOVES_TEXT,
   })
   @ApiOkResponse({ type: FaultDto })
   @ApiProblems(400, 404, 409)
@@ -93,7 +71,7 @@ export class FaultsController {
   }
 
   @Post(':id/notes')
-  @Roles(...CASE_WORKERS)
+  @Roles(...TICKET_WORKERS)
   @Idempotent()
   @ApiOperation({ summary: 'Add a note to the timeline' })
   @ApiCreatedResponse({ type: FaultDto })
@@ -102,10 +80,7 @@ export class FaultsController {
     return this.faults.addNote(auth, id, dto.text);
   }
 
-  @Get(':id/timeline')
-  @ApiOperation({ summary: 'Every state change, note, assignment and SLA event, in order' })
-  @ApiOkResponse({ type: [TimelineEntryDto] })
-  @ApiProblems(400, 404)
+  @TicketTimelineRoute()
   timeline(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.faults.timeline(auth, id);
   }

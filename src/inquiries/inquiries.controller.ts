@@ -1,13 +1,8 @@
 import { inquiryNotFound } from './inquiries.errors';
 import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { TimelineEntryDto } from '../tickets/dto/ticket.dto';
 import { AnswerInquiryDto, CloseInquiryDto, ConvertInquiryDto, CreateInquiryDto, InquiryDto, InquiryQuery } from './dto/inquiry.dto';
 import { InquiriesService } from './inquiries.service';
@@ -15,9 +10,7 @@ import { InquiriesService } from './inquiries.service';
 const DESK = ['admin', 'director', 'agent', 'account_manager'] as const;
 const ANSWERERS = [...DESK, 'engineer'] as const;
 
-@ApiTags('inquiries')
-@Authenticated()
-@Controller('inquiries')
+@ApiController('inquiries', 'inquiries')
 export class InquiriesController {
   constructor(private readonly inquiries: InquiriesService) {}
 

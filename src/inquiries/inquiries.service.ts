@@ -6,7 +6,7 @@ import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { ORDER_INTAKE } from '../cases/order-intake';
 import type { OrderIntake } from '../cases/order-intake';
-import { Priority, casePriority } from '../cases/priority';
+import { casePriority } from '../cases/priority';
 import { guardedUpdate } from '../common/guarded-update';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -15,7 +15,7 @@ import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead, restrictCaseList } from '../customers/customer-access';
+import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
@@ -85,7 +85,7 @@ export class InquiriesService {
         }
       }
       const now = new Date();
-      const priority = casePriority((dto.urgent ? 2 : 3) as Priority, tier, green);
+      const priority = casePriority(dto.urgent ? 2 : 3, tier, green);
       const caseNo = await nextCaseNo(em, 'inquiry', now);
       const row = em.create(Inquiry, {
         caseNo,
@@ -332,7 +332,7 @@ export class InquiriesService {
     }
     let convertedCaseNo: string | null = null;
     if (row.convertedToKind && row.convertedToId) {
-      const [ix] = await this.dataSource.query(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [
+      const [ix] = await this.dataSource.query<{ case_no: string }[]>(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [
         row.convertedToKind,
         row.convertedToId,
       ]);

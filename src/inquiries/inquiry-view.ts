@@ -3,8 +3,8 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { covers } from '../common/auth/region-scope';
 import { maskMobile } from '../common/masking';
-import type { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
 import type { InquiryDto } from './dto/inquiry.dto';
 import { allowedInquiryActions } from './inquiry-lifecycle';
 import type { Inquiry } from './inquiry.entity';
@@ -24,7 +24,7 @@ export function maySeeCaller(
   return q.customerId === null && (q.createdBy === auth.staffId || (hasRole(auth, 'agent') && covers(auth, q.region)));
 }
 
-export function toInquiryDto(q: Inquiry, clocks: SlaClock[], unmasked: boolean, convertedCaseNo: string | null = null): InquiryDto {
+export function toInquiryDto(q: Inquiry, clocks: ClockView[], unmasked: boolean, convertedCaseNo: string | null = null): InquiryDto {
   return {
     id: q.id,
     caseNo: q.caseNo,

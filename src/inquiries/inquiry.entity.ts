@@ -1,11 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { CaseColumns } from '../cases/case-columns';
 import type { InquiryChannel, InquiryState, InquiryTopic } from './inquiry-lifecycle';
 
 /** A business inquiry (业务咨询), possibly from a caller who is not yet a customer. */
 @Entity('inquiries')
-export class Inquiry {
-  @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('text') caseNo: string;
+export class Inquiry extends CaseColumns {
   /** Null while the caller is not a customer. */
   @Column({ type: 'uuid', nullable: true }) customerId: string | null;
   @Column('text') callerName: string;
@@ -17,16 +16,9 @@ export class Inquiry {
   @Column('text') region: string;
   @Column('boolean') urgent: boolean;
   @Column('text') state: InquiryState;
-  @Column('smallint') priority: number;
-  @Column('boolean') greenChannel: boolean;
   @Column({ type: 'text', nullable: true }) answer: string | null;
   @Column({ type: 'uuid', nullable: true }) answeredBy: string | null;
   @Column({ type: 'timestamptz', nullable: true }) answeredAt: Date | null;
   @Column({ type: 'text', nullable: true }) convertedToKind: 'order' | 'support' | null;
   @Column({ type: 'uuid', nullable: true }) convertedToId: string | null;
-  @Column({ type: 'timestamptz', nullable: true }) closedAt: Date | null;
-  @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
-  @Column('integer') version: number;
-  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
-  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

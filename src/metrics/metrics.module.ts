@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
-import { HttpMetrics, httpDurationProvider } from './http-metrics';
+import { HttpMetrics, httpDurationProvider } from './http-metrics.service';
 import { MetricsController } from './metrics.controller';
 
 @Module({

@@ -4,8 +4,7 @@ import { MicroBatcher } from '../common/micro-batch';
 import { AppConfig } from '../config/app-config';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { QueueName } from '../queues/queue-names';
-import { postSigned } from '../webhooks/signed-post';
-import { WebhookTargets } from '../webhooks/webhook-targets';
+import { WebhookTargets } from '../webhooks/webhook-targets.service';
 import { FULFIL_JOB, FulfilJobData, fulfilJobId } from './order-fan-out';
 import { DispatchChannel } from './work-order.entity';
 import { DispatchTarget, WorkOrdersService } from './work-orders.service';
@@ -53,8 +52,7 @@ export class FulfilmentProcessor extends ManagedWorkerHost {
     if (!target.endpoint) return this.dispatch(id, 'console');
 
     const { events } = this.config;
-    const sent = await postSigned(
-      this.endpoints,
+    const sent = await this.endpoints.postSigned(
       target.endpoint.url,
       target.endpoint.secret,
       { id, type: DISPATCH_EVENT, occurredAt: new Date().toISOString(), data: await this.workOrders.dispatchPayload(id) },

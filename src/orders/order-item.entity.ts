@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { OrderAction } from '../products/product.entity';
+import type { OrderAction } from '../products/products.port';
 
 /** One line of an order; it belongs to the work order of its site's region. */
 @Entity('order_items')

@@ -1,13 +1,13 @@
 import { priorityLabel } from '../cases/priority';
-import { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
 import type { FieldContact, FieldSite } from '../customers/customer-fulfilment.service';
-import { OrderDto, OrderItemView, WorkOrderDetailDto, WorkOrderDto } from './dto/order.dto';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
+import type { OrderDto, OrderItemView, WorkOrderDetailDto, WorkOrderDto } from './dto/order.dto';
 import { staffMovesFrom } from './order-lifecycle';
 import type { OrderState } from './order-lifecycle';
-import { OrderItem } from './order-item.entity';
-import { Order } from './order.entity';
-import { WorkOrder } from './work-order.entity';
+import type { OrderItem } from './order-item.entity';
+import type { Order } from './order.entity';
+import type { WorkOrder } from './work-order.entity';
 
 export const toItemView = (i: OrderItem): OrderItemView => ({
   id: i.id,
@@ -20,7 +20,7 @@ export const toItemView = (i: OrderItem): OrderItemView => ({
   attributes: i.attributes,
 });
 
-export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: SlaClock[]): WorkOrderDto {
+export function toWorkOrderDto(w: WorkOrder, items: OrderItem[], clocks: ClockView[]): WorkOrderDto {
   return {
     id: w.id,
     caseNo: w.caseNo,
@@ -60,7 +60,7 @@ export interface WorkOrderFacts {
 const CLOSED_BY_STAFF: readonly OrderState[] = ['cancelled', 'rejected'];
 
 /** The work order as its region's team gets it: the site, the contact, the contract and the products, without another call. */
-export function toWorkOrderDetail(w: WorkOrder, items: OrderItem[], clocks: SlaClock[], facts: WorkOrderFacts): WorkOrderDetailDto {
+export function toWorkOrderDetail(w: WorkOrder, items: OrderItem[], clocks: ClockView[], facts: WorkOrderFacts): WorkOrderDetailDto {
   const view = toWorkOrderDto(w, items, clocks);
   const siteIds = [...new Set(view.items.map((i) => i.siteId))];
   return {
@@ -84,7 +84,7 @@ export interface OrderGraph {
   workOrders: WorkOrder[];
   items: OrderItem[];
   /** Clocks by case id (the order's and each work order's). */
-  clocks: Map<string, SlaClock[]>;
+  clocks: Map<string, ClockView[]>;
 }
 
 export function toOrderDto({ order: o, workOrders, items, clocks }: OrderGraph): OrderDto {

@@ -17,14 +17,14 @@ import type { FieldError } from '../common/errors/domain-error';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { WriteBatch } from '../common/write-batch';
-import { assertCanRead } from '../customers/customer-access';
+import { assertCanRead } from '../customers/customer-access.port';
 import { CustomersService, OrderContext } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { checkItemAttributes } from '../products/product-rules';
-import type { Product } from '../products/product.entity';
+import { checkItemAttributes } from '../products/product-rules.port';
+import type { CatalogueProduct } from '../products/products.port';
 import { ProductsService } from '../products/products.service';
 import { RegionsService } from '../regions/regions.service';
-import { SlaClock } from '../sla/sla-clock.entity';
+import type { ClockView } from '../sla/sla-view.port';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { ARREARS_GATE } from './arrears-gate';
 import type { ArrearsGate } from './arrears-gate';
@@ -51,7 +51,7 @@ const MAX_REQUESTED_DAYS = 730;
 /** One checked order line: where it goes and what it is. */
 interface Line {
   region: string;
-  product: Product;
+  product: CatalogueProduct;
 }
 
 @Injectable()
@@ -407,7 +407,7 @@ export class OrdersService {
    * (`items[2].siteId`): the product, the action, the site, the service
    * instance and the attributes.
    */
-  private checkItems(dto: CreateOrderDto, ctx: OrderContext, catalogue: Map<string, Product>): Line[] {
+  private checkItems(dto: CreateOrderDto, ctx: OrderContext, catalogue: Map<string, CatalogueProduct>): Line[] {
     const errors: FieldError[] = [];
     const lines: Line[] = [];
     dto.items.forEach((item, index) => {
@@ -496,7 +496,7 @@ export class OrdersService {
         workOrders.map((w) => w.id),
       ),
     ]);
-    const clocks = new Map<string, SlaClock[]>([...orderClocks, ...woClocks]);
+    const clocks = new Map<string, ClockView[]>([...orderClocks, ...woClocks]);
     return orders.map((order) => ({
       order,
       workOrders: workOrders.filter((w) => w.orderId === order.id),

@@ -1,15 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
+import { Body, Delete, Get, HttpCode, Param, Put } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext } from '../common/http/controller';
 import { RegionDispatchDto, RegionDispatchView } from './dto/order.dto';
 import { RegionDispatchService } from './region-dispatch.service';
 
-@ApiTags('regions')
-@Authenticated()
+@ApiController('regions', 'regions')
 @Roles('admin')
-@Controller('regions')
 export class RegionDispatchController {
   constructor(private readonly dispatch: RegionDispatchService) {}
 

@@ -6,7 +6,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { CommonError, CommonErrorCode, invalidFields } from '../common/errors/common-errors';
 import { AppConfig } from '../config/app-config';
 import { RegionsService } from '../regions/regions.service';
-import { WebhookTargets } from '../webhooks/webhook-targets';
+import { WebhookTargets } from '../webhooks/webhook-targets.service';
 import { secretHint } from '../webhooks/webhooks.service';
 import { RegionDispatchDto, RegionDispatchView } from './dto/order.dto';
 import { deleteDispatchEndpoint, findDispatchEndpoint, upsertDispatchEndpoint } from './region-dispatch.repository';

@@ -1,13 +1,9 @@
 import { workOrderNotFound } from './orders.errors';
 import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { PageOf } from '../common/pagination/page';
+import { ApiController, ApiProblems, Auth, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { RetryWorkOrderDto, WorkOrderDetailDto, WorkOrderQuery, WorkOrderTransitionDto } from './dto/order.dto';
 import { WORK_ORDER_TRANSITIONS } from './order-lifecycle';
 import { WorkOrdersService } from './work-orders.service';
@@ -16,9 +12,7 @@ const LIFECYCLE = Object.entries(WORK_ORDER_TRANSITIONS)
   .map(([from, to]) => `${from} → ${to.length ? to.join(' | ') : '(final)'}`)
   .join('; ');
 
-@ApiTags('work-orders')
-@Authenticated()
-@Controller('work-orders')
+@ApiController('work-orders', 'work-orders')
 export class WorkOrdersController {
   constructor(private readonly workOrders: WorkOrdersService) {}
 

@@ -7,7 +7,8 @@ import { execute, firstRow, rows, sql } from '../common/sql';
 import type { Db } from '../common/sql';
 import type { OrderState, WorkOrderState } from './order-lifecycle';
 import type { PageWindow } from './orders.repository';
-import { DispatchChannel, WorkOrder } from './work-order.entity';
+import type { DispatchChannel } from './work-order.entity';
+import { WorkOrder } from './work-order.entity';
 
 /** The statements on work orders (one row per region an order reaches). */
 

@@ -114,14 +114,7 @@ export class WorkOrdersService {
     if (dto.lines?.length && dto.to !== 'completed') throw invalidFields({ field: 'lines', message: 'is taken only with to = completed' });
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      const place = await workOrderPlace(em, id);
-      if (!place) throw workOrderNotFound(id);
-      if (!covers(auth, place.region)) await this.refuseOutOfRegion(auth, id, place.orderId, em);
-      // Order row first, then the work order: the same order as cancel, so no deadlock.
-      const order = (await lockOrder(em, place.orderId))!;
-      const wo = (await lockWorkOrder(em, id))!;
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version)
-        throw staleVersion('work order', dto.expectedVersion, wo.version);
+      const { order, wo } = await this.lockForMove(em, auth, id, dto.expectedVersion);
       if (!canMoveWorkOrder(wo.state, dto.to)) {
         const allowed = staffMovesFrom(wo.state);
         throw new OrderError(
@@ -192,14 +185,7 @@ export class WorkOrdersService {
   async retry(auth: AuthContext, id: string, dto: RetryWorkOrderDto): Promise<WorkOrderDetailDto> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      const place = await workOrderPlace(em, id);
-      if (!place) throw workOrderNotFound(id);
-      if (!covers(auth, place.region)) await this.refuseOutOfRegion(auth, id, place.orderId, em);
-      // Order row first, then the work order: as every other move.
-      const order = (await lockOrder(em, place.orderId))!;
-      const wo = (await lockWorkOrder(em, id))!;
-      if (dto.expectedVersion !== undefined && dto.expectedVersion !== wo.version)
-        throw staleVersion('work order', dto.expectedVersion, wo.version);
+      const { order, wo } = await this.lockForMove(em, auth, id, dto.expectedVersion);
       if (wo.state !== 'failed' || ['cancelled', 'rejected'].includes(order.state)) {
         throw new OrderError(
           OrderErrorCode.WORK_ORDER_ILLEGAL_TRANSITION,
@@ -250,6 +236,22 @@ export class WorkOrdersService {
   }
 
   /** Someone who sees the order sees its work orders, yet moves only those of their own region. */
+  /**
+   * A work order about to move, locked: 404 when the caller sees neither it
+   * nor its order, 403 for staff of another region; then the order row and
+   * the work order, always in that order (as cancel does, so no deadlock), and
+   * the caller's expected version.
+   */
+  private async lockForMove(em: EntityManager, auth: AuthContext, id: string, expectedVersion: number | undefined) {
+    const place = await workOrderPlace(em, id);
+    if (!place) throw workOrderNotFound(id);
+    if (!covers(auth, place.region)) await this.refuseOutOfRegion(auth, id, place.orderId, em);
+    const order = (await lockOrder(em, place.orderId))!;
+    const wo = (await lockWorkOrder(em, id))!;
+    if (expectedVersion !== undefined && expectedVersion !== wo.version) throw staleVersion('work order', expectedVersion, wo.version);
+    return { order, wo };
+  }
+
   private async refuseOutOfRegion(auth: AuthContext, id: string, orderId: string, em: EntityManager): Promise<never> {
     if (!(await this.maySeeOrderOf(auth, orderId, em))) throw workOrderNotFound(id);
     throw new OrderError(OrderErrorCode.WORK_ORDER_OUT_OF_REGION, 'Only fulfilment staff of the work order’s region may move it');

@@ -6,7 +6,7 @@ import { PostCommit } from '../common/post-commit';
 import type { Db } from '../common/sql';
 import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
-import { EventType } from './event-types';
+import { EventType } from './event-types.port';
 import {
   UnrelayedEvent,
   insertEventIn,

@@ -1,23 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-
-export const ORDER_ACTIONS = ['add', 'modify', 'terminate'] as const;
-export type OrderAction = (typeof ORDER_ACTIONS)[number];
-
-/** What an order item for this product must carry; checked when orders are taken. */
-export interface ProductAttribute {
-  name: string;
-  type: 'integer' | 'string' | 'enum';
-  required: boolean;
-  labelZh: string;
-  labelEn: string;
-  unit?: string;
-  min?: number;
-  max?: number;
-  values?: string[];
-}
+import type { CatalogueProduct, OrderAction, ProductAttribute } from './products.port';
 
 @Entity('products')
-export class Product {
+export class Product implements CatalogueProduct {
   @PrimaryColumn('text') code: string;
   @Column('text') nameZh: string;
   @Column('text') nameEn: string;

@@ -1,8 +1,7 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '../common/auth/decorators';
+import { Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiController, ApiProblems } from '../common/http/controller';
 import { CommonError, CommonErrorCode } from '../common/errors/common-errors';
-import { ApiProblems } from '../common/http/api-problems';
 import { ProductsService } from './products.service';
 
 class ProductAttributeDto {
@@ -30,9 +29,7 @@ class ProductDto {
   @ApiProperty({ example: 10, description: 'Lead time in days; an order’s committed completion is never earlier' }) leadTimeDays: number;
 }
 
-@ApiTags('products')
-@Authenticated()
-@Controller('products')
+@ApiController('products', 'products')
 export class ProductsController {
   constructor(private readonly products: ProductsService) {}
 

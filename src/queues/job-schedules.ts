@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import type { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { clamp } from '../common/clamp';
 

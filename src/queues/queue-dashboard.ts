@@ -2,10 +2,10 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { getQueueToken } from '@nestjs/bullmq';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Queue } from 'bullmq';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Authenticator } from '../common/auth/authenticator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Authenticator } from '../common/auth/authenticator';
 import { CommonError, CommonErrorCode } from '../common/errors/common-errors';
 import { sendProblem, toProblem } from '../common/errors/problem.filter';
 import { ALL_QUEUES } from './queue-names';
@@ -32,7 +32,7 @@ export async function mountQueueDashboard(app: NestFastifyApplication, authentic
     options: { uiConfig: { boardTitle: 'Focus One queues' } },
   });
 
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const fastify = app.getHttpAdapter().getInstance();
   await fastify.register(async (scope) => {
     scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const query = request.query as { token?: string };

@@ -1,9 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { Authenticated } from '../common/auth/decorators';
+import { ApiController, ApiProblems } from '../common/http/controller';
 import { CommonError, CommonErrorCode } from '../common/errors/common-errors';
-import { ApiProblems } from '../common/http/api-problems';
 import { REGION_CODE, RegionsService } from './regions.service';
 
 class RegionDto {
@@ -27,9 +26,7 @@ class RegionQuery {
   level?: string;
 }
 
-@ApiTags('regions')
-@Authenticated()
-@Controller('regions')
+@ApiController('regions', 'regions')
 export class RegionsController {
   constructor(private readonly regions: RegionsService) {}
 

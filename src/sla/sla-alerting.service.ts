@@ -11,7 +11,7 @@ import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
 import { ClockAdvance, advanceClocks, clockTimer, lockDueClocks, runningClocksDueWithin } from './sla-clocks.repository';
 import { FIRE_JOB, FireJobData, SlaClocksService, fireJobId } from './sla-clocks.service';
-import { dueLevels, levelAfter, thresholdAt } from './sla-levels';
+import { dueLevels, levelAfter, thresholdAt } from './sla-levels.port';
 
 // A wake-up this close before its threshold waits for it instead of re-arming.
 const EARLY_WAIT_MS = 1000;

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { AlertLevel, ClockName } from './sla-levels';
+import type { AlertLevel, ClockName } from './sla-levels.port';
 
 export type ClockState = 'running' | 'paused' | 'stopped';
 

@@ -3,8 +3,9 @@ import { In } from 'typeorm';
 import type { Db, Sql } from '../common/sql';
 import { execute, firstRow, rows, sql } from '../common/sql';
 import type { BatchPart, WriteBatch } from '../common/write-batch';
-import { ClockState, SlaClock } from './sla-clock.entity';
-import type { AlertLevel, ClockName } from './sla-levels';
+import type { ClockState } from './sla-clock.entity';
+import { SlaClock } from './sla-clock.entity';
+import type { AlertLevel, ClockName } from './sla-levels.port';
 
 /** A clock as its INSERT returns it: the targets it was given; the rest follows from the start time. */
 export interface InsertedClock {

@@ -17,7 +17,7 @@ import {
   lockClocksOfCase,
   updateClock,
 } from './sla-clocks.repository';
-import { ClockName, dueAt, thresholdAt } from './sla-levels';
+import { ClockName, dueAt, thresholdAt } from './sla-levels.port';
 import { SlaPoliciesService } from './sla-policies.service';
 import { SlaError, SlaErrorCode } from './sla.errors';
 

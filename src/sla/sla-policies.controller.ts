@@ -1,10 +1,8 @@
-import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Body, Get, Param, Put } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
+import { ApiController, ApiProblems, Auth, Roles, type AuthContext } from '../common/http/controller';
 import { invalidFields } from '../common/errors/common-errors';
-import { ApiProblems } from '../common/http/api-problems';
 import { SlaPoliciesService } from './sla-policies.service';
 
 const POLICY_KEY = /^(fault|complaint|support|inquiry|order):P[1-4]$/;
@@ -53,9 +51,7 @@ class SlaPolicyDto {
   @ApiProperty() updatedAt: Date;
 }
 
-@ApiTags('sla')
-@Authenticated()
-@Controller('sla/policies')
+@ApiController('sla', 'sla/policies')
 export class SlaPoliciesController {
   constructor(private readonly policies: SlaPoliciesService) {}
 

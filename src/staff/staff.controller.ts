@@ -1,19 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblem, ApiProblems } from '../common/http/api-problems';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
-import { UuidPipe } from '../common/http/uuid.pipe';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import { ApiProblem } from '../common/http/api-problems';
 import { ChangePasswordDto, CreateStaffDto, OnDutyDto, StaffCardDto, StaffDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto';
 import { passwordChangeKey } from './password-change-limit';
 import { StaffService } from './staff.service';
 
-@ApiTags('staff')
-@Authenticated()
-@Controller('staff')
+@ApiController('staff', 'staff')
 export class StaffController {
   constructor(private readonly staff: StaffService) {}
 

@@ -14,7 +14,7 @@ import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { ChangePasswordDto, CreateStaffDto, StaffCardDto, StaffDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto';
 import { directorCovers, maskEmail, maskHandle, mayReadContacts } from './staff-contact';
-import { generatePassword, hashPassword, verifyPassword } from './passwords';
+import { generatePassword, hashPassword, verifyPassword } from '../common/auth/passwords';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
 import {

@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
-import { dispatchPriority } from '../tickets/dispatch-priority';
+import { queuePriority } from '../cases/priority';
 import type { SupportRequest } from './support-request.entity';
 
 export const SUPPORT_DISPATCH_JOB = 'dispatch-support';
@@ -18,7 +18,7 @@ export class SupportDispatcher {
   enqueue(r: Pick<SupportRequest, 'id' | 'priority' | 'greenChannel'>): Promise<unknown> {
     return this.queue.add(SUPPORT_DISPATCH_JOB, { supportRequestId: r.id } satisfies SupportDispatchJobData, {
       jobId: `dispatch-support-${r.id}`,
-      priority: dispatchPriority(r.priority, r.greenChannel),
+      priority: queuePriority(r.priority, r.greenChannel),
       removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600 },
     });

@@ -3,8 +3,8 @@ import { allowedTicketMoves } from '../cases/ticket-lifecycle';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
 import { maskMobile } from '../common/masking';
-import type { SlaClock } from '../sla/sla-clock.entity';
-import { slaView } from '../sla/sla-view';
+import type { ClockView } from '../sla/sla-view.port';
+import { slaView } from '../sla/sla-view.port';
 import type { SupportRequestDto } from './dto/support-request.dto';
 import type { SupportRequest } from './support-request.entity';
 
@@ -13,7 +13,7 @@ export function maySeeContact(auth: AuthContext, r: Pick<SupportRequest, 'assign
   return hasRole(auth, 'admin', 'director') || r.assigneeId === auth.staffId || accountManagerId === auth.staffId;
 }
 
-export function toSupportRequestDto(r: SupportRequest, clocks: SlaClock[], unmasked: boolean): SupportRequestDto {
+export function toSupportRequestDto(r: SupportRequest, clocks: ClockView[], unmasked: boolean): SupportRequestDto {
   return {
     id: r.id,
     caseNo: r.caseNo,

@@ -1,26 +1,14 @@
 import { supportNotFound } from './support.errors';
 import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TICKET_NEEDS_REASON, TICKET_TRANSITIONS } from '../cases/ticket-lifecycle';
-import type { AuthContext } from '../common/auth/auth-context';
-import { Auth, Authenticated, Roles } from '../common/auth/decorators';
-import { ApiProblems } from '../common/http/api-problems';
-import { UuidPipe } from '../common/http/uuid.pipe';
-import { Idempotent } from '../common/idempotency/idempotency.interceptor';
-import { PageOf } from '../common/pagination/page';
-import { AssignDto, FeedbackDto, NoteDto, TimelineEntryDto, TransitionDto } from '../tickets/dto/ticket.dto';
+import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { ApiController, ApiProblems, Auth, Idempotent, PageOf, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
+import { TICKET_MOVES_TEXT, TICKET_WORKERS, TicketTimelineRoute } from '../tickets/ticket-routes.port';
+import { AssignDto, FeedbackDto, NoteDto, TransitionDto } from '../tickets/dto/ticket.dto';
 import { CreateSupportRequestDto, SupportRequestDto, SupportRequestQuery, UpdateSupportRequestDto } from './dto/support-request.dto';
 import { SupportService } from './support.service';
 
-const CASE_WORKERS = ['admin', 'director', 'agent', 'account_manager', 'engineer'] as const;
-const LIFECYCLE = Object.entries(TICKET_TRANSITIONS)
-  .map(([from, to]) => `${from} → ${to.length ? to.join(' | ') : '(final)'}`)
-  .join('; ');
-
-@ApiTags('support')
-@Authenticated()
-@Controller('support-requests')
+@ApiController('support', 'support-requests')
 export class SupportController {
   constructor(private readonly support: SupportService) {}
 
@@ -57,7 +45,7 @@ export class SupportController {
   }
 
   @Patch(':id')
-  @Roles(...CASE_WORKERS)
+  @Roles(...TICKET_WORKERS)
   @ApiOperation({
     summary: 'Change the category, or grant the green channel (directors): re-targets the SLA clocks keeping the elapsed time',
   })
@@ -69,10 +57,10 @@ export class SupportController {
 
   @Post(':id/transitions')
   @HttpCode(200)
-  @Roles(...CASE_WORKERS)
+  @Roles(...TICKET_WORKERS)
   @ApiOperation({
     summary: 'Move the request through the ticket lifecycle',
-    description: `Allowed moves: ${LIFECYCLE}. ${TICKET_NEEDS_REASON.join(' and ')} need a reason. An illegal move or a stale expectedVersion gives 409 naming the allowed moves.`,
+    description: TICKET_MOVES_TEXT,
   })
   @ApiOkResponse({ type: SupportRequestDto })
   @ApiProblems(400, 404, 409)
@@ -91,7 +79,7 @@ export class SupportController {
   }
 
   @Post(':id/notes')
-  @Roles(...CASE_WORKERS)
+  @Roles(...TICKET_WORKERS)
   @Idempotent()
   @ApiOperation({ summary: 'Add a note to the timeline' })
   @ApiCreatedResponse({ type: SupportRequestDto })
@@ -100,10 +88,7 @@ export class SupportController {
     return this.support.addNote(auth, id, dto.text);
   }
 
-  @Get(':id/timeline')
-  @ApiOperation({ summary: 'Every state change, note, assignment and SLA event, in order' })
-  @ApiOkResponse({ type: [TimelineEntryDto] })
-  @ApiProblems(400, 404)
+  @TicketTimelineRoute()
   timeline(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
     return this.support.timeline(auth, id);
   }

@@ -11,12 +11,12 @@ import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead, restrictCaseList } from '../customers/customer-access';
+import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { TransitionDto } from '../tickets/dto/ticket.dto';
-import { TicketFailure, TicketKind } from '../tickets/ticket-kind';
+import { TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import {
   CreateSupportRequestDto,
@@ -25,7 +25,7 @@ import {
   SupportRequestQuery,
   UpdateSupportRequestDto,
 } from './dto/support-request.dto';
-import { CATEGORY_LABEL, CATEGORY_SEVERITY } from './support-category';
+import { CATEGORY_LABEL, CATEGORY_SEVERITY } from './support-category.port';
 import { SupportDispatcher } from './support-dispatcher';
 import { supportCreatedEvent, supportEventData } from './support-events';
 import { SupportRequest } from './support-request.entity';

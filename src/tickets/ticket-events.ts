@@ -1,5 +1,5 @@
 import type { TicketState } from '../cases/ticket-lifecycle';
-import type { TicketKind, TicketRow } from './ticket-kind';
+import type { TicketKind, TicketRow } from './ticket-kind.port';
 
 /*
  * The event payloads every kind of ticket shares (`fault.state_changed`,

@@ -24,7 +24,7 @@ import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { StaffService } from '../staff/staff.service';
-import { TicketKind, TicketRow } from './ticket-kind';
+import { TicketKind, TicketRow } from './ticket-kind.port';
 import { ticketAssignedEvent, ticketStateChangedEvent } from './ticket-events';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
@@ -84,7 +84,7 @@ export class TicketWorkflow {
   ): Promise<void> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      const row = (await em.findOne(kind.entity, { where: { id } as never, lock: { mode: 'pessimistic_write' } })) as T | null;
+      const row = await em.findOne<T>(kind.entity, { where: { id } as never, lock: { mode: 'pessimistic_write' } });
       if (!row) throw kind.error('NOT_FOUND', `No ${kind.noun} ${id}`);
       if (auth) await kind.assertCanSee(auth, row, em);
       if (expectedVersion !== undefined && expectedVersion !== row.version) throw staleVersion(kind.noun, expectedVersion, row.version);
@@ -179,7 +179,7 @@ export class TicketWorkflow {
    */
   async leastBusyEngineer(em: EntityManager, region: string): Promise<string | null> {
     const covering = [...this.regions.chain(region).map((r) => r.code), 'CN'];
-    const [engineer] = await em.query(
+    const [engineer] = await em.query<{ id: string }[]>(
       `SELECT s.id FROM staff s
        WHERE s.active AND s.on_duty AND 'engineer' = ANY(s.roles) AND s.regions && $1::text[]
        ORDER BY (SELECT count(*) FROM case_index ci WHERE ci.assignee_id = s.id AND ci.is_open), s.id
@@ -280,7 +280,7 @@ export class TicketWorkflow {
     auth: AuthContext,
     id: string,
   ): Promise<{ row: T; accountManagerId: string | null }> {
-    const row = (await this.dataSource.getRepository(kind.entity).findOneBy({ id } as never)) as T | null;
+    const row = await this.dataSource.getRepository(kind.entity).findOneBy({ id } as never);
     if (!row) throw kind.error('NOT_FOUND', `No ${kind.noun} ${id}`);
     const accountManagerId = await kind.assertCanSee(auth, row, this.dataSource.manager);
     return { row, accountManagerId };

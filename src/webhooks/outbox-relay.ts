@@ -53,7 +53,7 @@ export class OutboxRelay {
         await enqueueDeliveries(
           this.webhooks,
           batch.deliveryIds.map((deliveryId) => ({ data: { deliveryId, attempt: 1 } })),
-        ).catch((err) => this.logger.warn({ err }, `could not enqueue ${batch.deliveryIds.length} deliveries; the sweep will`));
+        ).catch((err: unknown) => this.logger.warn({ err }, `could not enqueue ${batch.deliveryIds.length} deliveries; the sweep will`));
       }
       if (batch.events < RELAY_BATCH) return total;
     }

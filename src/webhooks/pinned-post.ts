@@ -1,7 +1,9 @@
-import { ClientRequestArgs, Agent as HttpAgent, request as httpRequest } from 'node:http';
+import type { ClientRequestArgs } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupAddress } from 'node:dns';
-import { LookupFunction, isIPv6 } from 'node:net';
+import type { LookupFunction } from 'node:net';
+import { isIPv6 } from 'node:net';
 
 /**
  * An HTTP(S) POST that connects only to addresses the SSRF guard approved.

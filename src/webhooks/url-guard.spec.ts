@@ -1,4 +1,5 @@
-import { Lookup, checkWebhookUrl, refusedAddressReason } from './url-guard';
+import type { Lookup } from './url-guard';
+import { checkWebhookUrl, refusedAddressReason } from './url-guard';
 
 /** A resolver that answers from a table, so the spec needs no network. */
 const table =

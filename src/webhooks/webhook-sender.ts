@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
 import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, signBody } from './delivery-protocol';
-import { WebhookTargets } from './webhook-targets';
+import { WebhookTargets } from './webhook-targets.service';
 import {
   claimAttempt,
   deliveryStanding,
@@ -149,7 +149,7 @@ export class WebhookSender {
     });
     if (outcome.kind === 'retry') {
       // After commit. If this add is lost, the sweep adds the same job once next_attempt_at has passed.
-      await enqueueDeliveries(this.webhooks, [{ data: { deliveryId, attempt: attempt + 1 }, delayMs }]).catch((err) =>
+      await enqueueDeliveries(this.webhooks, [{ data: { deliveryId, attempt: attempt + 1 }, delayMs }]).catch((err: unknown) =>
         this.logger.warn({ err, deliveryId }, 'could not enqueue the next attempt; the sweep will'),
       );
     }

@@ -2,7 +2,8 @@ import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { Db } from '../common/sql';
 import { affected, execute, firstRow, rows, sql } from '../common/sql';
-import { DeliveryStatus, WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
+import type { DeliveryStatus } from './webhook.entities';
+import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
 
 // ---- subscriptions ----
 

@@ -6,7 +6,7 @@ import { AuditService } from '../common/audit/audit.service';
 import { Page } from '../common/pagination/page';
 import { AppConfig } from '../config/app-config';
 import { CreateWebhookDto, DeliveryDto, DeliveryQuery, WebhookDto, WebhookQuery } from './dto/webhook.dto';
-import { WebhookTargets } from './webhook-targets';
+import { WebhookTargets } from './webhook-targets.service';
 import { WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
 import {
   attemptsOf,

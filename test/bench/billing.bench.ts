@@ -19,8 +19,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
+import type { LoadResult } from './harness';
 import {
-  LoadResult,
   api,
   benchCreditCode,
   benchDatabaseUrl,

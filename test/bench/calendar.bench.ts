@@ -13,13 +13,8 @@
  */
 import { CALENDAR_WORKDAY, twentyFourSevenDefinition } from '../../src/calendars/builtin-calendars';
 import { chinaHolidayExceptions } from '../../src/calendars/china-holidays';
-import {
-  CalendarDefinition,
-  CompiledCalendar,
-  addWorkingTime,
-  compileCalendar,
-  workingTimeBetween,
-} from '../../src/calendars/working-time';
+import type { CalendarDefinition, CompiledCalendar } from '../../src/calendars/working-time';
+import { addWorkingTime, compileCalendar, workingTimeBetween } from '../../src/calendars/working-time';
 import { envInt, machine, median, percentile, writeReport } from './harness';
 
 const RUNS = envInt('BENCH_RUNS', 200_000);

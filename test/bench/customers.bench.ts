@@ -21,7 +21,8 @@
  * for inspection (it is dropped at the next run).
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -29,9 +30,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import IORedis from 'ioredis';
-import { Client, Pool, PoolClient } from 'pg';
-import { DataSource, Logger as OrmLogger } from 'typeorm';
-import { AuthContext } from '../../src/common/auth/auth-context';
+import type { PoolClient } from 'pg';
+import { Client, Pool } from 'pg';
+import type { Logger as OrmLogger } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { AuthContext } from '../../src/common/auth/auth-context';
 import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { AccountManagerTransfer } from '../../src/customers/account-manager-transfer.entity';
 import { Contact } from '../../src/customers/contact.entity';
@@ -42,7 +45,7 @@ import { CustomerQuery } from '../../src/customers/dto/customer.dto';
 import { ServiceInstance } from '../../src/customers/service-instance.entity';
 import { Site } from '../../src/customers/site.entity';
 import { SnakeNamingStrategy } from '../../src/database/snake-naming.strategy';
-import { generatePassword } from '../../src/staff/passwords';
+import { generatePassword } from '../../src/common/auth/passwords';
 
 // ---------------------------------------------------------------- settings
 
@@ -606,8 +609,8 @@ class Server {
         process.stderr.write(`[server] ${line}\n`);
       }
     };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
   }
 
   get running(): boolean {
@@ -705,7 +708,7 @@ function measure(server: Server, token: string, s: Scenario, seconds: number): P
   };
   const cpuBefore = server.cpuMs();
   return new Promise((resolve, reject) => {
-    autocannon(opts, (err, r) => {
+    autocannon(opts, (err: Error | null, r) => {
       if (err) return reject(err);
       const cpuAfter = server.cpuMs();
       const cpuUs =

@@ -20,8 +20,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
 import { faultBody } from '../support/factories';
+import type { LoadResult } from './harness';
 import {
-  LoadResult,
   REDIS_URL,
   benchDatabaseUrl,
   createCustomers,

@@ -4,7 +4,8 @@
  * it to test/bench/results/ (git-ignored).
  */
 import autocannon from 'autocannon';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -96,8 +97,8 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
   };
   const run = (entry: string, args: string[] = []) => {
     const p = spawn(process.execPath, [path.join(ROOT, entry), ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    p.stdout!.on('data', (d) => (out = (out + d).slice(-20_000)));
-    p.stderr!.on('data', (d) => (out = (out + d).slice(-20_000)));
+    p.stdout.on('data', (d) => (out = (out + d).slice(-20_000)));
+    p.stderr.on('data', (d) => (out = (out + d).slice(-20_000)));
     return p;
   };
   const child = run('dist/src/main.js', split ? [] : ['--with-workers']);

@@ -38,7 +38,7 @@ function traceSyscalls(pid: number): { stop(): Promise<Record<string, number> | 
   let out = '';
   let missing = false;
   child.on('error', () => (missing = true));
-  child.stderr!.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
   return {
     async stop() {
       if (missing) return null;

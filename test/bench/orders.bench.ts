@@ -17,8 +17,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { QueueName } from '../../src/queues/queue-names';
+import type { LoadResult } from './harness';
 import {
-  LoadResult,
   REDIS_URL,
   benchDatabaseUrl,
   createCustomers,

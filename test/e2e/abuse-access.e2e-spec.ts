@@ -2,9 +2,10 @@ import IORedis from 'ioredis';
 import { createHmac } from 'node:crypto';
 import { BillIssuer } from '../../src/billing/bill-issuer';
 import { AuditRegions1795810000000 } from '../../migrations/1795810000000-audit-regions';
-import { customerBody } from '../support/factories';
+import { customerBody, faultBody } from '../support/factories';
 import { TEST_REDIS_URL } from '../support/test-database';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 
 /**
  * The standing abuse suite for access and privilege: every role against the
@@ -183,16 +184,18 @@ describe('abuse: region scope, privileges and sign-in', () => {
     });
 
     it('records the regions of a case, its customer and a payment; configuration (a bill run) only for nationwide readers', async () => {
-      const fault = await t.http().post('/api/v1/faults').set(bearer(t.admin)).send({
-        customerId: beijingOnly.id,
-        category: 'fault',
-        severity: 'minor',
-        title: '专线中断',
-        description: '朝阳区政务大厅专线中断',
-        reportedVia: 'hotline',
-        reporterName: '王强',
-        reporterMobile: '13900001111',
-      });
+      const fault = await t
+        .http()
+        .post('/api/v1/faults')
+        .set(bearer(t.admin))
+        .send(
+          faultBody(beijingOnly.id, {
+            severity: 'minor',
+            description: '朝阳区政务大厅专线中断',
+            reporterName: '王强',
+            reporterMobile: '13900001111',
+          }),
+        );
       expect(fault.status).toBe(201);
       const mine = await entries(bjDirector, `&entityId=${fault.body.id}`);
       expect(mine.items).toEqual([expect.objectContaining({ action: 'fault.created', regions: [BEIJING] })]);

@@ -6,12 +6,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Histogram } from 'prom-client';
 import { QueryFailedError } from 'typeorm';
 import { toProblem } from '../../src/common/errors/problem.filter';
-import { HTTP_DURATION } from '../../src/metrics/http-metrics';
-import { creditCode, customerBody, mobile } from '../support/factories';
+import { HTTP_DURATION } from '../../src/metrics/http-metrics.service';
+import { creditCode, customerBody, faultBody, mobile } from '../support/factories';
 import { freePort } from '../support/redis-server';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
-import { API_ENTRY, ChildApp, DatabaseCopy, createDatabaseCopy, ensureBuilt, spawnBuilt, tail, waitReady } from '../support/worker-process';
+import type { ChildApp, DatabaseCopy } from '../support/worker-process';
+import { API_ENTRY, createDatabaseCopy, ensureBuilt, spawnBuilt, tail, waitReady } from '../support/worker-process';
 import { TEST_REDIS_URL } from '../support/test-database';
 
 /**
@@ -278,18 +280,7 @@ describe('abuse: bodies, text and logs', () => {
 
     it('answers NUL in notes and transition texts of faults, support requests and work orders with 400 naming the field', async () => {
       const c = (await post('/api/v1/customers', customerBody())).body;
-      const fault = (
-        await post('/api/v1/faults', {
-          customerId: c.id,
-          category: 'fault',
-          severity: 'minor',
-          title: '专线中断',
-          description: '09:10 起无法访问互联网',
-          reportedVia: 'hotline',
-          reporterName: '李娜',
-          reporterMobile: mobile(),
-        })
-      ).body;
+      const fault = (await post('/api/v1/faults', faultBody(c.id, { severity: 'minor' }))).body;
       expectNul(await post(`/api/v1/faults/${fault.id}/notes`, { text: '客户\u0000反馈' }), 'text');
       expectNul(await post(`/api/v1/faults/${fault.id}/transitions`, { to: 'in_progress', note: 'a\u0000' }), 'note');
       expectNul(await post(`/api/v1/faults/${fault.id}/transitions`, { to: 'pending', reason: '\u0000' }), 'reason');

@@ -7,10 +7,12 @@ import { OutboxService } from '../../src/outbox/outbox.service';
 import { QueueName } from '../../src/queues/queue-names';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
 import type { Lookup } from '../../src/webhooks/url-guard';
-import { HOST_LOOKUP } from '../../src/webhooks/webhook-targets';
-import { customerBody, mobile } from '../support/factories';
-import { PrivateRedis, startRedisServer, startRedisServerOn } from '../support/redis-server';
-import { TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import { HOST_LOOKUP } from '../../src/webhooks/webhook-targets.service';
+import { customerBody, faultBody as faultIntake, mobile } from '../support/factories';
+import type { PrivateRedis } from '../support/redis-server';
+import { startRedisServer, startRedisServerOn } from '../support/redis-server';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 
@@ -204,16 +206,7 @@ describe('Redis down: an intake is answered at once, and its timers are re-armed
         .post('/api/v1/faults')
         .set(bearer(director))
         .timeout(10_000)
-        .send({
-          customerId: customer.id,
-          category: 'fault',
-          severity: 'critical',
-          title: '专线中断（Redis 停机期间受理）',
-          description: '光缆被挖断',
-          reportedVia: 'hotline',
-          reporterName: '李娜',
-          reporterMobile: mobile(),
-        })
+        .send(faultIntake(customer.id, { title: '专线中断（Redis 停机期间受理）', description: '光缆被挖断' }))
         .catch((err: Error) => ({ status: 0, body: { error: err.message } }));
       const tookMs = Date.now() - startedAt;
       expect({ status: res.status, fast: tookMs < 1000 }).toEqual({ status: 201, fast: true });
@@ -272,22 +265,14 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       .set(bearer(t.admin))
       .set('Idempotency-Key', key)
       .send(body)
-      .then((r) => ({ status: r.status, body: r.body, headers: r.headers as Record<string, string> }));
+      .then((r) => ({ status: r.status, body: r.body, headers: r.headers }));
   const created = async (path: string, body: object) => {
     const res = await t.http().post(path).set(bearer(t.admin)).send(body);
     if (res.status >= 300) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body;
   };
-  const faultBody = (customerId: string, title = '专线中断') => ({
-    customerId,
-    category: 'fault',
-    severity: 'major',
-    title,
-    description: '光缆被挖断',
-    reportedVia: 'hotline',
-    reporterName: '李娜',
-    reporterMobile: mobile(),
-  });
+  const faultBody = (customerId: string, title = '专线中断') =>
+    faultIntake(customerId, { severity: 'major', title, description: '光缆被挖断' });
 
   /** Every creating POST that takes an Idempotency-Key (the OpenAPI document lists the header on exactly those). */
   async function idempotentRoutes(): Promise<string[]> {

@@ -1,5 +1,6 @@
 import { customerBody, faultBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
 /** Issue 11, point 7: alerts a person can work with (notes, a case at once, an event) and partial SLA policy edits with a floor. */
@@ -54,9 +55,10 @@ describe('alert acknowledgement and SLA policy edits', () => {
     return { complaint, alerts };
   };
   const eventsFor = (alertIds: string[]) =>
-    t.dataSource.query(`SELECT data FROM outbox_events WHERE type = 'alert.acknowledged' AND data->>'alertId' = ANY($1) ORDER BY id`, [
-      alertIds,
-    ]) as Promise<{ data: Record<string, unknown> }[]>;
+    t.dataSource.query<{ data: Record<string, unknown> }[]>(
+      `SELECT data FROM outbox_events WHERE type = 'alert.acknowledged' AND data->>'alertId' = ANY($1) ORDER BY id`,
+      [alertIds],
+    );
 
   describe('POST /alerts/:id/ack {note}', () => {
     it('keeps the note on the alert, in the audit log and in one alert.acknowledged event; acknowledging again changes nothing', async () => {

@@ -1,4 +1,5 @@
-import { TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 
 describe('staff and authentication', () => {
   let t: TestApp;

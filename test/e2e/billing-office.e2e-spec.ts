@@ -6,7 +6,8 @@ import { addDays, chinaMonth, chinaToday } from '../../src/billing/money';
 import { AppConfig } from '../../src/config/app-config';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { BillIssuer } from '../../src/billing/bill-issuer';
 import { MAX_AMOUNT_FEN } from '../../src/billing/money';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 
 const REGIONS = ['440605', '110105', '310115', '440305'] as const;
 

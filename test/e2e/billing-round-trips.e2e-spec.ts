@@ -1,7 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import { BillIssuer } from '../../src/billing/bill-issuer';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 
 const FOSHAN = '440605';
 const PERIOD = '2026-08';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BillRunsService } from '../../src/billing/bill-runs.service';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
 /** PostgreSQL is the truth for bill runs too: jobs lost with Redis are added again by the sweep. */

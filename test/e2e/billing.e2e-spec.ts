@@ -3,7 +3,8 @@ import { BillingService } from '../../src/billing/billing.service';
 import { ArrearsService } from '../../src/billing/arrears.service';
 import { addDays, chinaToday } from '../../src/billing/money';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 
@@ -523,13 +524,19 @@ describe('billing settlement', () => {
           steps.slice(0, steps.findIndex(([d]) => d === asOf) + 1).map(([, b]) => b),
         );
       }
-      // each bucket entered is audited once, by the system
+      // each bucket entered is audited once, by the system, under the customer's home region
       const audited = await t.dataSource.query(
-        `SELECT actor_id, actor_username, entity, changes FROM audit_log WHERE action = 'billing.arrears_notified' AND entity_id = $1 ORDER BY id`,
+        `SELECT actor_id, actor_username, entity, changes, regions FROM audit_log WHERE action = 'billing.arrears_notified' AND entity_id = $1 ORDER BY id`,
         [c.id],
       );
       expect(audited).toEqual(
-        steps.map(([asOf, bucket]) => ({ actor_id: null, actor_username: 'system', entity: 'customer', changes: { bucket, asOf } })),
+        steps.map(([asOf, bucket]) => ({
+          actor_id: null,
+          actor_username: 'system',
+          entity: 'customer',
+          changes: { bucket, asOf },
+          regions: ['440604'],
+        })),
       );
       // another region's billing staff does not see this customer; the report sorts by amount
       expect(

@@ -1,5 +1,6 @@
 import { customerBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 /**
  * Issue 11, point 3: a time without an offset is refused (its zone would be a

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
 const masked = (m: string) => `${m.slice(0, 3)}****${m.slice(7)}`;

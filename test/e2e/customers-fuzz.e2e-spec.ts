@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { customerBody } from '../support/factories';
-import { TestApp, bearer, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 /** Any body, however odd, gets a 2xx or a 4xx problem: never a 5xx. */
 describe('POST /customers under random bodies', () => {

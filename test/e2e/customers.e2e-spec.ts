@@ -1,5 +1,6 @@
 import { customerBody, creditCode, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 describe('the shared customer record', () => {
   let t: TestApp;

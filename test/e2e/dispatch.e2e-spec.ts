@@ -1,11 +1,13 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { FaultDispatchProcessor } from '../../src/faults/fault-dispatch.processor';
-import { DISPATCH_JOB, dispatchPriority } from '../../src/faults/fault-dispatcher';
+import { queuePriority } from '../../src/cases/priority';
+import { DISPATCH_JOB } from '../../src/faults/fault-dispatcher';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody } from '../support/factories';
-import { TestApp, bearer, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
 describe('green channel dispatch', () => {
@@ -24,7 +26,7 @@ describe('green channel dispatch', () => {
 
     // 3,000 standard (P4, no green channel) dispatch jobs queue up first
     const STANDARD = 3000;
-    const standardPriority = dispatchPriority(4, false);
+    const standardPriority = queuePriority(4, false);
     await queue.addBulk(
       Array.from({ length: STANDARD }, () => ({
         name: DISPATCH_JOB,

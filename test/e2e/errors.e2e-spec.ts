@@ -1,6 +1,7 @@
 import type { Response } from 'supertest';
 import { customerBody } from '../support/factories';
-import { TestApp, bearer, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 /** Every client error is an RFC 9457 problem with our code and the request id; never a 5xx. */
 function expectProblem(res: Response | InjectedResponse, status: number, code?: string) {

@@ -2,12 +2,14 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ArrearsService } from '../../src/billing/arrears.service';
 import { addDays, chinaToday } from '../../src/billing/money';
-import { EVENT_TYPES } from '../../src/outbox/event-types';
+import { EVENT_TYPES } from '../../src/outbox/event-types.port';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
-import { Hit, Receiver } from '../support/webhook-receiver';
+import type { Hit } from '../support/webhook-receiver';
+import { Receiver } from '../support/webhook-receiver';
 import { waitForDeliveriesSettled } from '../support/webhooks';
 
 /*

@@ -1,5 +1,6 @@
 import { customerBody, faultBody } from '../support/factories';
-import { TestApp, bearer, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 

@@ -1,8 +1,10 @@
 import { TICKET_STATES, TICKET_TRANSITIONS } from '../../src/cases/ticket-lifecycle';
 import { FaultsService } from '../../src/faults/faults.service';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
-import { SlaWatch, slaWatch, waitForClockRun, waitForSlaSettled } from '../support/sla';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
+import type { SlaWatch } from '../support/sla';
+import { slaWatch, waitForClockRun, waitForSlaSettled } from '../support/sla';
 import { waitFor } from '../support/wait';
 
 describe('faults, SLA clocks and alerts', () => {
@@ -41,12 +43,14 @@ describe('faults, SLA clocks and alerts', () => {
       .send({ responseSeconds, resolutionSeconds, warnAtPercent })
       .expect(200);
   const alertsOf = async (caseId: string) =>
-    (await t.dataSource.query(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
-      clock: string;
-      level: string;
-      due_at: Date;
-      raised_at: Date;
-    }[];
+    await t.dataSource.query<
+      {
+        clock: string;
+        level: string;
+        due_at: Date;
+        raised_at: Date;
+      }[]
+    >(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId]);
 
   describe('intake', () => {
     it('opens a fault in one call with priority, SLA and version', async () => {

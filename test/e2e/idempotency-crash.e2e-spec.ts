@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { customerBody, mobile } from '../support/factories';
-import { PrivateRedis, freePort, startRedisServer } from '../support/redis-server';
+import { customerBody, faultBody, mobile } from '../support/factories';
+import type { PrivateRedis } from '../support/redis-server';
+import { freePort, startRedisServer } from '../support/redis-server';
 import { waitFor } from '../support/wait';
-import {
-  API_ENTRY,
-  ChildApp,
-  DatabaseCopy,
-  createDatabaseCopy,
-  ensureBuilt,
-  outputs,
-  spawnBuilt,
-  waitReady,
-} from '../support/worker-process';
+import type { ChildApp, DatabaseCopy } from '../support/worker-process';
+import { API_ENTRY, createDatabaseCopy, ensureBuilt, outputs, spawnBuilt, waitReady } from '../support/worker-process';
 
 /**
  * The API process is SIGKILLed in the middle of a burst of POST /faults with
@@ -126,23 +119,15 @@ describe('Idempotency-Keys across a kill -9 of the API process', () => {
         customerId,
         mobile: mobile(), // a retry sends the same body
       });
-      const faultBody = (r: { title: string; customerId: string; mobile: string }) => ({
-        customerId: r.customerId,
-        category: 'fault',
-        severity: 'major',
-        title: r.title,
-        description: '光缆被挖断',
-        reportedVia: 'hotline',
-        reporterName: '李娜',
-        reporterMobile: r.mobile,
-      });
+      const bodyOf = (r: { title: string; customerId: string; mobile: string }) =>
+        faultBody(r.customerId, { severity: 'major', title: r.title, description: '光缆被挖断', reporterMobile: r.mobile });
       const several = (state: string, customerId: string) => Array.from({ length: PER_STATE }, (_, i) => request(state, i, customerId));
       const answered = several('answered', free);
       const committed = several('committed', free);
       const late = several('late', lateCustomer);
       const uncommitted = several('uncommitted', lostCustomer);
       const all = [...answered, ...committed, ...late, ...uncommitted];
-      const send = (r: (typeof all)[number]) => call('/api/v1/faults', faultBody(r), r.key);
+      const send = (r: (typeof all)[number]) => call('/api/v1/faults', bodyOf(r), r.key);
       const faultsTitled = async (title: string) => rows<{ id: string }>(`SELECT id FROM faults WHERE title = $1`, [title]);
       const oneFaultEach = async (rs: { title: string }[]) =>
         (await rows(`SELECT title FROM faults WHERE title = ANY($1) GROUP BY title HAVING count(*) = 1`, [rs.map((r) => r.title)]))

@@ -1,6 +1,7 @@
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 
 describe('Idempotency-Key on creating POSTs', () => {
   let t: TestApp;

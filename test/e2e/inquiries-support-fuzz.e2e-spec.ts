@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { customerBody, mobile } from '../support/factories';
-import { TestApp, bearer, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 /** Any body to the inquiry and support intakes (and an inquiry's conversion) gets a 2xx or a 4xx problem: never a 5xx. */
 describe('inquiry and support intake under random bodies', () => {

@@ -1,5 +1,6 @@
 import { customerBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { slaWatch, waitForSlaSettled } from '../support/sla';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
@@ -46,11 +47,13 @@ describe('business inquiries', () => {
       .send({ responseSeconds, resolutionSeconds, warnAtPercent })
       .expect(200);
   const alertsOf = async (caseId: string) =>
-    (await t.dataSource.query(`SELECT clock, level, customer_id FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
-      clock: string;
-      level: string;
-      customer_id: string | null;
-    }[];
+    await t.dataSource.query<
+      {
+        clock: string;
+        level: string;
+        customer_id: string | null;
+      }[]
+    >(`SELECT clock, level, customer_id FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId]);
 
   it('goes open → answered → closed: the answer stops the response clock, closing the resolution clock', async () => {
     const c = await customer({ tier: 'key' });

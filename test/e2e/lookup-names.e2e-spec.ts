@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { customerBody, faultBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp } from '../support/test-app';
+import { bearer, startTestApp, type StaffLogin, type TestApp } from '../support/test-app';
 
 /**
  * Issue 11, points 1 and 2: the hotline finds anything from what the caller
@@ -69,7 +69,7 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
       const c = await customer({ name: '佛山市南海区桂城街道办事处', contacts: [{ name: '欧阳明', mobile: m, role: 'primary' }] });
       const spaced = `+86 ${m.slice(0, 3)} ${m.slice(3, 7)} ${m.slice(7)}`;
       const dashed = `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}`;
-      for (const q of [m, spaced, dashed, `86${m}`, `+86${m}`, `0086 ${m}`, fullWidth(m), `＋８６ ${fullWidth(m)}`, ` ${m}　`]) {
+      for (const q of [m, spaced, dashed, `86${m}`, `+86${m}`, `0086 ${m}`, fullWidth(m), `＋８６ ${fullWidth(m)}`, ` ${m}\u3000`]) {
         const res = await lookup(gdAgent, q).expect(200);
         expect({ q, items: ids(res.body.items), matchedBy: res.body.items[0]?.matchedBy }).toEqual({
           q,

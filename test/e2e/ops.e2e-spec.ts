@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import { creditCodeCheckChar } from '../../src/customers/credit-code';
 import { adminQuery } from '../support/test-database';
-import { StaffLogin, TestApp, bearer, startTestApp } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROBLEM_REF = '#/components/schemas/ProblemDto';
@@ -59,9 +60,9 @@ function controllerRoutes(t: TestApp): string[] {
               // ':name' is a parameter; '::' a literal colon (Fastify's escape, e.g. /billing/charges:batch)
               routes.push(
                 `${RequestMethod[method]} ${full
-                  .replace(/::/g, '\u0000')
-                  .replace(/:(\w+)/g, '{$1}')
-                  .replace(/\u0000/g, ':')}`,
+                  .split('::')
+                  .map((part) => part.replace(/:(\w+)/g, '{$1}'))
+                  .join(':')}`,
               );
             }
           }
@@ -380,7 +381,7 @@ describe('operations: health, metrics, docs, request ids, queue dashboard', () =
       const res = await t.http().get(`/queues?token=${t.admin.token}`).redirects(0);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/queues');
-      const cookies = [res.headers['set-cookie'] ?? []].flat() as string[];
+      const cookies: string[] = [res.headers['set-cookie'] ?? []].flat();
       expect(cookies).toHaveLength(1);
       const attrs = cookies[0].split(';').map((a) => a.trim());
       expect(attrs[0]).toBe(`focus_one_queues=${t.admin.token}`);

@@ -1,7 +1,8 @@
 import { BillIssuer } from '../../src/billing/bill-issuer';
 import { ProductsService } from '../../src/products/products.service';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 
 /** Order intake asks billing whether the customer is in arrears (docs/ARCHITECTURE.md, "Dependency rules"). */
 describe('orders: customers more than 90 days in arrears', () => {

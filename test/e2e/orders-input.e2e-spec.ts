@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
 const SITES = [
@@ -172,6 +173,7 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
       ).expect(201)
     ).body;
     expect(urgent).toMatchObject({ priority: 'P2', urgent: true, sla: { policyKey: 'order:P2' } });
+    expect(new Date(urgent.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(before + p2);
     expect(new Date(urgent.committedCompletionAt).getTime()).toBeLessThanOrEqual(Date.now() + p2);
     // a requested date later than both: committed to it (to the second)
     const requested = new Date(Date.now() + 60 * 86_400_000);

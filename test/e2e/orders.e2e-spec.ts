@@ -1,11 +1,12 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Job, Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import { FulfilmentProcessor } from '../../src/orders/fulfilment.processor';
 import { fulfilJobId } from '../../src/orders/order-fan-out';
 import { MAINTAIN_ORDERS_JOB, OrderMaintenanceProcessor } from '../../src/orders/order-maintenance.processor';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 
@@ -91,9 +92,11 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     for (const w of order.workOrders) await moveWo(w.id, fulfilmentOf[w.region](), 'in_progress').expect(200);
   };
   const eventsOf = async (type: string, key: string, id: string) =>
-    (await t.dataSource.query(`SELECT data FROM outbox_events WHERE type = $1 AND data->>$2 = $3 ORDER BY seq`, [type, key, id])) as {
-      data: Record<string, unknown>;
-    }[];
+    await t.dataSource.query<
+      {
+        data: Record<string, unknown>;
+      }[]
+    >(`SELECT data FROM outbox_events WHERE type = $1 AND data->>$2 = $3 ORDER BY seq`, [type, key, id]);
 
   it('fans a three-region order out into three work orders, with clocks, jobs, events and the console queue', async () => {
     const c = await customer();
@@ -162,7 +165,10 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     expect(now).toMatchObject({ state: 'completed', sla: { resolutionState: 'stopped' } });
     expect(now.closedAt).not.toBeNull();
     const changes = await eventsOf('order.state_changed', 'orderId', o.id);
-    expect(changes.map((e) => `${e.data.from}→${e.data.to}`)).toEqual(['acknowledged→in_progress', 'in_progress→completed']);
+    expect(changes.map((e) => `${String(e.data.from)}→${String(e.data.to)}`)).toEqual([
+      'acknowledged→in_progress',
+      'in_progress→completed',
+    ]);
     expect(await eventsOf('work_order.state_changed', 'orderId', o.id)).toHaveLength(9); // dispatched, taken, completed × 3
     const timeline = (await t.http().get(`/api/v1/orders/${o.id}/timeline`).set(bearer(agent)).expect(200)).body;
     expect(timeline.map((e: { type: string; data: { to?: string } }) => `${e.type}${e.data.to ? `:${e.data.to}` : ''}`)).toEqual([
@@ -212,7 +218,7 @@ describe('orders: fan-out, fulfilment and the derived order state', () => {
     await waitFor(async () => mine().length >= 6, 15_000, 'six events');
     expect(mine().every((h) => h.signatureOk)).toBe(true);
     const seen = mine()
-      .map((h) => `${h.body.type}:${h.body.data.to ?? h.body.data.state}`)
+      .map((h) => `${String(h.body.type)}:${String(h.body.data.to ?? h.body.data.state)}`)
       .sort();
     expect(seen).toEqual(
       [

@@ -2,29 +2,24 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import request from 'supertest';
+import type request from 'supertest';
 import { QueueName } from '../../src/queues/queue-names';
-import { FIRE_JOB, FireJobData } from '../../src/sla/sla-clocks.service';
+import type { FireJobData } from '../../src/sla/sla-clocks.service';
+import { FIRE_JOB } from '../../src/sla/sla-clocks.service';
 import { SWEEP_JOB } from '../../src/sla/sla-timer.processor';
-import { ALERT_LEVELS, AlertLevel, alertEventType, thresholdAt } from '../../src/sla/sla-levels';
+import type { AlertLevel } from '../../src/sla/sla-levels.port';
+import { ALERT_LEVELS, alertEventType, thresholdAt } from '../../src/sla/sla-levels.port';
 import { customerBody, faultBody } from '../support/factories';
-import { PrivateRedis, freePort, startRedisServer } from '../support/redis-server';
+import type { PrivateRedis } from '../support/redis-server';
+import { freePort, startRedisServer } from '../support/redis-server';
 import { slaWatch, waitForSlaSettled } from '../support/sla';
-import { TestApp, bearer, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 import { waitForDeliveriesSettled } from '../support/webhooks';
-import {
-  API_ENTRY,
-  ChildApp,
-  DatabaseCopy,
-  WORKER_ENTRY,
-  createDatabaseCopy,
-  ensureBuilt,
-  outputs,
-  spawnBuilt,
-  waitReady,
-} from '../support/worker-process';
+import type { ChildApp, DatabaseCopy } from '../support/worker-process';
+import { API_ENTRY, WORKER_ENTRY, createDatabaseCopy, ensureBuilt, outputs, spawnBuilt, waitReady } from '../support/worker-process';
 
 /**
  * docs/ARCHITECTURE.md, "Invariants": PostgreSQL holds every clock,
@@ -125,7 +120,9 @@ async function waitForAll(q: Query, caseIds: string[], due: Due[], context: () =
   } catch (err) {
     const have = new Set((await loadAlerts(q, caseIds)).map((a) => alertKey(a.case_id, a.clock, a.level)));
     const missing = due.filter((d) => !have.has(d.key)).map((d) => `${d.key} due ${new Date(d.dueAt).toISOString()}`);
-    throw new Error(`${(err as Error).message}; ${missing.length} missing, e.g.\n${missing.slice(0, 10).join('\n')}\n${context()}`);
+    throw new Error(`${(err as Error).message}; ${missing.length} missing, e.g.\n${missing.slice(0, 10).join('\n')}\n${context()}`, {
+      cause: err,
+    });
   }
 }
 

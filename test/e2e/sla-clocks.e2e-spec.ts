@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { PostCommit } from '../../src/common/post-commit';
 import { sql } from '../../src/common/sql';
 import { WriteBatch } from '../../src/common/write-batch';
 import { SlaClocksService } from '../../src/sla/sla-clocks.service';
-import { TestApp, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 
 /** Opening many cases' clocks inside an intake's batch (openManyIn), against the real PostgreSQL. */
 describe('SLA clocks in a batch', () => {
@@ -20,11 +21,11 @@ describe('SLA clocks in a batch', () => {
   afterAll(() => t.close());
 
   const stored = (caseIds: string[]) =>
-    db.query(
+    db.query<{ case_id: string; clock: string; policy_key: string; target_seconds: number; due_at: Date; next_at: Date }[]>(
       `SELECT case_id, clock, policy_key, target_seconds, started_at, due_at, next_level, next_at FROM sla_clocks
         WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, clock`,
       [caseIds],
-    ) as Promise<{ case_id: string; clock: string; policy_key: string; target_seconds: number; due_at: Date; next_at: Date }[]>;
+    );
 
   it('opens the clocks of several cases in the batch, as openMany does in a statement of its own', async () => {
     const at = new Date(Date.now() + 3_600_000);

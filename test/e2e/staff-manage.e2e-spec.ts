@@ -1,5 +1,6 @@
 import { customerBody, faultBody } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
 /** Issue 11, point 6: staff can be managed (edit, own password, contact fields, on-duty). */
@@ -38,10 +39,10 @@ describe('staff management', () => {
     };
   };
   const auditOf = async (id: string) =>
-    (await t.dataSource.query(`SELECT action, changes FROM audit_log WHERE entity = 'staff' AND entity_id = $1 ORDER BY id`, [id])) as {
-      action: string;
-      changes: Record<string, unknown> | null;
-    }[];
+    await t.dataSource.query<{ action: string; changes: Record<string, unknown> | null }[]>(
+      `SELECT action, changes FROM audit_log WHERE entity = 'staff' AND entity_id = $1 ORDER BY id`,
+      [id],
+    );
 
   describe('contact fields', () => {
     it('are set on creation, the work phone normalised, and shown in full to admins, directors in scope and the person', async () => {

@@ -5,7 +5,8 @@ import { migrations } from '../../migrations';
 import { freePort } from '../support/redis-server';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, adminQuery, assertTestDatabase, withDatabaseName } from '../support/test-database';
 import { waitFor } from '../support/wait';
-import { API_ENTRY as MAIN, ChildApp, ensureBuilt, spawnBuilt, tail, waitReady } from '../support/worker-process';
+import type { ChildApp } from '../support/worker-process';
+import { API_ENTRY as MAIN, ensureBuilt, spawnBuilt, tail, waitReady } from '../support/worker-process';
 
 /**
  * Runs the built app (`node dist/src/main.js`, what `npm start` runs) as a

@@ -1,6 +1,7 @@
 import { SupportService } from '../../src/support/support.service';
 import { customerBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { slaWatch, waitForClockRun } from '../support/sla';
 import { waitFor } from '../support/wait';
 
@@ -48,12 +49,14 @@ describe('technical support requests', () => {
       .send({ responseSeconds, resolutionSeconds, warnAtPercent })
       .expect(200);
   const alertsOf = async (caseId: string) =>
-    (await t.dataSource.query(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId])) as {
-      clock: string;
-      level: string;
-      due_at: Date;
-      raised_at: Date;
-    }[];
+    await t.dataSource.query<
+      {
+        clock: string;
+        level: string;
+        due_at: Date;
+        raised_at: Date;
+      }[]
+    >(`SELECT clock, level, due_at, raised_at FROM alerts WHERE case_id = $1 ORDER BY raised_at`, [caseId]);
 
   it('maps the category to a severity, then tier and green channel to the priority, with support clocks', async () => {
     const cases = [

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { PostCommit } from '../../src/common/post-commit';
-import { EventType } from '../../src/outbox/event-types';
+import type { EventType } from '../../src/outbox/event-types.port';
 import { OutboxService } from '../../src/outbox/outbox.service';
 import { QueueName } from '../../src/queues/queue-names';
 import { enqueueDeliveries } from '../../src/webhooks/delivery-jobs';
@@ -11,7 +11,8 @@ import { OutboxRelay } from '../../src/webhooks/outbox-relay';
 import { DELIVERY_SWEEP, RELAY_POLL } from '../../src/webhooks/webhook-schedulers';
 import { TEST_REDIS_URL } from '../support/test-database';
 import { waitFor } from '../support/wait';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { Receiver } from '../support/webhook-receiver';
 import { waitForDeliveriesSettled } from '../support/webhooks';
 

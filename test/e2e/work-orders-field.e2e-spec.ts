@@ -1,5 +1,6 @@
 import { customerBody, mobile } from '../support/factories';
-import { StaffLogin, TestApp, bearer, startTestApp, unique } from '../support/test-app';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
 import { Receiver } from '../support/webhook-receiver';
 
@@ -115,10 +116,10 @@ describe('work orders in the field: details, retry, partial cancel and the servi
   const count = async (statement: string, params: unknown[]) => (await t.dataSource.query(statement, params))[0].n as number;
   const orderEvents = async (orderId: string) =>
     (
-      (await t.dataSource.query(
+      await t.dataSource.query<{ data: { from: string; to: string } }[]>(
         `SELECT data FROM outbox_events WHERE type = 'order.state_changed' AND data->>'orderId' = $1 ORDER BY seq`,
         [orderId],
-      )) as { data: { from: string; to: string } }[]
+      )
     ).map((e) => e.data);
   const unmaskedReads = (customerId: string) =>
     count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'customer.contacts_unmasked' AND entity_id = $1`, [customerId]);
@@ -235,10 +236,10 @@ describe('work orders in the field: details, retry, partial cancel and the servi
         'the retried work order dispatched',
       );
       const events = (
-        (await t.dataSource.query(
+        await t.dataSource.query<{ data: { from: string; to: string } }[]>(
           `SELECT data FROM outbox_events WHERE type = 'work_order.state_changed' AND data->>'workOrderId' = $1 ORDER BY seq`,
           [bj.id],
-        )) as { data: Record<string, unknown> }[]
+        )
       ).map((e) => e.data);
       expect(events.map((e) => `${e.from}→${e.to}`)).toEqual([
         'pending→dispatched',
@@ -387,10 +388,10 @@ describe('work orders in the field: details, retry, partial cancel and the servi
       });
       const [fs, gz, bj] = ['440605', '440106', '110105'].map((r) => wo(o, r));
       const inventory = async () =>
-        (await t.dataSource.query(
+        await t.dataSource.query<Record<string, unknown>[]>(
           `SELECT id, product_code, site_id, access_no, state, attributes, terminated_at, version FROM service_instances WHERE customer_id = $1 ORDER BY created_at`,
           [c.id],
-        )) as Record<string, unknown>[];
+        );
       const before = await inventory();
       const instanceAudits = () =>
         count(`SELECT count(*)::int AS n FROM audit_log WHERE entity = 'service_instance' AND changes->>'customerId' = $1`, [c.id]);

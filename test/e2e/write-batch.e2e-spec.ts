@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { nextCaseNo, nextCaseSerials } from '../../src/cases/case-number';
 import { PostCommit } from '../../src/common/post-commit';
 import { sql } from '../../src/common/sql';
 import { BatchNotRunError, WriteBatch } from '../../src/common/write-batch';
 import { SlaClocksService } from '../../src/sla/sla-clocks.service';
-import { TestApp, startTestApp } from '../support/test-app';
+import type { TestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 
 /** The one-statement insert batch the intake path relies on, against the real PostgreSQL. */
 describe('WriteBatch', () => {

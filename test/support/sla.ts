@@ -2,8 +2,9 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { QueueName } from '../../src/queues/queue-names';
 import { SlaAlertingService } from '../../src/sla/sla-alerting.service';
-import { FIRE_JOB, FireJobData } from '../../src/sla/sla-clocks.service';
-import type { ClockName } from '../../src/sla/sla-levels';
+import type { FireJobData } from '../../src/sla/sla-clocks.service';
+import { FIRE_JOB } from '../../src/sla/sla-clocks.service';
+import type { ClockName } from '../../src/sla/sla-levels.port';
 import type { TestApp } from './test-app';
 import { waitFor } from './wait';
 

@@ -1,11 +1,12 @@
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { TestingModuleBuilder } from '@nestjs/testing';
+import { Test } from '@nestjs/testing';
 import IORedis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
-import { Role } from '../../src/common/auth/auth-context';
+import type { Role } from '../../src/common/auth/auth-context';
 import { configureApp, createFastifyAdapter } from '../../src/common/http/configure-app';
 import { AppConfig } from '../../src/config/app-config';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, adminQuery, assertTestDatabase, withDatabaseName } from './test-database';

@@ -1,10 +1,8 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import type { AuthContext } from '../auth/auth-context';
-import { Auth, Authenticated, Roles } from '../auth/decorators';
-import { ApiProblems } from '../http/api-problems';
-import { PageOf, PageQuery } from '../pagination/page';
+import { ApiController, ApiProblems, Auth, PageOf, Roles, type AuthContext } from '../http/controller';
+import { PageQuery } from '../pagination/page';
 import { AuditService } from './audit.service';
 
 class AuditQuery extends PageQuery {
@@ -57,9 +55,7 @@ class AuditEntryDto {
   regions: string[];
 }
 
-@ApiTags('audit')
-@Authenticated()
-@Controller('audit')
+@ApiController('audit', 'audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 

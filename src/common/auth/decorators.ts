@@ -1,7 +1,8 @@
-import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AuthContext, Role } from './auth-context';
+import type { AuthContext, Role } from './auth-context';
 import { ApiProblem } from '../http/api-problems';
 
 export const PUBLIC_KEY = 'focus-one:public';

@@ -1,4 +1,4 @@
-import { Role } from './auth-context';
+import type { Role } from './auth-context';
 
 export interface Principal {
   username: string;

@@ -1,4 +1,4 @@
-import { AuthContext, Role } from './auth-context';
+import type { AuthContext, Role } from './auth-context';
 import { NATIONWIDE, covers, isNationwide, scopePatterns, scopePrefix } from './region-scope';
 
 const ctx = (roles: Role[], regions: string[]): AuthContext => ({

@@ -1,4 +1,4 @@
-import { AuthContext } from './auth-context';
+import type { AuthContext } from './auth-context';
 
 /** The staff scope written for "the whole country". */
 export const NATIONWIDE = 'CN';

@@ -52,7 +52,7 @@ export function toProblem(exception: unknown): Problem | undefined {
     const body = exception.getResponse();
     const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
     const code = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
-    return problem(status, code, Array.isArray(detail) ? detail.join('; ') : String(detail));
+    return problem(status, code, Array.isArray(detail) ? detail.join('; ') : typeof detail === 'string' ? detail : exception.message);
   }
   if (exception instanceof QueryFailedError) {
     const pg = PG_CODES[(exception.driverError as { code?: string })?.code ?? ''];

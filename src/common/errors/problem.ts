@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { FieldError, ProblemKind } from './domain-error';
+import type { FieldError, ProblemKind } from './domain-error';
 
 /** RFC 9457 problem document, with our stable `code` and the request id as extensions. */
 export interface Problem {

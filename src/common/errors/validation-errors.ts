@@ -2,7 +2,7 @@ import type { ValidationError } from '@nestjs/common';
 import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import type { MetadataStorage as TransformMetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { CommonError, CommonErrorCode } from './common-errors';
-import { FieldError } from './domain-error';
+import type { FieldError } from './domain-error';
 
 /** A problem lists at most this many field errors; `errorsOmitted` counts the rest. */
 export const MAX_FIELD_ERRORS = 100;
@@ -60,15 +60,18 @@ export function validationFailed(errors: ValidationError[], parent = '') {
 const typeMetadata = (require('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformMetadataStorage })
   .defaultMetadataStorage;
 
+/** A DTO class, as class-validator and class-transformer key their metadata. */
+export type DtoClass = abstract new (...args: never[]) => unknown;
+
 interface Shape {
   /** Properties with at least one validation rule: what `whitelist` lets through. */
   known: Set<string>;
   /** Properties validated as nested objects of a known class (@ValidateNested with @Type). */
-  nested: Map<string, Function>;
+  nested: Map<string, DtoClass>;
 }
-const shapes = new Map<Function, Shape>();
+const shapes = new Map<DtoClass, Shape>();
 
-function shapeOf(target: Function): Shape {
+function shapeOf(target: DtoClass): Shape {
   let shape = shapes.get(target);
   if (shape) return shape;
   // the same call class-validator makes for its whitelist (no groups, no schema)
@@ -78,7 +81,7 @@ function shapeOf(target: Function): Shape {
     if (rule.type !== ValidationTypes.NESTED_VALIDATION) continue;
     const type = typeMetadata.findTypeMetadata(target, rule.propertyName);
     // a discriminated @Type picks its class per value: leave those to class-validator
-    if (type && !type.options?.discriminator) shape.nested.set(rule.propertyName, type.typeFunction() as Function);
+    if (type && !type.options?.discriminator) shape.nested.set(rule.propertyName, type.typeFunction() as DtoClass);
   }
   shapes.set(target, shape);
   return shape;
@@ -96,8 +99,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
  * what the pipe would accept; anything it misses the pipe still finds.
  * Breadth first: the shallowest unknown field, in body order.
  */
-export function firstUnknownField(target: Function, value: unknown): { field: string; property: string } | undefined {
-  const queue: { value: Record<string, unknown>; target: Function; path: string }[] = [];
+export function firstUnknownField(target: DtoClass, value: unknown): { field: string; property: string } | undefined {
+  const queue: { value: Record<string, unknown>; target: DtoClass; path: string }[] = [];
   if (isPlainObject(value)) queue.push({ value, target, path: '' });
   for (let next = 0; next < queue.length; next++) {
     const { value: object, target: cls, path } = queue[next];

@@ -1,4 +1,5 @@
-import { BodyLimits, bodyFindingError, inspectBody, scanJson } from './body-limits';
+import type { BodyLimits } from './body-limits';
+import { bodyFindingError, inspectBody, scanJson } from './body-limits';
 
 const limits: BodyLimits = { maxDepth: 4, maxKeys: 20, maxObjectKeys: 5 };
 const deep = (depth: number): unknown => (depth <= 1 ? { a: 1 } : { a: deep(depth - 1) });

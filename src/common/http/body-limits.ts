@@ -234,7 +234,7 @@ export function useBoundedJsonParser(app: NestFastifyApplication, limits: BodyLi
     const finding = scanJson(body, limits);
     if (finding) return done(bodyFindingError(finding, limits, 'body'), undefined);
     // typed for a string, it takes the Buffer as Nest's own JSON parser gives it (secure-json-parse decodes it)
-    parse(request, body as unknown as string, done);
+    void parse(request, body as unknown as string, done);
   });
 }
 

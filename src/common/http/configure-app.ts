@@ -1,11 +1,12 @@
 import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
-import { AppConfig } from '../../config/app-config';
-import { HttpMetrics } from '../../metrics/http-metrics';
+import type { AppConfig } from '../../config/app-config';
+import { HttpMetrics } from '../../metrics/http-metrics.service';
 import { mountQueueDashboard } from '../../queues/queue-dashboard';
 import { Authenticator } from '../auth/authenticator';
 import { problem } from '../errors/problem';
@@ -16,11 +17,14 @@ import { requestIdFor } from './logger';
 import { BoundedValidationPipe } from './validation-pipe';
 
 /** The 429 both sign-in limits answer (the problem filter turns it into RATE_LIMITED problem+json). */
-const tooManySignIns = (ttlMs: number) => ({
-  statusCode: 429,
-  code: 'RATE_LIMITED',
-  message: `Too many sign-in attempts; retry in ${Math.ceil(ttlMs / 1000)} s`,
-});
+const tooManySignIns = (ttlMs: number) =>
+  Object.assign(new Error(`Too many sign-in attempts; retry in ${Math.ceil(ttlMs / 1000)} s`), { statusCode: 429, code: 'RATE_LIMITED' });
+
+/** The username a sign-in body names, or '' (the limiter keys on it before the body is validated). */
+function signInName(body: unknown): string {
+  const username = (body as { username?: unknown } | undefined)?.username;
+  return typeof username === 'string' || typeof username === 'number' ? String(username) : '';
+}
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -77,8 +81,9 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
 
   // Login attempts are counted in Redis, so every API process shares one budget.
   const limiterRedis = new IORedis(config.redis.url, { maxRetriesPerRequest: 1 });
-  fastify.addHook('onClose', async () => {
+  fastify.addHook('onClose', (_instance, done) => {
     limiterRedis.disconnect();
+    done();
   });
   await app.register(rateLimit, {
     global: false,
@@ -88,7 +93,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     max: config.auth.rateLimitMax,
     timeWindow: config.auth.rateLimitWindowSeconds * 1000,
     // Per address and username: a brute force on one account is slowed without locking out the office NAT.
-    keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+    keyGenerator: (req) => `${req.ip}|${signInName(req.body).toLowerCase()}`,
     errorResponseBuilder: (_req, ctx) => tooManySignIns(ctx.ttl),
     // Redis down must not lock the 24x7 desk out: sign-in goes on uncounted (each attempt still costs an
     // Argon2 verify), and the limits count again when Redis is back (docs/SECURITY.md, "Rate limits").

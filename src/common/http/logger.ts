@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { Params } from 'nestjs-pino';
-import { AppConfig } from '../../config/app-config';
+import type { Params } from 'nestjs-pino';
+import type { AppConfig } from '../../config/app-config';
 import { maskIdentifiers } from '../masking';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

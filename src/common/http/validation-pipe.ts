@@ -1,4 +1,5 @@
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import type { ArgumentMetadata } from '@nestjs/common';
+import { ValidationPipe } from '@nestjs/common';
 import { firstUnknownField, unknownField, validationFailed } from '../errors/validation-errors';
 
 /**

@@ -64,7 +64,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           mergeMap((body) =>
             from(this.keys.complete(owner, key, claim.claim, { statusCode: reply.statusCode, body })).pipe(mergeMap(() => of(body))),
           ),
-          catchError((err) =>
+          catchError((err: unknown) =>
             from(this.keys.release(owner, key, claim.claim)).pipe(mergeMap(() => throwError(() => takenOver(err) ?? err))),
           ),
         );

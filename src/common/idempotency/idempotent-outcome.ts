@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { EntityManager } from 'typeorm';
 import type { WriteBatch } from '../write-batch';
-import { OutcomeRow, insertOutcome, insertOutcomeIn } from './idempotency.repository';
+import type { OutcomeRow } from './idempotency.repository';
+import { insertOutcome, insertOutcomeIn } from './idempotency.repository';
 
 /** The key a request holds while its handler runs (set by the IdempotencyInterceptor). */
 export interface HeldKey {

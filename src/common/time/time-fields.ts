@@ -30,7 +30,7 @@ function timeField(parse: (v: string) => Date | null, rule: string, name: string
       example: o.example,
     }),
     ...(o.optional ? [IsOptional()] : []),
-    Transform(({ value }) => (typeof value === 'string' ? (parse(value.trim())?.toISOString() ?? value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (parse(value.trim())?.toISOString() ?? value) : value)),
     ValidateBy({
       name,
       validator: { validate: (v) => typeof v === 'string' && parse(v) !== null, defaultMessage: () => message },

@@ -1,15 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
+import { Trim } from '../../common/http/trim';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { AccountSummaryView } from '../../billing/dto/billing-views.dto';
 import { CASE_KINDS } from '../../cases/case-kind';
 import type { CaseKind } from '../../cases/case-kind';
 import { PageQuery } from '../../common/pagination/page';
-import { CONTACT_ROLES } from '../../customers/contact.entity';
+import { CONTACT_ROLES, TIERS } from '../../customers/customer-record.port';
 import { CustomerDto } from '../../customers/dto/customer.dto';
-import { TIERS } from '../../customers/customer.entity';
-import { ALERT_LEVELS, CLOCKS } from '../../sla/sla-levels';
 import { StaffRefDto } from '../../staff/dto/staff-ref.dto';
+import { ALERT_LEVELS, CLOCKS } from '../../sla/sla-levels.port';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const MATCH_KEYS = ['mobile', 'credit_code', 'customer_no', 'access_no', 'name', 'contact_name', 'case_no', 'bill_no'] as const;
@@ -27,7 +27,7 @@ export class LookupQuery {
       'customer number (full-width or lower case too), service access number, a case, work order or bill number (FLT-20261130-000001, ' +
       'WO-20261130-000101, BL-202610-KA00000001), or a fragment (2 characters are enough) of the customer’s name or of a contact’s name',
   })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(64)

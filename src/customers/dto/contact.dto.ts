@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
-import { CONTACT_ROLES } from '../contact.entity';
-import type { ContactRole } from '../contact.entity';
+import { CONTACT_ROLES } from '../customer-record.port';
+import type { ContactRole } from '../customer-record.port';
 import { IsMobile, Text } from './validators';
 
 export class ContactInput {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { Trim } from '../../common/http/trim';
 import {
   ArrayMaxSize,
   IsArray,
@@ -18,8 +19,8 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { toBool } from '../../common/to-bool';
-import { TIERS } from '../customer.entity';
-import type { Tier } from '../customer.entity';
+import { TIERS } from '../customer-record.port';
+import type { Tier } from '../customer-record.port';
 import { ContactDto, ContactInput } from './contact.dto';
 import { ServiceInstanceDto } from './service-instance.dto';
 import { SiteDto, SiteInput } from './site.dto';
@@ -108,7 +109,7 @@ export class CustomerQuery extends PageQuery {
     description: 'Customer number, credit code, contact mobile, service access number, or a fragment of the name',
   })
   @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(64)

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
-import { Transform } from 'class-transformer';
-import { IsString, Matches, MaxLength, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
+import { Trim } from '../../common/http/trim';
+import type { ValidationOptions } from 'class-validator';
+import { IsString, Matches, MaxLength, MinLength, ValidateBy } from 'class-validator';
 import { isValidCreditCode } from '../credit-code';
 
 /** Mainland China mobile: 11 digits, 1 then 3-9. */
@@ -21,10 +22,4 @@ export const IsCreditCode = () =>
   });
 
 /** A trimmed, non-empty text of bounded length. */
-export const Text = (max: number, min = 1) =>
-  applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
-    IsString(),
-    MinLength(min),
-    MaxLength(max),
-  );
+export const Text = (max: number, min = 1) => applyDecorators(Trim(), IsString(), MinLength(min), MaxLength(max));

@@ -5,8 +5,8 @@ import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Min, Val
 import { IsInstant } from '../../common/time/time-fields';
 import { PageQuery } from '../../common/pagination/page';
 import { IsMobile, IsRegionCode, Text } from '../../customers/dto/validators';
-import { SUPPORT_CATEGORIES } from '../../support/support-category';
-import type { SupportCategory } from '../../support/support-category';
+import { SUPPORT_CATEGORIES } from '../../support/support-category.port';
+import type { SupportCategory } from '../../support/support-category.port';
 import { INQUIRY_CHANNELS, INQUIRY_STATES, INQUIRY_TOPICS } from '../inquiry-lifecycle';
 import type { InquiryChannel, InquiryState, InquiryTopic } from '../inquiry-lifecycle';
 

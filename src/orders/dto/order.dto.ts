@@ -22,8 +22,8 @@ import { PageQuery } from '../../common/pagination/page';
 import { toBool } from '../../common/to-bool';
 import { IsAccessNo } from '../../customers/dto/service-instance.dto';
 import { IsRegionCode, Text } from '../../customers/dto/validators';
-import { ORDER_ACTIONS } from '../../products/product.entity';
-import type { OrderAction } from '../../products/product.entity';
+import { ORDER_ACTIONS } from '../../products/products.port';
+import type { OrderAction } from '../../products/products.port';
 import { ORDER_STATES, WORK_ORDER_STATES, WORK_ORDER_STAFF_MOVES } from '../order-lifecycle';
 import type { OrderState, WorkOrderStaffMove, WorkOrderState } from '../order-lifecycle';
 

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
+import { Trim } from '../../common/http/trim';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -30,19 +31,14 @@ const PHONE_MESSAGE = 'must be a mainland mobile (13812345678) or a landline wit
 /** A work phone, stored normalised (staff-contact.ts); left as sent when invalid so the message names the field. */
 const WorkPhone = () =>
   applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' ? (normaliseWorkPhone(value) ?? value) : value)),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (normaliseWorkPhone(value) ?? value) : value)),
     ValidateBy({
       name: 'isWorkPhone',
       validator: { validate: (v) => typeof v === 'string' && normaliseWorkPhone(v) === v, defaultMessage: () => PHONE_MESSAGE },
     }),
   );
 
-const Email = () =>
-  applyDecorators(
-    Transform(({ value }) => (typeof value === 'string' ? value.trim() : value)),
-    IsEmail({}, { message: 'must be an e-mail address' }),
-    MaxLength(254),
-  );
+const Email = () => applyDecorators(Trim(), IsEmail({}, { message: 'must be an e-mail address' }), MaxLength(254));
 
 /** A WeCom or DingTalk user ID: 1-64 letters, digits and . _ @ - (what both consoles allow). */
 const MessengerId = () => Matches(/^[A-Za-z0-9._@-]{1,64}$/, { message: 'must be 1-64 letters, digits, dot, underscore, @ or dash' });

@@ -8,8 +8,8 @@ import type { TicketState } from '../../cases/ticket-lifecycle';
 import { PageQuery } from '../../common/pagination/page';
 import { IsMobile, Text } from '../../customers/dto/validators';
 import { SlaView } from '../../tickets/dto/ticket.dto';
-import { SUPPORT_CATEGORIES } from '../support-category';
-import type { SupportCategory } from '../support-category';
+import { SUPPORT_CATEGORIES } from '../support-category.port';
+import type { SupportCategory } from '../support-category.port';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 const SEVERITIES = ['critical', 'major', 'minor'] as const;

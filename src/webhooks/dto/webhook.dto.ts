@@ -14,8 +14,8 @@ import {
 } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page';
 import { toBool } from '../../common/to-bool';
-import { EVENT_TYPES } from '../../outbox/event-types';
-import type { EventType } from '../../outbox/event-types';
+import { EVENT_TYPES } from '../../outbox/event-types.port';
+import type { EventType } from '../../outbox/event-types.port';
 import { DELIVERY_STATUSES } from '../webhook.entities';
 import type { DeliveryStatus } from '../webhook.entities';
 

@@ -1,5 +1,7 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import type { EventEnvelope } from './delivery-protocol';
+import { deliveryHeaders, isSuccess, serializeEnvelope, signBody } from './delivery-protocol';
 import { PinnedPostInit, postPinned } from './pinned-post';
 import type { Lookup, UrlCheck } from './url-guard';
 import { checkWebhookUrl, systemLookup } from './url-guard';
@@ -8,6 +10,14 @@ import { checkWebhookUrl, systemLookup } from './url-guard';
 export const HOST_LOOKUP = Symbol('HOST_LOOKUP');
 
 export type TargetPost = { kind: 'answered'; statusCode: number } | { kind: 'refused'; reason: string };
+
+export interface SignedPostOptions {
+  /** Unique per delivery, stable across its retries (receivers de-duplicate on X-FocusOne-Delivery). */
+  deliveryId: string;
+  timeoutMs: number;
+}
+
+export type SignedPostResult = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: string };
 
 /**
  * Every outbound POST to a URL a user chose (webhook subscriptions and the
@@ -37,6 +47,27 @@ export class WebhookTargets {
     const check = await this.check(url, init.signal);
     if (!check.ok) return { kind: 'refused', reason: check.reason };
     return { kind: 'answered', statusCode: await postPinned(check.url, check.addresses, init) };
+  }
+
+  /**
+   * One signed POST of an envelope, by the webhook protocol (same body bytes,
+   * signature and headers as subscription deliveries) through post() above.
+   * For callers that keep their own delivery state, such as a region's
+   * work-order dispatch endpoint. Never rejects: a failure is the result.
+   */
+  async postSigned(url: string, secret: string, envelope: EventEnvelope, options: SignedPostOptions): Promise<SignedPostResult> {
+    const body = serializeEnvelope(envelope);
+    const headers = deliveryHeaders({ type: envelope.type, deliveryId: options.deliveryId, signature: signBody(body, secret) });
+    const signal = AbortSignal.timeout(options.timeoutMs);
+    try {
+      const sent = await this.post(url, { headers, body, signal });
+      if (sent.kind === 'refused') return { ok: false, statusCode: null, error: `refused: ${sent.reason}` };
+      return isSuccess(sent.statusCode)
+        ? { ok: true, statusCode: sent.statusCode }
+        : { ok: false, statusCode: sent.statusCode, error: `HTTP ${sent.statusCode}` };
+    } catch (err) {
+      return { ok: false, statusCode: null, error: signal.aborted ? `timeout after ${options.timeoutMs} ms` : (err as Error).message };
+    }
   }
 }
 

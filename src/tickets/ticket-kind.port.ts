@@ -1,9 +1,11 @@
 import type { EntityManager, EntityTarget } from 'typeorm';
+import { Column } from 'typeorm';
+import { CaseColumns } from '../cases/case-columns';
 import type { CaseKind } from '../cases/case-kind';
 import type { TicketState } from '../cases/ticket-lifecycle';
 import type { AuthContext } from '../common/auth/auth-context';
 import type { DomainError, DomainErrorOptions } from '../common/errors/domain-error';
-import type { EventType } from '../outbox/event-types';
+import type { EventType } from '../outbox/event-types.port';
 
 /** The columns every ticket table (faults, support_requests) has, under the same names. */
 export interface TicketRow {
@@ -23,6 +25,23 @@ export interface TicketRow {
   resolvedAt: Date | null;
   closedAt: Date | null;
   version: number;
+}
+
+/**
+ * Those columns declared once: a ticket entity (Fault, SupportRequest) extends this class and adds its own.
+ * The tables themselves come from migrations.
+ */
+export abstract class TicketColumns extends CaseColumns implements TicketRow {
+  @Column('uuid') customerId: string;
+  /** The site's region (or the customer's home region): decides who works the ticket. */
+  @Column('text') region: string;
+  @Column('text') state: TicketState;
+  @Column({ type: 'uuid', nullable: true }) greenChannelGrantedBy: string | null;
+  @Column({ type: 'uuid', nullable: true }) assigneeId: string | null;
+  @Column({ type: 'smallint', nullable: true }) feedbackScore: number | null;
+  @Column({ type: 'text', nullable: true }) feedbackComment: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) feedbackAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) resolvedAt: Date | null;
 }
 
 /** The failures the shared ticket behaviour can raise; each kind maps them to its own error codes. */

@@ -1,4 +1,4 @@
-import { dueAt, dueLevels, thresholdAt } from './sla-levels';
+import { dueAt, dueLevels, thresholdAt } from './sla-levels.port';
 
 const clock = { startedAt: new Date('2026-11-27T00:00:00Z'), pausedMs: 0, targetSeconds: 3600, warnAtPercent: 75 };
 const at = (iso: string) => new Date(`2026-11-27T${iso}Z`);

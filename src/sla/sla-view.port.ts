@@ -11,8 +11,11 @@ export interface CaseSlaView {
   policyVersion: number;
 }
 
+/** What a case's view reads of each of its clocks (SlaClocksService returns whole rows; any of them will do). */
+export type ClockView = Pick<SlaClock, 'clock' | 'dueAt' | 'state' | 'breachedAt' | 'policyKey' | 'policyVersion'>;
+
 /** A case's two clocks as its view shows them. */
-export function slaView(clocks: SlaClock[]): CaseSlaView {
+export function slaView(clocks: readonly ClockView[]): CaseSlaView {
   const response = clocks.find((c) => c.clock === 'response')!;
   const resolution = clocks.find((c) => c.clock === 'resolution')!;
   return {

@@ -1,4 +1,5 @@
-import { AuthContext, hasRole } from '../common/auth/auth-context';
+import type { AuthContext } from '../common/auth/auth-context';
+import { hasRole } from '../common/auth/auth-context';
 import { covers } from '../common/auth/region-scope';
 import { CustomerError, CustomerErrorCode, customerNotFound } from './customers.errors';
 

@@ -1,4 +1,4 @@
-import { checkItemAttributes } from './product-rules';
+import { checkItemAttributes } from './product-rules.port';
 import type { Product } from './product.entity';
 
 const mpls: Product = {

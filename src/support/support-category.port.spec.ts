@@ -1,5 +1,5 @@
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
-import { CATEGORY_SEVERITY, SUPPORT_CATEGORIES } from './support-category';
+import { CATEGORY_SEVERITY, SUPPORT_CATEGORIES } from './support-category.port';
 
 describe('support category → severity → priority', () => {
   it('maps every category, emergency communication being critical', () => {

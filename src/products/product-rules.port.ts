@@ -1,4 +1,4 @@
-import type { OrderAction, Product, ProductAttribute } from './product.entity';
+import type { CatalogueProduct, OrderAction, ProductAttribute } from './products.port';
 
 export interface RuleViolation {
   /** Relative to the item: `attributes.bandwidthMbps`, `action`. */
@@ -30,7 +30,7 @@ function checkValue(a: ProductAttribute, value: unknown): string | undefined {
  * - `terminate` carries none;
  * - every attribute given is one the product knows, of its type and range.
  */
-export function checkItemAttributes(product: Product, action: OrderAction, attributes: Record<string, unknown>): RuleViolation[] {
+export function checkItemAttributes(product: CatalogueProduct, action: OrderAction, attributes: Record<string, unknown>): RuleViolation[] {
   const out: RuleViolation[] = [];
   if (!product.allowedActions.includes(action)) {
     out.push({ field: 'action', message: `${product.code} allows only ${product.allowedActions.join(', ')}` });
