@@ -14,6 +14,8 @@ import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
 import { sql } from '../common/sql';
 import { WriteBatch } from '../common/write-batch';
+import type { BatchPart } from '../common/write-batch';
+import { possibleDuplicatesOf } from './fault-duplicates.repository';
 import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
 import { CaseContext, CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
@@ -24,6 +26,7 @@ import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } f
 import { FaultDispatcher } from './fault-dispatcher';
 import { faultEventData } from './fault-events';
 import { Fault } from './fault.entity';
+import type { DuplicateRef } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
 import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
@@ -106,12 +109,13 @@ export class FaultsService {
       version: 1,
       createdAt: now,
       updatedAt: now,
+      possibleDuplicateOf: [],
     };
     // Every row of the new case in one statement: the fault, its index row, its
     // first timeline line, both clocks, the event and the audit row (profiled: the
     // round trips, not the SQL, were the cost of intake).
     const batch = new WriteBatch();
-    this.insertIn(batch, row);
+    const duplicates = this.insertIn(batch, row);
     this.cases.indexIn(batch, {
       kind: row.category,
       id: row.id,
@@ -145,6 +149,7 @@ export class FaultsService {
     recordOutcomeIn(batch, { resource: apiPath('faults', row.id) });
     await batch.run(em);
     const clocks = opened.value;
+    row.possibleDuplicateOf = duplicates.value;
     post.add(() => this.dispatcher.enqueue(row));
     await post.run();
     // Built from what was just written: no second read on the intake path.
@@ -240,14 +245,19 @@ export class FaultsService {
     return this.tickets.change(this.kind, auth, id, expectedVersion, work);
   }
 
-  private insertIn(batch: WriteBatch, f: Fault): void {
-    batch.add(
-      sql`INSERT INTO faults (id, case_no, customer_id, category, severity, title, description, reported_via, service_instance_id, site_id,
-                              region, reporter_name, reporter_mobile, state, priority, green_channel, created_by, version, created_at, updated_at)
+  /** The fault's row; its part's value is the possible duplicates the statement found (possibleDuplicatesOf). */
+  private insertIn(batch: WriteBatch, f: Fault): BatchPart<DuplicateRef[]> {
+    return batch
+      .add(
+        sql`INSERT INTO faults (id, case_no, customer_id, category, severity, title, description, reported_via, service_instance_id, site_id,
+                              region, reporter_name, reporter_mobile, state, priority, green_channel, created_by, version, created_at, updated_at,
+                              possible_duplicate_of)
           VALUES (${f.id}, ${f.caseNo}, ${f.customerId}, ${f.category}, ${f.severity}, ${f.title}, ${f.description}, ${f.reportedVia},
                   ${f.serviceInstanceId}, ${f.siteId}, ${f.region}, ${f.reporterName}, ${f.reporterMobile}, ${f.state}, ${f.priority},
-                  ${f.greenChannel}, ${f.createdBy}, ${f.version}, ${f.createdAt}, ${f.createdAt})`,
-    );
+                  ${f.greenChannel}, ${f.createdBy}, ${f.version}, ${f.createdAt}, ${f.createdAt}, ${possibleDuplicatesOf(f)})
+          RETURNING possible_duplicate_of`,
+      )
+      .map((rows) => (rows[0]?.possible_duplicate_of ?? []) as DuplicateRef[]);
   }
 
   /**
