@@ -18,63 +18,6 @@ export type CaseIndexFields = Omit<CaseIndexEntry, 'updatedAt'>;
 export class CasesService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async index(em: EntityManager, entry: CaseIndexFields): Promise<void> {
-    await WriteBatch.alone(em, (batch) => this.indexIn(batch, entry));
-  }
-
-  /** The case's index row as part of a batch of inserts (a new case: one round trip for all its rows). */
-  indexIn(batch: WriteBatch, e: CaseIndexFields): void {
-    batch.add(
-      sql`INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
-       VALUES (${e.kind}, ${e.id}, ${e.caseNo}, ${e.customerId}, ${e.region}, ${e.title}, ${e.state}, ${e.priority}, ${e.greenChannel},
-               ${e.isOpen}, ${e.assigneeId}, ${e.openedAt}, ${e.closedAt})
-       ON CONFLICT (kind, id) DO UPDATE SET case_no = EXCLUDED.case_no, customer_id = EXCLUDED.customer_id, region = EXCLUDED.region,
-         title = EXCLUDED.title, state = EXCLUDED.state, priority = EXCLUDED.priority, green_channel = EXCLUDED.green_channel,
-         is_open = EXCLUDED.is_open, assignee_id = EXCLUDED.assignee_id, opened_at = EXCLUDED.opened_at, closed_at = EXCLUDED.closed_at,
-         updated_at = now()`,
-    );
-  }
-
-  /**
-   * Opens many cases in one statement: their index rows and a `created`
-   * timeline line each, by one actor (an order and its work orders).
-   */
-  async openMany(
-    em: EntityManager,
-    actor: Pick<AuthContext, 'staffId' | 'username'> | null,
-    entries: (CaseIndexFields & { created: Record<string, unknown> })[],
-  ): Promise<void> {
-    if (!entries.length) return;
-    const col = <K extends keyof CaseIndexFields>(k: K) => entries.map((e) => e[k]);
-    await em.query(
-      `WITH i AS (
-         INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
-         SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::text[], $8::smallint[],
-                              $9::boolean[], $10::boolean[], $11::uuid[], $12::timestamptz[], $13::timestamptz[])
-       )
-       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
-       SELECT k, id, 'created', $14::uuid, $15, d FROM unnest($1::text[], $2::uuid[], $16::jsonb[]) AS x(k, id, d)`,
-      [
-        col('kind'),
-        col('id'),
-        col('caseNo'),
-        col('customerId'),
-        col('region'),
-        col('title'),
-        col('state'),
-        col('priority'),
-        col('greenChannel'),
-        col('isOpen'),
-        col('assigneeId'),
-        col('openedAt'),
-        col('closedAt'),
-        actor?.staffId ?? null,
-        actor?.username ?? 'system',
-        entries.map((e) => JSON.stringify(e.created)),
-      ],
-    );
-  }
-
   /**
    * A state change of one case in one statement: its index row and its
    * timeline line (a hot path, e.g. every work order the fulfilment queue

@@ -2,24 +2,20 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { QueueName } from '../queues/queue-names';
-import { queuePriority } from '../cases/priority';
-import type { Fault } from './fault.entity';
+import { TicketDispatcher } from '../tickets/ticket-dispatch.port';
+import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 
 export const DISPATCH_JOB = 'dispatch';
 export interface DispatchJobData {
   faultId: string;
 }
 
-@Injectable()
-export class FaultDispatcher {
-  constructor(@InjectQueue(QueueName.dispatch) private readonly queue: Queue) {}
+/** Fault dispatch jobs: `dispatch` on the `dispatch` queue, id `dispatch-<fault>`, data `{ faultId }`. */
+export const FAULT_DISPATCH_JOBS: TicketDispatchJobs = { name: DISPATCH_JOB, idPrefix: 'dispatch', idField: 'faultId' };
 
-  enqueue(f: Pick<Fault, 'id' | 'priority' | 'greenChannel'>): Promise<unknown> {
-    return this.queue.add(DISPATCH_JOB, { faultId: f.id } satisfies DispatchJobData, {
-      jobId: `dispatch-${f.id}`,
-      priority: queuePriority(f.priority, f.greenChannel),
-      removeOnComplete: true,
-      removeOnFail: { age: 7 * 24 * 3600 },
-    });
+@Injectable()
+export class FaultDispatcher extends TicketDispatcher {
+  constructor(@InjectQueue(QueueName.dispatch) queue: Queue) {
+    super(queue, FAULT_DISPATCH_JOBS);
   }
 }

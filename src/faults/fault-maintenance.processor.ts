@@ -1,36 +1,25 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { ManagedWorkerHost } from '../queues/managed-worker-host';
-import { OnApplicationBootstrap } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
+import { TicketMaintenanceProcessor } from '../tickets/ticket-maintenance.port';
+import { TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { FaultDispatcher } from './fault-dispatcher';
+import type { Fault } from './fault.entity';
 import { FaultsService } from './faults.service';
 
 export const MAINTAIN_JOB = 'maintain-faults';
-const EVERY_MS = 60_000;
 
-/** Closes faults resolved long ago, and re-dispatches faults still waiting for an engineer. */
+/** Closes faults resolved long ago, and re-dispatches faults still waiting for an engineer (the shared TicketMaintenanceProcessor). */
 @Processor(QueueName.faults)
-export class FaultMaintenanceProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
+export class FaultMaintenanceProcessor extends TicketMaintenanceProcessor<Fault> {
   constructor(
-    @InjectQueue(QueueName.faults) private readonly queue: Queue,
-    private readonly faults: FaultsService,
-    private readonly dispatcher: FaultDispatcher,
-    private readonly config: AppConfig,
+    @InjectQueue(QueueName.faults) queue: Queue,
+    faults: FaultsService,
+    tickets: TicketWorkflow,
+    dispatcher: FaultDispatcher,
+    config: AppConfig,
   ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.keepScheduled(this.queue, MAINTAIN_JOB, EVERY_MS);
-  }
-
-  async process(job: Job<Record<string, never>, unknown, typeof MAINTAIN_JOB>): Promise<{ closed: number; redispatched: number }> {
-    if (job.name !== MAINTAIN_JOB) throw new Error(`no handler for faults job ${job.name}`);
-    const closed = await this.faults.autoClose(this.config.sla.faultAutoCloseHours);
-    const waiting = await this.faults.waitingForEngineer();
-    await Promise.all(waiting.map((f) => this.dispatcher.enqueue(f)));
-    return { closed, redispatched: waiting.length };
+    super(queue, tickets, faults.kind, dispatcher, { job: MAINTAIN_JOB, autoCloseHours: () => config.sla.faultAutoCloseHours });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CaseIntake } from '../cases/case-intake';
 import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
@@ -12,15 +13,10 @@ import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { sql } from '../common/sql';
-import { WriteBatch } from '../common/write-batch';
-import type { BatchPart } from '../common/write-batch';
-import { possibleDuplicatesOf } from './fault-duplicates.repository';
 import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
 import { CaseContext, CustomersService } from '../customers/customers.service';
-import { OutboxService } from '../outbox/outbox.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
-import { TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
+import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
@@ -29,7 +25,8 @@ import { Fault } from './fault.entity';
 import type { DuplicateRef } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
-import { recordOutcomeIn } from '../common/idempotency/idempotent-outcome';
+import { insertFaultIn } from './faults.repository';
+import type { BatchPart } from '../common/write-batch';
 import { apiPath } from '../common/http/api-path';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
@@ -46,16 +43,16 @@ export class FaultsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
+    private readonly intake: CaseIntake,
     private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
-    private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly dispatcher: FaultDispatcher,
     private readonly tickets: TicketWorkflow,
   ) {}
 
   /** What the shared ticket behaviour needs to know about faults and complaints. */
-  private readonly kind: TicketKind<Fault> = {
+  readonly kind: TicketKind<Fault> = {
     entity: Fault,
     table: 'faults',
     path: 'faults',
@@ -71,9 +68,8 @@ export class FaultsService {
 
   /**
    * One call from the hotline: the fault, its clocks, its event and its
-   * dispatch, atomically. Every row goes in one statement, which PostgreSQL
-   * applies whole or not at all, so no explicit transaction is needed (BEGIN and
-   * COMMIT would be two more round trips; the customer read before it takes no
+   * dispatch, atomically, through the case kernel's intake (CaseIntake: one
+   * statement, no transaction needed; the customer read before it takes no
    * lock either way).
    */
   async create(auth: AuthContext, dto: CreateFaultDto): Promise<FaultDto> {
@@ -95,65 +91,53 @@ export class FaultsService {
       siteId: dto.siteId ?? null,
       caseNo,
       region,
-      state: 'acknowledged',
+      ...NEW_TICKET,
       priority,
       greenChannel: ctx.greenChannel,
-      greenChannelGrantedBy: null,
-      assigneeId: null,
-      feedbackScore: null,
-      feedbackComment: null,
-      feedbackAt: null,
-      resolvedAt: null,
-      closedAt: null,
       createdBy: auth.staffId,
-      version: 1,
       createdAt: now,
       updatedAt: now,
       possibleDuplicateOf: [],
     };
-    // Every row of the new case in one statement: the fault, its index row, its
-    // first timeline line, both clocks, the event and the audit row (profiled: the
+    // Every row of the new case in one statement (CaseIntake; profiled: the
     // round trips, not the SQL, were the cost of intake).
-    const batch = new WriteBatch();
-    const duplicates = this.insertIn(batch, row);
-    this.cases.indexIn(batch, {
-      kind: row.category,
-      id: row.id,
-      caseNo,
-      customerId: row.customerId,
-      region,
-      title: row.title,
-      state: row.state,
-      priority,
-      greenChannel: row.greenChannel,
-      isOpen: true,
-      assigneeId: null,
-      openedAt: now,
-      closedAt: null,
+    let duplicates: BatchPart<DuplicateRef[]> | undefined;
+    const clocks = await this.intake.open(em, post, auth, {
+      rows: (batch) => {
+        duplicates = insertFaultIn(batch, row);
+      },
+      cases: [
+        {
+          kind: row.category,
+          id: row.id,
+          caseNo,
+          customerId: row.customerId,
+          region,
+          title: row.title,
+          state: row.state,
+          priority,
+          greenChannel: row.greenChannel,
+          openedAt: now,
+          created: { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia },
+        },
+      ],
+      event: { type: 'fault.created', data: faultEventData(row) },
+      audit: {
+        action: 'fault.created',
+        entity: 'fault',
+        entityId: row.id,
+        changes: { ...dto, caseNo, priority },
+        // The customer's home region is known here: no lookup on the intake path.
+        regions: [region, ctx.homeRegion],
+      },
+      resource: apiPath('faults', row.id),
+      afterCommit: () => this.dispatcher.enqueue(row),
     });
-    this.cases.recordIn(batch, row.category, row.id, 'created', auth, {
-      state: row.state,
-      priority: `P${priority}`,
-      reportedVia: row.reportedVia,
-    });
-    const opened = this.sla.openIn(batch, post, row.category, row.id, priority, now);
-    this.outbox.emitIn(batch, post, 'fault.created', faultEventData(row));
-    this.audit.recordIn(batch, auth, {
-      action: 'fault.created',
-      entity: 'fault',
-      entityId: row.id,
-      changes: { ...dto, caseNo, priority },
-      // The customer's home region is known here: no lookup on the intake path.
-      regions: [region, ctx.homeRegion],
-    });
-    recordOutcomeIn(batch, { resource: apiPath('faults', row.id) });
-    await batch.run(em);
-    const clocks = opened.value;
-    row.possibleDuplicateOf = duplicates.value;
-    post.add(() => this.dispatcher.enqueue(row));
+    // Found by the insert itself (fault-duplicates.repository.ts): no extra round trip.
+    row.possibleDuplicateOf = duplicates?.value ?? [];
     await post.run();
     // Built from what was just written: no second read on the intake path.
-    return toFaultDto(row, clocks, maySeeReporter(auth, row, ctx.accountManagerId));
+    return toFaultDto(row, clocks.get(row.id)!, maySeeReporter(auth, row, ctx.accountManagerId));
   }
 
   /** By id or case number (FLT-… or CMP-…). */
@@ -243,21 +227,6 @@ export class FaultsService {
   /** Every change to a fault (the shared ticket change: lock, access, version, audit, post-commit work). */
   change(auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<Fault>): Promise<void> {
     return this.tickets.change(this.kind, auth, id, expectedVersion, work);
-  }
-
-  /** The fault's row; its part's value is the possible duplicates the statement found (possibleDuplicatesOf). */
-  private insertIn(batch: WriteBatch, f: Fault): BatchPart<DuplicateRef[]> {
-    return batch
-      .add(
-        sql`INSERT INTO faults (id, case_no, customer_id, category, severity, title, description, reported_via, service_instance_id, site_id,
-                              region, reporter_name, reporter_mobile, state, priority, green_channel, created_by, version, created_at, updated_at,
-                              possible_duplicate_of)
-          VALUES (${f.id}, ${f.caseNo}, ${f.customerId}, ${f.category}, ${f.severity}, ${f.title}, ${f.description}, ${f.reportedVia},
-                  ${f.serviceInstanceId}, ${f.siteId}, ${f.region}, ${f.reporterName}, ${f.reporterMobile}, ${f.state}, ${f.priority},
-                  ${f.greenChannel}, ${f.createdBy}, ${f.version}, ${f.createdAt}, ${f.createdAt}, ${possibleDuplicatesOf(f)})
-          RETURNING possible_duplicate_of`,
-      )
-      .map((rows) => (rows[0]?.possible_duplicate_of ?? []) as DuplicateRef[]);
   }
 
   /**

@@ -2,6 +2,8 @@ import { StaffService } from '../staff/staff.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { CaseIntake } from '../cases/case-intake';
 import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { ORDER_INTAKE } from '../cases/order-intake';
@@ -27,6 +29,7 @@ import { inquiryAnsweredEvent, inquiryClosedEvent, inquiryEventData } from './in
 import { maySeeCaller, toInquiryDto } from './inquiry-view';
 import { Inquiry } from './inquiry.entity';
 import { InquiryError, InquiryErrorCode, inquiryNotFound } from './inquiries.errors';
+import { insertInquiryIn } from './inquiries.repository';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 
@@ -53,6 +56,7 @@ export class InquiriesService {
     private readonly customers: CustomersService,
     private readonly regions: RegionsService,
     private readonly cases: CasesService,
+    private readonly intake: CaseIntake,
     private readonly sla: SlaClocksService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
@@ -61,93 +65,88 @@ export class InquiriesService {
     private readonly staff: StaffService,
   ) {}
 
+  /** POST /inquiries: the intake as one statement (CaseIntake); the customer read before it takes no lock. */
   async create(auth: AuthContext, dto: CreateInquiryDto): Promise<InquiryDto> {
     if (dto.region) this.regions.assertKnown('region', dto.region);
     const post = new PostCommit();
-    const out = await this.dataSource.transaction(async (em) => {
-      let owner = NO_OWNER;
-      let tier: 'strategic' | 'key' | 'standard' = 'key'; // no adjustment for a caller who is not a customer
-      let green = false;
-      let region = dto.region;
-      if (dto.customerId) {
-        const ctx = await this.customers.caseContext(em, dto.customerId);
-        assertCanRead(auth, ctx);
-        if (ctx.archived) throw new InquiryError(InquiryErrorCode.INQUIRY_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
-        owner = { homeRegion: ctx.homeRegion, accountManagerId: ctx.accountManagerId };
-        tier = ctx.tier;
-        green = ctx.greenChannel;
-        region ??= ctx.homeRegion;
-        if (!this.mayAccess(auth, region, owner)) throw inquiryNotFound(dto.customerId);
-      } else {
-        region ??= this.ownRegion(auth);
-        if (!covers(auth, region)) {
-          throw new InquiryError(InquiryErrorCode.INQUIRY_REGION_OUT_OF_SCOPE, `Region ${region} is outside your region scope`);
-        }
+    const em = this.dataSource.manager;
+    let owner = NO_OWNER;
+    let tier: 'strategic' | 'key' | 'standard' = 'key'; // no adjustment for a caller who is not a customer
+    let green = false;
+    let region = dto.region;
+    if (dto.customerId) {
+      const ctx = await this.customers.caseContext(em, dto.customerId);
+      assertCanRead(auth, ctx);
+      if (ctx.archived) throw new InquiryError(InquiryErrorCode.INQUIRY_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
+      owner = { homeRegion: ctx.homeRegion, accountManagerId: ctx.accountManagerId };
+      tier = ctx.tier;
+      green = ctx.greenChannel;
+      region ??= ctx.homeRegion;
+      if (!this.mayAccess(auth, region, owner)) throw inquiryNotFound(dto.customerId);
+    } else {
+      region ??= this.ownRegion(auth);
+      if (!covers(auth, region)) {
+        throw new InquiryError(InquiryErrorCode.INQUIRY_REGION_OUT_OF_SCOPE, `Region ${region} is outside your region scope`);
       }
-      const now = new Date();
-      const priority = casePriority(dto.urgent ? 2 : 3, tier, green);
-      const caseNo = await nextCaseNo(em, 'inquiry', now);
-      const row = em.create(Inquiry, {
-        caseNo,
-        customerId: dto.customerId ?? null,
-        callerName: dto.callerName,
-        callerMobile: dto.callerMobile,
-        channel: dto.channel,
-        topic: dto.topic,
-        question: dto.question,
-        region,
-        urgent: dto.urgent ?? false,
-        state: 'open',
-        priority,
-        greenChannel: green,
-        answer: null,
-        answeredBy: null,
-        answeredAt: null,
-        convertedToKind: null,
-        convertedToId: null,
-        closedAt: null,
-        createdBy: auth.staffId,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      await em.insert(Inquiry, row);
-      await this.cases.index(em, {
-        kind: 'inquiry',
-        id: row.id,
-        caseNo,
-        customerId: row.customerId,
-        region,
-        title: this.title(row),
-        state: 'open',
-        priority,
-        greenChannel: green,
-        isOpen: true,
-        assigneeId: null,
-        openedAt: now,
-        closedAt: null,
-      });
-      await this.cases.record(em, 'inquiry', row.id, 'created', auth, {
-        state: 'open',
-        priority: `P${priority}`,
-        channel: row.channel,
-        topic: row.topic,
-      });
-      const clocks = await this.sla.open(em, post, 'inquiry', row.id, priority, now);
-      await this.outbox.emit(em, post, 'inquiry.created', inquiryEventData(row));
-      await this.audit.record(em, auth, {
+    }
+    const now = new Date();
+    const priority = casePriority(dto.urgent ? 2 : 3, tier, green);
+    const caseNo = await nextCaseNo(em, 'inquiry', now);
+    const row: Inquiry = {
+      id: randomUUID(),
+      caseNo,
+      customerId: dto.customerId ?? null,
+      callerName: dto.callerName,
+      callerMobile: dto.callerMobile,
+      channel: dto.channel,
+      topic: dto.topic,
+      question: dto.question,
+      region,
+      urgent: dto.urgent ?? false,
+      state: 'open',
+      priority,
+      greenChannel: green,
+      answer: null,
+      answeredBy: null,
+      answeredAt: null,
+      convertedToKind: null,
+      convertedToId: null,
+      closedAt: null,
+      createdBy: auth.staffId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const clocks = await this.intake.open(em, post, auth, {
+      rows: (batch) => insertInquiryIn(batch, row),
+      cases: [
+        {
+          kind: 'inquiry',
+          id: row.id,
+          caseNo,
+          customerId: row.customerId,
+          region,
+          title: this.title(row),
+          state: 'open',
+          priority,
+          greenChannel: green,
+          openedAt: now,
+          created: { state: 'open', priority: `P${priority}`, channel: row.channel, topic: row.topic },
+        },
+      ],
+      event: { type: 'inquiry.created', data: inquiryEventData(row) },
+      audit: {
         action: 'inquiry.created',
         entity: 'inquiry',
         entityId: row.id,
         changes: { ...dto, region, caseNo, priority },
         regions: [region],
         customerId: row.customerId,
-      });
-      await recordOutcome(em, { resource: apiPath('inquiries', row.id) });
-      return toInquiryDto(row, clocks, maySeeCaller(auth, row, owner.accountManagerId));
+      },
+      resource: apiPath('inquiries', row.id),
     });
     await post.run();
-    return out;
+    return toInquiryDto(row, clocks.get(row.id)!, maySeeCaller(auth, row, owner.accountManagerId));
   }
 
   /** By id or case number (INQ-…). */

@@ -2,15 +2,18 @@ import { In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
 import { regionUnder } from '../common/escape-like';
 import { guardedUpdate } from '../common/guarded-update';
+import { sql } from '../common/sql';
+import type { WriteBatch } from '../common/write-batch';
 import type { RowChanges } from '../common/guarded-update';
 import { OrderItem } from './order-item.entity';
 import type { OrderState } from './order-lifecycle';
 import { Order } from './order.entity';
+import type { WorkOrder } from './work-order.entity';
 
 /**
  * The statements on orders and their items (the work orders have their own
- * file, work-orders.repository.ts). The order intake writes its rows elsewhere
- * (it builds the whole graph in one statement).
+ * file, work-orders.repository.ts), and the new order's graph as its part of
+ * the intake's batch (CaseIntake).
  */
 
 /** What an order list may be narrowed to; `scope` null is the whole country. */
@@ -83,4 +86,35 @@ export function itemsOfOrders(em: EntityManager, orderIds: string[]): Promise<Or
 /** Every item of these work orders. */
 export function itemsOfWorkOrders(em: EntityManager, workOrderIds: string[]): Promise<OrderItem[]> {
   return em.getRepository(OrderItem).createQueryBuilder('i').where('i.work_order_id = ANY(:ids)', { ids: workOrderIds }).getMany();
+}
+
+/**
+ * A new order, its work orders and its items, as three parts of the intake's
+ * batch (one statement: foreign keys are checked at its end, so the children
+ * sit beside their parent).
+ */
+export function insertOrderGraphIn(batch: WriteBatch, o: Order, workOrders: WorkOrder[], items: OrderItem[]): void {
+  batch.add(
+    sql`INSERT INTO orders (id, case_no, customer_id, accepted_region, contract_no, urgent, requested_completion_at, committed_completion_at,
+                            note, state, priority, green_channel, arrears_overridden_by, created_by, version, created_at, updated_at, inquiry_id)
+        VALUES (${o.id}, ${o.caseNo}, ${o.customerId}, ${o.acceptedRegion}, ${o.contractNo}, ${o.urgent}, ${o.requestedCompletionAt},
+                ${o.committedCompletionAt}, ${o.note}, ${o.state}, ${o.priority}, ${o.greenChannel}, ${o.arrearsOverriddenBy}, ${o.createdBy},
+                1, ${o.createdAt}, ${o.createdAt}, ${o.inquiryId})`,
+  );
+  batch.add(
+    sql`INSERT INTO work_orders (id, case_no, order_id, customer_id, region, state, priority, green_channel, due_at, version, created_at, updated_at)
+        SELECT x.id, x.case_no, ${o.id}::uuid, ${o.customerId}::uuid, x.region, 'pending', ${o.priority}::smallint, ${o.greenChannel}::boolean,
+               x.due_at, 1, ${o.createdAt}::timestamptz, ${o.createdAt}::timestamptz
+          FROM unnest(${workOrders.map((w) => w.id)}::uuid[], ${workOrders.map((w) => w.caseNo)}::text[], ${workOrders.map((w) => w.region)}::text[],
+                      ${workOrders.map((w) => w.dueAt)}::timestamptz[]) AS x(id, case_no, region, due_at)`,
+  );
+  batch.add(
+    sql`INSERT INTO order_items (id, order_id, work_order_id, line_no, action, product_code, site_id, service_instance_id, quantity, attributes)
+        SELECT i.id, ${o.id}::uuid, i.wo, i.line_no, i.action, i.product_code, i.site_id, i.instance, i.quantity, i.attributes
+          FROM unnest(${items.map((i) => i.id)}::uuid[], ${items.map((i) => i.workOrderId)}::uuid[], ${items.map((i) => i.lineNo)}::smallint[],
+                      ${items.map((i) => i.action)}::text[], ${items.map((i) => i.productCode)}::text[], ${items.map((i) => i.siteId)}::uuid[],
+                      ${items.map((i) => i.serviceInstanceId)}::uuid[], ${items.map((i) => i.quantity)}::int[],
+                      ${items.map((i) => JSON.stringify(i.attributes))}::jsonb[])
+               AS i(id, wo, line_no, action, product_code, site_id, instance, quantity, attributes)`,
+  );
 }

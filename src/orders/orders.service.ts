@@ -3,6 +3,8 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CaseIntake } from '../cases/case-intake';
+import type { NewCase } from '../cases/case-intake';
 import { CasesService } from '../cases/cases.service';
 import { nextCaseSerials } from '../cases/case-number';
 import { casePriority } from '../cases/priority';
@@ -16,7 +18,6 @@ import { DomainError } from '../common/errors/domain-error';
 import type { FieldError } from '../common/errors/domain-error';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
-import { WriteBatch } from '../common/write-batch';
 import { assertCanRead } from '../customers/customer-access.port';
 import { CustomersService, OrderContext } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
@@ -32,16 +33,14 @@ import { CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { maySeeOrder } from './order-access';
 import { orderCreatedEvent, orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
-import { OrderItem } from './order-item.entity';
 import { WORK_ORDER_CANCELLABLE_STATES, cancellable, rejectable, stateAfterCancel, workOrderClockEffects } from './order-lifecycle';
 import { minimumResolutionSeconds, splitOrder, workOrderRegions } from './order-split';
 import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, orderNotFound } from './orders.errors';
-import { findOrder, itemsOfOrders, lockOrder, pageOfOrders, updateOrder } from './orders.repository';
+import { findOrder, insertOrderGraphIn, itemsOfOrders, lockOrder, pageOfOrders, updateOrder } from './orders.repository';
 import { WorkOrder } from './work-order.entity';
 import { lockWorkOrdersOfOrder, updateWorkOrder, workOrdersOfOrders } from './work-orders.repository';
-import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 
 const DAY_SECONDS = 86_400;
@@ -62,6 +61,7 @@ export class OrdersService {
     private readonly products: ProductsService,
     private readonly regions: RegionsService,
     private readonly cases: CasesService,
+    private readonly intake: CaseIntake,
     private readonly sla: SlaClocksService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
@@ -71,11 +71,8 @@ export class OrdersService {
 
   async create(auth: AuthContext, dto: CreateOrderDto): Promise<OrderDto> {
     const post = new PostCommit();
-    const graph = await this.dataSource.transaction(async (em) => {
-      const opened = await this.open(em, post, auth, dto, null);
-      await recordOutcome(em, { resource: apiPath('orders', opened.order.id) });
-      return opened;
-    });
+    // A transaction: the clocks and the rest are two statements (see open).
+    const graph = await this.dataSource.transaction((em) => this.open(em, post, auth, dto, null));
     await post.run();
     return toOrderDto(graph);
   }
@@ -109,9 +106,10 @@ export class OrdersService {
 
   /**
    * One call at the service point: the order, one work order per region,
-   * their clocks, the index, timeline, event and audit rows, in the caller's
-   * transaction, in few statements (multi-row inserts); after commit the work
-   * orders go onto the fulfilment queue in one round trip.
+   * their clocks, the index, timeline, event and audit rows, through the case
+   * kernel's intake in the caller's transaction: the clocks in one statement,
+   * everything else in one more; after commit the work orders go onto the
+   * fulfilment queue in one round trip.
    */
   private async open(
     em: EntityManager,
@@ -171,40 +169,49 @@ export class OrdersService {
       now,
     );
     const policyKey = `order:P${priority}`;
-    const clocks = await this.sla.openMany(
-      em,
-      post,
-      [order, ...workOrders].map((c) => ({ kind: c === order ? 'order' : 'work_order', caseId: c.id, policyKey, minResolutionSeconds })),
-      now,
-    );
-    const resolutionDue = (id: string) => clocks.get(id)!.find((c) => c.clock === 'resolution')!.dueAt;
-    order.committedCompletionAt = resolutionDue(order.id);
-    for (const w of workOrders) w.dueAt = resolutionDue(w.id);
-
-    await this.insertGraph(em, order, workOrders, items);
-    const products = [...new Set(items.map((i) => i.productCode))].join(', ');
-    await this.cases.openMany(em, auth, [
-      {
-        ...this.indexEntry('order', order, order.acceptedRegion, `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`),
-        created: { state: order.state, priority: `P${priority}`, workOrders: workOrders.length },
-      },
-      ...workOrders.map((w) => ({
-        ...this.indexEntry('work_order', w, w.region, `${order.caseNo} · ${this.regions.find(w.region)?.fullName ?? w.region}`),
-        created: { state: w.state, orderId: order.id, region: w.region },
-      })),
-    ]);
-    // The event and the audit row in one statement.
-    const batch = new WriteBatch();
-    this.outbox.emitIn(batch, post, 'order.created', orderCreatedEvent(order, workOrders));
-    this.audit.recordIn(batch, auth, {
-      action: 'order.created',
-      entity: 'order',
-      entityId: order.id,
-      changes: { ...dto, caseNo: order.caseNo, priority, committedCompletionAt: order.committedCompletionAt },
-      regions: [order.acceptedRegion, ...regions, ctx.homeRegion],
+    const clockSpecs = [order, ...workOrders].map((c) => ({
+      kind: c === order ? 'order' : 'work_order',
+      caseId: c.id,
+      policyKey,
+      minResolutionSeconds,
+    }));
+    // The order's committed completion and each work order's due time are their
+    // resolution clocks' due times: the clocks go first (CaseIntake.openAfterClocks),
+    // then the graph, index, timeline, event, audit and outcome in one statement.
+    const clocks = await this.intake.openAfterClocks(em, post, auth, clockSpecs, now, (opened) => {
+      const resolutionDue = (id: string) => opened.get(id)!.find((c) => c.clock === 'resolution')!.dueAt;
+      order.committedCompletionAt = resolutionDue(order.id);
+      for (const w of workOrders) w.dueAt = resolutionDue(w.id);
+      const products = [...new Set(items.map((i) => i.productCode))].join(', ');
+      return {
+        rows: (batch) => insertOrderGraphIn(batch, order, workOrders, items),
+        cases: [
+          this.newCase('order', order, order.acceptedRegion, `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`, {
+            state: order.state,
+            priority: `P${priority}`,
+            workOrders: workOrders.length,
+          }),
+          ...workOrders.map((w) =>
+            this.newCase('work_order', w, w.region, `${order.caseNo} · ${this.regions.find(w.region)?.fullName ?? w.region}`, {
+              state: w.state,
+              orderId: order.id,
+              region: w.region,
+            }),
+          ),
+        ],
+        event: { type: 'order.created', data: orderCreatedEvent(order, workOrders) },
+        audit: {
+          action: 'order.created',
+          entity: 'order',
+          entityId: order.id,
+          changes: { ...dto, caseNo: order.caseNo, priority, committedCompletionAt: order.committedCompletionAt },
+          regions: [order.acceptedRegion, ...regions, ctx.homeRegion],
+        },
+        // An inquiry converted into this order records its own request's outcome.
+        resource: inquiryId ? undefined : apiPath('orders', order.id),
+        afterCommit: () => this.fanOut.enqueue(workOrders),
+      };
     });
-    await batch.run(em);
-    post.add(() => this.fanOut.enqueue(workOrders));
     return { order, workOrders, items, clocks };
   }
 
@@ -352,56 +359,6 @@ export class OrdersService {
 
   // ---- internals ----
 
-  /** The order, its work orders and its items in one statement (writable CTEs; foreign keys are checked at its end). */
-  private async insertGraph(em: EntityManager, o: Order, workOrders: WorkOrder[], items: OrderItem[]): Promise<void> {
-    await em.query(
-      `WITH o AS (
-         INSERT INTO orders (id, case_no, customer_id, accepted_region, contract_no, urgent, requested_completion_at, committed_completion_at,
-                             note, state, priority, green_channel, arrears_overridden_by, created_by, version, created_at, updated_at, inquiry_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $15, $29)
-       ), w AS (
-         INSERT INTO work_orders (id, case_no, order_id, customer_id, region, state, priority, green_channel, due_at, version, created_at, updated_at)
-         SELECT x.id, x.case_no, $1, $3, x.region, 'pending', $11, $12, x.due_at, 1, $15, $15
-           FROM unnest($16::uuid[], $17::text[], $18::text[], $19::timestamptz[]) AS x(id, case_no, region, due_at)
-       )
-       INSERT INTO order_items (id, order_id, work_order_id, line_no, action, product_code, site_id, service_instance_id, quantity, attributes)
-       SELECT i.id, $1, i.wo, i.line_no, i.action, i.product_code, i.site_id, i.instance, i.quantity, i.attributes
-         FROM unnest($20::uuid[], $21::uuid[], $22::smallint[], $23::text[], $24::text[], $25::uuid[], $26::uuid[], $27::int[], $28::jsonb[])
-              AS i(id, wo, line_no, action, product_code, site_id, instance, quantity, attributes)`,
-      [
-        o.id,
-        o.caseNo,
-        o.customerId,
-        o.acceptedRegion,
-        o.contractNo,
-        o.urgent,
-        o.requestedCompletionAt,
-        o.committedCompletionAt,
-        o.note,
-        o.state,
-        o.priority,
-        o.greenChannel,
-        o.arrearsOverriddenBy,
-        o.createdBy,
-        o.createdAt,
-        workOrders.map((w) => w.id),
-        workOrders.map((w) => w.caseNo),
-        workOrders.map((w) => w.region),
-        workOrders.map((w) => w.dueAt),
-        items.map((i) => i.id),
-        items.map((i) => i.workOrderId),
-        items.map((i) => i.lineNo),
-        items.map((i) => i.action),
-        items.map((i) => i.productCode),
-        items.map((i) => i.siteId),
-        items.map((i) => i.serviceInstanceId),
-        items.map((i) => i.quantity),
-        items.map((i) => JSON.stringify(i.attributes)),
-        o.inquiryId,
-      ],
-    );
-  }
-
   /**
    * Every check a DTO cannot make, all reported at once with the field named
    * (`items[2].siteId`): the product, the action, the site, the service
@@ -448,7 +405,13 @@ export class OrdersService {
     return at;
   }
 
-  private indexEntry(kind: 'order' | 'work_order', c: Order | WorkOrder, region: string, title: string) {
+  private newCase(
+    kind: 'order' | 'work_order',
+    c: Order | WorkOrder,
+    region: string,
+    title: string,
+    created: Record<string, unknown>,
+  ): NewCase {
     return {
       kind,
       id: c.id,
@@ -459,10 +422,8 @@ export class OrdersService {
       state: c.state,
       priority: c.priority,
       greenChannel: c.greenChannel,
-      isOpen: true,
-      assigneeId: null,
       openedAt: c.createdAt,
-      closedAt: null,
+      created,
     };
   }
 

@@ -34,7 +34,7 @@ export const fireJobId = (c: Pick<SlaClock, 'id' | 'generation' | 'nextLevel'>) 
 
 export type ClockChange = 'stop_response' | 'pause_resolution' | 'resume_resolution' | 'stop_resolution' | 'stop_all';
 
-/** One case's clocks to open with openMany. */
+/** One case's clocks to open with openMany or openManyIn (cases open through CaseIntake). */
 export interface ClockSpec {
   kind: string;
   caseId: string;
@@ -100,17 +100,11 @@ export class SlaClocksService {
   ) {}
 
   /**
-   * Starts both clocks under the policy in force, in one statement (this is
-   * on the intake path), and arms their timers after commit.
-   */
-  async open(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): Promise<SlaClock[]> {
-    const clocks = await WriteBatch.alone(em, (batch) => this.openIn(batch, post, kind, caseId, priority, at));
-    return clocks.value;
-  }
-
-  /**
-   * The same two clocks as part of the new case's batch of inserts; resolves
-   * once the batch has run. A missing policy makes the batch itself fail (see
+   * One case's two clocks under the policy `<kind>:P<priority>` in force, as
+   * part of the new case's batch of inserts (CaseIntake.open); resolves once
+   * the batch has run. Its own SQL rather than openManyIn's for one case:
+   * measured cheaper on the server (docs/PERFORMANCE.md, "Code health
+   * (issue 10)"). A missing policy makes the batch itself fail (see
    * below), so the case is never written without its clocks.
    */
   openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): BatchPart<SlaClock[]> {
@@ -145,9 +139,10 @@ export class SlaClocksService {
 
   /**
    * openMany as part of a batch of inserts (an intake written as one
-   * statement); each case's clocks can be read once the batch has run. As
-   * with openIn, a missing policy makes the batch itself fail, so no case is
-   * written without its clocks.
+   * statement, CaseIntake.open, for several cases or a floor under the
+   * resolution target); each case's clocks can be read once the batch has
+   * run. As with openIn, a missing policy makes the batch itself fail, so no
+   * case is written without its clocks.
    */
   openManyIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): BatchPart<Map<string, SlaClock[]>> {
     let checked: ReturnType<SlaClocksService['checkOpened']> | undefined;

@@ -1,36 +1,25 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
-import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { QueueName } from '../queues/queue-names';
+import { TicketMaintenanceProcessor } from '../tickets/ticket-maintenance.port';
+import { TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { SupportDispatcher } from './support-dispatcher';
+import type { SupportRequest } from './support-request.entity';
 import { SupportService } from './support.service';
 
 export const MAINTAIN_SUPPORT_JOB = 'maintain-support';
-const EVERY_MS = 60_000;
 
-/** Closes support requests resolved long ago, and re-dispatches those still waiting for an engineer. */
+/** Closes support requests resolved long ago, and re-dispatches those still waiting for an engineer (the shared TicketMaintenanceProcessor). */
 @Processor(QueueName.support)
-export class SupportMaintenanceProcessor extends ManagedWorkerHost implements OnApplicationBootstrap {
+export class SupportMaintenanceProcessor extends TicketMaintenanceProcessor<SupportRequest> {
   constructor(
-    @InjectQueue(QueueName.support) private readonly queue: Queue,
-    private readonly support: SupportService,
-    private readonly dispatcher: SupportDispatcher,
-    private readonly config: AppConfig,
+    @InjectQueue(QueueName.support) queue: Queue,
+    support: SupportService,
+    tickets: TicketWorkflow,
+    dispatcher: SupportDispatcher,
+    config: AppConfig,
   ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.keepScheduled(this.queue, MAINTAIN_SUPPORT_JOB, EVERY_MS);
-  }
-
-  async process(job: Job<Record<string, never>, unknown, typeof MAINTAIN_SUPPORT_JOB>): Promise<{ closed: number; redispatched: number }> {
-    if (job.name !== MAINTAIN_SUPPORT_JOB) throw new Error(`no handler for support job ${job.name}`);
-    const closed = await this.support.autoClose(this.config.sla.supportAutoCloseHours);
-    const waiting = await this.support.waitingForEngineer();
-    await Promise.all(waiting.map((r) => this.dispatcher.enqueue(r)));
-    return { closed, redispatched: waiting.length };
+    super(queue, tickets, support.kind, dispatcher, { job: MAINTAIN_SUPPORT_JOB, autoCloseHours: () => config.sla.supportAutoCloseHours });
   }
 }

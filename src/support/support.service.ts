@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { CaseIntake } from '../cases/case-intake';
 import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
@@ -13,10 +15,9 @@ import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
 import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
-import { OutboxService } from '../outbox/outbox.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { TransitionDto } from '../tickets/dto/ticket.dto';
-import { TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
+import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
 import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
 import {
   CreateSupportRequestDto,
@@ -31,7 +32,7 @@ import { supportCreatedEvent, supportEventData } from './support-events';
 import { SupportRequest } from './support-request.entity';
 import { maySeeContact, toSupportRequestDto } from './support-view';
 import { SupportError, SupportErrorCode, supportNotFound } from './support.errors';
-import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { insertSupportRequestIn } from './support.repository';
 import { apiPath } from '../common/http/api-path';
 
 const FAILURES: Record<TicketFailure, SupportErrorCode> = {
@@ -49,9 +50,9 @@ export class SupportService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
+    private readonly intake: CaseIntake,
     private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
-    private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     private readonly tickets: TicketWorkflow,
     private readonly dispatcher: SupportDispatcher,
@@ -71,21 +72,21 @@ export class SupportService {
     assertCanSee: (auth, r, em) => this.assertCanSee(auth, r, em),
   };
 
+  /** POST /support-requests: the intake as one statement (CaseIntake), its outcome recorded for the Idempotency-Key in it. */
   async create(auth: AuthContext, dto: CreateSupportRequestDto): Promise<SupportRequestDto> {
     const post = new PostCommit();
-    const out = await this.dataSource.transaction(async (em) => {
-      const opened = await this.open(em, post, auth, dto.customerId, dto, null);
-      await recordOutcome(em, { resource: apiPath('support-requests', opened.id) });
-      return opened;
-    });
+    const out = await this.open(this.dataSource.manager, post, auth, dto.customerId, dto, null);
     await post.run();
     return out;
   }
 
   /**
-   * Opens a support request in the caller's transaction: the row, its index
-   * entry, timeline, clocks, event and audit row, and its dispatch after
-   * commit. Also how an inquiry is converted (with `inquiryId`, the link back).
+   * Opens a support request through the case kernel's intake (CaseIntake):
+   * the row, its index entry, timeline, clocks, event and audit row in one
+   * statement, and its dispatch after commit. `em` is the DataSource's manager
+   * for POST /support-requests, or an inquiry's transaction when the inquiry is
+   * converted (with `inquiryId`, the link back; the inquiry then records the
+   * request's idempotency outcome itself).
    */
   async open(
     em: EntityManager,
@@ -105,7 +106,8 @@ export class SupportService {
     const severity = CATEGORY_SEVERITY[fields.category];
     const priority = casePriority(SEVERITY_BASE[severity], ctx.tier, ctx.greenChannel);
     const caseNo = await nextCaseNo(em, 'support', now);
-    const row = em.create(SupportRequest, {
+    const row: SupportRequest = {
+      id: randomUUID(),
       caseNo,
       customerId,
       category: fields.category,
@@ -116,55 +118,43 @@ export class SupportService {
       contactName: fields.contactName ?? null,
       contactMobile: fields.contactMobile ?? null,
       region,
-      state: 'acknowledged',
+      ...NEW_TICKET,
       priority,
       greenChannel: ctx.greenChannel,
-      greenChannelGrantedBy: null,
-      assigneeId: null,
-      feedbackScore: null,
-      feedbackComment: null,
-      feedbackAt: null,
-      resolvedAt: null,
-      closedAt: null,
       inquiryId,
       createdBy: auth.staffId,
-      version: 1,
       createdAt: now,
       updatedAt: now,
+    };
+    const clocks = await this.intake.open(em, post, auth, {
+      rows: (batch) => insertSupportRequestIn(batch, row),
+      cases: [
+        {
+          kind: 'support',
+          id: row.id,
+          caseNo,
+          customerId,
+          region,
+          title: this.title(row),
+          state: row.state,
+          priority,
+          greenChannel: row.greenChannel,
+          openedAt: now,
+          created: { state: row.state, priority: `P${priority}`, category: row.category, inquiryId },
+        },
+      ],
+      event: { type: 'support.created', data: supportCreatedEvent(row, inquiryId) },
+      audit: {
+        action: 'support.created',
+        entity: 'support_request',
+        entityId: row.id,
+        changes: { ...fields, customerId, caseNo, priority, inquiryId },
+        regions: [row.region, ctx.homeRegion],
+      },
+      resource: inquiryId ? undefined : apiPath('support-requests', row.id),
+      afterCommit: () => this.dispatcher.enqueue(row),
     });
-    await em.insert(SupportRequest, row);
-    await this.cases.index(em, {
-      kind: 'support',
-      id: row.id,
-      caseNo,
-      customerId,
-      region,
-      title: this.title(row),
-      state: row.state,
-      priority,
-      greenChannel: row.greenChannel,
-      isOpen: true,
-      assigneeId: null,
-      openedAt: now,
-      closedAt: null,
-    });
-    await this.cases.record(em, 'support', row.id, 'created', auth, {
-      state: row.state,
-      priority: `P${priority}`,
-      category: row.category,
-      inquiryId,
-    });
-    const clocks = await this.sla.open(em, post, 'support', row.id, priority, now);
-    await this.outbox.emit(em, post, 'support.created', supportCreatedEvent(row, inquiryId));
-    await this.audit.record(em, auth, {
-      action: 'support.created',
-      entity: 'support_request',
-      entityId: row.id,
-      changes: { ...fields, customerId, caseNo, priority, inquiryId },
-      regions: [row.region, ctx.homeRegion],
-    });
-    post.add(() => this.dispatcher.enqueue(row));
-    return toSupportRequestDto(row, clocks, maySeeContact(auth, row, ctx.accountManagerId));
+    return toSupportRequestDto(row, clocks.get(row.id)!, maySeeContact(auth, row, ctx.accountManagerId));
   }
 
   /** By id or case number (SUP-…). */

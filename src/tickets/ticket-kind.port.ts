@@ -4,7 +4,8 @@ import { CaseColumns } from '../cases/case-columns';
 import type { CaseKind } from '../cases/case-kind';
 import type { TicketState } from '../cases/ticket-lifecycle';
 import type { AuthContext } from '../common/auth/auth-context';
-import type { DomainError, DomainErrorOptions } from '../common/errors/domain-error';
+import { DomainError } from '../common/errors/domain-error';
+import type { DomainErrorOptions } from '../common/errors/domain-error';
 import type { EventType } from '../outbox/event-types.port';
 
 /** The columns every ticket table (faults, support_requests) has, under the same names. */
@@ -26,6 +27,19 @@ export interface TicketRow {
   closedAt: Date | null;
   version: number;
 }
+
+/** What every new ticket starts as: acknowledged, unassigned, no feedback, version 1. */
+export const NEW_TICKET = {
+  state: 'acknowledged',
+  greenChannelGrantedBy: null,
+  assigneeId: null,
+  feedbackScore: null,
+  feedbackComment: null,
+  feedbackAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  version: 1,
+} as const satisfies Partial<TicketRow>;
 
 /**
  * Those columns declared once: a ticket entity (Fault, SupportRequest) extends this class and adds its own.
@@ -72,4 +86,9 @@ export interface TicketKind<T extends TicketRow> {
   error(failure: TicketFailure, detail: string, options?: DomainErrorOptions): DomainError;
   /** Throws the kind's not-found error when the caller may not see the row; returns the customer's account manager. */
   assertCanSee(auth: AuthContext, row: T, em: EntityManager): Promise<string | null>;
+}
+
+/** Whether `err` is the kind's own error for `failure` (the code its `error` gives), e.g. a dispatch job for a ticket that is gone. */
+export function isTicketFailure<T extends TicketRow>(kind: TicketKind<T>, err: unknown, failure: TicketFailure): boolean {
+  return err instanceof DomainError && err.code === kind.error(failure, '').code;
 }

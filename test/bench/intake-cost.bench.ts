@@ -2,6 +2,7 @@
  * What one fault intake costs in round trips, counted rather than timed:
  *
  *   npm run bench:intake-cost
+ *   BENCH_INTAKE=support npm run bench:intake-cost   # the same for support requests
  *
  * Throughput on this shared machine moves with whatever else runs; counts do
  * not. Starts the built server (API + workers) on a fresh database and a
@@ -11,10 +12,14 @@
  * scripts included), PostgreSQL transactions and rows written
  * (pg_stat_database), and, when `strace` is installed, the server process's
  * socket reads and writes — each one a system call, which is what the CPU
- * profile showed the time going to.
+ * profile showed the time going to, and the server process's CPU time (with
+ * BENCH_STRACE=0, untraced: ptrace makes every system call dearer). Every kind opens through the same
+ * CaseIntake; BENCH_INTAKE=support counts a support request's intake instead
+ * (POST /support-requests, category `maintenance`).
  */
 import IORedis from 'ioredis';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { faultBody } from '../support/factories';
@@ -22,6 +27,7 @@ import { startRedisServer } from '../support/redis-server';
 import { api, benchDatabaseUrl, createCustomers, envInt, machine, recreateDatabase, startServer, token, writeReport } from './harness';
 
 const FAULTS = envInt('BENCH_FAULTS', 1000);
+const SUPPORT = process.env.BENCH_INTAKE === 'support';
 const CLIENTS = 10;
 const REGIONS = ['440605', '440106', '110105', '310115'];
 
@@ -32,6 +38,8 @@ async function redisCommands(redis: IORedis): Promise<number> {
 
 /** Attaches strace to the server and counts its socket system calls, if strace is there. */
 function traceSyscalls(pid: number): { stop(): Promise<Record<string, number> | null> } {
+  // BENCH_STRACE=0: no tracing, so the CPU figure is the server's own (ptrace makes every system call dearer)
+  if (process.env.BENCH_STRACE === '0') return { stop: () => Promise.resolve(null) };
   const child = spawn('strace', ['-f', '-c', '-e', 'trace=read,readv,recvfrom,recvmsg,write,writev,sendto,sendmsg', '-p', String(pid)], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -54,6 +62,16 @@ function traceSyscalls(pid: number): { stop(): Promise<Record<string, number> | 
   };
 }
 
+/** CPU time the process has used so far (user + system), in ms, from /proc (clock ticks of 10 ms); null where there is no /proc. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime
+  } catch {
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const databaseUrl = benchDatabaseUrl('focus_one_bench_cost');
   await recreateDatabase(databaseUrl);
@@ -65,13 +83,19 @@ async function main(): Promise<void> {
     const admin = await token(server.url, 'admin', server.adminPassword);
     const customers = (await createCustomers(server.url, admin, 40, (i) => [REGIONS[i % REGIONS.length]])).map((c) => c.id);
     const open = (n: number) =>
-      api(
-        server.url,
-        admin,
-        'POST',
-        '/api/v1/faults',
-        faultBody(customers[n % customers.length], { severity: ['critical', 'major', 'minor'][n % 3], description: `成本测试 ${n}` }),
-      );
+      SUPPORT
+        ? api(server.url, admin, 'POST', '/api/v1/support-requests', {
+            customerId: customers[n % customers.length],
+            category: 'maintenance',
+            description: `成本测试 ${n}`,
+          })
+        : api(
+            server.url,
+            admin,
+            'POST',
+            '/api/v1/faults',
+            faultBody(customers[n % customers.length], { severity: ['critical', 'major', 'minor'][n % 3], description: `成本测试 ${n}` }),
+          );
     for (let i = 0; i < 200; i++) await open(i); // warm up: JIT, pools, case-number blocks
     await sleep(3000);
 
@@ -88,6 +112,7 @@ async function main(): Promise<void> {
     };
     const redis0 = await redisCommands(redis);
     const pg0 = await pgStats();
+    const cpu0 = cpuMs(server.process.pid!);
     const trace = traceSyscalls(server.process.pid!);
     await sleep(1500); // strace attaches
 
@@ -98,6 +123,7 @@ async function main(): Promise<void> {
       }),
     );
     await sleep(6000); // the workers' dispatch and relay for the last faults
+    const cpu1 = cpuMs(server.process.pid!);
     const calls = await trace.stop();
     await sleep(1000); // statistics reach pg_stat_database with a short delay
     const redis1 = await redisCommands(redis);
@@ -106,19 +132,20 @@ async function main(): Promise<void> {
     const per = (n: number) => (n / FAULTS).toFixed(1);
     const sum = (names: string[]) => names.reduce((s, k) => s + (calls?.[k] ?? 0), 0);
     const report = [
-      `## Fault intake cost in round trips — ${new Date().toISOString()}`,
+      `## ${SUPPORT ? 'Support request' : 'Fault'} intake cost in round trips — ${new Date().toISOString()}`,
       '',
-      `Machine: ${machine()}. ${FAULTS} faults, ${CLIENTS} clients, API and workers in one process. Command: \`npm run bench:intake-cost\`.`,
+      `Machine: ${machine()}. ${FAULTS} ${SUPPORT ? 'support requests' : 'faults'}, ${CLIENTS} clients, API and workers in one process. Command: \`${SUPPORT ? 'BENCH_INTAKE=support ' : ''}npm run bench:intake-cost\`.`,
       '',
-      '| per fault (intake and the workers’ follow-up) | count |',
+      `| per ${SUPPORT ? 'request' : 'fault'} (intake and the workers’ follow-up) | count |`,
       '|---|---:|',
       `| Redis commands (inside Lua scripts included) | ${per(redis1 - redis0)} |`,
       `| PostgreSQL transactions (each autocommit statement is one) | ${per(pg1.transactions - pg0.transactions)} |`,
       `| PostgreSQL rows written | ${per(pg1.rows - pg0.rows)} |`,
+      `| server process CPU ms (user + system${calls ? ', strace attached' : ''}) | ${cpu0 === null || cpu1 === null ? '(no /proc)' : per(cpu1 - cpu0)} |`,
       calls
         ? `| server socket writes (write, writev, sendto, sendmsg) | ${per(sum(['write', 'writev', 'sendto', 'sendmsg']))} |\n` +
           `| server socket reads (read, readv, recvfrom, recvmsg) | ${per(sum(['read', 'readv', 'recvfrom', 'recvmsg']))} |`
-        : '| server system calls | (strace not installed) |',
+        : '| server system calls | (not traced) |',
       '',
     ].join('\n');
     console.log(`\n${report}`);

@@ -1,0 +1,132 @@
+import type { QueryRunner } from 'typeorm';
+import { customerBody, faultBody, mobile } from '../support/factories';
+import type { StaffLogin, TestApp } from '../support/test-app';
+import { bearer, startTestApp } from '../support/test-app';
+
+/** What an intake writes besides the kind's own table (docs/ARCHITECTURE.md, "The life of a case", step 3). */
+const SHARED_TABLES = ['case_index', 'case_timeline', 'sla_clocks', 'outbox_events', 'audit_log', 'idempotency_commits'];
+
+/** A statement that writes (a row lock, SELECT … FOR UPDATE, does not). */
+const writes = (query: string) =>
+  /^\s*(INSERT|UPDATE|DELETE)\b/i.test(query) || (/^\s*WITH\b/i.test(query) && /\bINSERT INTO\b/i.test(query));
+
+/**
+ * Every kind opens a case through CaseIntake: the kind's row and every shared
+ * row in ONE statement (a WriteBatch), with no transaction around it; orders,
+ * whose rows carry their clocks' due times, in two (the clocks, then the rest)
+ * inside one transaction. Pinned here statement by statement from TypeORM's
+ * query log: an intake that writes a row on its own fails this test.
+ * No engineer is on duty, so the dispatch jobs that follow write nothing.
+ */
+describe('case intake: one shape for every kind', () => {
+  let t: TestApp;
+  let director: StaffLogin;
+  const log: { runner: QueryRunner | undefined; query: string; parameters: unknown[] }[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    director = await t.staff(['director'], ['CN']);
+    const logger = t.dataSource.logger;
+    const logQuery = logger.logQuery.bind(logger);
+    logger.logQuery = (query, parameters, runner) => {
+      log.push({ runner, query, parameters: Array.isArray(parameters) ? parameters : [] });
+      return logQuery(query, parameters, runner);
+    };
+  });
+  afterAll(() => t?.close());
+
+  const customer = async (overrides: Record<string, unknown> = {}) =>
+    (await t.http().post('/api/v1/customers').set(bearer(director)).send(customerBody(overrides)).expect(201)).body;
+
+  /** The statements that wrote something and carry the new case's id, in the order they ran. */
+  const writesOf = (id: string) =>
+    log.filter((e) => writes(e.query) && e.parameters.some((p) => p === id || (Array.isArray(p) && p.includes(id))));
+
+  const expectOneStatement = (id: string, table: string) => {
+    const found = writesOf(id);
+    expect(found).toHaveLength(1);
+    for (const written of [table, ...SHARED_TABLES]) expect(found[0].query).toContain(`INSERT INTO ${written}`);
+    // Not inside a transaction of its own: the statement commits alone.
+    expect(log.some((e) => e.runner === found[0].runner && e.query === 'START TRANSACTION')).toBe(false);
+  };
+
+  it('opens a fault, a complaint, a support request and an inquiry each with one statement', async () => {
+    const c = await customer();
+    const open = async (path: string, body: Record<string, unknown>) => {
+      log.length = 0;
+      return (
+        await t
+          .http()
+          .post(`/api/v1/${path}`)
+          .set(bearer(director))
+          .set('Idempotency-Key', `intake-${path}-${mobile()}`)
+          .send(body)
+          .expect(201)
+      ).body.id as string;
+    };
+    expectOneStatement(await open('faults', faultBody(c.id)), 'faults');
+    expectOneStatement(await open('faults', faultBody(c.id, { category: 'complaint', severity: 'minor' })), 'faults');
+    expectOneStatement(
+      await open('support-requests', { customerId: c.id, category: 'maintenance', description: '机房巡检' }),
+      'support_requests',
+    );
+    expectOneStatement(
+      await open('inquiries', {
+        customerId: c.id,
+        callerName: '张先生',
+        callerMobile: mobile(),
+        channel: 'hotline',
+        topic: 'tariff',
+        question: '专线资费？',
+      }),
+      'inquiries',
+    );
+  });
+
+  it('opens an order and its work orders with two statements in one transaction: the clocks, then everything else', async () => {
+    const c = await customer({
+      sites: [
+        { name: '南海区政府大楼', region: '440605', address: '佛山市南海区桂城街道南海大道北1号' },
+        { name: '广州分公司', region: '440106', address: '广州市天河区天河路1号' },
+      ],
+    });
+    log.length = 0;
+    const order = (
+      await t
+        .http()
+        .post('/api/v1/orders')
+        .set(bearer(director))
+        .set('Idempotency-Key', `intake-order-${mobile()}`)
+        .send({
+          customerId: c.id,
+          acceptedRegion: '440600',
+          items: c.sites.map((s: { id: string }) => ({
+            action: 'add',
+            productCode: 'MPLS_VPN',
+            siteId: s.id,
+            quantity: 1,
+            attributes: { bandwidthMbps: 100, qosClass: 'gold' },
+          })),
+        })
+        .expect(201)
+    ).body;
+    const found = writesOf(order.id);
+    expect(found).toHaveLength(2);
+    expect(found[0].query).toContain('INSERT INTO sla_clocks');
+    for (const table of [
+      'orders',
+      'work_orders',
+      'order_items',
+      'case_index',
+      'case_timeline',
+      'outbox_events',
+      'audit_log',
+      'idempotency_commits',
+    ])
+      expect(found[1].query).toContain(`INSERT INTO ${table}`);
+    // Both in the same transaction.
+    expect(log.some((e) => e.runner === found[0].runner && e.query === 'START TRANSACTION')).toBe(true);
+    expect(found[1].runner).toBe(found[0].runner);
+    expect(order.workOrders).toHaveLength(2);
+  });
+});
