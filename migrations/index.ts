@@ -12,6 +12,7 @@ import { AuditRegions1795810000000 } from './1795810000000-audit-regions';
 import { FulfilmentInventory1795820000000 } from './1795820000000-fulfilment-inventory';
 import { BillingOffice1795824000000 } from './1795824000000-billing-office';
 import { StaffContactsAlertNotes1795830000000 } from './1795830000000-staff-contacts-alert-notes';
+import { LookupAndDuplicates1795840000000 } from './1795840000000-lookup-and-duplicates';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   FulfilmentInventory1795820000000,
   BillingOffice1795824000000,
   StaffContactsAlertNotes1795830000000,
+  LookupAndDuplicates1795840000000,
 ];

@@ -5,6 +5,9 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { WriteBatch } from '../common/write-batch';
 import { sql } from '../common/sql';
 import { CaseIndexEntry } from './case-index.entity';
+import { caseIdByNumber } from './case-index.repository';
+import { isUuid } from './case-ref';
+import { DomainError } from '../common/errors/domain-error';
 import { CaseKind } from './case-kind';
 import { CaseTimelineEntry } from './case-timeline.entity';
 
@@ -119,6 +122,24 @@ export class CasesService {
        SELECT k, id, t, 'system', d FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[]) AS x(k, id, t, d)`,
       [entries.map((e) => e.kind), entries.map((e) => e.caseId), entries.map((e) => e.type), entries.map((e) => JSON.stringify(e.data))],
     );
+  }
+
+  /**
+   * Reads a case by its UUID or its case number (CaseRefPipe): a number is
+   * resolved to the id through case_index, then `read` applies the kind's
+   * own access checks. Every "not found" names what the caller typed, so a
+   * case outside their scope reads exactly like a number that does not exist.
+   */
+  async read<T>(ref: string, kinds: readonly CaseKind[], notFound: (ref: string) => Error, read: (id: string) => Promise<T>): Promise<T> {
+    if (isUuid(ref)) return read(ref);
+    const id = await caseIdByNumber(this.dataSource, ref, kinds);
+    if (!id) throw notFound(ref);
+    try {
+      return await read(id);
+    } catch (err) {
+      if (err instanceof DomainError && err.kind === 'not_found') throw notFound(ref);
+      throw err;
+    }
   }
 
   timeline(kind: string, caseId: string): Promise<CaseTimelineEntry[]> {

@@ -81,6 +81,16 @@ describe('maskIdentifiers', () => {
     expect(maskIdentifiers('13812345678,91440605MA4W2RXL16')).toBe('138****5678,9144**********XL16');
   });
 
+  it('masks a mobile however the search box accepts it: spaced, dashed, +86, 0086, full width', () => {
+    expect(maskIdentifiers('q=+86 133 5979 0284')).toBe('q=+86 133 **** 0284');
+    expect(maskIdentifiers('q=133-5979-0284')).toBe('q=133-****-0284');
+    expect(maskIdentifiers('q=0086 13359790284')).toBe('q=0086 133****0284');
+    expect(maskIdentifiers('q=１３３５９７９０２８４')).toBe('q=133****0284');
+    expect(maskIdentifiers('q=９１４４０６０５ｍａ４ｗ２ｒｘｌ１６')).toBe('q=9144**********xl16');
+    // A longer run of digits is no mobile.
+    expect(maskIdentifiers('q=1335979028412')).toBe('q=1335979028412');
+  });
+
   it('leaves numbers that are not mobiles, ids and names alone', () => {
     for (const text of [
       'q=1381234567',

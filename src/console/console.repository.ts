@@ -1,5 +1,5 @@
 import type { Db } from '../common/sql';
-import { join, raw, rows, sql } from '../common/sql';
+import { firstRow, join, raw, rows, sql } from '../common/sql';
 import { escapeLike } from '../common/escape-like';
 import type { Sql } from '../common/sql';
 import type { MatchKey } from './dto/console.dto';
@@ -16,19 +16,36 @@ export interface LookupDetails {
   contacts: { name: string; mobile: string; role: string }[];
 }
 
+/** The keys a search term is compared with, already read by lookupTerm (src/common/lookup-term.ts). */
+export interface MatchKeys {
+  /** The term as an identifier: the mobile's 11 digits, or the upper-cased customer number or credit code. */
+  identifier: string;
+  /** The term as an access number (NFKC, as typed). */
+  accessNo: string;
+  /** `%fragment%`, lower case, for names; null when the term is no name fragment. */
+  nameLike: string | null;
+}
+
 /**
  * For customers a search found: which key the search text matched, and their
  * contacts in the hotline's order, in one query.
  */
-export async function lookupDetails(db: Db, customerIds: string[], q: string, roleOrder: readonly string[]): Promise<LookupDetails[]> {
+export async function lookupDetails(
+  db: Db,
+  customerIds: string[],
+  keys: MatchKeys,
+  roleOrder: readonly string[],
+): Promise<LookupDetails[]> {
   const found = await rows<{ id: string; matched_by: MatchKey; contacts: LookupDetails['contacts'] }>(
     db,
     sql`SELECT c.id,
                CASE
-                 WHEN EXISTS (SELECT 1 FROM customer_contacts k WHERE k.customer_id = c.id AND k.mobile = ${q}) THEN 'mobile'
-                 WHEN c.credit_code = upper(${q}) THEN 'credit_code'
-                 WHEN c.customer_no = upper(${q}) THEN 'customer_no'
-                 WHEN EXISTS (SELECT 1 FROM service_instances s WHERE s.customer_id = c.id AND s.access_no = ${q}) THEN 'access_no'
+                 WHEN EXISTS (SELECT 1 FROM customer_contacts k WHERE k.customer_id = c.id AND k.mobile = ${keys.identifier}) THEN 'mobile'
+                 WHEN c.credit_code = ${keys.identifier} THEN 'credit_code'
+                 WHEN c.customer_no = ${keys.identifier} THEN 'customer_no'
+                 WHEN EXISTS (SELECT 1 FROM service_instances s WHERE s.customer_id = c.id AND s.access_no = ${keys.accessNo}) THEN 'access_no'
+                 WHEN lower(c.name) LIKE ${keys.nameLike} THEN 'name'
+                 WHEN EXISTS (SELECT 1 FROM customer_contacts k WHERE k.customer_id = c.id AND lower(k.name) LIKE ${keys.nameLike}) THEN 'contact_name'
                  ELSE 'name'
                END AS matched_by,
                coalesce((SELECT json_agg(json_build_object('name', k.name, 'mobile', k.mobile, 'role', k.role)
@@ -38,6 +55,49 @@ export async function lookupDetails(db: Db, customerIds: string[], q: string, ro
          WHERE c.id = ANY(${customerIds}::uuid[])`,
   );
   return found.map((r) => ({ id: r.id, matchedBy: r.matched_by, contacts: r.contacts }));
+}
+
+/** A case found by its number, as the lookup shows it. */
+export interface CaseByNumberRow {
+  kind: string;
+  id: string;
+  caseNo: string;
+  customerId: string | null;
+  title: string;
+  state: string;
+  priority: number;
+  greenChannel: boolean;
+  region: string;
+  assigneeId: string | null;
+  isOpen: boolean;
+  openedAt: Date;
+}
+
+/**
+ * The case with this number (case_index.case_no is unique), if the caller
+ * may see it: by the case modules' list rule (restrictCaseList: its region,
+ * its customer's home region, or the caller manages the customer), and for
+ * an order also any of its work orders' regions (maySeeOrder). Anything
+ * else reads as no case.
+ */
+export function visibleCaseByNumber(db: Db, caseNo: string, scope: string[] | null, me: string): Promise<CaseByNumberRow | undefined> {
+  const visible = scope
+    ? sql`AND (ci.region LIKE ANY(${scope}::text[]) OR c.home_region LIKE ANY(${scope}::text[]) OR c.account_manager_id = ${me}
+               OR (ci.kind = 'order' AND EXISTS (SELECT 1 FROM work_orders w WHERE w.order_id = ci.id AND w.region LIKE ANY(${scope}::text[]))))`
+    : raw('');
+  return firstRow<CaseByNumberRow>(
+    db,
+    sql`SELECT ci.kind, ci.id, ci.case_no AS "caseNo", ci.customer_id AS "customerId", ci.title, ci.state, ci.priority,
+               ci.green_channel AS "greenChannel", ci.region, ci.assignee_id AS "assigneeId", ci.is_open AS "isOpen", ci.opened_at AS "openedAt"
+          FROM case_index ci LEFT JOIN customers c ON c.id = ci.customer_id
+         WHERE ci.case_no = ${caseNo} ${visible}`,
+  );
+}
+
+/** The customer a bill number belongs to (bills.bill_no is unique); whether the caller may see it is the customer search's rule. */
+export async function customerOfBill(db: Db, billNo: string): Promise<string | null> {
+  const row = await firstRow<{ customer_id: string }>(db, sql`SELECT customer_id FROM bills WHERE bill_no = ${billNo}`);
+  return row?.customer_id ?? null;
 }
 
 // ---- the queue ----
@@ -91,6 +151,8 @@ export interface UrgentCaseRow {
   caseNo: string;
   customerId: string | null;
   customerName: string | null;
+  /** The customer's account manager (null: none, or no customer). */
+  accountManagerId: string | null;
   title: string;
   state: string;
   priority: number;
@@ -137,7 +199,7 @@ export async function urgentCases(db: Db, f: UrgencyFilter): Promise<{ rows: Urg
     db,
     sql`
     SELECT t.total,
-           q.kind, q.id, q.case_no AS "caseNo", q.customer_id AS "customerId", c.name AS "customerName",
+           q.kind, q.id, q.case_no AS "caseNo", q.customer_id AS "customerId", c.name AS "customerName", c.account_manager_id AS "accountManagerId",
            q.title, q.state, q.priority, q.green_channel AS "greenChannel", q.region, q.assignee_id AS "assigneeId",
            q.opened_at AS "openedAt", q.breached, q.next_due_at AS "nextDueAt", q.next_due_clock AS "nextDueClock",
            q.response_due_at AS "responseDueAt", q.resolution_due_at AS "resolutionDueAt"

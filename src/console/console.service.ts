@@ -10,9 +10,25 @@ import { CONTACT_ROLES } from '../customers/customer-record.port';
 import { CustomersService } from '../customers/customers.service';
 import { CustomerQuery } from '../customers/dto/customer.dto';
 import { RegionsService } from '../regions/regions.service';
-import { UrgentCaseRow, lookupDetails, openAlertsOfCustomer, recentClosedCasesOfCustomer, urgentCases } from './console.repository';
+import { staffRef } from '../staff/dto/staff-ref.dto';
+import type { StaffCardDto } from '../staff/dto/staff.dto';
+import { StaffService } from '../staff/staff.service';
+import { escapeLike } from '../common/escape-like';
+import { lookupTerm } from '../common/lookup-term';
+import type { LookupTerm } from '../common/lookup-term';
+import {
+  CaseByNumberRow,
+  MatchKeys,
+  UrgentCaseRow,
+  lookupDetails,
+  openAlertsOfCustomer,
+  recentClosedCasesOfCustomer,
+  urgentCases,
+  visibleCaseByNumber,
+} from './console.repository';
 import {
   CustomerOverviewDto,
+  LookupCaseDto,
   LookupItemDto,
   LookupQuery,
   LookupResultDto,
@@ -21,6 +37,7 @@ import {
   QueuePageDto,
   QueueQuery,
 } from './dto/console.dto';
+import type { MatchKey } from './dto/console.dto';
 
 /** How many open cases and open alerts the overview lists (the totals say how many there are). */
 const OVERVIEW_LIST_MAX = 100;
@@ -41,26 +58,41 @@ export class ConsoleService {
     private readonly customers: CustomersService,
     private readonly regions: RegionsService,
     private readonly billing: BillingService,
+    private readonly staff: StaffService,
   ) {}
 
   /**
    * One box for every key: the customer search of GET /customers (same
-   * region scope, same index lookups), then the contacts (always masked:
-   * this is the hotline screen; the primary contact first, then by role as
-   * CONTACT_ROLES lists them) and which key matched, in one more query.
+   * region scope, same index lookups, the same reading of the term by
+   * lookupTerm), then the contacts (always masked: this is the hotline
+   * screen; the primary contact first, then by role as CONTACT_ROLES lists
+   * them) and which key matched, in one more query. A case or work order
+   * number also brings the case itself (matchedCase), when the caller may see
+   * it; its customer is then the one item.
    */
   async lookup(auth: AuthContext, q: LookupQuery): Promise<LookupResultDto> {
+    const term = lookupTerm(q.q);
     const query: CustomerQuery = Object.assign(new CustomerQuery(), { q: q.q, limit: q.limit, offset: 0 });
-    const page = await this.customers.list(auth, query);
-    if (!page.items.length) return { items: [], total: page.total };
-    const details = await lookupDetails(
-      this.dataSource,
-      page.items.map((c) => c.id),
-      q.q,
-      CONTACT_ROLES,
-    );
+    const [page, found] = await Promise.all([
+      this.customers.list(auth, query),
+      term.by === 'reference' && !term.value.startsWith('BL-')
+        ? visibleCaseByNumber(this.dataSource, term.value, scopePatterns(auth), auth.staffId)
+        : Promise.resolve(undefined),
+    ]);
+    const isCase = term.by === 'reference' && !term.value.startsWith('BL-');
+    const details = page.items.length
+      ? await lookupDetails(
+          this.dataSource,
+          page.items.map((c) => c.id),
+          matchKeys(term),
+          CONTACT_ROLES,
+        )
+      : [];
+    const cards = await this.staff.cards([...page.items.map((c) => c.accountManagerId), found?.assigneeId].filter(isId));
     const byId = new Map(details.map((d) => [d.id, d]));
+    const referenceKey: MatchKey | null = term.by === 'reference' ? (isCase ? 'case_no' : 'bill_no') : null;
     return {
+      ...(isCase ? { matchedCase: found ? toLookupCase(found, cards) : null } : {}),
       total: page.total,
       items: page.items.map((c): LookupItemDto => {
         const d = byId.get(c.id);
@@ -73,8 +105,9 @@ export class ConsoleService {
           homeRegion: c.homeRegion,
           homeRegionName: this.regions.find(c.homeRegion)?.fullName ?? c.homeRegion,
           accountManagerId: c.accountManagerId,
+          accountManager: staffRef(cards, c.accountManagerId),
           contacts: (d?.contacts ?? []).map((k) => ({ name: k.name, mobile: maskMobile(k.mobile), role: k.role })),
-          matchedBy: d?.matchedBy ?? 'name',
+          matchedBy: referenceKey ?? d?.matchedBy ?? 'name',
         };
       }),
     };
@@ -88,7 +121,9 @@ export class ConsoleService {
       limit: q.limit,
       offset: q.offset,
     });
-    return { items: rows.map(toQueueItem), total, limit: q.limit, offset: q.offset };
+    // Names for the whole page in one query.
+    const cards = await this.staff.cards(rows.flatMap((r) => [r.assigneeId, r.accountManagerId]).filter(isId));
+    return { items: rows.map((r) => toQueueItem(r, cards)), total, limit: q.limit, offset: q.offset };
   }
 
   /**
@@ -112,20 +147,55 @@ export class ConsoleService {
       this.billing.accountSummary(auth, id),
     ]);
 
+    // Every name on the screen (the account manager, each case's assignee) in one query.
+    const cards = await this.staff.cards(
+      [customer.accountManagerId, ...open.rows.map((r) => r.assigneeId), ...closed.map((c) => c.assigneeId)].filter(isId),
+    );
     return {
       customer,
-      openCases: open.rows.map(toOpenCase),
+      accountManager: staffRef(cards, customer.accountManagerId),
+      openCases: open.rows.map((r) => toOpenCase(r, cards)),
       openCasesTotal: open.total,
       openAlerts: alerts.rows,
       openAlertsTotal: alerts.total,
-      recentClosedCases: closed.map((c) => ({ ...c, priority: priorityLabel(c.priority) })),
+      recentClosedCases: closed.map((c) => ({ ...c, priority: priorityLabel(c.priority), assignee: staffRef(cards, c.assigneeId) })),
       account,
     };
   }
 }
 
+type Cards = ReadonlyMap<string, StaffCardDto>;
+
+const isId = (id: string | null | undefined): id is string => !!id;
+
+/** The keys lookupDetails compares a customer with, from the term as lookupTerm read it. */
+function matchKeys(term: LookupTerm): MatchKeys {
+  const text = term.by === 'text' ? term : null;
+  return {
+    identifier: term.value,
+    accessNo: term.value,
+    nameLike: text && [...text.name].length >= 2 ? `%${escapeLike(text.name.toLowerCase())}%` : null,
+  };
+}
+
+const toLookupCase = (r: CaseByNumberRow, cards: Cards): LookupCaseDto => ({
+  kind: r.kind,
+  id: r.id,
+  caseNo: r.caseNo,
+  customerId: r.customerId,
+  title: r.title,
+  state: r.state,
+  open: r.isOpen,
+  priority: priorityLabel(r.priority),
+  greenChannel: r.greenChannel,
+  region: r.region,
+  assigneeId: r.assigneeId,
+  assignee: staffRef(cards, r.assigneeId),
+  openedAt: r.openedAt,
+});
+
 /** What every listed case shows, whatever the screen. */
-const caseHead = (r: UrgentCaseRow) => ({
+const caseHead = (r: UrgentCaseRow, cards: Cards) => ({
   kind: r.kind,
   id: r.id,
   caseNo: r.caseNo,
@@ -135,19 +205,21 @@ const caseHead = (r: UrgentCaseRow) => ({
   greenChannel: r.greenChannel,
   region: r.region,
   assigneeId: r.assigneeId,
+  assignee: staffRef(cards, r.assigneeId),
   openedAt: r.openedAt,
 });
 
-const toQueueItem = (r: UrgentCaseRow): QueueItemDto => ({
-  ...caseHead(r),
+const toQueueItem = (r: UrgentCaseRow, cards: Cards): QueueItemDto => ({
+  ...caseHead(r, cards),
   customerId: r.customerId,
   customerName: r.customerName,
+  accountManager: staffRef(cards, r.accountManagerId),
   breached: r.breached,
   nextDueAt: r.nextDueAt,
   nextDueClock: r.nextDueClock,
 });
 
-const toOpenCase = (r: UrgentCaseRow): OpenCaseDto => ({
-  ...caseHead(r),
+const toOpenCase = (r: UrgentCaseRow, cards: Cards): OpenCaseDto => ({
+  ...caseHead(r, cards),
   sla: { responseDueAt: r.responseDueAt, resolutionDueAt: r.resolutionDueAt, breached: r.breached },
 });

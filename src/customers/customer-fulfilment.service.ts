@@ -1,3 +1,4 @@
+import type { StaffRefDto } from '../staff/dto/staff-ref.dto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -98,6 +99,11 @@ export class CustomerFulfilmentService {
       out.set(row.customerId, { name, role, mobile: masked ? maskMobile(mobile) : mobile, masked });
     }
     return out;
+  }
+
+  /** Each customer's account manager by name and work phone: who a field team calls about the customer. */
+  accountManagers(customerIds: string[]): Promise<Map<string, StaffRefDto | null>> {
+    return this.customers.accountManagerRefs(customerIds);
   }
 
   /**

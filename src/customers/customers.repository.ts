@@ -2,7 +2,7 @@ import type { EntityManager, SelectQueryBuilder, WhereExpressionBuilder } from '
 import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
 import type { Db } from '../common/sql';
-import { firstRow, rows, sql } from '../common/sql';
+import { empty, firstRow, rows, sql } from '../common/sql';
 import { AccountManagerTransfer } from './account-manager-transfer.entity';
 import type { ContactRole } from './customer-record.port';
 import { Contact } from './contact.entity';
@@ -113,6 +113,15 @@ export async function orderContextOf(
   return row && { ...head(row), sites: row.sites, instances: row.instances };
 }
 
+/** Each customer's account manager (null: none); unknown ids are left out. */
+export async function accountManagersOf(db: Db, customerIds: string[]): Promise<Map<string, string | null>> {
+  const found = await rows<{ id: string; account_manager_id: string | null }>(
+    db,
+    sql`SELECT id, account_manager_id FROM customers WHERE id = ANY(${customerIds}::uuid[])`,
+  );
+  return new Map(found.map((r) => [r.id, r.account_manager_id]));
+}
+
 /** Home region and account manager. */
 export async function ownershipOf(
   db: Db,
@@ -186,7 +195,9 @@ export function transfersOf(em: EntityManager, customerId: string): Promise<Acco
  * characters: confirmed with LIKE).
  */
 export type CustomerSearch =
-  { by: 'identifier'; term: string } | { by: 'ids'; ids: string[] } | { by: 'name'; term: string; like: string | null };
+  | { by: 'identifier'; term: string }
+  | { by: 'ids'; ids: string[] }
+  | { by: 'name'; term: string; like: string | null; contactCustomerIds: string[] };
 
 export interface CustomerFilter {
   archived?: boolean;
@@ -200,10 +211,34 @@ export interface CustomerFilter {
   search?: CustomerSearch;
 }
 
-/** The customers with a service instance of this access number. */
-export async function customersWithAccessNo(db: Db, accessNo: string): Promise<string[]> {
-  const found = await rows<{ customer_id: string }>(db, sql`SELECT customer_id FROM service_instances WHERE access_no = ${accessNo}`);
-  return found.map((r) => r.customer_id);
+/** At most this many customers are found through their contacts' names (a common personal name would otherwise list thousands). */
+export const CONTACT_NAME_MATCHES_MAX = 1000;
+
+/**
+ * In one round trip: the customers with a service instance of this access
+ * number, and (when `name` is given) those with a contact whose name holds
+ * the fragment, on the contacts' bigram index (longer than two characters:
+ * confirmed with LIKE), up to CONTACT_NAME_MATCHES_MAX.
+ */
+export async function customersByAccessNoOrContact(
+  db: Db,
+  accessNo: string,
+  name: { term: string; like: string | null } | null,
+): Promise<{ byAccessNo: string[]; byContactName: string[] }> {
+  const contacts = name
+    ? sql`UNION ALL
+          (SELECT DISTINCT customer_id, 'contact' FROM customer_contacts
+            WHERE name_bigrams @> focus_one_bigrams(${name.term}) ${name.like === null ? empty : sql`AND lower(name) LIKE ${name.like}`}
+            LIMIT ${CONTACT_NAME_MATCHES_MAX})`
+    : empty;
+  const found = await rows<{ customer_id: string; via: 'access' | 'contact' }>(
+    db,
+    sql`SELECT customer_id, 'access' AS via FROM service_instances WHERE access_no = ${accessNo} ${contacts}`,
+  );
+  return {
+    byAccessNo: found.filter((r) => r.via === 'access').map((r) => r.customer_id),
+    byContactName: found.filter((r) => r.via === 'contact').map((r) => r.customer_id),
+  };
 }
 
 /** One page of matches, by customer number. */
@@ -236,10 +271,13 @@ function filtered(em: EntityManager, f: CustomerFilter): SelectQueryBuilder<Cust
       { q: s.term },
     );
   } else if (s?.by === 'ids') {
-    qb.andWhere('c.id IN (:...ids)', { ids: s.ids });
+    qb.andWhere(s.ids.length ? 'c.id IN (:...ids)' : 'false', { ids: s.ids });
   } else if (s?.by === 'name') {
-    qb.andWhere('c.name_bigrams @> focus_one_bigrams(:q)', { q: s.term });
-    if (s.like !== null) qb.andWhere('lower(c.name) LIKE :like', { like: s.like });
+    const own = `c.name_bigrams @> focus_one_bigrams(:q)${s.like !== null ? ' AND lower(c.name) LIKE :like' : ''}`;
+    // Without a contact match the statement is exactly the name search it was (its plans are in docs/PERFORMANCE.md).
+    if (s.contactCustomerIds.length) qb.andWhere(`((${own}) OR c.id = ANY(:contactIds))`, { contactIds: s.contactCustomerIds });
+    else qb.andWhere(own);
+    qb.setParameters({ q: s.term, ...(s.like !== null ? { like: s.like } : {}) });
   }
   return qb;
 }

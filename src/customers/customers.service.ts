@@ -1,4 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import type { StaffRefDto } from '../staff/dto/staff-ref.dto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { lookupTerm } from '../common/lookup-term';
+import { CUSTOMER_REFERENCES } from './customer-references.port';
+import type { CustomerReferences } from './customer-references.port';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService, changedFields } from '../common/audit/audit.service';
@@ -32,7 +36,8 @@ import {
   creditCodeInUse,
   customerPage,
   customerWithParts,
-  customersWithAccessNo,
+  accountManagersOf,
+  customersByAccessNoOrContact,
   findCustomer,
   insertContacts,
   insertCustomer,
@@ -49,8 +54,6 @@ import { apiPath } from '../common/http/api-path';
 
 /** Counts above this are reported as this, with totalCapped: true. */
 const COUNT_CAP = 10_000;
-/** A mobile, a credit code or a customer number: looked up exactly, never as a name. */
-const IDENTIFIER = /^(1[3-9][0-9]{9}|[0-9A-HJ-NPQRTUWXY]{18}|KA[0-9]{8})$/i;
 
 export interface CaseContext extends CustomerFootprint {
   tier: Customer['tier'];
@@ -81,6 +84,8 @@ export class CustomersService {
     private readonly regions: RegionsService,
     private readonly staff: StaffService,
     private readonly audit: AuditService,
+    // Optional: a process without the console (none today) finds nothing by case or bill number.
+    @Optional() @Inject(CUSTOMER_REFERENCES) private readonly references?: CustomerReferences,
   ) {}
 
   /** The customer's regions and owner, for access checks; optionally locked for the transaction. */
@@ -121,6 +126,25 @@ export class CustomersService {
     const row = await orderContextOf(em, customerId, siteIds, instanceIds);
     if (!row) throw customerNotFound(customerId);
     return { id: customerId, ...row, sites: new Map(Object.entries(row.sites)), instances: new Map(Object.entries(row.instances)) };
+  }
+
+  /**
+   * Each customer's account manager by name and work phone (null: none), for
+   * the cases that show who manages their customer: two queries for any
+   * number of customers.
+   */
+  async accountManagerRefs(customerIds: string[]): Promise<Map<string, StaffRefDto | null>> {
+    const unique = [...new Set(customerIds)];
+    if (!unique.length) return new Map();
+    const managers = await accountManagersOf(this.dataSource.manager, unique);
+    const refs = await this.staff.refs(unique.map((id) => managers.get(id)));
+    return new Map(unique.map((id, i) => [id, refs[i]]));
+  }
+
+  /** Each customer's account manager id (null: none), in one query; unknown ids are left out. */
+  accountManagerIds(customerIds: string[]): Promise<Map<string, string | null>> {
+    const unique = [...new Set(customerIds)];
+    return unique.length ? accountManagersOf(this.dataSource.manager, unique) : Promise.resolve(new Map<string, string | null>());
   }
 
   /** Home region and account manager: who owns the customer, for access to its cases. */
@@ -254,7 +278,7 @@ export class CustomersService {
       accountManagerId: q.accountManagerId,
       regionPatterns: q.region ? [`${q.region.replace(/(00){1,2}$/, '')}%`] : undefined,
       scope: scopePatterns(auth),
-      search: q.q ? await this.search(q.q) : undefined,
+      search: q.q ? await this.search(auth, q.q) : undefined,
     };
     const rows = await customerPage(em, filter, q.limit, q.offset);
     const page = { items: rows.map(toSummary), limit: q.limit, offset: q.offset };
@@ -266,19 +290,29 @@ export class CustomersService {
   }
 
   /**
-   * The hotline's one search box. An identifier (mobile, credit code,
-   * customer number) or an access number is an exact index lookup; anything
-   * else is a name fragment, matched on the name's bigrams (exact for two
-   * characters; longer fragments are confirmed with LIKE).
+   * The hotline's one search box, read by lookupTerm (src/common/lookup-term.ts:
+   * full-width, lower case and however a mobile is typed). An identifier
+   * (mobile, credit code, customer number) or an access number is an exact
+   * index lookup; a case or bill number asks CUSTOMER_REFERENCES for its
+   * customer (a case the caller may not see finds nothing); anything else is
+   * a name fragment, matched on the bigrams of the customer's name or of a
+   * contact's name (exact for two characters; longer fragments are confirmed
+   * with LIKE). The access number and contact probes are one round trip.
    */
-  private async search(raw: string): Promise<CustomerSearch> {
-    const term = raw.trim();
-    if (IDENTIFIER.test(term)) return { by: 'identifier', term };
-    const byAccessNo = await customersWithAccessNo(this.dataSource, term);
-    if (byAccessNo.length) return { by: 'ids', ids: byAccessNo };
-    const length = [...term].length;
+  private async search(auth: AuthContext, raw: string): Promise<CustomerSearch> {
+    const term = lookupTerm(raw);
+    if (term.by === 'mobile' || term.by === 'customer_no' || term.by === 'credit_code') return { by: 'identifier', term: term.value };
+    if (term.by === 'reference') {
+      const customerId = this.references ? await this.references.customerOf(auth, term.value) : null;
+      return { by: 'ids', ids: customerId ? [customerId] : [] };
+    }
+    const name = term.name;
+    const length = [...name].length;
+    const like = length > 2 ? `%${escapeLike(name.toLowerCase())}%` : null;
+    const found = await customersByAccessNoOrContact(this.dataSource, term.value, length >= 2 ? { term: name, like } : null);
+    if (found.byAccessNo.length) return { by: 'ids', ids: found.byAccessNo };
     if (length < 2) throw invalidFields({ field: 'q', message: 'a name fragment needs at least 2 characters' });
-    return { by: 'name', term, like: length > 2 ? `%${escapeLike(term.toLowerCase())}%` : null };
+    return { by: 'name', term: name, like, contactCustomerIds: found.byContactName };
   }
 
   async transfer(auth: AuthContext, id: string, dto: TransferCustomerDto): Promise<CustomerDto> {

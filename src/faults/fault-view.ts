@@ -41,5 +41,6 @@ export function toFaultDto(f: Fault, clocks: ClockView[], unmasked: boolean): Fa
     updatedAt: f.updatedAt,
     resolvedAt: f.resolvedAt,
     closedAt: f.closedAt,
+    possibleDuplicateOf: f.possibleDuplicateOf,
   };
 }

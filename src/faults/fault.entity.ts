@@ -19,4 +19,12 @@ export class Fault extends TicketColumns {
   @Column({ type: 'uuid', nullable: true }) siteId: string | null;
   @Column('text') reporterName: string;
   @Column('text') reporterMobile: string;
+  /** Open faults this one may repeat, found when it was opened (fault-duplicates.repository.ts); never changed after. */
+  @Column('jsonb') possibleDuplicateOf: DuplicateRef[];
+}
+
+/** A fault another one may repeat. */
+export interface DuplicateRef {
+  id: string;
+  caseNo: string;
 }

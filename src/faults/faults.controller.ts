@@ -1,3 +1,5 @@
+import { faultNotFound } from './faults.errors';
+import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
@@ -41,9 +43,10 @@ export class FaultsController {
   @Get(':id')
   @ApiOperation({ summary: 'One fault with its SLA and the moves allowed now' })
   @ApiOkResponse({ type: FaultDto })
+  @ApiCaseRef(['fault', 'complaint'] as const)
   @ApiProblems(400, 404)
-  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.faults.get(auth, id);
+  get(@Auth() auth: AuthContext, @Param('id', new CaseRefPipe(['fault', 'complaint'] as const, faultNotFound)) ref: string) {
+    return this.faults.get(auth, ref);
   }
 
   @Patch(':id')

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseIntake } from '../cases/case-intake';
+import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
@@ -21,9 +22,11 @@ import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } f
 import { FaultDispatcher } from './fault-dispatcher';
 import { faultEventData } from './fault-events';
 import { Fault } from './fault.entity';
+import type { DuplicateRef } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
 import { insertFaultIn } from './faults.repository';
+import type { BatchPart } from '../common/write-batch';
 import { apiPath } from '../common/http/api-path';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
@@ -41,6 +44,7 @@ export class FaultsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
     private readonly intake: CaseIntake,
+    private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
     private readonly audit: AuditService,
     private readonly dispatcher: FaultDispatcher,
@@ -93,11 +97,15 @@ export class FaultsService {
       createdBy: auth.staffId,
       createdAt: now,
       updatedAt: now,
+      possibleDuplicateOf: [],
     };
     // Every row of the new case in one statement (CaseIntake; profiled: the
     // round trips, not the SQL, were the cost of intake).
+    let duplicates: BatchPart<DuplicateRef[]> | undefined;
     const clocks = await this.intake.open(em, post, auth, {
-      rows: (batch) => insertFaultIn(batch, row),
+      rows: (batch) => {
+        duplicates = insertFaultIn(batch, row);
+      },
       cases: [
         {
           kind: row.category,
@@ -125,13 +133,16 @@ export class FaultsService {
       resource: apiPath('faults', row.id),
       afterCommit: () => this.dispatcher.enqueue(row),
     });
+    // Found by the insert itself (fault-duplicates.repository.ts): no extra round trip.
+    row.possibleDuplicateOf = duplicates?.value ?? [];
     await post.run();
     // Built from what was just written: no second read on the intake path.
     return toFaultDto(row, clocks.get(row.id)!, maySeeReporter(auth, row, ctx.accountManagerId));
   }
 
-  get(auth: AuthContext, id: string): Promise<FaultDto> {
-    return this.view(auth, id, true);
+  /** By id or case number (FLT-… or CMP-…). */
+  get(auth: AuthContext, ref: string): Promise<FaultDto> {
+    return this.cases.read(ref, ['fault', 'complaint'], faultNotFound, (id) => this.view(auth, id, true));
   }
 
   async list(auth: AuthContext, q: FaultQuery): Promise<Page<FaultDto>> {
@@ -154,7 +165,13 @@ export class FaultsService {
       for (const [id, c] of await this.sla.forCases(kind, ids)) clocks.set(id, c);
     }
     // Lists never show full numbers: opening one case is what reveals (and audits) it.
-    return { items: rows.map((f) => toFaultDto(f, clocks.get(f.id)!, false)), total, limit: q.limit, offset: q.offset };
+    const people = await this.tickets.peopleOfPage(rows);
+    return {
+      items: rows.map((f) => ({ ...toFaultDto(f, clocks.get(f.id)!, false), ...people(f) })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<FaultDto> {
@@ -244,7 +261,7 @@ export class FaultsService {
         customerId: fault.customerId,
       });
     }
-    return toFaultDto(fault, clocks, unmasked);
+    return { ...toFaultDto(fault, clocks, unmasked), ...(await this.tickets.people(fault.assigneeId, am)) };
   }
 
   /** The fault's region: its site's, else its service instance's site's, else the customer's home. */

@@ -1,3 +1,5 @@
+import { inquiryNotFound } from './inquiries.errors';
+import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
@@ -50,9 +52,10 @@ export class InquiriesController {
   @Get(':id')
   @ApiOperation({ summary: 'One inquiry with its SLA, the actions allowed now and what it was converted into' })
   @ApiOkResponse({ type: InquiryDto })
+  @ApiCaseRef(['inquiry'] as const)
   @ApiProblems(400, 404)
-  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.inquiries.get(auth, id);
+  get(@Auth() auth: AuthContext, @Param('id', new CaseRefPipe(['inquiry'] as const, inquiryNotFound)) ref: string) {
+    return this.inquiries.get(auth, ref);
   }
 
   @Post(':id/answer')

@@ -1,3 +1,4 @@
+import { StaffService } from '../staff/staff.service';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -61,6 +62,7 @@ export class InquiriesService {
     private readonly audit: AuditService,
     private readonly support: SupportService,
     @Inject(ORDER_INTAKE) private readonly orders: OrderIntake,
+    private readonly staff: StaffService,
   ) {}
 
   /** POST /inquiries: the intake as one statement (CaseIntake); the customer read before it takes no lock. */
@@ -144,11 +146,12 @@ export class InquiriesService {
       resource: apiPath('inquiries', row.id),
     });
     await post.run();
-    return toInquiryDto(row, clocks.get(row.id)!, maySeeCaller(auth, owner.accountManagerId));
+    return toInquiryDto(row, clocks.get(row.id)!, maySeeCaller(auth, row, owner.accountManagerId));
   }
 
-  get(auth: AuthContext, id: string): Promise<InquiryDto> {
-    return this.view(auth, id, true);
+  /** By id or case number (INQ-…). */
+  get(auth: AuthContext, ref: string): Promise<InquiryDto> {
+    return this.cases.read(ref, ['inquiry'], inquiryNotFound, (id) => this.view(auth, id, true));
   }
 
   async list(auth: AuthContext, q: InquiryQuery): Promise<Page<InquiryDto>> {
@@ -316,7 +319,7 @@ export class InquiriesService {
   private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<InquiryDto> {
     const { row, owner } = await this.load(auth, id);
     const clocks = await this.sla.forCase('inquiry', row.id);
-    const unmasked = maySeeCaller(auth, owner.accountManagerId);
+    const unmasked = maySeeCaller(auth, row, owner.accountManagerId);
     if (unmasked && auditRead) {
       await this.audit.recordStandalone(auth, {
         action: 'inquiry.caller_unmasked',
@@ -334,7 +337,8 @@ export class InquiriesService {
       ]);
       convertedCaseNo = ix?.case_no ?? null;
     }
-    return toInquiryDto(row, clocks, unmasked, convertedCaseNo);
+    const [accountManager] = await this.staff.refs([owner.accountManagerId]);
+    return { ...toInquiryDto(row, clocks, unmasked, convertedCaseNo), accountManager };
   }
 
   /**

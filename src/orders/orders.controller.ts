@@ -1,3 +1,5 @@
+import { orderNotFound } from './orders.errors';
+import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ProblemDto } from '../common/http/problem.dto';
@@ -81,9 +83,10 @@ export class OrdersController {
   @Get(':id')
   @ApiOperation({ summary: 'One order with its work orders and clocks' })
   @ApiOkResponse({ type: OrderDto })
+  @ApiCaseRef(['order'] as const)
   @ApiProblems(400, 404)
-  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.orders.get(auth, id);
+  get(@Auth() auth: AuthContext, @Param('id', new CaseRefPipe(['order'] as const, orderNotFound)) ref: string) {
+    return this.orders.get(auth, ref);
   }
 
   @Post(':id/cancel')

@@ -215,7 +215,12 @@ export class OrdersService {
     return { order, workOrders, items, clocks };
   }
 
-  async get(auth: AuthContext, id: string): Promise<OrderDto> {
+  /** By id or case number (ORD-…). */
+  get(auth: AuthContext, ref: string): Promise<OrderDto> {
+    return this.cases.read(ref, ['order'], orderNotFound, (id) => this.byId(auth, id));
+  }
+
+  private async byId(auth: AuthContext, id: string): Promise<OrderDto> {
     const order = await findOrder(this.dataSource.manager, id);
     if (!order) throw orderNotFound(id);
     const [graph] = await this.graphs([order]);
@@ -224,7 +229,8 @@ export class OrdersService {
       order,
       graph.workOrders.map((w) => w.region),
     );
-    return toOrderDto(graph);
+    const managers = await this.customers.accountManagerRefs([order.customerId]);
+    return { ...toOrderDto(graph), accountManager: managers.get(order.customerId) ?? null };
   }
 
   async list(auth: AuthContext, q: OrderQuery): Promise<Page<OrderDto>> {

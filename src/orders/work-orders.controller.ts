@@ -1,3 +1,5 @@
+import { workOrderNotFound } from './orders.errors';
+import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { TimelineEntryDto } from '../cases/dto/timeline-entry.dto';
@@ -36,9 +38,10 @@ export class WorkOrdersController {
     description: 'The contact is masked by the usual rule; a read in full is audited (customer.contacts_unmasked).',
   })
   @ApiOkResponse({ type: WorkOrderDetailDto })
+  @ApiCaseRef(['work_order'] as const)
   @ApiProblems(400, 404)
-  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.workOrders.get(auth, id);
+  get(@Auth() auth: AuthContext, @Param('id', new CaseRefPipe(['work_order'] as const, workOrderNotFound)) ref: string) {
+    return this.workOrders.get(auth, ref);
   }
 
   @Get(':id/timeline')

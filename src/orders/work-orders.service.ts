@@ -87,7 +87,12 @@ export class WorkOrdersService {
   }
 
   /** Seen by whoever covers its region, and by whoever may see its order. */
-  async get(auth: AuthContext, id: string): Promise<WorkOrderDetailDto> {
+  /** By id or work order number (WO-…). */
+  get(auth: AuthContext, ref: string): Promise<WorkOrderDetailDto> {
+    return this.cases.read(ref, ['work_order'], workOrderNotFound, (id) => this.byId(auth, id));
+  }
+
+  private async byId(auth: AuthContext, id: string): Promise<WorkOrderDetailDto> {
     const wo = await findWorkOrder(this.dataSource.manager, id);
     if (!wo) throw workOrderNotFound(id);
     if (!covers(auth, wo.region) && !(await this.maySeeOrderOf(auth, wo.orderId))) throw workOrderNotFound(id);
@@ -402,15 +407,18 @@ export class WorkOrdersService {
       ),
     ]);
     const productNames = new Map(products.map((p) => [p.code, p.nameZh]));
-    return rows.map((w) =>
-      toWorkOrderDetail(w, items, clocks.get(w.id) ?? [], {
+    // Staff reads carry the account manager's name; the dispatch payload (auth null) keeps its pinned shape.
+    const managers = auth ? await this.fulfilment.accountManagers(rows.map((w) => w.customerId)) : null;
+    return rows.map((w) => {
+      const view = toWorkOrderDetail(w, items, clocks.get(w.id) ?? [], {
         order: orders.get(w.orderId)!,
         regionName: this.regions.find(w.region)?.fullName ?? w.region,
         sites,
         contact: contacts.get(w.customerId) ?? null,
         productNames,
-      }),
-    );
+      });
+      return managers ? { ...view, accountManager: managers.get(w.customerId) ?? null } : view;
+    });
   }
 }
 

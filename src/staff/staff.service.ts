@@ -1,3 +1,4 @@
+import { StaffRefDto, staffRef } from './dto/staff-ref.dto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -188,6 +189,12 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     const unique = [...new Set(ids)];
     if (!unique.length) return new Map();
     return new Map((await staffCards(this.dataSource.manager, unique)).map((c) => [c.id, c]));
+  }
+
+  /** Name and work phone of each id, in order (null for a null or unknown id), in one query: who holds a case, who manages its customer. */
+  async refs(ids: (string | null | undefined)[]): Promise<(StaffRefDto | null)[]> {
+    const cards = await this.cards(ids.filter((id): id is string => !!id));
+    return ids.map((id) => staffRef(cards, id));
   }
 
   /**

@@ -1,3 +1,5 @@
+import { supportNotFound } from './support.errors';
+import { ApiCaseRef, CaseRefPipe } from '../cases/case-ref';
 import { Body, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import {
@@ -47,9 +49,10 @@ export class SupportController {
   @Get(':id')
   @ApiOperation({ summary: 'One support request with its SLA and the moves allowed now' })
   @ApiOkResponse({ type: SupportRequestDto })
+  @ApiCaseRef(['support'] as const)
   @ApiProblems(400, 404)
-  get(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string) {
-    return this.support.get(auth, id);
+  get(@Auth() auth: AuthContext, @Param('id', new CaseRefPipe(['support'] as const, supportNotFound)) ref: string) {
+    return this.support.get(auth, ref);
   }
 
   @Patch(':id')

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { CaseIntake } from '../cases/case-intake';
+import { CasesService } from '../cases/cases.service';
 import { nextCaseNo } from '../cases/case-number';
 import { SEVERITY_BASE, casePriority } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
@@ -50,6 +51,7 @@ export class SupportService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly customers: CustomersService,
     private readonly intake: CaseIntake,
+    private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
     private readonly audit: AuditService,
     private readonly tickets: TicketWorkflow,
@@ -155,8 +157,9 @@ export class SupportService {
     return toSupportRequestDto(row, clocks.get(row.id)!, maySeeContact(auth, row, ctx.accountManagerId));
   }
 
-  get(auth: AuthContext, id: string): Promise<SupportRequestDto> {
-    return this.view(auth, id, true);
+  /** By id or case number (SUP-…). */
+  get(auth: AuthContext, ref: string): Promise<SupportRequestDto> {
+    return this.cases.read(ref, ['support'], supportNotFound, (id) => this.view(auth, id, true));
   }
 
   async list(auth: AuthContext, q: SupportRequestQuery): Promise<Page<SupportRequestDto>> {
@@ -172,7 +175,13 @@ export class SupportService {
       rows.map((r) => r.id),
     );
     // Lists never show full numbers: opening one request is what reveals (and audits) it.
-    return { items: rows.map((r) => toSupportRequestDto(r, clocks.get(r.id)!, false)), total, limit: q.limit, offset: q.offset };
+    const people = await this.tickets.peopleOfPage(rows);
+    return {
+      items: rows.map((r) => ({ ...toSupportRequestDto(r, clocks.get(r.id)!, false), ...people(r) })),
+      total,
+      limit: q.limit,
+      offset: q.offset,
+    };
   }
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<SupportRequestDto> {
@@ -239,7 +248,7 @@ export class SupportService {
         customerId: row.customerId,
       });
     }
-    return toSupportRequestDto(row, clocks, unmasked);
+    return { ...toSupportRequestDto(row, clocks, unmasked), ...(await this.tickets.people(row.assigneeId, accountManagerId)) };
   }
 
   /** As for faults: the request's region, the customer's home region, or the customer's account manager; else 404. */

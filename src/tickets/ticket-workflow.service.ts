@@ -1,3 +1,4 @@
+import { staffRef } from '../staff/dto/staff-ref.dto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -250,6 +251,26 @@ export class TicketWorkflow {
         action: `${kind.actionPrefix}.${greenChannel !== undefined ? 'green_channel_changed' : 'updated'}`,
         changes: { ...changed, greenChannel: { from: row.greenChannel, to: green }, priority: { from: row.priority, to: priority } },
       };
+    });
+  }
+
+  /** Who holds the ticket and who manages its customer, by name and work phone (one query). */
+  async people(assigneeId: string | null, accountManagerId: string | null) {
+    const [assignee, accountManager] = await this.staff.refs([assigneeId, accountManagerId]);
+    return { assignee, accountManager };
+  }
+
+  /**
+   * The same for a page of tickets, in two queries whatever its size (the
+   * customers' account managers, then every name): a function from a row
+   * of the page to its people.
+   */
+  async peopleOfPage(page: { assigneeId: string | null; customerId: string }[]) {
+    const managers = await this.customers.accountManagerIds(page.map((r) => r.customerId));
+    const cards = await this.staff.cards([...page.map((r) => r.assigneeId), ...managers.values()].filter((id): id is string => !!id));
+    return (r: { assigneeId: string | null; customerId: string }) => ({
+      assignee: staffRef(cards, r.assigneeId),
+      accountManager: staffRef(cards, managers.get(r.customerId)),
     });
   }
 

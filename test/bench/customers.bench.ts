@@ -40,6 +40,7 @@ import { AccountManagerTransfer } from '../../src/customers/account-manager-tran
 import { Contact } from '../../src/customers/contact.entity';
 import { Customer } from '../../src/customers/customer.entity';
 import { CustomersService } from '../../src/customers/customers.service';
+import { ConsoleCustomerReferences } from '../../src/console/customer-references';
 import { CustomerQuery } from '../../src/customers/dto/customer.dto';
 import { ServiceInstance } from '../../src/customers/service-instance.entity';
 import { Site } from '../../src/customers/site.entity';
@@ -734,7 +735,7 @@ const median = (xs: number[]) => {
 async function sanityCheck(server: Server, token: string, s: Scenario): Promise<void> {
   for (const v of s.values!.slice(0, 25)) {
     const page = await api<{ total: number; items: unknown[] }>(server, 'GET', `/api/v1/customers?q=${encodeURIComponent(v)}`, token);
-    const exact = s.key === 'mobile' || s.key === 'credit';
+    const exact = s.key === 'mobile' || s.key === 'credit' || s.key === 'typed' || s.key === 'caseno';
     if (exact ? page.total !== 1 : page.total < 1) throw new Error(`Sanity check failed: q=${v} found ${page.total} customers`);
   }
 }
@@ -775,7 +776,7 @@ async function explainLookups(pool: Pool, adminId: string, lookups: { label: str
   await ds.initialize();
   try {
     // Only the data source is used by list(); the other collaborators are not touched on this path.
-    const service = new CustomersService(ds, null as never, null as never, null as never);
+    const service = new CustomersService(ds, null as never, null as never, null as never, new ConsoleCustomerReferences(ds));
     const auth: AuthContext = { staffId: adminId, username: 'admin', roles: ['admin'], scopes: [''] };
     const plans: Plan[] = [];
     for (const { label, q } of lookups) {
@@ -886,6 +887,14 @@ async function main(): Promise<void> {
     };
     await Promise.all(Array.from({ length: LOADERS }, loader));
     const loadSeconds = (Date.now() - loadStart) / 1000;
+    // Open faults for a fifth of the customers (case_index rows: all a lookup by case number reads), issue 11.
+    await pool.query(
+      `INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, opened_at)
+       SELECT 'fault', gen_random_uuid(), 'FLT-20261130-' || lpad(row_number() OVER ()::text, 6, '0'), id, home_region, '专线中断',
+              'acknowledged', 2, false, true, now()
+         FROM (SELECT id, home_region FROM customers ORDER BY id LIMIT $1) c`,
+      [Math.ceil(CUSTOMERS / 5)],
+    );
     const analyzeStart = Date.now();
     // VACUUM also flushes the GIN pending list and sets the visibility map, as autovacuum would after a load.
     await pool.query('VACUUM (ANALYZE)');
@@ -904,6 +913,16 @@ async function main(): Promise<void> {
     const sample = async (sql: string) => (await pool.query(sql)).rows.map((r: { v: string }) => r.v);
     const mobiles = await sample('SELECT mobile AS v FROM customer_contacts ORDER BY random() LIMIT 5000');
     const credits = await sample('SELECT credit_code AS v FROM customers ORDER BY random() LIMIT 5000');
+    // Issue 11's search paths: a mobile as people type it, a contact's name, a case number.
+    const typed = [
+      (m: string) => `+86 ${m.slice(0, 3)} ${m.slice(3, 7)} ${m.slice(7)}`,
+      (m: string) => `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}`,
+      (m: string) => `86${m}`,
+      (m: string) => m.replace(/[0-9]/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0)),
+    ];
+    const typedMobiles = mobiles.map((m, i) => typed[i % typed.length](m));
+    const contactNames = await sample('SELECT name AS v FROM customer_contacts ORDER BY random() LIMIT 5000');
+    const caseNos = await sample('SELECT case_no AS v FROM case_index ORDER BY random() LIMIT 5000');
     const hitsOf = async (fragments: string[]) => {
       const { rows: hit } = await pool.query(
         `SELECT f AS fragment, (SELECT count(*) FROM customers WHERE archived_at IS NULL AND name_bigrams @> focus_one_bigrams(f) AND lower(name) LIKE '%' || f || '%')::int AS hits
@@ -1001,6 +1020,9 @@ async function main(): Promise<void> {
       { key: 'live', label: 'GET /health/live (baseline)', target: null, values: null },
       { key: 'mobile', label: 'q=<contact mobile>', target: 20, values: mobiles },
       { key: 'credit', label: 'q=<credit code>', target: 20, values: credits },
+      { key: 'typed', label: 'q=<mobile as typed: +86 133 …, 133-…, 86…, full-width>', target: 20, values: typedMobiles },
+      { key: 'caseno', label: 'q=<case number FLT-…>', target: 20, values: caseNos },
+      { key: 'contact', label: 'q=<contact name 王伟, 李娜芳…>', target: 50, values: contactNames },
       {
         key: 'name',
         label: 'q=<2-char name fragment>',
@@ -1040,6 +1062,9 @@ async function main(): Promise<void> {
     const plans = await explainLookups(pool, adminId, [
       { label: 'contact mobile', q: mobiles[0] },
       { label: 'credit code', q: credits[0] },
+      { label: 'mobile as typed', q: typedMobiles[0] },
+      { label: 'case number', q: caseNos[0] },
+      { label: `contact name ${contactNames[0]}`, q: contactNames[0] },
       { label: 'name fragment 南海', q: '南海' },
       { label: 'name fragment 医院', q: '医院' },
       { label: `broad fragment ${broad[0].fragment}`, q: broad[0].fragment },

@@ -71,14 +71,16 @@ async function main(): Promise<void> {
   const bare = await startBare(databaseUrl);
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
-    const customers = (await createCustomers(server.url, admin, CUSTOMERS, (i) => [REGIONS[i % REGIONS.length]])).map((c) => c.id);
+    const customers = await createCustomers(server.url, admin, CUSTOMERS, (i) => [REGIONS[i % REGIONS.length]]);
     let n = 0;
     const faultRequest = () => ({
       method: 'POST' as const,
       path: '/api/v1/faults',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify(
-        faultBody(customers[n++ % customers.length], {
+        faultBody(customers[n % customers.length].id, {
+          // Every fault names its site: the intake looks for open faults on it (possibleDuplicateOf, issue 11).
+          siteId: customers[n++ % customers.length].siteIds[0],
           category: n % 10 === 0 ? 'complaint' : 'fault',
           severity: SEVERITIES[n % 3],
           description: `基准测试 ${randomUUID()}`,

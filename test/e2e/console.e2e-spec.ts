@@ -104,6 +104,7 @@ describe('the hotline console', () => {
                 homeRegion: '440604',
                 homeRegionName: '广东省佛山市禅城区',
                 accountManagerId: foshanAm.id,
+                accountManager: { id: foshanAm.id, displayName: foshanAm.username, workPhone: null },
                 contacts: [
                   { name: '王芳', mobile: masked(m), role: 'primary' },
                   { name: '陈伟', mobile: masked(tech), role: 'technical' },
@@ -256,6 +257,7 @@ describe('the hotline console', () => {
         greenChannel: false,
         region: '440605',
         assigneeId: null,
+        assignee: null,
         openedAt: expect.any(String),
         sla: { responseDueAt: fault.sla.responseDueAt, resolutionDueAt: fault.sla.resolutionDueAt, breached: false },
       });
@@ -418,6 +420,8 @@ describe('the hotline console', () => {
         greenChannel: false,
         region: SHUNDE,
         assigneeId: null,
+        assignee: null,
+        accountManager: null,
         openedAt: expect.any(String),
         breached: false,
         nextDueAt: expect.any(String),
@@ -497,6 +501,9 @@ describe('the hotline console', () => {
       'customer_no',
       'access_no',
       'name',
+      'contact_name',
+      'case_no',
+      'bill_no',
     ]);
   });
 });

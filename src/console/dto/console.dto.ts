@@ -8,10 +8,11 @@ import type { CaseKind } from '../../cases/case-kind';
 import { PageQuery } from '../../common/pagination/page';
 import { CONTACT_ROLES, TIERS } from '../../customers/customer-record.port';
 import { CustomerDto } from '../../customers/dto/customer.dto';
+import { StaffRefDto } from '../../staff/dto/staff-ref.dto';
 import { ALERT_LEVELS, CLOCKS } from '../../sla/sla-levels.port';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export const MATCH_KEYS = ['mobile', 'credit_code', 'customer_no', 'access_no', 'name'] as const;
+export const MATCH_KEYS = ['mobile', 'credit_code', 'customer_no', 'access_no', 'name', 'contact_name', 'case_no', 'bill_no'] as const;
 export type MatchKey = (typeof MATCH_KEYS)[number];
 
 // ---- lookup ----
@@ -22,7 +23,9 @@ export class LookupQuery {
     minLength: 1,
     maxLength: 64,
     description:
-      'Contact mobile, unified social credit code, customer number, service access number, or a fragment of the name (2 characters are enough)',
+      'Contact mobile (typed any way: +86 133 5979 0284, 133-5979-0284, 8613359790284, full-width digits), unified social credit code, ' +
+      'customer number (full-width or lower case too), service access number, a case, work order or bill number (FLT-20261130-000001, ' +
+      'WO-20261130-000101, BL-202610-KA00000001), or a fragment (2 characters are enough) of the customer’s name or of a contact’s name',
   })
   @Trim()
   @IsString()
@@ -54,6 +57,8 @@ export class LookupItemDto {
   @ApiProperty({ example: '440605' }) homeRegion: string;
   @ApiProperty({ example: '广东省佛山市南海区' }) homeRegionName: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) accountManagerId: string | null;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'The account manager’s name and work phone (null: none)' })
+  accountManager: StaffRefDto | null;
   @ApiProperty({
     type: [LookupContactDto],
     description: 'Primary contact first, then by role (technical, billing, executive, other), then oldest first',
@@ -62,12 +67,41 @@ export class LookupItemDto {
   @ApiProperty({
     enum: MATCH_KEYS,
     example: 'mobile',
-    description: 'Which key the query matched; when several do, the first of mobile, credit_code, customer_no, access_no, name',
+    description:
+      'Which key the query matched; when several do, the first of mobile, credit_code, customer_no, access_no, name, contact_name. ' +
+      'case_no and bill_no: the query was a case, work order or bill number and this is its customer',
   })
   matchedBy: MatchKey;
 }
 
+export class LookupCaseDto {
+  @ApiProperty({ enum: CASE_KINDS, example: 'fault' }) kind: string;
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'FLT-20261130-000001' }) caseNo: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'Null for an inquiry from a caller who is not yet a customer' })
+  customerId: string | null;
+  @ApiProperty({ example: '南海区政府互联网专线中断' }) title: string;
+  @ApiProperty({ example: 'in_progress' }) state: string;
+  @ApiProperty({ example: true, description: 'Still open work (in the console queue)' }) open: boolean;
+  @ApiProperty({ enum: PRIORITIES, example: 'P1' }) priority: string;
+  @ApiProperty({ example: false }) greenChannel: boolean;
+  @ApiProperty({ example: '440605' }) region: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'Who holds the case (null: nobody yet, or a kind without an assignee)' })
+  assignee: StaffRefDto | null;
+  @ApiProperty({ example: '2026-11-30T01:10:00.000Z' }) openedAt: Date;
+}
+
 export class LookupResultDto {
+  @ApiProperty({
+    type: LookupCaseDto,
+    nullable: true,
+    required: false,
+    description:
+      'When the query is a case or work order number of a case the caller may see: that case (its customer, if any, is the one item). ' +
+      'Absent for any other query; null when no such case is visible to the caller.',
+  })
+  matchedCase?: LookupCaseDto | null;
   @ApiProperty({ type: [LookupItemDto] }) items: LookupItemDto[];
   @ApiProperty({ example: 1, description: 'All matches in the caller’s regions (items holds at most `limit`)' }) total: number;
 }
@@ -99,6 +133,10 @@ export class QueueItemDto {
   @ApiProperty({ example: false }) greenChannel: boolean;
   @ApiProperty({ example: '440605' }) region: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'Who holds the case: name and work phone (null: nobody yet)' })
+  assignee: StaffRefDto | null;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'The customer’s account manager: name and work phone (null: none)' })
+  accountManager: StaffRefDto | null;
   @ApiProperty({ example: '2026-11-27T01:10:00.000Z' }) openedAt: Date;
   @ApiProperty({ example: false, description: 'A clock of the case (running or not) has passed its target' }) breached: boolean;
   @ApiProperty({
@@ -137,6 +175,8 @@ export class OpenCaseDto {
   @ApiProperty({ example: false }) greenChannel: boolean;
   @ApiProperty({ example: '440605' }) region: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'Who holds the case: name and work phone (null: nobody yet)' })
+  assignee: StaffRefDto | null;
   @ApiProperty({ example: '2026-11-27T01:10:00.000Z' }) openedAt: Date;
   @ApiProperty({ type: CaseSlaDto }) sla: CaseSlaDto;
 }
@@ -152,6 +192,8 @@ export class ClosedCaseDto {
   @ApiProperty({ example: false }) greenChannel: boolean;
   @ApiProperty({ example: '440605' }) region: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'Who held the case: name and work phone' })
+  assignee: StaffRefDto | null;
   @ApiProperty({ example: '2026-11-20T02:00:00.000Z' }) openedAt: Date;
   @ApiProperty({ nullable: true, type: Date, description: 'Null while the case is only resolved' }) closedAt: Date | null;
   @ApiProperty({ description: 'Last change of the case (when it was resolved, for a resolved case)' }) updatedAt: Date;
@@ -176,6 +218,8 @@ export class CustomerOverviewDto {
       'The customer with contacts (mobiles masked unless the caller is an admin, a director or its account manager), sites and service instances',
   })
   customer: CustomerDto;
+  @ApiProperty({ type: StaffRefDto, nullable: true, description: 'The customer’s account manager: name and work phone (null: none)' })
+  accountManager: StaffRefDto | null;
   @ApiProperty({ type: [OpenCaseDto], description: 'Open cases of every kind, most urgent first (as in the console queue); at most 100' })
   openCases: OpenCaseDto[];
   @ApiProperty({ example: 3, description: 'All open cases the caller may see' }) openCasesTotal: number;

@@ -1,3 +1,4 @@
+import { StaffRefDto } from '../../staff/dto/staff-ref.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
@@ -60,6 +61,11 @@ export class FaultQuery extends PageQuery {
   @ApiPropertyOptional({ enum: FAULT_CATEGORIES }) @IsOptional() @IsIn(FAULT_CATEGORIES) category?: FaultCategory;
 }
 
+export class DuplicateRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'FLT-20261130-000001' }) caseNo: string;
+}
+
 export class FaultDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'FLT-20261127-000042' }) caseNo: string;
@@ -79,6 +85,19 @@ export class FaultDto {
   @ApiProperty({ enum: PRIORITIES, example: 'P1' }) priority: string;
   @ApiProperty() greenChannel: boolean;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
+  @ApiPropertyOptional({
+    type: StaffRefDto,
+    nullable: true,
+    description: 'Who holds the case: name and work phone (null: nobody yet). On every read; absent from the 201 body of its creation',
+  })
+  assignee?: StaffRefDto | null;
+  @ApiPropertyOptional({
+    type: StaffRefDto,
+    nullable: true,
+    description:
+      'The customer’s account manager: name and work phone (null: none). On every read; absent from the 201 body of its creation',
+  })
+  accountManager?: StaffRefDto | null;
   @ApiProperty({ type: SlaView }) sla: SlaView;
   @ApiProperty({ enum: TICKET_STATES, isArray: true, description: 'States this case may move to now' }) allowedTransitions: string[];
   @ApiPropertyOptional({ nullable: true, type: Number }) feedbackScore: number | null;
@@ -88,4 +107,13 @@ export class FaultDto {
   @ApiProperty() updatedAt: Date;
   @ApiPropertyOptional({ nullable: true, type: Date }) resolvedAt: Date | null;
   @ApiPropertyOptional({ nullable: true, type: Date }) closedAt: Date | null;
+  @ApiProperty({
+    type: [DuplicateRefDto],
+    description:
+      'Open faults (acknowledged, in progress, pending or held) on the same service instance, or on the same site when none was given, ' +
+      'opened in the 24 hours before this one, oldest first, at most 10; found when the fault was opened and kept as they were. ' +
+      'Empty for complaints, for faults with neither instance nor site, and when none. A flag for the agent: the fault is opened all the same.',
+    example: [{ id: '3f1c2a9e-8d4b-4f6a-9c1e-2b7d5a0e4c31', caseNo: 'FLT-20261130-000001' }],
+  })
+  possibleDuplicateOf: DuplicateRefDto[];
 }

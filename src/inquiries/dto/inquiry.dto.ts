@@ -1,3 +1,4 @@
+import { StaffRefDto } from '../../staff/dto/staff-ref.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsUUID, Matches, Min, ValidateIf } from 'class-validator';
@@ -152,6 +153,13 @@ export class InquiryDto {
   @ApiPropertyOptional({ nullable: true, type: Date }) answeredAt: Date | null;
   @ApiPropertyOptional({ type: ConvertedToDto, nullable: true, description: 'The order or support request this inquiry became' })
   convertedTo: ConvertedToDto | null;
+  @ApiPropertyOptional({
+    type: StaffRefDto,
+    nullable: true,
+    description:
+      'The customer’s account manager: name and work phone (null: none). On every read (an inquiry has no assignee: whoever answers it acts); absent from the 201 body of its creation',
+  })
+  accountManager?: StaffRefDto | null;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

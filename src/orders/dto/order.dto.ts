@@ -1,3 +1,4 @@
+import { StaffRefDto } from '../../staff/dto/staff-ref.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
@@ -254,6 +255,13 @@ export class WorkOrderDetailDto extends WorkOrderDto {
   })
   contact: WorkOrderContactView | null;
   @ApiProperty({ description: 'A failed work order that may be retried now (POST /work-orders/:id/retry)' }) retryable: boolean;
+  @ApiPropertyOptional({
+    type: StaffRefDto,
+    nullable: true,
+    description:
+      'The customer’s account manager: name and work phone (null: none). On every read by staff (a work order has no assignee: its region’s team works it); absent from the dispatch payload',
+  })
+  accountManager?: StaffRefDto | null;
 }
 
 export class OrderDto {
@@ -281,6 +289,13 @@ export class OrderDto {
     description: 'Regions whose work order was cancelled (all of them for a cancelled order; the rest of a partial one)',
   })
   cancelledRegions: string[];
+  @ApiPropertyOptional({
+    type: StaffRefDto,
+    nullable: true,
+    description:
+      'The customer’s account manager: name and work phone (null: none). On GET /orders/{id} (an order has no assignee: each region’s team works its work order); absent elsewhere',
+  })
+  accountManager?: StaffRefDto | null;
   @ApiProperty({ example: 1 }) version: number;
   @ApiProperty() createdAt: Date;
   @ApiProperty() updatedAt: Date;

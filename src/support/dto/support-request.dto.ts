@@ -1,3 +1,4 @@
+import { StaffRefDto } from '../../staff/dto/staff-ref.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Matches, Min } from 'class-validator';
@@ -87,6 +88,19 @@ export class SupportRequestDto {
   @ApiProperty({ enum: PRIORITIES, example: 'P1' }) priority: string;
   @ApiProperty() greenChannel: boolean;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) assigneeId: string | null;
+  @ApiPropertyOptional({
+    type: StaffRefDto,
+    nullable: true,
+    description: 'Who holds the case: name and work phone (null: nobody yet). On every read; absent from the 201 body of its creation',
+  })
+  assignee?: StaffRefDto | null;
+  @ApiPropertyOptional({
+    type: StaffRefDto,
+    nullable: true,
+    description:
+      'The customer’s account manager: name and work phone (null: none). On every read; absent from the 201 body of its creation',
+  })
+  accountManager?: StaffRefDto | null;
   @ApiProperty({ type: SlaView }) sla: SlaView;
   @ApiProperty({ enum: TICKET_STATES, isArray: true, description: 'States this request may move to now' }) allowedTransitions: string[];
   @ApiPropertyOptional({ nullable: true, type: Number }) feedbackScore: number | null;
