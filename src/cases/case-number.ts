@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CaseKind } from './case-kind';
 import { CASE_NO_PREFIX } from './case-kind';
+import { nextSequenceValues } from './case-index.repository';
 
 /** The calendar day in China (UTC+8, no daylight saving), as YYYYMMDD. */
 export function chinaDate(at: Date): string {
@@ -35,11 +36,9 @@ export async function nextCaseSerials(em: EntityManager, kind: CaseKind, count: 
   spare.set(em.connection, pools);
   let pool = pools.get(seq);
   if (!pool || pool.length < count) {
-    const rows: { n: number }[] = await em.query(`SELECT nextval('${seq}')::int AS n FROM generate_series(1, $1)`, [
-      Math.max(BLOCK, count),
-    ]);
+    const values = await nextSequenceValues(em, seq, Math.max(BLOCK, count));
     pool = pools.get(seq) ?? []; // another caller may have refilled meanwhile: keep both blocks
-    pool.push(...rows.map((r) => r.n));
+    pool.push(...values);
     pools.set(seq, pool);
   }
   return pool.splice(0, count);

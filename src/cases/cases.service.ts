@@ -3,9 +3,15 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { WriteBatch } from '../common/write-batch';
-import { sql } from '../common/sql';
 import { CaseIndexEntry } from './case-index.entity';
-import { caseIdByNumber } from './case-index.repository';
+import {
+  addTimelineLineIn,
+  caseIdByNumber,
+  caseNumberOf,
+  recordStateChangesIn,
+  recordSystemManyIn,
+  updateIndexAndRecordIn,
+} from './case-index.repository';
 import { isUuid } from './case-ref';
 import { DomainError } from '../common/errors/domain-error';
 import { CaseKind } from './case-kind';
@@ -32,29 +38,7 @@ export class CasesService {
     actor: Pick<AuthContext, 'staffId' | 'username'> | null,
     data: Record<string, unknown>,
   ): Promise<void> {
-    await em.query(
-      `WITH i AS (
-         UPDATE case_index SET state = coalesce($3, state), is_open = coalesce($4, is_open),
-                closed_at = CASE WHEN $5::boolean THEN $6::timestamptz ELSE closed_at END,
-                assignee_id = CASE WHEN $7::boolean THEN $8::uuid ELSE assignee_id END, updated_at = now()
-          WHERE kind = $1 AND id = $2
-       )
-       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data) VALUES ($1, $2, $9, $10, $11, $12)`,
-      [
-        kind,
-        id,
-        changes.state ?? null,
-        changes.isOpen ?? null,
-        'closedAt' in changes,
-        changes.closedAt ?? null,
-        'assigneeId' in changes,
-        changes.assigneeId ?? null,
-        type,
-        actor?.staffId ?? null,
-        actor?.username ?? 'system',
-        JSON.stringify(data),
-      ],
-    );
+    await updateIndexAndRecordIn(em, kind, id, changes, type, actor, data);
   }
 
   /** Many cases of one kind change state, by one actor: their index rows and `state_changed` lines in one statement. */
@@ -65,20 +49,7 @@ export class CasesService {
     changes: { id: string; state: string; data: Record<string, unknown> }[],
   ): Promise<void> {
     if (!changes.length) return;
-    await em.query(
-      `WITH x AS (SELECT * FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS x(id, state, data)),
-            i AS (UPDATE case_index c SET state = x.state, updated_at = now() FROM x WHERE c.kind = $1 AND c.id = x.id)
-       INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
-       SELECT $1, x.id, 'state_changed', $5::uuid, $6, x.data FROM x`,
-      [
-        kind,
-        changes.map((c) => c.id),
-        changes.map((c) => c.state),
-        changes.map((c) => JSON.stringify(c.data)),
-        actor?.staffId ?? null,
-        actor?.username ?? 'system',
-      ],
-    );
+    await recordStateChangesIn(em, kind, actor, changes);
   }
 
   async updateIndex(em: EntityManager, kind: CaseKind, id: string, changes: Partial<CaseIndexFields>): Promise<void> {
@@ -105,10 +76,7 @@ export class CasesService {
     actor: Pick<AuthContext, 'staffId' | 'username'> | null,
     data: Record<string, unknown> = {},
   ): void {
-    batch.add(
-      sql`INSERT INTO case_timeline (case_kind, case_id, type, actor_id, actor_name, data)
-          VALUES (${kind}, ${caseId}, ${type}, ${actor?.staffId ?? null}, ${actor?.username ?? 'system'}, ${JSON.stringify(data)}::jsonb)`,
-    );
+    addTimelineLineIn(batch, kind, caseId, type, actor, data);
   }
 
   /** Timeline lines written by the system (SLA events), many in one statement. */
@@ -117,11 +85,12 @@ export class CasesService {
     entries: { kind: string; caseId: string; type: string; data: Record<string, unknown> }[],
   ): Promise<void> {
     if (!entries.length) return;
-    await em.query(
-      `INSERT INTO case_timeline (case_kind, case_id, type, actor_name, data)
-       SELECT k, id, t, 'system', d FROM unnest($1::text[], $2::uuid[], $3::text[], $4::jsonb[]) AS x(k, id, t, d)`,
-      [entries.map((e) => e.kind), entries.map((e) => e.caseId), entries.map((e) => e.type), entries.map((e) => JSON.stringify(e.data))],
-    );
+    await recordSystemManyIn(em, entries);
+  }
+
+  /** The case number of a case, or null. */
+  caseNumberOf(kind: CaseKind, id: string): Promise<string | null> {
+    return caseNumberOf(this.dataSource.manager, kind, id);
   }
 
   /**

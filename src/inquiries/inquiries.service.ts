@@ -329,14 +329,8 @@ export class InquiriesService {
         customerId: row.customerId,
       });
     }
-    let convertedCaseNo: string | null = null;
-    if (row.convertedToKind && row.convertedToId) {
-      const [ix] = await this.dataSource.query<{ case_no: string }[]>(`SELECT case_no FROM case_index WHERE kind = $1 AND id = $2`, [
-        row.convertedToKind,
-        row.convertedToId,
-      ]);
-      convertedCaseNo = ix?.case_no ?? null;
-    }
+    const convertedCaseNo =
+      row.convertedToKind && row.convertedToId ? await this.cases.caseNumberOf(row.convertedToKind, row.convertedToId) : null;
     const [accountManager] = await this.staff.refs([owner.accountManagerId]);
     return { ...toInquiryDto(row, clocks, unmasked, convertedCaseNo), accountManager };
   }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
+import { leastBusyEngineerIn, resolvedBefore, unassignedOpen } from './tickets.repository';
 import { Priority, casePriority } from '../cases/priority';
 import {
   TICKET_FINAL_STATES,
@@ -179,14 +180,7 @@ export class TicketWorkflow {
    */
   async leastBusyEngineer(em: EntityManager, region: string): Promise<string | null> {
     const covering = [...this.regions.chain(region).map((r) => r.code), 'CN'];
-    const [engineer] = await em.query<{ id: string }[]>(
-      `SELECT s.id FROM staff s
-       WHERE s.active AND s.on_duty AND 'engineer' = ANY(s.roles) AND s.regions && $1::text[]
-       ORDER BY (SELECT count(*) FROM case_index ci WHERE ci.assignee_id = s.id AND ci.is_open), s.id
-       LIMIT 1`,
-      [covering],
-    );
-    return engineer?.id ?? null;
+    return leastBusyEngineerIn(em, covering);
   }
 
   async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string): Promise<void> {
@@ -293,12 +287,9 @@ export class TicketWorkflow {
 
   /** Closes tickets left resolved longer than the given time (the customer did not object). */
   async autoClose<T extends TicketRow>(kind: TicketKind<T>, olderThanHours: number): Promise<number> {
-    const due: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM ${kind.table} WHERE state = 'resolved' AND resolved_at < now() - make_interval(secs => $1) ORDER BY resolved_at LIMIT 500`,
-      [olderThanHours * 3600],
-    );
+    const due = await resolvedBefore(this.dataSource.manager, kind.table, olderThanHours);
     let closed = 0;
-    for (const { id } of due) {
+    for (const id of due) {
       await this.change(kind, null, id, undefined, async (em, post, row) => {
         if (row.state !== 'resolved') return null; // changed meanwhile
         const now = new Date();
@@ -329,12 +320,7 @@ export class TicketWorkflow {
     kind: TicketKind<T>,
     limit = 1000,
   ): Promise<{ id: string; priority: number; greenChannel: boolean }[]> {
-    return this.dataSource.query(
-      `SELECT id, priority, green_channel AS "greenChannel" FROM ${kind.table}
-        WHERE assignee_id IS NULL AND state = ANY($1::text[]) AND created_at < now() - interval '30 seconds'
-        ORDER BY priority, created_at LIMIT $2`,
-      [TICKET_OPEN_STATES, limit],
-    );
+    return unassignedOpen(this.dataSource.manager, kind.table, limit);
   }
 
   assertOpen<T extends TicketRow>(kind: TicketKind<T>, row: T): void {
