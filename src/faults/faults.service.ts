@@ -4,20 +4,19 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseIntake } from '../cases/case-intake';
 import { CasesService } from '../cases/cases.service';
-import { nextCaseNo } from '../cases/case-number';
-import { SEVERITY_BASE, casePriority } from '../cases/priority';
+import { SEVERITY_BASE } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
-import { covers } from '../common/auth/region-scope';
 import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
+import { restrictCaseList } from '../customers/customer-access.port';
 import { CaseContext, CustomersService } from '../customers/customers.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
-import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
+import { TicketDesk } from '../tickets/ticket-desk.port';
+import { TicketWorkflow } from '../tickets/ticket-workflow.service';
 import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
 import { faultEventData } from './fault-events';
@@ -31,6 +30,7 @@ import { apiPath } from '../common/http/api-path';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
   NOT_FOUND: FaultErrorCode.FAULT_NOT_FOUND,
+  CUSTOMER_ARCHIVED: FaultErrorCode.FAULT_CUSTOMER_ARCHIVED,
   ILLEGAL_TRANSITION: FaultErrorCode.FAULT_ILLEGAL_TRANSITION,
   CLOSED: FaultErrorCode.FAULT_CLOSED,
   FEEDBACK_NOT_ALLOWED: FaultErrorCode.FAULT_FEEDBACK_NOT_ALLOWED,
@@ -39,17 +39,19 @@ const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
 };
 
 @Injectable()
-export class FaultsService {
+export class FaultsService extends TicketDesk<Fault> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly customers: CustomersService,
+    customers: CustomersService,
     private readonly intake: CaseIntake,
     private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
     private readonly audit: AuditService,
     private readonly dispatcher: FaultDispatcher,
-    private readonly tickets: TicketWorkflow,
-  ) {}
+    tickets: TicketWorkflow,
+  ) {
+    super(tickets, customers, faultNotFound);
+  }
 
   /** What the shared ticket behaviour needs to know about faults and complaints. */
   readonly kind: TicketKind<Fault> = {
@@ -75,15 +77,11 @@ export class FaultsService {
   async create(auth: AuthContext, dto: CreateFaultDto): Promise<FaultDto> {
     const post = new PostCommit();
     const em = this.dataSource.manager;
-    const ctx = await this.customers.caseContext(em, dto.customerId, dto);
-    assertCanRead(auth, ctx);
-    if (ctx.archived) throw new FaultError(FaultErrorCode.FAULT_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
-    const region = this.locate(dto, ctx);
-    // the caller must be able to see what they open
-    if (!this.mayAccess(auth, region, ctx)) throw faultNotFound(dto.customerId);
-    const now = new Date();
-    const priority = casePriority(SEVERITY_BASE[dto.severity], ctx.tier, ctx.greenChannel);
-    const caseNo = await nextCaseNo(em, dto.category, now);
+    const { ctx, region, now, priority, caseNo } = await this.admit(em, auth, dto.customerId, dto, {
+      severity: dto.severity,
+      caseKind: dto.category,
+      locate: (ctx) => this.locate(dto, ctx),
+    });
     const row: Fault = {
       ...dto,
       id: randomUUID(),
@@ -209,44 +207,7 @@ export class FaultsService {
     return this.view(auth, id, false);
   }
 
-  timeline(auth: AuthContext, id: string) {
-    return this.tickets.timeline(this.kind, auth, id);
-  }
-
-  /** Closes cases left in resolved longer than the configured time (the customer did not object). */
-  autoClose(olderThanHours: number): Promise<number> {
-    return this.tickets.autoClose(this.kind, olderThanHours);
-  }
-
-  waitingForEngineer() {
-    return this.tickets.waitingForEngineer(this.kind);
-  }
-
   // ---- internals ----
-
-  /** Every change to a fault (the shared ticket change: lock, access, version, audit, post-commit work). */
-  change(auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<Fault>): Promise<void> {
-    return this.tickets.change(this.kind, auth, id, expectedVersion, work);
-  }
-
-  /**
-   * A fault is seen by the region it happened in, by the customer's home
-   * region (the desk that owns the customer) and by the customer's account
-   * manager; to anyone else it does not exist. Returns the account manager.
-   */
-  private async assertCanSee(
-    auth: AuthContext,
-    fault: Pick<Fault, 'id' | 'region' | 'customerId'>,
-    em: EntityManager = this.dataSource.manager,
-  ): Promise<string | null> {
-    const owner = await this.customers.ownership(em, fault.customerId);
-    if (!this.mayAccess(auth, fault.region, owner)) throw faultNotFound(fault.id);
-    return owner.accountManagerId;
-  }
-
-  private mayAccess(auth: AuthContext, region: string, owner: { homeRegion: string; accountManagerId: string | null }): boolean {
-    return covers(auth, region) || covers(auth, owner.homeRegion) || owner.accountManagerId === auth.staffId;
-  }
 
   private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<FaultDto> {
     const { row: fault, accountManagerId: am } = await this.tickets.load(this.kind, auth, id);
@@ -264,9 +225,8 @@ export class FaultsService {
     return { ...toFaultDto(fault, clocks, unmasked), ...(await this.tickets.people(fault.assigneeId, am)) };
   }
 
-  /** The fault's region: its site's, else its service instance's site's, else the customer's home. */
+  /** The fault's region (its site already checked): its site's, else its service instance's site's, else the customer's home. */
   private locate(dto: CreateFaultDto, ctx: CaseContext): string {
-    if (dto.siteId && !ctx.siteRegion) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
     if (dto.serviceInstanceId) {
       if (!ctx.instance) throw invalidFields({ field: 'serviceInstanceId', message: 'is not a service instance of this customer' });
       if (dto.siteId && ctx.instance.siteId !== dto.siteId)

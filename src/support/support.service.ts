@@ -4,21 +4,19 @@ import { DataSource, EntityManager } from 'typeorm';
 import { randomUUID } from 'node:crypto';
 import { CaseIntake } from '../cases/case-intake';
 import { CasesService } from '../cases/cases.service';
-import { nextCaseNo } from '../cases/case-number';
-import { SEVERITY_BASE, casePriority } from '../cases/priority';
+import { SEVERITY_BASE } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
-import { covers } from '../common/auth/region-scope';
-import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
 import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
+import { restrictCaseList } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { TransitionDto } from '../tickets/dto/ticket.dto';
 import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
-import { TicketWork, TicketWorkflow } from '../tickets/ticket-workflow.service';
+import { TicketDesk } from '../tickets/ticket-desk.port';
+import { TicketWorkflow } from '../tickets/ticket-workflow.service';
 import {
   CreateSupportRequestDto,
   SupportRequestDto,
@@ -37,6 +35,7 @@ import { apiPath } from '../common/http/api-path';
 
 const FAILURES: Record<TicketFailure, SupportErrorCode> = {
   NOT_FOUND: SupportErrorCode.SUPPORT_NOT_FOUND,
+  CUSTOMER_ARCHIVED: SupportErrorCode.SUPPORT_CUSTOMER_ARCHIVED,
   ILLEGAL_TRANSITION: SupportErrorCode.SUPPORT_ILLEGAL_TRANSITION,
   CLOSED: SupportErrorCode.SUPPORT_CLOSED,
   FEEDBACK_NOT_ALLOWED: SupportErrorCode.SUPPORT_FEEDBACK_NOT_ALLOWED,
@@ -46,17 +45,19 @@ const FAILURES: Record<TicketFailure, SupportErrorCode> = {
 
 /** Technical support (一点技术支持): intake here; the lifecycle is the shared ticket workflow. */
 @Injectable()
-export class SupportService {
+export class SupportService extends TicketDesk<SupportRequest> {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly customers: CustomersService,
+    customers: CustomersService,
     private readonly intake: CaseIntake,
     private readonly cases: CasesService,
     private readonly sla: SlaClocksService,
     private readonly audit: AuditService,
-    private readonly tickets: TicketWorkflow,
+    tickets: TicketWorkflow,
     private readonly dispatcher: SupportDispatcher,
-  ) {}
+  ) {
+    super(tickets, customers, supportNotFound);
+  }
 
   readonly kind: TicketKind<SupportRequest> = {
     entity: SupportRequest,
@@ -96,16 +97,18 @@ export class SupportService {
     fields: SupportRequestFields,
     inquiryId: string | null,
   ): Promise<SupportRequestDto> {
-    const ctx = await this.customers.caseContext(em, customerId, { siteId: fields.siteId });
-    assertCanRead(auth, ctx);
-    if (ctx.archived) throw new SupportError(SupportErrorCode.SUPPORT_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
-    if (fields.siteId && !ctx.siteRegion) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
-    const region = ctx.siteRegion ?? ctx.homeRegion;
-    if (!this.mayAccess(auth, region, ctx)) throw supportNotFound(customerId);
-    const now = new Date();
     const severity = CATEGORY_SEVERITY[fields.category];
-    const priority = casePriority(SEVERITY_BASE[severity], ctx.tier, ctx.greenChannel);
-    const caseNo = await nextCaseNo(em, 'support', now);
+    const { ctx, region, now, priority, caseNo } = await this.admit(
+      em,
+      auth,
+      customerId,
+      { siteId: fields.siteId },
+      {
+        severity,
+        caseKind: 'support',
+        locate: (ctx) => ctx.siteRegion ?? ctx.homeRegion,
+      },
+    );
     const row: SupportRequest = {
       id: randomUUID(),
       caseNo,
@@ -218,23 +221,6 @@ export class SupportService {
     return this.view(auth, id, false);
   }
 
-  timeline(auth: AuthContext, id: string) {
-    return this.tickets.timeline(this.kind, auth, id);
-  }
-
-  autoClose(olderThanHours: number): Promise<number> {
-    return this.tickets.autoClose(this.kind, olderThanHours);
-  }
-
-  waitingForEngineer() {
-    return this.tickets.waitingForEngineer(this.kind);
-  }
-
-  /** Every change to a support request (lock, access, version, audit, post-commit work); the dispatcher's entry. */
-  change(auth: AuthContext | null, id: string, expectedVersion: number | undefined, work: TicketWork<SupportRequest>): Promise<void> {
-    return this.tickets.change(this.kind, auth, id, expectedVersion, work);
-  }
-
   private async view(auth: AuthContext, id: string, auditRead: boolean): Promise<SupportRequestDto> {
     const { row, accountManagerId } = await this.tickets.load(this.kind, auth, id);
     const clocks = await this.sla.forCase('support', row.id);
@@ -249,21 +235,6 @@ export class SupportService {
       });
     }
     return { ...toSupportRequestDto(row, clocks, unmasked), ...(await this.tickets.people(row.assigneeId, accountManagerId)) };
-  }
-
-  /** As for faults: the request's region, the customer's home region, or the customer's account manager; else 404. */
-  private async assertCanSee(
-    auth: AuthContext,
-    r: Pick<SupportRequest, 'id' | 'region' | 'customerId'>,
-    em: EntityManager,
-  ): Promise<string | null> {
-    const owner = await this.customers.ownership(em, r.customerId);
-    if (!this.mayAccess(auth, r.region, owner)) throw supportNotFound(r.id);
-    return owner.accountManagerId;
-  }
-
-  private mayAccess(auth: AuthContext, region: string, owner: { homeRegion: string; accountManagerId: string | null }): boolean {
-    return covers(auth, region) || covers(auth, owner.homeRegion) || owner.accountManagerId === auth.staffId;
   }
 
   /** The line the console and the case index show. */

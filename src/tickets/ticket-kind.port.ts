@@ -60,7 +60,13 @@ export abstract class TicketColumns extends CaseColumns implements TicketRow {
 
 /** The failures the shared ticket behaviour can raise; each kind maps them to its own error codes. */
 export type TicketFailure =
-  'NOT_FOUND' | 'ILLEGAL_TRANSITION' | 'CLOSED' | 'FEEDBACK_NOT_ALLOWED' | 'FEEDBACK_GIVEN' | 'GREEN_CHANNEL_NEEDS_DIRECTOR';
+  | 'NOT_FOUND'
+  | 'CUSTOMER_ARCHIVED'
+  | 'ILLEGAL_TRANSITION'
+  | 'CLOSED'
+  | 'FEEDBACK_NOT_ALLOWED'
+  | 'FEEDBACK_GIVEN'
+  | 'GREEN_CHANNEL_NEEDS_DIRECTOR';
 
 /**
  * What the shared ticket behaviour (TicketWorkflow) needs to know about one

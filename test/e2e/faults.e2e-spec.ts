@@ -126,6 +126,15 @@ describe('faults, SLA clocks and alerts', () => {
       expect(badSi.body.errors[0].field).toBe('serviceInstanceId');
     });
 
+    it('refuses a fault for an archived customer with its own 409 and writes nothing', async () => {
+      const c = await customer();
+      await t.http().post(`/api/v1/customers/${c.id}/archive`).set(bearer(director)).send({ reason: '合同终止' }).expect(200);
+      const res = await t.http().post('/api/v1/faults').set(bearer(director)).send(faultBody(c.id));
+      expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'FAULT_CUSTOMER_ARCHIVED' });
+      const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM faults WHERE customer_id = $1`, [c.id]);
+      expect(n).toBe(0);
+    });
+
     it('makes one fault from 20 concurrent identical POSTs with one Idempotency-Key', async () => {
       const c = await customer();
       const key = unique('fault-');

@@ -115,6 +115,15 @@ describe('technical support requests', () => {
     expect(n).toBe(1);
   });
 
+  it('refuses a request for an archived customer with its own 409 and writes nothing', async () => {
+    const c = await customer();
+    await t.http().post(`/api/v1/customers/${c.id}/archive`).set(bearer(director)).send({ reason: '合同终止' }).expect(200);
+    const res = await t.http().post('/api/v1/support-requests').set(bearer(director)).send(body(c.id));
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 409, code: 'SUPPORT_CUSTOMER_ARCHIVED' });
+    const [{ n }] = await t.dataSource.query(`SELECT count(*)::int AS n FROM support_requests WHERE customer_id = $1`, [c.id]);
+    expect(n).toBe(0);
+  });
+
   it('makes one request from 20 concurrent identical POSTs with one Idempotency-Key', async () => {
     const c = await customer();
     const key = unique('support-');
