@@ -59,15 +59,6 @@ export async function insertAlerts(db: Db, alerts: NewAlert[]): Promise<Inserted
   return inserted.map((r) => ({ id: r.id, raisedAt: new Date(r.raised_at), caseId: r.case_id, clock: r.clock, level: r.level }));
 }
 
-/** Each customer's account manager (escalations name them); a read of the customer record. */
-export async function accountManagersOf(db: Db, customerIds: string[]): Promise<Map<string, string | null>> {
-  const found = await rows<{ id: string; account_manager_id: string | null }>(
-    db,
-    sql`SELECT id, account_manager_id FROM customers WHERE id = ANY(${customerIds})`,
-  );
-  return new Map(found.map((c) => [c.id, c.account_manager_id]));
-}
-
 /** Newest first, one page, with the total. */
 export async function alertPage(em: EntityManager, f: AlertFilter): Promise<{ items: Alert[]; total: number }> {
   const qb = em.getRepository(Alert).createQueryBuilder('a');

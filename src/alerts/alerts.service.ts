@@ -6,6 +6,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
+import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { AlertLevel, alertEventType } from '../sla/sla-levels.port';
 import { Alert } from './alert.entity';
@@ -13,7 +14,6 @@ import { AlertError, AlertErrorCode } from './alerts.errors';
 import { regionUnder } from '../common/escape-like';
 import {
   NewAlert,
-  accountManagersOf,
   alertById,
   alertPage,
   alertsOfCase,
@@ -50,6 +50,7 @@ export class AlertsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly customers: CustomersService,
   ) {}
 
   /**
@@ -72,7 +73,7 @@ export class AlertsService {
           .filter((id): id is string => id !== null),
       ),
     ];
-    const managers = escalated.length ? await accountManagersOf(em, escalated) : new Map<string, string | null>();
+    const managers = await this.customers.accountManagerIds(escalated, em);
     await this.outbox.emitMany(
       em,
       post,

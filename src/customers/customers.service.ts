@@ -10,6 +10,7 @@ import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
 import { invalidFields } from '../common/errors/common-errors';
 import { guardedUpdate } from '../common/guarded-update';
+import type { Db } from '../common/sql';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { StaffService } from '../staff/staff.service';
@@ -141,10 +142,13 @@ export class CustomersService {
     return new Map(unique.map((id, i) => [id, refs[i]]));
   }
 
-  /** Each customer's account manager id (null: none), in one query; unknown ids are left out. */
-  accountManagerIds(customerIds: string[]): Promise<Map<string, string | null>> {
+  /**
+   * Each customer's account manager id (null: none), in one query; unknown ids
+   * are left out. `db`: a caller's transaction reads through its own connection.
+   */
+  accountManagerIds(customerIds: string[], db: Db = this.dataSource.manager): Promise<Map<string, string | null>> {
     const unique = [...new Set(customerIds)];
-    return unique.length ? accountManagersOf(this.dataSource.manager, unique) : Promise.resolve(new Map<string, string | null>());
+    return unique.length ? accountManagersOf(db, unique) : Promise.resolve(new Map<string, string | null>());
   }
 
   /** Home region and account manager: who owns the customer, for access to its cases. */
