@@ -1,7 +1,13 @@
+import type { EntityManager } from 'typeorm';
+import type { AuthContext } from '../common/auth/auth-context';
+import { regionUnder } from '../common/escape-like';
+import { restrictCaseList } from '../customers/customer-access.port';
+import type { FaultQuery } from './dto/fault.dto';
 import { sql } from '../common/sql';
 import type { BatchPart, WriteBatch } from '../common/write-batch';
 import { possibleDuplicatesOf } from './fault-duplicates.repository';
-import type { DuplicateRef, Fault } from './fault.entity';
+import { Fault } from './fault.entity';
+import type { DuplicateRef } from './fault.entity';
 
 /**
  * A new fault's row, as its part of the intake's batch (CaseIntake). The
@@ -20,4 +26,21 @@ export function insertFaultIn(batch: WriteBatch, f: Fault): BatchPart<DuplicateR
         RETURNING possible_duplicate_of`,
     )
     .map((rows) => (rows[0]?.possible_duplicate_of ?? []) as DuplicateRef[]);
+}
+
+/** One page of the faults and complaints the caller may list, newest first, with the total. */
+export function faultPage(em: EntityManager, auth: AuthContext, q: FaultQuery): Promise<[Fault[], number]> {
+  const qb = em.getRepository(Fault).createQueryBuilder('f');
+  restrictCaseList(qb, 'f', auth);
+  if (q.customerId) qb.andWhere('f.customer_id = :customerId', { customerId: q.customerId });
+  if (q.state) qb.andWhere('f.state = :state', { state: q.state });
+  if (q.category) qb.andWhere('f.category = :category', { category: q.category });
+  if (q.priority) qb.andWhere('f.priority = :priority', { priority: Number(q.priority.slice(1)) });
+  if (q.region) qb.andWhere('f.region LIKE :region', { region: regionUnder(q.region) });
+  if (q.breached !== undefined) {
+    qb.andWhere(
+      `${q.breached ? '' : 'NOT '}EXISTS (SELECT 1 FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id AND c.breached_at IS NOT NULL)`,
+    );
+  }
+  return qb.orderBy('f.created_at', 'DESC').addOrderBy('f.id').take(q.limit).skip(q.offset).getManyAndCount();
 }

@@ -9,9 +9,7 @@ import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { invalidFields } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
-import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { restrictCaseList } from '../customers/customer-access.port';
 import { CaseContext, CustomersService } from '../customers/customers.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
@@ -24,7 +22,7 @@ import { Fault } from './fault.entity';
 import type { DuplicateRef } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
-import { insertFaultIn } from './faults.repository';
+import { insertFaultIn, faultPage } from './faults.repository';
 import type { BatchPart } from '../common/write-batch';
 import { apiPath } from '../common/http/api-path';
 
@@ -144,19 +142,7 @@ export class FaultsService extends TicketDesk<Fault> {
   }
 
   async list(auth: AuthContext, q: FaultQuery): Promise<Page<FaultDto>> {
-    const qb = this.dataSource.getRepository(Fault).createQueryBuilder('f');
-    restrictCaseList(qb, 'f', auth);
-    if (q.customerId) qb.andWhere('f.customer_id = :customerId', { customerId: q.customerId });
-    if (q.state) qb.andWhere('f.state = :state', { state: q.state });
-    if (q.category) qb.andWhere('f.category = :category', { category: q.category });
-    if (q.priority) qb.andWhere('f.priority = :priority', { priority: Number(q.priority.slice(1)) });
-    if (q.region) qb.andWhere('f.region LIKE :region', { region: regionUnder(q.region) });
-    if (q.breached !== undefined) {
-      qb.andWhere(
-        `${q.breached ? '' : 'NOT '}EXISTS (SELECT 1 FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id AND c.breached_at IS NOT NULL)`,
-      );
-    }
-    const [rows, total] = await qb.orderBy('f.created_at', 'DESC').addOrderBy('f.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const [rows, total] = await faultPage(this.dataSource.manager, auth, q);
     const clocks = new Map<string, Awaited<ReturnType<SlaClocksService['forCase']>>>();
     for (const kind of ['fault', 'complaint']) {
       const ids = rows.filter((r) => r.category === kind).map((r) => r.id);

@@ -15,9 +15,8 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { covers } from '../common/auth/region-scope';
 import { invalidFields, staleVersion } from '../common/errors/common-errors';
 import { Page } from '../common/pagination/page';
-import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { assertCanRead, restrictCaseList } from '../customers/customer-access.port';
+import { assertCanRead } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
@@ -29,7 +28,7 @@ import { inquiryAnsweredEvent, inquiryClosedEvent, inquiryEventData } from './in
 import { maySeeCaller, toInquiryDto } from './inquiry-view';
 import { Inquiry } from './inquiry.entity';
 import { InquiryError, InquiryErrorCode, inquiryNotFound } from './inquiries.errors';
-import { insertInquiryIn } from './inquiries.repository';
+import { insertInquiryIn, inquiryPage } from './inquiries.repository';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
 
@@ -155,13 +154,7 @@ export class InquiriesService {
   }
 
   async list(auth: AuthContext, q: InquiryQuery): Promise<Page<InquiryDto>> {
-    const qb = this.dataSource.getRepository(Inquiry).createQueryBuilder('i');
-    restrictCaseList(qb, 'i', auth);
-    if (q.customerId) qb.andWhere('i.customer_id = :customerId', { customerId: q.customerId });
-    if (q.state) qb.andWhere('i.state = :state', { state: q.state });
-    if (q.topic) qb.andWhere('i.topic = :topic', { topic: q.topic });
-    if (q.region) qb.andWhere('i.region LIKE :region', { region: regionUnder(q.region) });
-    const [rows, total] = await qb.orderBy('i.created_at', 'DESC').addOrderBy('i.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const [rows, total] = await inquiryPage(this.dataSource.manager, auth, q);
     const clocks = await this.sla.forCases(
       'inquiry',
       rows.map((r) => r.id),

@@ -8,9 +8,7 @@ import { SEVERITY_BASE } from '../cases/priority';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { Page } from '../common/pagination/page';
-import { regionUnder } from '../common/escape-like';
 import { PostCommit } from '../common/post-commit';
-import { restrictCaseList } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { TransitionDto } from '../tickets/dto/ticket.dto';
@@ -30,7 +28,7 @@ import { supportCreatedEvent, supportEventData } from './support-events';
 import { SupportRequest } from './support-request.entity';
 import { maySeeContact, toSupportRequestDto } from './support-view';
 import { SupportError, SupportErrorCode, supportNotFound } from './support.errors';
-import { insertSupportRequestIn } from './support.repository';
+import { insertSupportRequestIn, supportRequestPage } from './support.repository';
 import { apiPath } from '../common/http/api-path';
 
 const FAILURES: Record<TicketFailure, SupportErrorCode> = {
@@ -166,13 +164,7 @@ export class SupportService extends TicketDesk<SupportRequest> {
   }
 
   async list(auth: AuthContext, q: SupportRequestQuery): Promise<Page<SupportRequestDto>> {
-    const qb = this.dataSource.getRepository(SupportRequest).createQueryBuilder('r');
-    restrictCaseList(qb, 'r', auth);
-    if (q.customerId) qb.andWhere('r.customer_id = :customerId', { customerId: q.customerId });
-    if (q.state) qb.andWhere('r.state = :state', { state: q.state });
-    if (q.category) qb.andWhere('r.category = :category', { category: q.category });
-    if (q.region) qb.andWhere('r.region LIKE :region', { region: regionUnder(q.region) });
-    const [rows, total] = await qb.orderBy('r.created_at', 'DESC').addOrderBy('r.id').take(q.limit).skip(q.offset).getManyAndCount();
+    const [rows, total] = await supportRequestPage(this.dataSource.manager, auth, q);
     const clocks = await this.sla.forCases(
       'support',
       rows.map((r) => r.id),
