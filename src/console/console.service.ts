@@ -72,14 +72,12 @@ export class ConsoleService {
    */
   async lookup(auth: AuthContext, q: LookupQuery): Promise<LookupResultDto> {
     const term = lookupTerm(q.q);
+    const isCase = term.by === 'reference' && !term.value.startsWith('BL-');
     const query: CustomerQuery = Object.assign(new CustomerQuery(), { q: q.q, limit: q.limit, offset: 0 });
     const [page, found] = await Promise.all([
       this.customers.list(auth, query),
-      term.by === 'reference' && !term.value.startsWith('BL-')
-        ? visibleCaseByNumber(this.dataSource, term.value, scopePatterns(auth), auth.staffId)
-        : Promise.resolve(undefined),
+      isCase ? visibleCaseByNumber(this.dataSource, term.value, scopePatterns(auth), auth.staffId) : Promise.resolve(undefined),
     ]);
-    const isCase = term.by === 'reference' && !term.value.startsWith('BL-');
     const details = page.items.length
       ? await lookupDetails(
           this.dataSource,

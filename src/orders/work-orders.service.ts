@@ -399,16 +399,14 @@ export class WorkOrdersService {
       ordersOfWorkOrders(db, [...new Set(rows.map((w) => w.orderId))]),
       this.products.list(true),
     ]);
-    const [sites, contacts] = await Promise.all([
+    const customerIds = rows.map((w) => w.customerId);
+    const [sites, contacts, managers] = await Promise.all([
       this.fulfilment.sites(items.map((i) => i.siteId)),
-      this.fulfilment.contacts(
-        auth,
-        rows.map((w) => w.customerId),
-      ),
+      this.fulfilment.contacts(auth, customerIds),
+      // Staff reads carry the account manager's name; the dispatch payload (auth null) keeps its pinned shape.
+      auth ? this.fulfilment.accountManagers(customerIds) : null,
     ]);
     const productNames = new Map(products.map((p) => [p.code, p.nameZh]));
-    // Staff reads carry the account manager's name; the dispatch payload (auth null) keeps its pinned shape.
-    const managers = auth ? await this.fulfilment.accountManagers(rows.map((w) => w.customerId)) : null;
     return rows.map((w) => {
       const view = toWorkOrderDetail(w, items, clocks.get(w.id) ?? [], {
         order: orders.get(w.orderId)!,
