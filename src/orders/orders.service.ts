@@ -221,6 +221,13 @@ export class OrdersService {
   }
 
   private async byId(auth: AuthContext, id: string): Promise<OrderDto> {
+    const graph = await this.visibleGraph(auth, id);
+    const managers = await this.customers.accountManagerRefs([graph.order.customerId]);
+    return { ...toOrderDto(graph), accountManager: managers.get(graph.order.customerId) ?? null };
+  }
+
+  /** The order with its work orders, lines and clocks, if the caller may see it (else 404). */
+  private async visibleGraph(auth: AuthContext, id: string) {
     const order = await findOrder(this.dataSource.manager, id);
     if (!order) throw orderNotFound(id);
     const [graph] = await this.graphs([order]);
@@ -229,8 +236,7 @@ export class OrdersService {
       order,
       graph.workOrders.map((w) => w.region),
     );
-    const managers = await this.customers.accountManagerRefs([order.customerId]);
-    return { ...toOrderDto(graph), accountManager: managers.get(order.customerId) ?? null };
+    return graph;
   }
 
   async list(auth: AuthContext, q: OrderQuery): Promise<Page<OrderDto>> {
@@ -353,7 +359,7 @@ export class OrdersService {
   }
 
   async timeline(auth: AuthContext, id: string) {
-    await this.get(auth, id);
+    await this.visibleGraph(auth, id); // the access check; the account manager's name is not needed here
     return this.cases.timeline('order', id);
   }
 
