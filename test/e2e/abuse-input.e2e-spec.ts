@@ -7,7 +7,7 @@ import type { Histogram } from 'prom-client';
 import { QueryFailedError } from 'typeorm';
 import { toProblem } from '../../src/common/errors/problem.filter';
 import { HTTP_DURATION } from '../../src/metrics/http-metrics.service';
-import { creditCode, customerBody, faultBody, mobile } from '../support/factories';
+import { creditCode, customerBody, faultBody, mobile, orderBody } from '../support/factories';
 import { freePort } from '../support/redis-server';
 import type { StaffLogin, TestApp } from '../support/test-app';
 import { bearer, startTestApp, unique } from '../support/test-app';
@@ -296,19 +296,7 @@ describe('abuse: bodies, text and logs', () => {
       ).body;
       expectNul(await post(`/api/v1/support-requests/${support.id}/notes`, { text: 'x\u0000y' }), 'text');
 
-      const order = await post('/api/v1/orders', {
-        customerId: c.id,
-        acceptedRegion: '440600',
-        items: [
-          {
-            action: 'add',
-            productCode: 'MPLS_VPN',
-            siteId: c.sites[0].id,
-            quantity: 1,
-            attributes: { bandwidthMbps: 100, qosClass: 'gold' },
-          },
-        ],
-      });
+      const order = await post('/api/v1/orders', orderBody(c.id, [c.sites[0].id]));
       expect(order.status).toBe(201);
       const wo = order.body.workOrders[0];
       await waitFor(

@@ -8,7 +8,7 @@ import { QueueName } from '../../src/queues/queue-names';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
 import type { Lookup } from '../../src/webhooks/url-guard';
 import { HOST_LOOKUP } from '../../src/webhooks/webhook-targets.service';
-import { customerBody, faultBody as faultIntake, mobile } from '../support/factories';
+import { customerBody, faultBody as faultIntake, mobile, orderBody } from '../support/factories';
 import type { PrivateRedis } from '../support/redis-server';
 import { startRedisServer, startRedisServerOn } from '../support/redis-server';
 import type { TestApp } from '../support/test-app';
@@ -135,19 +135,7 @@ describe('SSRF: a delivery connects to exactly the address the guard approved (D
       .http()
       .post('/api/v1/orders')
       .set(bearer(director))
-      .send({
-        customerId: c.id,
-        acceptedRegion: '440600',
-        items: [
-          {
-            action: 'add',
-            productCode: 'MPLS_VPN',
-            siteId: c.sites[0].id,
-            quantity: 1,
-            attributes: { bandwidthMbps: 100, qosClass: 'gold' },
-          },
-        ],
-      })
+      .send(orderBody(c.id, [c.sites[0].id]))
       .expect(201);
     await waitFor(() => dialsTo(port).length > before, 15_000, 'the dispatch attempt');
     expect(new Set(dialsTo(port).slice(before))).toEqual(new Set([`${PUBLIC}:${port}`]));

@@ -1,5 +1,5 @@
 import type { QueryRunner } from 'typeorm';
-import { customerBody, faultBody, mobile } from '../support/factories';
+import { customerBody, faultBody, mobile, orderBody } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';
 import { bearer, startTestApp } from '../support/test-app';
 
@@ -97,17 +97,12 @@ describe('case intake: one shape for every kind', () => {
         .post('/api/v1/orders')
         .set(bearer(director))
         .set('Idempotency-Key', `intake-order-${mobile()}`)
-        .send({
-          customerId: c.id,
-          acceptedRegion: '440600',
-          items: c.sites.map((s: { id: string }) => ({
-            action: 'add',
-            productCode: 'MPLS_VPN',
-            siteId: s.id,
-            quantity: 1,
-            attributes: { bandwidthMbps: 100, qosClass: 'gold' },
-          })),
-        })
+        .send(
+          orderBody(
+            c.id,
+            c.sites.map((s: { id: string }) => s.id),
+          ),
+        )
         .expect(201)
     ).body;
     const found = writesOf(order.id);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { customerBody, faultBody, mobile } from '../support/factories';
+import { customerBody, faultBody, mobile, orderBody } from '../support/factories';
 import { bearer, startTestApp, type StaffLogin, type TestApp } from '../support/test-app';
 
 /**
@@ -218,17 +218,12 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
           .http()
           .post('/api/v1/orders')
           .set(bearer(director))
-          .send({
-            customerId: c.id,
-            acceptedRegion: '440600',
-            items: c.sites.map((s: { id: string }) => ({
-              action: 'add',
-              productCode: 'MPLS_VPN',
-              siteId: s.id,
-              quantity: 1,
-              attributes: { bandwidthMbps: 100, qosClass: 'gold' },
-            })),
-          })
+          .send(
+            orderBody(
+              c.id,
+              c.sites.map((s: { id: string }) => s.id),
+            ),
+          )
           .expect(201)
       ).body;
       const foshanWo = order.workOrders.find((w: { region: string }) => w.region === '440605');
@@ -310,19 +305,7 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
           .http()
           .post('/api/v1/orders')
           .set(bearer(director))
-          .send({
-            customerId: c.id,
-            acceptedRegion: '440600',
-            items: [
-              {
-                action: 'add',
-                productCode: 'MPLS_VPN',
-                siteId: c.sites[0].id,
-                quantity: 1,
-                attributes: { bandwidthMbps: 100, qosClass: 'gold' },
-              },
-            ],
-          })
+          .send(orderBody(c.id, [c.sites[0].id]))
           .expect(201)
       ).body;
       const wo = order.workOrders[0];
@@ -432,19 +415,7 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
           .http()
           .post('/api/v1/orders')
           .set(bearer(director))
-          .send({
-            customerId: c.id,
-            acceptedRegion: '440600',
-            items: [
-              {
-                action: 'add',
-                productCode: 'MPLS_VPN',
-                siteId: c.sites[0].id,
-                quantity: 1,
-                attributes: { bandwidthMbps: 100, qosClass: 'gold' },
-              },
-            ],
-          })
+          .send(orderBody(c.id, [c.sites[0].id]))
           .expect(201)
       ).body;
       expect((await t.http().get(`/api/v1/orders/${order.id}`).set(bearer(gdAgent)).expect(200)).body.accountManager).toEqual(amRef);

@@ -41,3 +41,22 @@ export function faultBody(customerId: string, overrides: Record<string, unknown>
     ...overrides,
   };
 }
+
+/**
+ * An order body (POST /api/v1/orders) accepted in Foshan (440600) for `customerId`: one MPLS VPN `add` item per site in `siteIds`,
+ * so a multi-region customer fans out one work order per site region.
+ */
+export function orderBody(customerId: string, siteIds: string[], overrides: Record<string, unknown> = {}) {
+  return {
+    customerId,
+    acceptedRegion: '440600',
+    items: siteIds.map((siteId) => ({
+      action: 'add',
+      productCode: 'MPLS_VPN',
+      siteId,
+      quantity: 1,
+      attributes: { bandwidthMbps: 100, qosClass: 'gold' },
+    })),
+    ...overrides,
+  };
+}
