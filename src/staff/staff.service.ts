@@ -304,9 +304,9 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     }
     return this.dataSource.transaction(async (em) => {
       const staff = await lockStaff(em, id);
-      if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
+      if (!staff) throw notFound(id);
       if (staff.active === active) return toStaffDto(staff, true);
-      await guardedUpdate(
+      const after = await guardedUpdate(
         em,
         Staff,
         { id },
@@ -321,7 +321,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
         changes: { active: { from: staff.active, to: active } },
         regions: staffRegions(staff.regions),
       });
-      return toStaffDto((await staffById(em, id))!, true);
+      return toStaffDto(after, true);
     });
   }
 }
