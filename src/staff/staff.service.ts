@@ -13,7 +13,7 @@ import { CommonError, CommonErrorCode, invalidFields } from '../common/errors/co
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { ChangePasswordDto, CreateStaffDto, StaffCardDto, StaffDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto';
-import { directorCovers, maskEmail, maskHandle, mayReadContacts } from './staff-contact';
+import { maskEmail, maskHandle, mayReadContacts } from './staff-contact';
 import { generatePassword, hashPassword, verifyPassword } from '../common/auth/passwords';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
@@ -167,14 +167,8 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
   /** Admins read anyone; a director reads the staff their scope covers (404 for the rest); anyone reads themself. */
   async get(auth: AuthContext, id: string): Promise<StaffDto> {
     const staff = await staffById(this.dataSource.manager, id);
-    if (!staff || !this.mayRead(auth, staff)) throw notFound(id);
+    if (!staff || !mayReadContacts(auth, staff)) throw notFound(id);
     return forCaller(auth, staff);
-  }
-
-  private mayRead(auth: AuthContext, staff: Staff): boolean {
-    return (
-      auth.roles.includes('admin') || auth.staffId === staff.id || (auth.roles.includes('director') && directorCovers(auth, staff.regions))
-    );
   }
 
   /** Name and work phone, for any staff member (an agent calling the engineer of a case back). */
@@ -264,7 +258,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       const staff = await lockStaff(em, id);
       const isDirector = auth.roles.includes('director') || auth.roles.includes('admin');
       // A director outside their scope cannot tell the staff member exists; an engineer may only set their own state.
-      if (!staff || (isDirector && !this.mayRead(auth, staff))) throw notFound(id);
+      if (!staff || (isDirector && !mayReadContacts(auth, staff))) throw notFound(id);
       if (!isDirector && auth.staffId !== id) {
         throw new CommonError(CommonErrorCode.FORBIDDEN, 'An engineer sets only their own on-duty state');
       }
@@ -310,9 +304,9 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     }
     return this.dataSource.transaction(async (em) => {
       const staff = await lockStaff(em, id);
-      if (!staff) throw new StaffError(StaffErrorCode.STAFF_NOT_FOUND, `No staff member ${id}`);
+      if (!staff) throw notFound(id);
       if (staff.active === active) return toStaffDto(staff, true);
-      await guardedUpdate(
+      const after = await guardedUpdate(
         em,
         Staff,
         { id },
@@ -327,7 +321,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
         changes: { active: { from: staff.active, to: active } },
         regions: staffRegions(staff.regions),
       });
-      return toStaffDto((await staffById(em, id))!, true);
+      return toStaffDto(after, true);
     });
   }
 }
