@@ -77,10 +77,6 @@ export function lockAlert(em: EntityManager, id: string): Promise<Alert | null> 
   return em.findOne(Alert, { where: { id }, lock: { mode: 'pessimistic_write' } });
 }
 
-export async function markAcknowledged(em: EntityManager, id: string, by: string, at: Date, note: string | null): Promise<void> {
-  await em.update(Alert, { id }, { acknowledgedBy: by, acknowledgedAt: at, acknowledgedNote: note });
-}
-
 /**
  * The open alerts of a case within the caller's scope, locked for the
  * caller's transaction (oldest first, so two acknowledgements lock in the
@@ -109,10 +105,6 @@ export async function lockOpenAlertsOfCase(
 export async function markManyAcknowledged(em: EntityManager, ids: string[], by: string, at: Date, note: string | null): Promise<Alert[]> {
   await em.update(Alert, { id: In(ids) }, { acknowledgedBy: by, acknowledgedAt: at, acknowledgedNote: note });
   return em.find(Alert, { where: { id: In(ids) }, order: { raisedAt: 'ASC', id: 'ASC' } });
-}
-
-export function alertById(em: EntityManager, id: string): Promise<Alert | null> {
-  return em.findOneBy(Alert, { id });
 }
 
 /** A case's alerts, oldest first. */

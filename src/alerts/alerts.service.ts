@@ -14,13 +14,11 @@ import { AlertError, AlertErrorCode } from './alerts.errors';
 import { regionUnder } from '../common/escape-like';
 import {
   NewAlert,
-  alertById,
   alertPage,
   alertsOfCase,
   insertAlerts,
   lockAlert,
   lockOpenAlertsOfCase,
-  markAcknowledged,
   markManyAcknowledged,
 } from './alerts.repository';
 import { alertAcknowledgedEvent, alertEventData } from './alert-events';
@@ -114,8 +112,7 @@ export class AlertsService {
       const alert = await lockAlert(em, id);
       if (!alert || !covers(auth, alert.region)) throw new AlertError(AlertErrorCode.ALERT_NOT_FOUND, `No alert ${id}`);
       if (alert.acknowledgedAt) return alert; // acknowledging twice is harmless
-      await markAcknowledged(em, id, auth.staffId, new Date(), note);
-      const acked = (await alertById(em, id))!;
+      const [acked] = await markManyAcknowledged(em, [id], auth.staffId, new Date(), note);
       await this.recordAcknowledged(em, post, auth, [acked]);
       return acked;
     });

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
 import { ApiParam } from '@nestjs/swagger';
 import { invalidFields } from '../common/errors/common-errors';
+import { lookupTerm } from '../common/lookup-term';
 import { CASE_NO_PREFIX, CaseKind } from './case-kind';
 
 /**
@@ -12,15 +13,16 @@ import { CASE_NO_PREFIX, CaseKind } from './case-kind';
  * case_index (CasesService.read), so scope checks are those of the id.
  */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CASE_NO = /^([A-Z]{2,3})-?([0-9]{8})-?([0-9]{6})$/;
 const KNOWN_PREFIXES = new Set(Object.values(CASE_NO_PREFIX));
 
 export const isUuid = (ref: string) => UUID.test(ref);
 
 /** The case number `ref` spells, with its prefix, or null when it spells none. */
 export function readCaseNo(ref: string): { prefix: string; caseNo: string } | null {
-  const m = CASE_NO.exec(ref.normalize('NFKC').replace(/\s+/g, '').toUpperCase());
-  return m && KNOWN_PREFIXES.has(m[1]) ? { prefix: m[1], caseNo: `${m[1]}-${m[2]}-${m[3]}` } : null;
+  const term = lookupTerm(ref);
+  if (term.by !== 'reference') return null;
+  const prefix = term.value.slice(0, term.value.indexOf('-'));
+  return KNOWN_PREFIXES.has(prefix) ? { prefix, caseNo: term.value } : null;
 }
 
 @Injectable()
