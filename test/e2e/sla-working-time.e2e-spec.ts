@@ -56,7 +56,7 @@ describe('SLA in working time', () => {
   afterAll(() => t?.close());
 
   it('names a calendar in every policy: 24x7 for P1 tickets and P2 faults and complaints, workday for the rest', async () => {
-    const policies: { key: string; responseCalendar: string; resolutionCalendar: string }[] = await api(t.admin, 'get', '/sla/policies');
+    const policies: { key: string; responseCalendar: string; resolutionCalendar: string; resolutionSeconds: number }[] = await api(t.admin, 'get', '/sla/policies');
     const on = (key: string) => policies.find((p) => p.key === key)!;
     for (const key of ['fault:P1', 'fault:P2', 'complaint:P1', 'complaint:P2', 'support:P1']) {
       expect([key, on(key).responseCalendar, on(key).resolutionCalendar]).toEqual([key, '24x7', '24x7']);
