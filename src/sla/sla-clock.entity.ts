@@ -37,8 +37,8 @@ export class SlaClock {
   @Column({ type: 'timestamptz', nullable: true }) warnAt: Date | null;
   /** The breach instant; while paused or stopped, the last one laid out. */
   @Column('timestamptz') dueAt: Date;
-  @Column({ type: 'timestamptz', nullable: true }) escalate2At: Date | null;
-  @Column({ type: 'timestamptz', nullable: true }) escalate3At: Date | null;
+  @Column({ type: 'timestamptz', nullable: true, name: 'escalate_2_at' }) escalate2At: Date | null;
+  @Column({ type: 'timestamptz', nullable: true, name: 'escalate_3_at' }) escalate3At: Date | null;
   @Column('text') state: ClockState;
   @Column({ type: 'timestamptz', nullable: true }) stoppedAt: Date | null;
   @Column('integer') generation: number;
