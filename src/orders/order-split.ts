@@ -5,7 +5,6 @@ import type { OrderItem } from './order-item.entity';
 import type { Order } from './order.entity';
 import type { WorkOrder } from './work-order.entity';
 
-
 export interface SplitInput {
   dto: CreateOrderDto;
   /** The region of each item's site, in item order (checked already). */

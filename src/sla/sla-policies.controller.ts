@@ -26,7 +26,8 @@ class UpdatePolicyDto {
     example: 14_400,
     minimum: 1,
     maximum: YEAR,
-    description: 'Resolution target in working seconds on resolutionCalendar (not shorter than the response target); not below SLA_MIN_SECONDS',
+    description:
+      'Resolution target in working seconds on resolutionCalendar (not shorter than the response target); not below SLA_MIN_SECONDS',
   })
   @IsOptional()
   @IsInt()
@@ -42,7 +43,8 @@ class UpdatePolicyDto {
   @ApiPropertyOptional({
     example: 'workday',
     pattern: CALENDAR_KEY.source,
-    description: 'Calendar the response target is counted on (GET /api/v1/calendars); a green-channel case or a 24×7 contract counts on 24x7',
+    description:
+      'Calendar the response target is counted on (GET /api/v1/calendars); a green-channel case or a 24×7 contract counts on 24x7',
   })
   @IsOptional()
   @IsString()

@@ -90,7 +90,9 @@ export class SlaPoliciesService implements OnModuleInit, OnApplicationShutdown {
     }
     const floor = this.config.sla.minSeconds;
     const below = (['responseSeconds', 'resolutionSeconds'] as const).filter((f) => patch[f] !== undefined && patch[f] < floor);
-    const unknown = (['responseCalendar', 'resolutionCalendar'] as const).filter((f) => patch[f] !== undefined && !this.calendars.has(patch[f]));
+    const unknown = (['responseCalendar', 'resolutionCalendar'] as const).filter(
+      (f) => patch[f] !== undefined && !this.calendars.has(patch[f]),
+    );
     if (below.length || unknown.length) {
       throw invalidFields(
         ...below.map((field) => ({ field, message: `must be at least ${floor} seconds (SLA_MIN_SECONDS)` })),

@@ -84,7 +84,12 @@ describe('SLA clocks in a batch', () => {
     const id = randomUUID();
     const until = new Date('2026-12-18T23:59:59.999+08:00');
     const byCase = await db.transaction((em) =>
-      sla.openMany(em, new PostCommit(), [{ kind: 'order', caseId: id, policyKey: 'order:P2', resolutionFloor: { workingDays: 1, until } }], at),
+      sla.openMany(
+        em,
+        new PostCommit(),
+        [{ kind: 'order', caseId: id, policyKey: 'order:P2', resolutionFloor: { workingDays: 1, until } }],
+        at,
+      ),
     );
     const [resolution] = byCase.get(id)!;
     expect(resolution.dueAt).toEqual(new Date('2026-12-18T18:00:00+08:00'));

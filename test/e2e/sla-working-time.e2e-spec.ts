@@ -34,8 +34,18 @@ describe('SLA in working time', () => {
   };
   const clocksOf = (caseId: string) =>
     t.dataSource.query<
-      { clock: string; calendar_key: string; target_seconds: number; worked_ms: string; due_at: Date; warn_at: Date | null; state: string }[]
-    >(`SELECT clock, calendar_key, target_seconds, worked_ms, due_at, warn_at, state FROM sla_clocks WHERE case_id = $1 ORDER BY clock`, [caseId]);
+      {
+        clock: string;
+        calendar_key: string;
+        target_seconds: number;
+        worked_ms: string;
+        due_at: Date;
+        warn_at: Date | null;
+        state: string;
+      }[]
+    >(`SELECT clock, calendar_key, target_seconds, worked_ms, due_at, warn_at, state FROM sla_clocks WHERE case_id = $1 ORDER BY clock`, [
+      caseId,
+    ]);
   /** Opens a case's clocks through the engine at a chosen instant, as an intake would. */
   const openAt = async (policyKey: string, at: Date, around24x7 = false) => {
     const caseId = randomUUID();
@@ -56,12 +66,26 @@ describe('SLA in working time', () => {
   afterAll(() => t?.close());
 
   it('names a calendar in every policy: 24x7 for P1 tickets and P2 faults and complaints, workday for the rest', async () => {
-    const policies: { key: string; responseCalendar: string; resolutionCalendar: string; resolutionSeconds: number }[] = await api(t.admin, 'get', '/sla/policies');
+    const policies: { key: string; responseCalendar: string; resolutionCalendar: string; resolutionSeconds: number }[] = await api(
+      t.admin,
+      'get',
+      '/sla/policies',
+    );
     const on = (key: string) => policies.find((p) => p.key === key)!;
     for (const key of ['fault:P1', 'fault:P2', 'complaint:P1', 'complaint:P2', 'support:P1']) {
       expect([key, on(key).responseCalendar, on(key).resolutionCalendar]).toEqual([key, '24x7', '24x7']);
     }
-    for (const key of ['fault:P3', 'fault:P4', 'complaint:P3', 'support:P2', 'support:P4', 'inquiry:P1', 'inquiry:P4', 'order:P1', 'order:P4']) {
+    for (const key of [
+      'fault:P3',
+      'fault:P4',
+      'complaint:P3',
+      'support:P2',
+      'support:P4',
+      'inquiry:P1',
+      'inquiry:P4',
+      'order:P1',
+      'order:P4',
+    ]) {
       expect([key, on(key).responseCalendar, on(key).resolutionCalendar]).toEqual([key, 'workday', 'workday']);
     }
     // whole days became working days of 9 h: an order's 7 days are 7 working days
@@ -102,7 +126,14 @@ describe('SLA in working time', () => {
     const caseId = await openAt('fault:P3', shanghai('2026-12-04T17:00:00'));
     // Monday 10:00: two working hours consumed (17:00–18:00 on Friday, 09:00–10:00 on Monday)
     await t.dataSource.transaction((em) =>
-      sla.retarget(em, new PostCommit(), 'fault', caseId, { priority: 2, greenChannel: true, contract24x7: false }, shanghai('2026-12-07T10:00:00')),
+      sla.retarget(
+        em,
+        new PostCommit(),
+        'fault',
+        caseId,
+        { priority: 2, greenChannel: true, contract24x7: false },
+        shanghai('2026-12-07T10:00:00'),
+      ),
     );
     const [resolution] = await clocksOf(caseId);
     expect(resolution.calendar_key).toBe('24x7');
@@ -135,14 +166,31 @@ describe('SLA in working time', () => {
 
   it('moves a running clock when its calendar changes under it (a holiday entered by hand)', async () => {
     const key = unique('cal-').toLowerCase().slice(0, 30);
-    await api(t.admin, 'post', '/calendars', {
-      key,
-      name: 'Relayout test',
-      timeZone: 'Asia/Shanghai',
-      weekly: { 1: [{ start: '09:00', end: '18:00' }], 2: [{ start: '09:00', end: '18:00' }], 3: [{ start: '09:00', end: '18:00' }], 4: [{ start: '09:00', end: '18:00' }], 5: [{ start: '09:00', end: '18:00' }] },
-      followsChinaHolidays: false,
-    }, 201);
-    await api(t.admin, 'put', '/sla/policies/fault:P4', { responseCalendar: key, resolutionCalendar: key, responseSeconds: 3600, resolutionSeconds: 18 * 3600 });
+    await api(
+      t.admin,
+      'post',
+      '/calendars',
+      {
+        key,
+        name: 'Relayout test',
+        timeZone: 'Asia/Shanghai',
+        weekly: {
+          1: [{ start: '09:00', end: '18:00' }],
+          2: [{ start: '09:00', end: '18:00' }],
+          3: [{ start: '09:00', end: '18:00' }],
+          4: [{ start: '09:00', end: '18:00' }],
+          5: [{ start: '09:00', end: '18:00' }],
+        },
+        followsChinaHolidays: false,
+      },
+      201,
+    );
+    await api(t.admin, 'put', '/sla/policies/fault:P4', {
+      responseCalendar: key,
+      resolutionCalendar: key,
+      responseSeconds: 3600,
+      resolutionSeconds: 18 * 3600,
+    });
     // 2027-03-01 is a Monday: 18 working hours from Monday 09:00 end on Tuesday at 18:00
     const caseId = await openAt('fault:P4', shanghai('2027-03-01T09:00:00'));
     expect((await clocksOf(caseId))[0].due_at).toEqual(shanghai('2027-03-02T18:00:00'));
@@ -175,16 +223,27 @@ describe('SLA in working time', () => {
       { start: local(close + minute), end: local(close + 2 * minute) },
     ];
     const key = unique('night-').toLowerCase().slice(0, 30);
-    await api(t.admin, 'post', '/calendars', {
-      key,
-      name: 'A one-minute night',
-      timeZone: 'Asia/Shanghai',
-      weekly: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, hours])),
-      followsChinaHolidays: false,
-    }, 201);
+    await api(
+      t.admin,
+      'post',
+      '/calendars',
+      {
+        key,
+        name: 'A one-minute night',
+        timeZone: 'Asia/Shanghai',
+        weekly: Object.fromEntries([1, 2, 3, 4, 5, 6, 7].map((d) => [d, hours])),
+        followsChinaHolidays: false,
+      },
+      201,
+    );
     const left = Math.floor((close - Date.now()) / 1000);
     // The target: what is left of "today" plus 5 s of "tomorrow"
-    await api(t.admin, 'put', '/sla/policies/fault:P4', { responseCalendar: key, resolutionCalendar: key, responseSeconds: left + 5, resolutionSeconds: 3600 });
+    await api(t.admin, 'put', '/sla/policies/fault:P4', {
+      responseCalendar: key,
+      resolutionCalendar: key,
+      responseSeconds: left + 5,
+      resolutionSeconds: 3600,
+    });
     const customer = await api(director, 'post', '/customers', customerBody({ tier: 'standard' }), 201);
     const fault = await api(agent, 'post', '/faults', faultBody(customer.id, { severity: 'minor' }), 201); // standard + minor: P4
     expect(fault.priority).toBe('P4');

@@ -42,7 +42,8 @@ export class CreateCustomerDto {
 
   @ApiPropertyOptional({
     example: false,
-    description: 'The contract asks for 24×7 on everything: every SLA clock of the customer’s new cases counts on the 24x7 calendar (directors and admins)',
+    description:
+      'The contract asks for 24×7 on everything: every SLA clock of the customer’s new cases counts on the 24x7 calendar (directors and admins)',
   })
   @IsOptional()
   @IsBoolean()
@@ -76,7 +77,10 @@ export class UpdateCustomerDto {
   @ApiPropertyOptional({ example: 'government' }) @IsOptional() @Text(100) industry?: string;
   @ApiPropertyOptional({ example: '440600' }) @IsOptional() @IsRegionCode() homeRegion?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() greenChannel?: boolean;
-  @ApiPropertyOptional({ description: 'Applies to cases opened from now on (directors and admins)' }) @IsOptional() @IsBoolean() contract24x7?: boolean;
+  @ApiPropertyOptional({ description: 'Applies to cases opened from now on (directors and admins)' })
+  @IsOptional()
+  @IsBoolean()
+  contract24x7?: boolean;
   @ApiProperty({ example: 1, description: 'The version you read; a stale one gives 409' })
   @Type(() => Number)
   @IsInt()
