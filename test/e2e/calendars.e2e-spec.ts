@@ -460,6 +460,12 @@ describe('calendars (issue 12, points 1 and 2)', () => {
         .set(bearer(t.admin))
         .send({ type: 'workday', name: '值班', intervals: [{ start: '09:00', end: '12:00' }], expectedVersion: v })
         .expect(200);
+      expect(res.body.days.find((d: { date: string }) => d.date === '2026-10-05')).toEqual({
+        date: '2026-10-05',
+        type: 'workday',
+        name: '值班',
+        intervals: [{ start: '09:00', end: '12:00' }],
+      });
       v += 1;
       const gz = calendars.compiled('gz-office');
       expect(isWorkingInstant(gz, at('2026-10-05T11:00:00+08:00'))).toBe(true);
