@@ -10,8 +10,8 @@
  * out the rest again from that instant; a re-target measures the stretch on
  * the old calendar and lays out the new target on the new one.
  */
-import type { CompiledCalendar } from '../calendars/working-time.port';
-import { addWorkingTime, workingTimeBetween } from '../calendars/working-time.port';
+import type { CompiledCalendar } from '../calendars/calendars.port';
+import { addWorkingTime, workingTimeBetween } from '../calendars/calendars.port';
 import type { AlertLevel } from './sla-levels.port';
 import { ALERT_LEVELS, levelPercent } from './sla-levels.port';
 
