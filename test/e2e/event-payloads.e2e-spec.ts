@@ -307,6 +307,11 @@ const WORK_ORDER_DISPATCHED = {
     resolutionDueAt: 'timestamp',
     responseState: 'string',
     resolutionState: 'string',
+    // working time (issue 12): the calendars and what is left of each target when it was sent
+    responseWorkingSecondsRemaining: 'integer',
+    resolutionWorkingSecondsRemaining: 'integer',
+    responseCalendar: 'string',
+    resolutionCalendar: 'string',
     breached: 'boolean',
     policyKey: 'string',
     policyVersion: 'integer',
