@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule, BillingWorkersModule } from './billing/billing.module';
+import { CalendarsModule, CalendarsWorkersModule } from './calendars/calendars.module';
 import { CasesModule } from './cases/cases.module';
 import { AuditModule } from './common/audit/audit.module';
 import { loggerParams } from './common/http/logger';
@@ -57,6 +58,8 @@ export class AppModule {
         ProductsModule,
         CustomersModule,
         OutboxModule,
+        CalendarsModule,
+        CalendarsWorkersModule.register(worker),
         WebhookTargetsModule,
         WebhooksModule.register(worker),
         CasesModule,

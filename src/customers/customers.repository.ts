@@ -35,6 +35,7 @@ export function customerWithParts(em: EntityManager, id: string): Promise<Custom
 interface ContextHead {
   tier: Tier;
   greenChannel: boolean;
+  contract24x7: boolean;
   homeRegion: string;
   accountManagerId: string | null;
   archived: boolean;
@@ -44,18 +45,20 @@ interface ContextHead {
 interface ContextHeadRow {
   tier: Tier;
   green_channel: boolean;
+  contract_24x7: boolean;
   home_region: string;
   account_manager_id: string | null;
   archived_at: Date | null;
   site_regions: string[];
 }
 
-const HEAD = sql`c.tier, c.green_channel, c.home_region, c.account_manager_id, c.archived_at,
+const HEAD = sql`c.tier, c.green_channel, c.contract_24x7, c.home_region, c.account_manager_id, c.archived_at,
                  coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions`;
 
 const head = (r: ContextHeadRow): ContextHead => ({
   tier: r.tier,
   greenChannel: r.green_channel,
+  contract24x7: r.contract_24x7,
   homeRegion: r.home_region,
   accountManagerId: r.account_manager_id,
   archived: r.archived_at !== null,
@@ -147,6 +150,7 @@ export interface NewCustomer {
   industry: string;
   homeRegion: string;
   greenChannel: boolean;
+  contract24x7: boolean;
   accountManagerId: string | null;
 }
 

@@ -223,7 +223,7 @@ export class TicketWorkflow {
     }
     await this.change(kind, auth, id, expectedVersion, async (em, post, row) => {
       this.assertOpen(kind, row);
-      const { tier } = await this.customers.caseContext(em, row.customerId);
+      const { tier, contract24x7 } = await this.customers.caseContext(em, row.customerId);
       const { fields, base, changed } = plan(row);
       const green = greenChannel ?? row.greenChannel;
       const priority = casePriority(base, tier, green);
@@ -234,7 +234,10 @@ export class TicketWorkflow {
         priority,
         ...(greenChannel !== undefined ? { greenChannelGrantedBy: greenChannel ? auth.staffId : null } : {}),
       });
-      if (priority !== row.priority) await this.sla.retarget(em, post, caseKind, row.id, priority);
+      // The green channel also moves the clocks onto 24x7 (and off it), even at an unchanged priority.
+      if (priority !== row.priority || green !== row.greenChannel) {
+        await this.sla.retarget(em, post, caseKind, row.id, { priority, greenChannel: green, contract24x7 });
+      }
       await this.cases.updateIndex(em, caseKind, row.id, { priority, greenChannel: green });
       await this.cases.record(em, caseKind, row.id, 'retargeted', auth, {
         ...changed,

@@ -356,6 +356,10 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
         body: { customerId: c.id, amountFen: 50_000, collectedRegion: '440600', method: 'bank_transfer' },
       },
       'POST /api/v1/billing/bill-runs': { path: '/api/v1/billing/bill-runs', body: { period: '2026-05' } },
+      'POST /api/v1/calendars': {
+        path: '/api/v1/calendars',
+        body: { key: 'crash-office', name: '政务中心', weekly: { 1: [{ start: '09:00', end: '17:00' }] } },
+      },
     };
     expect(Object.keys(probes).sort()).toEqual((await idempotentRoutes()).sort());
 
