@@ -10,6 +10,7 @@ import type { FieldError } from '../common/errors/domain-error';
 import { guardedUpdate } from '../common/guarded-update';
 import { ALERT_LEVELS } from '../sla/sla-levels.port';
 import { RegionsService } from '../regions/regions.service';
+import { RostersService } from '../rosters/rosters.service';
 import { StaffService } from '../staff/staff.service';
 import type { EscalationPolicyDto, UpdateEscalationPolicyDto } from './dto/escalation-policy.dto';
 import { EscalationPolicy } from './escalation-policy.entity';
@@ -43,6 +44,7 @@ export class EscalationPoliciesService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly regions: RegionsService,
+    private readonly rosters: RostersService,
     private readonly staff: StaffService,
     private readonly audit: AuditService,
   ) {}
@@ -73,7 +75,7 @@ export class EscalationPoliciesService {
    * `staff:<uuid>` rule must name an active staff member (400 naming it).
    */
   async update(auth: AuthContext, region: string, dto: UpdateEscalationPolicyDto): Promise<EscalationPolicyDto> {
-    this.chainOf(region);
+    this.assertRegion(region);
     const levels = normalised(dto.levels);
     return this.dataSource.transaction(async (em) => {
       await this.assertNamedStaff(em, levels);
@@ -114,7 +116,7 @@ export class EscalationPoliciesService {
 
   /** The region inherits again; the national policy cannot be removed (409). */
   async remove(auth: AuthContext, region: string): Promise<void> {
-    this.chainOf(region);
+    this.assertRegion(region);
     if (region === NATIONWIDE) {
       throw new EscalationError(
         EscalationErrorCode.ESCALATION_ROOT_REQUIRED,
@@ -140,12 +142,16 @@ export class EscalationPoliciesService {
     });
   }
 
-  /** The region, its city, its province, then CN; 404 for a code that is no region. */
-  chainOf(region: string): string[] {
-    if (region === NATIONWIDE) return [NATIONWIDE];
-    const chain = this.regions.chain(region);
-    if (!chain.length) throw new EscalationError(EscalationErrorCode.ESCALATION_REGION_NOT_FOUND, `No region ${region}`);
-    return [...chain.map((r) => r.code), NATIONWIDE];
+  /** The region, its city, its province, then CN (where a policy is looked for); 404 for a code that is no region. */
+  private chainOf(region: string): string[] {
+    this.assertRegion(region);
+    return this.rosters.chainOf(region);
+  }
+
+  private assertRegion(region: string): void {
+    if (region !== NATIONWIDE && !this.regions.find(region)) {
+      throw new EscalationError(EscalationErrorCode.ESCALATION_REGION_NOT_FOUND, `No region ${region}`);
+    }
   }
 
   /** Every staff:<uuid> rule names an active staff member. */
