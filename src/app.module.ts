@@ -13,6 +13,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
 import { CustomersModule } from './customers/customers.module';
+import { EscalationsModule } from './escalations/escalations.module';
 import { dataSourceOptions } from './database/data-source';
 import { FaultsModule } from './faults/faults.module';
 import { HealthModule } from './health/health.module';
@@ -24,6 +25,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
 import { RegionsModule } from './regions/regions.module';
+import { RostersModule } from './rosters/rosters.module';
 import { SlaModule } from './sla/sla.module';
 import { SupportModule } from './support/support.module';
 import { StaffModule } from './staff/staff.module';
@@ -54,6 +56,7 @@ export class AppModule {
         IdempotencyModule,
         RegionsModule,
         StaffModule,
+        RostersModule,
         AuthModule,
         ProductsModule,
         CustomersModule,
@@ -64,6 +67,7 @@ export class AppModule {
         WebhooksModule.register(worker),
         CasesModule,
         AlertsModule,
+        EscalationsModule,
         TicketsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),

@@ -293,6 +293,14 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       topic: 'tariff',
       question: '专线升级的资费？',
     });
+    // In Beijing: an engineer covering this customer's region would be dispatched its cases, changing their versions mid-probe.
+    const engineer = await created('/api/v1/staff', {
+      username: unique('eng.'),
+      password: 'a-long-password-4',
+      displayName: 'E',
+      roles: ['engineer'],
+      regions: ['110105'],
+    });
     const charge = (sourceRef = unique('SRC-')) => ({
       customerId: c.id,
       serviceRegion: site.region,
@@ -348,6 +356,16 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       'POST /api/v1/webhooks': {
         path: '/api/v1/webhooks',
         body: { url: 'http://127.0.0.1:9/hooks', events: ['sla.escalated'], secret: `whsec-${unique()}-0123456789` },
+      },
+      'POST /api/v1/rosters/shifts': {
+        path: '/api/v1/rosters/shifts',
+        body: {
+          region: '110105',
+          dutyRole: 'engineer',
+          staffId: engineer.id,
+          from: '2026-12-07T08:00:00+08:00',
+          to: '2026-12-07T20:00:00+08:00',
+        },
       },
       'POST /api/v1/billing/charges': { path: '/api/v1/billing/charges', body: charge() },
       'POST /api/v1/billing/charges:batch': { path: '/api/v1/billing/charges:batch', body: { charges: [charge(), charge()] } },
