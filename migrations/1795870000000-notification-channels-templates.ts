@@ -92,7 +92,7 @@ ${emailRows}`,
 export const DEFAULT_TEMPLATES: Record<string, Channels> = {
   'sla.warning': slaAlert('SLA 预警', '即将超时，请尽快处理'),
   'sla.breached': slaAlert('SLA 超时', '已超时，请立即处理'),
-  'sla.escalated': slaAlert('SLA 升级（{{ levelName }}）', '已严重超时并升级（{{ levelName }}）'),
+  'sla.escalated': slaAlert('SLA {{ levelName }}', '已严重超时，已升级上报（{{ levelName }}）'),
   'fault.acknowledged': caseStep(
     '故障已受理',
     '尊敬的{{ customerName }}：您申告的故障已受理，工单号{{ caseNo }}{% if dueAt %}，我们承诺于{{ dueAt }}前修复{% endif %}。如有疑问请联系您的客户经理。',
@@ -128,7 +128,7 @@ export const DEFAULT_TEMPLATES: Record<string, Channels> = {
 ……另有 {{ count | minus: 30 }} 条，请在工作台查看{% endif %}`,
     },
     sms: {
-      body: `${SIGNATURE}您有{{ count }}条告警：{% for item in items limit: 5 %}{{ item.caseNo }}{{ item.eventName }}{% unless forloop.last %}；{% endunless %}{% endfor %}{% if count > 5 %}等{% endif %}。详情请查看工作台。`,
+      body: `${SIGNATURE}您有{{ count }}条告警：{% for item in items limit: 5 %}{{ item.caseNo }} {{ item.eventName }}{% unless forloop.last %}；{% endunless %}{% endfor %}{% if count > 5 %}等{% endif %}。详情请查看工作台。`,
     },
     email: {
       subject: '【告警汇总】共 {{ count }} 条',

@@ -104,6 +104,11 @@ export class SmppSession {
     this.start();
     const deadline = Date.now() + this.settings.submitTimeoutMs;
     await this.whenBound(this.settings.submitTimeoutMs);
+    // A socket the peer already closed, its close event not handled yet: nothing was sent, so wait for the next bind.
+    while (!this.session?.socket.writable) {
+      this.dropSession();
+      await this.whenBound(Math.max(1, deadline - Date.now()));
+    }
     await this.takeWindowSlot();
     try {
       const session = this.session;
@@ -197,6 +202,12 @@ export class SmppSession {
         session.destroy();
       }
     }, this.settings.enquireLinkMs);
+  }
+
+  /** Gives up the current connection (its close event reconnects). */
+  private dropSession(): void {
+    if (this.state === 'bound') this.state = 'connecting';
+    this.session?.destroy();
   }
 
   private closed(session: Session): void {
