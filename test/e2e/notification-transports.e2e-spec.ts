@@ -206,6 +206,30 @@ describe('SMS over SMPP 3.4', () => {
     expect(smsc.messages.at(-1)?.text).toBe('重新连接之后');
   });
 
+  it('drops a session whose enquire_link goes unanswered and binds a new one', async () => {
+    const config = AppConfig.load({
+      SMPP_URL: smsc.url,
+      SMPP_SYSTEM_ID: SMSC_CREDENTIALS.systemId,
+      SMPP_PASSWORD: SMSC_CREDENTIALS.password,
+      SMPP_SOURCE_ADDR: '10655000',
+      SMPP_ENQUIRE_LINK_SECONDS: '5',
+      SMPP_SUBMIT_TIMEOUT_MS: '300',
+    });
+    const sms = new SmsTransport(config, new SmsReceipts());
+    try {
+      sms.connect();
+      await waitFor(() => sms.isBound, 5000, 'the bind');
+      const binds = smsc.binds;
+      smsc.silent = true;
+      await waitFor(() => !sms.isBound, 10_000, 'the dead link to be dropped');
+      smsc.silent = false;
+      await waitFor(() => sms.isBound && smsc.binds > binds, 10_000, 'a new bind');
+    } finally {
+      smsc.silent = false;
+      await sms.onApplicationShutdown();
+    }
+  });
+
   it('an SMSC that refuses the bind makes messages fail as retryable within the submit timeout', async () => {
     const config = AppConfig.load({
       SMPP_URL: smsc.url,

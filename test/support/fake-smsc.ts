@@ -38,6 +38,8 @@ export class FakeSmsc {
   readonly receiptAnswers: { messageId: string; status: number }[] = [];
   /** Refuse this many of the next submit_sm with ESME_RTHROTTLED. */
   throttleNext = 0;
+  /** Leave enquire_link unanswered (a link that died without closing). */
+  silent = false;
   readonly sessions = new Set<Session>();
   binds = 0;
   private server?: Server;
@@ -79,7 +81,9 @@ export class FakeSmsc {
         this.binds++;
       }
     });
-    session.on('enquire_link', (pdu: PDU) => session.send(pdu.response()));
+    session.on('enquire_link', (pdu: PDU) => {
+      if (!this.silent) session.send(pdu.response());
+    });
     session.on('unbind', (pdu: PDU) => {
       session.send(pdu.response());
       session.close();

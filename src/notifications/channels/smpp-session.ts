@@ -51,6 +51,7 @@ export class SmppSession {
   private reconnectTimer?: NodeJS.Timeout;
   private bindTimer?: NodeJS.Timeout;
   private enquireTimer?: NodeJS.Timeout;
+  private enquireAnswerTimer?: NodeJS.Timeout;
   private readonly bindWaiters = new Set<BindWaiter>();
   /** Submits sent and not yet answered, so a lost connection fails them at once. */
   private readonly unanswered = new Set<(err: Error) => void>();
@@ -189,16 +190,16 @@ export class SmppSession {
   /** enquire_link every period; no answer within the submit timeout means a dead link: drop it and reconnect. */
   private scheduleEnquireLink(session: Session): void {
     this.enquireTimer = setTimeout(() => {
-      const dead = setTimeout(() => {
+      this.enquireAnswerTimer = setTimeout(() => {
         this.logger.warn('the SMSC did not answer enquire_link; reconnecting');
         session.destroy();
       }, this.settings.submitTimeoutMs);
       const sent = session.enquire_link({}, () => {
-        clearTimeout(dead);
+        clearTimeout(this.enquireAnswerTimer);
         if (session === this.session && this.state === 'bound') this.scheduleEnquireLink(session);
       });
       if (!sent) {
-        clearTimeout(dead);
+        clearTimeout(this.enquireAnswerTimer);
         session.destroy();
       }
     }, this.settings.enquireLinkMs);
@@ -273,5 +274,6 @@ export class SmppSession {
   private clearSessionTimers(): void {
     clearTimeout(this.bindTimer);
     clearTimeout(this.enquireTimer);
+    clearTimeout(this.enquireAnswerTimer);
   }
 }
