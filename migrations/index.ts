@@ -15,6 +15,7 @@ import { StaffContactsAlertNotes1795830000000 } from './1795830000000-staff-cont
 import { LookupAndDuplicates1795840000000 } from './1795840000000-lookup-and-duplicates';
 import { Calendars1795850000000 } from './1795850000000-calendars';
 import { RostersEscalationPolicies1795860000000 } from './1795860000000-rosters-escalation-policies';
+import { NotificationChannelsTemplates1795870000000 } from './1795870000000-notification-channels-templates';
 import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
@@ -36,5 +37,6 @@ export const migrations = [
   LookupAndDuplicates1795840000000,
   Calendars1795850000000,
   RostersEscalationPolicies1795860000000,
+  NotificationChannelsTemplates1795870000000,
   SlaWorkingTime1795890000000,
 ];

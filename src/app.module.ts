@@ -20,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { InquiriesModule } from './inquiries/inquiries.module';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OrdersModule } from './orders/orders.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
@@ -65,6 +66,7 @@ export class AppModule {
         CalendarsWorkersModule.register(worker),
         WebhookTargetsModule,
         WebhooksModule.register(worker),
+        NotificationsModule.register(worker),
         CasesModule,
         AlertsModule,
         EscalationsModule,

@@ -124,6 +124,82 @@ describe('AppConfig', () => {
     expect(named).toEqual(['LOG_LEVEL', 'PORT', 'REDIS_URL']);
   });
 
+  describe('notification channels', () => {
+    const smpp = {
+      SMPP_URL: 'smpp://smsc.example.cn:2775',
+      SMPP_SYSTEM_ID: 'focusone',
+      SMPP_PASSWORD: 'pw123456',
+      SMPP_SOURCE_ADDR: '1065012345',
+    };
+
+    it('has no SMS, no e-mail and no secret key unless configured', () => {
+      const c = AppConfig.load({});
+      expect(c.notifications).toEqual({
+        httpTimeoutMs: 5000,
+        secretKey: undefined,
+        previousSecretKey: undefined,
+        smpp: undefined,
+        smtp: undefined,
+      });
+    });
+
+    it('reads the secret key as base64 or hex, 32 bytes, and refuses anything else', () => {
+      const key = Buffer.alloc(32, 7);
+      expect(AppConfig.load({ NOTIFY_SECRET_KEY: key.toString('base64') }).notifications.secretKey).toEqual(key);
+      expect(AppConfig.load({ NOTIFY_SECRET_KEY: key.toString('hex') }).notifications.secretKey).toEqual(key);
+      for (const bad of ['changeme', Buffer.alloc(16).toString('base64'), 'z'.repeat(64)])
+        expect(configError({ NOTIFY_SECRET_KEY: bad }).problems).toEqual([expect.stringMatching(/^NOTIFY_SECRET_KEY: /)]);
+    });
+
+    it('reads the SMSC settings, with the SMPP 3.4 defaults', () => {
+      const c = AppConfig.load(smpp).notifications.smpp;
+      expect(c).toEqual({
+        url: 'smpp://smsc.example.cn:2775',
+        systemId: 'focusone',
+        password: 'pw123456',
+        systemType: '',
+        source: { addr: '1065012345', ton: 0, npi: 0 },
+        destination: { ton: 1, npi: 1 },
+        enquireLinkMs: 30_000,
+        submitTimeoutMs: 10_000,
+        window: 10,
+        maxPerSecond: 20,
+        maxSegments: 10,
+      });
+    });
+
+    it('needs the bind credentials and the source number with SMPP_URL', () => {
+      const named = configError({ SMPP_URL: smpp.SMPP_URL })
+        .problems.map((p) => p.split(':')[0])
+        .sort();
+      expect(named).toEqual(['SMPP_PASSWORD', 'SMPP_SOURCE_ADDR', 'SMPP_SYSTEM_ID']);
+      expect(configError({ ...smpp, SMPP_URL: 'http://smsc:2775' }).problems).toEqual([expect.stringMatching(/^SMPP_URL: /)]);
+      expect(configError({ ...smpp, SMPP_PASSWORD: 'ninechars' }).problems).toEqual([expect.stringMatching(/^SMPP_PASSWORD: .*8/)]);
+    });
+
+    it('reads the SMTP relay; From is required and the credentials go in pairs', () => {
+      const c = AppConfig.load({
+        SMTP_HOST: 'smtp.example.cn',
+        SMTP_FROM: 'Focus One <alerts@example.cn>',
+        SMTP_USER: 'u',
+        SMTP_PASSWORD: 'p',
+      });
+      expect(c.notifications.smtp).toEqual({
+        host: 'smtp.example.cn',
+        port: 587,
+        secure: false,
+        requireTls: true,
+        auth: { user: 'u', pass: 'p' },
+        from: 'Focus One <alerts@example.cn>',
+        timeoutMs: 10_000,
+      });
+      expect(configError({ SMTP_HOST: 'smtp.example.cn' }).problems).toEqual([expect.stringMatching(/^SMTP_FROM: /)]);
+      expect(configError({ SMTP_HOST: 'h', SMTP_FROM: 'a@b.cn', SMTP_USER: 'u' }).problems).toEqual([
+        expect.stringMatching(/^SMTP_PASSWORD: /),
+      ]);
+    });
+  });
+
   describe('JWT_SECRET', () => {
     it('is required in production', () => {
       const err = configError({ NODE_ENV: 'production' });

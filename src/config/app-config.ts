@@ -1,11 +1,39 @@
 import { randomBytes } from 'node:crypto';
-import { envSchema } from './env.schema';
+import { envSchema, secretKeyBytes } from './env.schema';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
   }
+}
+
+/** The SMSC session (SMPP 3.4 transceiver). */
+export interface SmppSettings {
+  /** smpp://host:port or ssmpp://host:port (TLS). */
+  url: string;
+  systemId: string;
+  password: string;
+  systemType: string;
+  source: { addr: string; ton: number; npi: number };
+  destination: { ton: number; npi: number };
+  enquireLinkMs: number;
+  submitTimeoutMs: number;
+  /** submit_sm awaiting their answer at once. */
+  window: number;
+  maxPerSecond: number;
+  maxSegments: number;
+}
+
+/** The SMTP relay. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  secure: boolean;
+  requireTls: boolean;
+  auth?: { user: string; pass: string };
+  from: string;
+  timeoutMs: number;
 }
 
 /** Typed, validated settings; injected by class so every consumer is typed. */
@@ -52,6 +80,17 @@ export class AppConfig {
     webhookMaxAttempts: number;
     webhookRetryBaseMs: number;
     retentionDays: number;
+  };
+  readonly notifications: {
+    /** Encrypts the robots' credentials (AES-256-GCM); undefined: none can be stored or used. */
+    secretKey?: Buffer;
+    /** Decrypts what the key before a rotation encrypted. */
+    previousSecretKey?: Buffer;
+    httpTimeoutMs: number;
+    /** Undefined: no SMS channel. */
+    smpp?: SmppSettings;
+    /** Undefined: no e-mail channel. */
+    smtp?: SmtpSettings;
   };
 
   private constructor(init: Omit<AppConfig, never>) {
@@ -109,6 +148,37 @@ export class AppConfig {
         webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
         webhookRetryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
         retentionDays: e.EVENT_RETENTION_DAYS,
+      },
+      notifications: {
+        secretKey: e.NOTIFY_SECRET_KEY ? secretKeyBytes(e.NOTIFY_SECRET_KEY) : undefined,
+        previousSecretKey: e.NOTIFY_SECRET_KEY_PREVIOUS ? secretKeyBytes(e.NOTIFY_SECRET_KEY_PREVIOUS) : undefined,
+        httpTimeoutMs: e.NOTIFY_HTTP_TIMEOUT_MS,
+        smpp: e.SMPP_URL
+          ? {
+              url: e.SMPP_URL,
+              systemId: e.SMPP_SYSTEM_ID!,
+              password: e.SMPP_PASSWORD!,
+              systemType: e.SMPP_SYSTEM_TYPE,
+              source: { addr: e.SMPP_SOURCE_ADDR!, ton: e.SMPP_SOURCE_TON, npi: e.SMPP_SOURCE_NPI },
+              destination: { ton: e.SMPP_DEST_TON, npi: e.SMPP_DEST_NPI },
+              enquireLinkMs: e.SMPP_ENQUIRE_LINK_SECONDS * 1000,
+              submitTimeoutMs: e.SMPP_SUBMIT_TIMEOUT_MS,
+              window: e.SMPP_WINDOW,
+              maxPerSecond: e.SMPP_MAX_PER_SECOND,
+              maxSegments: e.SMPP_MAX_SEGMENTS,
+            }
+          : undefined,
+        smtp: e.SMTP_HOST
+          ? {
+              host: e.SMTP_HOST,
+              port: e.SMTP_PORT,
+              secure: e.SMTP_SECURE,
+              requireTls: e.SMTP_REQUIRE_TLS,
+              auth: e.SMTP_USER ? { user: e.SMTP_USER, pass: e.SMTP_PASSWORD! } : undefined,
+              from: e.SMTP_FROM!,
+              timeoutMs: e.SMTP_TIMEOUT_MS,
+            }
+          : undefined,
       },
     });
   }

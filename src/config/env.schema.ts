@@ -14,6 +14,20 @@ const redisUrl = z
   .url({ abort: true })
   .refine((v) => /^rediss?:\/\//.test(v), 'must be a redis:// or rediss:// URL');
 
+/** 32 bytes (an AES-256 key), written as base64 or as 64 hex digits. */
+export function secretKeyBytes(value: string): Buffer | undefined {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(value)
+    ? Buffer.from(value, 'hex')
+    : /^[A-Za-z0-9+/_-]{43}=?$/.test(value)
+      ? Buffer.from(value, 'base64')
+      : undefined;
+  return bytes?.length === 32 ? bytes : undefined;
+}
+
+const secretKey = z
+  .string()
+  .refine((v) => secretKeyBytes(v) !== undefined, 'must be 32 random bytes as base64 or 64 hex digits (openssl rand -base64 32)');
+
 /**
  * Every setting the service reads. Nothing else in the code base touches
  * process.env: add a variable here, to .env.example and to the README.
@@ -103,8 +117,66 @@ export const envSchema = z
       .string()
       .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
       .default('08:00'),
+
+    // Notification channels (docs/ARCHITECTURE.md, "Notifications"). The key that encrypts the robots' credentials
+    // (AES-256-GCM): 32 random bytes, base64 or hex. No default: without it no robot channel can be stored or used.
+    NOTIFY_SECRET_KEY: secretKey.optional(),
+    // The key before a rotation: still decrypts what it encrypted (every write uses NOTIFY_SECRET_KEY).
+    NOTIFY_SECRET_KEY_PREVIOUS: secretKey.optional(),
+    // How long one POST to a WeCom or DingTalk robot may take.
+    NOTIFY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    // SMS through the operator's SMSC over SMPP 3.4: smpp://host:2775, or ssmpp://host:3550 for TLS. Unset: no SMS channel.
+    SMPP_URL: z.url({ protocol: /^s?smpp$/, error: 'must be an smpp:// or ssmpp:// URL' }).optional(),
+    // SMPP 3.4 limits system_id to 15 characters and password to 8.
+    SMPP_SYSTEM_ID: z.string().max(15, 'must be at most 15 characters (SMPP 3.4)').optional(),
+    SMPP_PASSWORD: z.string().max(8, 'must be at most 8 characters (SMPP 3.4)').optional(),
+    SMPP_SYSTEM_TYPE: z.string().max(12, 'must be at most 12 characters (SMPP 3.4)').default(''),
+    // The number messages come from (the operator's service number), with its type of number and numbering plan.
+    SMPP_SOURCE_ADDR: z
+      .string()
+      .regex(/^[0-9A-Za-z]{1,20}$/, 'must be 1-20 digits or letters')
+      .optional(),
+    SMPP_SOURCE_TON: z.coerce.number().int().min(0).max(6).default(0),
+    SMPP_SOURCE_NPI: z.coerce.number().int().min(0).max(18).default(0),
+    // Destination numbering: TON 1 (international) sends 86 + the 11-digit mobile, any other TON the 11 digits alone.
+    SMPP_DEST_TON: z.coerce.number().int().min(0).max(6).default(1),
+    SMPP_DEST_NPI: z.coerce.number().int().min(0).max(18).default(1),
+    SMPP_ENQUIRE_LINK_SECONDS: z.coerce.number().int().min(5).max(600).default(30),
+    // How long the SMSC may take to answer one submit_sm, and how many may await an answer at once (the window).
+    SMPP_SUBMIT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    SMPP_WINDOW: z.coerce.number().int().min(1).max(100).default(10),
+    // The throughput the SMSC contract allows, in submit_sm per second; published as the channel's rate limit.
+    SMPP_MAX_PER_SECOND: z.coerce.number().int().min(1).max(10_000).default(20),
+    // Longer texts are cut to this many concatenated segments (67 Chinese characters each).
+    SMPP_MAX_SEGMENTS: z.coerce.number().int().min(1).max(255).default(10),
+    // E-mail through an SMTP relay. Unset SMTP_HOST: no e-mail channel.
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+    // true: TLS from the first byte (port 465); false: STARTTLS when the relay offers it.
+    SMTP_SECURE: bool.default(false),
+    // Refuse to send over a connection that did not become TLS (with SMTP_SECURE=false).
+    SMTP_REQUIRE_TLS: bool.default(true),
+    SMTP_USER: z.string().min(1).optional(),
+    SMTP_PASSWORD: z.string().min(1).optional(),
+    // The From header, e.g. "Focus One 告警 <alerts@example.cn>".
+    SMTP_FROM: z.string().min(3).optional(),
+    SMTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   })
   .superRefine((env, ctx) => {
+    if (env.SMPP_URL) {
+      for (const name of ['SMPP_SYSTEM_ID', 'SMPP_PASSWORD', 'SMPP_SOURCE_ADDR'] as const) {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: 'is required when SMPP_URL is set' });
+      }
+    }
+    if (env.SMTP_HOST && !env.SMTP_FROM)
+      ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is required when SMTP_HOST is set' });
+    if (Boolean(env.SMTP_USER) !== Boolean(env.SMTP_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.SMTP_USER ? 'SMTP_PASSWORD' : 'SMTP_USER'],
+        message: 'SMTP_USER and SMTP_PASSWORD go together',
+      });
+    }
     // (Only between two valid counts: a bad one is reported on its own.)
     if (env.AUTH_ADDRESS_RATE_LIMIT_MAX >= 1 && env.AUTH_ADDRESS_RATE_LIMIT_MAX < env.AUTH_RATE_LIMIT_MAX) {
       ctx.addIssue({

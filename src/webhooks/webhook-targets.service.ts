@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import type { EventEnvelope } from './delivery-protocol';
 import { deliveryHeaders, isSuccess, serializeEnvelope, signBody } from './delivery-protocol';
-import { PinnedPostInit, postPinned } from './pinned-post';
+import { PinnedPostInit, postPinned } from '../common/outbound/pinned-post';
 import type { Lookup, UrlCheck } from './url-guard';
 import { checkWebhookUrl, systemLookup } from './url-guard';
 

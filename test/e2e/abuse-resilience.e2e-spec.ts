@@ -240,7 +240,11 @@ describe('Redis down: an intake is answered at once, and its timers are re-armed
 describe('Idempotency: an Idempotency-Key’s outcome commits with its write', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', IDEMPOTENCY_ABANDON_SECONDS: '1' });
+    t = await startTestApp({
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      IDEMPOTENCY_ABANDON_SECONDS: '1',
+      NOTIFY_SECRET_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
     await t.dataSource.query(`UPDATE staff SET on_duty = false`);
   });
   afterAll(() => t?.close());
@@ -365,6 +369,15 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
           staffId: engineer.id,
           from: '2026-12-07T08:00:00+08:00',
           to: '2026-12-07T20:00:00+08:00',
+        },
+      },
+      'POST /api/v1/notification-channels': {
+        path: '/api/v1/notification-channels',
+        body: {
+          region: '440600',
+          type: 'wecom_robot',
+          name: unique('群'),
+          webhookUrl: 'http://127.0.0.1:9/cgi-bin/webhook/send?key=k-0123456789',
         },
       },
       'POST /api/v1/billing/charges': { path: '/api/v1/billing/charges', body: charge() },

@@ -1,4 +1,4 @@
-import type { ClientRequestArgs } from 'node:http';
+import type { ClientRequest, ClientRequestArgs, IncomingMessage } from 'node:http';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { LookupAddress } from 'node:dns';
@@ -6,7 +6,12 @@ import type { LookupFunction } from 'node:net';
 import { isIPv6 } from 'node:net';
 
 /**
- * An HTTP(S) POST that connects only to addresses the SSRF guard approved.
+ * An HTTP(S) POST that connects only to addresses the SSRF guard approved
+ * (the guard is src/webhooks/url-guard.ts, reached through WebhookTargets).
+ * Shared: webhook deliveries and region dispatch read only the status code
+ * (postPinned), the notification robots read the answer too, since WeCom and
+ * DingTalk report success or refusal in the JSON body of a 200
+ * (postPinnedReading).
  *
  * `fetch` resolves the host name again when it connects, so a name that
  * answered the guard with a public address can answer the connection with
@@ -68,7 +73,54 @@ export interface PinnedPostInit {
  * signal still bounds it.
  */
 export function postPinned(url: URL, addresses: string[], init: PinnedPostInit): Promise<number> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return Promise.reject(new Error(`unsupported protocol ${url.protocol}`));
+  return new Promise<number>((resolve, reject) => {
+    const req = openPinned(url, addresses, init, (res) => {
+      res.on('error', () => undefined); // an abort after the head arrived is not this delivery's failure
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    if (!req) return reject(new Error(`unsupported protocol ${url.protocol}`));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+export interface PinnedAnswer {
+  statusCode: number;
+  /** The response body as UTF-8, at most `maxBytes` of it (the rest is discarded). */
+  body: string;
+}
+
+/**
+ * postPinned for receivers whose answer is in the body: resolves once the
+ * whole response has arrived (or `maxBytes` of it), bounded by the signal.
+ */
+export function postPinnedReading(url: URL, addresses: string[], init: PinnedPostInit & { maxBytes: number }): Promise<PinnedAnswer> {
+  return new Promise<PinnedAnswer>((resolve, reject) => {
+    const req = openPinned(url, addresses, init, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < init.maxBytes) chunks.push(chunk.subarray(0, init.maxBytes - size));
+        size += chunk.length;
+      });
+      res.on('error', reject);
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    if (!req) return reject(new Error(`unsupported protocol ${url.protocol}`));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+/** The request, pinned to `addresses`, or undefined for a protocol other than http(s). */
+function openPinned(
+  url: URL,
+  addresses: string[],
+  init: PinnedPostInit,
+  onResponse: (res: IncomingMessage) => void,
+): ClientRequest | undefined {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const options: PinnedArgs = {
     method: 'POST',
@@ -78,13 +130,5 @@ export function postPinned(url: URL, addresses: string[], init: PinnedPostInit):
     pinned: addresses.join(','),
     signal: init.signal,
   };
-  return new Promise<number>((resolve, reject) => {
-    const req = send(url, options, (res) => {
-      res.on('error', () => undefined); // an abort after the head arrived is not this delivery's failure
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end(init.body);
-  });
+  return send(url, options, onResponse);
 }

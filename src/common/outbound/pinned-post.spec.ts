@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, Server } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pinnedLookup, postPinned } from './pinned-post';
+import { pinnedLookup, postPinned, postPinnedReading } from './pinned-post';
 
 interface Seen {
   server: string;
@@ -22,6 +22,11 @@ describe('postPinned', () => {
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
           seen.push({ server: name, headers: req.headers, body });
+          if (req.url?.startsWith('/answer')) {
+            // a robot's way: 200 with the outcome in a JSON body
+            res.setHeader('content-type', 'application/json');
+            return res.end(JSON.stringify({ errcode: 0, errmsg: 'ok', server: name, echo: body }));
+          }
           res.statusCode = name === 'a' ? 204 : 202;
           res.end();
         });
@@ -55,6 +60,20 @@ describe('postPinned', () => {
     expect(await post(['127.0.0.2'])).toBe(202);
     expect(await post(['127.0.0.1'])).toBe(204);
     expect(seen.slice(-3).map((s) => s.server)).toEqual(['a', 'b', 'a']);
+  });
+
+  it('reads the answer of the receiver it connected to, and no more than maxBytes of it', async () => {
+    const read = (addresses: string[], maxBytes: number) =>
+      postPinnedReading(new URL(`http://hooks.invalid:${port}/answer`), addresses, {
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"n":2}',
+        signal: AbortSignal.timeout(5000),
+        maxBytes,
+      });
+    const whole = await read(['127.0.0.2'], 10_000);
+    expect(whole.statusCode).toBe(200);
+    expect(JSON.parse(whole.body)).toEqual({ errcode: 0, errmsg: 'ok', server: 'b', echo: '{"n":2}' });
+    expect((await read(['127.0.0.1'], 10)).body).toBe('{"errcode"');
   });
 
   it('fails, without resolving, when the connection asks for a family nothing was approved in', async () => {
