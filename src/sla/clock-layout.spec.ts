@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { twentyFourSevenDefinition, workdayDefinition } from '../calendars/builtin-calendars';
-import { compileCalendar, workingTimeBetween } from '../calendars/working-time';
+import { compileCalendar, twentyFourSevenDefinition, workdayDefinition, workingTimeBetween } from '../calendars/calendars.port';
 import { consumedMs, layOut, remainingMs, workingInstantBefore } from './clock-layout';
 
 const H = 3_600_000;
