@@ -31,7 +31,14 @@ export class SlaTimerProcessor extends ManagedWorkerHost implements OnApplicatio
   onApplicationBootstrap(): void {
     this.keepScheduled(this.queue, SWEEP_JOB, this.config.sla.sweepSeconds * 1000);
     // Running clocks follow their calendar's changes: every worker process hears one, so each asks once (a repeat is harmless).
-    this.calendars.onChange(({ keys }) => void this.clocks.requestRelayout(keys).catch(() => undefined));
+    this.calendars.onChange(
+      ({ keys }) =>
+        void this.clocks
+          .requestRelayout(keys)
+          .catch((err: Error) =>
+            this.logger.error({ err }, `could not queue the relayout of clocks on ${keys.join(', ')}; they keep their instants`),
+          ),
+    );
   }
 
   async process(job: SlaJob): Promise<unknown> {
