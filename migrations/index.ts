@@ -13,6 +13,7 @@ import { FulfilmentInventory1795820000000 } from './1795820000000-fulfilment-inv
 import { BillingOffice1795824000000 } from './1795824000000-billing-office';
 import { StaffContactsAlertNotes1795830000000 } from './1795830000000-staff-contacts-alert-notes';
 import { LookupAndDuplicates1795840000000 } from './1795840000000-lookup-and-duplicates';
+import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   BillingOffice1795824000000,
   StaffContactsAlertNotes1795830000000,
   LookupAndDuplicates1795840000000,
+  WebhooksGrownUp1795880000000,
 ];
