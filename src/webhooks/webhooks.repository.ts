@@ -52,12 +52,12 @@ export async function updateSubscription(
   return (await subscriptionWithSecret(em, id))!;
 }
 
-/** Newest first; the secret is selected (the API shows its last characters). */
+/** Newest first; the secrets are selected (the API shows their last characters). */
 export async function subscriptionPage(
   em: EntityManager,
   q: { includeDeleted?: boolean; limit: number; offset: number },
 ): Promise<{ rows: WebhookSubscription[]; total: number }> {
-  const qb = em.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect('s.secret');
+  const qb = em.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect(['s.secret', 's.previousSecret']);
   if (!q.includeDeleted) qb.andWhere('s.deleted_at IS NULL');
   const [found, total] = await qb.orderBy('s.created_at', 'DESC').addOrderBy('s.id').take(q.limit).skip(q.offset).getManyAndCount();
   return { rows: found, total };

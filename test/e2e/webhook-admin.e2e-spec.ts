@@ -339,6 +339,8 @@ describe('webhooks: PATCH, ping, redeliver, rotation, V2 signatures, filters', (
       expect(read).not.toHaveProperty('secret');
       expect(JSON.stringify(read)).not.toContain(fresh);
       expect(read.previousSecretHint).toBe(`…${old.slice(-4)}`);
+      const listed = (await t.http().get('/api/v1/webhooks').set(admin()).expect(200)).body.items;
+      expect(listed.find((w: { id: string }) => w.id === sub.id)).toEqual(read);
       // a retried rotation does not rotate twice
       const retried = await t
         .http()
