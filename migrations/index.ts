@@ -13,7 +13,10 @@ import { FulfilmentInventory1795820000000 } from './1795820000000-fulfilment-inv
 import { BillingOffice1795824000000 } from './1795824000000-billing-office';
 import { StaffContactsAlertNotes1795830000000 } from './1795830000000-staff-contacts-alert-notes';
 import { LookupAndDuplicates1795840000000 } from './1795840000000-lookup-and-duplicates';
+import { Calendars1795850000000 } from './1795850000000-calendars';
+import { RostersEscalationPolicies1795860000000 } from './1795860000000-rosters-escalation-policies';
 import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up';
+import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -32,5 +35,8 @@ export const migrations = [
   BillingOffice1795824000000,
   StaffContactsAlertNotes1795830000000,
   LookupAndDuplicates1795840000000,
+  Calendars1795850000000,
+  RostersEscalationPolicies1795860000000,
   WebhooksGrownUp1795880000000,
+  SlaWorkingTime1795890000000,
 ];

@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule, BillingWorkersModule } from './billing/billing.module';
+import { CalendarsModule, CalendarsWorkersModule } from './calendars/calendars.module';
 import { CasesModule } from './cases/cases.module';
 import { AuditModule } from './common/audit/audit.module';
 import { loggerParams } from './common/http/logger';
@@ -12,6 +13,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
 import { CustomersModule } from './customers/customers.module';
+import { EscalationsModule } from './escalations/escalations.module';
 import { dataSourceOptions } from './database/data-source';
 import { FaultsModule } from './faults/faults.module';
 import { HealthModule } from './health/health.module';
@@ -23,6 +25,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
 import { RegionsModule } from './regions/regions.module';
+import { RostersModule } from './rosters/rosters.module';
 import { SlaModule } from './sla/sla.module';
 import { SupportModule } from './support/support.module';
 import { StaffModule } from './staff/staff.module';
@@ -53,14 +56,18 @@ export class AppModule {
         IdempotencyModule,
         RegionsModule,
         StaffModule,
+        RostersModule,
         AuthModule,
         ProductsModule,
         CustomersModule,
         OutboxModule,
+        CalendarsModule,
+        CalendarsWorkersModule.register(worker),
         WebhookTargetsModule,
         WebhooksModule.register(worker),
         CasesModule,
         AlertsModule,
+        EscalationsModule,
         TicketsModule,
         SlaModule.register(worker),
         FaultsModule.register(worker),

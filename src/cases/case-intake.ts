@@ -20,6 +20,8 @@ export type NewCase = Pick<
 > & {
   /** The data of its `created` timeline line. */
   created: Record<string, unknown>;
+  /** The customer's contract asks for 24×7 on everything: the clocks count on `24x7` (so does the green channel). */
+  contract24x7?: boolean;
 };
 
 /** Each new case's clocks, (resolution, response), by case id. */
@@ -109,7 +111,10 @@ export class CaseIntake {
 
   /** Each case's two clocks under its own `<kind>:P<priority>` policy (openIn: the cheaper SQL for one case). */
   private openEachIn(batch: WriteBatch, post: PostCommit, cases: NewCase[]): BatchPart<OpenedClocks> {
-    const parts = cases.map((c) => [c.id, this.sla.openIn(batch, post, c.kind, c.id, c.priority, c.openedAt)] as const);
+    const parts = cases.map((c) => {
+      const spec = { kind: c.kind, caseId: c.id, policyKey: `${c.kind}:P${c.priority}`, around24x7: c.greenChannel || !!c.contract24x7 };
+      return [c.id, this.sla.openIn(batch, post, spec, c.openedAt)] as const;
+    });
     return new BatchPart(() => new Map(parts.map(([id, part]) => [id, part.value])));
   }
 

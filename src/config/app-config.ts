@@ -39,6 +39,12 @@ export class AppConfig {
   readonly housekeepingIntervalSeconds: number;
   readonly sla: { sweepSeconds: number; minSeconds: number; faultAutoCloseHours: number; supportAutoCloseHours: number };
   readonly billing: { dueDays: number; /** 'HH:MM', Asia/Shanghai */ arrearsRunAt: string };
+  readonly calendars: {
+    /** How often each process compares its calendar snapshot with PostgreSQL (the bound on a lost Redis message). */
+    refreshSeconds: number;
+    /** 'HH:MM', Asia/Shanghai: the daily check that next year's statutory days are known. */
+    checkAt: string;
+  };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -95,6 +101,7 @@ export class AppConfig {
         supportAutoCloseHours: e.SUPPORT_AUTO_CLOSE_HOURS,
       },
       billing: { dueDays: e.BILL_DUE_DAYS, arrearsRunAt: e.ARREARS_RUN_AT },
+      calendars: { refreshSeconds: e.CALENDAR_REFRESH_SECONDS, checkAt: e.CALENDAR_CHECK_AT },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

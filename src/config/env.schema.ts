@@ -96,6 +96,13 @@ export const envSchema = z
       .string()
       .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
       .default('09:00'),
+    // Processes hear of a calendar change through Redis at once; this poll bounds how stale a missed message leaves them.
+    CALENDAR_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+    // The daily check that next year's statutory holidays are known runs at this time of day, China time (HH:MM).
+    CALENDAR_CHECK_AT: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
+      .default('08:00'),
   })
   .superRefine((env, ctx) => {
     // (Only between two valid counts: a bad one is reported on its own.)

@@ -45,7 +45,7 @@ export function assertCanManage(auth: AuthContext, c: CustomerFootprint, extraRo
  * or hands a customer to someone else is a director's or an admin's call: an
  * account manager manages their customer's record, not its privileges.
  */
-export function assertMayGrant(auth: AuthContext, field: 'greenChannel' | 'tier' | 'accountManagerId'): void {
+export function assertMayGrant(auth: AuthContext, field: 'greenChannel' | 'contract24x7' | 'tier' | 'accountManagerId'): void {
   if (hasRole(auth, 'admin', 'director')) return;
   throw new CustomerError(
     CustomerErrorCode.CUSTOMER_CHANGE_NEEDS_DIRECTOR,

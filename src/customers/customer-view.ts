@@ -19,6 +19,7 @@ export const toSummary = (c: Customer): CustomerSummaryDto => ({
   industry: c.industry,
   homeRegion: c.homeRegion,
   greenChannel: c.greenChannel,
+  contract24x7: c.contract24x7,
   accountManagerId: c.accountManagerId,
   archivedAt: c.archivedAt,
   version: c.version,

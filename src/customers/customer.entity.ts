@@ -16,6 +16,8 @@ export class Customer {
   @Column('text') industry: string;
   @Column('text') homeRegion: string;
   @Column('boolean') greenChannel: boolean;
+  /** The contract asks for 24×7 on everything: every clock of the customer's new cases counts on `24x7`. */
+  @Column('boolean', { name: 'contract_24x7' }) contract24x7: boolean;
   @Column({ type: 'uuid', nullable: true }) accountManagerId: string | null;
   @Column({ type: 'timestamptz', nullable: true }) archivedAt: Date | null;
   @Column({ type: 'text', nullable: true }) archiveReason: string | null;

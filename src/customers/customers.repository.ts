@@ -37,6 +37,7 @@ interface ContextHead {
   accountManagerName: string | null;
   tier: Tier;
   greenChannel: boolean;
+  contract24x7: boolean;
   homeRegion: string;
   accountManagerId: string | null;
   archived: boolean;
@@ -48,6 +49,7 @@ interface ContextHeadRow {
   account_manager_name: string | null;
   tier: Tier;
   green_channel: boolean;
+  contract_24x7: boolean;
   home_region: string;
   account_manager_id: string | null;
   archived_at: Date | null;
@@ -55,7 +57,7 @@ interface ContextHeadRow {
 }
 
 const HEAD = sql`c.name, (SELECT m.display_name FROM staff m WHERE m.id = c.account_manager_id) AS account_manager_name,
-                 c.tier, c.green_channel, c.home_region, c.account_manager_id, c.archived_at,
+                 c.tier, c.green_channel, c.contract_24x7, c.home_region, c.account_manager_id, c.archived_at,
                  coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions`;
 
 const head = (r: ContextHeadRow): ContextHead => ({
@@ -63,6 +65,7 @@ const head = (r: ContextHeadRow): ContextHead => ({
   accountManagerName: r.account_manager_name,
   tier: r.tier,
   greenChannel: r.green_channel,
+  contract24x7: r.contract_24x7,
   homeRegion: r.home_region,
   accountManagerId: r.account_manager_id,
   archived: r.archived_at !== null,
@@ -154,6 +157,7 @@ export interface NewCustomer {
   industry: string;
   homeRegion: string;
   greenChannel: boolean;
+  contract24x7: boolean;
   accountManagerId: string | null;
 }
 

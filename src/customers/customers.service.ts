@@ -65,6 +65,7 @@ export interface CustomerNames {
 export interface CaseContext extends CustomerFootprint, CustomerNames {
   tier: Customer['tier'];
   greenChannel: boolean;
+  contract24x7: boolean;
   archived: boolean;
   /** Region of the requested site, if it is this customer's. */
   siteRegion: string | null;
@@ -77,6 +78,7 @@ export type { InstanceRef } from './customers.repository';
 export interface OrderContext extends CustomerFootprint, CustomerNames {
   tier: Customer['tier'];
   greenChannel: boolean;
+  contract24x7: boolean;
   archived: boolean;
   /** The customer's sites among those asked for: id → region. */
   sites: Map<string, string>;
@@ -171,6 +173,7 @@ export class CustomersService {
       throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${dto.homeRegion} is outside your region scope`);
     }
     if (dto.greenChannel) assertMayGrant(auth, 'greenChannel');
+    if (dto.contract24x7) assertMayGrant(auth, 'contract24x7');
     if (dto.accountManagerId && dto.accountManagerId !== auth.staffId) assertMayGrant(auth, 'accountManagerId');
     const accountManagerId = dto.accountManagerId ?? (hasRole(auth, 'account_manager') ? auth.staffId : null);
     if (accountManagerId) await this.assertAccountManager('accountManagerId', accountManagerId);
@@ -184,6 +187,7 @@ export class CustomersService {
         industry: dto.industry,
         homeRegion: dto.homeRegion,
         greenChannel: dto.greenChannel,
+        contract24x7: dto.contract24x7 ?? false,
         accountManagerId,
       }).catch((err: { driverError?: { code?: string; constraint?: string } }) => {
         // two creators racing past the check above: the unique index decides
@@ -263,6 +267,7 @@ export class CustomersService {
       // Resending the value it already has changes nothing, so it needs no director.
       if (changes.greenChannel !== undefined && changes.greenChannel !== fp.customer.greenChannel) assertMayGrant(auth, 'greenChannel');
       if (changes.tier !== undefined && changes.tier !== fp.customer.tier) assertMayGrant(auth, 'tier');
+      if (changes.contract24x7 !== undefined && changes.contract24x7 !== fp.customer.contract24x7) assertMayGrant(auth, 'contract24x7');
       if (changes.homeRegion && !covers(auth, changes.homeRegion)) {
         throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${changes.homeRegion} is outside your region scope`);
       }

@@ -116,6 +116,7 @@ export class FaultsService extends TicketDesk<Fault> {
           state: row.state,
           priority,
           greenChannel: row.greenChannel,
+          contract24x7: ctx.contract24x7,
           openedAt: now,
           created: { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia },
         },

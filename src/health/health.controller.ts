@@ -3,6 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { HealthCheck, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../common/http/controller';
+import { CalendarsHealthIndicator } from './calendars.health';
 import { RedisHealthIndicator } from './redis.health';
 
 @ApiTags('health')
@@ -13,6 +14,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
+    private readonly calendars: CalendarsHealthIndicator,
   ) {}
 
   @Get('live')
@@ -23,11 +25,20 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (503 otherwise)' })
+  @ApiOperation({
+    summary: 'Readiness: PostgreSQL and Redis answer (503 otherwise)',
+    description:
+      'Also reports, without failing, calendars.nextYearMissing: from 1 December (China date), next year when its statutory holidays are ' +
+      'known neither from the package nor entered by hand (PUT /api/v1/calendars/holidays/{year}); null otherwise.',
+  })
   @HealthCheck()
   ready(@Res({ passthrough: true }) reply: FastifyReply) {
     return this.report(reply, () =>
-      this.health.check([() => this.db.pingCheck('postgres', { timeout: 1000 }), () => this.redis.isHealthy('redis')]),
+      this.health.check([
+        () => this.db.pingCheck('postgres', { timeout: 1000 }),
+        () => this.redis.isHealthy('redis'),
+        () => this.calendars.check('calendars'),
+      ]),
     );
   }
 

@@ -75,6 +75,7 @@ export class InquiriesService {
     let customerNames: CustomerNames | null = null;
     let tier: 'strategic' | 'key' | 'standard' = 'key'; // no adjustment for a caller who is not a customer
     let green = false;
+    let contract24x7 = false;
     let region = dto.region;
     if (dto.customerId) {
       const ctx = await this.customers.caseContext(em, dto.customerId);
@@ -84,6 +85,7 @@ export class InquiriesService {
       customerNames = ctx;
       tier = ctx.tier;
       green = ctx.greenChannel;
+      contract24x7 = ctx.contract24x7;
       region ??= ctx.homeRegion;
       if (!this.mayAccess(auth, region, owner)) throw inquiryNotFound(dto.customerId);
     } else {
@@ -133,6 +135,7 @@ export class InquiriesService {
           state: 'open',
           priority,
           greenChannel: green,
+          contract24x7,
           openedAt: now,
           created: { state: 'open', priority: `P${priority}`, channel: row.channel, topic: row.topic },
         },

@@ -1,5 +1,5 @@
 import type { CreateOrderDto } from './dto/order.dto';
-import { minimumResolutionSeconds, splitOrder } from './order-split';
+import { splitOrder } from './order-split';
 
 const item = (siteId: string) => ({ action: 'add' as const, productCode: 'DIA', siteId, quantity: 1, attributes: { bandwidthMbps: 100 } });
 
@@ -37,12 +37,5 @@ describe('order split', () => {
       [3, 'fs2', '440605'],
       [4, 'gz', '440106'],
     ]);
-  });
-
-  it('commits to the longest lead time, or the requested date when later', () => {
-    expect(minimumResolutionSeconds([10, 15, 1], null, now)).toBe(15 * 86_400);
-    const requested = new Date(now.getTime() + 30 * 86_400_000 + 400);
-    expect(minimumResolutionSeconds([15], requested, now)).toBe(30 * 86_400 + 1);
-    expect(minimumResolutionSeconds([15], new Date(now.getTime() + 86_400_000), now)).toBe(15 * 86_400);
   });
 });

@@ -5,8 +5,6 @@ import type { OrderItem } from './order-item.entity';
 import type { Order } from './order.entity';
 import type { WorkOrder } from './work-order.entity';
 
-const DAY_SECONDS = 86_400;
-
 export interface SplitInput {
   dto: CreateOrderDto;
   /** The region of each item's site, in item order (checked already). */
@@ -88,15 +86,4 @@ export function splitOrder(input: SplitInput): { order: Order; workOrders: WorkO
     attributes: src.attributes ?? {},
   }));
   return { order, workOrders, items };
-}
-
-/**
- * The floor under the order's resolution target: the longest lead time of
- * its products, or the requested date when later (to the second). The clock
- * takes the policy's target when that is longer still.
- */
-export function minimumResolutionSeconds(leadTimeDays: number[], requested: Date | null, now: Date): number {
-  const lead = Math.max(0, ...leadTimeDays) * DAY_SECONDS;
-  const asked = requested ? Math.ceil((requested.getTime() - now.getTime()) / 1000) : 0;
-  return Math.max(lead, asked);
 }

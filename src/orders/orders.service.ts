@@ -34,7 +34,7 @@ import { maySeeOrder } from './order-access';
 import { orderCreatedEvent, orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
 import { WORK_ORDER_CANCELLABLE_STATES, cancellable, rejectable, stateAfterCancel, workOrderClockEffects } from './order-lifecycle';
-import { minimumResolutionSeconds, splitOrder, workOrderRegions } from './order-split';
+import { splitOrder, workOrderRegions } from './order-split';
 import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, orderNotFound } from './orders.errors';
@@ -163,18 +163,16 @@ export class OrdersService {
       now,
     });
 
-    // Every clock at once; the resolution target is the commitment (see minimumResolutionSeconds).
-    const minResolutionSeconds = minimumResolutionSeconds(
-      lines.map((l) => l.product.leadTimeDays),
-      requested,
-      now,
-    );
+    // Every clock at once; the resolution target is the commitment: never less than the
+    // longest lead time in working days, nor than the date asked for (ClockSpec.resolutionFloor).
+    const resolutionFloor = { workingDays: Math.max(0, ...lines.map((l) => l.product.leadTimeDays)), until: requested };
     const policyKey = `order:P${priority}`;
     const clockSpecs = [order, ...workOrders].map((c) => ({
       kind: c === order ? 'order' : 'work_order',
       caseId: c.id,
       policyKey,
-      minResolutionSeconds,
+      around24x7: ctx.greenChannel || ctx.contract24x7,
+      resolutionFloor,
     }));
     // The order's committed completion and each work order's due time are their
     // resolution clocks' due times: the clocks go first (CaseIntake.openAfterClocks),

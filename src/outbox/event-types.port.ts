@@ -20,5 +20,7 @@ export const EVENT_TYPES = [
   'payment.received',
   'payment.reversed',
   'arrears.overdue',
+  'calendar.changed',
+  'calendar.year_missing',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -81,3 +81,12 @@ export class SchedulerKeeper {
 export function keepScheduled(queue: Queue, schedule: Schedule, logger: Logger): () => void {
   return new SchedulerKeeper(queue, [schedule], logger).start();
 }
+
+/** The zone "daily" jobs run in: a time of day in China, whatever the zone of the server or of Redis. */
+export const CHINA_TIME_ZONE = 'Asia/Shanghai';
+
+/** A schedule at `runAt` ('HH:MM', China time) every day, as a cron pattern read in Asia/Shanghai. */
+export function dailyAtChinaTime(runAt: string): { pattern: string; tz: string } {
+  const [hours, minutes] = runAt.split(':').map(Number);
+  return { pattern: `${minutes} ${hours} * * *`, tz: CHINA_TIME_ZONE };
+}

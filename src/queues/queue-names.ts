@@ -21,6 +21,8 @@ export const QueueName = {
   webhooks: 'webhooks',
   /** Bill runs (one job per customer), their sweep, and the daily arrears check. */
   billing: 'billing',
+  /** The daily check that next year's statutory holidays are known (calendar.year_missing). */
+  calendars: 'calendars',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

@@ -11,7 +11,7 @@ import { QueueName } from '../queues/queue-names';
 import { SlaClock } from './sla-clock.entity';
 import { ClockAdvance, advanceClocks, clockTimer, lockDueClocks, runningClocksDueWithin } from './sla-clocks.repository';
 import { FIRE_JOB, FireJobData, SlaClocksService, fireJobId } from './sla-clocks.service';
-import { dueLevels, levelAfter, thresholdAt } from './sla-levels.port';
+import { dueLevels, levelAfter, levelAt } from './sla-levels.port';
 
 // A wake-up this close before its threshold waits for it instead of re-arming.
 const EARLY_WAIT_MS = 1000;
@@ -72,9 +72,8 @@ export class SlaAlertingService {
       const owed: RaiseAlert[] = [];
       const advanced: (ClockAdvance & Pick<SlaClock, 'generation' | 'state'>)[] = [];
       for (const r of due) {
-        const timing = { startedAt: r.startedAt, pausedMs: r.pausedMs, targetSeconds: r.targetSeconds, warnAtPercent: r.warnAtPercent };
         // PostgreSQL already says next_level is due; later levels follow if they are due too.
-        const levels = [r.nextLevel, ...dueLevels(timing, levelAfter(r.nextLevel), now)];
+        const levels = [r.nextLevel, ...dueLevels(r.levels, levelAfter(r.nextLevel), now)];
         for (const level of levels) {
           owed.push({
             caseKind: r.caseKind,
@@ -85,7 +84,7 @@ export class SlaAlertingService {
             clockId: r.id,
             clock: r.clock,
             level,
-            dueAt: thresholdAt(timing, level),
+            dueAt: levelAt(r.levels, level)!,
           });
         }
         const next = levelAfter(levels[levels.length - 1]);
@@ -94,7 +93,7 @@ export class SlaAlertingService {
           generation: r.generation,
           state: 'running',
           nextLevel: next,
-          nextAt: next ? thresholdAt(timing, next) : null,
+          nextAt: next ? levelAt(r.levels, next) : null,
           breachedAt: r.breachedAt ?? (levels.includes('breached') ? now : null),
         });
       }

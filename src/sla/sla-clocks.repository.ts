@@ -1,32 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import type { Db, Sql } from '../common/sql';
-import { execute, firstRow, rows, sql } from '../common/sql';
+import { execute, firstRow, join, rows, sql } from '../common/sql';
 import type { BatchPart, WriteBatch } from '../common/write-batch';
 import type { ClockState } from './sla-clock.entity';
 import { SlaClock } from './sla-clock.entity';
-import type { AlertLevel, ClockName } from './sla-levels.port';
-
-/** A clock as its INSERT returns it: the targets it was given; the rest follows from the start time. */
-export interface InsertedClock {
-  id: string;
-  caseKind: string;
-  caseId: string;
-  clock: ClockName;
-  policyKey: string;
-  policyVersion: number;
-  targetSeconds: number;
-  warnAtPercent: number;
-}
-
-/** One case's clocks to insert, each under the policy `policyKey` in force. */
-export interface CaseClocks {
-  kind: string;
-  caseId: string;
-  policyKey: string;
-  /** A floor under the resolution target, in seconds (null: the policy's alone). */
-  minResolutionSeconds: number | null;
-}
+import type { AlertLevel, ClockName, StoredLevelTimes } from './sla-levels.port';
 
 /** A running clock whose next threshold has passed, with what its alerts need from the case index. */
 export interface DueClock {
@@ -34,10 +13,8 @@ export interface DueClock {
   caseKind: string;
   caseId: string;
   clock: ClockName;
-  startedAt: Date;
-  pausedMs: number;
-  targetSeconds: number;
-  warnAtPercent: number;
+  /** Its level instants, as laid out (clock-layout.ts). */
+  levels: StoredLevelTimes;
   generation: number;
   nextLevel: AlertLevel;
   breachedAt: Date | null;
@@ -62,73 +39,31 @@ export interface ClockAdvance {
   breachedAt: Date | null;
 }
 
-// Both statements insert running clocks at their first level (warning), due
-// at start + target, the warning at start + target × warn_at_percent.
-
 /**
- * A case's response and resolution clocks under the policy `policyKey`. With
- * no such policy the LEFT JOIN yields a NULL policy_key, which the NOT NULL
- * column refuses: the statement fails, and with it the batch it is part of.
+ * Clocks laid out by the engine (ids chosen by it), as one INSERT: plain
+ * VALUES, one row per clock, so an intake's clocks are one part of its batch
+ * whatever the number of cases.
  */
-export function insertCaseClocksIn(
-  batch: WriteBatch,
-  c: { kind: string; caseId: string; policyKey: string; at: Date },
-): BatchPart<InsertedClock[]> {
-  const inserted = batch.add(
-    sql`INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
-                                started_at, due_at, state, generation, next_level, next_at)
-        SELECT ${c.kind}, ${c.caseId}::uuid, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
-               s.at, s.at + make_interval(secs => t.secs), 'running', 1, 'warning',
-               s.at + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
-          FROM (VALUES ('response'), ('resolution')) AS c(clock)
-         CROSS JOIN (SELECT ${c.at}::timestamptz AS at) AS s
-          LEFT JOIN sla_policies p ON p.key = ${c.policyKey}
-         CROSS JOIN LATERAL (SELECT c.clock, CASE c.clock WHEN 'response' THEN p.response_seconds ELSE p.resolution_seconds END) AS t(clock, secs)
-        RETURNING id, clock, policy_key, policy_version, target_seconds, warn_at_percent`,
-  );
-  return inserted.map((found) => found.map((r) => insertedClock({ ...r, case_kind: c.kind, case_id: c.caseId })));
+function insertClocksSql(clocks: SlaClock[]): Sql {
+  return sql`INSERT INTO sla_clocks (id, case_kind, case_id, clock, policy_key, policy_version, calendar_key, target_seconds, warn_at_percent,
+                                     started_at, paused_ms, worked_ms, resumed_at, warn_at, due_at, escalate_2_at, escalate_3_at,
+                                     state, generation, next_level, next_at)
+             VALUES ${join(
+               clocks.map(
+                 (c) => sql`(${c.id}, ${c.caseKind}, ${c.caseId}, ${c.clock}, ${c.policyKey}, ${c.policyVersion}, ${c.calendarKey},
+                             ${c.targetSeconds}, ${c.warnAtPercent}, ${c.startedAt}, ${c.pausedMs}, ${c.workedMs}, ${c.resumedAt},
+                             ${c.warnAt}, ${c.dueAt}, ${c.escalate2At}, ${c.escalate3At}, ${c.state}, ${c.generation}, ${c.nextLevel}, ${c.nextAt})`,
+               ),
+             )}`;
 }
 
-/**
- * The clocks of many cases in one statement. The resolution target is the
- * longer of the policy's and the case's floor. A case whose policy does not
- * exist gets no clocks (the caller checks the count), or, with
- * `failWithoutPolicy`, fails the statement as insertCaseClocksIn does (a batch
- * may run without a transaction: it must not commit a case without clocks).
- */
-function insertClocksOfCasesSql(cases: CaseClocks[], at: Date, failWithoutPolicy: boolean): Sql {
-  return sql`INSERT INTO sla_clocks (case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent,
-                                     started_at, due_at, state, generation, next_level, next_at)
-             SELECT s.kind, s.case_id, t.clock, p.key, p.version, t.secs, p.warn_at_percent,
-                    n.at, n.at + make_interval(secs => t.secs), 'running', 1, 'warning',
-                    n.at + make_interval(secs => t.secs * p.warn_at_percent / 100.0)
-               FROM unnest(${cases.map((c) => c.kind)}::text[], ${cases.map((c) => c.caseId)}::uuid[], ${cases.map((c) => c.policyKey)}::text[],
-                           ${cases.map((c) => c.minResolutionSeconds)}::int[]) AS s(kind, case_id, policy_key, min_resolution_secs)
-              CROSS JOIN (SELECT ${at}::timestamptz AS at) AS n
-               ${failWithoutPolicy ? sql`LEFT JOIN` : sql`JOIN`} sla_policies p ON p.key = s.policy_key
-              CROSS JOIN LATERAL (VALUES ('response', p.response_seconds), ('resolution', greatest(p.resolution_seconds, s.min_resolution_secs))) AS t(clock, secs)
-             RETURNING id, case_kind, case_id, clock, policy_key, policy_version, target_seconds, warn_at_percent`;
+export async function insertClocks(db: Db, clocks: SlaClock[]): Promise<void> {
+  await execute(db, insertClocksSql(clocks));
 }
 
-export async function insertClocksOfCases(db: Db, cases: CaseClocks[], at: Date): Promise<InsertedClock[]> {
-  return (await rows<Record<string, unknown>>(db, insertClocksOfCasesSql(cases, at, false))).map(insertedClock);
-}
-
-export function insertClocksOfCasesIn(batch: WriteBatch, cases: CaseClocks[], at: Date): BatchPart<InsertedClock[]> {
-  return batch.add(insertClocksOfCasesSql(cases, at, true)).map((found) => found.map(insertedClock));
-}
-
-function insertedClock(r: Record<string, unknown>): InsertedClock {
-  return {
-    id: r.id as string,
-    caseKind: r.case_kind as string,
-    caseId: r.case_id as string,
-    clock: r.clock as ClockName,
-    policyKey: r.policy_key as string,
-    policyVersion: r.policy_version as number,
-    targetSeconds: r.target_seconds as number,
-    warnAtPercent: r.warn_at_percent as number,
-  };
+/** insertClocks as part of a batch (an intake's one statement); resolves to the clocks once the batch has run. */
+export function insertClocksIn(batch: WriteBatch, clocks: SlaClock[]): BatchPart<SlaClock[]> {
+  return batch.add(insertClocksSql(clocks)).map(() => clocks);
 }
 
 /** A case's clocks (resolution, response), locked for the caller's transaction. */
@@ -145,8 +80,14 @@ export async function updateClock(em: EntityManager, c: SlaClock): Promise<void>
       state: c.state,
       pausedAt: c.pausedAt,
       pausedMs: c.pausedMs,
+      workedMs: c.workedMs,
+      resumedAt: c.resumedAt,
       stoppedAt: c.stoppedAt,
+      calendarKey: c.calendarKey,
+      warnAt: c.warnAt,
       dueAt: c.dueAt,
+      escalate2At: c.escalate2At,
+      escalate3At: c.escalate3At,
       generation: c.generation,
       nextAt: c.nextAt,
       policyKey: c.policyKey,
@@ -187,10 +128,10 @@ export async function lockDueClocks(db: Db, limit: number): Promise<DueClock[]> 
     case_kind: string;
     case_id: string;
     clock: ClockName;
-    started_at: Date;
-    paused_ms: string;
-    target_seconds: number;
-    warn_at_percent: number;
+    warn_at: Date | null;
+    due_at: Date;
+    escalate_2_at: Date | null;
+    escalate_3_at: Date | null;
     generation: number;
     next_level: AlertLevel;
     breached_at: Date | null;
@@ -199,8 +140,7 @@ export async function lockDueClocks(db: Db, limit: number): Promise<DueClock[]> 
     region: string;
   }>(
     db,
-    sql`SELECT c.id, c.case_kind, c.case_id, c.clock, c.started_at, c.paused_ms, c.target_seconds, c.warn_at_percent,
-               c.generation, c.next_level, c.breached_at, ci.case_no, ci.customer_id, ci.region
+    sql`SELECT c.id, c.case_kind, c.case_id, c.clock, c.warn_at, c.due_at, c.escalate_2_at, c.escalate_3_at, c.generation, c.next_level, c.breached_at, ci.case_no, ci.customer_id, ci.region
           FROM sla_clocks c JOIN case_index ci ON ci.kind = c.case_kind AND ci.id = c.case_id
          WHERE c.state = 'running' AND c.next_at <= now()
          ORDER BY c.next_at
@@ -212,10 +152,12 @@ export async function lockDueClocks(db: Db, limit: number): Promise<DueClock[]> 
     caseKind: r.case_kind,
     caseId: r.case_id,
     clock: r.clock,
-    startedAt: new Date(r.started_at),
-    pausedMs: Number(r.paused_ms),
-    targetSeconds: r.target_seconds,
-    warnAtPercent: r.warn_at_percent,
+    levels: {
+      warnAt: r.warn_at && new Date(r.warn_at),
+      dueAt: new Date(r.due_at),
+      escalate2At: r.escalate_2_at && new Date(r.escalate_2_at),
+      escalate3At: r.escalate_3_at && new Date(r.escalate_3_at),
+    },
     generation: r.generation,
     nextLevel: r.next_level,
     breachedAt: r.breached_at,
@@ -244,4 +186,29 @@ export function runningClocksDueWithin(em: EntityManager, horizonSeconds: number
     .createQueryBuilder('c')
     .where(`c.state = 'running' AND c.next_at > now() AND c.next_at <= now() + make_interval(secs => :h)`, { h: horizonSeconds })
     .getMany();
+}
+
+/** Up to `limit` running clocks on any of `calendarKeys` with ids after `afterId`, by id, locked for the caller's transaction. */
+export function lockRunningClocksOn(em: EntityManager, calendarKeys: string[], afterId: string | null, limit: number): Promise<SlaClock[]> {
+  const qb = em
+    .getRepository(SlaClock)
+    .createQueryBuilder('c')
+    .where(`c.state = 'running' AND c.calendar_key IN (:...keys)`, { keys: calendarKeys });
+  if (afterId) qb.andWhere('c.id > :afterId', { afterId });
+  return qb.orderBy('c.id').limit(limit).setLock('pessimistic_write').getMany();
+}
+
+/** Writes clocks laid out again (a calendar changed under them), in one statement. */
+export async function updateLaidOut(db: Db, clocks: SlaClock[]): Promise<void> {
+  await execute(
+    db,
+    sql`UPDATE sla_clocks c SET generation = u.generation, warn_at = u.warn_at, due_at = u.due_at,
+                               escalate_2_at = u.escalate_2_at, escalate_3_at = u.escalate_3_at, next_at = u.next_at
+          FROM unnest(${clocks.map((x) => x.id)}::uuid[], ${clocks.map((x) => x.generation)}::int[],
+                      ${clocks.map((x) => x.warnAt)}::timestamptz[], ${clocks.map((x) => x.dueAt)}::timestamptz[],
+                      ${clocks.map((x) => x.escalate2At)}::timestamptz[], ${clocks.map((x) => x.escalate3At)}::timestamptz[],
+                      ${clocks.map((x) => x.nextAt)}::timestamptz[])
+               AS u(id, generation, warn_at, due_at, escalate_2_at, escalate_3_at, next_at)
+         WHERE c.id = u.id`,
+  );
 }

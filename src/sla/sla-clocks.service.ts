@@ -2,26 +2,35 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { CalendarsService } from '../calendars/calendars.service';
+import type { CompiledCalendar } from '../calendars/calendars.port';
+import { CALENDAR_24X7, workingTimeBetween } from '../calendars/calendars.port';
 import { PostCommit } from '../common/post-commit';
 import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
+import { consumedMs, layOut, remainingMs } from './clock-layout';
 import { SlaClock } from './sla-clock.entity';
 import {
-  InsertedClock,
   clocksOfCase,
   clocksOfCases,
-  insertCaseClocksIn,
-  insertClocksOfCases,
-  insertClocksOfCasesIn,
+  insertClocks,
+  insertClocksIn,
   lockClocksOfCase,
+  lockRunningClocksOn,
   updateClock,
+  updateLaidOut,
 } from './sla-clocks.repository';
-import { ClockName, dueAt, thresholdAt } from './sla-levels.port';
+import type { ClockName } from './sla-levels.port';
 import { SlaPoliciesService } from './sla-policies.service';
-import { SlaError, SlaErrorCode } from './sla.errors';
+import type { SlaPolicy } from './sla-policy.entity';
 
 export const FIRE_JOB = 'fire';
+export const RELAYOUT_JOB = 'relayout';
+export interface RelayoutJobData {
+  calendarKeys: string[];
+}
 export interface FireJobData {
   clockId: string;
   generation: number;
@@ -34,14 +43,27 @@ export const fireJobId = (c: Pick<SlaClock, 'id' | 'generation' | 'nextLevel'>) 
 
 export type ClockChange = 'stop_response' | 'pause_resolution' | 'resume_resolution' | 'stop_resolution' | 'stop_all';
 
-/** One case's clocks to open with openMany or openManyIn (cases open through CaseIntake). */
+/** One case's clocks to open (cases open through CaseIntake). */
 export interface ClockSpec {
   kind: string;
   caseId: string;
-  /** The policy that sets the targets, e.g. `order:P2` (a work order runs under its order's policy). */
+  /** The policy that sets the targets and names the calendars, e.g. `order:P2` (a work order runs under its order's policy). */
   policyKey: string;
-  /** The resolution target is at least this many seconds from the start (greatest() ignores null). */
-  minResolutionSeconds?: number;
+  /** A green-channel case, or a customer whose contract asks for 24×7: both clocks count on `24x7`, whatever the policy names. */
+  around24x7?: boolean;
+  /**
+   * The least the resolution clock commits to (an order: its products' lead
+   * time in working days of the clock's calendar, and the instant the
+   * customer asked for): its target is the longest of the policy's and these.
+   */
+  resolutionFloor?: { workingDays: number; until: Date | null };
+}
+
+/** What a re-target is for: the new priority, and what decides the calendars. */
+export interface Retarget {
+  priority: number;
+  greenChannel: boolean;
+  contract24x7: boolean;
 }
 
 export interface CaseSla {
@@ -49,47 +71,15 @@ export interface CaseSla {
   resolutionDueAt: Date;
 }
 
-/** A clock just inserted (the RETURNING row of its INSERT), as the engine holds it: running, first level next. */
-function freshClock(r: InsertedClock, at: Date): SlaClock {
-  const timing = { startedAt: at, pausedMs: 0, targetSeconds: r.targetSeconds, warnAtPercent: r.warnAtPercent };
-  return Object.assign(new SlaClock(), {
-    id: r.id,
-    caseKind: r.caseKind,
-    caseId: r.caseId,
-    clock: r.clock,
-    policyKey: r.policyKey,
-    policyVersion: r.policyVersion,
-    ...timing,
-    pausedAt: null,
-    stoppedAt: null,
-    breachedAt: null,
-    dueAt: dueAt(timing),
-    state: 'running',
-    generation: 1,
-    nextLevel: 'warning',
-    nextAt: thresholdAt(timing, 'warning'),
-  } satisfies SlaClock);
-}
-
-/** Each case's fresh clocks, (resolution, response), from the rows of one insert. */
-function byCase(inserted: InsertedClock[], at: Date): { clocks: SlaClock[]; byCase: Map<string, SlaClock[]> } {
-  const out = new Map<string, SlaClock[]>();
-  const all: SlaClock[] = [];
-  for (const r of inserted) {
-    const clock = freshClock(r, at);
-    all.push(clock);
-    out.set(
-      clock.caseId,
-      [...(out.get(clock.caseId) ?? []), clock].sort((x, y) => x.clock.localeCompare(y.clock)),
-    );
-  }
-  return { clocks: all, byCase: out };
-}
+/** A clock as a case's view reads it: its row, and the working time left of its target when it was read (negative once overrun). */
+export type ClockReading = SlaClock & { workingMsRemaining: number };
 
 /**
  * The SLA engine's API for case modules. Every call runs in the case's own
  * transaction or statement (a change locks the case row first); timers are
  * armed after commit through PostCommit. Knows case kinds only as strings.
+ * Targets are working time on each clock's calendar (docs/ARCHITECTURE.md,
+ * "SLA in working time"); clock-layout.ts places the thresholds.
  */
 @Injectable()
 export class SlaClocksService {
@@ -97,75 +87,43 @@ export class SlaClocksService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.sla) private readonly queue: Queue,
     private readonly policies: SlaPoliciesService,
+    private readonly calendars: CalendarsService,
   ) {}
 
   /**
-   * One case's two clocks under the policy `<kind>:P<priority>` in force, as
-   * part of the new case's batch of inserts (CaseIntake.open); resolves once
-   * the batch has run. Its own SQL rather than openManyIn's for one case:
-   * measured cheaper on the server (docs/PERFORMANCE.md, "Code health
-   * (issue 10)"). A missing policy makes the batch itself fail (see
-   * below), so the case is never written without its clocks.
+   * One case's two clocks (resolution, response) as part of the new case's
+   * batch of inserts (CaseIntake.open); resolves once the batch has run. A
+   * missing policy throws before anything is written.
    */
-  openIn(batch: WriteBatch, post: PostCommit, kind: string, caseId: string, priority: number, at = new Date()): BatchPart<SlaClock[]> {
-    const inserted = insertCaseClocksIn(batch, { kind, caseId, policyKey: `${kind}:P${priority}`, at });
-    // With no such policy the insert fails, and the whole batch with it: a case
-    // never exists without its clocks, even when the batch runs without an
-    // explicit transaction.
-    const clocks = inserted.map((rows) => {
-      if (rows.length !== 2) throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${kind}:P${priority}`);
-      return rows.map((r) => freshClock(r, at)).sort((x, y) => x.clock.localeCompare(y.clock)); // resolution, response
-    });
-    // Timers go out only after commit, when the batch has run and its clocks can be read.
-    post.add(() => this.armAll(clocks.value));
-    return clocks;
+  openIn(batch: WriteBatch, post: PostCommit, spec: ClockSpec, at = new Date()): BatchPart<ClockReading[]> {
+    return this.openManyIn(batch, post, [spec], at).map((byCase) => byCase.get(spec.caseId)!);
   }
 
   /**
-   * Starts the clocks of many cases in one statement (an order and its work
-   * orders), each under the policy `policyKey` in force. A case may set a
-   * floor under its resolution target (an order never commits to less than
-   * its products' lead time, or than the date the customer asked for): the
-   * target is then the longer of the policy's and `minResolutionSeconds`, so
-   * the resolution due time it returns is the commitment. Timers are armed after commit
-   * in one round trip. Returns each case's clocks (resolution, response).
+   * The clocks of many cases (an order and its work orders) in one statement,
+   * each under its policy in force; returns each case's clocks (resolution,
+   * response), whose resolution due time is the commitment (see ClockSpec).
+   * Timers are armed after commit, in one round trip.
    */
-  async openMany(em: EntityManager, post: PostCommit, specs: ClockSpec[], at = new Date()): Promise<Map<string, SlaClock[]>> {
-    const inserted = await insertClocksOfCases(em, specs.map(caseClocks), at);
-    const { clocks, byCase: out } = this.checkOpened(specs, inserted, at);
+  async openMany(em: EntityManager, post: PostCommit, specs: ClockSpec[], at = new Date()): Promise<Map<string, ClockReading[]>> {
+    const { clocks, byCase } = this.layOutNew(specs, at);
+    await insertClocks(em, clocks);
     post.add(() => this.armAll(clocks));
-    return out;
+    return byCase;
   }
 
-  /**
-   * openMany as part of a batch of inserts (an intake written as one
-   * statement, CaseIntake.open, for several cases or a floor under the
-   * resolution target); each case's clocks can be read once the batch has
-   * run. As with openIn, a missing policy makes the batch itself fail, so no
-   * case is written without its clocks.
-   */
-  openManyIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): BatchPart<Map<string, SlaClock[]>> {
-    let checked: ReturnType<SlaClocksService['checkOpened']> | undefined;
-    const opened = insertClocksOfCasesIn(batch, specs.map(caseClocks), at).map(
-      (inserted) => (checked ??= this.checkOpened(specs, inserted, at)),
-    );
-    post.add(() => this.armAll(opened.value.clocks));
-    return opened.map((o) => o.byCase);
-  }
-
-  /** Every case got both clocks, or the missing policy is named. */
-  private checkOpened(specs: ClockSpec[], inserted: InsertedClock[], at: Date): { clocks: SlaClock[]; byCase: Map<string, SlaClock[]> } {
-    if (inserted.length !== specs.length * 2) {
-      const missing = specs.map((s) => s.policyKey).find((k) => !inserted.some((r) => r.policyKey === k));
-      throw new SlaError(SlaErrorCode.SLA_POLICY_NOT_FOUND, `No SLA policy ${missing}`);
-    }
-    return byCase(inserted, at);
+  /** openMany as part of a batch of inserts (CaseIntake.open); each case's clocks can be read once the batch has run. */
+  openManyIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): BatchPart<Map<string, ClockReading[]>> {
+    const { clocks, byCase } = this.layOutNew(specs, at);
+    const inserted = insertClocksIn(batch, clocks);
+    post.add(() => this.armAll(inserted.value));
+    return inserted.map(() => byCase);
   }
 
   /** Applies what a state change does to the clocks (see ticket-lifecycle.clockEffects). */
   async apply(em: EntityManager, post: PostCommit, kind: string, caseId: string, changes: ClockChange[], at = new Date()): Promise<void> {
     if (!changes.length) return;
-    const clocks = await this.lockClocks(em, kind, caseId);
+    const clocks = await lockClocksOfCase(em, kind, caseId);
     for (const change of changes) {
       const target: ClockName[] =
         change === 'stop_all' ? ['response', 'resolution'] : [change.endsWith('response') ? 'response' : 'resolution'];
@@ -181,35 +139,86 @@ export class SlaClocksService {
   }
 
   /**
-   * A priority change: keep the elapsed time, take the targets of the new
-   * policy. A threshold already passed fires at once (the timer is armed with no delay).
+   * A priority or green-channel change: the working time consumed so far is
+   * kept (measured on the calendar it ran on), the new policy's targets and
+   * calendars apply from now. A threshold already passed fires at once (the
+   * timer is armed with no delay).
    */
-  async retarget(em: EntityManager, post: PostCommit, kind: string, caseId: string, priority: number): Promise<CaseSla> {
-    const policy = await this.policies.current(em, kind, priority);
-    const clocks = await this.lockClocks(em, kind, caseId);
+  async retarget(em: EntityManager, post: PostCommit, kind: string, caseId: string, to: Retarget, at = new Date()): Promise<CaseSla> {
+    const policy = await this.policies.current(em, kind, to.priority);
+    const clocks = await lockClocksOfCase(em, kind, caseId);
     for (const c of clocks) {
       if (c.state === 'stopped' && c.clock === 'response') continue; // already answered: nothing to re-target
+      if (c.state === 'running') {
+        c.workedMs = consumedMs(this.calendars.compiled(c.calendarKey), c, at);
+        c.resumedAt = at;
+      }
       c.policyKey = policy.key;
       c.policyVersion = policy.version;
+      c.calendarKey = calendarFor(policy, c.clock, to.greenChannel || to.contract24x7);
       c.targetSeconds = c.clock === 'response' ? policy.responseSeconds : policy.resolutionSeconds;
       c.warnAtPercent = policy.warnAtPercent;
-      c.dueAt = dueAt(c);
       c.generation += 1;
-      c.nextAt = c.state === 'running' && c.nextLevel ? thresholdAt(c, c.nextLevel) : null;
+      // A clock standing still shows when it would fall due were it resumed now.
+      this.place(c, this.calendars.compiled(c.calendarKey), c.state === 'running' ? undefined : at);
       await this.save(em, post, c);
     }
     return this.summary(clocks);
   }
 
-  async forCase(kind: string, caseId: string, em: EntityManager = this.dataSource.manager): Promise<SlaClock[]> {
-    return clocksOfCase(em, kind, caseId);
+  /**
+   * A calendar changed under running clocks (an exception entered, China's
+   * table for a year, new hours): each is laid out again on it from its
+   * running stretch, with what it had consumed before; a level that now lies
+   * in the past fires at once, one already raised is not raised again (the
+   * next level stays where the clock is). Batch by batch, each its own
+   * transaction, locking the clocks as a case change would.
+   */
+  async relayOut(calendarKeys: string[], batchSize = 500): Promise<number> {
+    let afterId: string | null = null;
+    let total = 0;
+    for (;;) {
+      const post = new PostCommit();
+      const clocks = await this.dataSource.transaction(async (em) => {
+        const found = await lockRunningClocksOn(em, calendarKeys, afterId, batchSize);
+        for (const c of found) {
+          c.generation += 1;
+          this.place(c, this.calendars.compiled(c.calendarKey));
+        }
+        if (found.length) await updateLaidOut(em, found);
+        return found;
+      });
+      post.add(() => this.armAll(clocks));
+      await post.run();
+      total += clocks.length;
+      if (clocks.length < batchSize) return total;
+      afterId = clocks[clocks.length - 1].id;
+    }
+  }
+
+  /** Asks a worker to lay out the clocks on these calendars again (retried until done: PostgreSQL keeps the clocks, the job only the work). */
+  async requestRelayout(calendarKeys: string[]): Promise<void> {
+    const keys = [...new Set(calendarKeys)].sort();
+    if (!keys.length) return;
+    await this.queue.add(RELAYOUT_JOB, { calendarKeys: keys } satisfies RelayoutJobData, {
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1_000 },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  async forCase(kind: string, caseId: string, em: EntityManager = this.dataSource.manager): Promise<ClockReading[]> {
+    return this.read(await clocksOfCase(em, kind, caseId));
   }
 
   /** Clocks of many cases at once (lists). */
-  async forCases(kind: string, caseIds: string[]): Promise<Map<string, SlaClock[]>> {
-    const out = new Map<string, SlaClock[]>();
+  async forCases(kind: string, caseIds: string[]): Promise<Map<string, ClockReading[]>> {
+    const out = new Map<string, ClockReading[]>();
     if (!caseIds.length) return out;
-    for (const r of await clocksOfCases(this.dataSource.manager, kind, caseIds)) out.set(r.caseId, [...(out.get(r.caseId) ?? []), r]);
+    for (const r of this.read(await clocksOfCases(this.dataSource.manager, kind, caseIds))) {
+      out.set(r.caseId, [...(out.get(r.caseId) ?? []), r]);
+    }
     return out;
   }
 
@@ -236,32 +245,113 @@ export class SlaClocksService {
     );
   }
 
-  private pause(c: SlaClock, at: Date): void {
-    c.state = 'paused';
-    c.pausedAt = at;
-    c.generation += 1;
-    c.nextAt = null;
+  /** Fresh running clocks for the specs, laid out on their calendars from `at` (nothing is written yet). */
+  private layOutNew(specs: ClockSpec[], at: Date): { clocks: ClockReading[]; byCase: Map<string, ClockReading[]> } {
+    const clocks: ClockReading[] = [];
+    const byCase = new Map<string, ClockReading[]>();
+    for (const spec of specs) {
+      const policy = this.policies.inForce(spec.policyKey);
+      const pair = (['resolution', 'response'] as const).map((name) => {
+        const calendarKey = calendarFor(policy, name, spec.around24x7 ?? false);
+        let targetSeconds = name === 'response' ? policy.responseSeconds : policy.resolutionSeconds;
+        if (name === 'resolution' && spec.resolutionFloor) {
+          targetSeconds = Math.max(targetSeconds, this.floorSeconds(calendarKey, spec.resolutionFloor, at));
+        }
+        const c = Object.assign(new SlaClock(), {
+          id: randomUUID(),
+          caseKind: spec.kind,
+          caseId: spec.caseId,
+          clock: name,
+          policyKey: policy.key,
+          policyVersion: policy.version,
+          calendarKey,
+          targetSeconds,
+          warnAtPercent: policy.warnAtPercent,
+          startedAt: at,
+          pausedMs: 0,
+          workedMs: 0,
+          resumedAt: at,
+          pausedAt: null,
+          stoppedAt: null,
+          breachedAt: null,
+          state: 'running' as const,
+          generation: 1,
+          nextLevel: 'warning' as const,
+        });
+        this.place(c, this.calendars.compiled(calendarKey));
+        return Object.assign(c, { workingMsRemaining: targetSeconds * 1000 });
+      });
+      clocks.push(...pair);
+      byCase.set(spec.caseId, pair);
+    }
+    return { clocks, byCase };
   }
 
-  /** Resuming (from pending, or a reopened case) moves every threshold by the time it stood still. */
+  /** The working seconds from `at` that a commitment floor stands for on calendar `key`. */
+  private floorSeconds(key: string, floor: NonNullable<ClockSpec['resolutionFloor']>, at: Date): number {
+    const lead = Math.ceil((floor.workingDays * this.calendars.workingDayMs(key)) / 1000);
+    const until = floor.until ? Math.ceil(workingTimeBetween(this.calendars.compiled(key), at, floor.until) / 1000) : 0;
+    return Math.max(lead, until);
+  }
+
+  /**
+   * Lays out every level from the running stretch's start (or `from`, for a
+   * clock standing still: where it would fall were it resumed then) and
+   * points the timer at the next level still owed.
+   */
+  private place(c: SlaClock, cal: CompiledCalendar, from?: Date): void {
+    const levels = layOut(cal, from ?? c.resumedAt!, c.workedMs, c.targetSeconds, c.warnAtPercent);
+    c.dueAt = levels.breached;
+    if (c.state !== 'running') return;
+    c.warnAt = levels.warning;
+    c.escalate2At = levels.escalated_2;
+    c.escalate3At = levels.escalated_3;
+    c.nextAt = c.nextLevel ? levels[c.nextLevel] : null;
+  }
+
+  /** What a clock stands at now, for a view. */
+  private read(clocks: SlaClock[]): ClockReading[] {
+    const now = new Date();
+    return clocks.map((c) => Object.assign(c, { workingMsRemaining: remainingMs(this.calendars.compiled(c.calendarKey), c, now) }));
+  }
+
+  /** A pause keeps the working time consumed; nothing is due until the clock resumes. */
+  private pause(c: SlaClock, at: Date): void {
+    c.workedMs = consumedMs(this.calendars.compiled(c.calendarKey), c, at);
+    this.standStill(c);
+    c.state = 'paused';
+    c.pausedAt = at;
+  }
+
+  /** Resuming (from pending, or a reopened case) lays out the rest of the target from now, in working time. */
   private resume(c: SlaClock, at: Date): void {
     const since = c.pausedAt ?? c.stoppedAt ?? at;
     c.pausedMs += Math.max(0, at.getTime() - since.getTime());
     c.state = 'running';
+    c.resumedAt = at;
     c.pausedAt = null;
     c.stoppedAt = null;
     c.generation += 1;
-    c.dueAt = dueAt(c);
-    c.nextAt = c.nextLevel ? thresholdAt(c, c.nextLevel) : null;
+    this.place(c, this.calendars.compiled(c.calendarKey));
   }
 
   private stop(c: SlaClock, at: Date): void {
+    if (c.state === 'running') c.workedMs = consumedMs(this.calendars.compiled(c.calendarKey), c, at);
     // A clock stopped while paused keeps its pause start, so a reopen counts from there.
     c.stoppedAt = c.pausedAt ?? at;
+    this.standStill(c);
     c.state = 'stopped';
     c.pausedAt = null;
-    c.generation += 1;
+  }
+
+  /** No running stretch, no timer: a new generation makes any armed timer a no-op. */
+  private standStill(c: SlaClock): void {
+    c.resumedAt = null;
+    c.warnAt = null;
+    c.escalate2At = null;
+    c.escalate3At = null;
     c.nextAt = null;
+    c.generation += 1;
   }
 
   private async save(em: EntityManager, post: PostCommit, c: SlaClock): Promise<void> {
@@ -269,15 +359,10 @@ export class SlaClocksService {
     const snapshot = { ...c };
     post.add(() => this.armAll([snapshot]));
   }
-
-  private lockClocks(em: EntityManager, kind: string, caseId: string): Promise<SlaClock[]> {
-    return lockClocksOfCase(em, kind, caseId);
-  }
 }
 
-const caseClocks = (s: ClockSpec) => ({
-  kind: s.kind,
-  caseId: s.caseId,
-  policyKey: s.policyKey,
-  minResolutionSeconds: s.minResolutionSeconds ?? null,
-});
+/** A policy's calendar for one clock; a green-channel case or a 24×7 contract counts on 24x7. */
+function calendarFor(policy: SlaPolicy, clock: ClockName, around24x7: boolean): string {
+  if (around24x7) return CALENDAR_24X7;
+  return clock === 'response' ? policy.responseCalendar : policy.resolutionCalendar;
+}

@@ -1,25 +1,25 @@
-import { dueAt, dueLevels, thresholdAt } from './sla-levels.port';
+import { dueLevels, levelAt } from './sla-levels.port';
 
-const clock = { startedAt: new Date('2026-11-27T00:00:00Z'), pausedMs: 0, targetSeconds: 3600, warnAtPercent: 75 };
 const at = (iso: string) => new Date(`2026-11-27T${iso}Z`);
+const times = { warnAt: at('00:45:00'), dueAt: at('01:00:00'), escalate2At: at('01:30:00'), escalate3At: at('02:00:00') };
 
-describe('SLA thresholds', () => {
-  it('places warning, breach and escalations at 75/100/150/200 %', () => {
-    expect(thresholdAt(clock, 'warning')).toEqual(at('00:45:00'));
-    expect(thresholdAt(clock, 'breached')).toEqual(at('01:00:00'));
-    expect(thresholdAt(clock, 'escalated_2')).toEqual(at('01:30:00'));
-    expect(thresholdAt(clock, 'escalated_3')).toEqual(at('02:00:00'));
-  });
-
-  it('moves every threshold by the paused time', () => {
-    expect(dueAt({ ...clock, pausedMs: 10 * 60_000 })).toEqual(at('01:10:00'));
+describe('SLA levels', () => {
+  it('reads each level’s stored instant', () => {
+    expect(levelAt(times, 'warning')).toEqual(at('00:45:00'));
+    expect(levelAt(times, 'breached')).toEqual(at('01:00:00'));
+    expect(levelAt(times, 'escalated_2')).toEqual(at('01:30:00'));
+    expect(levelAt(times, 'escalated_3')).toEqual(at('02:00:00'));
   });
 
   it('lists the levels due now, in order, from the next unraised one', () => {
-    expect(dueLevels(clock, 'warning', at('00:44:59'))).toEqual([]);
-    expect(dueLevels(clock, 'warning', at('00:45:00'))).toEqual(['warning']);
-    expect(dueLevels(clock, 'warning', at('01:40:00'))).toEqual(['warning', 'breached', 'escalated_2']);
-    expect(dueLevels(clock, 'breached', at('03:00:00'))).toEqual(['breached', 'escalated_2', 'escalated_3']);
-    expect(dueLevels(clock, null, at('09:00:00'))).toEqual([]);
+    expect(dueLevels(times, 'warning', at('00:44:59'))).toEqual([]);
+    expect(dueLevels(times, 'warning', at('00:45:00'))).toEqual(['warning']);
+    expect(dueLevels(times, 'warning', at('01:40:00'))).toEqual(['warning', 'breached', 'escalated_2']);
+    expect(dueLevels(times, 'breached', at('03:00:00'))).toEqual(['breached', 'escalated_2', 'escalated_3']);
+    expect(dueLevels(times, null, at('09:00:00'))).toEqual([]);
+  });
+
+  it('stops at a level that has no instant (a clock not running)', () => {
+    expect(dueLevels({ ...times, escalate2At: null }, 'warning', at('03:00:00'))).toEqual(['warning', 'breached']);
   });
 });

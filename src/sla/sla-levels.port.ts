@@ -5,13 +5,6 @@ export type AlertLevel = (typeof ALERT_LEVELS)[number];
 export const CLOCKS = ['response', 'resolution'] as const;
 export type ClockName = (typeof CLOCKS)[number];
 
-export interface ClockTiming {
-  startedAt: Date;
-  pausedMs: number;
-  targetSeconds: number;
-  warnAtPercent: number;
-}
-
 export function levelPercent(level: AlertLevel, warnAtPercent: number): number {
   switch (level) {
     case 'warning':
@@ -25,22 +18,43 @@ export function levelPercent(level: AlertLevel, warnAtPercent: number): number {
   }
 }
 
-/** When a level falls due: start + time spent paused + the given share of the target. */
-export function thresholdAt(clock: ClockTiming, level: AlertLevel): Date {
-  const ms = clock.startedAt.getTime() + clock.pausedMs + (clock.targetSeconds * 1000 * levelPercent(level, clock.warnAtPercent)) / 100;
-  return new Date(Math.round(ms));
+/**
+ * A running clock's level instants as stored on it (laid out in working time
+ * when the clock started, resumed or was re-targeted: clock-layout.ts), so
+ * that raising alerts needs no calendar.
+ */
+export interface StoredLevelTimes {
+  warnAt: Date | null;
+  dueAt: Date;
+  escalate2At: Date | null;
+  escalate3At: Date | null;
 }
 
-export const dueAt = (clock: ClockTiming) => thresholdAt(clock, 'breached');
+export function levelAt(t: StoredLevelTimes, level: AlertLevel): Date | null {
+  switch (level) {
+    case 'warning':
+      return t.warnAt;
+    case 'breached':
+      return t.dueAt;
+    case 'escalated_2':
+      return t.escalate2At;
+    case 'escalated_3':
+      return t.escalate3At;
+  }
+}
 
 export function levelAfter(level: AlertLevel): AlertLevel | null {
   return ALERT_LEVELS[ALERT_LEVELS.indexOf(level) + 1] ?? null;
 }
 
 /** The levels that are due at `now`, starting from `next`, in order. */
-export function dueLevels(clock: ClockTiming, next: AlertLevel | null, now: Date): AlertLevel[] {
+export function dueLevels(t: StoredLevelTimes, next: AlertLevel | null, now: Date): AlertLevel[] {
   const out: AlertLevel[] = [];
-  for (let l = next; l && thresholdAt(clock, l) <= now; l = levelAfter(l)) out.push(l);
+  for (let l = next; l; l = levelAfter(l)) {
+    const at = levelAt(t, l);
+    if (!at || at > now) break;
+    out.push(l);
+  }
   return out;
 }
 

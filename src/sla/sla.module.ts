@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CalendarsModule } from '../calendars/calendars.module';
 import { SlaAlertingService } from './sla-alerting.service';
 import { SlaClock } from './sla-clock.entity';
 import { SlaClocksService } from './sla-clocks.service';
@@ -15,7 +16,7 @@ export class SlaModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: SlaModule,
-      imports: [TypeOrmModule.forFeature([SlaPolicy, SlaClock])],
+      imports: [TypeOrmModule.forFeature([SlaPolicy, SlaClock]), CalendarsModule],
       controllers: [SlaPoliciesController],
       providers: [SlaPoliciesService, SlaClocksService, SlaAlertingService, ...(worker ? [SlaTimerProcessor] : [])],
       exports: [SlaPoliciesService, SlaClocksService, SlaAlertingService],

@@ -89,6 +89,41 @@ export function staffCards(em: EntityManager, ids: string[]): Promise<Pick<Staff
   return em.find(Staff, { select: { id: true, displayName: true, workPhone: true, active: true }, where: { id: In(ids) } });
 }
 
+/** What the modules that pick people need of each (StaffService.contacts): roles, scope, state and every contact field. */
+export type StaffContactRow = Pick<
+  Staff,
+  'id' | 'displayName' | 'roles' | 'regions' | 'active' | 'onDuty' | 'workPhone' | 'email' | 'wecomUserId' | 'dingtalkUserId'
+>;
+
+const CONTACT_COLUMNS = {
+  id: true,
+  displayName: true,
+  roles: true,
+  regions: true,
+  active: true,
+  onDuty: true,
+  workPhone: true,
+  email: true,
+  wecomUserId: true,
+  dingtalkUserId: true,
+} as const;
+
+/** The contact rows of the staff members found among `ids`. */
+export function staffContacts(em: EntityManager, ids: string[]): Promise<StaffContactRow[]> {
+  return em.find(Staff, { select: CONTACT_COLUMNS, where: { id: In(ids) } });
+}
+
+/** Active staff holding `role` whose scope names one of `codes` itself (not a scope above or below it). */
+export function activeScopedTo(em: EntityManager, role: Staff['roles'][number], codes: string[]): Promise<StaffContactRow[]> {
+  return em
+    .getRepository(Staff)
+    .createQueryBuilder('s')
+    .select(Object.keys(CONTACT_COLUMNS).map((k) => `s.${k}`))
+    .where('s.active AND :role = ANY(s.roles) AND s.regions && :codes', { role, codes })
+    .orderBy('s.id')
+    .getMany();
+}
+
 /** The staff member if active and holding the role. */
 export function activeStaffWithRole(em: EntityManager, id: string, role: Staff['roles'][number]): Promise<Staff | null> {
   return em.getRepository(Staff).createQueryBuilder('s').where('s.id = :id AND s.active AND :role = ANY(s.roles)', { id, role }).getOne();

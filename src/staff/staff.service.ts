@@ -17,7 +17,9 @@ import { maskEmail, maskHandle, mayReadContacts } from './staff-contact';
 import { generatePassword, hashPassword, verifyPassword } from '../common/auth/passwords';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
+import type { StaffContactRow } from './staff.repository';
 import {
+  activeScopedTo,
   activeStaffWithRole,
   countStaff,
   insertStaff,
@@ -27,6 +29,7 @@ import {
   principalOf,
   staffCards,
   staffById,
+  staffContacts,
   staffForLogin,
   staffPage,
   usernameTaken,
@@ -52,6 +55,14 @@ export const toStaffDto = (s: Staff, full: boolean): StaffDto => ({
   createdAt: s.createdAt,
   deactivatedAt: s.deactivatedAt,
 });
+
+/**
+ * How to reach a staff member and whether they may act now (roles, scope,
+ * active, on duty), in full: for the modules that choose people to roster or
+ * to notify (rosters, escalations). An API answer never carries it as is;
+ * the API masks contacts (toStaffDto, staff-contact.ts).
+ */
+export type StaffContact = StaffContactRow;
 
 const forCaller = (auth: AuthContext, s: Staff) => toStaffDto(s, mayReadContacts(auth, s));
 
@@ -276,6 +287,25 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       });
       return forCaller(auth, after);
     });
+  }
+
+  /** The contacts of the staff members found among `ids` (unknown ids left out, inactive ones kept: the caller decides). */
+  async contacts(ids: string[], em: EntityManager = this.dataSource.manager): Promise<StaffContact[]> {
+    const unique = [...new Set(ids)];
+    return unique.length ? staffContacts(em, unique) : [];
+  }
+
+  /**
+   * Active staff holding `role` whose scope names one of `codes` itself: the
+   * directors of a city are those scoped to the city's code, not a
+   * province's directors, whose scope covers it too.
+   */
+  async activeScopedTo(
+    role: Staff['roles'][number],
+    codes: string[],
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<StaffContact[]> {
+    return codes.length ? activeScopedTo(em, role, codes) : [];
   }
 
   /** Active staff holding a role, for the services that assign work (account managers, engineers). */

@@ -143,6 +143,7 @@ export class SupportService extends TicketDesk<SupportRequest> {
           state: row.state,
           priority,
           greenChannel: row.greenChannel,
+          contract24x7: ctx.contract24x7,
           openedAt: now,
           created: { state: row.state, priority: `P${priority}`, category: row.category, inquiryId },
         },

@@ -23,6 +23,7 @@ import { PostCommit } from '../common/post-commit';
 import { CustomersService } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
+import { RostersService } from '../rosters/rosters.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { StaffService } from '../staff/staff.service';
 import { TicketKind, TicketRow } from './ticket-kind.port';
@@ -70,6 +71,7 @@ export class TicketWorkflow {
     private readonly staff: StaffService,
     private readonly regions: RegionsService,
     private readonly customers: CustomersService,
+    private readonly rosters: RostersService,
   ) {}
 
   /**
@@ -175,14 +177,15 @@ export class TicketWorkflow {
   }
 
   /**
-   * The on-duty engineer covering `region` (the region, a parent, or the whole
-   * country) with the least open tickets of any kind, or null. Open tickets
-   * are counted from the case index, so faults and support requests share
-   * one measure of load.
+   * The engineer to dispatch a ticket of `region` to: the least busy of those
+   * on duty now by the roster, the on-duty flag being the override
+   * (docs/ARCHITECTURE.md, "Duty roster"). Load is the open tickets of any
+   * kind in the case index, so faults and support requests share one
+   * measure. Null when nobody can take it.
    */
   async leastBusyEngineer(em: EntityManager, region: string): Promise<string | null> {
     const covering = [...this.regions.chain(region).map((r) => r.code), 'CN'];
-    return leastBusyEngineerIn(em, covering);
+    return leastBusyEngineerIn(em, covering, this.rosters.coveringShiftsStatement('engineer', region, new Date()));
   }
 
   async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string): Promise<void> {
@@ -225,7 +228,7 @@ export class TicketWorkflow {
     }
     await this.change(kind, auth, id, expectedVersion, async (em, post, row) => {
       this.assertOpen(kind, row);
-      const { tier } = await this.customers.caseContext(em, row.customerId);
+      const { tier, contract24x7 } = await this.customers.caseContext(em, row.customerId);
       const { fields, base, changed } = plan(row);
       const green = greenChannel ?? row.greenChannel;
       const priority = casePriority(base, tier, green);
@@ -236,7 +239,10 @@ export class TicketWorkflow {
         priority,
         ...(greenChannel !== undefined ? { greenChannelGrantedBy: greenChannel ? auth.staffId : null } : {}),
       });
-      if (priority !== row.priority) await this.sla.retarget(em, post, caseKind, row.id, priority);
+      // The green channel also moves the clocks onto 24x7 (and off it), even at an unchanged priority.
+      if (priority !== row.priority || green !== row.greenChannel) {
+        await this.sla.retarget(em, post, caseKind, row.id, { priority, greenChannel: green, contract24x7 });
+      }
       await this.cases.updateIndex(em, caseKind, row.id, { priority, greenChannel: green });
       await this.cases.record(em, caseKind, row.id, 'retargeted', auth, {
         ...changed,

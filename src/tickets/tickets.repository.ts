@@ -1,18 +1,34 @@
-import type { Db } from '../common/sql';
+import type { Db, Sql } from '../common/sql';
 import { raw, rows, sql } from '../common/sql';
 import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
 
 /**
- * The on-duty engineer covering one of `regions` with the least open tickets
- * of any kind (counted from the case index, so faults and support requests
- * share one measure of load), or null.
+ * The engineer with the least open tickets of any kind (counted from the case
+ * index, so faults and support requests share one measure of load) among:
+ * - the engineers on a shift covering now, of the nearest region of the
+ *   ticket's chain with one available (`rostered`: RostersService's statement
+ *   of covering shifts, columns staff_id and rank, 1 for the region itself);
+ *   available = active, still an engineer, on-duty flag not off;
+ * - when the roster names nobody available along the chain, as before the
+ *   roster: the on-duty engineers whose scope covers one of `regions`.
+ * Null when there is none. One statement.
  */
-export async function leastBusyEngineerIn(db: Db, regions: string[]): Promise<string | null> {
+export async function leastBusyEngineerIn(db: Db, regions: string[], rostered: Sql): Promise<string | null> {
   const [engineer] = await rows<{ id: string }>(
     db,
-    sql`SELECT s.id FROM staff s
-         WHERE s.active AND s.on_duty AND 'engineer' = ANY(s.roles) AND s.regions && ${regions}::text[]
-         ORDER BY (SELECT count(*) FROM case_index ci WHERE ci.assignee_id = s.id AND ci.is_open), s.id
+    sql`WITH shifts AS (${rostered}),
+             available AS (
+               SELECT s.id, min(sh.rank) AS rank FROM shifts sh JOIN staff s ON s.id = sh.staff_id
+                WHERE s.active AND s.on_duty AND 'engineer' = ANY(s.roles)
+                GROUP BY s.id),
+             pool AS (
+               SELECT id FROM available WHERE rank = (SELECT min(rank) FROM available)
+               UNION ALL
+               SELECT s.id FROM staff s
+                WHERE NOT EXISTS (SELECT 1 FROM available)
+                  AND s.active AND s.on_duty AND 'engineer' = ANY(s.roles) AND s.regions && ${regions}::text[])
+        SELECT p.id FROM pool p
+         ORDER BY (SELECT count(*) FROM case_index ci WHERE ci.assignee_id = p.id AND ci.is_open), p.id
          LIMIT 1`,
   );
   return engineer?.id ?? null;

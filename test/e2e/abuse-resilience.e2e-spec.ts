@@ -305,6 +305,14 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
        SELECT $1, e.id, 'fault.created', 'failed', 12, 'connect ECONNREFUSED' FROM e RETURNING id`,
       [hook.id],
     );
+    // In Beijing: an engineer covering this customer's region would be dispatched its cases, changing their versions mid-probe.
+    const engineer = await created('/api/v1/staff', {
+      username: unique('eng.'),
+      password: 'a-long-password-4',
+      displayName: 'E',
+      roles: ['engineer'],
+      regions: ['110105'],
+    });
     const charge = (sourceRef = unique('SRC-')) => ({
       customerId: c.id,
       serviceRegion: site.region,
@@ -365,6 +373,16 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
         path: `/api/v1/webhooks/${hook.id}/deliveries/${deliveryId}/redeliver`,
         body: {},
       },
+      'POST /api/v1/rosters/shifts': {
+        path: '/api/v1/rosters/shifts',
+        body: {
+          region: '110105',
+          dutyRole: 'engineer',
+          staffId: engineer.id,
+          from: '2026-12-07T08:00:00+08:00',
+          to: '2026-12-07T20:00:00+08:00',
+        },
+      },
       'POST /api/v1/billing/charges': { path: '/api/v1/billing/charges', body: charge() },
       'POST /api/v1/billing/charges:batch': { path: '/api/v1/billing/charges:batch', body: { charges: [charge(), charge()] } },
       'POST /api/v1/payments': {
@@ -372,6 +390,10 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
         body: { customerId: c.id, amountFen: 50_000, collectedRegion: '440600', method: 'bank_transfer' },
       },
       'POST /api/v1/billing/bill-runs': { path: '/api/v1/billing/bill-runs', body: { period: '2026-05' } },
+      'POST /api/v1/calendars': {
+        path: '/api/v1/calendars',
+        body: { key: 'crash-office', name: '政务中心', weekly: { 1: [{ start: '09:00', end: '17:00' }] } },
+      },
     };
     expect(Object.keys(probes).sort()).toEqual((await idempotentRoutes()).sort());
 

@@ -1,6 +1,7 @@
 import { customerBody, mobile } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';
 import { bearer, startTestApp } from '../support/test-app';
+import { workingBetween } from '../support/working-time';
 
 /**
  * Issue 11, point 3: a time without an offset is refused (its zone would be a
@@ -154,7 +155,12 @@ describe('times mean China time unless they say otherwise', () => {
         .expect(201)
     ).body;
     expect(o.requestedCompletionAt).toBe(`${day}T15:59:59.999Z`);
-    expect(new Date(o.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(new Date(`${day}T23:59:59.999+08:00`).getTime());
+    // committed to the end of the working time on or before it (targets are working time, issue 12)
+    const end = new Date(`${day}T23:59:59.999+08:00`).getTime();
+    const committed = new Date(o.committedCompletionAt).getTime();
+    expect(committed).toBeLessThanOrEqual(end);
+    expect(workingBetween(t, 'workday', committed, end)).toBeLessThan(1000);
+    expect(committed).toBeGreaterThan(end - 10 * 86_400_000); // only the non-working time before it is left out
     // also through an inquiry's conversion (the orders module validates the body there)
     const q = await inquiry();
     await t

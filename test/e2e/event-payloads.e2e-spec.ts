@@ -2,6 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ArrearsService } from '../../src/billing/arrears.service';
 import { addDays, chinaToday } from '../../src/billing/money';
+import { YearCheckService } from '../../src/calendars/year-check.service';
 import { EVENT_TYPES } from '../../src/outbox/event-types.port';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody, faultBody, mobile } from '../support/factories';
@@ -259,6 +260,35 @@ const VARIANTS: Variant[] = [
       asOf: 'date',
     },
   },
+  {
+    type: 'calendar.changed',
+    name: 'of one calendar',
+    when: (d) => d.calendarKey !== null,
+    shape: {
+      keys: ['string'],
+      calendarKey: 'string',
+      year: 'null',
+      version: 'integer',
+      change: 'string',
+      fields: ['string'],
+      changedFrom: 'date|null',
+    },
+  },
+  {
+    type: 'calendar.changed',
+    name: 'of China’s statutory days',
+    when: (d) => d.calendarKey === null,
+    shape: {
+      keys: ['string'],
+      calendarKey: 'null',
+      year: 'integer',
+      version: 'integer',
+      change: 'string',
+      fields: emptyHere(['string']),
+      changedFrom: 'date',
+    },
+  },
+  { type: 'calendar.year_missing', shape: { year: 'integer', asOf: 'date' } },
 ];
 const variantName = (v: Variant) => (v.name ? `${v.type} (${v.name})` : v.type);
 
@@ -295,6 +325,11 @@ const WORK_ORDER_DISPATCHED = {
     resolutionDueAt: 'timestamp',
     responseState: 'string',
     resolutionState: 'string',
+    // working time (issue 12): the calendars and what is left of each target when it was sent
+    responseWorkingSecondsRemaining: 'integer',
+    resolutionWorkingSecondsRemaining: 'integer',
+    responseCalendar: 'string',
+    resolutionCalendar: 'string',
     breached: 'boolean',
     policyKey: 'string',
     policyVersion: 'integer',
@@ -486,6 +521,41 @@ describe('public event payloads (the webhook contract)', () => {
     await api(director, 'post', `/payments/${paid.id}/reverse`, { reason: '银行退票' }, 200);
     // what the daily arrears job runs, as of a day the bill is overdue: billed months late, it falls due BILL_DUE_DAYS after today
     expect(await t.app.get(ArrearsService).notify(addDays(chinaToday(), 45))).toBeGreaterThanOrEqual(1);
+
+    // calendars: one created, edited and given a day of its own; a year of China's statutory days entered by hand; the year check in December
+    const office = await api(
+      t.admin,
+      'post',
+      '/calendars',
+      { key: 'gz-office', name: '广州政务中心', weekly: { 1: [{ start: '08:30', end: '12:00' }] } },
+      201,
+    );
+    const edited = await api(
+      t.admin,
+      'put',
+      '/calendars/gz-office',
+      {
+        name: '广州政务服务中心',
+        weekly: {
+          1: [
+            { start: '08:30', end: '12:00' },
+            { start: '14:00', end: '17:30' },
+          ],
+        },
+        expectedVersion: office.version,
+      },
+      200,
+    );
+    await api(
+      t.admin,
+      'put',
+      '/calendars/gz-office/days/2030-10-08',
+      { type: 'holiday', name: '年会', expectedVersion: edited.version },
+      200,
+    );
+    await api(t.admin, 'put', '/calendars/holidays/2030', { days: [{ date: '2030-01-01', type: 'holiday', name: '元旦' }] }, 200);
+    // a year no package will have for long: the check as of 1 December of the year before
+    expect(await t.app.get(YearCheckService).check(new Date('2099-12-01T09:00:00+08:00'))).toMatchObject({ year: 2100, notified: true });
 
     await waitFor(
       async () =>

@@ -44,7 +44,8 @@ describe('business inquiries', () => {
       .http()
       .put(`/api/v1/sla/policies/${key}`)
       .set(bearer(t.admin))
-      .send({ responseSeconds, resolutionSeconds, warnAtPercent })
+      // this suite times clocks in wall-clock time: 24x7 (working time: sla-working-time.e2e-spec.ts)
+      .send({ responseSeconds, resolutionSeconds, warnAtPercent, responseCalendar: '24x7', resolutionCalendar: '24x7' })
       .expect(200);
   const alertsOf = async (caseId: string) =>
     await t.dataSource.query<

@@ -2,6 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { customerBody, faultBody, mobile, orderBody } from '../support/factories';
 import { bearer, startTestApp, type StaffLogin, type TestApp } from '../support/test-app';
 
+/** A body without the SLA's working time left, which changes from one read to the next. */
+const withoutRemaining = (v: unknown): any =>
+  Array.isArray(v)
+    ? v.map(withoutRemaining)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => !k.endsWith('WorkingSecondsRemaining'))
+            .map(([k, x]) => [k, withoutRemaining(x)]),
+        )
+      : v;
+
 /**
  * Issue 11, points 1 and 2: the hotline finds anything from what the caller
  * says (GET /console/lookup and GET /customers?q=), every case kind is read
@@ -325,7 +337,8 @@ describe('lookup by what the caller says, numbers and names (issue 11)', () => {
             .get(`/api/v1/${path}/${encodeURIComponent(ref)}`)
             .set(bearer(gdAgent));
           expect({ path, ref, status: byNo.status, id: byNo.body.id }).toEqual({ path, ref, status: 200, id: x.id });
-          expect(byNo.body).toEqual({ ...byId, updatedAt: expect.any(String), sla: expect.anything() });
+          // the working time left moves between two reads (issue 12); everything else is the same
+          expect(withoutRemaining(byNo.body)).toEqual({ ...withoutRemaining(byId), updatedAt: expect.any(String), sla: expect.anything() });
         }
         // Another region: 404 by number as by id, naming what was typed (nothing more).
         const out = await t.http().get(`/api/v1/${path}/${x.caseNo}`).set(bearer(bjAgent)).expect(404);

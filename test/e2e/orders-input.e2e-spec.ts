@@ -3,6 +3,7 @@ import { customerBody } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';
 import { bearer, startTestApp, unique } from '../support/test-app';
 import { waitFor } from '../support/wait';
+import { WORKDAY_MS, workingBetween, workingDue } from '../support/working-time';
 
 const SITES = [
   { name: '南海区政府大楼', region: '440605', address: '佛山市南海区桂城街道南海大道北1号' },
@@ -163,8 +164,9 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
     const cloud = (
       await post(body({ items: [item({ productCode: 'CLOUD_HOST', attributes: { vcpu: 8, memoryGb: 32, diskGb: 100 } })] })).expect(201)
     ).body;
-    expect(new Date(cloud.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(before + p3);
-    expect(new Date(cloud.committedCompletionAt).getTime()).toBeLessThanOrEqual(Date.now() + p3);
+    // targets are working time on `workday` (issue 12)
+    expect(new Date(cloud.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(workingDue(t, 'workday', before, p3));
+    expect(new Date(cloud.committedCompletionAt).getTime()).toBeLessThanOrEqual(workingDue(t, 'workday', Date.now(), p3));
     // urgent: P2 and its shorter target
     before = Date.now();
     const urgent = (
@@ -173,14 +175,15 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
       ).expect(201)
     ).body;
     expect(urgent).toMatchObject({ priority: 'P2', urgent: true, sla: { policyKey: 'order:P2' } });
-    expect(new Date(urgent.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(before + p2);
-    expect(new Date(urgent.committedCompletionAt).getTime()).toBeLessThanOrEqual(Date.now() + p2);
-    // a requested date later than both: committed to it (to the second)
+    expect(new Date(urgent.committedCompletionAt).getTime()).toBeGreaterThanOrEqual(workingDue(t, 'workday', before, p2));
+    expect(new Date(urgent.committedCompletionAt).getTime()).toBeLessThanOrEqual(workingDue(t, 'workday', Date.now(), p2));
+    // a requested date later than both: committed to the end of the working time before it (to the second)
     const requested = new Date(Date.now() + 60 * 86_400_000);
     const late = (await post(body({ requestedCompletionAt: requested.toISOString() })).expect(201)).body;
     const committed = new Date(late.committedCompletionAt).getTime();
-    expect(committed).toBeGreaterThanOrEqual(requested.getTime());
-    expect(committed).toBeLessThan(requested.getTime() + 1000);
+    expect(committed).toBeLessThanOrEqual(requested.getTime());
+    expect(workingBetween(t, 'workday', committed, requested)).toBeLessThan(1000);
+    expect(workingBetween(t, 'workday', Date.now(), committed)).toBeGreaterThan(30 * WORKDAY_MS);
     expect(late.sla.resolutionDueAt).toBe(late.committedCompletionAt);
     expect(new Date(late.requestedCompletionAt).getTime()).toBe(requested.getTime());
     // green channel: −1
@@ -201,7 +204,7 @@ describe('orders: bad input, product rules, the commitment and the clocks', () =
       .http()
       .put('/api/v1/sla/policies/order:P4')
       .set(bearer(t.admin))
-      .send({ responseSeconds: 2, resolutionSeconds: 86_400, warnAtPercent: 50 })
+      .send({ responseSeconds: 2, resolutionSeconds: 86_400, warnAtPercent: 50, responseCalendar: '24x7', resolutionCalendar: '24x7' })
       .expect(200);
     const std = (
       await t

@@ -8,7 +8,7 @@ import type { FireJobData } from '../../src/sla/sla-clocks.service';
 import { FIRE_JOB } from '../../src/sla/sla-clocks.service';
 import { SWEEP_JOB } from '../../src/sla/sla-timer.processor';
 import type { AlertLevel } from '../../src/sla/sla-levels.port';
-import { ALERT_LEVELS, alertEventType, thresholdAt } from '../../src/sla/sla-levels.port';
+import { ALERT_LEVELS, alertEventType, levelAt } from '../../src/sla/sla-levels.port';
 import { customerBody, faultBody } from '../support/factories';
 import type { PrivateRedis } from '../support/redis-server';
 import { freePort, startRedisServer } from '../support/redis-server';
@@ -47,10 +47,10 @@ interface ClockRow {
   id: string;
   case_id: string;
   clock: 'response' | 'resolution';
-  started_at: Date;
-  paused_ms: string;
-  target_seconds: number;
-  warn_at_percent: number;
+  warn_at: Date;
+  due_at: Date;
+  escalate_2_at: Date;
+  escalate_3_at: Date;
   state: string;
   generation: number;
 }
@@ -79,12 +79,7 @@ function owed(clocks: ClockRow[]): Due[] {
   const out: Due[] = [];
   for (const c of clocks) {
     expect(c.state).toBe('running');
-    const timing = {
-      startedAt: new Date(c.started_at),
-      pausedMs: Number(c.paused_ms),
-      targetSeconds: c.target_seconds,
-      warnAtPercent: c.warn_at_percent,
-    };
+    const levels = { warnAt: c.warn_at, dueAt: c.due_at, escalate2At: c.escalate_2_at, escalate3At: c.escalate_3_at };
     for (const level of ALERT_LEVELS)
       out.push({
         key: alertKey(c.case_id, c.clock, level),
@@ -93,7 +88,7 @@ function owed(clocks: ClockRow[]): Due[] {
         caseId: c.case_id,
         clock: c.clock,
         level,
-        dueAt: thresholdAt(timing, level).getTime(),
+        dueAt: new Date(levelAt(levels, level)!).getTime(),
       });
   }
   return out;
@@ -101,7 +96,7 @@ function owed(clocks: ClockRow[]): Due[] {
 
 const loadClocks = (q: Query, caseIds: string[]) =>
   q<ClockRow>(
-    `SELECT id, case_id, clock, started_at, paused_ms, target_seconds, warn_at_percent, state, generation FROM sla_clocks WHERE case_kind = 'fault' AND case_id = ANY($1::uuid[])`,
+    `SELECT id, case_id, clock, warn_at, due_at, escalate_2_at, escalate_3_at, state, generation FROM sla_clocks WHERE case_kind = 'fault' AND case_id = ANY($1::uuid[])`,
     [caseIds],
   );
 const loadAlerts = (q: Query, caseIds: string[]) =>

@@ -3,6 +3,8 @@ import type { DataSource } from 'typeorm';
 import { PostCommit } from '../../src/common/post-commit';
 import { sql } from '../../src/common/sql';
 import { WriteBatch } from '../../src/common/write-batch';
+import { CalendarsService } from '../../src/calendars/calendars.service';
+import { addWorkingTime } from '../../src/calendars/working-time';
 import { SlaClocksService } from '../../src/sla/sla-clocks.service';
 import type { TestApp } from '../support/test-app';
 import { startTestApp } from '../support/test-app';
@@ -12,11 +14,13 @@ describe('SLA clocks in a batch', () => {
   let t: TestApp;
   let db: DataSource;
   let sla: SlaClocksService;
+  let calendars: CalendarsService;
 
   beforeAll(async () => {
     t = await startTestApp();
     db = t.dataSource;
     sla = t.app.get(SlaClocksService);
+    calendars = t.app.get(CalendarsService);
   });
   afterAll(() => t.close());
 
@@ -31,23 +35,25 @@ describe('SLA clocks in a batch', () => {
     const at = new Date(Date.now() + 3_600_000);
     const order = randomUUID();
     const workOrder = randomUUID();
-    const floor = 30 * 24 * 3600; // longer than order:P2's resolution target
+    // order:P2 counts on `workday`: its floor is 30 working days of it, longer than the policy's 7.
     const specs = [
-      { kind: 'order', caseId: order, policyKey: 'order:P2', minResolutionSeconds: floor },
+      { kind: 'order', caseId: order, policyKey: 'order:P2', resolutionFloor: { workingDays: 30, until: null } },
       { kind: 'work_order', caseId: workOrder, policyKey: 'order:P2' },
     ];
     const batch = new WriteBatch();
     const opened = sla.openManyIn(batch, new PostCommit(), specs, at);
     await batch.run(db.manager);
 
+    const workday = calendars.compiled('workday');
     const byCase = opened.value;
     expect([...byCase.keys()].sort()).toEqual([order, workOrder].sort());
     for (const clocks of byCase.values()) expect(clocks.map((c) => c.clock)).toEqual(['resolution', 'response']);
     const [resolution, response] = byCase.get(order)!;
-    expect(resolution.targetSeconds).toBe(floor);
-    expect(resolution.dueAt.getTime()).toBe(at.getTime() + floor * 1000);
-    expect(response.dueAt.getTime()).toBe(at.getTime() + 2 * 3600 * 1000);
-    expect(byCase.get(workOrder)![0].targetSeconds).toBe(7 * 24 * 3600);
+    expect(resolution.calendarKey).toBe('workday');
+    expect(resolution.targetSeconds).toBe(30 * 9 * 3600);
+    expect(resolution.dueAt).toEqual(addWorkingTime(workday, at, 30 * 9 * 3600 * 1000));
+    expect(response.dueAt).toEqual(addWorkingTime(workday, at, 2 * 3600 * 1000));
+    expect(byCase.get(workOrder)![0].targetSeconds).toBe(7 * 9 * 3600);
 
     // What the engine holds is what PostgreSQL stored, and the same as openMany writes.
     const viaBatch = await stored([order, workOrder]);
@@ -69,27 +75,54 @@ describe('SLA clocks in a batch', () => {
         again.map((s) => s.caseId),
       ).sort((a, b) => a.case_id - b.case_id || a.clock.localeCompare(b.clock)),
     ).toEqual(shape(viaBatch, [order, workOrder]).sort((a, b) => a.case_id - b.case_id || a.clock.localeCompare(b.clock)));
-    expect(direct.get(again[0].caseId)![0].targetSeconds).toBe(floor);
+    expect(direct.get(again[0].caseId)![0].targetSeconds).toBe(30 * 9 * 3600);
   });
 
-  it('fails the whole batch when one case’s policy is missing, so no case is written without its clocks', async () => {
+  it('commits to the date asked for when it is later than the lead time, counted in working time', async () => {
+    // Monday 2026-12-07 10:00 Beijing; asked for Friday 2026-12-18 end of day: the due time is that day's end of work.
+    const at = new Date('2026-12-07T10:00:00+08:00');
+    const id = randomUUID();
+    const until = new Date('2026-12-18T23:59:59.999+08:00');
+    const byCase = await db.transaction((em) =>
+      sla.openMany(
+        em,
+        new PostCommit(),
+        [{ kind: 'order', caseId: id, policyKey: 'order:P2', resolutionFloor: { workingDays: 1, until } }],
+        at,
+      ),
+    );
+    const [resolution] = byCase.get(id)!;
+    expect(resolution.dueAt).toEqual(new Date('2026-12-18T18:00:00+08:00'));
+    // A green-channel order counts the same lead time in calendar days.
+    const green = randomUUID();
+    const greenClocks = await db.transaction((em) =>
+      sla.openMany(
+        em,
+        new PostCommit(),
+        [{ kind: 'order', caseId: green, policyKey: 'order:P2', around24x7: true, resolutionFloor: { workingDays: 10, until: null } }],
+        at,
+      ),
+    );
+    expect(greenClocks.get(green)![0].calendarKey).toBe('24x7');
+    expect(greenClocks.get(green)![0].dueAt).toEqual(new Date('2026-12-17T10:00:00+08:00'));
+  });
+
+  it('refuses a case whose policy is missing before anything is written, so no case exists without its clocks', async () => {
     const good = randomUUID();
     const bad = randomUUID();
     const batch = new WriteBatch();
     batch.add(sql`INSERT INTO case_timeline (case_kind, case_id, type, data) VALUES ('order', ${good}, 'created', '{}')`);
-    const opened = sla.openManyIn(
-      batch,
-      new PostCommit(),
-      [
-        { kind: 'order', caseId: good, policyKey: 'order:P1' },
-        { kind: 'order', caseId: bad, policyKey: 'order:P9' }, // there is no order:P9
-      ],
-      new Date(),
-    );
-    await expect(batch.run(db.manager)).rejects.toThrow(/policy_key/);
-    expect(() => opened.value).toThrow(/policy_key/);
+    expect(() =>
+      sla.openManyIn(
+        batch,
+        new PostCommit(),
+        [
+          { kind: 'order', caseId: good, policyKey: 'order:P1' },
+          { kind: 'order', caseId: bad, policyKey: 'order:P9' }, // there is no order:P9
+        ],
+        new Date(),
+      ),
+    ).toThrow(/No SLA policy order:P9/);
     expect(await stored([good, bad])).toHaveLength(0);
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM case_timeline WHERE case_id = $1`, [good]);
-    expect(n).toBe(0);
   });
 });

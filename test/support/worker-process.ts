@@ -95,7 +95,7 @@ export const outputs = (apps: ChildApp[]) =>
   apps.map((a) => `----- ${a.name}${a.alive() ? '' : ' (exited)'} -----\n${tail(a.output())}`).join('\n');
 
 /** Polls `${base}/health/ready` until 200; fails at once if the process dies. */
-export async function waitReady(app: ChildApp, base: string, ms = 30_000): Promise<void> {
+export async function waitReady(app: ChildApp, base: string, ms = 60_000): Promise<void> {
   const ready = async () => {
     if (!app.alive()) throw new Error(`${app.name} exited before it was ready:\n${tail(app.output())}`);
     return (await fetch(`${base}/health/ready`).catch(() => undefined))?.status === 200;

@@ -40,6 +40,15 @@ export class CreateCustomerDto {
   @IsBoolean()
   greenChannel: boolean;
 
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      'The contract asks for 24×7 on everything: every SLA clock of the customer’s new cases counts on the 24x7 calendar (directors and admins)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  contract24x7?: boolean;
+
   @ApiPropertyOptional({ format: 'uuid', description: 'An active account manager; defaults to the caller when they are one' })
   @IsOptional()
   @IsUUID()
@@ -68,6 +77,10 @@ export class UpdateCustomerDto {
   @ApiPropertyOptional({ example: 'government' }) @IsOptional() @Text(100) industry?: string;
   @ApiPropertyOptional({ example: '440600' }) @IsOptional() @IsRegionCode() homeRegion?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() greenChannel?: boolean;
+  @ApiPropertyOptional({ description: 'Applies to cases opened from now on (directors and admins)' })
+  @IsOptional()
+  @IsBoolean()
+  contract24x7?: boolean;
   @ApiProperty({ example: 1, description: 'The version you read; a stale one gives 409' })
   @Type(() => Number)
   @IsInt()
@@ -131,6 +144,7 @@ export class CustomerSummaryDto {
   @ApiProperty({ example: 'government' }) industry: string;
   @ApiProperty({ example: '440605' }) homeRegion: string;
   @ApiProperty() greenChannel: boolean;
+  @ApiProperty({ description: 'Every SLA clock of new cases counts on 24x7' }) contract24x7: boolean;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) accountManagerId: string | null;
   @ApiProperty({ nullable: true, type: Date }) archivedAt: Date | null;
   @ApiProperty({ example: 1 }) version: number;

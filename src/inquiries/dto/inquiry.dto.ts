@@ -9,6 +9,7 @@ import { SUPPORT_CATEGORIES } from '../../support/support-category.port';
 import type { SupportCategory } from '../../support/support-category.port';
 import { INQUIRY_CHANNELS, INQUIRY_STATES, INQUIRY_TOPICS } from '../inquiry-lifecycle';
 import type { InquiryChannel, InquiryState, InquiryTopic } from '../inquiry-lifecycle';
+import { WorkingTimeView } from '../../sla/dto/working-time-view.dto';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
@@ -114,7 +115,7 @@ export class InquiryQuery extends PageQuery {
   region?: string;
 }
 
-export class InquirySlaView {
+export class InquirySlaView extends WorkingTimeView {
   @ApiProperty({ description: 'Stops when the inquiry is answered' }) responseDueAt: Date;
   @ApiProperty({ description: 'Stops when the inquiry is closed (or converted)' }) resolutionDueAt: Date;
   @ApiProperty({ enum: ['running', 'paused', 'stopped'] }) responseState: string;

@@ -26,6 +26,7 @@ import { ORDER_ACTIONS } from '../../products/products.port';
 import type { OrderAction } from '../../products/products.port';
 import { ORDER_STATES, WORK_ORDER_STATES, WORK_ORDER_STAFF_MOVES } from '../order-lifecycle';
 import type { OrderState, WorkOrderStaffMove, WorkOrderState } from '../order-lifecycle';
+import { WorkingTimeView } from '../../sla/dto/working-time-view.dto';
 
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 export const MAX_ORDER_ITEMS = 100;
@@ -173,7 +174,7 @@ export class RegionDispatchDto {
 
 // ---- responses ----
 
-export class OrderSlaView {
+export class OrderSlaView extends WorkingTimeView {
   @ApiProperty() responseDueAt: Date;
   @ApiProperty({ description: 'For an order: its committed completion' }) resolutionDueAt: Date;
   @ApiProperty({ enum: ['running', 'paused', 'stopped'] }) responseState: string;

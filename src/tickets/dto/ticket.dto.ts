@@ -4,6 +4,7 @@ import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { TICKET_STATES } from '../../cases/ticket-lifecycle';
 import type { TicketState } from '../../cases/ticket-lifecycle';
 import { Text } from '../../customers/dto/validators';
+import { WorkingTimeView } from '../../sla/dto/working-time-view.dto';
 
 /** Bodies and views shared by every ticket kind (faults, complaints, support requests). */
 
@@ -41,7 +42,7 @@ export class FeedbackDto {
   @ApiPropertyOptional({ example: '处理及时' }) @IsOptional() @Text(2000) comment?: string;
 }
 
-export class SlaView {
+export class SlaView extends WorkingTimeView {
   @ApiProperty() responseDueAt: Date;
   @ApiProperty() resolutionDueAt: Date;
   @ApiProperty({ enum: ['running', 'paused', 'stopped'] }) responseState: string;
