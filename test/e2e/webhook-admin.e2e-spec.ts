@@ -68,11 +68,11 @@ describe('webhooks: PATCH, ping, redeliver, rotation, V2 signatures, filters', (
   const deliveriesOf = async (id: string) => (await t.http().get(`/api/v1/webhooks/${id}/deliveries`).set(admin()).expect(200)).body;
   const settled = (ids: string[]) =>
     waitForDeliveriesSettled((sql, params) => t.dataSource.query(sql, params), t.app.get<Queue>(getQueueToken(QueueName.webhooks)), ids);
-  const auditsOf = async (id: string) =>
-    (await t.dataSource.query(`SELECT action, changes FROM audit_log WHERE entity_id = $1 ORDER BY id`, [id])) as {
-      action: string;
-      changes: Record<string, unknown>;
-    }[];
+  const auditsOf = (id: string) =>
+    t.dataSource.query<{ action: string; changes: Record<string, unknown> }[]>(
+      `SELECT action, changes FROM audit_log WHERE entity_id = $1 ORDER BY id`,
+      [id],
+    );
 
   describe('PATCH /webhooks/:id', () => {
     it('changes the URL, event types and filters under expectedVersion, audited; an unchanged body changes nothing', async () => {
