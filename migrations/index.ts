@@ -16,6 +16,7 @@ import { LookupAndDuplicates1795840000000 } from './1795840000000-lookup-and-dup
 import { Calendars1795850000000 } from './1795850000000-calendars';
 import { RostersEscalationPolicies1795860000000 } from './1795860000000-rosters-escalation-policies';
 import { NotificationChannelsTemplates1795870000000 } from './1795870000000-notification-channels-templates';
+import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up';
 import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
@@ -38,5 +39,6 @@ export const migrations = [
   Calendars1795850000000,
   RostersEscalationPolicies1795860000000,
   NotificationChannelsTemplates1795870000000,
+  WebhooksGrownUp1795880000000,
   SlaWorkingTime1795890000000,
 ];

@@ -1,3 +1,6 @@
+import type { CaseNames } from '../cases/case-names';
+import { caseNameFields } from '../cases/case-names';
+import type { Priority } from '../cases/priority';
 import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
 import type { Alert } from './alert.entity';
 
@@ -20,8 +23,11 @@ interface AlertFacts {
   raisedAt: Date;
 }
 
+/** The alert's case as people name it (issue 13): its names and its priority now. */
+export type AlertNames = CaseNames & { priority: Priority };
+
 /** `sla.warning`, `sla.breached` and `sla.escalated` (the last adds `escalation`: src/alerts/alerts.service.ts). */
-export function alertEventData(a: AlertFacts) {
+export function alertEventData(a: AlertFacts, names: AlertNames) {
   return {
     alertId: a.id,
     caseKind: a.caseKind,
@@ -33,13 +39,16 @@ export function alertEventData(a: AlertFacts) {
     level: a.level,
     dueAt: a.dueAt.toISOString(),
     raisedAt: a.raisedAt.toISOString(),
+    // issue 13: what a message about the alert needs
+    priority: `P${names.priority}`,
+    ...caseNameFields(names),
   };
 }
 
 /** `alert.acknowledged`: the alert, who acknowledged it, when, and their note (null when none). */
-export function alertAcknowledgedEvent(a: Alert) {
+export function alertAcknowledgedEvent(a: Alert, names: AlertNames) {
   return {
-    ...alertEventData(a),
+    ...alertEventData(a, names),
     acknowledgedBy: a.acknowledgedBy!,
     acknowledgedAt: a.acknowledgedAt!.toISOString(),
     note: a.acknowledgedNote,

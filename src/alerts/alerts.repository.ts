@@ -1,5 +1,9 @@
 import { In } from 'typeorm';
 import type { EntityManager } from 'typeorm';
+import type { CaseNames } from '../cases/case-names';
+import type { CaseNameRow } from '../cases/case-names.repository';
+import { CASE_NAME_COLUMNS, CASE_NAME_JOINS, caseNamesOfRow } from '../cases/case-names.repository';
+import type { Priority } from '../cases/priority';
 import type { Db } from '../common/sql';
 import { rows, sql } from '../common/sql';
 import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
@@ -18,13 +22,16 @@ export interface NewAlert {
   dueAt: Date;
 }
 
-/** What an insert returns for each alert it created. */
+/** What an insert returns for each alert it created, with the names its event carries (read by the same statement). */
 export interface InsertedAlert {
   id: string;
   raisedAt: Date;
   caseId: string;
   clock: ClockName;
   level: AlertLevel;
+  names: CaseNames & { priority: Priority };
+  /** The customer's account manager now (escalations name them). */
+  accountManagerId: string | null;
 }
 
 export interface AlertFilter {
@@ -43,20 +50,37 @@ export interface AlertFilter {
 /**
  * Inserts the alerts in one statement; one that exists already (another
  * worker raised it) is skipped on the unique (case, clock, level). Returns
- * those this statement inserted.
+ * those this statement inserted, each with its case's names as the case
+ * index stands (title, priority, customer, region, assignee, account
+ * manager: src/cases/case-names.ts), joined in the same statement, so a
+ * drained batch costs no more statements than before however many alerts
+ * it raises (a LEFT JOIN: an alert is never lost for want of a name).
  */
 export async function insertAlerts(db: Db, alerts: NewAlert[]): Promise<InsertedAlert[]> {
   const col = <K extends keyof NewAlert>(k: K) => alerts.map((a) => a[k]);
-  const inserted = await rows<{ id: string; raised_at: Date; case_id: string; clock: ClockName; level: AlertLevel }>(
+  const inserted = await rows<CaseNameRow & { id: string; raised_at: Date; case_id: string; clock: ClockName; level: AlertLevel }>(
     db,
-    sql`INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, customer_id, region)
-        SELECT * FROM unnest(${col('caseKind')}::text[], ${col('caseId')}::uuid[], ${col('caseNo')}::text[], ${col('clockId')}::uuid[],
-                             ${col('clock')}::text[], ${col('level')}::text[], ${col('dueAt')}::timestamptz[], ${col('customerId')}::uuid[],
-                             ${col('region')}::text[])
-        ON CONFLICT (case_kind, case_id, clock, level) DO NOTHING
-        RETURNING id, raised_at, case_id, clock, level`,
+    sql`WITH ins AS (
+          INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, customer_id, region)
+          SELECT * FROM unnest(${col('caseKind')}::text[], ${col('caseId')}::uuid[], ${col('caseNo')}::text[], ${col('clockId')}::uuid[],
+                               ${col('clock')}::text[], ${col('level')}::text[], ${col('dueAt')}::timestamptz[], ${col('customerId')}::uuid[],
+                               ${col('region')}::text[])
+          ON CONFLICT (case_kind, case_id, clock, level) DO NOTHING
+          RETURNING id, raised_at, case_kind, case_id, clock, level
+        )
+        SELECT ins.id, ins.raised_at, ins.case_id, ins.clock, ins.level, ${CASE_NAME_COLUMNS}
+          FROM ins LEFT JOIN case_index ci ON ci.kind = ins.case_kind AND ci.id = ins.case_id
+          ${CASE_NAME_JOINS}`,
   );
-  return inserted.map((r) => ({ id: r.id, raisedAt: new Date(r.raised_at), caseId: r.case_id, clock: r.clock, level: r.level }));
+  return inserted.map((r) => ({
+    id: r.id,
+    raisedAt: new Date(r.raised_at),
+    caseId: r.case_id,
+    clock: r.clock,
+    level: r.level,
+    names: caseNamesOfRow(r),
+    accountManagerId: r.account_manager_id,
+  }));
 }
 
 /** Newest first, one page, with the total. */

@@ -6,7 +6,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
-import { CustomersService } from '../customers/customers.service';
+import { CasesService } from '../cases/cases.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { AlertLevel, alertEventType } from '../sla/sla-levels.port';
 import { Alert } from './alert.entity';
@@ -48,14 +48,16 @@ export class AlertsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
-    private readonly customers: CustomersService,
+    private readonly cases: CasesService,
   ) {}
 
   /**
    * The rows first, then their events, in the caller's transaction and in
-   * one statement each. An alert that already exists (another worker raised
-   * it) is skipped: the unique key on (case, clock, level) is what guarantees
-   * "once". Returns the alerts this call inserted.
+   * one statement each: two statements per batch however many alerts (the
+   * insert also reads each case's names and account manager for the events).
+   * An alert that already exists (another worker raised it) is skipped: the
+   * unique key on (case, clock, level) is what guarantees "once". Returns the
+   * alerts this call inserted.
    */
   async raiseMany(em: EntityManager, post: PostCommit, alerts: RaiseAlert[]): Promise<(RaiseAlert & { id: string; raisedAt: Date })[]> {
     if (!alerts.length) return [];
@@ -63,27 +65,16 @@ export class AlertsService {
     if (!rows.length) return [];
     const byKey = new Map(alerts.map((a) => [`${a.caseId}/${a.clock}/${a.level}`, a]));
     const raised = rows.map((r) => ({ ...byKey.get(`${r.caseId}/${r.clock}/${r.level}`)!, id: r.id, raisedAt: r.raisedAt }));
-    const escalated = [
-      ...new Set(
-        raised
-          .filter((a) => ESCALATION[a.level])
-          .map((a) => a.customerId)
-          .filter((id): id is string => id !== null),
-      ),
-    ];
-    const managers = await this.customers.accountManagerIds(escalated, em);
     await this.outbox.emitMany(
       em,
       post,
-      raised.map((a) => {
+      raised.map((a, i) => {
         const escalation = ESCALATION[a.level];
         return {
           type: alertEventType(a.level),
           data: {
-            ...alertEventData(a),
-            ...(escalation
-              ? { escalation: { ...escalation, accountManagerId: (a.customerId && managers.get(a.customerId)) ?? null } }
-              : {}),
+            ...alertEventData(a, rows[i].names),
+            ...(escalation ? { escalation: { ...escalation, accountManagerId: rows[i].accountManagerId } } : {}),
           },
         };
       }),
@@ -164,10 +155,15 @@ export class AlertsService {
         customerId: alert.customerId,
       })),
     );
+    // One read of the names for all of them.
+    const names = await this.cases.names(
+      em,
+      alerts.map((a) => ({ kind: a.caseKind, id: a.caseId })),
+    );
     await this.outbox.emitMany(
       em,
       post,
-      alerts.map((a) => ({ type: 'alert.acknowledged' as const, data: alertAcknowledgedEvent(a) })),
+      alerts.map((a) => ({ type: 'alert.acknowledged' as const, data: alertAcknowledgedEvent(a, names.get(a.caseId)!) })),
     );
   }
 

@@ -16,6 +16,10 @@ import { isUuid } from './case-ref';
 import { DomainError } from '../common/errors/domain-error';
 import { CaseKind } from './case-kind';
 import { CaseTimelineEntry } from './case-timeline.entity';
+import type { CaseNames } from './case-names';
+import { caseNamesOf } from './case-names.repository';
+import type { Priority } from './priority';
+import type { Db } from '../common/sql';
 
 export type CaseIndexFields = Omit<CaseIndexEntry, 'updatedAt'>;
 
@@ -50,6 +54,23 @@ export class CasesService {
   ): Promise<void> {
     if (!changes.length) return;
     await recordStateChangesIn(em, kind, actor, changes);
+  }
+
+  /**
+   * The names events about these cases carry (src/cases/case-names.ts), as
+   * their index rows stand in the caller's transaction, by case id: one query
+   * however many cases (an event builder's caller reads once per statement
+   * or batch, never per event).
+   */
+  names(db: Db, refs: { kind: string; id: string }[]): Promise<Map<string, CaseNames & { priority: Priority }>> {
+    return caseNamesOf(db, refs);
+  }
+
+  /** The names of one case (read after its index row is updated, so an assignment names the new assignee). */
+  async namesOf(db: Db, kind: string, id: string): Promise<CaseNames & { priority: Priority }> {
+    const found = (await caseNamesOf(db, [{ kind, id }])).get(id);
+    if (!found) throw new Error(`case ${kind} ${id} has no index row`);
+    return found;
   }
 
   async updateIndex(em: EntityManager, kind: CaseKind, id: string, changes: Partial<CaseIndexFields>): Promise<void> {

@@ -31,8 +31,10 @@ export function customerWithParts(em: EntityManager, id: string): Promise<Custom
   });
 }
 
-/** What every case context starts from: who owns the customer and where it is. */
+/** What every case context starts from: who owns the customer and where it is, and their names (for the case's events). */
 interface ContextHead {
+  name: string;
+  accountManagerName: string | null;
   tier: Tier;
   greenChannel: boolean;
   contract24x7: boolean;
@@ -43,6 +45,8 @@ interface ContextHead {
 }
 
 interface ContextHeadRow {
+  name: string;
+  account_manager_name: string | null;
   tier: Tier;
   green_channel: boolean;
   contract_24x7: boolean;
@@ -52,10 +56,13 @@ interface ContextHeadRow {
   site_regions: string[];
 }
 
-const HEAD = sql`c.tier, c.green_channel, c.contract_24x7, c.home_region, c.account_manager_id, c.archived_at,
+const HEAD = sql`c.name, (SELECT m.display_name FROM staff m WHERE m.id = c.account_manager_id) AS account_manager_name,
+                 c.tier, c.green_channel, c.contract_24x7, c.home_region, c.account_manager_id, c.archived_at,
                  coalesce((SELECT array_agg(s.region) FROM customer_sites s WHERE s.customer_id = c.id), '{}') AS site_regions`;
 
 const head = (r: ContextHeadRow): ContextHead => ({
+  name: r.name,
+  accountManagerName: r.account_manager_name,
   tier: r.tier,
   greenChannel: r.green_channel,
   contract24x7: r.contract_24x7,

@@ -1,3 +1,5 @@
+import type { CaseNames } from '../cases/case-names';
+import { caseNameFields } from '../cases/case-names';
 import type { Fault } from './fault.entity';
 
 /**
@@ -6,7 +8,7 @@ import type { Fault } from './fault.entity';
  * src/tickets/ticket-events.ts). A contract with webhook consumers
  * (test/e2e/event-payloads.e2e-spec.ts): add fields, never rename or drop one.
  */
-export function faultEventData(f: Fault) {
+export function faultEventData(f: Fault, names: CaseNames) {
   return {
     faultId: f.id,
     caseNo: f.caseNo,
@@ -17,6 +19,7 @@ export function faultEventData(f: Fault) {
     priority: `P${f.priority}`,
     greenChannel: f.greenChannel,
     state: f.state,
-    title: f.title,
+    // issue 13: the names a message needs (the title is the fault's own)
+    ...caseNameFields({ ...names, title: f.title }),
   };
 }

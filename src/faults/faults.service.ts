@@ -25,6 +25,8 @@ import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
 import { insertFaultIn, faultPage } from './faults.repository';
 import type { BatchPart } from '../common/write-batch';
 import { apiPath } from '../common/http/api-path';
+import { intakeNames } from '../cases/case-names';
+import { RegionsService } from '../regions/regions.service';
 
 const FAULT_FAILURES: Record<TicketFailure, FaultErrorCode> = {
   NOT_FOUND: FaultErrorCode.FAULT_NOT_FOUND,
@@ -46,6 +48,7 @@ export class FaultsService extends TicketDesk<Fault> {
     private readonly sla: SlaClocksService,
     private readonly audit: AuditService,
     private readonly dispatcher: FaultDispatcher,
+    private readonly regions: RegionsService,
     tickets: TicketWorkflow,
   ) {
     super(tickets, customers, faultNotFound);
@@ -118,7 +121,11 @@ export class FaultsService extends TicketDesk<Fault> {
           created: { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia },
         },
       ],
-      event: { type: 'fault.created', data: faultEventData(row) },
+      // The names come with the customer read above and the regions in memory: no round trip more.
+      event: {
+        type: 'fault.created',
+        data: faultEventData(row, intakeNames(ctx, row.title, this.regions.find(region)?.fullName ?? region)),
+      },
       audit: {
         action: 'fault.created',
         entity: 'fault',

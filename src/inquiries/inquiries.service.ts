@@ -18,13 +18,15 @@ import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { assertCanRead } from '../customers/customer-access.port';
 import { CustomersService } from '../customers/customers.service';
+import type { CustomerNames } from '../customers/customers.service';
+import { intakeNames } from '../cases/case-names';
 import { OutboxService } from '../outbox/outbox.service';
 import { RegionsService } from '../regions/regions.service';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { SupportService } from '../support/support.service';
 import { AnswerInquiryDto, CloseInquiryDto, ConvertInquiryDto, CreateInquiryDto, InquiryDto, InquiryQuery } from './dto/inquiry.dto';
-import { INQUIRY_ACTIONS, INQUIRY_CLOCK_EFFECTS, InquiryAction, TOPIC_LABEL, allowedInquiryActions } from './inquiry-lifecycle';
-import { inquiryAnsweredEvent, inquiryClosedEvent, inquiryEventData } from './inquiry-events';
+import { INQUIRY_ACTIONS, INQUIRY_CLOCK_EFFECTS, InquiryAction, allowedInquiryActions } from './inquiry-lifecycle';
+import { inquiryAnsweredEvent, inquiryClosedEvent, inquiryEventData, inquiryTitle } from './inquiry-events';
 import { maySeeCaller, toInquiryDto } from './inquiry-view';
 import { Inquiry } from './inquiry.entity';
 import { InquiryError, InquiryErrorCode, inquiryNotFound } from './inquiries.errors';
@@ -70,6 +72,7 @@ export class InquiriesService {
     const post = new PostCommit();
     const em = this.dataSource.manager;
     let owner = NO_OWNER;
+    let customerNames: CustomerNames | null = null;
     let tier: 'strategic' | 'key' | 'standard' = 'key'; // no adjustment for a caller who is not a customer
     let green = false;
     let contract24x7 = false;
@@ -79,6 +82,7 @@ export class InquiriesService {
       assertCanRead(auth, ctx);
       if (ctx.archived) throw new InquiryError(InquiryErrorCode.INQUIRY_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
       owner = { homeRegion: ctx.homeRegion, accountManagerId: ctx.accountManagerId };
+      customerNames = ctx;
       tier = ctx.tier;
       green = ctx.greenChannel;
       contract24x7 = ctx.contract24x7;
@@ -127,7 +131,7 @@ export class InquiriesService {
           caseNo,
           customerId: row.customerId,
           region,
-          title: this.title(row),
+          title: inquiryTitle(row),
           state: 'open',
           priority,
           greenChannel: green,
@@ -136,7 +140,11 @@ export class InquiriesService {
           created: { state: 'open', priority: `P${priority}`, channel: row.channel, topic: row.topic },
         },
       ],
-      event: { type: 'inquiry.created', data: inquiryEventData(row) },
+      // The names come with the customer read above and the regions in memory: no round trip more.
+      event: {
+        type: 'inquiry.created',
+        data: inquiryEventData(row, intakeNames(customerNames, inquiryTitle(row), this.regions.find(region)?.fullName ?? region)),
+      },
       audit: {
         action: 'inquiry.created',
         entity: 'inquiry',
@@ -170,7 +178,8 @@ export class InquiriesService {
     await this.act(auth, id, 'answer', dto.expectedVersion, async (em, post, row, now) => {
       const changes = { state: 'answered' as const, answer: dto.answer, answeredBy: auth.staffId, answeredAt: now };
       await this.moved(em, post, row, changes, 'answer', auth, { answer: dto.answer }, now);
-      await this.outbox.emit(em, post, 'inquiry.answered', inquiryAnsweredEvent({ ...row, ...changes }, auth.staffId, now));
+      const names = await this.cases.namesOf(em, 'inquiry', row.id);
+      await this.outbox.emit(em, post, 'inquiry.answered', inquiryAnsweredEvent({ ...row, ...changes }, auth.staffId, now, names));
       return { action: 'inquiry.answered', changes: { state: { from: row.state, to: 'answered' }, answerLength: dto.answer.length } };
     });
     return this.view(auth, id, false);
@@ -180,7 +189,8 @@ export class InquiriesService {
     await this.act(auth, id, 'close', dto.expectedVersion, async (em, post, row, now) => {
       const changes = { state: 'closed' as const, closedAt: now };
       await this.moved(em, post, row, changes, 'close', auth, { note: dto.note }, now);
-      await this.outbox.emit(em, post, 'inquiry.closed', inquiryClosedEvent({ ...row, ...changes }, null));
+      const names = await this.cases.namesOf(em, 'inquiry', row.id);
+      await this.outbox.emit(em, post, 'inquiry.closed', inquiryClosedEvent({ ...row, ...changes }, null, names));
       return { action: 'inquiry.closed', changes: { state: { from: row.state, to: 'closed' } } };
     });
     return this.view(auth, id, false);
@@ -231,7 +241,9 @@ export class InquiriesService {
       await this.moved(em, post, row, changes, 'convert', auth, { to: dto.to, caseId: created.id, caseNo: created.caseNo }, now);
       if (!row.customerId) await this.cases.updateIndex(em, 'inquiry', row.id, { customerId });
       const convertedTo = { kind: dto.to, id: created.id, caseNo: created.caseNo };
-      await this.outbox.emit(em, post, 'inquiry.closed', inquiryClosedEvent({ ...row, ...changes }, convertedTo));
+      // Read after the index took the customer a caller may just have become.
+      const names = await this.cases.namesOf(em, 'inquiry', row.id);
+      await this.outbox.emit(em, post, 'inquiry.closed', inquiryClosedEvent({ ...row, ...changes }, convertedTo, names));
       await recordOutcome(em, { resource: apiPath('inquiries', row.id) });
       return { action: 'inquiry.converted', changes: { state: { from: row.state, to: 'closed' }, convertedTo, customerId } };
     });
@@ -359,10 +371,5 @@ export class InquiriesService {
       });
     }
     return single;
-  }
-
-  private title(q: Inquiry): string {
-    const text = q.question.replace(/\s+/g, ' ');
-    return `${TOPIC_LABEL[q.topic]}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`;
   }
 }

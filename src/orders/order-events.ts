@@ -1,3 +1,5 @@
+import type { CaseNames } from '../cases/case-names';
+import { caseNameFields } from '../cases/case-names';
 import type { WorkOrderDto } from './dto/order.dto';
 import type { OrderState, WorkOrderState } from './order-lifecycle';
 import type { Order } from './order.entity';
@@ -13,8 +15,12 @@ import type { DispatchChannel, WorkOrder } from './work-order.entity';
 type OrderFacts = Pick<Order, 'id' | 'caseNo' | 'customerId' | 'acceptedRegion' | 'priority' | 'greenChannel' | 'committedCompletionAt'>;
 type WorkOrderFacts = Pick<WorkOrder, 'id' | 'caseNo' | 'orderId' | 'customerId' | 'region' | 'priority' | 'greenChannel' | 'dueAt'>;
 
-/** What every order event says about the order, in `state`. */
-function orderFacts(o: OrderFacts, state: OrderState) {
+/**
+ * What every order event says about the order, in `state`, with its names
+ * (issue 13; `regionName` is the accepted region's, no one is assigned an
+ * order, so `assigneeName` is null).
+ */
+function orderFacts(o: OrderFacts, state: OrderState, names: CaseNames) {
   return {
     orderId: o.id,
     caseNo: o.caseNo,
@@ -24,13 +30,18 @@ function orderFacts(o: OrderFacts, state: OrderState) {
     greenChannel: o.greenChannel,
     state,
     committedCompletionAt: o.committedCompletionAt,
+    ...caseNameFields(names),
   };
 }
 
 /** `order.created`: the order and the work order of each region it reaches. */
-export function orderCreatedEvent(o: OrderFacts & Pick<Order, 'state'>, workOrders: Pick<WorkOrder, 'id' | 'caseNo' | 'region'>[]) {
+export function orderCreatedEvent(
+  o: OrderFacts & Pick<Order, 'state'>,
+  workOrders: Pick<WorkOrder, 'id' | 'caseNo' | 'region'>[],
+  names: CaseNames,
+) {
   return {
-    ...orderFacts(o, o.state),
+    ...orderFacts(o, o.state, names),
     workOrders: workOrders.map((w) => ({ workOrderId: w.id, caseNo: w.caseNo, region: w.region })),
   };
 }
@@ -40,19 +51,21 @@ export function orderCreatedEvent(o: OrderFacts & Pick<Order, 'state'>, workOrde
  * reason when staff closed it (cancel, reject); none when its work orders
  * moved it.
  */
-export function orderStateChangedEvent(o: OrderFacts & { state: OrderState }, to: OrderState, reason?: string) {
-  return { ...orderFacts(o, to), from: o.state, to, ...(reason === undefined ? {} : { reason }) };
+export function orderStateChangedEvent(o: OrderFacts & { state: OrderState }, to: OrderState, names: CaseNames, reason?: string) {
+  return { ...orderFacts(o, to, names), from: o.state, to, ...(reason === undefined ? {} : { reason }) };
 }
 
 /**
  * `work_order.state_changed`: the work order moved `from` → `to`; with the
  * reason staff gave (null when none), or, when the fulfilment queue
- * dispatched it, the channel it went by.
+ * dispatched it, the channel it went by; and the work order's names (its
+ * region's, issue 13).
  */
 export function workOrderStateChangedEvent(
   w: WorkOrderFacts,
   orderCaseNo: string,
   move: { from: WorkOrderState; to: WorkOrderState } & ({ reason: string | null } | { dispatchedVia: DispatchChannel }),
+  names: CaseNames,
 ) {
   return {
     workOrderId: w.id,
@@ -66,6 +79,7 @@ export function workOrderStateChangedEvent(
     state: move.to,
     dueAt: w.dueAt,
     ...move,
+    ...caseNameFields(names),
   };
 }
 

@@ -42,6 +42,7 @@ import { findOrder, insertOrderGraphIn, itemsOfOrders, lockOrder, pageOfOrders, 
 import { WorkOrder } from './work-order.entity';
 import { lockWorkOrdersOfOrder, updateWorkOrder, workOrdersOfOrders } from './work-orders.repository';
 import { apiPath } from '../common/http/api-path';
+import { intakeNames } from '../cases/case-names';
 
 const DAY_SECONDS = 86_400;
 /** A requested date further out than this is a typo, not a plan (and keeps clock targets in range). */
@@ -181,10 +182,13 @@ export class OrdersService {
       order.committedCompletionAt = resolutionDue(order.id);
       for (const w of workOrders) w.dueAt = resolutionDue(w.id);
       const products = [...new Set(items.map((i) => i.productCode))].join(', ');
+      const title = `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`;
+      // The names come with the customer read above and the regions in memory: no round trip more.
+      const names = intakeNames(ctx, title, this.regions.find(order.acceptedRegion)?.fullName ?? order.acceptedRegion);
       return {
         rows: (batch) => insertOrderGraphIn(batch, order, workOrders, items),
         cases: [
-          this.newCase('order', order, order.acceptedRegion, `${products} · ${regions.length} region${regions.length > 1 ? 's' : ''}`, {
+          this.newCase('order', order, order.acceptedRegion, title, {
             state: order.state,
             priority: `P${priority}`,
             workOrders: workOrders.length,
@@ -197,7 +201,7 @@ export class OrdersService {
             }),
           ),
         ],
-        event: { type: 'order.created', data: orderCreatedEvent(order, workOrders) },
+        event: { type: 'order.created', data: orderCreatedEvent(order, workOrders, names) },
         audit: {
           action: 'order.created',
           entity: 'order',
@@ -294,6 +298,8 @@ export class OrdersService {
           },
         );
       }
+      // The names every event of this change carries: one read for the order and all its work orders.
+      const names = await this.cases.names(em, [{ kind: 'order', id }, ...workOrders.map((w) => ({ kind: 'work_order', id: w.id }))]);
       const now = new Date();
       const closing = workOrders.filter((x) => WORK_ORDER_CANCELLABLE_STATES.includes(x.state));
       for (const w of closing) {
@@ -316,7 +322,7 @@ export class OrdersService {
           em,
           post,
           'work_order.state_changed',
-          workOrderStateChangedEvent(w, order.caseNo, { from: w.state, to: 'cancelled', reason }),
+          workOrderStateChangedEvent(w, order.caseNo, { from: w.state, to: 'cancelled', reason }, names.get(w.id)!),
         );
       }
       // The derivation of order-lifecycle.ts, under the order's row lock: partial once a region completed.
@@ -338,7 +344,7 @@ export class OrdersService {
           reason,
           ...(next === 'partial' ? { cancelledRegions } : {}),
         });
-        await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next, reason));
+        await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next, names.get(id)!, reason));
       } else {
         // Already partial (a region failed): its failed regions are given up, the state stays.
         await this.cases.record(em, 'order', id, 'regions_cancelled', auth, { reason, cancelledRegions });

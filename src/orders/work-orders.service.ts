@@ -28,6 +28,7 @@ import {
 } from './order-lifecycle';
 import { orderStateChangedEvent, workOrderDispatchedPayload, workOrderStateChangedEvent } from './order-events';
 import { OrderFanOut } from './order-fan-out';
+import type { CaseNames } from '../cases/case-names';
 import { OrderItem } from './order-item.entity';
 import { toWorkOrderDetail } from './order-view';
 import { Order } from './order.entity';
@@ -126,6 +127,7 @@ export class WorkOrdersService {
       if (WORK_ORDER_NEEDS_REASON.includes(dto.to) && !dto.reason)
         throw invalidFields({ field: 'reason', message: `is required to move to ${dto.to}` });
       const fulfilled = dto.to === 'completed' ? completedLines(await itemsOfWorkOrders(em, [id]), dto.lines ?? []) : [];
+      const names = await this.namesOf(em, order, wo);
       const now = new Date();
       const from = wo.state;
       const final = !WORK_ORDER_OPEN_STATES.includes(dto.to);
@@ -154,7 +156,7 @@ export class WorkOrdersService {
         em,
         post,
         'work_order.state_changed',
-        workOrderStateChangedEvent(wo, order.caseNo, { from, to: dto.to, reason: dto.reason ?? null }),
+        workOrderStateChangedEvent(wo, order.caseNo, { from, to: dto.to, reason: dto.reason ?? null }, names.get(wo.id)!),
       );
       await this.audit.record(em, auth, {
         action: 'work_order.state_changed',
@@ -169,7 +171,7 @@ export class WorkOrdersService {
         const instances = await this.fulfilment.applyFulfilment(em, auth, wo.customerId, { id, caseNo: wo.caseNo }, fulfilled);
         await linkItemsToInstances(em, instances);
       }
-      await this.settleOrder(em, post, order, auth, now);
+      await this.settleOrder(em, post, order, names.get(order.id)!, auth, now);
     });
     await post.run();
     return this.get(auth, id);
@@ -195,6 +197,7 @@ export class WorkOrdersService {
           { extensions: { state: wo.state, allowedTransitions: staffMovesFrom(wo.state) } },
         );
       }
+      const names = await this.namesOf(em, order, wo);
       const now = new Date();
       const retried = await updateWorkOrder(em, wo, {
         state: 'pending',
@@ -218,7 +221,7 @@ export class WorkOrdersService {
         em,
         post,
         'work_order.state_changed',
-        workOrderStateChangedEvent(wo, order.caseNo, { from: 'failed', to: 'pending', reason: dto.reason }),
+        workOrderStateChangedEvent(wo, order.caseNo, { from: 'failed', to: 'pending', reason: dto.reason }, names.get(wo.id)!),
       );
       await this.audit.record(em, auth, {
         action: 'work_order.retried',
@@ -228,7 +231,7 @@ export class WorkOrdersService {
         regions: [wo.region],
         customerId: wo.customerId,
       });
-      await this.settleOrder(em, post, order, auth, now, true);
+      await this.settleOrder(em, post, order, names.get(order.id)!, auth, now, true);
       post.add(() => this.fanOut.enqueue([retried]));
     });
     await post.run();
@@ -250,6 +253,14 @@ export class WorkOrdersService {
     const wo = (await lockWorkOrder(em, id))!;
     if (expectedVersion !== undefined && expectedVersion !== wo.version) throw staleVersion('work order', expectedVersion, wo.version);
     return { order, wo };
+  }
+
+  /** The names of a work order and its order for the events of one move (one query). */
+  private namesOf(em: EntityManager, order: Order, wo: WorkOrder) {
+    return this.cases.names(em, [
+      { kind: 'order', id: order.id },
+      { kind: 'work_order', id: wo.id },
+    ]);
   }
 
   private async refuseOutOfRegion(auth: AuthContext, id: string, orderId: string, em: EntityManager): Promise<never> {
@@ -276,6 +287,7 @@ export class WorkOrdersService {
     em: EntityManager,
     post: PostCommit,
     order: Order,
+    orderNames: CaseNames,
     actor: AuthContext | null,
     now: Date,
     reopen = false,
@@ -298,7 +310,7 @@ export class WorkOrdersService {
       workOrders: states,
       ...(reopened ? { reopened: true } : {}),
     });
-    await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next));
+    await this.outbox.emit(em, post, 'order.state_changed', orderStateChangedEvent(order, next, orderNames));
     await this.audit.record(em, actor, {
       action: 'order.state_changed',
       entity: 'order',
@@ -348,6 +360,11 @@ export class WorkOrdersService {
       const rows = await markPendingDispatched(em, dispatches);
       if (!rows.length) return new Set<string>();
       const note = new Map(dispatches.map((d) => [d.id, d.note]));
+      // One read of the names for the whole batch.
+      const names = await this.cases.names(
+        em,
+        rows.map((w) => ({ kind: 'work_order', id: w.id })),
+      );
       await this.cases.recordStateChanges(
         em,
         'work_order',
@@ -363,7 +380,12 @@ export class WorkOrdersService {
         post,
         rows.map((w) => ({
           type: 'work_order.state_changed' as const,
-          data: workOrderStateChangedEvent(w, w.orderCaseNo, { from: 'pending', to: 'dispatched', dispatchedVia: w.dispatchedVia }),
+          data: workOrderStateChangedEvent(
+            w,
+            w.orderCaseNo,
+            { from: 'pending', to: 'dispatched', dispatchedVia: w.dispatchedVia },
+            names.get(w.id)!,
+          ),
         })),
       );
       await this.audit.recordMany(

@@ -1,3 +1,6 @@
+import type { CaseNames } from '../cases/case-names';
+import { caseNameFields } from '../cases/case-names';
+import { CATEGORY_LABEL } from './support-category.port';
 import type { SupportRequest } from './support-request.entity';
 
 /*
@@ -6,7 +9,7 @@ import type { SupportRequest } from './support-request.entity';
  */
 
 /** What every support event says about the request (`support.state_changed` and `support.assigned` add to it: src/tickets/ticket-events.ts). */
-export function supportEventData(r: SupportRequest) {
+export function supportEventData(r: SupportRequest, names: CaseNames) {
   return {
     supportRequestId: r.id,
     caseNo: r.caseNo,
@@ -18,10 +21,18 @@ export function supportEventData(r: SupportRequest) {
     greenChannel: r.greenChannel,
     state: r.state,
     assigneeId: r.assigneeId,
+    // issue 13: the names a message needs
+    ...caseNameFields(names),
   };
 }
 
 /** `support.created`: the request, and the inquiry it was converted from (null when opened directly). */
-export function supportCreatedEvent(r: SupportRequest, inquiryId: string | null) {
-  return { ...supportEventData(r), inquiryId };
+export function supportCreatedEvent(r: SupportRequest, inquiryId: string | null, names: CaseNames) {
+  return { ...supportEventData(r, names), inquiryId };
+}
+
+/** A request's title, as the index, the console and its events show it: the category and the start of the description. */
+export function supportTitle(r: Pick<SupportRequest, 'category' | 'description'>): string {
+  const text = r.description.replace(/\s+/g, ' ');
+  return `${CATEGORY_LABEL[r.category]}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`;
 }

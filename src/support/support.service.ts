@@ -22,14 +22,16 @@ import {
   SupportRequestQuery,
   UpdateSupportRequestDto,
 } from './dto/support-request.dto';
-import { CATEGORY_LABEL, CATEGORY_SEVERITY } from './support-category.port';
+import { CATEGORY_SEVERITY } from './support-category.port';
 import { SupportDispatcher } from './support-dispatcher';
-import { supportCreatedEvent, supportEventData } from './support-events';
+import { supportCreatedEvent, supportEventData, supportTitle } from './support-events';
 import { SupportRequest } from './support-request.entity';
 import { maySeeContact, toSupportRequestDto } from './support-view';
 import { SupportError, SupportErrorCode, supportNotFound } from './support.errors';
 import { insertSupportRequestIn, supportRequestPage } from './support.repository';
 import { apiPath } from '../common/http/api-path';
+import { intakeNames } from '../cases/case-names';
+import { RegionsService } from '../regions/regions.service';
 
 const FAILURES: Record<TicketFailure, SupportErrorCode> = {
   NOT_FOUND: SupportErrorCode.SUPPORT_NOT_FOUND,
@@ -53,6 +55,7 @@ export class SupportService extends TicketDesk<SupportRequest> {
     private readonly audit: AuditService,
     tickets: TicketWorkflow,
     private readonly dispatcher: SupportDispatcher,
+    private readonly regions: RegionsService,
   ) {
     super(tickets, customers, supportNotFound);
   }
@@ -136,7 +139,7 @@ export class SupportService extends TicketDesk<SupportRequest> {
           caseNo,
           customerId,
           region,
-          title: this.title(row),
+          title: supportTitle(row),
           state: row.state,
           priority,
           greenChannel: row.greenChannel,
@@ -145,7 +148,11 @@ export class SupportService extends TicketDesk<SupportRequest> {
           created: { state: row.state, priority: `P${priority}`, category: row.category, inquiryId },
         },
       ],
-      event: { type: 'support.created', data: supportCreatedEvent(row, inquiryId) },
+      // The names come with the customer read above and the regions in memory: no round trip more.
+      event: {
+        type: 'support.created',
+        data: supportCreatedEvent(row, inquiryId, intakeNames(ctx, supportTitle(row), this.regions.find(region)?.fullName ?? region)),
+      },
       audit: {
         action: 'support.created',
         entity: 'support_request',
@@ -231,8 +238,4 @@ export class SupportService extends TicketDesk<SupportRequest> {
   }
 
   /** The line the console and the case index show. */
-  private title(r: SupportRequest): string {
-    const text = r.description.replace(/\s+/g, ' ');
-    return `${CATEGORY_LABEL[r.category]}: ${text.length > 80 ? `${text.slice(0, 80)}…` : text}`;
-  }
 }

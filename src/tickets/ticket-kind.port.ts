@@ -7,6 +7,7 @@ import type { AuthContext } from '../common/auth/auth-context';
 import { DomainError } from '../common/errors/domain-error';
 import type { DomainErrorOptions } from '../common/errors/domain-error';
 import type { EventType } from '../outbox/event-types.port';
+import type { CaseNames } from '../cases/case-names';
 
 /** The columns every ticket table (faults, support_requests) has, under the same names. */
 export interface TicketRow {
@@ -87,8 +88,8 @@ export interface TicketKind<T extends TicketRow> {
   /** The case kind of one row (a fault row is `fault` or `complaint`). */
   caseKind(row: T): CaseKind;
   events: { stateChanged: EventType; assigned: EventType };
-  /** The event payload every event of this kind carries. */
-  eventData(row: T): Record<string, unknown>;
+  /** The event payload every event of this kind carries, with the case's names (src/cases/case-names.ts). */
+  eventData(row: T, names: CaseNames): Record<string, unknown>;
   error(failure: TicketFailure, detail: string, options?: DomainErrorOptions): DomainError;
   /** Throws the kind's not-found error when the caller may not see the row; returns the customer's account manager. */
   assertCanSee(auth: AuthContext, row: T, em: EntityManager): Promise<string | null>;

@@ -171,7 +171,9 @@ export class TicketWorkflow {
       to: engineerId,
       by: actor ? 'staff' : 'dispatch',
     });
-    await this.outbox.emit(em, post, kind.events.assigned, ticketAssignedEvent(kind, row, engineerId));
+    // Read after the index took the new assignee: the event names them (one query per change).
+    const names = await this.cases.namesOf(em, caseKind, row.id);
+    await this.outbox.emit(em, post, kind.events.assigned, ticketAssignedEvent(kind, row, engineerId, names));
   }
 
   /**
@@ -365,11 +367,12 @@ export class TicketWorkflow {
       closedAt: TICKET_FINAL_STATES.includes(to) ? now : null,
     });
     await this.cases.record(em, caseKind, row.id, 'state_changed', actor, timeline);
+    const names = await this.cases.namesOf(em, caseKind, row.id);
     await this.outbox.emit(
       em,
       post,
       kind.events.stateChanged,
-      ticketStateChangedEvent(kind, { ...row, ...changes }, { from, to, reason: eventReason }),
+      ticketStateChangedEvent(kind, { ...row, ...changes }, { from, to, reason: eventReason }, names),
     );
   }
 }

@@ -25,8 +25,9 @@ export interface RelayResult {
  *
  * Each batch is one transaction: lock up to RELAY_BATCH unrelayed events in
  * order (FOR UPDATE SKIP LOCKED, so relays in other processes take other
- * events instead of waiting), insert one delivery per (live subscription
- * wanting the type, event) — ON CONFLICT DO NOTHING on the unique
+ * events instead of waiting), insert one delivery per (live, active
+ * subscription wanting the type and passing its region and tier filters,
+ * event) — ON CONFLICT DO NOTHING on the unique
  * (subscription_id, event_id), so even two relays holding the same event
  * could not create a delivery twice — mark the events relayed, commit, and
  * only then add one BullMQ job per new delivery. A crash between the commit

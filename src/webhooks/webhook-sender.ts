@@ -6,12 +6,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
-import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, signBody } from './delivery-protocol';
+import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, unixSeconds } from './delivery-protocol';
 import { WebhookTargets } from './webhook-targets.service';
 import {
   claimAttempt,
   deliveryStanding,
-  failDeliveryOfDeletedSubscription,
+  failDeliveryOfClosedSubscription,
   failUnansweredDelivery,
   insertAttempt,
   markDelivered,
@@ -39,7 +39,7 @@ export type AttemptOutcome =
  * autocommit UPDATE claims that attempt:
  *   attempts = attempts + 1, next_attempt_at = now() + lease
  *   WHERE id = <the delivery> AND status = 'pending' AND attempts = attempt - 1
- *     AND next_attempt_at <= now() AND the subscription is not deleted.
+ *     AND next_attempt_at <= now() AND the subscription is live and active.
  * Only one worker can move `attempts` from n-1 to n, so a duplicated or stale
  * job (a sweep re-add, a second worker) finds nothing to claim and does
  * nothing. The lease keeps the sweep away while the attempt runs; if the
@@ -80,7 +80,14 @@ export class WebhookSender {
       occurredAt: claimed.occurredAt.toISOString(),
       data: claimed.data,
     });
-    const headers = deliveryHeaders({ type: claimed.eventType, deliveryId: claimed.deliveryId, signature: signBody(body, claimed.secret) });
+    // Signed now, for this attempt: a retry carries a fresh timestamp, and the secrets valid when it is sent.
+    const headers = deliveryHeaders({
+      type: claimed.eventType,
+      deliveryId: claimed.deliveryId,
+      body,
+      secrets: { current: claimed.secret, previous: claimed.previousSecret },
+      timestamp: unixSeconds(),
+    });
 
     const startedAt = new Date();
     const t0 = performance.now();
@@ -115,10 +122,10 @@ export class WebhookSender {
     if (!row) return { kind: 'skipped', why: 'no such delivery' };
     if (row.status !== 'pending' || row.attempts !== attempt - 1)
       return { kind: 'skipped', why: `attempt ${attempt} is not next (${row.status}, ${row.attempts} made)` };
-    if (row.subscriptionDeleted) {
-      // Created by a relay that raced the delete: it ends like the other pending ones did.
-      await failDeliveryOfDeletedSubscription(this.dataSource, deliveryId);
-      return { kind: 'skipped', why: 'subscription deleted' };
+    if (row.subscriptionClosed) {
+      // Created by a relay that raced the delete or deactivation: it ends like the other pending ones did.
+      await failDeliveryOfClosedSubscription(this.dataSource, deliveryId, row.subscriptionClosed);
+      return { kind: 'skipped', why: row.subscriptionClosed };
     }
     if (row.waitMs > 0) return { kind: 'early', waitMs: row.waitMs };
     return { kind: 'skipped', why: 'claimed concurrently' };

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import type { EventEnvelope } from './delivery-protocol';
-import { deliveryHeaders, isSuccess, serializeEnvelope, signBody } from './delivery-protocol';
+import type { EventEnvelope, SigningSecrets } from './delivery-protocol';
+import { deliveryHeaders, isSuccess, serializeEnvelope, unixSeconds } from './delivery-protocol';
 import { PinnedPostInit, postPinned } from '../common/outbound/pinned-post';
 import type { Lookup, UrlCheck } from './url-guard';
 import { checkWebhookUrl, systemLookup } from './url-guard';
@@ -53,11 +53,23 @@ export class WebhookTargets {
    * One signed POST of an envelope, by the webhook protocol (same body bytes,
    * signature and headers as subscription deliveries) through post() above.
    * For callers that keep their own delivery state, such as a region's
-   * work-order dispatch endpoint. Never rejects: a failure is the result.
+   * work-order dispatch endpoint, and for a subscription's ping (with the
+   * secrets valid now). Never rejects: a failure is the result.
    */
-  async postSigned(url: string, secret: string, envelope: EventEnvelope, options: SignedPostOptions): Promise<SignedPostResult> {
+  async postSigned(
+    url: string,
+    secret: string | SigningSecrets,
+    envelope: EventEnvelope,
+    options: SignedPostOptions,
+  ): Promise<SignedPostResult> {
     const body = serializeEnvelope(envelope);
-    const headers = deliveryHeaders({ type: envelope.type, deliveryId: options.deliveryId, signature: signBody(body, secret) });
+    const headers = deliveryHeaders({
+      type: envelope.type,
+      deliveryId: options.deliveryId,
+      body,
+      secrets: typeof secret === 'string' ? { current: secret, previous: null } : secret,
+      timestamp: unixSeconds(),
+    });
     const signal = AbortSignal.timeout(options.timeoutMs);
     try {
       const sent = await this.post(url, { headers, body, signal });

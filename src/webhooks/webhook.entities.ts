@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Tier } from '../customers/customer-record.port';
 
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -11,12 +12,28 @@ export class WebhookSubscription {
   @Column('text', { array: true }) events: string[];
   /** The HMAC key; never selected unless asked for, never returned by the API. */
   @Column('text', { select: false }) secret: string;
+  /** The secret before the last rotation, valid until previousSecretExpiresAt (never returned either). */
+  @Column({ type: 'text', nullable: true, select: false }) previousSecret: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) previousSecretExpiresAt: Date | null;
+  /** Off: the relay creates no delivery for it and its attempts are not sent (ping still is). */
+  @Column('boolean') active: boolean;
+  /** Only events of a case in one of these regions or under one (null: every region). */
+  @Column({ type: 'text', array: true, nullable: true }) regions: string[] | null;
+  /** `regions` as LIKE patterns (`4406%`), what the relay matches. */
+  @Column({ type: 'text', array: true, nullable: true }) regionPatterns: string[] | null;
+  /** Only events of customers of these tiers (null: every customer, and events with none). */
+  @Column({ type: 'text', array: true, nullable: true }) customerTiers: Tier[] | null;
+  @Column('integer') version: number;
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
 }
 
-/** One event for one subscription; unique per (subscription, event), so two relays never create it twice. */
+/**
+ * One event for one subscription; the relay's are unique per (subscription,
+ * event), so two relays never create one twice. A redelivery is another row.
+ */
 @Entity('webhook_deliveries')
 export class WebhookDelivery {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -31,6 +48,8 @@ export class WebhookDelivery {
   @Column({ type: 'integer', nullable: true }) lastStatusCode: number | null;
   @Column({ type: 'text', nullable: true }) lastError: string | null;
   @Column({ type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+  /** Set on a delivery made by POST …/redeliver: the delivery whose event it sends again. */
+  @Column({ type: 'uuid', nullable: true }) redeliveryOf: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

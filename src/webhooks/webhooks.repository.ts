@@ -1,7 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
+import { guardedUpdate } from '../common/guarded-update';
+import type { RowChanges } from '../common/guarded-update';
 import type { Db } from '../common/sql';
 import { affected, execute, firstRow, rows, sql } from '../common/sql';
+import type { Tier } from '../customers/customer-record.port';
 import type { DeliveryStatus } from './webhook.entities';
 import { WebhookDelivery, WebhookDeliveryAttempt, WebhookSubscription } from './webhook.entities';
 
@@ -11,29 +14,75 @@ export interface NewSubscription {
   url: string;
   events: string[];
   secret: string;
+  regions: string[] | null;
+  regionPatterns: string[] | null;
+  customerTiers: Tier[] | null;
   createdBy: string | null;
 }
 
-/** Inserts a subscription; the row as stored (with its secret). */
+/** Inserts a subscription (active, version 1); the row as stored (with its secret). */
 export async function insertSubscription(em: EntityManager, s: NewSubscription): Promise<WebhookSubscription> {
-  const saved = await em.save(em.create(WebhookSubscription, s));
-  return (await em.findOneBy(WebhookSubscription, { id: saved.id }))!;
+  const saved = await em.save(em.create(WebhookSubscription, { ...s, active: true, version: 1 }));
+  return (await subscriptionWithSecret(em, saved.id))!;
 }
 
-/** Newest first; the secret is selected (the API shows its last characters). */
+/**
+ * A subscription with both secrets, locked for the caller's transaction (a
+ * change, a rotation, a redelivery); deleted ones too, so the caller can tell
+ * "deleted" from "unknown".
+ */
+export function lockSubscription(em: EntityManager, id: string): Promise<WebhookSubscription | null> {
+  return em
+    .getRepository(WebhookSubscription)
+    .createQueryBuilder('s')
+    .addSelect(['s.secret', 's.previousSecret'])
+    .where('s.id = :id', { id })
+    .setLock('pessimistic_write')
+    .getOne();
+}
+
+/** Changes a subscription if it is still at `expectedVersion` (409 otherwise); the row as it is now, with its secrets. */
+export async function updateSubscription(
+  em: EntityManager,
+  id: string,
+  expectedVersion: number,
+  changes: RowChanges<WebhookSubscription>,
+): Promise<WebhookSubscription> {
+  await guardedUpdate(em, WebhookSubscription, { id }, expectedVersion, changes, 'webhook subscription');
+  return (await subscriptionWithSecret(em, id))!;
+}
+
+/** Newest first; the secrets are selected (the API shows their last characters). */
 export async function subscriptionPage(
   em: EntityManager,
   q: { includeDeleted?: boolean; limit: number; offset: number },
 ): Promise<{ rows: WebhookSubscription[]; total: number }> {
-  const qb = em.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect('s.secret');
+  const qb = em.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect(['s.secret', 's.previousSecret']);
   if (!q.includeDeleted) qb.andWhere('s.deleted_at IS NULL');
   const [found, total] = await qb.orderBy('s.created_at', 'DESC').addOrderBy('s.id').take(q.limit).skip(q.offset).getManyAndCount();
   return { rows: found, total };
 }
 
-/** A subscription, deleted or not, with its secret. */
+/** A subscription, deleted or not, with both its secrets. */
 export function subscriptionWithSecret(em: EntityManager, id: string): Promise<WebhookSubscription | null> {
-  return em.getRepository(WebhookSubscription).createQueryBuilder('s').addSelect('s.secret').where('s.id = :id', { id }).getOne();
+  return em
+    .getRepository(WebhookSubscription)
+    .createQueryBuilder('s')
+    .addSelect(['s.secret', 's.previousSecret'])
+    .where('s.id = :id', { id })
+    .getOne();
+}
+
+/**
+ * What a ping signs with: the current secret, and the previous one while its
+ * overlap lasts (by PostgreSQL's clock, as the sender's claim decides it).
+ */
+export function signingSecretsOf(db: Db, id: string): Promise<{ current: string; previous: string | null } | undefined> {
+  return firstRow(
+    db,
+    sql`SELECT secret AS current, CASE WHEN previous_secret_expires_at > now() THEN previous_secret END AS previous
+          FROM webhook_subscriptions WHERE id = ${id}`,
+  );
 }
 
 export function subscriptionExists(em: EntityManager, id: string): Promise<boolean> {
@@ -73,32 +122,61 @@ export function attemptsOf(em: EntityManager, deliveryIds: string[]): Promise<We
   return em.find(WebhookDeliveryAttempt, { where: { deliveryId: In(deliveryIds) }, order: { deliveryId: 'ASC', attempt: 'ASC' } });
 }
 
-/** Ends a subscription's pending deliveries (it was deleted). */
-export async function failPendingDeliveriesOf(db: Db, subscriptionId: string): Promise<void> {
+/** Ends a subscription's pending deliveries (it was deleted or deactivated: `why`). */
+export async function failPendingDeliveriesOf(db: Db, subscriptionId: string, why: string): Promise<void> {
   await execute(
     db,
-    sql`UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted'
+    sql`UPDATE webhook_deliveries SET status = 'failed', last_error = ${why}
          WHERE subscription_id = ${subscriptionId} AND status = 'pending'`,
   );
 }
 
+/** One delivery of a subscription (for a redelivery), or undefined. */
+export function deliveryOf(em: EntityManager, subscriptionId: string, deliveryId: string): Promise<WebhookDelivery | null> {
+  return em.findOneBy(WebhookDelivery, { id: deliveryId, subscriptionId });
+}
+
+/** A new pending delivery of `original`'s event to the same subscription, due now. */
+export async function insertRedelivery(em: EntityManager, original: WebhookDelivery): Promise<WebhookDelivery> {
+  const [row] = await rows<{ id: string }>(
+    em,
+    sql`INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status, redelivery_of)
+        VALUES (${original.subscriptionId}, ${original.eventId}, ${original.eventType}, 'pending', ${original.id})
+        RETURNING id`,
+  );
+  return (await em.findOneBy(WebhookDelivery, { id: row.id }))!;
+}
+
 /**
- * One pending delivery per (live subscription wanting the type, event), in
- * event order; ON CONFLICT DO NOTHING on the unique (subscription, event), so
- * two relays holding the same event could not create one twice. The live
- * subscriptions are read FOR SHARE: a subscription being deleted meanwhile
- * waits for the caller's commit, and its delete then fails what was created
- * here instead of leaving it pending. Returns the deliveries created.
+ * One pending delivery per (live, active subscription wanting the type and
+ * passing its filters, event), in event order; ON CONFLICT DO NOTHING on the
+ * unique (subscription, event) of relayed deliveries, so two relays holding
+ * the same event could not create one twice. The subscriptions are read FOR
+ * SHARE: one being deleted, deactivated or re-filtered meanwhile waits for
+ * the caller's commit (and a delete or deactivation then fails what was
+ * created here instead of leaving it pending). Returns the deliveries created.
+ *
+ * The filters read the payload: an event's region is `data.region` (cases,
+ * alerts) or `data.acceptedRegion` (orders), matched by the subscription's
+ * LIKE patterns (a region code covers itself and everything under it); its
+ * customer's tier is read by `data.customerId` only when a subscription
+ * filters by tier. An event with neither never passes that filter.
  */
-export function insertDeliveriesFor(db: Db, events: { id: string; type: string }[]): Promise<{ id: string; eventId: string }[]> {
+export function insertDeliveriesFor(db: Db, events: { id: string }[]): Promise<{ id: string; eventId: string }[]> {
   return rows(
     db,
-    sql`WITH subs AS (SELECT id, events FROM webhook_subscriptions WHERE deleted_at IS NULL FOR SHARE),
-             ev AS (SELECT * FROM unnest(${events.map((e) => e.id)}::uuid[], ${events.map((e) => e.type)}::text[]) WITH ORDINALITY AS e(id, type, n))
+    sql`WITH subs AS (SELECT id, events, region_patterns, customer_tiers FROM webhook_subscriptions
+                       WHERE deleted_at IS NULL AND active FOR SHARE),
+             ev AS (SELECT e.id, e.type, u.n, coalesce(e.data->>'region', e.data->>'acceptedRegion') AS region,
+                           CASE WHEN e.data->>'customerId' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                THEN (e.data->>'customerId')::uuid END AS customer_id
+                      FROM unnest(${events.map((e) => e.id)}::uuid[]) WITH ORDINALITY AS u(id, n) JOIN outbox_events e ON e.id = u.id)
         INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status)
         SELECT s.id, ev.id, ev.type, 'pending' FROM ev JOIN subs s ON ev.type = ANY (s.events)
+         WHERE (s.region_patterns IS NULL OR ev.region LIKE ANY (s.region_patterns))
+           AND (s.customer_tiers IS NULL OR (SELECT c.tier FROM customers c WHERE c.id = ev.customer_id) = ANY (s.customer_tiers))
          ORDER BY ev.n, s.id
-        ON CONFLICT (subscription_id, event_id) DO NOTHING
+        ON CONFLICT (subscription_id, event_id) WHERE redelivery_of IS NULL DO NOTHING
         RETURNING id, event_id AS "eventId"`,
   );
 }
@@ -134,6 +212,8 @@ export interface ClaimedAttempt {
   deliveryId: string;
   url: string;
   secret: string;
+  /** The secret before the last rotation while its overlap lasts (both sign), else null. */
+  previousSecret: string | null;
   eventId: string;
   eventType: string;
   occurredAt: Date;
@@ -150,6 +230,7 @@ export async function claimAttempt(db: Db, deliveryId: string, attempt: number, 
     id: string;
     url: string;
     secret: string;
+    previous_secret: string | null;
     event_id: string;
     type: string;
     occurred_at: Date;
@@ -160,15 +241,17 @@ export async function claimAttempt(db: Db, deliveryId: string, attempt: number, 
            SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${leaseSeconds})
           FROM webhook_subscriptions s, outbox_events e
          WHERE d.id = ${deliveryId} AND d.status = 'pending' AND d.attempts = ${attempt} - 1 AND d.next_attempt_at <= now()
-           AND s.id = d.subscription_id AND s.deleted_at IS NULL
+           AND s.id = d.subscription_id AND s.deleted_at IS NULL AND s.active
            AND e.id = d.event_id
-        RETURNING d.id, s.url, s.secret, e.id AS event_id, e.type, e.occurred_at, e.data`,
+        RETURNING d.id, s.url, s.secret, CASE WHEN s.previous_secret_expires_at > now() THEN s.previous_secret END AS previous_secret,
+                  e.id AS event_id, e.type, e.occurred_at, e.data`,
   );
   return (
     row && {
       deliveryId: row.id,
       url: row.url,
       secret: row.secret,
+      previousSecret: row.previous_secret,
       eventId: row.event_id,
       eventType: row.type,
       occurredAt: new Date(row.occurred_at),
@@ -181,27 +264,30 @@ export async function claimAttempt(db: Db, deliveryId: string, attempt: number, 
 export interface DeliveryStanding {
   status: DeliveryStatus;
   attempts: number;
-  subscriptionDeleted: boolean;
+  /** Why its subscription takes nothing now ('subscription deleted', 'subscription deactivated'), or null. */
+  subscriptionClosed: string | null;
   /** How long until its next attempt is due (0 when due). */
   waitMs: number;
 }
 
 export async function deliveryStanding(db: Db, deliveryId: string): Promise<DeliveryStanding | undefined> {
-  const row = await firstRow<{ status: DeliveryStatus; attempts: number; subscription_deleted: boolean; wait_ms: number }>(
+  const row = await firstRow<{ status: DeliveryStatus; attempts: number; subscription_closed: string | null; wait_ms: number }>(
     db,
-    sql`SELECT d.status, d.attempts, s.deleted_at IS NOT NULL AS subscription_deleted,
+    sql`SELECT d.status, d.attempts,
+               CASE WHEN s.deleted_at IS NOT NULL THEN 'subscription deleted' WHEN NOT s.active THEN 'subscription deactivated' END
+                 AS subscription_closed,
                greatest(0, ceil(extract(epoch FROM d.next_attempt_at - now()) * 1000))::int AS wait_ms
           FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id
          WHERE d.id = ${deliveryId}`,
   );
-  return row && { status: row.status, attempts: row.attempts, subscriptionDeleted: row.subscription_deleted, waitMs: row.wait_ms };
+  return row && { status: row.status, attempts: row.attempts, subscriptionClosed: row.subscription_closed, waitMs: row.wait_ms };
 }
 
-/** Ends a pending delivery whose subscription was deleted. */
-export async function failDeliveryOfDeletedSubscription(db: Db, deliveryId: string): Promise<void> {
+/** Ends a pending delivery whose subscription was deleted or deactivated (`why`). */
+export async function failDeliveryOfClosedSubscription(db: Db, deliveryId: string, why: string): Promise<void> {
   await execute(
     db,
-    sql`UPDATE webhook_deliveries SET status = 'failed', last_error = 'subscription deleted' WHERE id = ${deliveryId} AND status = 'pending'`,
+    sql`UPDATE webhook_deliveries SET status = 'failed', last_error = ${why} WHERE id = ${deliveryId} AND status = 'pending'`,
   );
 }
 

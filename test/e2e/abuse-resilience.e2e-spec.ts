@@ -297,6 +297,18 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       topic: 'tariff',
       question: '专线升级的资费？',
     });
+    // A finished (failed) delivery to redeliver: its receiver never answers, so it is written as the sender would leave it.
+    const hook = await created('/api/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hooks',
+      events: ['fault.created'],
+      secret: `whsec-${unique()}-0123456789`,
+    });
+    const [{ id: deliveryId }] = await t.dataSource.query(
+      `WITH e AS (INSERT INTO outbox_events (type, data, relayed_at) VALUES ('fault.created', '{}', now()) RETURNING id)
+       INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status, attempts, last_error)
+       SELECT $1, e.id, 'fault.created', 'failed', 12, 'connect ECONNREFUSED' FROM e RETURNING id`,
+      [hook.id],
+    );
     // In Beijing: an engineer covering this customer's region would be dispatched its cases, changing their versions mid-probe.
     const engineer = await created('/api/v1/staff', {
       username: unique('eng.'),
@@ -360,6 +372,10 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       'POST /api/v1/webhooks': {
         path: '/api/v1/webhooks',
         body: { url: 'http://127.0.0.1:9/hooks', events: ['sla.escalated'], secret: `whsec-${unique()}-0123456789` },
+      },
+      'POST /api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver': {
+        path: `/api/v1/webhooks/${hook.id}/deliveries/${deliveryId}/redeliver`,
+        body: {},
       },
       'POST /api/v1/rosters/shifts': {
         path: '/api/v1/rosters/shifts',

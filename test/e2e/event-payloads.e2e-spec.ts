@@ -80,6 +80,14 @@ function arrayPaths(shape: Shape, at: string): string[] {
 }
 
 const MOVE = { from: 'string', to: 'string' };
+/** issue 13: the names every case, order and SLA event carries beside the ids (src/cases/case-names.ts). */
+const NAMES = {
+  title: 'string',
+  customerName: 'string',
+  regionName: 'string',
+  assigneeName: 'string|null',
+  accountManagerName: 'string|null',
+};
 const FAULT = {
   faultId: 'uuid',
   caseNo: 'string',
@@ -90,7 +98,7 @@ const FAULT = {
   priority: 'string',
   greenChannel: 'boolean',
   state: 'string',
-  title: 'string',
+  ...NAMES,
 };
 const SUPPORT = {
   supportRequestId: 'uuid',
@@ -103,6 +111,7 @@ const SUPPORT = {
   greenChannel: 'boolean',
   state: 'string',
   assigneeId: 'uuid|null',
+  ...NAMES,
 };
 const INQUIRY = {
   inquiryId: 'uuid',
@@ -114,6 +123,9 @@ const INQUIRY = {
   priority: 'string',
   greenChannel: 'boolean',
   state: 'string',
+  ...NAMES,
+  // a caller who is not a customer yet
+  customerName: 'string|null',
 };
 const ORDER = {
   orderId: 'uuid',
@@ -124,6 +136,7 @@ const ORDER = {
   greenChannel: 'boolean',
   state: 'string',
   committedCompletionAt: 'timestamp',
+  ...NAMES,
 };
 const WORK_ORDER = {
   workOrderId: 'uuid',
@@ -137,6 +150,7 @@ const WORK_ORDER = {
   state: 'string',
   dueAt: 'timestamp',
   ...MOVE,
+  ...NAMES,
 };
 const ALERT = {
   alertId: 'uuid',
@@ -149,6 +163,10 @@ const ALERT = {
   level: 'string',
   dueAt: 'timestamp',
   raisedAt: 'timestamp',
+  priority: 'string',
+  ...NAMES,
+  // an inquiry from a caller who is not a customer yet
+  customerName: 'string|null',
 };
 const ALLOCATION = { paymentId: 'uuid', billId: 'uuid', billLineId: 'uuid', servingRegion: 'string', amountFen: 'integer' };
 
@@ -352,6 +370,8 @@ describe('public event payloads (the webhook contract)', () => {
   /** Every event delivered to a subscription to all event types, and what Beijing's dispatch endpoint received. */
   let events: Hit[] = [];
   let regionDispatches: Hit[] = [];
+  /** What the names in the payloads must say (issue 13). */
+  let named: { faultId: string; faultNo: string; complaintId: string; complaintNo: string; engineer: string; accountManager: string };
 
   beforeAll(async () => {
     await receiver.start();
@@ -392,7 +412,15 @@ describe('public event payloads (the webhook contract)', () => {
     const fault = await api(agent, 'post', '/faults', faultBody(c.id), 201);
     await api(agent, 'post', `/faults/${fault.id}/assign`, { engineerId: engineer.id }, 200);
     await api(agent, 'post', `/faults/${fault.id}/transitions`, { to: 'in_progress' }, 200);
-    const complaint = await api(agent, 'post', '/faults', faultBody(c.id, { category: 'complaint' }), 201);
+    const complaint = await api(agent, 'post', '/faults', faultBody(c.id, { category: 'complaint', title: '装机延误投诉' }), 201);
+    named = {
+      faultId: fault.id,
+      faultNo: fault.caseNo,
+      complaintId: complaint.id,
+      complaintNo: complaint.caseNo,
+      engineer: engineer.username,
+      accountManager: am.username,
+    };
 
     // support
     const supportBody = {
@@ -575,6 +603,44 @@ describe('public event payloads (the webhook contract)', () => {
     expect(mine.flatMap((h) => mismatches(h.body.data, variant.shape, 'data', filled))).toEqual([]);
     // every array of the contract had elements in some event, so their element shapes were checked
     expect(arrayPaths(variant.shape, 'data').filter((p) => !filled.has(p))).toEqual([]);
+  });
+
+  it('names the customer, the case, its region, its assignee and account manager: a real fault and an SLA breach (issue 13)', () => {
+    const of = (type: string, caseId: string) =>
+      events.filter((h) => h.body.type === type && [h.body.data.faultId, h.body.data.caseId].includes(caseId)).map((h) => h.body.data);
+    // the staff the test app creates are named by their usernames
+    const case1 = {
+      caseNo: named.faultNo,
+      title: '专线中断',
+      priority: 'P1',
+      customerName: '佛山市南海区人民政府',
+      regionName: '广东省佛山市南海区',
+      accountManagerName: named.accountManager,
+    };
+    expect(of('fault.created', named.faultId)).toEqual([expect.objectContaining({ ...case1, assigneeName: null })]);
+    expect(of('fault.assigned', named.faultId)).toEqual([expect.objectContaining({ ...case1, assigneeName: named.engineer })]);
+    expect(of('fault.state_changed', named.faultId)).toEqual([
+      expect.objectContaining({ ...case1, assigneeName: named.engineer, to: 'in_progress' }),
+    ]);
+    const breach = of('sla.breached', named.complaintId);
+    expect(breach).toEqual([
+      expect.objectContaining({
+        caseNo: named.complaintNo,
+        clock: 'response',
+        title: '装机延误投诉',
+        priority: 'P1',
+        customerName: '佛山市南海区人民政府',
+        regionName: '广东省佛山市南海区',
+        assigneeName: null,
+        accountManagerName: named.accountManager,
+      }),
+    ]);
+    const escalated = of('sla.escalated', named.complaintId);
+    expect(escalated.map((d) => (d.escalation as { level: number }).level).sort()).toEqual([2, 3]);
+    for (const d of escalated) {
+      expect(d).toMatchObject({ accountManagerName: named.accountManager, customerName: '佛山市南海区人民政府' });
+      expect((d.escalation as { accountManagerId: string }).accountManagerId).toMatch(UUID);
+    }
   });
 
   it('pins what a region’s dispatch endpoint receives for a work order (work_order.dispatched)', () => {
