@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import { KPIS } from './report-kpis';
 import type { ReportRowDto, ReportView, ScorecardView } from './dto/report.dto';
 import type { ReportFormat } from './dto/report.dto';
@@ -82,6 +81,8 @@ export function toCsv(tables: ReportTable[]): Buffer {
 
 /** One sheet per section, the header row frozen, numbers stored as numbers (null as an empty cell). */
 export async function toXlsx(tables: ReportTable[]): Promise<Buffer> {
+  // loaded on first use: a large package that every process would otherwise load at start
+  const { default: ExcelJS } = await import('exceljs');
   const book = new ExcelJS.Workbook();
   book.creator = 'Focus One';
   for (const t of tables) {
@@ -97,13 +98,15 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
   json: 'application/json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  html: 'text/html; charset=utf-8',
 };
 
-/** ?format= wins; then Accept (text/csv, the XLSX media type); JSON otherwise. */
-export function chooseFormat(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {
+/** ?format= wins; then Accept (text/csv, the XLSX media type, text/html where the route has a page); JSON otherwise. */
+export function chooseFormat(format: ReportFormat | undefined, accept: string | undefined, html = true): ReportFormat {
   if (format) return format;
   const a = (accept ?? '').toLowerCase();
   if (a.includes('spreadsheetml')) return 'xlsx';
   if (a.includes('text/csv')) return 'csv';
+  if (html && a.includes('text/html')) return 'html';
   return 'json';
 }

@@ -4,11 +4,13 @@ import type { FastifyReply } from 'fastify';
 import { ApiController, ApiErrors, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { DailyReportQuery, MonthlyReportQuery, RebuildDto, RebuildView, ReportView, ScorecardQuery, ScorecardView } from './dto/report.dto';
 import { CONTENT_TYPES, chooseFormat, reportTables, scorecardTables, toCsv, toXlsx, type ReportTable } from './report-formats';
+import { reportHtml } from './report-html';
 import { ReportsService } from './reports.service';
 
 const FORMATS =
-  'Format by ?format= (json, csv, xlsx) or Accept (text/csv; application/vnd.openxmlformats-officedocument.spreadsheetml.sheet): CSV is UTF-8 ' +
-  'with a BOM, sections one after another; XLSX has one sheet per section, the header row frozen, numbers as numbers.';
+  'Format by ?format= (json, csv, xlsx, html) or Accept (text/csv; application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; text/html): ' +
+  'CSV is UTF-8 with a BOM, sections one after another; XLSX has one sheet per section, the header row frozen, numbers as numbers; HTML is a ' +
+  'printable page with its charts drawn on the server as SVG (SLA met % by region, daily opened/closed, backlog aging, CSAT distribution).';
 const XLSX = CONTENT_TYPES.xlsx;
 
 @ApiErrors('ReportError')
@@ -24,7 +26,7 @@ export class ReportsController {
       'Read from the rollups (docs/REPORTS.md defines every KPI). date = today builds the day so far first (partial: true). ' +
       `A past day not built yet is 404 REPORT_NOT_BUILT. ${FORMATS}`,
   })
-  @ApiProduces('application/json', 'text/csv', XLSX)
+  @ApiProduces('application/json', 'text/csv', XLSX, 'text/html')
   @ApiOkResponse({ type: ReportView })
   @ApiProblems(400, 403, 404)
   async daily(
@@ -34,7 +36,9 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const view = await this.reports.daily(auth, q);
-    return send(reply, chooseFormat(q.format, accept), view, () => reportTables(view), `daily-${q.date}-${view.region.code}`);
+    const format = chooseFormat(q.format, accept);
+    if (format === 'html') return page(reply, await reportHtml(view, await this.reports.trend(view, q)));
+    return send(reply, format, view, () => reportTables(view), `daily-${q.date}-${view.region.code}`);
   }
 
   @Get('monthly')
@@ -43,7 +47,7 @@ export class ReportsController {
     summary: 'The monthly report (月报) of a China month for a region, with the change against the month before (directors, admins)',
     description: `Flows summed over the days built; stocks (open cases, backlog aging, arrears) at the end of the last day built. ${FORMATS}`,
   })
-  @ApiProduces('application/json', 'text/csv', XLSX)
+  @ApiProduces('application/json', 'text/csv', XLSX, 'text/html')
   @ApiOkResponse({ type: ReportView })
   @ApiProblems(400, 403, 404)
   async monthly(
@@ -53,7 +57,9 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const view = await this.reports.monthly(auth, q);
-    return send(reply, chooseFormat(q.format, accept), view, () => reportTables(view), `monthly-${q.month}-${view.region.code}`);
+    const format = chooseFormat(q.format, accept);
+    if (format === 'html') return page(reply, await reportHtml(view, await this.reports.trend(view, q)));
+    return send(reply, format, view, () => reportTables(view), `monthly-${q.month}-${view.region.code}`);
   }
 
   @Get('account-managers')
@@ -108,8 +114,19 @@ export class ReportsController {
   }
 }
 
-async function send(reply: FastifyReply, format: 'json' | 'csv' | 'xlsx', view: object, tables: () => ReportTable[], name: string) {
-  if (format === 'json') return view;
+function page(reply: FastifyReply, html: string): string {
+  void reply.header('content-type', CONTENT_TYPES.html);
+  return html;
+}
+
+async function send(
+  reply: FastifyReply,
+  format: 'json' | 'csv' | 'xlsx' | 'html',
+  view: object,
+  tables: () => ReportTable[],
+  name: string,
+) {
+  if (format === 'json' || format === 'html') return view;
   void reply.header('content-type', CONTENT_TYPES[format]);
   void reply.header('content-disposition', `attachment; filename="${name}.${format}"`);
   return format === 'csv' ? toCsv(tables()) : toXlsx(tables());

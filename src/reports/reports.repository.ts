@@ -160,10 +160,11 @@ const billingRollupCut = (c: ReportCut) => sql`region LIKE ANY(${c.patterns})
  * the requested one (`child:<n>`, the first n digits padded to 6), or a
  * grain column.
  */
-export type GroupBy = 'total' | 'kind' | 'priority' | 'green_channel' | 'account_manager_id' | { childRegionDigits: number };
+export type GroupBy = 'total' | 'day' | 'kind' | 'priority' | 'green_channel' | 'account_manager_id' | { childRegionDigits: number };
 const groupExpr = (g: GroupBy, billing = false): Sql => {
   if (g === 'total') return sql`'total'`;
   if (typeof g === 'object') return g.childRegionDigits >= 6 ? sql`region` : sql`rpad(left(region, ${g.childRegionDigits}), 6, '0')`;
+  if (g === 'day') return sql`to_char(day, 'YYYY-MM-DD')`;
   if (billing && g !== 'account_manager_id') return sql`NULL::text`;
   return {
     kind: sql`kind`,

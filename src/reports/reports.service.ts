@@ -27,6 +27,7 @@ import type {
   ScorecardView,
 } from './dto/report.dto';
 import { reportDailyReadyEvent, reportMonthlyReadyEvent } from './report-events';
+import type { TrendPoint } from './report-html';
 import { KPIS, emptyFigures, kpiValues, type Figures } from './report-kpis';
 import { type ReportCut, type ReportWindow, addDays, addMonths, chinaDate, monthEnd, monthStart, windowOf } from './report-window';
 import { ReportError, ReportErrorCode } from './reports.errors';
@@ -221,6 +222,25 @@ export class ReportsService {
         };
       }),
     };
+  }
+
+  /** Opened and closed per day for the printable report's trend: the month's days, or the 14 days up to a daily report's date. */
+  async trend(view: ReportView, q: ReportCutQuery): Promise<TrendPoint[]> {
+    const from = view.report === 'daily' ? addDays(view.period.to, -13) : view.period.from;
+    const cut: ReportCut = {
+      patterns: [`${scopePrefix(view.region.code)}%`],
+      kind: q.kind,
+      priority: q.priority,
+      greenChannel: q.greenChannel,
+      accountManagerId: q.accountManagerId,
+    };
+    const byDay = await rollupFigures(this.dataSource.manager, cut, windowOf(from, view.period.to), null, 'day');
+    const out: TrendPoint[] = [];
+    for (let day = from; day <= view.period.to; day = addDays(day, 1)) {
+      const f = byDay.get(day);
+      out.push({ day, opened: f?.opened ?? 0, closed: f?.closed ?? 0 });
+    }
+    return out;
   }
 
   private async report(

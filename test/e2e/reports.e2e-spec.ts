@@ -368,6 +368,22 @@ describe('reports: KPIs from the rollups of generated months', () => {
     expect(regions.getRow(2).getCell(col).value).toBe(json.body.byRegion[0].kpis.resolution_met_pct);
   });
 
+  it('prints an HTML report whose four charts are SVG drawn on the server', async () => {
+    const res = await t.http().get('/api/v1/reports/monthly?month=2025-02&region=440000').set(bearer(director)).set('accept', 'text/html');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    const html = res.text;
+    expect(html).toContain('月报 2025-02-01 ~ 2025-02-28 · 广东省');
+    for (const id of ['sla-by-region', 'opened-closed-trend', 'backlog-aging', 'csat-distribution']) {
+      const figure = new RegExp(`<figure id="${id}">.*?</figure>`, 's').exec(html)?.[0] ?? '';
+      expect([id, /<svg [^>]*width="640"/.test(figure), /<path /.test(figure)]).toEqual([id, true, true]);
+    }
+    expect(html).not.toContain('<script');
+    const daily = await t.http().get('/api/v1/reports/daily?date=2025-02-10&region=440000&format=html').set(bearer(director));
+    expect(daily.status).toBe(200);
+    expect(daily.text).toContain('日报 2025-02-10');
+  });
+
   it('keeps agents out and each director to their regions; account managers see their own scorecard', async () => {
     await api(agent, '/reports/daily?date=2025-02-03', 403);
     await api(agent, '/reports/account-managers?month=2025-02', 403);
