@@ -8,6 +8,19 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * No primary key on the grain: the account manager may be null, and rows
  * are only ever written whole per day. `report_days` says which days exist.
  */
+const REPORT_SOURCE_INDEXES: [string, string][] = [
+  ['case_index_unclosed_opened_idx', 'case_index (opened_at) WHERE closed_at IS NULL'],
+  ['case_index_closed_at_idx', 'case_index (closed_at) WHERE closed_at IS NOT NULL'],
+  ['sla_clocks_stopped_at_idx', `sla_clocks (stopped_at) WHERE state = 'stopped'`],
+  ['alerts_raised_at_idx', 'alerts (raised_at)'],
+  ['orders_closed_at_idx', 'orders (closed_at) WHERE closed_at IS NOT NULL'],
+  ['work_orders_closed_at_idx', 'work_orders (closed_at) WHERE closed_at IS NOT NULL'],
+  ['bills_issued_at_idx', 'bills (issued_at)'],
+  ['payments_reversed_at_idx', 'payments (reversed_at) WHERE reversed_at IS NOT NULL'],
+  ['payment_allocations_line_idx', 'payment_allocations (bill_line_id)'],
+  ['payment_allocations_allocated_at_idx', 'payment_allocations (allocated_at)'],
+];
+
 export class ReportRollups1795910000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     const grain = `day date NOT NULL, region text NOT NULL, kind text NOT NULL, priority smallint NOT NULL,
@@ -49,9 +62,12 @@ export class ReportRollups1795910000000 implements MigrationInterface {
         state text NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
         days_total integer NOT NULL, days_done integer NOT NULL DEFAULT 0, error text,
         created_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz)`);
+    // What the nightly build reads by time, so building yesterday touches yesterday's rows and the open cases, not every row
+    for (const [name, ddl] of REPORT_SOURCE_INDEXES) await q.query(`CREATE INDEX ${name} ON ${ddl}`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    for (const [name] of REPORT_SOURCE_INDEXES) await q.query(`DROP INDEX ${name}`);
     for (const t of [
       'report_rebuilds',
       'report_days',

@@ -123,6 +123,9 @@ function buildBilling(w: ReportWindow): Sql {
                                        AND (pa.reversed_at IS NULL OR pa.reversed_at >= ${w.end})), 0) AS owed
         FROM bill_lines l JOIN bills b ON b.id = l.bill_id JOIN customers cu ON cu.id = b.customer_id
         WHERE b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
+          -- a bill paid now owed something at the end of the day only if part of it was paid after that
+          -- (a reversal reopens a bill), so the paid bills of the past are skipped without being read
+          AND (b.state <> 'paid' OR b.id IN (SELECT pa.bill_id FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end}))
       ) debts
       WHERE owed > 0
     ) x
