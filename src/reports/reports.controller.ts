@@ -23,7 +23,7 @@ export class ReportsController {
   @ApiOperation({
     summary: 'The daily report (日报) of a China day for a region, with the change against the day before (directors, admins)',
     description:
-      'Read from the rollups (docs/REPORTS.md defines every KPI). date = today builds the day so far first (partial: true). ' +
+      'Read from the rollups (docs/REPORTS.md defines every KPI). date = today builds the day so far first, at most once a minute (partial: true). ' +
       `A past day not built yet is 404 REPORT_NOT_BUILT. ${FORMATS}`,
   })
   @ApiProduces('application/json', 'text/csv', XLSX, 'text/html')

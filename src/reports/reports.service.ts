@@ -47,6 +47,8 @@ export const REBUILD_JOB = 'rebuild-reports';
 export const NIGHTLY_JOB = 'build-reports-nightly';
 export const rebuildJobId = (id: string) => `rebuild-${id}`;
 const MAX_RANGE_DAYS = 400;
+/** How old today's figures may be before a daily report of today builds them again. */
+const TODAY_FRESH_MS = 60_000;
 
 interface Scope {
   region: RegionRefDto;
@@ -166,7 +168,11 @@ export class ReportsService {
     const scope = this.scopeOf(auth, q.region);
     const today = chinaDate(new Date());
     if (q.date > today) throw new ReportError(ReportErrorCode.REPORT_PERIOD_IN_FUTURE, `${q.date} is after today (${today}, China time)`);
-    if (q.date === today) await this.buildDay(today, { rebuild: false });
+    if (q.date === today) {
+      // today so far: built on request, at most once a minute however many ask (each build reads the whole day)
+      const last = await builtDays(this.dataSource.manager, today, today);
+      if (!last.builtAt || Date.now() - last.builtAt.getTime() > TODAY_FRESH_MS) await this.buildDay(today, { rebuild: false });
+    }
     const built = await builtDays(this.dataSource.manager, q.date, q.date);
     if (!built.days)
       throw new ReportError(ReportErrorCode.REPORT_NOT_BUILT, `${q.date} has not been built yet: POST /api/v1/reports/rebuild`);
