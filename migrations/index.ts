@@ -18,6 +18,7 @@ import { RostersEscalationPolicies1795860000000 } from './1795860000000-rosters-
 import { NotificationChannelsTemplates1795870000000 } from './1795870000000-notification-channels-templates';
 import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up';
 import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
+import { ReportRollups1795910000000 } from './1795910000000-report-rollups';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   NotificationChannelsTemplates1795870000000,
   WebhooksGrownUp1795880000000,
   SlaWorkingTime1795890000000,
+  ReportRollups1795910000000,
 ];

@@ -26,6 +26,7 @@ import { OutboxModule } from './outbox/outbox.module';
 import { ProductsModule } from './products/products.module';
 import { QueuesModule } from './queues/queues.module';
 import { RegionsModule } from './regions/regions.module';
+import { ReportsModule } from './reports/reports.module';
 import { RostersModule } from './rosters/rosters.module';
 import { SlaModule } from './sla/sla.module';
 import { SupportModule } from './support/support.module';
@@ -79,6 +80,7 @@ export class AppModule {
         BillingModule,
         BillingWorkersModule.register(worker),
         ConsoleModule,
+        ReportsModule.register(worker),
         HealthModule,
         ...(api ? [MetricsModule] : []),
         HousekeepingModule.register(worker),

@@ -73,6 +73,8 @@ export class AppConfig {
     /** 'HH:MM', Asia/Shanghai: the daily check that next year's statutory days are known. */
     checkAt: string;
   };
+  /** 'HH:MM', Asia/Shanghai: the nightly build of the previous day's report rollups. */
+  readonly reports: { buildAt: string };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -141,6 +143,7 @@ export class AppConfig {
       },
       billing: { dueDays: e.BILL_DUE_DAYS, arrearsRunAt: e.ARREARS_RUN_AT },
       calendars: { refreshSeconds: e.CALENDAR_REFRESH_SECONDS, checkAt: e.CALENDAR_CHECK_AT },
+      reports: { buildAt: e.REPORTS_BUILD_AT },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

@@ -117,6 +117,11 @@ export const envSchema = z
       .string()
       .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
       .default('08:00'),
+    // The nightly build of the previous China day's report rollups (report.daily_ready), China time (HH:MM).
+    REPORTS_BUILD_AT: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
+      .default('00:30'),
 
     // Notification channels (docs/ARCHITECTURE.md, "Notifications"). The key that encrypts the robots' credentials
     // (AES-256-GCM): 32 random bytes, base64 or hex. No default: without it no robot channel can be stored or used.

@@ -22,5 +22,7 @@ export const EVENT_TYPES = [
   'arrears.overdue',
   'calendar.changed',
   'calendar.year_missing',
+  'report.daily_ready',
+  'report.monthly_ready',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

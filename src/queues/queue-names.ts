@@ -23,6 +23,8 @@ export const QueueName = {
   billing: 'billing',
   /** The daily check that next year's statutory holidays are known (calendar.year_missing). */
   calendars: 'calendars',
+  /** The nightly build of the report rollups (00:30 China time) and rebuild requests. */
+  reports: 'reports',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

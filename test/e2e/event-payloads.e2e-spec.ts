@@ -5,6 +5,7 @@ import { addDays, chinaToday } from '../../src/billing/money';
 import { YearCheckService } from '../../src/calendars/year-check.service';
 import { EVENT_TYPES } from '../../src/outbox/event-types.port';
 import { QueueName } from '../../src/queues/queue-names';
+import { ReportsService } from '../../src/reports/reports.service';
 import { customerBody, faultBody, mobile } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';
 import { bearer, startTestApp, unique } from '../support/test-app';
@@ -289,6 +290,8 @@ const VARIANTS: Variant[] = [
     },
   },
   { type: 'calendar.year_missing', shape: { year: 'integer', asOf: 'date' } },
+  { type: 'report.daily_ready', shape: { date: 'date', builtAt: 'timestamp', rebuild: 'boolean' } },
+  { type: 'report.monthly_ready', shape: { month: 'string', daysBuilt: 'integer', builtAt: 'timestamp' } },
 ];
 const variantName = (v: Variant) => (v.name ? `${v.type} (${v.name})` : v.type);
 
@@ -556,6 +559,8 @@ describe('public event payloads (the webhook contract)', () => {
     await api(t.admin, 'put', '/calendars/holidays/2030', { days: [{ date: '2030-01-01', type: 'holiday', name: '元旦' }] }, 200);
     // a year no package will have for long: the check as of 1 December of the year before
     expect(await t.app.get(YearCheckService).check(new Date('2099-12-01T09:00:00+08:00'))).toMatchObject({ year: 2100, notified: true });
+    // the nightly report build as of 00:30 on a 1st: the last day of the month before, then the month's report
+    expect(await t.app.get(ReportsService).nightly(new Date('2030-02-01T00:30:00+08:00'))).toEqual({ day: '2030-01-31', month: '2030-01' });
 
     await waitFor(
       async () =>
