@@ -19,7 +19,7 @@
  * fall due tomorrow, so the bench makes a calendar of its own through
  * POST /api/v1/calendars: two working intervals a day, every day of the
  * week, with a gap of BENCH_GAP_MINUTES (1) between them that starts at
- * least BENCH_LEAD (30) s after the calendar is made, so it opens after
+ * least BENCH_LEAD (45) s after the calendar is made, so it opens after
  * every clock is armed and before the window, which starts when the gap
  * ends; it follows China's statutory days (a full year and more of
  * exceptions), and the gap's date is its own working day so that a run on a
@@ -59,7 +59,7 @@ import {
 const FAR = envInt('BENCH_FAR', 100_000);
 const NEAR = envInt('BENCH_NEAR', 10_000);
 const WINDOW_S = envInt('BENCH_WINDOW', 10);
-const LEAD_S = envInt('BENCH_LEAD', 30); // at least, from the calendar's creation to the gap: loading and arming must fit in it
+const LEAD_S = envInt('BENCH_LEAD', 45); // at least, from the calendar's creation to the gap: loading and arming must fit in it
 const GAP_MIN = envInt('BENCH_GAP_MINUTES', 1);
 const YARDSTICK = envInt('BENCH_YARDSTICK', 1_000);
 const BATCH = 5_000;
