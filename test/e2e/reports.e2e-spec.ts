@@ -384,6 +384,62 @@ describe('reports: KPIs from the rollups of generated months', () => {
     expect(daily.text).toContain('日报 2025-02-10');
   });
 
+  it('writes the scorecard as XLSX whose numbers equal the JSON, and as a printable page with a table per account manager', async () => {
+    const json = await api(director, '/reports/account-managers?month=2025-02&region=440000');
+    expect(json.body.items.length).toBeGreaterThanOrEqual(2);
+    const xlsx = await t
+      .http()
+      .get('/api/v1/reports/account-managers?month=2025-02&region=440000')
+      .set(bearer(director))
+      .set('accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-disposition']).toContain('account-managers-2025-02-440000.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as ArrayBuffer);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['Account managers']);
+    const sheet = book.getWorksheet('Account managers')!;
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    // the header names each column's JSON field last ("超时次数 breaches"): read the sheet back into JSON rows by it
+    const keys = (sheet.getRow(1).values as (string | undefined)[]).slice(1).map((h) => String(h).split(' ').pop()!);
+    const read: Record<string, unknown>[] = [];
+    sheet.eachRow((row, i) => {
+      if (i > 1) read.push(Object.fromEntries(keys.map((k, c) => [k, row.getCell(c + 1).value ?? null])));
+    });
+    expect(read).toEqual(json.body.items);
+    expect(read.some((r) => typeof r.breaches === 'number' && r.breaches > 0)).toBe(true);
+
+    const html = await t
+      .http()
+      .get('/api/v1/reports/account-managers?month=2025-02&region=440000')
+      .set(bearer(director))
+      .set('accept', 'text/html');
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.text).toContain('客户经理绩效 2025-02 · 广东省');
+    expect(html.text).not.toContain('<script');
+    for (const id of ['breaches-by-manager', 'csat-by-manager']) {
+      const figure = new RegExp(`<figure id="${id}">.*?</figure>`, 's').exec(html.text)?.[0] ?? '';
+      expect([id, /<svg /.test(figure), /<path /.test(figure)]).toEqual([id, true, true]);
+    }
+    for (const item of json.body.items as { accountManagerId: string; breaches: number }[]) {
+      const section = new RegExp(`<section class="manager" data-account-manager-id="${item.accountManagerId}">.*?</section>`, 's').exec(
+        html.text,
+      )?.[0];
+      expect(section).toContain(`<td>超时次数</td><td class="n">${item.breaches}</td>`);
+    }
+    // an account manager's page holds their own table only
+    const own = await t.http().get('/api/v1/reports/account-managers?month=2025-02&region=440000&format=html').set(bearer(managers[0]));
+    expect(own.status).toBe(200);
+    expect(own.text.match(/<section class="manager"/g)?.length).toBe(1);
+    expect(own.text).toContain(`data-account-manager-id="${managers[0].id}"`);
+  });
+
   it('keeps agents out and each director to their regions; account managers see their own scorecard', async () => {
     await api(agent, '/reports/daily?date=2025-02-03', 403);
     await api(agent, '/reports/account-managers?month=2025-02', 403);
