@@ -117,15 +117,23 @@ function buildBilling(w: ReportWindow): Sql {
              CASE WHEN late BETWEEN 1 AND 30 THEN owed ELSE 0 END, CASE WHEN late BETWEEN 31 AND 60 THEN owed ELSE 0 END,
              CASE WHEN late BETWEEN 61 AND 90 THEN owed ELSE 0 END, CASE WHEN late > 90 THEN owed ELSE 0 END
       FROM (
+        -- what a line owed at the end of the day = what it owes now, plus what was allocated to it since (and still
+        -- stands), less what was reversed since of what stood then (l.paid_fen is the sum of its standing allocations):
+        -- only the allocations touched after the day are read, however many lie before it
         SELECT l.serving_region AS region, cu.account_manager_id AS am, ${w.to}::date - b.due_date AS late,
-               l.due_fen - coalesce((SELECT sum(pa.amount_fen) FROM payment_allocations pa
-                                     WHERE pa.bill_line_id = l.id AND pa.allocated_at < ${w.end}
-                                       AND (pa.reversed_at IS NULL OR pa.reversed_at >= ${w.end})), 0) AS owed
+               l.due_fen - l.paid_fen + coalesce(since.change, 0) AS owed
         FROM bill_lines l JOIN bills b ON b.id = l.bill_id JOIN customers cu ON cu.id = b.customer_id
+        LEFT JOIN (
+          SELECT pa.bill_line_id,
+                 sum(CASE WHEN pa.allocated_at >= ${w.end} AND pa.reversed_at IS NULL THEN pa.amount_fen ELSE 0 END)
+                 - sum(CASE WHEN pa.allocated_at < ${w.end} AND pa.reversed_at >= ${w.end} THEN pa.amount_fen ELSE 0 END) AS change
+          FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end} OR pa.reversed_at >= ${w.end}
+          GROUP BY pa.bill_line_id
+        ) since ON since.bill_line_id = l.id
         WHERE b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
-          -- a bill paid now owed something at the end of the day only if part of it was paid after that
-          -- (a reversal reopens a bill), so the paid bills of the past are skipped without being read
-          AND (b.state <> 'paid' OR b.id IN (SELECT pa.bill_id FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end}))
+          -- a bill paid now owed something at the end of the day only if an allocation to it was made or reversed after
+          -- that, so the paid bills of the past are skipped without being read
+          AND (b.state <> 'paid' OR b.id IN (SELECT pa.bill_id FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end} OR pa.reversed_at >= ${w.end}))
       ) debts
       WHERE owed > 0
     ) x
@@ -137,6 +145,9 @@ const ROLLUPS = ['report_daily_cases', 'report_daily_durations', 'report_daily_o
 /** Replaces one day's rollups (run it in a transaction: readers see the old day or the new one, never half). */
 export async function buildDay(db: Db, w: ReportWindow, partial: boolean): Promise<void> {
   await execute(db, sql`SELECT pg_advisory_xact_lock(hashtext('report-day'), (${w.from}::date - date '2000-01-01'))`);
+  // the planner's cost of these scans crosses jit_above_cost on a year of history, and compiling them took longer than
+  // running them (docs/PERFORMANCE.md, "Reports")
+  await execute(db, sql`SET LOCAL jit = off`);
   // the table names are this file's constants, never input
   for (const table of ROLLUPS) await execute(db, sql`DELETE FROM ${raw(table)} WHERE day = ${w.from}::date`);
   for (const statement of [buildCases(w), buildDurations(w), buildOrders(w), buildBilling(w)]) await execute(db, statement);
