@@ -37,8 +37,15 @@ export class ReportsController {
   ) {
     const view = await this.reports.daily(auth, q);
     const format = chooseFormat(q.format, accept);
+    // the page's trend reaches 13 days before the day, beyond what the view was read from: drawn each time
     if (format === 'html') return page(reply, await reportHtml(view, await this.reports.trend(view, q)));
-    return send(reply, format, view, () => reportTables(view), `daily-${q.date}-${view.region.code}`);
+    return send(
+      reply,
+      format,
+      view,
+      (f) => this.reports.rendered(view, f, () => render(f, reportTables(view))),
+      `daily-${q.date}-${view.region.code}`,
+    );
   }
 
   @Get('monthly')
@@ -58,8 +65,15 @@ export class ReportsController {
   ) {
     const view = await this.reports.monthly(auth, q);
     const format = chooseFormat(q.format, accept);
-    if (format === 'html') return page(reply, await reportHtml(view, await this.reports.trend(view, q)));
-    return send(reply, format, view, () => reportTables(view), `monthly-${q.month}-${view.region.code}`);
+    if (format === 'html')
+      return page(reply, await this.reports.rendered(view, 'html', async () => reportHtml(view, await this.reports.trend(view, q))));
+    return send(
+      reply,
+      format,
+      view,
+      (f) => this.reports.rendered(view, f, () => render(f, reportTables(view))),
+      `monthly-${q.month}-${view.region.code}`,
+    );
   }
 
   @Get('account-managers')
@@ -84,7 +98,7 @@ export class ReportsController {
     const view = await this.reports.accountManagers(auth, q);
     const format = chooseFormat(q.format, accept);
     if (format === 'html') return page(reply, await scorecardHtml(view));
-    return send(reply, format, view, () => scorecardTables(view), `account-managers-${q.month}-${view.region.code}`);
+    return send(reply, format, view, (f) => render(f, scorecardTables(view)), `account-managers-${q.month}-${view.region.code}`);
   }
 
   @Post('rebuild')
@@ -113,14 +127,23 @@ export class ReportsController {
   }
 }
 
-function page(reply: FastifyReply, html: string): string {
+function page(reply: FastifyReply, html: string | Buffer): string | Buffer {
   void reply.header('content-type', CONTENT_TYPES.html);
   return html;
 }
 
-async function send(reply: FastifyReply, format: 'json' | 'csv' | 'xlsx', view: object, tables: () => ReportTable[], name: string) {
+const render = (format: 'csv' | 'xlsx', tables: ReportTable[]): Promise<Buffer> =>
+  format === 'csv' ? Promise.resolve(toCsv(tables)) : toXlsx(tables);
+
+async function send(
+  reply: FastifyReply,
+  format: 'json' | 'csv' | 'xlsx',
+  view: object,
+  file: (format: 'csv' | 'xlsx') => Promise<Buffer | string>,
+  name: string,
+) {
   if (format === 'json') return view;
   void reply.header('content-type', CONTENT_TYPES[format]);
   void reply.header('content-disposition', `attachment; filename="${name}.${format}"`);
-  return format === 'csv' ? toCsv(tables()) : toXlsx(tables());
+  return file(format);
 }

@@ -27,6 +27,7 @@ import type {
   ScorecardView,
 } from './dto/report.dto';
 import { reportDailyReadyEvent, reportMonthlyReadyEvent } from './report-events';
+import { RenderMemo, ReportMemo } from './report-memo';
 import type { TrendPoint } from './report-html';
 import { KPIS, emptyFigures, kpiValues, type Figures } from './report-kpis';
 import { type ReportCut, type ReportWindow, addDays, addMonths, chinaDate, monthEnd, monthStart, windowOf } from './report-window';
@@ -49,6 +50,8 @@ export const rebuildJobId = (id: string) => `rebuild-${id}`;
 const MAX_RANGE_DAYS = 400;
 /** How old today's figures may be before a daily report of today builds them again. */
 const TODAY_FRESH_MS = 60_000;
+/** Report views kept per process (ReportMemo): a region, cut and period each; a view is some tens of KiB. */
+const VIEWS_KEPT = 200;
 
 interface Scope {
   region: RegionRefDto;
@@ -62,6 +65,9 @@ interface Scope {
  */
 @Injectable()
 export class ReportsService {
+  private readonly views = new ReportMemo<ReportView>(VIEWS_KEPT);
+  private readonly renderings = new RenderMemo<ReportView>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.reports) private readonly queue: Queue,
@@ -230,6 +236,15 @@ export class ReportsService {
     };
   }
 
+  /**
+   * A view's rendering (CSV, XLSX, the printable page) made once per view and format: the same view object comes back
+   * until its rollups change (report()), so a rendering never outlives what it shows. Only for renderings that read
+   * nothing but the view and the view's own period.
+   */
+  rendered(view: ReportView, format: string, render: () => Promise<Buffer | string>): Promise<Buffer | string> {
+    return this.renderings.get(view, format, render);
+  }
+
   /** Opened and closed per day for the printable report's trend: the month's days, or the 14 days up to a daily report's date. */
   async trend(view: ReportView, q: ReportCutQuery): Promise<TrendPoint[]> {
     const from = view.report === 'daily' ? addDays(view.period.to, -13) : view.period.from;
@@ -266,6 +281,22 @@ export class ReportsService {
       accountManagerId: q.accountManagerId,
     };
     const prevBuilt = await builtDays(db, prev.from, prev.to);
+    // the view reads the rollups of its period and the previous one only: while neither was built again, it is the same
+    const signature = [built.builtAt?.toISOString(), built.days, prevBuilt.builtAt?.toISOString(), prevBuilt.days].join('/');
+    const key = JSON.stringify([report, scope.region.code, cut, w.from, w.to, prev.from, prev.to]);
+    return this.views.get(key, signature, () => this.compute(report, scope, cut, w, prev, built, prevBuilt));
+  }
+
+  private async compute(
+    report: 'daily' | 'monthly',
+    scope: Scope,
+    cut: ReportCut,
+    w: ReportWindow,
+    prev: ReportWindow,
+    built: { last: string | null; builtAt: Date | null; days: number; partial: boolean },
+    prevBuilt: { last: string | null; days: number },
+  ): Promise<ReportView> {
+    const db = this.dataSource.manager;
     const total = (await rollupFigures(db, cut, w, built.last, 'total')).get('total') ?? emptyFigures();
     const before = prevBuilt.days ? ((await rollupFigures(db, cut, prev, prevBuilt.last, 'total')).get('total') ?? emptyFigures()) : null;
     const now = kpiValues(total);

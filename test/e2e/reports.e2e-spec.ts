@@ -483,6 +483,54 @@ describe('reports: KPIs from the rollups of generated months', () => {
     expect(events[0].data).toMatchObject({ date: '2025-02-10', rebuild: true });
   });
 
+  it('answers a month again from the rollups as soon as a day of it is rebuilt (a kept view lasts only while its rollups do)', async () => {
+    const path = '/reports/monthly?month=2025-03&region=440000';
+    const opened = (body: { kpis: { key: string; value: number | null }[] }) => body.kpis.find((k) => k.key === 'cases_opened')!.value;
+    const before = await api(director, path);
+    const xlsx = async () =>
+      (
+        await t
+          .http()
+          .get(`/api/v1${path}&format=xlsx`)
+          .set(bearer(director))
+          .buffer(true)
+          .parse((res, cb) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => cb(null, Buffer.concat(chunks)));
+          })
+      ).body as Buffer;
+    const xlsxBefore = await xlsx();
+    expect((await api(director, path)).body).toEqual(before.body);
+    // a late case on 10 March, then that day rebuilt: the month shows it at once, in every format
+    const late = simulateCase(
+      prng(99),
+      {
+        id: randomUUID(),
+        kind: 'fault',
+        region: '440106',
+        customerId: world.cases[0].customerId,
+        amId: world.cases[0].amId,
+        priority: 2,
+        green: false,
+        openedAt: ms('2025-03-10T09:00:00+08:00'),
+      },
+      ms('2025-03-10T09:00:00+08:00'),
+    );
+    await insertCase(t.dataSource, late, 9_999);
+    await rebuild('2025-03-10', '2025-03-10');
+    const after = await api(director, path);
+    expect(opened(after.body)).toBe((opened(before.body) ?? 0) + 1);
+    expect(after.body.builtAt).not.toBe(before.body.builtAt);
+    expect(Buffer.compare(await xlsx(), xlsxBefore)).not.toBe(0);
+    // and back
+    for (const table of ['alerts', 'sla_clocks']) await t.dataSource.query(`DELETE FROM ${table} WHERE case_id = $1`, [late.id]);
+    await t.dataSource.query(`DELETE FROM faults WHERE id = $1`, [late.id]);
+    await t.dataSource.query(`DELETE FROM case_index WHERE id = $1`, [late.id]);
+    await rebuild('2025-03-10', '2025-03-10');
+    expect(opened((await api(director, path)).body)).toBe(opened(before.body));
+  });
+
   it('builds today on request and refuses the future', async () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const res = await api(director, `/reports/daily?date=${today}&region=440000`);
