@@ -39,7 +39,7 @@ export class RenderMemo<V extends object> {
 
   get(view: V, format: string, render: () => Promise<Buffer | string>): Promise<Buffer | string> {
     let forView = this.rendered.get(view);
-    if (!forView) this.rendered.set(view, (forView = new Map()));
+    if (!forView) this.rendered.set(view, (forView = new Map<string, Promise<Buffer | string>>()));
     let out = forView.get(format);
     if (!out) {
       out = render();

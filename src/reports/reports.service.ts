@@ -33,7 +33,6 @@ import { KPIS, emptyFigures, kpiValues, type Figures } from './report-kpis';
 import { type ReportCut, type ReportWindow, addDays, addMonths, chinaDate, monthEnd, monthStart, windowOf } from './report-window';
 import { ReportError, ReportErrorCode } from './reports.errors';
 import {
-  type GroupBy,
   type RebuildRow,
   buildDay,
   builtDays,
@@ -42,6 +41,7 @@ import {
   insertRebuild,
   markRebuild,
   rollupFigures,
+  rollupFiguresBy,
 } from './reports.repository';
 
 export const REBUILD_JOB = 'rebuild-reports';
@@ -297,13 +297,21 @@ export class ReportsService {
     prevBuilt: { last: string | null; days: number },
   ): Promise<ReportView> {
     const db = this.dataSource.manager;
-    const total = (await rollupFigures(db, cut, w, built.last, 'total')).get('total') ?? emptyFigures();
+    const digits = scope.prefix.length === 0 ? 2 : scope.prefix.length === 2 ? 4 : 6;
+    // the period's rollups read once for every breakdown; the previous period's for its total only
+    const [totals, regions, kinds, priorities, green] = await rollupFiguresBy(db, cut, w, built.last, [
+      'total',
+      { childRegionDigits: digits },
+      'kind',
+      'priority',
+      'green_channel',
+    ]);
+    const total = totals.get('total') ?? emptyFigures();
     const before = prevBuilt.days ? ((await rollupFigures(db, cut, prev, prevBuilt.last, 'total')).get('total') ?? emptyFigures()) : null;
     const now = kpiValues(total);
     const then = before ? kpiValues(before) : null;
-    const digits = scope.prefix.length === 0 ? 2 : scope.prefix.length === 2 ? 4 : 6;
-    const rowsOf = async (g: GroupBy, name: (key: string) => string): Promise<ReportRowDto[]> =>
-      [...(await rollupFigures(db, cut, w, built.last, g)).entries()]
+    const rowsOf = (groups: Map<string, Figures>, name: (key: string) => string): ReportRowDto[] =>
+      [...groups.entries()]
         .filter(([key]) => key !== '')
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([key, f]: [string, Figures]) => ({ key, name: name(key), kpis: kpiValues(f) }));
@@ -328,10 +336,10 @@ export class ReportsService {
           change: value === null || previous === null ? null : Math.round((value - previous) * 100) / 100,
         };
       }),
-      byRegion: await rowsOf({ childRegionDigits: digits }, (code) => this.regions.find(code)?.name ?? code),
-      byKind: await rowsOf('kind', (k) => k),
-      byPriority: await rowsOf('priority', (p) => `P${p}`),
-      byGreenChannel: await rowsOf('green_channel', (g) => (g === 'true' ? '绿色通道' : '普通')),
+      byRegion: rowsOf(regions, (code) => this.regions.find(code)?.name ?? code),
+      byKind: rowsOf(kinds, (k) => k),
+      byPriority: rowsOf(priorities, (p) => `P${p}`),
+      byGreenChannel: rowsOf(green, (g) => (g === 'true' ? '绿色通道' : '普通')),
     };
   }
 
