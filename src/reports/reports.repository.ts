@@ -101,6 +101,15 @@ function buildBilling(w: ReportWindow): Sql {
   return sql`
     INSERT INTO report_daily_billing (day, region, account_manager_id, billed_fen, collected_fen,
       arrears_0_30_fen, arrears_31_60_fen, arrears_61_90_fen, arrears_90_plus_fen)
+    WITH since AS (
+      -- what changed on each line after the end of the day: allocated since (and still standing), reversed since (and
+      -- standing then); read through the indexes on both instants, however many allocations lie before the day
+      SELECT pa.bill_line_id,
+             sum(CASE WHEN pa.allocated_at >= ${w.end} AND pa.reversed_at IS NULL THEN pa.amount_fen ELSE 0 END)
+             - sum(CASE WHEN pa.allocated_at < ${w.end} AND pa.reversed_at >= ${w.end} THEN pa.amount_fen ELSE 0 END) AS change
+      FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end} OR pa.reversed_at >= ${w.end}
+      GROUP BY pa.bill_line_id
+    )
     SELECT ${w.from}::date, region, am, sum(billed), sum(collected), sum(a0), sum(a1), sum(a2), sum(a3)
     FROM (
       SELECT l.serving_region AS region, cu.account_manager_id AS am, l.amount_fen AS billed, 0 AS collected, 0 AS a0, 0 AS a1, 0 AS a2, 0 AS a3
@@ -113,28 +122,21 @@ function buildBilling(w: ReportWindow): Sql {
       FROM payments p JOIN customers cu ON cu.id = p.customer_id
       WHERE (p.received_at >= ${w.start} AND p.received_at < ${w.end}) OR (p.reversed_at >= ${w.start} AND p.reversed_at < ${w.end})
       UNION ALL
-      SELECT region, am, 0, 0,
+      SELECT debts.region, cu.account_manager_id, 0, 0,
              CASE WHEN late BETWEEN 1 AND 30 THEN owed ELSE 0 END, CASE WHEN late BETWEEN 31 AND 60 THEN owed ELSE 0 END,
              CASE WHEN late BETWEEN 61 AND 90 THEN owed ELSE 0 END, CASE WHEN late > 90 THEN owed ELSE 0 END
       FROM (
-        -- what a line owed at the end of the day = what it owes now, plus what was allocated to it since (and still
-        -- stands), less what was reversed since of what stood then (l.paid_fen is the sum of its standing allocations):
-        -- only the allocations touched after the day are read, however many lie before it
-        SELECT l.serving_region AS region, cu.account_manager_id AS am, ${w.to}::date - b.due_date AS late,
-               l.due_fen - l.paid_fen + coalesce(since.change, 0) AS owed
-        FROM bill_lines l JOIN bills b ON b.id = l.bill_id JOIN customers cu ON cu.id = b.customer_id
-        LEFT JOIN (
-          SELECT pa.bill_line_id,
-                 sum(CASE WHEN pa.allocated_at >= ${w.end} AND pa.reversed_at IS NULL THEN pa.amount_fen ELSE 0 END)
-                 - sum(CASE WHEN pa.allocated_at < ${w.end} AND pa.reversed_at >= ${w.end} THEN pa.amount_fen ELSE 0 END) AS change
-          FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end} OR pa.reversed_at >= ${w.end}
-          GROUP BY pa.bill_line_id
-        ) since ON since.bill_line_id = l.id
-        WHERE b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
-          -- a bill paid now owed something at the end of the day only if an allocation to it was made or reversed after
-          -- that, so the paid bills of the past are skipped without being read
-          AND (b.state <> 'paid' OR b.id IN (SELECT pa.bill_id FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end} OR pa.reversed_at >= ${w.end}))
-      ) debts
+        -- what a line owed at the end of the day = what it owes now (l.paid_fen is the sum of its standing allocations)
+        -- plus what changed since: the lines of the bills not paid now, and those of the bills paid now that changed
+        -- after the day (a bill paid now with no change since owed nothing then), so the paid past is never read
+        SELECT l.serving_region AS region, b.customer_id, ${w.to}::date - b.due_date AS late, l.due_fen - l.paid_fen + coalesce(s.change, 0) AS owed
+        FROM bills b JOIN bill_lines l ON l.bill_id = b.id LEFT JOIN since s ON s.bill_line_id = l.id
+        WHERE b.state <> 'paid' AND b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
+        UNION ALL
+        SELECT l.serving_region, b.customer_id, ${w.to}::date - b.due_date, l.due_fen - l.paid_fen + s.change
+        FROM since s JOIN bill_lines l ON l.id = s.bill_line_id JOIN bills b ON b.id = l.bill_id
+        WHERE b.state = 'paid' AND b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
+      ) debts JOIN customers cu ON cu.id = debts.customer_id
       WHERE owed > 0
     ) x
     GROUP BY region, am`;
@@ -148,6 +150,8 @@ export async function buildDay(db: Db, w: ReportWindow, partial: boolean): Promi
   // the planner's cost of these scans crosses jit_above_cost on a year of history, and compiling them took longer than
   // running them (docs/PERFORMANCE.md, "Reports")
   await execute(db, sql`SET LOCAL jit = off`);
+  // the allocations touched after an older day being rebuilt are many: aggregate them in memory, not in batches on disk
+  await execute(db, sql`SET LOCAL work_mem = '64MB'`);
   // the table names are this file's constants, never input
   for (const table of ROLLUPS) await execute(db, sql`DELETE FROM ${raw(table)} WHERE day = ${w.from}::date`);
   for (const statement of [buildCases(w), buildDurations(w), buildOrders(w), buildBilling(w)]) await execute(db, statement);

@@ -11,8 +11,8 @@
  *    held by 500 account managers in 60 districts of 6 provinces, with their SLA clocks and alerts,
  *    feedback, orders and work orders, one bill a month per customer, payments and allocations;
  *    BENCH_SCALE (1) multiplies every count. Then VACUUM ANALYZE.
- * 3. Builds the rollups through the real rebuild (POST /api/v1/reports/rebuild, the worker's job),
- *    from the first day of the month before the report month to yesterday.
+ * 3. Builds the rollups the reports read through the real rebuild (POST /api/v1/reports/rebuild, the
+ *    worker's job): the report month (the last full one) and the month before it.
  * 4. Checks that the monthly report of the report month for Guangdong equals every figure's
  *    definition run over the raw tables (kpi-definitions.repository.ts): the histories are valid.
  * 5. Measures, BENCH_RUNS (3) times each: the nightly build of one day (yesterday, rebuilt through
@@ -22,11 +22,12 @@
  * 6. Stops the server, drops the database and deletes the run's Redis keys.
  *
  * To work on the queries against one generated database: BENCH_KEEP_DATABASE=1 keeps it at the end,
- * and BENCH_REUSE_DATABASE=1 measures again on it (no generation, no rebuild of the months).
+ * and BENCH_REUSE_DATABASE=1 builds and measures again on it (no generation; BENCH_SKIP_REBUILD=1: no rebuild either).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { hashPassword } from '../../src/common/auth/passwords';
 import { figuresFromRawTables } from '../../src/reports/kpi-definitions.repository';
 import { kpiValues } from '../../src/reports/report-kpis';
 import { addDays, addMonths, chinaDate, chinaDayStart, monthEnd, windowOf } from '../../src/reports/report-window';
@@ -167,16 +168,19 @@ async function main(): Promise<void> {
 
     // ---- 2. generate
     if (!REUSE) await generate(db, plan, say);
+    // a database kept from an earlier run has its admin with that run's password
+    else await db.query(`UPDATE staff SET password_hash = $1 WHERE username = 'admin'`, [await hashPassword(server.adminPassword)]);
     const admin = await token(server.url, 'admin', server.adminPassword);
     const buildFrom = `${previousMonth}-01`;
-    if (!REUSE) {
-      const built = await rebuild(server.url, admin, buildFrom, yesterday);
+    const buildTo = monthEnd(reportMonth);
+    if (!(REUSE && process.env.BENCH_SKIP_REBUILD === '1')) {
+      const built = await rebuild(server.url, admin, buildFrom, buildTo);
       say(
-        `Rollups ${buildFrom} to ${yesterday} (${built.days} days) through POST /api/v1/reports/rebuild: ` +
+        `Rollups ${buildFrom} to ${buildTo} (${built.days} days) through POST /api/v1/reports/rebuild: ` +
           `${fmt(built.serverMs / 1000, 1)} s server-side, ${fmt(built.serverMs / built.days / 1000, 2)} s a day.\n`,
       );
-      await db.query('VACUUM ANALYZE report_daily_cases, report_daily_durations, report_daily_orders, report_daily_billing, report_days');
     }
+    await db.query('VACUUM ANALYZE report_daily_cases, report_daily_durations, report_daily_orders, report_daily_billing, report_days');
 
     // ---- 4. the histories are valid for the KPI SQL: the report equals the definitions over the raw tables
     const region = '440000';
@@ -228,7 +232,16 @@ async function main(): Promise<void> {
       { what: 'country (CN) HTML', path: `/api/v1/reports/monthly?month=${reportMonth}&region=CN&format=html`, target: 2000 },
     ];
     const results = new Map<string, LoadResult[]>();
+    const cold = new Map<string, number[]>();
     for (let r = 0; r < RUNS; r++) {
+      // the month's last day rebuilt: every kept view of the month is stale, so the first request of each case
+      // computes (JSON) or renders (XLSX, HTML) again, alone; the load that follows finds it kept
+      await rebuild(server.url, admin, monthEnd(reportMonth), monthEnd(reportMonth));
+      for (const c of cases) {
+        const t1 = performance.now();
+        await (await api(c.path.replace('/api/v1', ''))).arrayBuffer();
+        cold.set(c.what, [...(cold.get(c.what) ?? []), performance.now() - t1]);
+      }
       for (const c of cases) {
         const res = await load({ url: `${server.url}${c.path}`, connections: CONNECTIONS, duration: DURATION, headers });
         if (res.errors || res.non2xx) throw new Error(`${c.what}: ${res.errors} errors, ${res.non2xx} non-2xx\n${server.output()}`);
@@ -247,7 +260,7 @@ async function main(): Promise<void> {
       const rs = results.get(c.what)!;
       const p99 = median(rs.map((x) => x.p99));
       say(
-        `| monthly ${reportMonth}, ${c.what} | ${fmt(median(rs.map((x) => x.requestsPerSec)), 1)} req/s, p50 ${median(rs.map((x) => x.p50))} ms, **p99 ${p99} ms** | p99 < ${fmt(c.target)} ms | ${p99 < c.target ? '**yes**' : 'no'} |`,
+        `| monthly ${reportMonth}, ${c.what} | ${fmt(median(rs.map((x) => x.requestsPerSec)), 1)} req/s, p50 ${median(rs.map((x) => x.p50))} ms, **p99 ${p99} ms**; first request after a rebuild ${fmt(median(cold.get(c.what)!))} ms | p99 < ${fmt(c.target)} ms | ${p99 < c.target ? '**yes**' : 'no'} |`,
       );
     }
     say(`| \`GET /health/live\` after the runs (yardstick) | ${fmt(health.requestsPerSec)} req/s, p99 ${health.p99} ms | — | — |`);
