@@ -3,6 +3,7 @@ import { FaultsService } from '../../src/faults/faults.service';
 import { customerBody, faultBody, mobile } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';
 import { bearer, startTestApp, unique } from '../support/test-app';
+import { waitFor } from '../support/wait';
 
 const SAMPLE_PERCENT = 30;
 const HOUR = 3600_000;
@@ -72,7 +73,7 @@ describe('satisfaction call-backs', () => {
     t.http().post(`/api/v1/callbacks/${id}/complaint`).set(bearer(who)).set('Idempotency-Key', key).send(body);
   const auditRows = (entityId: string, action: string) =>
     t.dataSource.query<{ actor_username: string; changes: Record<string, unknown> | null }[]>(
-      `SELECT actor_username, changes FROM audit_log WHERE entity_id = $1 AND action = $2`,
+      `SELECT actor_username, changes FROM audit_log WHERE entity_id = $1 AND action = $2 ORDER BY id`,
       [entityId, action],
     );
   const events = (type: string, callbackId: string) =>
@@ -171,6 +172,32 @@ describe('satisfaction call-backs', () => {
     const [created] = await auditRows(cb.id, 'callback.created');
     expect(created.actor_username).toBe('system');
     expect(await events('callback.created', cb.id)).toHaveLength(1);
+  });
+
+  it('commits with the closing or not at all: a call-back that cannot be written leaves the case resolved', async () => {
+    const f = await resolvedFault((await customer({ tier: 'key' })).id);
+    // a failure injected into the call-back's insert, for this one case (PostgreSQL refusing the write)
+    await t.dataSource.query(`
+      CREATE FUNCTION refuse_callback() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.case_id = '${f.id}' THEN RAISE EXCEPTION 'injected'; END IF; RETURN NEW; END $$`);
+    await t.dataSource.query(`CREATE TRIGGER refuse_callback BEFORE INSERT ON callbacks FOR EACH ROW EXECUTE FUNCTION refuse_callback()`);
+    try {
+      const res = await t.http().post(`/api/v1/faults/${f.id}/transitions`).set(bearer(agent)).send({ to: 'closed' });
+      expect(res.status).toBe(500);
+    } finally {
+      await t.dataSource.query(`DROP TRIGGER refuse_callback ON callbacks`);
+      await t.dataSource.query(`DROP FUNCTION refuse_callback()`);
+    }
+    const [row] = await t.dataSource.query(`SELECT state FROM faults WHERE id = $1`, [f.id]);
+    expect(row.state).toBe('resolved');
+    const closedEvents = await t.dataSource.query(
+      `SELECT 1 FROM outbox_events WHERE type = 'fault.state_changed' AND data->>'faultId' = $1 AND data->>'to' = 'closed'`,
+      [f.id],
+    );
+    expect(closedEvents).toEqual([]);
+    // closed again, it gets its call-back
+    await move('faults', f.id, 'closed');
+    await callbackOf(f.id);
   });
 
   it('runs its own clock (kind callback) in the console queue and the customer overview until it is finished', async () => {
@@ -399,5 +426,51 @@ describe('satisfaction call-backs', () => {
     expect(race.every((r) => r.status === 201 || r.status === 409)).toBe(true);
     const [final] = await t.dataSource.query(`SELECT state, score FROM callbacks WHERE id = $1`, [other.id]);
     expect(final).toEqual({ state: 'done', score: 5 });
+  });
+});
+
+/** The call-back's clock is an SLA clock like any other: a late call-back raises its alerts and shows breached in the queue. */
+describe('a late call-back', () => {
+  let t: TestApp;
+  afterAll(() => t?.close());
+
+  it('breaches on its own clock (kind callback), raised by the SLA engine and shown in the console queue', async () => {
+    // due 3.6 s after the close
+    t = await startTestApp({ CALLBACK_DUE_HOURS: '0.001', SLA_SWEEP_SECONDS: '1' });
+    const [agent, director] = await Promise.all([t.staff(['agent'], ['440000']), t.staff(['director'], ['440000'])]);
+    await t.dataSource.query(`UPDATE staff SET on_duty = false WHERE 'engineer' = ANY(roles)`);
+    const c = (
+      await t
+        .http()
+        .post('/api/v1/customers')
+        .set(bearer(director))
+        .send(customerBody({ tier: 'strategic' }))
+        .expect(201)
+    ).body;
+    const f = (await t.http().post('/api/v1/faults').set(bearer(agent)).send(faultBody(c.id)).expect(201)).body;
+    for (const to of ['in_progress', 'resolved', 'closed']) {
+      await t.http().post(`/api/v1/faults/${f.id}/transitions`).set(bearer(agent)).send({ to }).expect(200);
+    }
+    const [{ id }] = await t.dataSource.query(`SELECT id FROM callbacks WHERE case_id = $1`, [f.id]);
+    const levels = await waitFor(
+      async () => {
+        const rows = await t.dataSource.query<{ level: string }[]>(
+          `SELECT level FROM alerts WHERE case_kind = 'callback' AND case_id = $1 ORDER BY raised_at, level`,
+          [id],
+        );
+        return rows.some((r) => r.level === 'breached') ? rows.map((r) => r.level) : null;
+      },
+      30_000,
+      'the call-back’s breach',
+    );
+    expect(levels).toEqual(expect.arrayContaining(['warning', 'breached']));
+    const [event] = await t.dataSource.query(`SELECT data FROM outbox_events WHERE type = 'sla.breached' AND data->>'caseId' = $1`, [id]);
+    expect(event.data).toMatchObject({ caseKind: 'callback', clock: 'resolution' });
+    const queue = (await t.http().get('/api/v1/console/queue?kind=callback').set(bearer(agent)).expect(200)).body;
+    expect(queue.items.find((i: { id: string }) => i.id === id)).toMatchObject({ breached: true });
+    // finished late: done, its clock stopped, still counted as breached
+    const done = (await t.http().post(`/api/v1/callbacks/${id}/attempts`).set(bearer(agent)).send({ reached: true, score: 5 }).expect(201))
+      .body;
+    expect(done.clock).toMatchObject({ state: 'stopped', breached: true });
   });
 });
