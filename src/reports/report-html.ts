@@ -157,6 +157,10 @@ const SCORECARD_ROWS: [keyof ScorecardRowDto, string, (v: number) => string][] =
   ['resolutionMetPct', '解决及时率%', (v) => num(v)],
   ['csatAverage', '满意度均分', (v) => num(v)],
   ['csatAnswered', '满意度参评数', (v) => num(v)],
+  ['callbacksDone', '回访完成', (v) => num(v)],
+  ['callbacksCsatAverage', '回访满意度均分', (v) => num(v)],
+  ['callbacksLowScore', '回访低分', (v) => num(v)],
+  ['csatOverallAverage', '综合满意度均分', (v) => num(v)],
   ['billedFen', '出账金额(元)', yuan],
   ['collectedFen', '回款金额(元)', yuan],
   ['arrearsFen', '欠费(元)', yuan],
@@ -166,7 +170,7 @@ function yuan(fen: number): string {
   return (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-/** Two charts across the account managers: breaches, and the CSAT average beside the resolution met %. */
+/** Two charts across the account managers: breaches, and the CSAT average (feedback and call-backs) beside the resolution met %. */
 export async function scorecardCharts(v: ScorecardView): Promise<{ id: string; title: string; svg: string }[]> {
   const echarts: Echarts = await import('echarts');
   const names = v.items.map((i) => i.name ?? i.accountManagerId.slice(0, 8));
@@ -190,7 +194,7 @@ export async function scorecardCharts(v: ScorecardView): Promise<{ id: string; t
     },
     {
       id: 'csat-by-manager',
-      title: '满意度均分与解决及时率（按客户经理）',
+      title: '综合满意度均分与解决及时率（按客户经理）',
       svg: chart(
         echarts,
         {
@@ -202,7 +206,7 @@ export async function scorecardCharts(v: ScorecardView): Promise<{ id: string; t
             { type: 'value', min: 0, max: 100, name: '%' },
           ],
           series: [
-            { name: '满意度均分', type: 'bar', data: v.items.map((i) => i.csatAverage ?? 0) },
+            { name: '综合满意度均分', type: 'bar', data: v.items.map((i) => i.csatOverallAverage ?? 0) },
             { name: '解决及时率%', type: 'line', yAxisIndex: 1, data: v.items.map((i) => i.resolutionMetPct ?? 0) },
           ],
         },
