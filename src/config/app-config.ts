@@ -75,6 +75,16 @@ export class AppConfig {
   };
   /** 'HH:MM', Asia/Shanghai: the nightly build of the previous day's report rollups. */
   readonly reports: { buildAt: string };
+  /** Customer warnings (docs/REPORTS.md, "Customer warnings"): the daily run ('HH:MM', Asia/Shanghai) and the thresholds. */
+  readonly customerWarnings: {
+    runAt: string;
+    faultsMin: number;
+    faultFactor: number;
+    complaintsMin: number;
+    breachesMin: number;
+    billDropPercent: number;
+    callbackScoreMax: number;
+  };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -144,6 +154,15 @@ export class AppConfig {
       billing: { dueDays: e.BILL_DUE_DAYS, arrearsRunAt: e.ARREARS_RUN_AT },
       calendars: { refreshSeconds: e.CALENDAR_REFRESH_SECONDS, checkAt: e.CALENDAR_CHECK_AT },
       reports: { buildAt: e.REPORTS_BUILD_AT },
+      customerWarnings: {
+        runAt: e.CUSTOMER_WARNINGS_AT,
+        faultsMin: e.CUSTOMER_WARNING_FAULTS_MIN,
+        faultFactor: e.CUSTOMER_WARNING_FAULT_FACTOR,
+        complaintsMin: e.CUSTOMER_WARNING_COMPLAINTS_MIN,
+        breachesMin: e.CUSTOMER_WARNING_BREACHES_MIN,
+        billDropPercent: e.CUSTOMER_WARNING_BILL_DROP_PERCENT,
+        callbackScoreMax: e.CUSTOMER_WARNING_CALLBACK_SCORE_MAX,
+      },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

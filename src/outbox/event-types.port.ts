@@ -24,5 +24,6 @@ export const EVENT_TYPES = [
   'calendar.year_missing',
   'report.daily_ready',
   'report.monthly_ready',
+  'customer.warning',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
