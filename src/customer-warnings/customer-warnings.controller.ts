@@ -73,11 +73,11 @@ export class CustomerWarningsController {
   @Post(':id/ack')
   @HttpCode(200)
   @Roles('admin', 'director', 'account_manager')
-  @Idempotent()
   @ApiOperation({
     summary: 'Acknowledge a warning with a note (the customer’s account manager, a director of its region, admins)',
     description:
-      'Under the warning’s row lock; audited. Acknowledging an acknowledged warning answers it as it is (the first note stays); an ' +
+      'Under the warning’s row lock; audited. Idempotent by itself: acknowledging an acknowledged warning answers it as it is (the first ' +
+      'note stays, nothing is written); an ' +
       'expectedVersion that is stale on an open warning is 409. Agents see warnings but may not acknowledge them (403).',
   })
   @ApiOkResponse({ type: CustomerWarningView })

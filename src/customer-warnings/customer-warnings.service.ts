@@ -121,7 +121,6 @@ export class CustomerWarningsService {
         regions: [w.homeRegion, ...w.siteRegions],
         customerId: w.customerId,
       });
-      await recordOutcome(em, { resource: apiPath('customer-warnings', id) });
       return (await findWarning(em, id))!;
     });
     return this.view(row);
