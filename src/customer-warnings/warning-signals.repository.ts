@@ -190,7 +190,8 @@ export interface EvaluatedWarning {
  * finds the row, so each key is created once. Rows are written in key order
  * so concurrent evaluations lock them in the same order (no deadlock). A
  * signal about one occurrence (arrears bucket, bill period, call-back) is
- * skipped when an earlier week already warned of that occurrence.
+ * skipped when an earlier week already warned of that occurrence. Archived
+ * customers (gone, kept for the record) are not warned about.
  */
 export async function evaluateSignals(db: Db, e: EvaluationInput): Promise<EvaluatedWarning[]> {
   const parts: Sql[] = [
@@ -222,7 +223,7 @@ export async function evaluateSignals(db: Db, e: EvaluationInput): Promise<Evalu
     )}),
          fresh AS (
            SELECT cand.customer_id, cand.signal, cand.occurrence, cand.figures, c.home_region
-             FROM cand JOIN customers c ON c.id = cand.customer_id
+             FROM cand JOIN customers c ON c.id = cand.customer_id AND c.archived_at IS NULL
             WHERE cand.occurrence IS NULL
                OR NOT EXISTS (SELECT 1 FROM customer_warnings w
                                WHERE w.customer_id = cand.customer_id AND w.signal = cand.signal AND w.occurrence = cand.occurrence

@@ -179,6 +179,7 @@ describe('customer warnings (异常客户预警)', () => {
         'dropNoBill',
         'dropNew',
         'quiet',
+        'archived',
       ];
       for (const n of names) c[n] = await customer();
       const recent = [now - DAY, now - 2 * DAY, now - 3 * DAY];
@@ -198,6 +199,10 @@ describe('customer warnings (异常客户预警)', () => {
       await tickets(c.spikeExact, 'fault', [...seven, ...spread(23)]);
       await tickets(c.spikeExactMiss, 'fault', [...seven, ...spread(24)]);
       await tickets(c.spikeOldBaseline, 'fault', [...recent, ...Array.from({ length: 12 }, (_, i) => now - (91 + i) * DAY)]);
+
+      // an archived customer (gone, kept for the record) is not warned about, whatever its history
+      await tickets(c.archived, 'complaint', [now - DAY, now - 2 * DAY]);
+      await t.dataSource.query(`UPDATE customers SET archived_at = now(), archive_reason = '已销户' WHERE id = $1`, [c.archived]);
 
       // repeated_complaints: 2 in 30 days (complaints are not faults, and faults not complaints)
       await tickets(c.complaintsYes, 'complaint', [now - DAY, now - 30 * DAY + 10 * MIN]);
@@ -310,8 +315,9 @@ describe('customer warnings (异常客户预警)', () => {
       expect((await warningsOf(c.dropNoBill))[0].figures).toMatchObject({ billedFen: 0 });
     });
 
-    it('a customer with nothing wrong has no warning; the evaluation reports what it raised and what it skipped', async () => {
+    it('a customer with nothing wrong, or archived, has no warning; the evaluation reports what it raised and what it skipped', async () => {
       expect(await signalsOf(c.quiet)).toEqual([]);
+      expect(await signalsOf(c.archived)).toEqual([]);
       expect(evaluation.week).toBe(chinaIsoWeek(new Date(evaluation.windowEnd)));
       expect(Date.parse(evaluation.windowEnd)).toBeGreaterThanOrEqual(now);
       for (const s of ['fault_spike', 'repeated_complaints', 'sla_breaches', 'arrears', 'bill_drop'])
