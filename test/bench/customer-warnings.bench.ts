@@ -70,7 +70,8 @@ async function generate(c: Client): Promise<void> {
               3, false, false, t, t + interval '4 hours'
          FROM generate_series(1, $1::int) g
          JOIN bc ON bc.n = 1 + (g::bigint * 7919) % $2
-         CROSS JOIN LATERAL (SELECT now() - random() * interval '395 days' AS t) o`,
+         -- g in it, or the planner computes the one random instant once for every row
+         CROSS JOIN LATERAL (SELECT now() - random() * interval '395 days' - g * interval '0' AS t) o`,
       [CASES, CUSTOMERS],
     ),
   );
