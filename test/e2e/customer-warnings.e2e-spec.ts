@@ -1,5 +1,9 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
-import { CustomerWarningsService } from '../../src/customer-warnings/customer-warnings.service';
+import { AppConfig } from '../../src/config/app-config';
+import { CustomerWarningsService, DAILY_JOB, evaluationJobId } from '../../src/customer-warnings/customer-warnings.service';
+import { QueueName } from '../../src/queues/queue-names';
 import { chinaDateOf, chinaIsoWeek, chinaMonthOf } from '../../src/customer-warnings/warning-signals';
 import { customerBody } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';
@@ -513,6 +517,47 @@ describe('customer warnings (异常客户预警)', () => {
         );
       }, 90_000);
     });
+  });
+
+  describe('the daily job', () => {
+    it('is scheduled at 06:00 China time in Redis; CUSTOMER_WARNINGS_AT and the thresholds are validated', async () => {
+      const queue = t.app.get<Queue>(getQueueToken(QueueName.customerWarnings));
+      const scheduler = await waitFor(async () => (await queue.getJobScheduler(DAILY_JOB)) ?? null, 10_000, 'the scheduler');
+      expect(scheduler).toMatchObject({ pattern: '0 6 * * *', tz: 'Asia/Shanghai' });
+      // the next run is at 22:00 UTC (06:00 in Beijing), within a day
+      const next = new Date(scheduler.next!);
+      expect([next.getUTCHours(), next.getUTCMinutes()]).toEqual([22, 0]);
+      expect(next.getTime() - Date.now()).toBeLessThanOrEqual(24 * 3600_000);
+      expect(AppConfig.load({ CUSTOMER_WARNINGS_AT: '05:30', CUSTOMER_WARNING_FAULT_FACTOR: '2.5' }).customerWarnings).toMatchObject({
+        runAt: '05:30',
+        faultFactor: 2.5,
+        faultsMin: 3,
+        billDropPercent: 50,
+      });
+      for (const bad of ['6:00', '24:00', 'six'])
+        expect(() => AppConfig.load({ CUSTOMER_WARNINGS_AT: bad })).toThrow(/CUSTOMER_WARNINGS_AT/);
+      expect(() => AppConfig.load({ CUSTOMER_WARNING_BILL_DROP_PERCENT: '100' })).toThrow(/CUSTOMER_WARNING_BILL_DROP_PERCENT/);
+      expect(() => AppConfig.load({ CUSTOMER_WARNING_CALLBACK_SCORE_MAX: '0' })).toThrow(/CUSTOMER_WARNING_CALLBACK_SCORE_MAX/);
+    });
+
+    it('an evaluation whose job was lost with Redis is queued again by the sweep and runs', async () => {
+      // what a 202 leaves when Redis loses the job: the row, queued, and no job (a minute old, so the sweep takes it)
+      const id = randomUUID();
+      await t.dataSource.query(
+        `INSERT INTO customer_warning_evaluations (id, trigger, requested_by, state, created_at)
+         VALUES ($1, 'request', $2, 'queued', now() - interval '2 minutes')`,
+        [id, t.admin.id],
+      );
+      const queue = t.app.get<Queue>(getQueueToken(QueueName.customerWarnings));
+      expect(await queue.getJob(evaluationJobId(id))).toBeUndefined();
+      expect(await t.app.get(CustomerWarningsService).sweep()).toBeGreaterThanOrEqual(1);
+      await waitFor(
+        async () =>
+          (await t.http().get(`/api/v1/customer-warnings/evaluations/${id}`).set(bearer(t.admin)).expect(200)).body.state === 'done',
+        60_000,
+        'the evaluation done',
+      );
+    }, 90_000);
   });
 
   describe('once per customer, signal and China week', () => {
