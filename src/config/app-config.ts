@@ -75,6 +75,8 @@ export class AppConfig {
   };
   /** 'HH:MM', Asia/Shanghai: the nightly build of the previous day's report rollups. */
   readonly reports: { buildAt: string };
+  /** Satisfaction call-backs: the sampled share of standard-tier cases (0–100) and the hours a call-back is due in. */
+  readonly callbacks: { samplePercent: number; dueHours: number };
   /** Customer warnings (docs/REPORTS.md, "Customer warnings"): the daily run ('HH:MM', Asia/Shanghai) and the thresholds. */
   readonly customerWarnings: {
     runAt: string;
@@ -154,6 +156,7 @@ export class AppConfig {
       billing: { dueDays: e.BILL_DUE_DAYS, arrearsRunAt: e.ARREARS_RUN_AT },
       calendars: { refreshSeconds: e.CALENDAR_REFRESH_SECONDS, checkAt: e.CALENDAR_CHECK_AT },
       reports: { buildAt: e.REPORTS_BUILD_AT },
+      callbacks: { samplePercent: e.CALLBACK_SAMPLE_PERCENT, dueHours: e.CALLBACK_DUE_HOURS },
       customerWarnings: {
         runAt: e.CUSTOMER_WARNINGS_AT,
         faultsMin: e.CUSTOMER_WARNING_FAULTS_MIN,

@@ -120,14 +120,15 @@ function lowCallbackScore(at: string, t: WarningThresholds, source: CallbackSour
      GROUP BY customer_id`;
 }
 
-/** The columns a `callbacks` table needs for the signal, and the time columns it may carry (the first present is used). */
-const CALLBACK_TIME_COLUMNS = ['scored_at', 'completed_at', 'answered_at', 'updated_at'];
+/** The time columns a `callbacks` table may carry for when a score was given (the first present is used). */
+const CALLBACK_TIME_COLUMNS = ['finished_at', 'scored_at', 'completed_at'];
 
 /**
- * The call-back queue (issue 14 point 4) is built beside this module: the
- * signal reads its `callbacks` table when it exists with `id`,
- * `customer_id`, `score` and a time column, and is skipped otherwise (the
- * evaluation's result says so). Null: skipped.
+ * The call-back queue (issue 14 point 4, src/callbacks) is another module:
+ * the signal reads its `callbacks` table (a reader's SQL, like the reports'
+ * rollups) by `id`, `customer_id`, `score` and the time it was finished
+ * (`finished_at`, set with the score), and is skipped, saying so in the
+ * evaluation's result, should those columns ever be missing. Null: skipped.
  */
 export async function callbackSource(db: Db): Promise<CallbackSource | null> {
   const cols = await rows<{ column_name: string }>(

@@ -24,6 +24,8 @@ export const EVENT_TYPES = [
   'calendar.year_missing',
   'report.daily_ready',
   'report.monthly_ready',
+  'callback.created',
+  'callback.low_score',
   'customer.warning',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

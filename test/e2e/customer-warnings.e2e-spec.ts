@@ -326,7 +326,7 @@ describe('customer warnings (异常客户预警)', () => {
       expect(Date.parse(evaluation.windowEnd)).toBeGreaterThanOrEqual(now);
       for (const s of ['fault_spike', 'repeated_complaints', 'sla_breaches', 'arrears', 'bill_drop'])
         expect(evaluation.result.raised[s]).toBeGreaterThanOrEqual(1);
-      expect(evaluation.result.skipped).toEqual({ low_callback_score: expect.any(String) });
+      expect(evaluation.result.skipped).toEqual({});
     });
 
     it('one customer.warning event per warning raised, with the customer named; audited as raised', async () => {
@@ -360,24 +360,38 @@ describe('customer warnings (异常客户预警)', () => {
       expect(again.result.raised.bill_drop).toBeUndefined();
     }, 90_000);
 
-    it('low_callback_score: read from the call-backs table once it exists (score ≤ 2 in 7 days)', async () => {
-      // the call-back queue is built beside this module; the signal reads its table by these columns
-      await t.dataSource.query(
-        `CREATE TABLE callbacks (id uuid PRIMARY KEY, customer_id uuid NOT NULL, score smallint, scored_at timestamptz)`,
-      );
-      const [low, ok, old] = [await customer(), await customer(), await customer()];
-      const cb = (customerId: string, score: number | null, at: number) =>
-        t.dataSource.query(`INSERT INTO callbacks VALUES ($1, $2, $3, $4)`, [randomUUID(), customerId, score, iso(at)]);
+    it('low_callback_score: a call-back scored 2 or less in 7 days (the call-backs table, src/callbacks)', async () => {
+      const [low, ok, old, open] = [await customer(), await customer(), await customer(), await customer()];
+      /** A call-back as the call-back queue leaves it: done with a score, or still pending. */
+      const cb = async (customerId: string, score: number | null, finishedAt: number | null) => {
+        const id = randomUUID();
+        await t.dataSource.query(
+          `INSERT INTO callbacks (id, callback_no, case_kind, case_id, case_number, customer_id, region, priority, green_channel, selected_by,
+                                  state, score, due_at, finished_at)
+           VALUES ($1, $2, 'fault', $3, $4, $5, '440605', 3, false, 'tier', $6, $7, now() + interval '1 day', $8)`,
+          [
+            id,
+            `CB-W-${seq++}`,
+            randomUUID(),
+            `FLT-W-${seq++}`,
+            customerId,
+            score === null ? 'pending' : 'done',
+            score,
+            finishedAt && iso(finishedAt),
+          ],
+        );
+      };
       await cb(low, 2, Date.now() - DAY);
       await cb(low, 5, Date.now() - DAY);
       await cb(ok, 3, Date.now() - DAY);
-      await cb(ok, null, Date.now() - DAY);
+      await cb(open, null, null);
       await cb(old, 1, Date.now() - 7 * DAY - 10 * MIN);
       const e = await evaluate();
       expect(e.result.skipped).toEqual({});
       expect(await signalsOf(low)).toEqual(['low_callback_score']);
       expect((await warningsOf(low))[0].figures).toEqual({ lowScores7d: 1, lowestScore: 2 });
       expect(await signalsOf(ok)).toEqual([]);
+      expect(await signalsOf(open)).toEqual([]);
       expect(await signalsOf(old)).toEqual([]);
     }, 90_000);
 
