@@ -20,6 +20,7 @@ import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up'
 import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 import { ReportRollups1795910000000 } from './1795910000000-report-rollups';
 import { Callbacks1795930000000 } from './1795930000000-callbacks';
+import { CustomerWarnings1795940000000 } from './1795940000000-customer-warnings';
 import { ReportAllocationReversals1795950000000 } from './1795950000000-report-allocation-reversals';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
@@ -46,5 +47,6 @@ export const migrations = [
   SlaWorkingTime1795890000000,
   ReportRollups1795910000000,
   Callbacks1795930000000,
+  CustomerWarnings1795940000000,
   ReportAllocationReversals1795950000000,
 ];

@@ -13,6 +13,7 @@ import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
+import { CustomerWarningsModule, CustomerWarningsWorkersModule } from './customer-warnings/customer-warnings.module';
 import { CustomersModule } from './customers/customers.module';
 import { EscalationsModule } from './escalations/escalations.module';
 import { dataSourceOptions } from './database/data-source';
@@ -81,6 +82,8 @@ export class AppModule {
         BillingModule,
         BillingWorkersModule.register(worker),
         CallbacksModule.register(worker),
+        CustomerWarningsModule,
+        CustomerWarningsWorkersModule.register(worker),
         ConsoleModule,
         ReportsModule.register(worker),
         HealthModule,

@@ -77,6 +77,16 @@ export class AppConfig {
   readonly reports: { buildAt: string };
   /** Satisfaction call-backs: the sampled share of standard-tier cases (0–100) and the hours a call-back is due in. */
   readonly callbacks: { samplePercent: number; dueHours: number };
+  /** Customer warnings (docs/REPORTS.md, "Customer warnings"): the daily run ('HH:MM', Asia/Shanghai) and the thresholds. */
+  readonly customerWarnings: {
+    runAt: string;
+    faultsMin: number;
+    faultFactor: number;
+    complaintsMin: number;
+    breachesMin: number;
+    billDropPercent: number;
+    callbackScoreMax: number;
+  };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -147,6 +157,15 @@ export class AppConfig {
       calendars: { refreshSeconds: e.CALENDAR_REFRESH_SECONDS, checkAt: e.CALENDAR_CHECK_AT },
       reports: { buildAt: e.REPORTS_BUILD_AT },
       callbacks: { samplePercent: e.CALLBACK_SAMPLE_PERCENT, dueHours: e.CALLBACK_DUE_HOURS },
+      customerWarnings: {
+        runAt: e.CUSTOMER_WARNINGS_AT,
+        faultsMin: e.CUSTOMER_WARNING_FAULTS_MIN,
+        faultFactor: e.CUSTOMER_WARNING_FAULT_FACTOR,
+        complaintsMin: e.CUSTOMER_WARNING_COMPLAINTS_MIN,
+        breachesMin: e.CUSTOMER_WARNING_BREACHES_MIN,
+        billDropPercent: e.CUSTOMER_WARNING_BILL_DROP_PERCENT,
+        callbackScoreMax: e.CUSTOMER_WARNING_CALLBACK_SCORE_MAX,
+      },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

@@ -122,6 +122,23 @@ export const envSchema = z
       .string()
       .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
       .default('00:30'),
+    // Customer warnings (docs/REPORTS.md, "Customer warnings"): the daily evaluation, China time (HH:MM), and each signal's threshold.
+    CUSTOMER_WARNINGS_AT: z
+      .string()
+      .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
+      .default('06:00'),
+    // fault_spike: at least this many faults in 7 days…
+    CUSTOMER_WARNING_FAULTS_MIN: z.coerce.number().int().min(1).max(10_000).default(3),
+    // …and at least this many times the customer's weekly average over 90 days.
+    CUSTOMER_WARNING_FAULT_FACTOR: z.coerce.number().min(1).max(100).default(3),
+    // repeated_complaints: at least this many complaints in 30 days.
+    CUSTOMER_WARNING_COMPLAINTS_MIN: z.coerce.number().int().min(1).max(10_000).default(2),
+    // sla_breaches: at least this many breaches on the customer's cases in 7 days.
+    CUSTOMER_WARNING_BREACHES_MIN: z.coerce.number().int().min(1).max(10_000).default(1),
+    // bill_drop: the latest period's bill below this percentage of the three periods before (their mean).
+    CUSTOMER_WARNING_BILL_DROP_PERCENT: z.coerce.number().int().min(1).max(99).default(50),
+    // low_callback_score: a call-back scored at most this (1-5).
+    CUSTOMER_WARNING_CALLBACK_SCORE_MAX: z.coerce.number().int().min(1).max(5).default(2),
 
     // Satisfaction call-backs (docs/ARCHITECTURE.md, "Call-backs"): the share of standard-tier cases called back after
     // closing (strategic and key customers and green-channel cases always are), chosen by case id; and the due time.

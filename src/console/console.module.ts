@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { CUSTOMER_REFERENCES } from '../customers/customer-references.port';
 import { CustomersModule } from '../customers/customers.module';
+import { CustomerWarningsModule } from '../customer-warnings/customer-warnings.module';
 import { ConsoleController } from './console.controller';
 import { ConsoleService } from './console.service';
 import { CustomerOverviewController } from './customer-overview.controller';
@@ -15,7 +16,7 @@ import { ConsoleCustomerReferences } from './customer-references';
  */
 @Global()
 @Module({
-  imports: [CustomersModule, BillingModule],
+  imports: [CustomersModule, BillingModule, CustomerWarningsModule],
   controllers: [ConsoleController, CustomerOverviewController],
   providers: [ConsoleService, { provide: CUSTOMER_REFERENCES, useClass: ConsoleCustomerReferences }],
   exports: [CUSTOMER_REFERENCES],

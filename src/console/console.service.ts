@@ -8,6 +8,7 @@ import { covers, scopePatterns } from '../common/auth/region-scope';
 import { maskMobile } from '../common/masking';
 import { CONTACT_ROLES } from '../customers/customer-record.port';
 import { CustomersService } from '../customers/customers.service';
+import { CustomerWarningsService } from '../customer-warnings/customer-warnings.service';
 import { CustomerQuery } from '../customers/dto/customer.dto';
 import { RegionsService } from '../regions/regions.service';
 import { staffRef } from '../staff/dto/staff-ref.dto';
@@ -59,6 +60,7 @@ export class ConsoleService {
     private readonly regions: RegionsService,
     private readonly billing: BillingService,
     private readonly staff: StaffService,
+    private readonly warnings: CustomerWarningsService,
   ) {}
 
   /**
@@ -137,12 +139,14 @@ export class ConsoleService {
     const seesAll = covers(auth, customer.homeRegion) || customer.accountManagerId === auth.staffId;
     const scope = seesAll ? null : scopePatterns(auth);
 
-    const [open, alerts, closed, account] = await Promise.all([
+    const [open, alerts, closed, account, warnings] = await Promise.all([
       urgentCases(this.dataSource, { scope, customerId: id, limit: OVERVIEW_LIST_MAX, offset: 0, allClocks: true }),
       openAlertsOfCustomer(this.dataSource, id, scope, OVERVIEW_LIST_MAX),
       recentClosedCasesOfCustomer(this.dataSource, id, scope, RECENT_CLOSED),
       // a hotline agent gets the balance summary only; billing staff, directors and admins also the open bills
       this.billing.accountSummary(auth, id),
+      // abnormal-customer warnings not yet acknowledged (issue 14 point 5): whoever sees the customer sees them
+      this.warnings.openOf(id, OVERVIEW_LIST_MAX),
     ]);
 
     // Every name on the screen (the account manager, each case's assignee) in one query.
@@ -158,6 +162,8 @@ export class ConsoleService {
       openAlertsTotal: alerts.total,
       recentClosedCases: closed.map((c) => ({ ...c, priority: priorityLabel(c.priority), assignee: staffRef(cards, c.assigneeId) })),
       account,
+      openWarnings: warnings.items,
+      openWarningsTotal: warnings.total,
     };
   }
 }

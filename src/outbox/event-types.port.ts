@@ -26,5 +26,6 @@ export const EVENT_TYPES = [
   'report.monthly_ready',
   'callback.created',
   'callback.low_score',
+  'customer.warning',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

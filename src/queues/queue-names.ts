@@ -25,6 +25,8 @@ export const QueueName = {
   calendars: 'calendars',
   /** The nightly build of the report rollups (00:30 China time) and rebuild requests. */
   reports: 'reports',
+  /** The daily evaluation of abnormal-customer warnings (06:00 China time) and evaluations on request. */
+  customerWarnings: 'customer-warnings',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 

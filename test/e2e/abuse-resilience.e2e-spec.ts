@@ -408,6 +408,7 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
         body: { key: 'crash-office', name: '政务中心', weekly: { 1: [{ start: '09:00', end: '17:00' }] } },
       },
       'POST /api/v1/reports/rebuild': { path: '/api/v1/reports/rebuild', body: { from: '2026-01-01', to: '2026-01-02' } },
+      'POST /api/v1/customer-warnings/evaluate': { path: '/api/v1/customer-warnings/evaluate', body: {} },
     };
     expect(Object.keys(probes).sort()).toEqual((await idempotentRoutes()).sort());
 

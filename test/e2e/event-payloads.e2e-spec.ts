@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import { ArrearsService } from '../../src/billing/arrears.service';
 import { addDays, chinaToday } from '../../src/billing/money';
 import { YearCheckService } from '../../src/calendars/year-check.service';
+import { CustomerWarningsService } from '../../src/customer-warnings/customer-warnings.service';
 import { EVENT_TYPES } from '../../src/outbox/event-types.port';
 import { QueueName } from '../../src/queues/queue-names';
 import { ReportsService } from '../../src/reports/reports.service';
@@ -323,6 +324,25 @@ const VARIANTS: Variant[] = [
       attemptedBy: 'uuid|null',
     },
   },
+  {
+    type: 'customer.warning',
+    shape: {
+      warningId: 'uuid',
+      customerId: 'uuid',
+      customerNo: 'string',
+      customerName: 'string',
+      region: 'string',
+      regionName: 'string',
+      accountManagerId: 'uuid|null',
+      signal: 'string',
+      week: 'string',
+      // what the signal saw and the thresholds it was judged by: per signal, docs/REPORTS.md "Customer warnings"
+      figures: 'object',
+      thresholds: 'object',
+      raisedAt: 'timestamp',
+      evaluationId: 'uuid',
+    },
+  },
 ];
 const variantName = (v: Variant) => (v.name ? `${v.type} (${v.name})` : v.type);
 
@@ -615,6 +635,8 @@ describe('public event payloads (the webhook contract)', () => {
       15_000,
       'the complaint’s four response alerts',
     );
+    // the daily evaluation of customer warnings: the complaint's breach is the customer's sla_breaches warning (issue 14 point 5)
+    expect((await t.app.get(CustomerWarningsService).daily(new Date())).result?.raised.sla_breaches).toBeGreaterThanOrEqual(1);
     // acknowledged: one alert alone with a note, the rest of the case at once without one
     const [firstAlert] = await t.dataSource.query(`SELECT id FROM alerts WHERE case_id = $1 ORDER BY raised_at LIMIT 1`, [complaint.id]);
     await api(agent, 'post', `/alerts/${firstAlert.id}/ack`, { note: '已电话联系客户' }, 200);

@@ -1,3 +1,4 @@
+import { CustomerWarningView } from '../../customer-warnings/dto/customer-warning.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Trim } from '../../common/http/trim';
@@ -234,4 +235,11 @@ export class CustomerOverviewDto {
       'The billing account: balance, credit, outstanding and overdue (everyone who may see the customer); the open bills only for billing staff, directors and admins',
   })
   account: AccountSummaryView;
+  @ApiProperty({
+    type: [CustomerWarningView],
+    description:
+      'Abnormal-customer warnings (异常客户预警) not yet acknowledged, newest first; at most 100 (docs/REPORTS.md, "Customer warnings")',
+  })
+  openWarnings: CustomerWarningView[];
+  @ApiProperty({ example: 1, description: 'All open warnings of the customer' }) openWarningsTotal: number;
 }
