@@ -317,6 +317,16 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       roles: ['engineer'],
       regions: ['110105'],
     });
+    // Two call-backs (a key customer's closed faults), of another customer so the fault count below stays this customer's.
+    const other = await created('/api/v1/customers', customerBody());
+    const closedFaultCallback = async () => {
+      const f = await created('/api/v1/faults', faultBody(other.id));
+      for (const to of ['in_progress', 'resolved', 'closed']) await created(`/api/v1/faults/${f.id}/transitions`, { to });
+      const [cb] = await t.dataSource.query<{ id: string }[]>(`SELECT id FROM callbacks WHERE case_id = $1`, [f.id]);
+      return cb.id;
+    };
+    const [attemptedCallback, complainedCallback] = [await closedFaultCallback(), await closedFaultCallback()];
+    await created(`/api/v1/callbacks/${complainedCallback}/attempts`, { reached: true, score: 1, comment: '修复太慢' });
     const charge = (sourceRef = unique('SRC-')) => ({
       customerId: c.id,
       serviceRegion: site.region,
@@ -409,6 +419,8 @@ describe('Idempotency: an Idempotency-Key’s outcome commits with its write', (
       },
       'POST /api/v1/reports/rebuild': { path: '/api/v1/reports/rebuild', body: { from: '2026-01-01', to: '2026-01-02' } },
       'POST /api/v1/customer-warnings/evaluate': { path: '/api/v1/customer-warnings/evaluate', body: {} },
+      'POST /api/v1/callbacks/{id}/attempts': { path: `/api/v1/callbacks/${attemptedCallback}/attempts`, body: { reached: false } },
+      'POST /api/v1/callbacks/{id}/complaint': { path: `/api/v1/callbacks/${complainedCallback}/complaint`, body: {} },
     };
     expect(Object.keys(probes).sort()).toEqual((await idempotentRoutes()).sort());
 
