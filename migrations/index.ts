@@ -19,6 +19,7 @@ import { NotificationChannelsTemplates1795870000000 } from './1795870000000-noti
 import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up';
 import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 import { ReportRollups1795910000000 } from './1795910000000-report-rollups';
+import { NotificationDeliveries1795920000000 } from './1795920000000-notification-deliveries';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   WebhooksGrownUp1795880000000,
   SlaWorkingTime1795890000000,
   ReportRollups1795910000000,
+  NotificationDeliveries1795920000000,
 ];
