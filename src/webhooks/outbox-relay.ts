@@ -57,7 +57,9 @@ export class OutboxRelay {
         ).catch((err: unknown) => this.logger.warn({ err }, `could not enqueue ${batch.deliveryIds.length} deliveries; the sweep will`));
       }
       for (const work of batch.afterCommit) {
-        await work().catch((err: unknown) => this.logger.warn({ err }, 'post-commit work of an outbox consumer failed; its sweep will redo it'));
+        await work().catch((err: unknown) =>
+          this.logger.warn({ err }, 'post-commit work of an outbox consumer failed; its sweep will redo it'),
+        );
       }
       if (batch.events < RELAY_BATCH) return total;
     }

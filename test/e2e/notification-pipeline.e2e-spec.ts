@@ -1,6 +1,6 @@
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { PostCommit } from '../../src/common/post-commit';
-import type { Call, Team } from '../support/notify-world';
+import type { Call } from '../support/notify-world';
 import { ChannelFakes, openFault, person, team } from '../support/notify-world';
 import type { TestApp } from '../support/test-app';
 import { startTestApp } from '../support/test-app';
@@ -89,8 +89,8 @@ async function raise(app: TestApp, caseIds: string[], level: 'breached' | 'warni
 async function dispatched(app: TestApp, caseIds: string[]): Promise<void> {
   await waitFor(
     async () =>
-      (await query(app, `SELECT count(*)::int AS n FROM case_index WHERE id = ANY ($1::uuid[]) AND assignee_id IS NOT NULL`, [caseIds]))[0].n ===
-      caseIds.length,
+      (await query(app, `SELECT count(*)::int AS n FROM case_index WHERE id = ANY ($1::uuid[]) AND assignee_id IS NOT NULL`, [caseIds]))[0]
+        .n === caseIds.length,
     60_000,
     `${caseIds.length} cases dispatched`,
     100,
@@ -149,7 +149,10 @@ describe('an SLA breach reaches its people through their channels', () => {
       ].sort(),
     );
     const engineerSms = notifications.find((n) => n.recipient.staffId === a.engineer.id && n.channel === 'sms')!;
-    expect(engineerSms.recipient).toMatchObject({ name: a.engineer.displayName, address: `${a.engineer.workPhone!.slice(0, 3)}****${a.engineer.workPhone!.slice(7)}` });
+    expect(engineerSms.recipient).toMatchObject({
+      name: a.engineer.displayName,
+      address: `${a.engineer.workPhone!.slice(0, 3)}****${a.engineer.workPhone!.slice(7)}`,
+    });
     expect(engineerSms.sentAt).toEqual(expect.any(String));
     expect(engineerSms.error).toBeNull();
 
@@ -174,9 +177,10 @@ describe('an SLA breach reaches its people through their channels', () => {
 
     // SMS receipts are recorded against the message.
     await waitFor(
-      async () => (await query(t, `SELECT receipt_status FROM notification_deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alert.id])).every(
-        (r) => r.receipt_status === 'delivered',
-      ),
+      async () =>
+        (await query(t, `SELECT receipt_status FROM notification_deliveries WHERE alert_id = $1 AND channel = 'sms'`, [alert.id])).every(
+          (r) => r.receipt_status === 'delivered',
+        ),
       15_000,
       'the SMS delivery receipts',
     );
@@ -233,9 +237,9 @@ describe('digests', () => {
     expect(engineerSms[0].text).toContain(faults[0].caseNo);
     expect(engineerSms[1].text).toContain('您有2条告警');
     expect(engineerSms[1].text).toContain(`${faults[1].caseNo} SLA 超时；${faults[2].caseNo} SLA 超时`);
-    const digests = (await query(t, `SELECT * FROM notification_digests WHERE id = ANY ($1::uuid[])`, [rows.map((r) => r.digest_id)])).filter(
-      (d) => d.recipient_key === `staff:${b.engineer.id}` && d.channel === 'sms',
-    );
+    const digests = (
+      await query(t, `SELECT * FROM notification_digests WHERE id = ANY ($1::uuid[])`, [rows.map((r) => r.digest_id)])
+    ).filter((d) => d.recipient_key === `staff:${b.engineer.id}` && d.channel === 'sms');
     expect(digests).toHaveLength(1);
     const [firstDigest] = await query(
       t,
@@ -265,7 +269,9 @@ describe('a failing channel', () => {
     const failing = rows.find((r) => r.staff_id === d.accountManager.id)!;
     expect([failing.channel, failing.state, failing.attempts]).toEqual(['email', 'dead', 3]);
     expect(rows.filter((r) => r.id !== failing.id).every((r) => r.state === 'sent')).toBe(true);
-    const attempts = await query(t, `SELECT * FROM notification_digest_attempts WHERE digest_id = $1 ORDER BY attempt`, [failing.digest_id]);
+    const attempts = await query(t, `SELECT * FROM notification_digest_attempts WHERE digest_id = $1 ORDER BY attempt`, [
+      failing.digest_id,
+    ]);
     expect(attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed']);
     // back-off: 200 ms, then 400 ms
     const gaps = attempts.slice(1).map((a, i) => new Date(a.started_at).getTime() - new Date(attempts[i].started_at).getTime());
@@ -315,8 +321,12 @@ describe('a storm', () => {
     // Dispatch gives each to the engineer on the roster.
     await waitFor(
       async () =>
-        (await query(t, `SELECT count(*)::int AS n FROM case_index WHERE id = ANY ($1::uuid[]) AND assignee_id = $2`, [faults.map((f) => f.id), e.engineer.id]))[0]
-          .n === 500,
+        (
+          await query(t, `SELECT count(*)::int AS n FROM case_index WHERE id = ANY ($1::uuid[]) AND assignee_id = $2`, [
+            faults.map((f) => f.id),
+            e.engineer.id,
+          ])
+        )[0].n === 500,
       60_000,
       'the 500 faults dispatched',
       200,
@@ -333,7 +343,8 @@ describe('a storm', () => {
     expect(rows.every((r) => r.state === 'sent')).toBe(true);
     expect(new Set(rows.map((r) => `${r.alert_id}|${r.recipient_key}|${r.channel}`)).size).toBe(3000);
     const byRecipient = new Map<string, Row[]>();
-    for (const r of rows) byRecipient.set(`${r.recipient_key}|${r.channel}`, [...(byRecipient.get(`${r.recipient_key}|${r.channel}`) ?? []), r]);
+    for (const r of rows)
+      byRecipient.set(`${r.recipient_key}|${r.channel}`, [...(byRecipient.get(`${r.recipient_key}|${r.channel}`) ?? []), r]);
     expect(byRecipient.size).toBe(6);
     for (const group of byRecipient.values()) {
       expect(group).toHaveLength(500);
@@ -370,7 +381,11 @@ describe('quiet hours', () => {
   beforeAll(async () => {
     // Quiet from an hour ago to an hour from now, China time: whenever the test runs, it runs in them.
     const hhmm = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(11, 16);
-    q = await startTestApp({ ...fakes.env(), ...PIPELINE_ENV, NOTIFY_QUIET_HOURS: `${hhmm(Date.now() - 3_600_000)}-${hhmm(Date.now() + 3_600_000)}` });
+    q = await startTestApp({
+      ...fakes.env(),
+      ...PIPELINE_ENV,
+      NOTIFY_QUIET_HOURS: `${hhmm(Date.now() - 3_600_000)}-${hhmm(Date.now() + 3_600_000)}`,
+    });
     qcall = callOn(q);
   }, 60_000);
   afterAll(() => q?.close());
@@ -381,7 +396,9 @@ describe('quiet hours', () => {
     const p1 = await openFault(qcall, c, { severity: 'critical' });
     const p2 = await openFault(qcall, c, { severity: 'major' });
     const greenP2 = await openFault(qcall, green, { severity: 'minor' });
-    const priorities = await query(q, `SELECT id, priority, green_channel FROM case_index WHERE id = ANY ($1::uuid[])`, [[p1.id, p2.id, greenP2.id]]);
+    const priorities = await query(q, `SELECT id, priority, green_channel FROM case_index WHERE id = ANY ($1::uuid[])`, [
+      [p1.id, p2.id, greenP2.id],
+    ]);
     expect(Object.fromEntries(priorities.map((r) => [r.id, [r.priority, r.green_channel]]))).toEqual({
       [p1.id]: [1, false],
       [p2.id]: [2, false],
@@ -405,9 +422,7 @@ describe('quiet hours', () => {
       ['sent', null],
     ]);
     // the P2 alert still went by e-mail and to the groups
-    expect(
-      rows.filter((r) => r.alert_id === alerts.get(p2.id) && r.channel !== 'sms').every((r) => r.state === 'sent'),
-    ).toBe(true);
+    expect(rows.filter((r) => r.alert_id === alerts.get(p2.id) && r.channel !== 'sms').every((r) => r.state === 'sent')).toBe(true);
     const nightSms = fakes.smsTo(c.engineer.workPhone!);
     expect(nightSms.map((m) => m.text).join('')).toContain(p1.caseNo);
     expect(nightSms.map((m) => m.text).join('')).not.toContain(p2.caseNo);

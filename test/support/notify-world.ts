@@ -118,7 +118,11 @@ export async function person(call: Call, roles: string[], regions: string[], con
  */
 export async function team(call: Call, fakes: ChannelFakes, region: string, customer: Record<string, unknown> = {}): Promise<Team> {
   const n = unique();
-  const engineer = await person(call, ['engineer'], [region], { workPhone: mobile(), email: `eng.${n}@example.cn`, wecomUserId: `wc.eng.${n}` });
+  const engineer = await person(call, ['engineer'], [region], {
+    workPhone: mobile(),
+    email: `eng.${n}@example.cn`,
+    wecomUserId: `wc.eng.${n}`,
+  });
   const dutyManager = await person(call, ['agent'], [region], { workPhone: mobile(), dingtalkUserId: `dt.dm.${n}` });
   const accountManager = await person(call, ['account_manager'], [region], { email: `am.${n}@example.cn`, wecomUserId: `wc.am.${n}` });
   for (const [staffId, dutyRole] of [

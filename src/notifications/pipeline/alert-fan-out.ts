@@ -110,7 +110,9 @@ export class AlertFanOut implements OutboxConsumer {
       rows.push(...this.rowsOf(event, alert, found, recipients, groups, now));
     }
 
-    const keys = rows.filter((r) => r.state === 'pending').map((r) => ({ recipientKey: r.recipientKey, channel: r.channel as MessageChannel }));
+    const keys = rows
+      .filter((r) => r.state === 'pending')
+      .map((r) => ({ recipientKey: r.recipientKey, channel: r.channel as MessageChannel }));
     const { pipeline } = this.config.notifications;
     const { byKey, created } = await openDigests(em, keys, pipeline.digestWindowMs, pipeline.maxAttempts);
     for (const row of rows) if (row.state === 'pending') row.digestId = byKey.get(`${row.recipientKey}|${row.channel}`)!.id;

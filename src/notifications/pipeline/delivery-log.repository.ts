@@ -2,7 +2,15 @@ import { CASE_NAME_COLUMNS, CASE_NAME_JOINS } from '../../cases/case-names.repos
 import type { Db } from '../../common/sql';
 import { empty, execute, firstRow, join, rows, sql } from '../../common/sql';
 import type { MessageChannel } from '../notifications.port';
-import type { DeliveryChannel, DeliveryFacts, DeliveryState, DigestState, Mention, RecipientKind, SuppressedReason } from './delivery-log.port';
+import type {
+  DeliveryChannel,
+  DeliveryFacts,
+  DeliveryState,
+  DigestState,
+  Mention,
+  RecipientKind,
+  SuppressedReason,
+} from './delivery-log.port';
 
 /*
  * SQL of the delivery log (docs/ARCHITECTURE.md, "Notification pipeline").
@@ -20,7 +28,13 @@ export interface AlertCase {
 
 export async function casesOfAlerts(db: Db, refs: { kind: string; id: string }[]): Promise<Map<string, AlertCase>> {
   if (!refs.length) return new Map();
-  const found = await rows<{ id: string; assignee_id: string | null; account_manager_id: string | null; green_channel: boolean; priority: number }>(
+  const found = await rows<{
+    id: string;
+    assignee_id: string | null;
+    account_manager_id: string | null;
+    green_channel: boolean;
+    priority: number;
+  }>(
     db,
     sql`SELECT ci.id, ci.assignee_id, ci.green_channel, ${CASE_NAME_COLUMNS}
           FROM unnest(${refs.map((r) => r.kind)}::text[], ${refs.map((r) => r.id)}::uuid[]) AS k(kind, id)
@@ -30,7 +44,13 @@ export async function casesOfAlerts(db: Db, refs: { kind: string; id: string }[]
   return new Map(
     found.map((r) => [
       r.id,
-      { id: r.id, assigneeId: r.assignee_id, accountManagerId: r.account_manager_id, greenChannel: r.green_channel, priority: Number(r.priority) },
+      {
+        id: r.id,
+        assigneeId: r.assignee_id,
+        accountManagerId: r.account_manager_id,
+        greenChannel: r.green_channel,
+        priority: Number(r.priority),
+      },
     ]),
   );
 }

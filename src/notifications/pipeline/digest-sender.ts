@@ -136,7 +136,12 @@ export class DigestSender {
         if (!robot) throw new Unsendable('the group channel is deleted, inactive or cannot be opened');
         const mentions = [...new Map(rows.flatMap((r) => r.mentions).map((m) => [m.staffId, m])).values()];
         if (channel === 'wecom') {
-          return { channel, robot, markdown: rendered.text, mentionUserIds: mentions.flatMap((m) => (m.wecomUserId ? [m.wecomUserId] : [])) };
+          return {
+            channel,
+            robot,
+            markdown: rendered.text,
+            mentionUserIds: mentions.flatMap((m) => (m.wecomUserId ? [m.wecomUserId] : [])),
+          };
         }
         return {
           channel,

@@ -96,7 +96,10 @@ export class NotificationDeliveriesService {
       if (!row || !covers(auth, row.region)) {
         throw new NotificationError(NotificationErrorCode.NOTIFICATION_DELIVERY_NOT_FOUND, `No notification delivery ${id}`);
       }
-      const attempt = row.state === 'dead' && row.digest_id ? await reviveDigest(em, row.digest_id, this.config.notifications.pipeline.maxAttempts) : null;
+      const attempt =
+        row.state === 'dead' && row.digest_id
+          ? await reviveDigest(em, row.digest_id, this.config.notifications.pipeline.maxAttempts)
+          : null;
       if (attempt === null) {
         throw new NotificationError(
           NotificationErrorCode.NOTIFICATION_DELIVERY_NOT_DEAD,

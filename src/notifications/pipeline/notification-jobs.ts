@@ -18,7 +18,10 @@ export interface SendDigestJobData {
  * so adding it again while it waits is a no-op and the sweep can re-add it
  * once it is gone.
  */
-export function sendDigestJob(data: SendDigestJobData, delayMs = 0): { name: typeof SEND_DIGEST_JOB; data: SendDigestJobData; opts: JobsOptions } {
+export function sendDigestJob(
+  data: SendDigestJobData,
+  delayMs = 0,
+): { name: typeof SEND_DIGEST_JOB; data: SendDigestJobData; opts: JobsOptions } {
   return {
     name: SEND_DIGEST_JOB,
     data,

@@ -20,8 +20,7 @@ const UNKNOWN_RECEIPT_RETRIES = 50;
 
 type SweepResult = { inDoubt: number; requeued: number };
 type NotificationJob =
-  | Job<SendDigestJobData, SendOutcomeKind, typeof SEND_DIGEST_JOB>
-  | Job<Record<string, never>, SweepResult, typeof NOTIFY_SWEEP_JOB>;
+  Job<SendDigestJobData, SendOutcomeKind, typeof SEND_DIGEST_JOB> | Job<Record<string, never>, SweepResult, typeof NOTIFY_SWEEP_JOB>;
 
 /**
  * The `notifications` queue: one `send-digest` job per attempt of a digest,
@@ -49,7 +48,7 @@ export class NotificationProcessor extends ManagedWorkerHost implements OnApplic
   async process(job: NotificationJob, token?: string): Promise<SendOutcomeKind | SweepResult> {
     switch (job.name) {
       case SEND_DIGEST_JOB: {
-        const data = job.data as SendDigestJobData;
+        const data = job.data;
         const outcome = await this.sender.attempt(data.digestId, data.attempt);
         if (outcome.kind === 'early' && token) {
           // A window, a backoff or a rate limit: sleep under the same job id (a second add stays a no-op).
@@ -71,7 +70,11 @@ export class NotificationProcessor extends ManagedWorkerHost implements OnApplic
     const inDoubt = await this.dataSource.transaction((em) => expireLeases(em, SWEEP_LIMIT));
     if (inDoubt.length) this.logger.warn(`${inDoubt.length} notification attempts are in doubt (their worker was lost mid-send)`);
     const due = await overdueDigests(this.dataSource.manager, NOTIFY_SWEEP_GRACE_MS, SWEEP_LIMIT);
-    if (due.length) await enqueueDigests(this.queue, due.map((d) => ({ data: { digestId: d.id, attempt: d.attempts + 1 } })));
+    if (due.length)
+      await enqueueDigests(
+        this.queue,
+        due.map((d) => ({ data: { digestId: d.id, attempt: d.attempts + 1 } })),
+      );
     return { inDoubt: inDoubt.length, requeued: due.length };
   }
 }

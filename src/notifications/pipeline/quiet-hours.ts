@@ -18,6 +18,11 @@ export function inQuietHours(at: Date, quiet: QuietHours | null): boolean {
 }
 
 /** During quiet hours only P1 and green-channel alerts go by SMS (issue 13); other channels are not held back. */
-export function smsHeldForQuietHours(at: Date, quiet: QuietHours | null, facts: Pick<CaseMessageFacts, 'priority'>, green: boolean): boolean {
+export function smsHeldForQuietHours(
+  at: Date,
+  quiet: QuietHours | null,
+  facts: Pick<CaseMessageFacts, 'priority'>,
+  green: boolean,
+): boolean {
   return inQuietHours(at, quiet) && facts.priority !== 1 && !green;
 }
