@@ -2,9 +2,10 @@ import type { EntityManager } from 'typeorm';
 import type { EventType } from './event-types.port';
 
 /*
- * The relay's consumers inside the system (docs/ARCHITECTURE.md, "Outbox
- * consumers"). Webhook deliveries are one way an event leaves; a consumer is
- * another (the notification pipeline turns SLA alerts into its delivery log).
+ * The relay's consumers inside the system (docs/ARCHITECTURE.md, "The life
+ * of a case", step 11, and "Notification pipeline"). Webhook deliveries are
+ * one way an event leaves; a consumer is another (the notification pipeline
+ * turns SLA alerts into its delivery log).
  * Each consumer runs in the relay's transaction, the one that marks the events
  * relayed: its rows commit with that mark, so it sees each event exactly once.
  */
