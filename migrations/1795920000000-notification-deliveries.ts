@@ -14,6 +14,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   one channel join the open digest (attempts = 0) until it is sent, so a
  *   storm becomes one message per window. Retries, leases and the dead
  *   letter state live here; the rows mirror its outcome.
+ * - `notification_sms_receipts`: SMS delivery receipts by segment id, kept
+ *   whether or not the send is recorded yet (the SMSC may answer a submit and
+ *   send its receipt before the sender has written the ids down).
  * - `notification_digest_attempts`: every attempt, with the rate-limit key it
  *   counted against (the limiter counts these) and its outcome; `in_doubt`
  *   marks an attempt whose worker died between sending and recording.
@@ -66,6 +69,16 @@ export class NotificationDeliveries1795920000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX notification_digest_attempts_rate_idx ON notification_digest_attempts (rate_key, started_at DESC)`);
 
+    // SMS delivery receipts, one per segment, kept by message id: a receipt may arrive before its send is recorded.
+    await q.query(`
+      CREATE TABLE notification_sms_receipts (
+        message_id  text PRIMARY KEY,
+        status      text NOT NULL CHECK (status IN ('delivered', 'failed')),
+        stat        text NOT NULL,
+        done_at     timestamptz NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      )`);
+
     await q.query(`
       CREATE TABLE notification_deliveries (
         id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -113,6 +126,7 @@ export class NotificationDeliveries1795920000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE notification_deliveries`);
+    await q.query(`DROP TABLE notification_sms_receipts`);
     await q.query(`DROP TABLE notification_digest_attempts`);
     await q.query(`DROP TABLE notification_digests`);
   }

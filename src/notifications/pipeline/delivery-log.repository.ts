@@ -313,6 +313,8 @@ export async function recordAttempt(db: Db, id: string, attempt: number, result:
                ${result.state === 'sent' ? sql`, sent_at = clock_timestamp(), provider_message_id = ${result.providerMessageId}` : empty}
          WHERE digest_id = ${id} AND state IN ('pending', 'failed')`,
   );
+  // Receipts that came before this record (the SMSC answers fast).
+  if (result.state === 'sent' && result.providerMessageIds?.length) await applyReceipts(db, id);
   return true;
 }
 
@@ -363,22 +365,48 @@ export function overdueDigests(db: Db, graceMs: number, limit: number): Promise<
   );
 }
 
-/** An SMS receipt (one per segment): a failed segment fails the message; delivered when none failed. */
-export async function recordReceipt(db: Db, messageId: string, status: 'delivered' | 'failed', at: Date): Promise<number> {
-  const updated = await rows<{ id: string; receipt_status: string }>(
+/**
+ * An SMS receipt (one per segment): kept by its message id, then applied to
+ * the digest that sent the segment, if its send is recorded already (else
+ * `recordAttempt` applies it when it is). Returns how many digests it reached.
+ */
+export async function recordReceipt(
+  db: Db,
+  receipt: { messageId: string; status: 'delivered' | 'failed'; stat: string; at: Date },
+): Promise<number> {
+  await execute(
     db,
-    sql`UPDATE notification_digests
-           SET receipt_status = CASE WHEN receipt_status = 'failed' THEN 'failed' ELSE ${status} END, receipt_at = ${at}
-         WHERE provider_message_ids @> ARRAY[${messageId}]::text[]
-        RETURNING id, receipt_status`,
+    sql`INSERT INTO notification_sms_receipts (message_id, status, stat, done_at)
+        VALUES (${receipt.messageId}, ${receipt.status}, ${receipt.stat}, ${receipt.at})
+        ON CONFLICT (message_id) DO UPDATE SET status = excluded.status, stat = excluded.stat, done_at = excluded.done_at`,
   );
-  for (const d of updated) {
-    await execute(
-      db,
-      sql`UPDATE notification_deliveries SET receipt_status = ${d.receipt_status}, updated_at = now() WHERE digest_id = ${d.id}`,
-    );
-  }
-  return updated.length;
+  const digests = await rows<{ id: string }>(
+    db,
+    sql`SELECT id FROM notification_digests WHERE provider_message_ids @> ARRAY[${receipt.messageId}]::text[]`,
+  );
+  for (const d of digests) await applyReceipts(db, d.id);
+  return digests.length;
+}
+
+/** The receipts of a digest's segments, on the digest and its rows: failed if any segment failed, else delivered once one is. */
+async function applyReceipts(db: Db, digestId: string): Promise<void> {
+  const [status] = await rows<{ receipt_status: string | null; at: Date | null }>(
+    db,
+    sql`SELECT CASE WHEN bool_or(r.status = 'failed') THEN 'failed' WHEN count(r.*) > 0 THEN 'delivered' END AS receipt_status,
+               max(r.done_at) AS at
+          FROM notification_digests d
+          JOIN notification_sms_receipts r ON r.message_id = ANY (d.provider_message_ids)
+         WHERE d.id = ${digestId}`,
+  );
+  if (!status?.receipt_status) return;
+  await execute(
+    db,
+    sql`UPDATE notification_digests SET receipt_status = ${status.receipt_status}, receipt_at = ${status.at} WHERE id = ${digestId}`,
+  );
+  await execute(
+    db,
+    sql`UPDATE notification_deliveries SET receipt_status = ${status.receipt_status}, updated_at = now() WHERE digest_id = ${digestId}`,
+  );
 }
 
 /* ---- the API side ---- */
@@ -482,4 +510,35 @@ export async function reviveDigest(db: Db, digestId: string, moreAttempts: numbe
     sql`UPDATE notification_deliveries SET state = 'pending', updated_at = now() WHERE digest_id = ${digestId} AND state = 'dead'`,
   );
   return revived.attempts + 1;
+}
+
+/**
+ * Retention (EVENT_RETENTION_DAYS, like the webhook deliveries): deletes up
+ * to `limit` finished digests (sent or dead) last touched more than `days`
+ * ago, with their rows and attempts, then suppressed rows as old; how many
+ * rows went.
+ */
+export async function purgeFinished(db: Db, days: number, limit: number): Promise<number> {
+  const digests = await rows<{ id: string }>(
+    db,
+    sql`SELECT id FROM notification_digests
+         WHERE state IN ('sent', 'dead') AND coalesce(sent_at, next_attempt_at) < now() - make_interval(days => ${days})
+         LIMIT ${limit}`,
+  );
+  let deleted = 0;
+  if (digests.length) {
+    const ids = digests.map((d) => d.id);
+    deleted += (await rows(db, sql`DELETE FROM notification_deliveries WHERE digest_id = ANY (${ids}::uuid[]) RETURNING id`)).length;
+    await execute(db, sql`DELETE FROM notification_digests WHERE id = ANY (${ids}::uuid[])`);
+  }
+  deleted += (
+    await rows(
+      db,
+      sql`DELETE FROM notification_deliveries WHERE id IN (
+            SELECT id FROM notification_deliveries
+             WHERE state = 'suppressed' AND created_at < now() - make_interval(days => ${days}) LIMIT ${limit})
+          RETURNING id`,
+    )
+  ).length;
+  return deleted;
 }

@@ -4,6 +4,8 @@ import type { JobsOptions, Queue } from 'bullmq';
 export const SEND_DIGEST_JOB = 'send-digest';
 /** Re-adds lost jobs of due digests and counts attempts whose worker died as in doubt. */
 export const NOTIFY_SWEEP_JOB = 'notify-sweep';
+/** Retention: finished messages and their deliveries after EVENT_RETENTION_DAYS (hourly). */
+export const NOTIFY_PURGE_JOB = 'notify-purge';
 
 export interface SendDigestJobData {
   digestId: string;

@@ -1,5 +1,5 @@
 import { InjectQueue, Processor } from '@nestjs/bullmq';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DelayedError, Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -8,25 +8,26 @@ import { AppConfig } from '../../config/app-config';
 import { ManagedWorkerHost } from '../../queues/managed-worker-host';
 import { QueueName } from '../../queues/queue-names';
 import { ChannelTransports } from '../channels/channel-transports.service';
-import { expireLeases, overdueDigests, recordReceipt } from './delivery-log.repository';
+import { expireLeases, overdueDigests, purgeFinished, recordReceipt } from './delivery-log.repository';
 import { DigestSender, SendOutcomeKind } from './digest-sender';
-import { NOTIFY_SWEEP_JOB, SEND_DIGEST_JOB, SendDigestJobData, enqueueDigests } from './notification-jobs';
+import { NOTIFY_PURGE_JOB, NOTIFY_SWEEP_JOB, SEND_DIGEST_JOB, SendDigestJobData, enqueueDigests } from './notification-jobs';
 
 /** A due digest this long overdue may have lost its job (Redis flushed, worker killed): the sweep re-adds it. */
 export const NOTIFY_SWEEP_GRACE_MS = 2_000;
 const SWEEP_LIMIT = 1_000;
-/** How many times an SMS receipt for a message not yet recorded is refused (the SMSC sends it again) before it is dropped. */
-const UNKNOWN_RECEIPT_RETRIES = 50;
 
 type SweepResult = { inDoubt: number; requeued: number };
 type NotificationJob =
-  Job<SendDigestJobData, SendOutcomeKind, typeof SEND_DIGEST_JOB> | Job<Record<string, never>, SweepResult, typeof NOTIFY_SWEEP_JOB>;
+  | Job<SendDigestJobData, SendOutcomeKind, typeof SEND_DIGEST_JOB>
+  | Job<Record<string, never>, SweepResult, typeof NOTIFY_SWEEP_JOB>
+  | Job<Record<string, never>, { purged: number }, typeof NOTIFY_PURGE_JOB>;
 
 /**
  * The `notifications` queue: one `send-digest` job per attempt of a digest,
  * and the `notify-sweep` scheduler that makes PostgreSQL, not Redis, the
  * truth: it counts attempts whose lease ran out as in doubt and schedules the
- * next, and re-adds the job of every digest due for longer than the grace.
+ * next, and re-adds the job of every digest due for longer than the grace;
+ * `notify-purge` (hourly) deletes finished messages after EVENT_RETENTION_DAYS.
  * Rate limits are kept per channel key in the claim (DigestSender), across
  * every worker process, so the concurrency here only bounds sends in flight.
  */
@@ -43,9 +44,10 @@ export class NotificationProcessor extends ManagedWorkerHost implements OnApplic
 
   onApplicationBootstrap(): void {
     this.keepScheduled(this.queue, NOTIFY_SWEEP_JOB, clamp(5 * this.config.events.outboxPollMs, 1_000, 5_000));
+    this.keepScheduled(this.queue, NOTIFY_PURGE_JOB, 3_600_000);
   }
 
-  async process(job: NotificationJob, token?: string): Promise<SendOutcomeKind | SweepResult> {
+  async process(job: NotificationJob, token?: string): Promise<SendOutcomeKind | SweepResult | { purged: number }> {
     switch (job.name) {
       case SEND_DIGEST_JOB: {
         const data = job.data;
@@ -59,6 +61,8 @@ export class NotificationProcessor extends ManagedWorkerHost implements OnApplic
       }
       case NOTIFY_SWEEP_JOB:
         return this.sweep();
+      case NOTIFY_PURGE_JOB:
+        return { purged: await purgeFinished(this.dataSource.manager, this.config.events.retentionDays, 10_000) };
       default: {
         const unknown: never = job;
         throw new Error(`no handler for notifications job ${String((unknown as Job).name)}`);
@@ -80,29 +84,22 @@ export class NotificationProcessor extends ManagedWorkerHost implements OnApplic
 }
 
 /**
- * Records SMS delivery receipts on the digests they belong to (by the
- * segments' message ids). Registered in the constructor, so it is there
- * before the SMPP session binds at worker start; if PostgreSQL refuses, the
- * handler throws and the SMSC sends the receipt again.
+ * Records SMS delivery receipts (docs/ARCHITECTURE.md, "Notification
+ * pipeline"): kept by segment id and applied to the message that sent the
+ * segment, now or when its send is recorded. Registered in the constructor,
+ * so it is there before the SMPP session binds at worker start; if
+ * PostgreSQL refuses, the handler throws and the SMSC sends the receipt again.
  */
 @Injectable()
 export class SmsReceiptRecorder {
-  private readonly logger = new Logger(SmsReceiptRecorder.name);
-  private readonly unknown = new Map<string, number>();
-
   constructor(transports: ChannelTransports, @InjectDataSource() dataSource: DataSource) {
     transports.onSmsReceipt(async (receipt) => {
-      const found = await recordReceipt(dataSource.manager, receipt.messageId, receipt.status, receipt.doneAt ?? new Date());
-      if (found) return void this.unknown.delete(receipt.messageId);
-      // The SMSC may answer a submit and send its receipt before the sender has recorded the message ids: have it
-      // sent again a while; a receipt still unknown after that (an attempt in doubt) is only logged.
-      const seen = (this.unknown.get(receipt.messageId) ?? 0) + 1;
-      if (seen <= UNKNOWN_RECEIPT_RETRIES) {
-        this.unknown.set(receipt.messageId, seen);
-        throw new Error(`SMS receipt for message ${receipt.messageId} before its send is recorded`);
-      }
-      this.unknown.delete(receipt.messageId);
-      this.logger.warn(`SMS receipt for unknown message ${receipt.messageId} (${receipt.stat})`);
+      await recordReceipt(dataSource.manager, {
+        messageId: receipt.messageId,
+        status: receipt.status,
+        stat: receipt.stat,
+        at: receipt.doneAt ?? new Date(),
+      });
     });
   }
 }
