@@ -540,5 +540,10 @@ export async function purgeFinished(db: Db, days: number, limit: number): Promis
           RETURNING id`,
     )
   ).length;
+  await execute(
+    db,
+    sql`DELETE FROM notification_sms_receipts WHERE message_id IN (
+          SELECT message_id FROM notification_sms_receipts WHERE received_at < now() - make_interval(days => ${days}) LIMIT ${limit})`,
+  );
   return deleted;
 }
