@@ -40,12 +40,12 @@ beforeAll(async () => {
   await fakes.start();
   t = await startTestApp({ ...fakes.env(), ...PIPELINE_ENV });
   call = callOn(t);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.close();
   await fakes.stop();
-});
+}, 60_000);
 
 type Row = Record<string, any>;
 const query = (app: TestApp, sql: string, params: unknown[] = []): Promise<Row[]> => app.dataSource.query(sql, params);
@@ -184,7 +184,7 @@ describe('an SLA breach reaches its people through their channels', () => {
       15_000,
       'the SMS delivery receipts',
     );
-  }, 90_000);
+  }, 180_000);
 
   it('shows an alert’s notifications only to callers whose regions reach it, and the log to admins only', async () => {
     const a = await team(call, fakes, '440608');
@@ -202,7 +202,7 @@ describe('an SLA breach reaches its people through their channels', () => {
     expect(log.body.total).toBe(2);
     expect(log.body.items.every((r: Row) => r.state === 'sent' && /^1[0-9]{2}\*{4}[0-9]{4}$/.test(r.recipient.address))).toBe(true);
     expect((await call('get', '/api/v1/notifications/deliveries?state=sending')).status).toBe(400);
-  }, 60_000);
+  }, 120_000);
 
   it('records a person no channel reaches as suppressed, no_address', async () => {
     const unreachable = await person(call, ['account_manager'], ['440607'], {});
@@ -213,7 +213,7 @@ describe('an SLA breach reaches its people through their channels', () => {
     const rows = await settled(t, [alertId]);
     const mine = rows.filter((r) => r.staff_id === unreachable.id);
     expect(mine.map((r) => [r.channel, r.state, r.suppressed_reason])).toEqual([['none', 'suppressed', 'no_address']]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('digests', () => {
@@ -255,7 +255,7 @@ describe('digests', () => {
     expect(mails).toHaveLength(2);
     expect(mails[1].subject).toBe('【告警汇总】共 2 条');
     expect(fakes.wecom.accepted(b.wecomKey).map((h) => countIn(h.body.markdown.content))).toEqual([1, 2]);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('a failing channel', () => {
@@ -308,7 +308,7 @@ describe('a failing channel', () => {
     expect(after).toEqual({ state: 'sent', attempts: 4 });
     const audit = await query(t, `SELECT * FROM audit_log WHERE action = 'notification_delivery.retried' AND entity_id = $1`, [failing.id]);
     expect(audit).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('a storm', () => {
@@ -387,8 +387,8 @@ describe('quiet hours', () => {
       NOTIFY_QUIET_HOURS: `${hhmm(Date.now() - 3_600_000)}-${hhmm(Date.now() + 3_600_000)}`,
     });
     qcall = callOn(q);
-  }, 60_000);
-  afterAll(() => q?.close());
+  }, 120_000);
+  afterAll(() => q?.close(), 60_000);
 
   it('holds back SMS of non-P1 alerts, lets P1 and the green channel through, and still sends the other channels', async () => {
     const c = await team(qcall, fakes, '441302');
@@ -428,5 +428,5 @@ describe('quiet hours', () => {
     expect(nightSms.map((m) => m.text).join('')).not.toContain(p2.caseNo);
     const view = await qcall('get', `/api/v1/alerts/${alerts.get(p2.id)}/notifications`);
     expect(view.body.filter((n: Row) => n.channel === 'sms').map((n: Row) => n.suppressedReason)).toEqual(['quiet_hours', 'quiet_hours']);
-  }, 90_000);
+  }, 180_000);
 });
