@@ -1,6 +1,7 @@
 import { AlertsService } from '../../src/alerts/alerts.service';
 import { PostCommit } from '../../src/common/post-commit';
 import type { Call } from '../support/notify-world';
+import { mobile } from '../support/factories';
 import { ChannelFakes, openFault, person, team } from '../support/notify-world';
 import type { TestApp } from '../support/test-app';
 import { startTestApp } from '../support/test-app';
@@ -375,7 +376,7 @@ describe('a storm', () => {
   }, 240_000);
 });
 
-describe('quiet hours', () => {
+describe('quiet hours, and a channel’s rate limit', () => {
   let q: TestApp;
   let qcall: Call;
   beforeAll(async () => {
@@ -385,6 +386,8 @@ describe('quiet hours', () => {
       ...fakes.env(),
       ...PIPELINE_ENV,
       NOTIFY_QUIET_HOURS: `${hhmm(Date.now() - 3_600_000)}-${hhmm(Date.now() + 3_600_000)}`,
+      // the SMSC's contract: two a second (the limit the SMS transport publishes)
+      SMPP_MAX_PER_SECOND: '2',
     });
     qcall = callOn(q);
   }, 120_000);
@@ -428,5 +431,38 @@ describe('quiet hours', () => {
     expect(nightSms.map((m) => m.text).join('')).not.toContain(p2.caseNo);
     const view = await qcall('get', `/api/v1/alerts/${alerts.get(p2.id)}/notifications`);
     expect(view.body.filter((n: Row) => n.channel === 'sms').map((n: Row) => n.suppressedReason)).toEqual(['quiet_hours', 'quiet_hours']);
+  }, 180_000);
+  it('keeps to the SMS channel’s rate limit across a burst: ten messages at two a second', async () => {
+    const r = await team(qcall, fakes, '441305');
+    // The region's breaches reach ten named people, each with a mobile only.
+    const people = [];
+    for (let i = 0; i < 10; i++) people.push(await person(qcall, ['agent'], ['441305'], { workPhone: mobile() }));
+    const policy = await qcall('put', '/api/v1/escalation-policies/441305', {
+      levels: { warning: [], breached: people.map((p) => `staff:${p.id}`), escalated_2: [], escalated_3: [] },
+      expectedVersion: 0,
+    });
+    expect(policy.status).toBe(200);
+    const arrivals: number[] = [];
+    const mobiles = new Set(people.map((p) => p.workPhone!));
+    const watch = setInterval(() => {
+      const got = fakes.smsc.messages.filter((m) => mobiles.has(m.destination.slice(-11))).length;
+      while (arrivals.length < got) arrivals.push(Date.now());
+    }, 20);
+    try {
+      const fault = await openFault(qcall, r, { severity: 'critical' });
+      const alertId = (await raise(q, [fault.id])).get(fault.id)!;
+      const rows = await settled(q, [alertId], 60_000);
+      expect(rows.filter((x) => x.channel === 'sms' && x.state === 'sent')).toHaveLength(10);
+      await waitFor(() => arrivals.length === 10, 10_000, 'ten SMS at the SMSC');
+    } finally {
+      clearInterval(watch);
+    }
+    // The limiter's own record: no three attempts on the `sms` key within a second…
+    const started = (await query(q, `SELECT started_at FROM notification_digest_attempts WHERE rate_key = 'sms' ORDER BY started_at`)).map(
+      (x) => new Date(x.started_at).getTime(),
+    );
+    for (let i = 2; i < started.length; i++) expect(started[i] - started[i - 2]).toBeGreaterThanOrEqual(1000);
+    // …and at the SMSC ten messages took at least four periods, not one burst.
+    expect(arrivals[9] - arrivals[0]).toBeGreaterThanOrEqual(3_500);
   }, 180_000);
 });

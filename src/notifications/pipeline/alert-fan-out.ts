@@ -105,7 +105,7 @@ export class AlertFanOut implements OutboxConsumer {
       }
       // Sequential on purpose: the relay's transaction is one connection.
       const recipients = await recipientsMemo.get(memoKey)!;
-      if (!groupsMemo.has(alert.region)) groupsMemo.set(alert.region, this.channels.groupChannelsFor(alert.region));
+      if (!groupsMemo.has(alert.region)) groupsMemo.set(alert.region, this.channels.groupChannelsFor(alert.region, undefined, em));
       const groups = await groupsMemo.get(alert.region)!;
       rows.push(...this.rowsOf(event, alert, found, recipients, groups, now));
     }

@@ -193,12 +193,13 @@ export interface DigestRow {
   wait_ms: number;
 }
 
-export function lockDigest(db: Db, id: string): Promise<DigestRow | undefined> {
+/** A digest, locked for the caller's transaction (or only read, `lock` false). */
+export function lockDigest(db: Db, id: string, lock = true): Promise<DigestRow | undefined> {
   return firstRow<DigestRow>(
     db,
     sql`SELECT id, recipient_key, channel, state, send_at, attempts, max_attempts, next_attempt_at,
                (extract(epoch FROM next_attempt_at - clock_timestamp()) * 1000)::float8 AS wait_ms
-          FROM notification_digests WHERE id = ${id} FOR UPDATE`,
+          FROM notification_digests WHERE id = ${id} ${lock ? sql`FOR UPDATE` : empty}`,
   );
 }
 

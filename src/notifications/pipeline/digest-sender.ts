@@ -51,35 +51,49 @@ export class DigestSender {
 
   async attempt(digestId: string, attempt: number): Promise<SendOutcomeKind> {
     const { leaseMs } = this.config.notifications.pipeline;
-    type Claim = null | { early: number } | { dead: string } | { message: ChannelMessage; maxAttempts: number };
-    const claimed = await this.dataSource.transaction(async (em): Promise<Claim> => {
-      const digest = await lockDigest(em, digestId);
-      if (!digest || (digest.state !== 'pending' && digest.state !== 'failed') || digest.attempts !== attempt - 1) return null;
-      if (digest.wait_ms > 0) return { early: digest.wait_ms };
-      const rows = await deliveriesToSend(em, digestId);
-      let message: ChannelMessage;
+    type Claim = null | 'changed' | { early: number } | { dead: string } | { message: ChannelMessage; maxAttempts: number };
+    let claimed: Claim = 'changed';
+    // The message is built before the claim's transaction: rendering and opening a robot's credentials read
+    // PostgreSQL too, and a transaction that waits for a second connection could wait forever on a full pool.
+    // Inside, under the digest's lock, the rows are read again; if some joined meanwhile, build again.
+    for (let tries = 0; claimed === 'changed' && tries < 5; tries++) {
+      const digest = await lockDigest(this.dataSource.manager, digestId, false);
+      if (!digest || (digest.state !== 'pending' && digest.state !== 'failed') || digest.attempts !== attempt - 1) return { kind: 'stale' };
+      if (digest.wait_ms > 0) return { kind: 'early', waitMs: digest.wait_ms };
+      const rows = await deliveriesToSend(this.dataSource.manager, digestId);
+      let built: ChannelMessage | { unsendable: string };
       try {
         if (!rows.length) throw new Unsendable('nothing left to send');
-        message = await this.messageOf(digest, rows);
+        built = await this.messageOf(digest, rows);
       } catch (err) {
         // A template that no longer renders, a robot deleted since: final. An admin can retry once it is fixed.
-        const error = err instanceof Unsendable ? err.message : `cannot build the message: ${(err as Error).message}`;
-        await claimAttempt(em, digestId, attempt, null, leaseMs);
-        await recordAttempt(em, digestId, attempt, { state: 'dead', error });
-        return { dead: error };
+        built = { unsendable: err instanceof Unsendable ? err.message : `cannot build the message: ${(err as Error).message}` };
       }
-      const limit = this.transports.rateLimitOf(message);
-      if (limit) {
-        const waitMs = await rateLimitWaitMs(em, limit.key, limit.max, limit.perMs);
-        if (waitMs > 0) {
-          await postpone(em, digestId, waitMs);
-          return { early: waitMs };
+      const renderedIds = rows.map((r) => r.id).join(',');
+      claimed = await this.dataSource.transaction(async (em): Promise<Claim> => {
+        const locked = await lockDigest(em, digestId);
+        if (!locked || (locked.state !== 'pending' && locked.state !== 'failed') || locked.attempts !== attempt - 1) return null;
+        if (locked.wait_ms > 0) return { early: locked.wait_ms };
+        if ((await deliveriesToSend(em, digestId)).map((r) => r.id).join(',') !== renderedIds) return 'changed';
+        if ('unsendable' in built) {
+          await claimAttempt(em, digestId, attempt, null, leaseMs);
+          await recordAttempt(em, digestId, attempt, { state: 'dead', error: built.unsendable });
+          return { dead: built.unsendable };
         }
-      }
-      await claimAttempt(em, digestId, attempt, limit?.key ?? null, leaseMs);
-      return { message, maxAttempts: digest.max_attempts };
-    });
+        const limit = this.transports.rateLimitOf(built);
+        if (limit) {
+          const waitMs = await rateLimitWaitMs(em, limit.key, limit.max, limit.perMs);
+          if (waitMs > 0) {
+            await postpone(em, digestId, waitMs);
+            return { early: waitMs };
+          }
+        }
+        await claimAttempt(em, digestId, attempt, limit?.key ?? null, leaseMs);
+        return { message: built, maxAttempts: locked.max_attempts };
+      });
+    }
     if (!claimed) return { kind: 'stale' };
+    if (claimed === 'changed') return { kind: 'early', waitMs: 100 }; // rows keep joining: try again shortly
     if ('early' in claimed) return { kind: 'early', waitMs: claimed.early };
     if ('dead' in claimed) {
       this.logger.warn(`notification digest ${digestId} is dead: ${claimed.dead}`);
