@@ -433,11 +433,11 @@ describe('quiet hours, and a channel’s rate limit', () => {
     expect(view.body.filter((n: Row) => n.channel === 'sms').map((n: Row) => n.suppressedReason)).toEqual(['quiet_hours', 'quiet_hours']);
   }, 180_000);
   it('keeps to the SMS channel’s rate limit across a burst: ten messages at two a second', async () => {
-    const r = await team(qcall, fakes, '441305');
+    const r = await team(qcall, fakes, '441322');
     // The region's breaches reach ten named people, each with a mobile only.
     const people = [];
-    for (let i = 0; i < 10; i++) people.push(await person(qcall, ['agent'], ['441305'], { workPhone: mobile() }));
-    const policy = await qcall('put', '/api/v1/escalation-policies/441305', {
+    for (let i = 0; i < 10; i++) people.push(await person(qcall, ['agent'], ['441322'], { workPhone: mobile() }));
+    const policy = await qcall('put', '/api/v1/escalation-policies/441322', {
       levels: { warning: [], breached: people.map((p) => `staff:${p.id}`), escalated_2: [], escalated_3: [] },
       expectedVersion: 0,
     });
