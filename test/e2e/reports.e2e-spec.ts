@@ -5,14 +5,17 @@ import { FIGURES, type Figures, KPIS, kpiValues } from '../../src/reports/report
 import { addDays, monthEnd, windowOf } from '../../src/reports/report-window';
 import {
   type GenBill,
+  type GenCallback,
   type GenCase,
   type GenOrder,
   type GenPayment,
   insertBilling,
+  insertCallback,
   insertCase,
   insertOrder,
   prng,
   simulateBilling,
+  simulateCallback,
   simulateCase,
   simulateOrder,
 } from '../support/report-histories';
@@ -38,6 +41,7 @@ const ms = (iso: string) => Date.parse(iso);
 
 interface World {
   cases: GenCase[];
+  callbacks: GenCallback[];
   orders: GenOrder[];
   bills: GenBill[];
   payments: GenPayment[];
@@ -107,6 +111,18 @@ function oracle(w: World, from: string, to: string, prefixes: string[], amId?: s
       add(a.level === 'breached' ? 'breaches' : 'escalations');
     }
   }
+  // call-backs: their own figures only (their index rows, clocks and alerts are no case's)
+  for (const cb of w.callbacks) {
+    if (!inRegion(cb.region) || !mine(cb)) continue;
+    if (inW(cb.createdAt)) add('callbacks_created');
+    if (!inW(cb.finishedAt)) continue;
+    add(cb.state === 'done' ? 'callbacks_done' : 'callbacks_unreachable');
+    if ((cb.finishedAt as number) <= cb.dueAt) add('callbacks_on_time');
+    if (cb.state === 'done') {
+      add('callbacks_score_sum', cb.score as number);
+      if ((cb.score as number) <= 2) add('callbacks_low_score');
+    }
+  }
   f.mtta_n = resp.length;
   f.mtta_sum_ms = resp.reduce((x, d) => x + d.el, 0);
   f.mtta_working_sum_ms = resp.reduce((x, d) => x + d.wk, 0);
@@ -168,7 +184,7 @@ describe('reports: KPIs from the rollups of generated months', () => {
   let bjDirector: StaffLogin;
   let agent: StaffLogin;
   let managers: StaffLogin[];
-  const world: World = { cases: [], orders: [], bills: [], payments: [] };
+  const world: World = { cases: [], callbacks: [], orders: [], bills: [], payments: [] };
 
   const api = async (who: StaffLogin, path: string, status = 200) => {
     const res = await t.http().get(`/api/v1${path}`).set(bearer(who));
@@ -233,6 +249,11 @@ describe('reports: KPIs from the rollups of generated months', () => {
         );
         world.cases.push(c);
         await insertCase(db, c, ++n);
+        const cb = simulateCallback(rnd, c, horizon);
+        if (cb) {
+          world.callbacks.push(cb);
+          await insertCallback(db, cb, ++n);
+        }
       }
       for (let i = 0; i < 12; i++) {
         const o = simulateOrder(
@@ -271,6 +292,11 @@ describe('reports: KPIs from the rollups of generated months', () => {
   };
 
   it('answers every KPI of each month and of sampled days as recomputed from the histories and as defined over the raw tables', async () => {
+    // the histories hold call-backs of every outcome, on time and late, and low scores
+    const states = new Set(world.callbacks.map((c) => (c.finishedAt === null ? 'open' : c.state)));
+    expect([...states].sort()).toEqual(['done', 'open', 'unreachable']);
+    expect(world.callbacks.some((c) => c.finishedAt !== null && c.finishedAt > c.dueAt)).toBe(true);
+    expect(world.callbacks.some((c) => c.score !== null && c.score <= 2)).toBe(true);
     for (const month of MONTHS) {
       const monthly = await api(t.admin, `/reports/monthly?month=${month}&region=CN`);
       expect(monthly.body.daysBuilt).toBe(Number(monthEnd(month).slice(8)));
@@ -317,6 +343,19 @@ describe('reports: KPIs from the rollups of generated months', () => {
       windowOf('2025-02-01', '2025-02-28'),
     );
     expectKpis(cut.body, raw, 'fault P2 not green');
+    // the call-backs alone (kind callback): none of the case figures, all of theirs
+    const callbacks = await api(director, '/reports/monthly?month=2025-02&region=440000&kind=callback');
+    const rawCallbacks = await figuresFromRawTables(
+      t.dataSource.manager,
+      { patterns: ['44%'], kind: 'callback' },
+      windowOf('2025-02-01', '2025-02-28'),
+    );
+    expectKpis(callbacks.body, rawCallbacks, 'call-backs');
+    const only = Object.fromEntries(callbacks.body.kpis.map((k: { key: string; value: number | null }) => [k.key, k.value]));
+    expect(only.cases_opened).toBe(0);
+    expect(only.breaches).toBe(0);
+    expect(only.callbacks_done).toBe(kpiValues(oracle(world, '2025-02-01', '2025-02-28', ['44'])).callbacks_done);
+    expect(only.callbacks_done).toBeGreaterThan(0);
   });
 
   it('writes CSV with a BOM and XLSX whose numbers equal the JSON', async () => {
@@ -384,6 +423,62 @@ describe('reports: KPIs from the rollups of generated months', () => {
     expect(daily.text).toContain('日报 2025-02-10');
   });
 
+  it('writes the scorecard as XLSX whose numbers equal the JSON, and as a printable page with a table per account manager', async () => {
+    const json = await api(director, '/reports/account-managers?month=2025-02&region=440000');
+    expect(json.body.items.length).toBeGreaterThanOrEqual(2);
+    const xlsx = await t
+      .http()
+      .get('/api/v1/reports/account-managers?month=2025-02&region=440000')
+      .set(bearer(director))
+      .set('accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-disposition']).toContain('account-managers-2025-02-440000.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as ArrayBuffer);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['Account managers']);
+    const sheet = book.getWorksheet('Account managers')!;
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    // the header names each column's JSON field last ("超时次数 breaches"): read the sheet back into JSON rows by it
+    const keys = (sheet.getRow(1).values as (string | undefined)[]).slice(1).map((h) => String(h).split(' ').pop()!);
+    const read: Record<string, unknown>[] = [];
+    sheet.eachRow((row, i) => {
+      if (i > 1) read.push(Object.fromEntries(keys.map((k, c) => [k, row.getCell(c + 1).value ?? null])));
+    });
+    expect(read).toEqual(json.body.items);
+    expect(read.some((r) => typeof r.breaches === 'number' && r.breaches > 0)).toBe(true);
+
+    const html = await t
+      .http()
+      .get('/api/v1/reports/account-managers?month=2025-02&region=440000')
+      .set(bearer(director))
+      .set('accept', 'text/html');
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.text).toContain('客户经理绩效 2025-02 · 广东省');
+    expect(html.text).not.toContain('<script');
+    for (const id of ['breaches-by-manager', 'csat-by-manager']) {
+      const figure = new RegExp(`<figure id="${id}">.*?</figure>`, 's').exec(html.text)?.[0] ?? '';
+      expect([id, /<svg /.test(figure), /<path /.test(figure)]).toEqual([id, true, true]);
+    }
+    for (const item of json.body.items as { accountManagerId: string; breaches: number }[]) {
+      const section = new RegExp(`<section class="manager" data-account-manager-id="${item.accountManagerId}">.*?</section>`, 's').exec(
+        html.text,
+      )?.[0];
+      expect(section).toContain(`<td>超时次数</td><td class="n">${item.breaches}</td>`);
+    }
+    // an account manager's page holds their own table only
+    const own = await t.http().get('/api/v1/reports/account-managers?month=2025-02&region=440000&format=html').set(bearer(managers[0]));
+    expect(own.status).toBe(200);
+    expect(own.text.match(/<section class="manager"/g)?.length).toBe(1);
+    expect(own.text).toContain(`data-account-manager-id="${managers[0].id}"`);
+  });
+
   it('keeps agents out and each director to their regions; account managers see their own scorecard', async () => {
     await api(agent, '/reports/daily?date=2025-02-03', 403);
     await api(agent, '/reports/account-managers?month=2025-02', 403);
@@ -405,6 +500,10 @@ describe('reports: KPIs from the rollups of generated months', () => {
     expect(own.body.items[0]).toMatchObject({
       casesOpened: f.opened,
       breaches: f.breaches,
+      callbacksDone: f.callbacks_done,
+      callbacksLowScore: f.callbacks_low_score,
+      callbacksCsatAverage: kpiValues(f).callbacks_csat_average,
+      csatOverallAverage: kpiValues(f).csat_overall_average,
       collectedFen: f.collected_fen,
       arrearsFen: (f.arrears_0_30_fen ?? 0) + (f.arrears_31_60_fen ?? 0) + (f.arrears_61_90_fen ?? 0) + (f.arrears_90_plus_fen ?? 0),
     });
@@ -425,6 +524,54 @@ describe('reports: KPIs from the rollups of generated months', () => {
     );
     expect(events.length).toBe(2);
     expect(events[0].data).toMatchObject({ date: '2025-02-10', rebuild: true });
+  });
+
+  it('answers a month again from the rollups as soon as a day of it is rebuilt (a kept view lasts only while its rollups do)', async () => {
+    const path = '/reports/monthly?month=2025-03&region=440000';
+    const opened = (body: { kpis: { key: string; value: number | null }[] }) => body.kpis.find((k) => k.key === 'cases_opened')!.value;
+    const before = await api(director, path);
+    const xlsx = async () =>
+      (
+        await t
+          .http()
+          .get(`/api/v1${path}&format=xlsx`)
+          .set(bearer(director))
+          .buffer(true)
+          .parse((res, cb) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => cb(null, Buffer.concat(chunks)));
+          })
+      ).body as Buffer;
+    const xlsxBefore = await xlsx();
+    expect((await api(director, path)).body).toEqual(before.body);
+    // a late case on 10 March, then that day rebuilt: the month shows it at once, in every format
+    const late = simulateCase(
+      prng(99),
+      {
+        id: randomUUID(),
+        kind: 'fault',
+        region: '440106',
+        customerId: world.cases[0].customerId,
+        amId: world.cases[0].amId,
+        priority: 2,
+        green: false,
+        openedAt: ms('2025-03-10T09:00:00+08:00'),
+      },
+      ms('2025-03-10T09:00:00+08:00'),
+    );
+    await insertCase(t.dataSource, late, 9_999);
+    await rebuild('2025-03-10', '2025-03-10');
+    const after = await api(director, path);
+    expect(opened(after.body)).toBe((opened(before.body) ?? 0) + 1);
+    expect(after.body.builtAt).not.toBe(before.body.builtAt);
+    expect(Buffer.compare(await xlsx(), xlsxBefore)).not.toBe(0);
+    // and back
+    for (const table of ['alerts', 'sla_clocks']) await t.dataSource.query(`DELETE FROM ${table} WHERE case_id = $1`, [late.id]);
+    await t.dataSource.query(`DELETE FROM faults WHERE id = $1`, [late.id]);
+    await t.dataSource.query(`DELETE FROM case_index WHERE id = $1`, [late.id]);
+    await rebuild('2025-03-10', '2025-03-10');
+    expect(opened((await api(director, path)).body)).toBe(opened(before.body));
   });
 
   it('builds today on request and refuses the future', async () => {
