@@ -19,6 +19,7 @@ import { NotificationChannelsTemplates1795870000000 } from './1795870000000-noti
 import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up';
 import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 import { ReportRollups1795910000000 } from './1795910000000-report-rollups';
+import { NotificationDeliveries1795920000000 } from './1795920000000-notification-deliveries';
 import { Callbacks1795930000000 } from './1795930000000-callbacks';
 import { CustomerWarnings1795940000000 } from './1795940000000-customer-warnings';
 import { ReportAllocationReversals1795950000000 } from './1795950000000-report-allocation-reversals';
@@ -46,6 +47,7 @@ export const migrations = [
   WebhooksGrownUp1795880000000,
   SlaWorkingTime1795890000000,
   ReportRollups1795910000000,
+  NotificationDeliveries1795920000000,
   Callbacks1795930000000,
   CustomerWarnings1795940000000,
   ReportAllocationReversals1795950000000,

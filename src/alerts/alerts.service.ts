@@ -167,6 +167,13 @@ export class AlertsService {
     );
   }
 
+  /** One alert the caller's region scope reaches; another region's alert reads as none (404). */
+  async get(auth: AuthContext, id: string): Promise<Alert> {
+    const alert = await this.dataSource.manager.findOne(Alert, { where: { id } });
+    if (!alert || !covers(auth, alert.region)) throw new AlertError(AlertErrorCode.ALERT_NOT_FOUND, `No alert ${id}`);
+    return alert;
+  }
+
   forCase(caseKind: string, caseId: string): Promise<Alert[]> {
     return alertsOfCase(this.dataSource.manager, caseKind, caseId);
   }

@@ -101,6 +101,15 @@ export class AppConfig {
     /** Decrypts what the key before a rotation encrypted. */
     previousSecretKey?: Buffer;
     httpTimeoutMs: number;
+    /** The delivery pipeline (docs/ARCHITECTURE.md, "Notification pipeline"). */
+    pipeline: {
+      digestWindowMs: number;
+      /** Minutes of the China day [from, to) during which only P1 and green-channel alerts go by SMS; null: none. */
+      quietHours: { fromMinute: number; toMinute: number } | null;
+      maxAttempts: number;
+      retryBaseMs: number;
+      leaseMs: number;
+    };
     /** Undefined: no SMS channel. */
     smpp?: SmppSettings;
     /** Undefined: no e-mail channel. */
@@ -178,6 +187,13 @@ export class AppConfig {
         secretKey: e.NOTIFY_SECRET_KEY ? secretKeyBytes(e.NOTIFY_SECRET_KEY) : undefined,
         previousSecretKey: e.NOTIFY_SECRET_KEY_PREVIOUS ? secretKeyBytes(e.NOTIFY_SECRET_KEY_PREVIOUS) : undefined,
         httpTimeoutMs: e.NOTIFY_HTTP_TIMEOUT_MS,
+        pipeline: {
+          digestWindowMs: e.NOTIFY_DIGEST_WINDOW_SECONDS * 1000,
+          quietHours: quietHoursOf(e.NOTIFY_QUIET_HOURS),
+          maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+          retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
+          leaseMs: e.NOTIFY_SEND_LEASE_SECONDS * 1000,
+        },
         smpp: e.SMPP_URL
           ? {
               url: e.SMPP_URL,
@@ -207,4 +223,14 @@ export class AppConfig {
       },
     });
   }
+}
+
+/** "22:00-08:00" → minutes of the day; "off" (or a range that starts where it ends) → null. The schema checked the form. */
+function quietHoursOf(value: string): { fromMinute: number; toMinute: number } | null {
+  if (value === 'off') return null;
+  const [fromMinute, toMinute] = value.split('-').map((hm) => {
+    const [h, m] = hm.split(':').map(Number);
+    return h * 60 + m;
+  });
+  return fromMinute === toMinute ? null : { fromMinute, toMinute };
 }

@@ -156,6 +156,19 @@ export const envSchema = z
     NOTIFY_SECRET_KEY_PREVIOUS: secretKey.optional(),
     // How long one POST to a WeCom or DingTalk robot may take.
     NOTIFY_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    // The delivery pipeline (docs/ARCHITECTURE.md, "Notification pipeline"): alerts for one recipient on one channel
+    // within this many seconds are merged into one digest message (the first goes at once).
+    NOTIFY_DIGEST_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    // China time of day during which only P1 and green-channel alerts go by SMS ("HH:MM-HH:MM", may wrap midnight; "off": none).
+    NOTIFY_QUIET_HOURS: z
+      .string()
+      .regex(/^(off|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$/, 'must be HH:MM-HH:MM (China time) or off')
+      .default('22:00-08:00'),
+    // Attempts per message before it is dead (visible to admins, retried by hand), and the first retry's delay (doubling).
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+    NOTIFY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(2000),
+    // How long a worker may take to send one message before another counts it as died mid-send (the attempt is then in doubt).
+    NOTIFY_SEND_LEASE_SECONDS: z.coerce.number().int().min(2).max(3600).default(60),
     // SMS through the operator's SMSC over SMPP 3.4: smpp://host:2775, or ssmpp://host:3550 for TLS. Unset: no SMS channel.
     SMPP_URL: z.url({ protocol: /^s?smpp$/, error: 'must be an smpp:// or ssmpp:// URL' }).optional(),
     // SMPP 3.4 limits system_id to 15 characters and password to 8.

@@ -10,6 +10,7 @@ import { apiPath } from '../common/http/api-path';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import type { Page } from '../common/pagination/page';
 import { SecretBox, SecretKeyMissing } from '../common/secret-box';
+import type { Db } from '../common/sql';
 import { AppConfig } from '../config/app-config';
 import { RegionsService } from '../regions/regions.service';
 import { WebhookTargets } from '../webhooks/webhook-targets.service';
@@ -195,10 +196,11 @@ export class NotificationChannelsService implements OnApplicationBootstrap {
    * credentials cannot be opened (no key, another key) is left out and
    * logged, naming its id.
    */
-  async groupChannelsFor(region: string, type?: GroupChannelType): Promise<GroupChannelTarget[]> {
+  async groupChannelsFor(region: string, type?: GroupChannelType, db: Db = this.dataSource.manager): Promise<GroupChannelTarget[]> {
     const chain = this.regions.chain(region).map((r) => r.code);
     if (!chain.length) return [];
-    const found = await activeChannelsIn(this.dataSource.manager, chain, type);
+    // `db`: the caller's transaction, when it holds one (a second connection from the pool could wait forever on a full pool).
+    const found = await activeChannelsIn(db, chain, type);
     const depth = (row: SealedChannelRow) => chain.indexOf(row.region);
     const nearest = new Map<GroupChannelType, number>();
     for (const row of found) nearest.set(row.type, Math.min(nearest.get(row.type) ?? Infinity, depth(row)));

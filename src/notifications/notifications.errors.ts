@@ -11,6 +11,9 @@ export enum NotificationErrorCode {
   NOTIFICATION_TEMPLATE_NOT_FOUND = 'NOTIFICATION_TEMPLATE_NOT_FOUND',
   /** The template does not compile, or does not render against the sample message (the engine's message says why). */
   NOTIFICATION_TEMPLATE_INVALID = 'NOTIFICATION_TEMPLATE_INVALID',
+  NOTIFICATION_DELIVERY_NOT_FOUND = 'NOTIFICATION_DELIVERY_NOT_FOUND',
+  /** Only a dead delivery can be retried by hand (the others are sent, suppressed, or still being attempted). */
+  NOTIFICATION_DELIVERY_NOT_DEAD = 'NOTIFICATION_DELIVERY_NOT_DEAD',
 }
 
 export const NotificationError = errorClass<NotificationErrorCode>('NotificationError', {
@@ -20,6 +23,8 @@ export const NotificationError = errorClass<NotificationErrorCode>('Notification
   NOTIFY_SECRET_KEY_MISSING: 'conflict',
   NOTIFICATION_TEMPLATE_NOT_FOUND: 'not_found',
   NOTIFICATION_TEMPLATE_INVALID: 'bad_request',
+  NOTIFICATION_DELIVERY_NOT_FOUND: 'not_found',
+  NOTIFICATION_DELIVERY_NOT_DEAD: 'conflict',
 });
 
 export const channelNotFound = (id: string) =>

@@ -14,6 +14,11 @@ import { NotificationChannelsService } from './notification-channels.service';
 import { NotificationTemplate } from './notification-template.entity';
 import { NotificationTemplatesController } from './notification-templates.controller';
 import { NotificationTemplatesService } from './notification-templates.service';
+import { AlertFanOut } from './pipeline/alert-fan-out';
+import { DigestSender } from './pipeline/digest-sender';
+import { AlertNotificationsController, NotificationDeliveriesController } from './pipeline/notification-deliveries.controller';
+import { NotificationDeliveriesService } from './pipeline/notification-deliveries.service';
+import { NotificationProcessor, SmsReceiptRecorder } from './pipeline/notification-processors';
 
 /**
  * Notification channels (docs/ARCHITECTURE.md, "Notifications"): the
@@ -21,7 +26,11 @@ import { NotificationTemplatesService } from './notification-templates.service';
  * the regions' group channels and the message templates. Exported for the
  * delivery pipeline: ChannelTransports (send one message, its rate limit,
  * SMS receipts), NotificationChannelsService (a region's robots) and
- * NotificationTemplatesService (render).
+ * NotificationTemplatesService (render). The delivery pipeline (pipeline/,
+ * docs/ARCHITECTURE.md "Notification pipeline") turns SLA alerts into the
+ * delivery log in the outbox relay's transaction and sends them on the
+ * `notifications` queue (worker only); its log is read at
+ * /notifications/deliveries and /alerts/{id}/notifications.
  */
 @Module({})
 export class NotificationsModule {
@@ -29,7 +38,12 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       imports: [TypeOrmModule.forFeature([NotificationChannel, NotificationTemplate])],
-      controllers: [NotificationChannelsController, NotificationTemplatesController],
+      controllers: [
+        NotificationChannelsController,
+        NotificationTemplatesController,
+        NotificationDeliveriesController,
+        AlertNotificationsController,
+      ],
       providers: [
         NotificationChannelsService,
         NotificationTemplatesService,
@@ -40,7 +54,9 @@ export class NotificationsModule {
         SmsTransport,
         EmailTransport,
         ChannelTransports,
-        ...(worker ? [SmsSessionStarter] : []),
+        NotificationDeliveriesService,
+        // The delivery pipeline (pipeline/): the relay's consumer, the sender, the sweep, SMS receipts.
+        ...(worker ? [SmsSessionStarter, AlertFanOut, DigestSender, NotificationProcessor, SmsReceiptRecorder] : []),
       ],
       exports: [ChannelTransports, NotificationChannelsService, NotificationTemplatesService],
     };

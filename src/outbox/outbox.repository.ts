@@ -1,6 +1,7 @@
 import type { Db } from '../common/sql';
 import { affected, execute, rows, sql } from '../common/sql';
 import type { BatchPart, WriteBatch } from '../common/write-batch';
+import type { EventType } from './event-types.port';
 
 export interface NewEvent {
   type: string;
@@ -39,6 +40,12 @@ export function lockUnrelayedEvents(db: Db, limit: number): Promise<UnrelayedEve
     db,
     sql`SELECT id, type FROM outbox_events WHERE relayed_at IS NULL ORDER BY seq LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
   );
+}
+
+/** The events with these ids, with their data, in the order they were written. */
+export function eventsWithData(db: Db, ids: string[]): Promise<{ id: string; type: EventType; data: Record<string, unknown> }[]> {
+  if (!ids.length) return Promise.resolve([]);
+  return rows(db, sql`SELECT id, type, data FROM outbox_events WHERE id = ANY (${ids}::uuid[]) ORDER BY seq`);
 }
 
 export async function markEventsRelayed(db: Db, ids: string[]): Promise<void> {

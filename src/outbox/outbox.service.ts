@@ -7,7 +7,9 @@ import type { Db } from '../common/sql';
 import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { EventType } from './event-types.port';
+import type { OutboxConsumer, RelayedEvent } from './outbox-consumers.port';
 import {
+  eventsWithData,
   UnrelayedEvent,
   insertEventIn,
   insertEvents,
@@ -22,6 +24,7 @@ export const RELAY_JOB = 'relay';
 export class OutboxService {
   private wakeInFlight: Promise<unknown> | null = null;
   private queuedWake: Promise<unknown> | null = null;
+  private readonly consumers: OutboxConsumer[] = [];
 
   constructor(@InjectQueue(QueueName.outbox) private readonly queue: Queue) {}
 
@@ -56,6 +59,36 @@ export class OutboxService {
    */
   takeUnrelayed(em: Db, limit: number): Promise<UnrelayedEvent[]> {
     return lockUnrelayedEvents(em, limit);
+  }
+
+  /**
+   * Adds a consumer the relay runs in its transaction (outbox-consumers.port.ts).
+   * Call it from a provider's constructor: every constructor runs before any
+   * BullMQ worker starts, so no event is relayed before the consumer is there.
+   */
+  addConsumer(consumer: OutboxConsumer): void {
+    this.consumers.push(consumer);
+  }
+
+  /**
+   * For the relay, in the transaction that took `events`: each consumer gets
+   * the events of its types (with their data, read once); returns the work to
+   * run after commit.
+   */
+  async consumeIn(em: EntityManager, events: { id: string; type: string }[]): Promise<(() => Promise<unknown>)[]> {
+    const wanted = this.consumers.filter((c) => events.some((e) => c.types.includes(e.type as EventType)));
+    if (!wanted.length) return [];
+    const types = new Set(wanted.flatMap((c) => c.types as readonly string[]));
+    const full = await eventsWithData(
+      em,
+      events.filter((e) => types.has(e.type)).map((e) => e.id),
+    );
+    const after: (() => Promise<unknown>)[] = [];
+    for (const consumer of wanted) {
+      const mine: RelayedEvent[] = full.filter((e) => consumer.types.includes(e.type));
+      if (mine.length) after.push(...(await consumer.consumeIn(em, mine)));
+    }
+    return after;
   }
 
   /** For the relay, in the transaction that took them: these events are relayed. */

@@ -21,6 +21,8 @@ export const QueueName = {
   webhooks: 'webhooks',
   /** Bill runs (one job per customer), their sweep, and the daily arrears check. */
   billing: 'billing',
+  /** Notification messages (one job per digest attempt), the delivery log's sweep. */
+  notifications: 'notifications',
   /** The daily check that next year's statutory holidays are known (calendar.year_missing). */
   calendars: 'calendars',
   /** The nightly build of the report rollups (00:30 China time) and rebuild requests. */

@@ -56,21 +56,28 @@ export class OutboxRelay {
           batch.deliveryIds.map((deliveryId) => ({ data: { deliveryId, attempt: 1 } })),
         ).catch((err: unknown) => this.logger.warn({ err }, `could not enqueue ${batch.deliveryIds.length} deliveries; the sweep will`));
       }
+      for (const work of batch.afterCommit) {
+        await work().catch((err: unknown) =>
+          this.logger.warn({ err }, 'post-commit work of an outbox consumer failed; its sweep will redo it'),
+        );
+      }
       if (batch.events < RELAY_BATCH) return total;
     }
   }
 
-  private relayBatch(): Promise<{ events: number; deliveryIds: string[] }> {
+  private relayBatch(): Promise<{ events: number; deliveryIds: string[]; afterCommit: (() => Promise<unknown>)[] }> {
     return this.dataSource.transaction(async (em) => {
       const events = await this.outbox.takeUnrelayed(em, RELAY_BATCH);
-      if (!events.length) return { events: 0, deliveryIds: [] };
+      if (!events.length) return { events: 0, deliveryIds: [], afterCommit: [] };
       const ids = events.map((e) => e.id);
       const inserted = await insertDeliveriesFor(em, events);
+      // The system's own consumers (the notification pipeline) in the same transaction: exactly once per event.
+      const afterCommit = await this.outbox.consumeIn(em, events);
       await this.outbox.markRelayed(em, ids);
       // Jobs are added in event order.
       const position = new Map(ids.map((id, i) => [id, i]));
       inserted.sort((a, b) => position.get(a.eventId)! - position.get(b.eventId)!);
-      return { events: events.length, deliveryIds: inserted.map((r) => r.id) };
+      return { events: events.length, deliveryIds: inserted.map((r) => r.id), afterCommit };
     });
   }
 

@@ -1,0 +1,28 @@
+import type { CaseMessageFacts } from '../notifications.port';
+
+/** Minutes of the China day, [fromMinute, toMinute), wrapping midnight when from > to (22:00-08:00). */
+export interface QuietHours {
+  fromMinute: number;
+  toMinute: number;
+}
+
+const CHINA_OFFSET_MINUTES = 8 * 60;
+
+/** Whether `at` falls in the quiet hours, read on China's clock (UTC+8 all year). */
+export function inQuietHours(at: Date, quiet: QuietHours | null): boolean {
+  if (!quiet) return false;
+  const minute = (at.getUTCHours() * 60 + at.getUTCMinutes() + CHINA_OFFSET_MINUTES) % 1440;
+  return quiet.fromMinute < quiet.toMinute
+    ? minute >= quiet.fromMinute && minute < quiet.toMinute
+    : minute >= quiet.fromMinute || minute < quiet.toMinute;
+}
+
+/** During quiet hours only P1 and green-channel alerts go by SMS (issue 13); other channels are not held back. */
+export function smsHeldForQuietHours(
+  at: Date,
+  quiet: QuietHours | null,
+  facts: Pick<CaseMessageFacts, 'priority'>,
+  green: boolean,
+): boolean {
+  return inQuietHours(at, quiet) && facts.priority !== 1 && !green;
+}
