@@ -82,7 +82,7 @@ export class PrincipalCache extends PrincipalLoader implements OnModuleDestroy {
     return this.subscribed;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     this.subscriber?.disconnect();
     this.publisher?.disconnect();
   }
