@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { LoggerModule } from 'nestjs-pino';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule, BillingWorkersModule } from './billing/billing.module';
@@ -8,7 +7,6 @@ import { CalendarsModule, CalendarsWorkersModule } from './calendars/calendars.m
 import { CallbacksModule } from './callbacks/callbacks.module';
 import { CasesModule } from './cases/cases.module';
 import { AuditModule } from './common/audit/audit.module';
-import { loggerParams } from './common/http/logger';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -53,7 +51,6 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerParams(config)),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), autoLoadEntities: true, migrationsRun: false }),
         QueuesModule,
         AuditModule,

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadConfigOrExit, prepareDatabase } from './bootstrap';
 import { configureApp, createFastifyAdapter } from './common/http/configure-app';
+import { AppLogger, rootLogger } from './common/http/logger';
 
 /**
  * The HTTP API. `--with-workers` (what `npm start` passes) also runs the
@@ -14,18 +14,19 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const withWorkers = process.argv.includes('--with-workers');
   await prepareDatabase(config);
+  const logger = new AppLogger(rootLogger(config.logLevel));
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, api: true, worker: withWorkers }),
     createFastifyAdapter(config),
-    { bufferLogs: true },
+    { logger },
   );
-  app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await configureApp(app, config);
   await app.listen({ port: config.http.port, host: config.http.host });
-  app
-    .get(Logger)
-    .log(`Focus One API on http://${config.http.host}:${config.http.port} (docs at /api/docs)${withWorkers ? ' with workers' : ''}`);
+  logger.log(
+    `Focus One API on http://${config.http.host}:${config.http.port} (docs at /api/docs)${withWorkers ? ' with workers' : ''}`,
+    'Bootstrap',
+  );
 }
 
 main().catch((err) => {

@@ -59,6 +59,8 @@ export class AppConfig {
     rateLimitWindowSeconds: number;
     /** Sign-in attempts per client address, whatever the username, in the same window. */
     addressRateLimitMax: number;
+    /** How long an authenticated request may use the cached staff row instead of reading it (src/staff/principal-cache.ts). */
+    cacheTtlMs: number;
   };
   readonly admin: { username: string; password?: string };
   readonly logLevel: string;
@@ -150,6 +152,7 @@ export class AppConfig {
         rateLimitMax: e.AUTH_RATE_LIMIT_MAX,
         rateLimitWindowSeconds: e.AUTH_RATE_LIMIT_WINDOW_SECONDS,
         addressRateLimitMax: e.AUTH_ADDRESS_RATE_LIMIT_MAX,
+        cacheTtlMs: e.AUTH_CACHE_TTL_MS,
       },
       admin: { username: e.ADMIN_USERNAME, password: e.ADMIN_PASSWORD },
       logLevel: e.LOG_LEVEL,

@@ -73,6 +73,8 @@ export const envSchema = z
     AUTH_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
     // Across usernames: an office behind one NAT signs in many people, a sprayer many accounts.
     AUTH_ADDRESS_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
+    // How long a process trusts its cached staff row without asking PostgreSQL (0: always ask), src/staff/principal-cache.ts.
+    AUTH_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(5000),
     IDEMPOTENCY_TTL_HOURS: z.coerce
       .number()
       .int()

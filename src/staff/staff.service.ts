@@ -6,7 +6,6 @@ import { AppConfig } from '../config/app-config';
 import { guardedUpdate } from '../common/guarded-update';
 import { sql } from '../common/sql';
 import { AuthContext } from '../common/auth/auth-context';
-import { Principal, PrincipalLoader } from '../common/auth/principal-loader';
 import { NATIONWIDE } from '../common/auth/region-scope';
 import { AuditService, changedFields } from '../common/audit/audit.service';
 import { CommonError, CommonErrorCode, invalidFields } from '../common/errors/common-errors';
@@ -15,6 +14,7 @@ import { RegionsService } from '../regions/regions.service';
 import { ChangePasswordDto, CreateStaffDto, StaffCardDto, StaffDto, StaffQuery, UpdateStaffDto } from './dto/staff.dto';
 import { maskEmail, maskHandle, mayReadContacts } from './staff-contact';
 import { generatePassword, hashPassword, verifyPassword } from '../common/auth/passwords';
+import { PrincipalCache } from './principal-cache';
 import { Staff } from './staff.entity';
 import { StaffError, StaffErrorCode } from './staff.errors';
 import type { StaffContactRow } from './staff.repository';
@@ -26,7 +26,6 @@ import {
   lockAdminBootstrap,
   lockStaff,
   lockStaffWithHash,
-  principalOf,
   staffCards,
   staffById,
   staffContacts,
@@ -80,7 +79,7 @@ const contactChanges = (dto: Partial<Pick<Staff, 'workPhone' | 'email' | 'wecomU
 const staffRegions = (regions: string[]) => regions.filter((r) => r !== NATIONWIDE);
 
 @Injectable()
-export class StaffService extends PrincipalLoader implements OnApplicationBootstrap {
+export class StaffService implements OnApplicationBootstrap {
   private readonly logger = new Logger(StaffService.name);
 
   constructor(
@@ -88,9 +87,8 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     private readonly regions: RegionsService,
     private readonly audit: AuditService,
     private readonly config: AppConfig,
-  ) {
-    super();
-  }
+    private readonly principals: PrincipalCache,
+  ) {}
 
   /** On the very first start, creates the admin so the system can be reached at all. */
   async onApplicationBootstrap(): Promise<void> {
@@ -113,11 +111,6 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       // Printed once, on the start that created it; only its hash is stored.
       this.logger.warn(`No staff existed: created admin "${username}" with generated password: ${created}`);
     }
-  }
-
-  /** On every authenticated request, so one plain indexed query. */
-  async loadPrincipal(staffId: string): Promise<Principal | null> {
-    return principalOf(this.dataSource, staffId);
   }
 
   async findForLogin(username: string): Promise<Staff | null> {
@@ -204,12 +197,13 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
 
   /**
    * Admin edit of name, roles, regions and contact fields, checked against
-   * `expectedVersion`. Tokens are not revoked: the guard reloads roles and
-   * regions on every request, so a change applies on the caller's next one.
+   * `expectedVersion`. Tokens are not revoked: every API process reads roles
+   * and regions again once it is told (principal-cache.ts), so a change applies
+   * on the caller's next request.
    */
   async update(auth: AuthContext, id: string, dto: UpdateStaffDto): Promise<StaffDto> {
     const { expectedVersion, ...changes } = dto;
-    return this.dataSource.transaction(async (em) => {
+    const updated = await this.dataSource.transaction(async (em) => {
       const before = await staffById(em, id);
       if (!before) throw notFound(id);
       if (id === auth.staffId && changes.roles && !changes.roles.includes('admin')) {
@@ -226,6 +220,8 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       });
       return toStaffDto(after, true);
     });
+    if (changes.roles || changes.regions) await this.principals.changed(id);
+    return updated;
   }
 
   /**
@@ -257,6 +253,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
         regions: staffRegions(staff.regions),
       });
     });
+    await this.principals.changed(auth.staffId);
   }
 
   /**
@@ -332,7 +329,7 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
     if (!active && id === auth.staffId) {
       throw new StaffError(StaffErrorCode.STAFF_CANNOT_DEACTIVATE_SELF, 'You cannot deactivate yourself');
     }
-    return this.dataSource.transaction(async (em) => {
+    const result = await this.dataSource.transaction(async (em) => {
       const staff = await lockStaff(em, id);
       if (!staff) throw notFound(id);
       if (staff.active === active) return toStaffDto(staff, true);
@@ -353,5 +350,8 @@ export class StaffService extends PrincipalLoader implements OnApplicationBootst
       });
       return toStaffDto(after, true);
     });
+    // After the commit: every API process drops its copy (principal-cache.ts).
+    await this.principals.changed(id);
+    return result;
   }
 }

@@ -10,7 +10,11 @@
  * connections for BENCH_DURATION (20) s each, BENCH_RUNS (3) times, and
  * reports medians. On a shared, noisy machine the ratios to those two
  * yardsticks mean more than the raw numbers. Finally it checks that every
- * fault created has its two SLA clocks and a timer job for each.
+ * fault created has its two SLA clocks and a timer job for each. The trivial
+ * Nest-on-Fastify route of trivial-server.ts is measured in the same runs as
+ * the yardstick of the fixed cost of a request (issue 15); the API process's
+ * RSS and heap are reported at the end, and the run's Redis keys (the
+ * server's and the bare intake's) and its database are removed.
  */
 import { Queue } from 'bullmq';
 import { spawn } from 'node:child_process';
@@ -23,8 +27,11 @@ import { faultBody } from '../support/factories';
 import type { LoadResult } from './harness';
 import {
   REDIS_URL,
+  apiMemory,
   benchDatabaseUrl,
   createCustomers,
+  deleteQueueKeys,
+  dropDatabase,
   envInt,
   freePort,
   load,
@@ -32,6 +39,7 @@ import {
   median,
   recreateDatabase,
   startServer,
+  startTrivial,
   token,
   writeReport,
 } from './harness';
@@ -43,12 +51,13 @@ const CUSTOMERS = envInt('BENCH_CUSTOMERS', 200);
 
 const REGIONS = ['440605', '440604', '440606', '440106', '440305', '441900', '110105', '310115'];
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
+const BARE_PREFIX = `{focus-one-bench-bare-${randomUUID().slice(0, 8)}}`;
 
 /** The bare intake endpoint as its own process (as the real server is). */
 async function startBare(databaseUrl: string): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(__dirname, 'bare-intake-server.js')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), QUEUE_PREFIX: '{focus-one-bench-bare}' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), QUEUE_PREFIX: BARE_PREFIX },
     stdio: 'inherit',
   });
   const url = `http://127.0.0.1:${port}`;
@@ -69,6 +78,7 @@ async function main(): Promise<void> {
   await recreateDatabase(databaseUrl);
   const server = await startServer(databaseUrl);
   const bare = await startBare(databaseUrl);
+  const trivial = await startTrivial();
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
     const customers = await createCustomers(server.url, admin, CUSTOMERS, (i) => [REGIONS[i % REGIONS.length]]);
@@ -87,35 +97,39 @@ async function main(): Promise<void> {
         }),
       ),
     });
-    const run = (kind: 'health' | 'faults' | 'bare', duration: number) =>
+    const run = (kind: 'trivial' | 'health' | 'faults' | 'bare', duration: number) =>
       load({
-        url: kind === 'bare' ? bare.url : server.url,
+        url: kind === 'bare' ? bare.url : kind === 'trivial' ? trivial.url : server.url,
         connections: CONNECTIONS,
         duration,
-        ...(kind === 'health'
-          ? { requests: [{ method: 'GET', path: '/health/live' }] }
-          : kind === 'bare'
-            ? {
-                requests: [
-                  { method: 'POST', path: '/tickets', headers: { 'content-type': 'application/json' }, body: '{"title":"专线中断"}' },
-                ],
-              }
-            : { requests: [{ setupRequest: (req: object) => ({ ...req, ...faultRequest() }) }] }),
+        ...(kind === 'trivial'
+          ? { requests: [{ method: 'GET', path: '/live' }] }
+          : kind === 'health'
+            ? { requests: [{ method: 'GET', path: '/health/live' }] }
+            : kind === 'bare'
+              ? {
+                  requests: [
+                    { method: 'POST', path: '/tickets', headers: { 'content-type': 'application/json' }, body: '{"title":"专线中断"}' },
+                  ],
+                }
+              : { requests: [{ setupRequest: (req: object) => ({ ...req, ...faultRequest() }) }] }),
       });
 
     console.log(`warming up (${machine()})…`);
     await run('faults', 5);
     await run('health', 3);
     await run('bare', 3);
-    type Run = { health: LoadResult; faults: LoadResult; bare: LoadResult };
+    await run('trivial', 3);
+    type Run = { trivial: LoadResult; health: LoadResult; faults: LoadResult; bare: LoadResult };
     const results: Run[] = [];
     for (let i = 0; i < RUNS; i++) {
+      const trivialRun = await run('trivial', DURATION);
       const health = await run('health', DURATION);
       const faults = await run('faults', DURATION);
       const bareRun = await run('bare', DURATION);
-      results.push({ health, faults, bare: bareRun });
+      results.push({ trivial: trivialRun, health, faults, bare: bareRun });
       console.log(
-        `run ${i + 1}: health ${health.requestsPerSec.toFixed(0)} req/s p99 ${health.p99} ms; faults ${faults.requestsPerSec.toFixed(0)} req/s ` +
+        `run ${i + 1}: trivial ${trivialRun.requestsPerSec.toFixed(0)} req/s; health ${health.requestsPerSec.toFixed(0)} req/s p99 ${health.p99} ms; faults ${faults.requestsPerSec.toFixed(0)} req/s ` +
           `p50 ${faults.p50} ms p99 ${faults.p99} ms (non-2xx ${faults.non2xx}, errors ${faults.errors}); bare intake ${bareRun.requestsPerSec.toFixed(0)} req/s p99 ${bareRun.p99} ms`,
       );
     }
@@ -144,7 +158,9 @@ async function main(): Promise<void> {
     }
     await queue.close();
 
+    const memory = await apiMemory(server);
     const med = (pick: (r: Run) => number) => median(results.map(pick));
+    const perRun = (pick: (r: Run) => number) => med(pick).toFixed(2);
     const bareRps = med((r) => r.bare.requestsPerSec);
     const healthRps = med((r) => r.health.requestsPerSec);
     const faultRps = med((r) => r.faults.requestsPerSec);
@@ -155,11 +171,17 @@ async function main(): Promise<void> {
       '',
       '| scenario | req/s | p50 ms | p99 ms |',
       '|---|---:|---:|---:|',
+      `| trivial Nest-on-Fastify GET (yardstick) | ${med((r) => r.trivial.requestsPerSec).toFixed(0)} | ${med((r) => r.trivial.p50)} | ${med((r) => r.trivial.p99)} |`,
       `| GET /health/live | ${healthRps.toFixed(0)} | ${med((r) => r.health.p50)} | ${med((r) => r.health.p99)} |`,
       `| POST /api/v1/faults | ${faultRps.toFixed(0)} | ${med((r) => r.faults.p50)} | ${med((r) => r.faults.p99)} |`,
       `| bare intake (Fastify + one pg transaction + one BullMQ add) | ${bareRps.toFixed(0)} | ${med((r) => r.bare.p50)} | ${med((r) => r.bare.p99)} |`,
       '',
       `Intake / health ratio: ${(faultRps / healthRps).toFixed(3)}; intake / bare ceiling: ${(faultRps / bareRps).toFixed(2)}. Non-2xx: ${results.map((r) => r.faults.non2xx).join(', ')}; errors: ${results.map((r) => r.faults.errors).join(', ')}.`,
+      '',
+      `Per run, then the median: /health/live / trivial ${perRun((r) => r.health.requestsPerSec / r.trivial.requestsPerSec)}; ` +
+        `intake / trivial ${perRun((r) => r.faults.requestsPerSec / r.trivial.requestsPerSec)}; intake / bare ${perRun((r) => r.faults.requestsPerSec / r.bare.requestsPerSec)}.`,
+      '',
+      `API process at the end: ${memory}.`,
       '',
       `Check: ${faults} faults, ${clocks} clocks (${missingClocks} faults without exactly two), ${running.length} running clocks with a future threshold, ${missingTimers} of them without their timer job.`,
       '',
@@ -172,7 +194,13 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     bare.stop();
+    trivial.stop();
     await server.stop();
+    // Nothing left behind: the server's and the bare intake's keys, and the database.
+    await sleep(500);
+    const keys = (await deleteQueueKeys(server.queuePrefix)) + (await deleteQueueKeys(BARE_PREFIX));
+    await dropDatabase(databaseUrl);
+    console.log(`removed ${keys} Redis keys and the database`);
   }
 }
 

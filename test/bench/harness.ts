@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -140,6 +140,57 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   return { url, adminPassword, queuePrefix, process: child, output: () => out, stop };
+}
+
+/** A helper server of the benchmarks (the trivial yardstick, the bare intake) as its own process, as the real server is. */
+export async function startHelper(
+  script: string,
+  env: Record<string, string> = {},
+  livePath = '/live',
+): Promise<{ url: string; stop: () => void }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [path.join(__dirname, script)], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: 'inherit',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${url}${livePath}`)).ok) return { url, stop: () => child.kill('SIGTERM') };
+    } catch {
+      /* starting */
+    }
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${script} did not start`);
+}
+
+/** The trivial Nest-on-Fastify route (trivial-server.ts): GET {url}/live. */
+export const startTrivial = () => startHelper('trivial-server.js');
+
+/** A process's resident set (from /proc), in MB; NaN where /proc is not there. */
+export function residentMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The API process's RSS (from /proc) and V8 heap (its own /metrics), as the benchmarks report them at the end. */
+export async function apiMemory(server: BenchServer): Promise<string> {
+  const rss = residentMb(server.process.pid);
+  let heap = NaN;
+  try {
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    heap = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1]) / 2 ** 20;
+  } catch {
+    /* no metrics: heap unknown */
+  }
+  return `RSS ${rss.toFixed(0)} MB, V8 heap used ${heap.toFixed(0)} MB`;
 }
 
 export async function token(url: string, username: string, password: string): Promise<string> {

@@ -293,5 +293,15 @@ describe('error responses', () => {
       expectProblem(await attempt('203.0.113.1'), 429, 'RATE_LIMITED');
       expectProblem(await attempt('203.0.113.2'), 401, 'UNAUTHENTICATED');
     });
+
+    it('sends HSTS on a JSON answer only when the proxy says the request came over TLS', async () => {
+      const live = (proto: string) =>
+        t.app
+          .getHttpAdapter()
+          .getInstance()
+          .inject({ method: 'GET', url: '/health/live', remoteAddress: '10.0.0.5', headers: { 'x-forwarded-proto': proto } });
+      expect((await live('https')).headers['strict-transport-security']).toMatch(/max-age=\d+/);
+      expect((await live('http')).headers['strict-transport-security']).toBeUndefined();
+    });
   });
 });

@@ -336,18 +336,28 @@ describe('operations: health, metrics, docs, request ids, queue dashboard', () =
   });
 
   describe('security headers', () => {
-    it('sets helmet’s headers on API, docs and error responses', async () => {
+    it('sets the JSON API policy on API, health and error answers: nothing to load, no framing, no sniffing, no referrer', async () => {
       for (const res of [
         await t.http().get('/api/v1/staff/me').set(bearer(t.admin)),
         await t.http().get('/api/v1/staff/me'),
-        await t.http().get('/api/docs'),
+        await t.http().get('/api/v1/no-such-route'),
         await t.http().get('/health/ready'),
       ]) {
+        expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
         expect(res.headers['x-content-type-options']).toBe('nosniff');
-        expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
-        expect(res.headers['content-security-policy']).toContain("default-src 'self'");
-        expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+        expect(res.headers['referrer-policy']).toBe('no-referrer');
+        // HSTS only over TLS (behind a proxy that says so, with TRUST_PROXY): this test speaks plain HTTP
+        expect(res.headers['strict-transport-security']).toBeUndefined();
       }
+    });
+
+    it('sets helmet’s full policy on the pages a browser renders: docs, queue board, report pages', async () => {
+      const page = await t.http().get('/api/docs');
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers['x-content-type-options']).toBe('nosniff');
+      expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+      expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(page.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     });
   });
 

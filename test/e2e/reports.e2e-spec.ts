@@ -411,6 +411,9 @@ describe('reports: KPIs from the rollups of generated months', () => {
     const res = await t.http().get('/api/v1/reports/monthly?month=2025-02&region=440000').set(bearer(director)).set('accept', 'text/html');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
+    // a page a browser renders gets helmet's full policy, not the JSON API's (issue 15)
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     const html = res.text;
     expect(html).toContain('月报 2025-02-01 ~ 2025-02-28 · 广东省');
     for (const id of ['sla-by-region', 'opened-closed-trend', 'backlog-aging', 'csat-distribution']) {

@@ -1,4 +1,3 @@
-import helmet from 'helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -13,7 +12,8 @@ import { problem } from '../errors/problem';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { installBodyLimits, useBoundedJsonParser } from './body-limits';
 import { API_PREFIX } from './api-path';
-import { requestIdFor } from './logger';
+import { installRequestLogging, requestIdFor, rootLogger } from './logger';
+import { installSecurityHeaders } from './security-headers';
 import { BoundedValidationPipe } from './validation-pipe';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 
@@ -64,21 +64,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     reply.header('x-request-id', request.id);
   });
 
-  // Security headers, built once: @fastify/helmet rebuilds (and re-parses the CSP) on every request.
-  const securityHeaders = helmet({
-    // Swagger UI needs inline styles and its own scripts.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:'],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-      },
-    },
-  });
-  fastify.addHook('onRequest', (request, reply, done) =>
-    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined)),
-  );
+  installRequestLogging(fastify, rootLogger(config.logLevel));
+  installSecurityHeaders(fastify);
 
   // Login attempts are counted in Redis, so every API process shares one budget.
   const limiterRedis = new IORedis(config.redis.url, { maxRetriesPerRequest: 1 });

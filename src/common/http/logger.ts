@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Params } from 'nestjs-pino';
-import type { AppConfig } from '../../config/app-config';
+import type { LoggerService } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { hostname } from 'node:os';
+import pino from 'pino';
 import { maskIdentifiers } from '../masking';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -77,33 +80,108 @@ export function loggableFields(fields: unknown, urlValued: readonly string[] = [
   return out;
 }
 
-interface SerializedRequest {
-  url?: string;
-  query?: unknown;
-  params?: unknown;
-  headers?: unknown;
+/** The request as a log line shows it (what pino-http's serializer gave, secrets and identifiers kept out). */
+export function loggableRequest(request: FastifyRequest): Record<string, unknown> {
+  return {
+    id: request.id,
+    method: request.method,
+    url: loggableUrl(request.url),
+    query: loggableFields(request.query),
+    params: loggableFields(request.params),
+    headers: loggableFields(request.headers, ['referer']),
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
 }
 
-/** JSON logs, one line per request, carrying the request id; secrets, tokens, mobiles and credit codes kept out. */
-export function loggerParams(config: AppConfig): Params {
-  return {
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: (req) => (req as IncomingMessage & { id?: string }).id ?? requestIdFor(req),
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], censor: REDACTED },
-      autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/metrics' },
-      customProps: () => ({ service: 'focus-one' }),
-      // A search by mobile or credit code (/customers?q=…, /console/lookup?q=…) and the dashboard's one-time
-      // ?token= arrive in the URL: the log keeps neither, in the url, the parsed query or a Referer.
-      serializers: {
-        req: (req: SerializedRequest) => ({
-          ...req,
-          url: req.url === undefined ? undefined : loggableUrl(req.url),
-          query: loggableFields(req.query),
-          params: loggableFields(req.params),
-          headers: loggableFields(req.headers, ['referer']),
-        }),
-      },
-    },
-  };
+function loggableResponse(reply: FastifyReply): Record<string, unknown> {
+  const headers: Record<string, unknown> = { ...reply.getHeaders() };
+  if (headers['set-cookie'] !== undefined) headers['set-cookie'] = REDACTED;
+  return { statusCode: reply.statusCode, headers };
+}
+
+const roots = new Map<string, pino.Logger>();
+
+/** The process's one pino logger (per level), JSON lines to stdout; everything else logs through it. */
+export function rootLogger(level: string): pino.Logger {
+  let root = roots.get(level);
+  if (!root) {
+    root = pino({ level, base: { pid: process.pid, hostname: hostname(), service: 'focus-one' } });
+    roots.set(level, root);
+  }
+  return root;
+}
+
+/** The request being served, for log lines written while serving it (no logger is made per request). */
+const currentRequest = new AsyncLocalStorage<FastifyRequest>();
+
+/** Requests not logged: probes and scrapes, many a minute (the same as before, docs/ARCHITECTURE.md "Logging"). */
+const UNLOGGED = new Set(['/health/live', '/metrics']);
+
+/**
+ * One line per request from the root logger, in an onResponse hook: no
+ * Express-style middleware and no child logger per request (issue 15); the
+ * line is built only when its level is on.
+ */
+export function installRequestLogging(fastify: FastifyInstance, root: pino.Logger): void {
+  fastify.addHook('onRequest', (request, _reply, done) => currentRequest.run(request, done));
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const failed = reply.statusCode >= 500;
+    if (UNLOGGED.has(request.url) || !root.isLevelEnabled(failed ? 'error' : 'info')) return done();
+    const line = { req: loggableRequest(request), res: loggableResponse(reply), responseTime: Math.round(reply.elapsedTime) };
+    if (failed) root.error({ ...line, err: new Error(`failed with status code ${reply.statusCode}`) }, 'request errored');
+    else root.info(line, 'request completed');
+    done();
+  });
+}
+
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/**
+ * Nest's logger on the root pino logger: `{context, msg}` lines, an Error as
+ * `err`, and inside a request its `req` (the same fields as the request line).
+ */
+export class AppLogger implements LoggerService {
+  constructor(private readonly root: pino.Logger) {}
+
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
+
+  private write(level: Level, message: unknown, params: unknown[]): void {
+    if (!this.root.isLevelEnabled(level)) return;
+    const fields: Record<string, unknown> = {};
+    // Nest passes the context last; an exception handler passes (message, stack, context).
+    if (params.length) fields.context = params[params.length - 1];
+    const rest = params.slice(0, -1);
+    const request = currentRequest.getStore();
+    if (request) fields.req = loggableRequest(request);
+    if (message instanceof Error) {
+      fields.err = message;
+      this.root[level](fields, ...(rest as []));
+    } else if (message !== null && typeof message === 'object') {
+      this.root[level]({ ...fields, ...message }, ...(rest as []));
+    } else if ((level === 'error' || level === 'fatal') && rest.length === 1 && typeof rest[0] === 'string' && rest[0].includes('\n')) {
+      const err = new Error(String(message));
+      err.stack = rest[0];
+      this.root[level]({ ...fields, err });
+    } else {
+      this.root[level](fields, String(message), ...(rest as []));
+    }
+  }
 }

@@ -1,4 +1,13 @@
-import { CallHandler, ExecutionContext, Injectable, Logger, NestInterceptor, SetMetadata, applyDecorators } from '@nestjs/common';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  SetMetadata,
+  UseInterceptors,
+  applyDecorators,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { createHash } from 'node:crypto';
@@ -12,9 +21,6 @@ import { CLAIM_CONSTRAINT, HeldKey, OUTCOME_CONSTRAINT, holdingKey } from './ide
 
 const IDEMPOTENT_KEY = 'focus-one:idempotent';
 const KEY_FORMAT = /^[\x21-\x7e]{1,255}$/;
-
-/** A creating POST that honours the Idempotency-Key header. */
-export const Idempotent = () => applyDecorators(SetMetadata(IDEMPOTENT_KEY, true), ApiIdempotent());
 
 /** Stable JSON: key order does not change the fingerprint. */
 function canonical(value: unknown): string {
@@ -118,3 +124,10 @@ function takenOver(err: unknown): DomainError | undefined {
     'This request took so long that a retry with the same Idempotency-Key took it over; nothing was written by this one, replay the retry',
   );
 }
+
+/**
+ * A creating POST that honours the Idempotency-Key header. The interceptor is
+ * bound to these routes only, not globally: every other request skips it (issue 15).
+ */
+export const Idempotent = () =>
+  applyDecorators(SetMetadata(IDEMPOTENT_KEY, true), UseInterceptors(IdempotencyInterceptor), ApiIdempotent());
