@@ -20,6 +20,7 @@ import { WebhooksGrownUp1795880000000 } from './1795880000000-webhooks-grown-up'
 import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 import { ReportRollups1795910000000 } from './1795910000000-report-rollups';
 import { NotificationDeliveries1795920000000 } from './1795920000000-notification-deliveries';
+import { Callbacks1795930000000 } from './1795930000000-callbacks';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   SlaWorkingTime1795890000000,
   ReportRollups1795910000000,
   NotificationDeliveries1795920000000,
+  Callbacks1795930000000,
 ];

@@ -5,6 +5,7 @@ import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { BillingModule, BillingWorkersModule } from './billing/billing.module';
 import { CalendarsModule, CalendarsWorkersModule } from './calendars/calendars.module';
+import { CallbacksModule } from './callbacks/callbacks.module';
 import { CasesModule } from './cases/cases.module';
 import { AuditModule } from './common/audit/audit.module';
 import { loggerParams } from './common/http/logger';
@@ -79,6 +80,7 @@ export class AppModule {
         InquiriesModule.register(worker),
         BillingModule,
         BillingWorkersModule.register(worker),
+        CallbacksModule.register(worker),
         ConsoleModule,
         ReportsModule.register(worker),
         HealthModule,

@@ -13,7 +13,12 @@ export type OpenedCaseRow = Omit<CaseIndexEntry, 'updatedAt'> & { created: Recor
  * ON CONFLICT: measured cheaper on the server than unnest() or an upsert for
  * the one-case intake (docs/PERFORMANCE.md, "Code health (issue 10)").
  */
-export function insertOpenedCasesIn(batch: WriteBatch, actor: Pick<AuthContext, 'staffId' | 'username'>, cases: OpenedCaseRow[]): void {
+export function insertOpenedCasesIn(
+  batch: WriteBatch,
+  // null staffId: opened by the system (a call-back after an automatic close)
+  actor: Pick<AuthContext, 'username'> & { staffId: string | null },
+  cases: OpenedCaseRow[],
+): void {
   batch.add(
     sql`INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, assignee_id, opened_at, closed_at)
         VALUES ${join(

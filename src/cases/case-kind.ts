@@ -1,5 +1,5 @@
 /** Kinds of case, known to the engines as data only (they never import a case module). */
-export const CASE_KINDS = ['fault', 'complaint', 'support', 'inquiry', 'order', 'work_order'] as const;
+export const CASE_KINDS = ['fault', 'complaint', 'support', 'inquiry', 'order', 'work_order', 'callback'] as const;
 export type CaseKind = (typeof CASE_KINDS)[number];
 
 export const CASE_NO_PREFIX: Record<CaseKind, string> = {
@@ -9,4 +9,5 @@ export const CASE_NO_PREFIX: Record<CaseKind, string> = {
   inquiry: 'INQ',
   order: 'ORD',
   work_order: 'WO',
+  callback: 'CB',
 };

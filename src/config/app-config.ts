@@ -75,6 +75,8 @@ export class AppConfig {
   };
   /** 'HH:MM', Asia/Shanghai: the nightly build of the previous day's report rollups. */
   readonly reports: { buildAt: string };
+  /** Satisfaction call-backs: the sampled share of standard-tier cases (0–100) and the hours a call-back is due in. */
+  readonly callbacks: { samplePercent: number; dueHours: number };
   readonly events: {
     outboxPollMs: number;
     webhookAllowPrivate: boolean;
@@ -153,6 +155,7 @@ export class AppConfig {
       billing: { dueDays: e.BILL_DUE_DAYS, arrearsRunAt: e.ARREARS_RUN_AT },
       calendars: { refreshSeconds: e.CALENDAR_REFRESH_SECONDS, checkAt: e.CALENDAR_CHECK_AT },
       reports: { buildAt: e.REPORTS_BUILD_AT },
+      callbacks: { samplePercent: e.CALLBACK_SAMPLE_PERCENT, dueHours: e.CALLBACK_DUE_HOURS },
       events: {
         outboxPollMs: e.OUTBOX_POLL_MS,
         webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE,

@@ -123,6 +123,15 @@ export const envSchema = z
       .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day HH:MM (00:00-23:59), China time')
       .default('00:30'),
 
+    // Satisfaction call-backs (docs/ARCHITECTURE.md, "Call-backs"): the share of standard-tier cases called back after
+    // closing (strategic and key customers and green-channel cases always are), chosen by case id; and the due time.
+    CALLBACK_SAMPLE_PERCENT: z.coerce.number().int().min(0).max(100).default(20),
+    CALLBACK_DUE_HOURS: z.coerce
+      .number()
+      .min(0.001)
+      .max(24 * 30)
+      .default(48),
+
     // Notification channels (docs/ARCHITECTURE.md, "Notifications"). The key that encrypts the robots' credentials
     // (AES-256-GCM): 32 random bytes, base64 or hex. No default: without it no robot channel can be stored or used.
     NOTIFY_SECRET_KEY: secretKey.optional(),

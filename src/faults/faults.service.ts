@@ -67,6 +67,7 @@ export class FaultsService extends TicketDesk<Fault> {
     eventData: faultEventData,
     error: (failure, detail, options) => new FaultError(FAULT_FAILURES[failure], detail, options),
     assertCanSee: (auth, f, em) => this.assertCanSee(auth, f, em),
+    followUp: (f) => ({ contact: { name: f.reporterName, mobile: f.reporterMobile }, siteId: f.siteId }),
   };
 
   /**
@@ -77,7 +78,26 @@ export class FaultsService extends TicketDesk<Fault> {
    */
   async create(auth: AuthContext, dto: CreateFaultDto): Promise<FaultDto> {
     const post = new PostCommit();
-    const em = this.dataSource.manager;
+    const out = await this.open(this.dataSource.manager, post, auth, dto, null);
+    await post.run();
+    return out;
+  }
+
+  /**
+   * The intake itself. `em` is the DataSource's manager for POST /faults, or
+   * the transaction of a larger change that opens a complaint as part of it
+   * (a satisfaction call-back turned into a complaint, src/callbacks: `origin`
+   * is then the link back, kept on the complaint's `created` timeline line
+   * and audit row, and the caller records the idempotency outcome and runs
+   * `post` after its commit).
+   */
+  async open(
+    em: EntityManager,
+    post: PostCommit,
+    auth: AuthContext,
+    dto: CreateFaultDto,
+    origin: Record<string, unknown> | null,
+  ): Promise<FaultDto> {
     const { ctx, region, now, priority, caseNo } = await this.admit(em, auth, dto.customerId, dto, {
       severity: dto.severity,
       caseKind: dto.category,
@@ -118,7 +138,7 @@ export class FaultsService extends TicketDesk<Fault> {
           greenChannel: row.greenChannel,
           contract24x7: ctx.contract24x7,
           openedAt: now,
-          created: { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia },
+          created: { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia, ...(origin ? { origin } : {}) },
         },
       ],
       // The names come with the customer read above and the regions in memory: no round trip more.
@@ -130,16 +150,15 @@ export class FaultsService extends TicketDesk<Fault> {
         action: 'fault.created',
         entity: 'fault',
         entityId: row.id,
-        changes: { ...dto, caseNo, priority },
+        changes: { ...dto, caseNo, priority, ...(origin ? { origin } : {}) },
         // The customer's home region is known here: no lookup on the intake path.
         regions: [region, ctx.homeRegion],
       },
-      resource: apiPath('faults', row.id),
+      resource: origin ? undefined : apiPath('faults', row.id),
       afterCommit: () => this.dispatcher.enqueue(row),
     });
     // Found by the insert itself (fault-duplicates.repository.ts): no extra round trip.
     row.possibleDuplicateOf = duplicates?.value ?? [];
-    await post.run();
     // Built from what was just written: no second read on the intake path.
     return toFaultDto(row, clocks.get(row.id)!, maySeeReporter(auth, row, ctx.accountManagerId));
   }

@@ -50,6 +50,7 @@ export const KIND_NAMES: Record<CaseKind, string> = {
   inquiry: '业务咨询',
   order: '订单',
   work_order: '工单',
+  callback: '满意度回访',
 };
 
 /** Each kind's collection in the API: GET /<collection>/<case number> reads the case. */
@@ -60,6 +61,7 @@ const CASE_COLLECTIONS: Record<CaseKind, string> = {
   inquiry: 'inquiries',
   order: 'orders',
   work_order: 'work-orders',
+  callback: 'callbacks',
 };
 
 export const LEVEL_NAMES: Record<AlertLevel, string> = {

@@ -24,5 +24,7 @@ export const EVENT_TYPES = [
   'calendar.year_missing',
   'report.daily_ready',
   'report.monthly_ready',
+  'callback.created',
+  'callback.low_score',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -4,8 +4,8 @@ import type { ReportCut, ReportWindow } from './report-window';
 
 /**
  * The definition of every figure as one statement over the raw tables
- * (case_index, sla_clocks, alerts, faults, support_requests, orders,
- * work_orders, bills, bill_lines, payments, payment_allocations), for a
+ * (case_index, sla_clocks, alerts, faults, support_requests, callbacks,
+ * orders, work_orders, bills, bill_lines, payments, payment_allocations), for a
  * period of China days and a region set. This is the KPI table's "SQL"
  * column (docs/REPORTS.md): the nightly build computes the same figures per
  * grain and day (`reports.repository.ts`), and the tests hold the two equal.
@@ -15,7 +15,7 @@ import type { ReportCut, ReportWindow } from './report-window';
 const NOT_COUNTED = sql`('cancelled', 'rejected')`;
 
 /** The cut on a case_index row `ci` joined to its customer `cu`. */
-const caseCut = (c: ReportCut) => sql`ci.kind <> 'work_order' AND ci.region LIKE ANY(${c.patterns})
+const caseCut = (c: ReportCut) => sql`ci.kind NOT IN ('work_order', 'callback') AND ci.region LIKE ANY(${c.patterns})
   AND (${c.kind ?? null}::text IS NULL OR ci.kind = ${c.kind ?? null})
   AND (${c.priority ?? null}::int IS NULL OR ci.priority = ${c.priority ?? null})
   AND (${c.greenChannel ?? null}::boolean IS NULL OR ci.green_channel = ${c.greenChannel ?? null})
@@ -49,6 +49,17 @@ const feedback = (c: ReportCut, w: ReportWindow, select: Sql) =>
       WHERE ${caseCut(c)} AND ci.kind IN ('fault', 'complaint', 'support') AND ci.state = 'closed'
         AND ci.closed_at >= ${w.start} AND ci.closed_at < ${w.end}`;
 const score = sql`coalesce(f.feedback_score, s.feedback_score)`;
+
+/** Call-backs `cb` (kind callback) joined to their customer `cu`, by their own region, priority and green channel. */
+const callbackCut = (c: ReportCut) => sql`cb.region LIKE ANY(${c.patterns})
+  AND (${c.kind ?? null}::text IS NULL OR ${c.kind ?? null} = 'callback')
+  AND (${c.priority ?? null}::int IS NULL OR cb.priority = ${c.priority ?? null})
+  AND (${c.greenChannel ?? null}::boolean IS NULL OR cb.green_channel = ${c.greenChannel ?? null})
+  AND (${c.accountManagerId ?? null}::uuid IS NULL OR cu.account_manager_id = ${c.accountManagerId ?? null})`;
+/** Call-backs finished (done or unreachable) in the window. */
+const finishedCallbacks = (c: ReportCut, w: ReportWindow, select: Sql) =>
+  sql`SELECT ${select} AS value FROM callbacks cb JOIN customers cu ON cu.id = cb.customer_id
+      WHERE ${callbackCut(c)} AND cb.state IN ('done', 'unreachable') AND cb.finished_at >= ${w.start} AND cb.finished_at < ${w.end}`;
 
 const orderCut = (c: ReportCut, alias: Sql, region: Sql) => sql`${region} LIKE ANY(${c.patterns})
   AND (${c.kind ?? null}::text IS NULL OR ${c.kind ?? null} = 'order')
@@ -113,6 +124,14 @@ const DEFINITIONS: Record<Figure, (c: ReportCut, w: ReportWindow) => Sql> = {
   csat_3: (c, w) => feedback(c, w, sql`count(*) FILTER (WHERE ${score} = 3)`),
   csat_4: (c, w) => feedback(c, w, sql`count(*) FILTER (WHERE ${score} = 4)`),
   csat_5: (c, w) => feedback(c, w, sql`count(*) FILTER (WHERE ${score} = 5)`),
+  callbacks_created: (c, w) =>
+    sql`SELECT count(*) AS value FROM callbacks cb JOIN customers cu ON cu.id = cb.customer_id
+        WHERE ${callbackCut(c)} AND cb.created_at >= ${w.start} AND cb.created_at < ${w.end}`,
+  callbacks_done: (c, w) => finishedCallbacks(c, w, sql`count(*) FILTER (WHERE cb.state = 'done')`),
+  callbacks_unreachable: (c, w) => finishedCallbacks(c, w, sql`count(*) FILTER (WHERE cb.state = 'unreachable')`),
+  callbacks_on_time: (c, w) => finishedCallbacks(c, w, sql`count(*) FILTER (WHERE cb.finished_at <= cb.due_at)`),
+  callbacks_score_sum: (c, w) => finishedCallbacks(c, w, sql`coalesce(sum(cb.score) FILTER (WHERE cb.state = 'done'), 0)`),
+  callbacks_low_score: (c, w) => finishedCallbacks(c, w, sql`count(*) FILTER (WHERE cb.state = 'done' AND cb.score <= 2)`),
   orders_accepted: (c, w) =>
     sql`SELECT count(*) AS value FROM orders o JOIN customers cu ON cu.id = o.customer_id
         WHERE ${orderCut(c, sql`o`, sql`o.accepted_region`)} AND o.created_at >= ${w.start} AND o.created_at < ${w.end}`,

@@ -27,6 +27,15 @@ describe('the KPI table', () => {
     const f = { ...emptyFigures(), mtta_n: 3, mtta_sum_ms: 10_000, csat_answered: 3, csat_sum: 13 };
     expect(kpiValues(f).mtta_mean_s).toBe(3);
     expect(kpiValues(f).csat_average).toBe(4.33);
+    // feedback (13 over 3) and call-backs (3 over 2) together: 16 over 5
+    const both = { ...f, callbacks_done: 2, callbacks_unreachable: 2, callbacks_score_sum: 3, callbacks_on_time: 1 };
+    expect(kpiValues(both)).toMatchObject({
+      csat_overall_average: 3.2,
+      callbacks_csat_average: 1.5,
+      callbacks_reached_pct: 50,
+      callbacks_on_time_pct: 25,
+    });
+    expect(kpiValues(emptyFigures()).csat_overall_average).toBeNull();
   });
 });
 

@@ -41,6 +41,12 @@ export const FIGURES = [
   'csat_3',
   'csat_4',
   'csat_5',
+  'callbacks_created',
+  'callbacks_done',
+  'callbacks_unreachable',
+  'callbacks_on_time',
+  'callbacks_score_sum',
+  'callbacks_low_score',
   'orders_accepted',
   'orders_completed',
   'orders_on_time',
@@ -83,7 +89,10 @@ const meanSeconds = (sumMs: number | null, count: number | null): number | null 
   n(count) === 0 ? null : Math.round(n(sumMs) / n(count) / 1000);
 const seconds = (ms: number | null): number | null => (ms === null ? null : Math.round(ms / 1000));
 
-const CASES = 'faults, complaints, support requests, inquiries and orders (case_index; work orders are counted under orders)';
+const CASES =
+  'faults, complaints, support requests, inquiries and orders (case_index; work orders are counted under orders, call-backs under csat)';
+const CALLBACKS =
+  'satisfaction call-backs (callbacks, kind callback: by their own region, priority and green channel, copied from the case)';
 const ENDED = 'a clock counts on the China day it stopped (state stopped, stopped_at in the day), if its case is not cancelled or rejected';
 
 export const KPIS: KpiDefinition[] = [
@@ -268,6 +277,73 @@ export const KPIS: KpiDefinition[] = [
     rule: `of those closed cases, how many scored ${s}`,
     value: (f) => n(f[`csat_${s}`]),
   })),
+  {
+    key: 'callbacks_created',
+    section: 'csat',
+    label: '回访任务',
+    unit: 'count',
+    rule: `${CALLBACKS} created in the period (created_at: the closing of their case)`,
+    value: (f) => n(f.callbacks_created),
+  },
+  {
+    key: 'callbacks_done',
+    section: 'csat',
+    label: '回访完成',
+    unit: 'count',
+    rule: 'call-backs that reached done (the customer was reached and scored) in the period (finished_at)',
+    value: (f) => n(f.callbacks_done),
+  },
+  {
+    key: 'callbacks_unreachable',
+    section: 'csat',
+    label: '回访未接通',
+    unit: 'count',
+    rule: 'call-backs that became unreachable (three attempts, nobody reached) in the period (finished_at)',
+    value: (f) => n(f.callbacks_unreachable),
+  },
+  {
+    key: 'callbacks_reached_pct',
+    section: 'csat',
+    label: '回访接通率%',
+    unit: 'percent',
+    rule: 'of the call-backs finished in the period (done or unreachable), the share done',
+    value: (f) => percent(f.callbacks_done, n(f.callbacks_done) + n(f.callbacks_unreachable)),
+  },
+  {
+    key: 'callbacks_on_time_pct',
+    section: 'csat',
+    label: '回访及时率%',
+    unit: 'percent',
+    rule: 'of the call-backs finished in the period, the share finished by their due time (finished_at ≤ due_at)',
+    value: (f) => percent(f.callbacks_on_time, n(f.callbacks_done) + n(f.callbacks_unreachable)),
+  },
+  {
+    key: 'callbacks_csat_average',
+    section: 'csat',
+    label: '回访满意度均分',
+    unit: 'score',
+    rule: 'of the call-backs done in the period, the mean score (1–5, two decimals)',
+    value: (f) => (n(f.callbacks_done) === 0 ? null : Math.round((100 * n(f.callbacks_score_sum)) / n(f.callbacks_done)) / 100),
+  },
+  {
+    key: 'callbacks_low_score',
+    section: 'csat',
+    label: '回访低分(1-2分)',
+    unit: 'count',
+    rule: 'of the call-backs done in the period, how many scored 1 or 2',
+    value: (f) => n(f.callbacks_low_score),
+  },
+  {
+    key: 'csat_overall_average',
+    section: 'csat',
+    label: '综合满意度均分',
+    unit: 'score',
+    rule: 'feedback and call-backs together: (sum of the feedback scores of the closed cases + sum of the scores of the call-backs done) over (their count), two decimals',
+    value: (f) => {
+      const count = n(f.csat_answered) + n(f.callbacks_done);
+      return count === 0 ? null : Math.round((100 * (n(f.csat_sum) + n(f.callbacks_score_sum))) / count) / 100;
+    },
+  },
   {
     key: 'orders_accepted',
     section: 'orders',

@@ -13,16 +13,21 @@ import type { ReportCut, ReportWindow } from './report-window';
 const NOT_COUNTED = sql`('cancelled', 'rejected')`;
 const GRAIN = sql`day, region, kind, priority, green_channel, account_manager_id`;
 
-/** opened, closed, open_eod, aging, csat (the case rows); response and resolution (the clocks); breaches and escalations (the alerts). */
+/**
+ * opened, closed, open_eod, aging, csat (the case rows); response and resolution (the clocks); breaches and escalations (the alerts);
+ * callbacks_* (the call-backs, kind callback; their case_index rows and clocks are left out of the case figures).
+ */
 function buildCases(w: ReportWindow): Sql {
   return sql`
     INSERT INTO report_daily_cases (${GRAIN}, opened, closed, open_eod, aging_0_1, aging_1_3, aging_3_7, aging_7_plus,
       response_ended, response_met, resolution_ended, resolution_met, breaches, escalations,
-      csat_closed, csat_answered, csat_sum, csat_1, csat_2, csat_3, csat_4, csat_5)
+      csat_closed, csat_answered, csat_sum, csat_1, csat_2, csat_3, csat_4, csat_5,
+      callbacks_created, callbacks_done, callbacks_unreachable, callbacks_on_time, callbacks_score_sum, callbacks_low_score)
     SELECT ${w.from}::date, region, kind, priority, green_channel, am,
            sum(opened), sum(closed), sum(open_eod), sum(a01), sum(a13), sum(a37), sum(a7),
            sum(re), sum(rm), sum(se), sum(sm), sum(br), sum(es),
-           sum(cc), sum(ca), sum(cs), sum(c1), sum(c2), sum(c3), sum(c4), sum(c5)
+           sum(cc), sum(ca), sum(cs), sum(c1), sum(c2), sum(c3), sum(c4), sum(c5),
+           sum(kc), sum(kd), sum(ku), sum(kt), sum(ks), sum(kl)
     FROM (
       SELECT ci.region, ci.kind, ci.priority, ci.green_channel, cu.account_manager_id AS am,
              (ci.opened_at >= ${w.start})::int AS opened,
@@ -35,7 +40,8 @@ function buildCases(w: ReportWindow): Sql {
              0 AS re, 0 AS rm, 0 AS se, 0 AS sm, 0 AS br, 0 AS es,
              fb.closed AS cc, (fb.closed = 1 AND fb.score IS NOT NULL)::int AS ca, CASE WHEN fb.closed = 1 THEN coalesce(fb.score, 0) ELSE 0 END AS cs,
              (fb.closed = 1 AND coalesce(fb.score, 0) = 1)::int AS c1, (fb.closed = 1 AND coalesce(fb.score, 0) = 2)::int AS c2, (fb.closed = 1 AND coalesce(fb.score, 0) = 3)::int AS c3,
-             (fb.closed = 1 AND coalesce(fb.score, 0) = 4)::int AS c4, (fb.closed = 1 AND coalesce(fb.score, 0) = 5)::int AS c5
+             (fb.closed = 1 AND coalesce(fb.score, 0) = 4)::int AS c4, (fb.closed = 1 AND coalesce(fb.score, 0) = 5)::int AS c5,
+             0 AS kc, 0 AS kd, 0 AS ku, 0 AS kt, 0 AS ks, 0 AS kl
       FROM case_index ci
       LEFT JOIN customers cu ON cu.id = ci.customer_id
       CROSS JOIN LATERAL (SELECT (ci.closed_at IS NULL OR ci.closed_at >= ${w.end}) AS open_now, ${w.end}::timestamptz - ci.opened_at AS age) o
@@ -44,22 +50,31 @@ function buildCases(w: ReportWindow): Sql {
       CROSS JOIN LATERAL (SELECT coalesce(ci.kind IN ('fault', 'complaint', 'support') AND ci.state = 'closed'
                                   AND ci.closed_at >= ${w.start} AND ci.closed_at < ${w.end}, false)::int AS closed,
                                  coalesce(f.feedback_score, s.feedback_score)::int AS score) fb
-      WHERE ci.kind <> 'work_order' AND ci.opened_at < ${w.end} AND (ci.closed_at IS NULL OR ci.closed_at >= ${w.start})
+      WHERE ci.kind NOT IN ('work_order', 'callback') AND ci.opened_at < ${w.end} AND (ci.closed_at IS NULL OR ci.closed_at >= ${w.start})
       UNION ALL
       SELECT ci.region, ci.kind, ci.priority, ci.green_channel, cu.account_manager_id,
              0, 0, 0, 0, 0, 0, 0,
              (k.clock = 'response')::int, (k.clock = 'response' AND k.stopped_at <= k.due_at)::int,
              (k.clock = 'resolution')::int, (k.clock = 'resolution' AND k.stopped_at <= k.due_at)::int, 0, 0,
-             0, 0, 0, 0, 0, 0, 0, 0
+             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM sla_clocks k JOIN case_index ci ON ci.kind = k.case_kind AND ci.id = k.case_id LEFT JOIN customers cu ON cu.id = ci.customer_id
-      WHERE ci.kind <> 'work_order' AND k.state = 'stopped' AND k.stopped_at >= ${w.start} AND k.stopped_at < ${w.end} AND ci.state NOT IN ${NOT_COUNTED}
+      WHERE ci.kind NOT IN ('work_order', 'callback') AND k.state = 'stopped' AND k.stopped_at >= ${w.start} AND k.stopped_at < ${w.end} AND ci.state NOT IN ${NOT_COUNTED}
       UNION ALL
       SELECT ci.region, ci.kind, ci.priority, ci.green_channel, cu.account_manager_id,
              0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
              (a.level = 'breached')::int, (a.level IN ('escalated_2', 'escalated_3'))::int,
-             0, 0, 0, 0, 0, 0, 0, 0
+             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
       FROM alerts a JOIN case_index ci ON ci.kind = a.case_kind AND ci.id = a.case_id LEFT JOIN customers cu ON cu.id = ci.customer_id
-      WHERE ci.kind <> 'work_order' AND a.level IN ('breached', 'escalated_2', 'escalated_3') AND a.raised_at >= ${w.start} AND a.raised_at < ${w.end}
+      WHERE ci.kind NOT IN ('work_order', 'callback') AND a.level IN ('breached', 'escalated_2', 'escalated_3') AND a.raised_at >= ${w.start} AND a.raised_at < ${w.end}
+      UNION ALL
+      SELECT cb.region, 'callback', cb.priority, cb.green_channel, cu.account_manager_id,
+             0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+             (cb.created_at >= ${w.start} AND cb.created_at < ${w.end})::int,
+             (fin AND cb.state = 'done')::int, (fin AND cb.state = 'unreachable')::int, (fin AND cb.finished_at <= cb.due_at)::int,
+             CASE WHEN fin AND cb.state = 'done' THEN cb.score ELSE 0 END, (fin AND cb.state = 'done' AND cb.score <= 2)::int
+      FROM callbacks cb JOIN customers cu ON cu.id = cb.customer_id
+      CROSS JOIN LATERAL (SELECT coalesce(cb.finished_at >= ${w.start} AND cb.finished_at < ${w.end}, false) AS fin) f
+      WHERE (cb.created_at >= ${w.start} AND cb.created_at < ${w.end}) OR (cb.finished_at >= ${w.start} AND cb.finished_at < ${w.end})
     ) x
     GROUP BY region, kind, priority, green_channel, am`;
 }
@@ -71,7 +86,7 @@ function buildDurations(w: ReportWindow): Sql {
     SELECT ${w.from}::date, ci.region, ci.kind, ci.priority, ci.green_channel, cu.account_manager_id, k.clock,
            round(extract(epoch FROM k.stopped_at - ci.opened_at) * 1000), k.worked_ms
     FROM sla_clocks k JOIN case_index ci ON ci.kind = k.case_kind AND ci.id = k.case_id LEFT JOIN customers cu ON cu.id = ci.customer_id
-    WHERE ci.kind <> 'work_order' AND k.state = 'stopped' AND k.stopped_at >= ${w.start} AND k.stopped_at < ${w.end} AND ci.state NOT IN ${NOT_COUNTED}`;
+    WHERE ci.kind NOT IN ('work_order', 'callback') AND k.state = 'stopped' AND k.stopped_at >= ${w.start} AND k.stopped_at < ${w.end} AND ci.state NOT IN ${NOT_COUNTED}`;
 }
 
 /** orders_* (by accepted region, kind order) and work_orders_* (by the work order's region, kind work_order). */
@@ -184,7 +199,8 @@ export async function rollupFigures(db: Db, c: ReportCut, w: ReportWindow, stock
   const out: Grouped = new Map();
   const put = (key: string | null, values: Partial<Record<Figure, string | number | null>>) => {
     const k = key ?? '';
-    const f = out.get(k) ?? (Object.fromEntries(FIGURES.map((x) => [x, 0])) as Figures);
+    // a percentile of no durations is null, as percentile_disc over no rows (a group of call-backs alone has flows and no durations)
+    const f = out.get(k) ?? (Object.fromEntries(FIGURES.map((x) => [x, x.endsWith('_p90_ms') ? null : 0])) as Figures);
     for (const [name, v] of Object.entries(values)) {
       if (name === 'g') continue;
       f[name as Figure] = v === null || v === undefined ? null : Number(v);
@@ -197,7 +213,10 @@ export async function rollupFigures(db: Db, c: ReportCut, w: ReportWindow, stock
     sql`SELECT ${groupExpr(g)} AS g, sum(opened) AS opened, sum(closed) AS closed, sum(response_ended) AS response_ended, sum(response_met) AS response_met,
                sum(resolution_ended) AS resolution_ended, sum(resolution_met) AS resolution_met, sum(breaches) AS breaches, sum(escalations) AS escalations,
                sum(csat_closed) AS csat_closed, sum(csat_answered) AS csat_answered, sum(csat_sum) AS csat_sum, sum(csat_1) AS csat_1, sum(csat_2) AS csat_2,
-               sum(csat_3) AS csat_3, sum(csat_4) AS csat_4, sum(csat_5) AS csat_5
+               sum(csat_3) AS csat_3, sum(csat_4) AS csat_4, sum(csat_5) AS csat_5,
+               sum(callbacks_created) AS callbacks_created, sum(callbacks_done) AS callbacks_done,
+               sum(callbacks_unreachable) AS callbacks_unreachable, sum(callbacks_on_time) AS callbacks_on_time,
+               sum(callbacks_score_sum) AS callbacks_score_sum, sum(callbacks_low_score) AS callbacks_low_score
         FROM report_daily_cases WHERE day BETWEEN ${w.from}::date AND ${w.to}::date AND ${caseRollupCut(c)} GROUP BY 1`,
   );
   for (const r of flows) put(r.g, r);

@@ -24,7 +24,7 @@ import {
 } from './sla-clocks.repository';
 import type { ClockName } from './sla-levels.port';
 import { SlaPoliciesService } from './sla-policies.service';
-import type { SlaPolicy } from './sla-policy.entity';
+import { SlaPolicy } from './sla-policy.entity';
 
 export const FIRE_JOB = 'fire';
 export const RELAYOUT_JOB = 'relayout';
@@ -57,6 +57,13 @@ export interface ClockSpec {
    * customer asked for): its target is the longest of the policy's and these.
    */
   resolutionFloor?: { workingDays: number; until: Date | null };
+  /**
+   * A clock that follows no policy row: this one clock only, with its own
+   * target, calendar and warning share (a call-back's due time is
+   * CALLBACK_DUE_HOURS, src/callbacks). `policyKey` then only names it on the
+   * clock (policy version 0); nothing re-targets such a clock.
+   */
+  fixed?: { clock: ClockName; targetSeconds: number; calendarKey: string; warnAtPercent: number };
 }
 
 /** What a re-target is for: the new priority, and what decides the calendars. */
@@ -250,8 +257,9 @@ export class SlaClocksService {
     const clocks: ClockReading[] = [];
     const byCase = new Map<string, ClockReading[]>();
     for (const spec of specs) {
-      const policy = this.policies.inForce(spec.policyKey);
-      const pair = (['resolution', 'response'] as const).map((name) => {
+      const policy = spec.fixed ? fixedPolicy(spec.policyKey, spec.fixed) : this.policies.inForce(spec.policyKey);
+      const names: readonly ClockName[] = spec.fixed ? [spec.fixed.clock] : ['resolution', 'response'];
+      const pair = names.map((name) => {
         const calendarKey = calendarFor(policy, name, spec.around24x7 ?? false);
         let targetSeconds = name === 'response' ? policy.responseSeconds : policy.resolutionSeconds;
         if (name === 'resolution' && spec.resolutionFloor) {
@@ -359,6 +367,19 @@ export class SlaClocksService {
     const snapshot = { ...c };
     post.add(() => this.armAll([snapshot]));
   }
+}
+
+/** The policy a fixed clock (ClockSpec.fixed) is laid out under: its own target on both names, version 0, no row behind it. */
+function fixedPolicy(key: string, f: NonNullable<ClockSpec['fixed']>): SlaPolicy {
+  return Object.assign(new SlaPolicy(), {
+    key,
+    responseSeconds: f.targetSeconds,
+    resolutionSeconds: f.targetSeconds,
+    responseCalendar: f.calendarKey,
+    resolutionCalendar: f.calendarKey,
+    warnAtPercent: f.warnAtPercent,
+    version: 0,
+  });
 }
 
 /** A policy's calendar for one clock; a green-channel case or a 24×7 contract counts on 24x7. */

@@ -72,6 +72,10 @@ export class SupportService extends TicketDesk<SupportRequest> {
     eventData: supportEventData,
     error: (failure, detail, options) => new SupportError(FAILURES[failure], detail, options),
     assertCanSee: (auth, r, em) => this.assertCanSee(auth, r, em),
+    followUp: (r) => ({
+      contact: r.contactName && r.contactMobile ? { name: r.contactName, mobile: r.contactMobile } : null,
+      siteId: r.siteId,
+    }),
   };
 
   /** POST /support-requests: the intake as one statement (CaseIntake), its outcome recorded for the Idempotency-Key in it. */

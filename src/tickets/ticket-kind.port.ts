@@ -91,6 +91,8 @@ export interface TicketKind<T extends TicketRow> {
   /** The event payload every event of this kind carries, with the case's names (src/cases/case-names.ts). */
   eventData(row: T, names: CaseNames): Record<string, unknown>;
   error(failure: TicketFailure, detail: string, options?: DomainErrorOptions): DomainError;
+  /** Whom a satisfaction call-back after closing calls (the reporter, the contact) and the case's site, if any (src/cases/closed-case.ts). */
+  followUp(row: T): { contact: { name: string; mobile: string } | null; siteId: string | null };
   /** Throws the kind's not-found error when the caller may not see the row; returns the customer's account manager. */
   assertCanSee(auth: AuthContext, row: T, em: EntityManager): Promise<string | null>;
 }

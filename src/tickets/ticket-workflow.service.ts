@@ -1,5 +1,7 @@
 import { staffRef } from '../staff/dto/staff-ref.dto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { CLOSED_CASE_FOLLOW_UP } from '../cases/closed-case';
+import type { ClosedCaseFollowUp } from '../cases/closed-case';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
@@ -72,6 +74,8 @@ export class TicketWorkflow {
     private readonly regions: RegionsService,
     private readonly customers: CustomersService,
     private readonly rosters: RostersService,
+    // Optional: the call-backs module provides it (a process without it closes tickets without call-backs).
+    @Optional() @Inject(CLOSED_CASE_FOLLOW_UP) private readonly followUp?: ClosedCaseFollowUp,
   ) {}
 
   /**
@@ -374,5 +378,25 @@ export class TicketWorkflow {
       kind.events.stateChanged,
       ticketStateChangedEvent(kind, { ...row, ...changes }, { from, to, reason: eventReason }, names),
     );
+    // Closed by hand or automatically: the satisfaction call-back is decided in the same transaction (no closing without it).
+    if (to === 'closed' && this.followUp) {
+      await this.followUp.closedIn(
+        em,
+        post,
+        {
+          kind: caseKind,
+          id: row.id,
+          caseNo: row.caseNo,
+          customerId: row.customerId,
+          region: row.region,
+          title: names.title,
+          priority: row.priority,
+          greenChannel: row.greenChannel,
+          closedAt: now,
+          ...kind.followUp(row),
+        },
+        actor,
+      );
+    }
   }
 }

@@ -114,6 +114,16 @@ const SUPPORT = {
   assigneeId: 'uuid|null',
   ...NAMES,
 };
+const CALLBACK = {
+  callbackId: 'uuid',
+  callbackNo: 'string',
+  caseKind: 'string',
+  caseId: 'uuid',
+  caseNumber: 'string',
+  customerId: 'uuid',
+  region: 'string',
+  ...NAMES,
+};
 const INQUIRY = {
   inquiryId: 'uuid',
   caseNo: 'string',
@@ -292,6 +302,27 @@ const VARIANTS: Variant[] = [
   { type: 'calendar.year_missing', shape: { year: 'integer', asOf: 'date' } },
   { type: 'report.daily_ready', shape: { date: 'date', builtAt: 'timestamp', rebuild: 'boolean' } },
   { type: 'report.monthly_ready', shape: { month: 'string', daysBuilt: 'integer', builtAt: 'timestamp' } },
+  {
+    type: 'callback.created',
+    shape: {
+      ...CALLBACK,
+      dueAt: 'timestamp',
+      selectedBy: 'string',
+      priority: 'string',
+      greenChannel: 'boolean',
+    },
+  },
+  {
+    type: 'callback.low_score',
+    shape: {
+      ...CALLBACK,
+      score: 'integer',
+      comment: 'string|null',
+      reasons: ['string'],
+      accountManagerId: 'uuid|null',
+      attemptedBy: 'uuid|null',
+    },
+  },
 ];
 const variantName = (v: Variant) => (v.name ? `${v.type} (${v.name})` : v.type);
 
@@ -436,6 +467,21 @@ describe('public event payloads (the webhook contract)', () => {
     const sr = await api(agent, 'post', '/support-requests', supportBody, 201);
     await api(agent, 'post', `/support-requests/${sr.id}/assign`, { engineerId: engineer.id }, 200);
     await api(agent, 'post', `/support-requests/${sr.id}/transitions`, { to: 'in_progress' }, 200);
+
+    // a satisfaction call-back: the closed support request of a key customer is called back, scores 1, and becomes a complaint
+    const srDone = await api(agent, 'post', '/support-requests', supportBody, 201);
+    await api(agent, 'post', `/support-requests/${srDone.id}/transitions`, { to: 'in_progress' }, 200);
+    await api(agent, 'post', `/support-requests/${srDone.id}/transitions`, { to: 'resolved' }, 200);
+    await api(agent, 'post', `/support-requests/${srDone.id}/transitions`, { to: 'closed' }, 200);
+    const [{ id: callbackId }] = await t.dataSource.query(`SELECT id FROM callbacks WHERE case_id = $1`, [srDone.id]);
+    await api(
+      agent,
+      'post',
+      `/callbacks/${callbackId}/attempts`,
+      { reached: true, score: 1, reasons: ['响应慢'], comment: '等了很久' },
+      201,
+    );
+    await api(agent, 'post', `/callbacks/${callbackId}/complaint`, {}, 201);
 
     // inquiries: answered and closed, converted to support, converted to an order
     const inquiryBody = {

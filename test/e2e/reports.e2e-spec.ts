@@ -5,14 +5,17 @@ import { FIGURES, type Figures, KPIS, kpiValues } from '../../src/reports/report
 import { addDays, monthEnd, windowOf } from '../../src/reports/report-window';
 import {
   type GenBill,
+  type GenCallback,
   type GenCase,
   type GenOrder,
   type GenPayment,
   insertBilling,
+  insertCallback,
   insertCase,
   insertOrder,
   prng,
   simulateBilling,
+  simulateCallback,
   simulateCase,
   simulateOrder,
 } from '../support/report-histories';
@@ -38,6 +41,7 @@ const ms = (iso: string) => Date.parse(iso);
 
 interface World {
   cases: GenCase[];
+  callbacks: GenCallback[];
   orders: GenOrder[];
   bills: GenBill[];
   payments: GenPayment[];
@@ -107,6 +111,18 @@ function oracle(w: World, from: string, to: string, prefixes: string[], amId?: s
       add(a.level === 'breached' ? 'breaches' : 'escalations');
     }
   }
+  // call-backs: their own figures only (their index rows, clocks and alerts are no case's)
+  for (const cb of w.callbacks) {
+    if (!inRegion(cb.region) || !mine(cb)) continue;
+    if (inW(cb.createdAt)) add('callbacks_created');
+    if (!inW(cb.finishedAt)) continue;
+    add(cb.state === 'done' ? 'callbacks_done' : 'callbacks_unreachable');
+    if ((cb.finishedAt as number) <= cb.dueAt) add('callbacks_on_time');
+    if (cb.state === 'done') {
+      add('callbacks_score_sum', cb.score as number);
+      if ((cb.score as number) <= 2) add('callbacks_low_score');
+    }
+  }
   f.mtta_n = resp.length;
   f.mtta_sum_ms = resp.reduce((x, d) => x + d.el, 0);
   f.mtta_working_sum_ms = resp.reduce((x, d) => x + d.wk, 0);
@@ -168,7 +184,7 @@ describe('reports: KPIs from the rollups of generated months', () => {
   let bjDirector: StaffLogin;
   let agent: StaffLogin;
   let managers: StaffLogin[];
-  const world: World = { cases: [], orders: [], bills: [], payments: [] };
+  const world: World = { cases: [], callbacks: [], orders: [], bills: [], payments: [] };
 
   const api = async (who: StaffLogin, path: string, status = 200) => {
     const res = await t.http().get(`/api/v1${path}`).set(bearer(who));
@@ -233,6 +249,11 @@ describe('reports: KPIs from the rollups of generated months', () => {
         );
         world.cases.push(c);
         await insertCase(db, c, ++n);
+        const cb = simulateCallback(rnd, c, horizon);
+        if (cb) {
+          world.callbacks.push(cb);
+          await insertCallback(db, cb, ++n);
+        }
       }
       for (let i = 0; i < 12; i++) {
         const o = simulateOrder(
@@ -271,6 +292,11 @@ describe('reports: KPIs from the rollups of generated months', () => {
   };
 
   it('answers every KPI of each month and of sampled days as recomputed from the histories and as defined over the raw tables', async () => {
+    // the histories hold call-backs of every outcome, on time and late, and low scores
+    const states = new Set(world.callbacks.map((c) => (c.finishedAt === null ? 'open' : c.state)));
+    expect([...states].sort()).toEqual(['done', 'open', 'unreachable']);
+    expect(world.callbacks.some((c) => c.finishedAt !== null && c.finishedAt > c.dueAt)).toBe(true);
+    expect(world.callbacks.some((c) => c.score !== null && c.score <= 2)).toBe(true);
     for (const month of MONTHS) {
       const monthly = await api(t.admin, `/reports/monthly?month=${month}&region=CN`);
       expect(monthly.body.daysBuilt).toBe(Number(monthEnd(month).slice(8)));
@@ -317,6 +343,19 @@ describe('reports: KPIs from the rollups of generated months', () => {
       windowOf('2025-02-01', '2025-02-28'),
     );
     expectKpis(cut.body, raw, 'fault P2 not green');
+    // the call-backs alone (kind callback): none of the case figures, all of theirs
+    const callbacks = await api(director, '/reports/monthly?month=2025-02&region=440000&kind=callback');
+    const rawCallbacks = await figuresFromRawTables(
+      t.dataSource.manager,
+      { patterns: ['44%'], kind: 'callback' },
+      windowOf('2025-02-01', '2025-02-28'),
+    );
+    expectKpis(callbacks.body, rawCallbacks, 'call-backs');
+    const only = Object.fromEntries(callbacks.body.kpis.map((k: { key: string; value: number | null }) => [k.key, k.value]));
+    expect(only.cases_opened).toBe(0);
+    expect(only.breaches).toBe(0);
+    expect(only.callbacks_done).toBe(kpiValues(oracle(world, '2025-02-01', '2025-02-28', ['44'])).callbacks_done);
+    expect(only.callbacks_done).toBeGreaterThan(0);
   });
 
   it('writes CSV with a BOM and XLSX whose numbers equal the JSON', async () => {
@@ -405,6 +444,10 @@ describe('reports: KPIs from the rollups of generated months', () => {
     expect(own.body.items[0]).toMatchObject({
       casesOpened: f.opened,
       breaches: f.breaches,
+      callbacksDone: f.callbacks_done,
+      callbacksLowScore: f.callbacks_low_score,
+      callbacksCsatAverage: kpiValues(f).callbacks_csat_average,
+      csatOverallAverage: kpiValues(f).csat_overall_average,
       collectedFen: f.collected_fen,
       arrearsFen: (f.arrears_0_30_fen ?? 0) + (f.arrears_31_60_fen ?? 0) + (f.arrears_61_90_fen ?? 0) + (f.arrears_90_plus_fen ?? 0),
     });

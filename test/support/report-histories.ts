@@ -5,7 +5,8 @@ import type { DataSource } from 'typeorm';
  * Generated histories for the reports tests: cases whose clocks were
  * started, paused, resumed, stopped and reopened on the 24x7 calendar (so
  * working time is the time a clock ran), with the alerts each clock raised,
- * feedback, orders with work orders, bills and payments. Written straight
+ * feedback, the satisfaction call-backs of closed tickets, orders with work
+ * orders, bills and payments. Written straight
  * into the tables (the months lie in the past); the tests recompute the
  * KPIs from these objects, independently of any SQL.
  */
@@ -234,6 +235,108 @@ export async function insertCase(db: DataSource, c: GenCase, n: number): Promise
       `INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, raised_at, customer_id, region)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [c.kind, c.id, caseNo, a.clock.id, a.clock.clock, a.level, iso(a.clock.dueAt), iso(a.raisedAt), c.customerId, c.region],
+    );
+  }
+}
+
+/** A satisfaction call-back after a ticket was closed (src/callbacks): due 48 h after the close, done, unreachable or still open. */
+export interface GenCallback {
+  id: string;
+  caseId: string;
+  caseKind: GenCase['kind'];
+  region: string;
+  customerId: string;
+  amId: string | null;
+  priority: number;
+  green: boolean;
+  createdAt: number;
+  dueAt: number;
+  state: 'pending' | 'in_progress' | 'done' | 'unreachable';
+  finishedAt: number | null;
+  score: number | null;
+}
+
+/**
+ * The call-back of a closed fault, complaint or support request (most of
+ * them): finished within 0–72 h, so some late, some after the horizon
+ * (still open); reached with a score 1–5, or unreachable.
+ */
+export function simulateCallback(rnd: () => number, c: GenCase, horizon: number): GenCallback | null {
+  if (c.state !== 'closed' || c.kind === 'inquiry' || rnd() < 0.25) return null;
+  const createdAt = c.closedAt as number;
+  const finished = createdAt + Math.floor(rnd() * 72 * H);
+  const reached = rnd() < 0.75;
+  const open = finished > horizon;
+  return {
+    id: randomUUID(),
+    caseId: c.id,
+    caseKind: c.kind,
+    region: c.region,
+    customerId: c.customerId,
+    amId: c.amId,
+    priority: c.priority,
+    green: c.green,
+    createdAt,
+    dueAt: createdAt + 48 * H,
+    state: open ? (rnd() < 0.5 ? 'pending' : 'in_progress') : reached ? 'done' : 'unreachable',
+    finishedAt: open ? null : finished,
+    score: !open && reached ? 1 + Math.floor(rnd() * 5) : null,
+  };
+}
+
+/** The call-back's row, its case_index row (kind callback), its clock and, when it ran late, its breach alert. */
+export async function insertCallback(db: DataSource, cb: GenCallback, n: number): Promise<void> {
+  const no = `CB-GEN-${n}-${cb.id.slice(0, 8)}`;
+  await db.query(
+    `INSERT INTO callbacks (id, callback_no, case_kind, case_id, case_number, customer_id, region, priority, green_channel, selected_by,
+                            state, attempts, score, due_at, finished_at, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'tier', $10, $11, $12, $13, $14, $15, $15)`,
+    [
+      cb.id,
+      no,
+      cb.caseKind,
+      cb.caseId,
+      `GEN-${cb.caseId.slice(0, 8)}`,
+      cb.customerId,
+      cb.region,
+      cb.priority,
+      cb.green,
+      cb.state,
+      cb.state === 'unreachable' ? 3 : cb.state === 'pending' ? 0 : 1,
+      cb.score,
+      iso(cb.dueAt),
+      iso(cb.finishedAt),
+      iso(cb.createdAt),
+    ],
+  );
+  const open = cb.finishedAt === null;
+  await db.query(
+    `INSERT INTO case_index (kind, id, case_no, customer_id, region, title, state, priority, green_channel, is_open, opened_at, closed_at)
+     VALUES ('callback', $1, $2, $3, $4, '报表测试回访', $5, $6, $7, $8, $9, $10)`,
+    [cb.id, no, cb.customerId, cb.region, cb.state, cb.priority, cb.green, open, iso(cb.createdAt), iso(cb.finishedAt)],
+  );
+  const clockId = randomUUID();
+  await db.query(
+    `INSERT INTO sla_clocks (id, case_kind, case_id, clock, policy_key, policy_version, calendar_key, target_seconds, warn_at_percent,
+                             started_at, due_at, state, stopped_at, worked_ms, resumed_at)
+     VALUES ($1, 'callback', $2, 'resolution', 'callback', 0, '24x7', ${48 * 3600}, 75, $3, $4, $5, $6, $7, $8)`,
+    [
+      clockId,
+      cb.id,
+      iso(cb.createdAt),
+      iso(cb.dueAt),
+      open ? 'running' : 'stopped',
+      iso(cb.finishedAt),
+      open ? 0 : (cb.finishedAt as number) - cb.createdAt,
+      open ? iso(cb.createdAt) : null,
+    ],
+  );
+  // late: its breach was raised (these must not count among the cases' breaches)
+  if ((cb.finishedAt ?? Infinity) > cb.dueAt) {
+    await db.query(
+      `INSERT INTO alerts (case_kind, case_id, case_no, clock_id, clock, level, due_at, raised_at, customer_id, region)
+       VALUES ('callback', $1, $2, $3, 'resolution', 'breached', $4, $4, $5, $6)`,
+      [cb.id, no, clockId, iso(cb.dueAt), cb.customerId, cb.region],
     );
   }
 }

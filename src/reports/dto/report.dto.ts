@@ -134,6 +134,10 @@ export class ScorecardRowDto {
   @ApiProperty({ type: Number, nullable: true }) resolutionMetPct: number | null;
   @ApiProperty({ type: Number, nullable: true }) csatAverage: number | null;
   @ApiProperty() csatAnswered: number;
+  @ApiProperty({ description: 'Satisfaction call-backs of their customers done in the month' }) callbacksDone: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Their mean score' }) callbacksCsatAverage: number | null;
+  @ApiProperty({ description: 'Of those, scored 1 or 2' }) callbacksLowScore: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'Feedback and call-back scores together' }) csatOverallAverage: number | null;
   @ApiProperty() billedFen: number;
   @ApiProperty() collectedFen: number;
   @ApiProperty({ description: 'At the end of the month (the last day built)' }) arrearsFen: number;
