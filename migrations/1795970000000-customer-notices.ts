@@ -39,7 +39,8 @@ const CALLBACK_DUE: Record<string, { subject: string | null; body: string }> = {
   },
   email: {
     subject: '【回访待进行】{{ caseNo }} {{ title }}',
-    body: `<p>{{ customerName }} 的工单 <b>{{ caseNo }}</b> 已办结，将{% if dueAt %}于 {{ dueAt }} 前{% endif %}回访。</p>`,
+    body: `<p>{{ customerName }} 的工单 <b>{{ caseNo }}</b> 已办结，将{% if dueAt %}于 {{ dueAt }} 前{% endif %}回访。</p>
+<p><a href="{{ link }}">查看工单</a></p>`,
   },
 };
 

@@ -1,3 +1,4 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { LoggerService } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { maskMobile } from '../../src/common/masking';
@@ -6,6 +7,8 @@ import { chinaTime } from '../../src/notifications/message-context';
 import { customerBody, faultBody, mobile, orderBody } from '../support/factories';
 import { ChannelFakes } from '../support/notify-world';
 import type { StaffLogin, TestApp } from '../support/test-app';
+import type { Queue } from 'bullmq';
+import { QueueName } from '../../src/queues/queue-names';
 import { bearer, startTestApp } from '../support/test-app';
 import { waitFor } from '../support/wait';
 
@@ -360,7 +363,7 @@ describe('quiet hours', () => {
       async () => {
         const rows = await query(
           q,
-          `SELECT n.state, d.next_attempt_at, d.state AS digest_state FROM notification_deliveries n JOIN notification_digests d ON d.id = n.digest_id
+          `SELECT n.state, n.digest_id, d.next_attempt_at, d.state AS digest_state FROM notification_deliveries n JOIN notification_digests d ON d.id = n.digest_id
             WHERE n.case_id = $1`,
           [p2.id],
         );
@@ -382,5 +385,17 @@ describe('quiet hours', () => {
       heldUntil: new Date(held.next_attempt_at).toISOString(),
     });
     expect(fakes.smsTo(c.contact.mobile)).toHaveLength(0);
+
+    // The worker loses its jobs (Redis flushed, the process restarted), then the quiet hours end: the sweep finds
+    // the digest due and it goes, once.
+    await q.app.get<Queue>(getQueueToken(QueueName.notifications)).obliterate({ force: true });
+    await query(q, `UPDATE notification_digests SET send_at = now(), next_attempt_at = now() WHERE id = $1`, [held.digest_id]);
+    await noticesOf(q, p2.id, 1);
+    expect(fakes.smsTo(c.contact.mobile)).toHaveLength(1);
+    expect(fakes.smsTo(c.contact.mobile)[0].text).toContain(p2.caseNo);
+    // several sweeps later, still once
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(fakes.smsTo(c.contact.mobile)).toHaveLength(1);
+    expect((await timelineOf(q, 'fault', p2.id)).map((l) => l.data.state)).toEqual(['held', 'sent']);
   }, 120_000);
 });
