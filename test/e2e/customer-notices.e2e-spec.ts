@@ -26,6 +26,7 @@ const fakes = new ChannelFakes();
 const ENV = { NOTIFY_QUIET_HOURS: 'off', NOTIFY_RETRY_BASE_MS: '200', OUTBOX_POLL_MS: '200' };
 
 type Row = Record<string, any>;
+class Rollback extends Error {}
 
 /** Every line any Logger in the process writes while the suite runs (the app's own logger is off in tests). */
 const logged: string[] = [];
@@ -311,6 +312,26 @@ describe('exactly once per (event, contact)', () => {
     expect(await query(t, `SELECT id FROM notification_digests WHERE recipient_key LIKE $1`, [`%:${event.id}`])).toHaveLength(1);
     expect(fakes.smsTo(c.contact.mobile)).toHaveLength(1);
     expect((await timelineOf(t, 'fault', f.id)).map((l) => l.data.state)).toEqual(['queued', 'sent']);
+
+    // a new event handed twice in one batch (before any relay saw it) makes one row, one digest, one line
+    const fresh = await customerWithContact(t);
+    const g = await ok(t, 'post', '/api/v1/faults', faultBody(fresh.id, { reporterMobile: fresh.contact.mobile }), agent);
+    const [gRow] = await noticesOf(t, g.id, 1);
+    await t.dataSource
+      .transaction(async (em) => {
+        await em.query(`DELETE FROM case_timeline WHERE case_id = $1 AND type = 'customer_notice'`, [g.id]);
+        await em.query(`DELETE FROM notification_deliveries WHERE id = $1`, [gRow.id]);
+        const [gEvent] = await em.query(`SELECT id, type, data FROM outbox_events WHERE id = $1`, [gRow.event_id]);
+        const work = await t.app.get(CustomerNotices).consumeIn(em, [gEvent, gEvent]);
+        expect(work).toHaveLength(1);
+        expect(await em.query(`SELECT id FROM notification_deliveries WHERE case_id = $1`, [g.id])).toHaveLength(1);
+        expect(await em.query(`SELECT id FROM case_timeline WHERE case_id = $1 AND type = 'customer_notice'`, [g.id])).toHaveLength(1);
+        // rolled back: this was only to look
+        throw new Rollback();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof Rollback)) throw err;
+      });
   }, 120_000);
 });
 

@@ -171,7 +171,14 @@ export class CustomerNotices implements OutboxConsumer {
       em,
       rows.map((r) => ({ eventId: r.eventId, recipientKey: r.recipientKey })),
     );
-    const fresh = rows.filter((r) => !existing.has(`${r.eventId}|${r.recipientKey}`));
+    // … and an event handed twice in one batch, once.
+    const seen = new Set(existing.keys());
+    const fresh = rows.filter((r) => {
+      const key = `${r.eventId}|${r.recipientKey}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     const { byKey, created } = await openDigests(
       em,
       fresh
