@@ -225,6 +225,19 @@ describe('a fault’s reporter is kept informed by SMS', () => {
     expect(lines.map((l) => l.data)).toEqual([
       expect.objectContaining({ notice: 'fault.acknowledged', state: 'suppressed', reason: 'opted_out', to: maskMobile(c.contact.mobile) }),
     ]);
+    // two changes of the flag at once from the same version: one wins, the other is told it is stale
+    const race = await Promise.all(
+      [false, true].map((flag) =>
+        t
+          .http()
+          .patch(`/api/v1/customers/${c.id}/contacts/${c.contact.id}`)
+          .set(bearer(t.admin))
+          .send({ notificationsOptOut: flag, expectedVersion: updated.version }),
+      ),
+    );
+    expect(race.map((r) => r.status).sort()).toEqual([200, 409]);
+    const [{ version: raced }] = await query(t, `SELECT version FROM customer_contacts WHERE id = $1`, [c.contact.id]);
+    expect(raced).toBe(updated.version + 1);
     // a contact created opted out is so from the start
     const created = await ok(t, 'post', `/api/v1/customers/${c.id}/contacts`, {
       name: '赵敏',
