@@ -21,6 +21,7 @@ import { SlaWorkingTime1795890000000 } from './1795890000000-sla-working-time';
 import { ReportRollups1795910000000 } from './1795910000000-report-rollups';
 import { NotificationDeliveries1795920000000 } from './1795920000000-notification-deliveries';
 import { Callbacks1795930000000 } from './1795930000000-callbacks';
+import { ReportAllocationReversals1795950000000 } from './1795950000000-report-allocation-reversals';
 import { CustomerNotices1795970000000 } from './1795970000000-customer-notices';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
@@ -48,5 +49,6 @@ export const migrations = [
   ReportRollups1795910000000,
   NotificationDeliveries1795920000000,
   Callbacks1795930000000,
+  ReportAllocationReversals1795950000000,
   CustomerNotices1795970000000,
 ];

@@ -105,12 +105,12 @@ export const CONTENT_TYPES: Record<ReportFormat, string> = {
   html: 'text/html; charset=utf-8',
 };
 
-/** ?format= wins; then Accept (text/csv, the XLSX media type, text/html where the route has a page); JSON otherwise. */
-export function chooseFormat(format: ReportFormat | undefined, accept: string | undefined, html = true): ReportFormat {
+/** ?format= wins; then Accept (text/csv, the XLSX media type, text/html); JSON otherwise. */
+export function chooseFormat(format: ReportFormat | undefined, accept: string | undefined): ReportFormat {
   if (format) return format;
   const a = (accept ?? '').toLowerCase();
   if (a.includes('spreadsheetml')) return 'xlsx';
   if (a.includes('text/csv')) return 'csv';
-  if (html && a.includes('text/html')) return 'html';
+  if (a.includes('text/html')) return 'html';
   return 'json';
 }

@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import type { ReportView } from './dto/report.dto';
+import type { ReportView, ScorecardRowDto, ScorecardView } from './dto/report.dto';
 import { KPIS, KPI_SECTIONS, type KpiSection } from './report-kpis';
 
 /**
@@ -142,6 +142,108 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:
 <p>统计口径见 docs/REPORTS.md · 生成于 ${esc(v.builtAt ?? '')}${v.partial ? ' · 当日数据截至生成时' : ''}</p>
 <div class="charts">${charts}</div>
 ${sections}${regions}
+</body></html>
+`;
+}
+
+/* ---- the scorecard's printable page ---- */
+
+/** The scorecard's columns as they print, in the order of the CSV and the XLSX (report-formats.ts `scorecardTables`). */
+const SCORECARD_ROWS: [keyof ScorecardRowDto, string, (v: number) => string][] = [
+  ['customersHeld', '在管客户', (v) => num(v)],
+  ['casesOpened', '新建工单', (v) => num(v)],
+  ['casesClosed', '关闭工单', (v) => num(v)],
+  ['breaches', '超时次数', (v) => num(v)],
+  ['resolutionMetPct', '解决及时率%', (v) => num(v)],
+  ['csatAverage', '满意度均分', (v) => num(v)],
+  ['csatAnswered', '满意度参评数', (v) => num(v)],
+  ['callbacksDone', '回访完成', (v) => num(v)],
+  ['callbacksCsatAverage', '回访满意度均分', (v) => num(v)],
+  ['callbacksLowScore', '回访低分', (v) => num(v)],
+  ['csatOverallAverage', '综合满意度均分', (v) => num(v)],
+  ['billedFen', '出账金额(元)', yuan],
+  ['collectedFen', '回款金额(元)', yuan],
+  ['arrearsFen', '欠费(元)', yuan],
+];
+
+function yuan(fen: number): string {
+  return (fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** Two charts across the account managers: breaches, and the CSAT average (feedback and call-backs) beside the resolution met %. */
+export async function scorecardCharts(v: ScorecardView): Promise<{ id: string; title: string; svg: string }[]> {
+  const echarts: Echarts = await import('echarts');
+  const names = v.items.map((i) => i.name ?? i.accountManagerId.slice(0, 8));
+  // one bar per manager: wide enough for a region's managers, however many
+  const width = Math.max(640, Math.min(2400, 60 + names.length * 36));
+  const axis = { type: 'category' as const, data: names, axisLabel: { rotate: names.length > 8 ? 45 : 0, interval: 0 } };
+  return [
+    {
+      id: 'breaches-by-manager',
+      title: '超时次数（按客户经理）',
+      svg: chart(
+        echarts,
+        {
+          grid: { top: 30, bottom: 90 },
+          xAxis: axis,
+          yAxis: { type: 'value', minInterval: 1 },
+          series: [{ name: '超时', type: 'bar', data: v.items.map((i) => i.breaches) }],
+        },
+        width,
+      ),
+    },
+    {
+      id: 'csat-by-manager',
+      title: '综合满意度均分与解决及时率（按客户经理）',
+      svg: chart(
+        echarts,
+        {
+          legend: { top: 0 },
+          grid: { top: 40, bottom: 90 },
+          xAxis: axis,
+          yAxis: [
+            { type: 'value', min: 0, max: 5, name: '分' },
+            { type: 'value', min: 0, max: 100, name: '%' },
+          ],
+          series: [
+            { name: '综合满意度均分', type: 'bar', data: v.items.map((i) => i.csatOverallAverage ?? 0) },
+            { name: '解决及时率%', type: 'line', yAxisIndex: 1, data: v.items.map((i) => i.resolutionMetPct ?? 0) },
+          ],
+        },
+        width,
+      ),
+    },
+  ];
+}
+
+/** The scorecard to print: the charts, then one table per account manager (a page each is too much; they break between tables). */
+export async function scorecardHtml(v: ScorecardView): Promise<string> {
+  const title = `客户经理绩效 ${v.month} · ${v.region.name}`;
+  const charts = (await scorecardCharts(v))
+    .map((c) => `<figure id="${c.id}"><figcaption>${esc(c.title)}</figcaption>${c.svg}</figure>`)
+    .join('');
+  const tables = v.items
+    .map((i) => {
+      const rows = SCORECARD_ROWS.map(([key, label, show]) => {
+        const value = i[key] as number | null;
+        return `<tr><td>${esc(label)}</td><td class="n">${value === null ? '—' : esc(show(value))}</td></tr>`;
+      }).join('');
+      return `<section class="manager" data-account-manager-id="${esc(i.accountManagerId)}"><h2>${esc(i.name ?? i.accountManagerId)}</h2><table><tbody>${rows}</tbody></table></section>`;
+    })
+    .join('');
+  return `<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>
+body{font-family:sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:15px;margin:12px 0 4px}
+table{border-collapse:collapse;margin:4px 0}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px}td.n{text-align:right;min-width:90px}
+.charts{display:flex;flex-wrap:wrap;gap:12px}figure{margin:0;break-inside:avoid}figcaption{font-weight:bold;margin-bottom:4px}
+.managers{display:flex;flex-wrap:wrap;gap:16px}section.manager{break-inside:avoid}
+@media print{body{margin:0}}
+</style></head><body>
+<h1>${esc(title)}</h1>
+<p>统计口径见 docs/REPORTS.md · 在管客户为当前持有 · 欠费为月末（最后一个已生成日）</p>
+<div class="charts">${charts}</div>
+<div class="managers">${tables || '<p>本期无客户经理数据</p>'}</div>
 </body></html>
 `;
 }

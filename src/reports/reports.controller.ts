@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiController, ApiErrors, ApiProblems, Auth, Idempotent, Roles, UuidPipe, type AuthContext } from '../common/http/controller';
 import { DailyReportQuery, MonthlyReportQuery, RebuildDto, RebuildView, ReportView, ScorecardQuery, ScorecardView } from './dto/report.dto';
 import { CONTENT_TYPES, chooseFormat, reportTables, scorecardTables, toCsv, toXlsx, type ReportTable } from './report-formats';
-import { reportHtml } from './report-html';
+import { reportHtml, scorecardHtml } from './report-html';
 import { ReportsService } from './reports.service';
 
 const FORMATS =
@@ -37,8 +37,15 @@ export class ReportsController {
   ) {
     const view = await this.reports.daily(auth, q);
     const format = chooseFormat(q.format, accept);
+    // the page's trend reaches 13 days before the day, beyond what the view was read from: drawn each time
     if (format === 'html') return page(reply, await reportHtml(view, await this.reports.trend(view, q)));
-    return send(reply, format, view, () => reportTables(view), `daily-${q.date}-${view.region.code}`);
+    return send(
+      reply,
+      format,
+      view,
+      (f) => this.reports.rendered(view, f, () => render(f, reportTables(view))),
+      `daily-${q.date}-${view.region.code}`,
+    );
   }
 
   @Get('monthly')
@@ -58,8 +65,15 @@ export class ReportsController {
   ) {
     const view = await this.reports.monthly(auth, q);
     const format = chooseFormat(q.format, accept);
-    if (format === 'html') return page(reply, await reportHtml(view, await this.reports.trend(view, q)));
-    return send(reply, format, view, () => reportTables(view), `monthly-${q.month}-${view.region.code}`);
+    if (format === 'html')
+      return page(reply, await this.reports.rendered(view, 'html', async () => reportHtml(view, await this.reports.trend(view, q))));
+    return send(
+      reply,
+      format,
+      view,
+      (f) => this.reports.rendered(view, f, () => render(f, reportTables(view))),
+      `monthly-${q.month}-${view.region.code}`,
+    );
   }
 
   @Get('account-managers')
@@ -67,9 +81,12 @@ export class ReportsController {
   @ApiOperation({
     summary:
       'The account managers’ scorecard of a month (绩效): directors and admins everyone in the region, an account manager their own row',
-    description: `Customers held (today), their cases, breaches, resolution met %, CSAT, money billed and collected, arrears at the month’s end. ${FORMATS}`,
+    description:
+      'Customers held (today), their cases, breaches, resolution met %, CSAT, money billed and collected, arrears at the month’s end. ' +
+      'The printable page has a table per account manager and two charts (breaches; CSAT average and resolution met %, per manager). ' +
+      FORMATS,
   })
-  @ApiProduces('application/json', 'text/csv', XLSX)
+  @ApiProduces('application/json', 'text/csv', XLSX, 'text/html')
   @ApiOkResponse({ type: ScorecardView })
   @ApiProblems(400, 403, 404)
   async accountManagers(
@@ -79,13 +96,9 @@ export class ReportsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const view = await this.reports.accountManagers(auth, q);
-    return send(
-      reply,
-      chooseFormat(q.format, accept),
-      view,
-      () => scorecardTables(view),
-      `account-managers-${q.month}-${view.region.code}`,
-    );
+    const format = chooseFormat(q.format, accept);
+    if (format === 'html') return page(reply, await scorecardHtml(view));
+    return send(reply, format, view, (f) => render(f, scorecardTables(view)), `account-managers-${q.month}-${view.region.code}`);
   }
 
   @Post('rebuild')
@@ -114,20 +127,23 @@ export class ReportsController {
   }
 }
 
-function page(reply: FastifyReply, html: string): string {
+function page(reply: FastifyReply, html: string | Buffer): string | Buffer {
   void reply.header('content-type', CONTENT_TYPES.html);
   return html;
 }
 
+const render = (format: 'csv' | 'xlsx', tables: ReportTable[]): Promise<Buffer> =>
+  format === 'csv' ? Promise.resolve(toCsv(tables)) : toXlsx(tables);
+
 async function send(
   reply: FastifyReply,
-  format: 'json' | 'csv' | 'xlsx' | 'html',
+  format: 'json' | 'csv' | 'xlsx',
   view: object,
-  tables: () => ReportTable[],
+  file: (format: 'csv' | 'xlsx') => Promise<Buffer | string>,
   name: string,
 ) {
-  if (format === 'json' || format === 'html') return view;
+  if (format === 'json') return view;
   void reply.header('content-type', CONTENT_TYPES[format]);
   void reply.header('content-disposition', `attachment; filename="${name}.${format}"`);
-  return format === 'csv' ? toCsv(tables()) : toXlsx(tables());
+  return file(format);
 }

@@ -1,4 +1,4 @@
-import { sql, raw, type Db, type Sql, execute, rows, firstRow, affected } from '../common/sql';
+import { sql, raw, join, type Db, type Sql, execute, rows, firstRow, affected } from '../common/sql';
 import { FIGURES, type Figure, type Figures } from './report-kpis';
 import type { ReportCut, ReportWindow } from './report-window';
 
@@ -116,6 +116,15 @@ function buildBilling(w: ReportWindow): Sql {
   return sql`
     INSERT INTO report_daily_billing (day, region, account_manager_id, billed_fen, collected_fen,
       arrears_0_30_fen, arrears_31_60_fen, arrears_61_90_fen, arrears_90_plus_fen)
+    WITH since AS (
+      -- what changed on each line after the end of the day: allocated since (and still standing), reversed since (and
+      -- standing then); read through the indexes on both instants, however many allocations lie before the day
+      SELECT pa.bill_line_id,
+             sum(CASE WHEN pa.allocated_at >= ${w.end} AND pa.reversed_at IS NULL THEN pa.amount_fen ELSE 0 END)
+             - sum(CASE WHEN pa.allocated_at < ${w.end} AND pa.reversed_at >= ${w.end} THEN pa.amount_fen ELSE 0 END) AS change
+      FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end} OR pa.reversed_at >= ${w.end}
+      GROUP BY pa.bill_line_id
+    )
     SELECT ${w.from}::date, region, am, sum(billed), sum(collected), sum(a0), sum(a1), sum(a2), sum(a3)
     FROM (
       SELECT l.serving_region AS region, cu.account_manager_id AS am, l.amount_fen AS billed, 0 AS collected, 0 AS a0, 0 AS a1, 0 AS a2, 0 AS a3
@@ -128,20 +137,21 @@ function buildBilling(w: ReportWindow): Sql {
       FROM payments p JOIN customers cu ON cu.id = p.customer_id
       WHERE (p.received_at >= ${w.start} AND p.received_at < ${w.end}) OR (p.reversed_at >= ${w.start} AND p.reversed_at < ${w.end})
       UNION ALL
-      SELECT region, am, 0, 0,
+      SELECT debts.region, cu.account_manager_id, 0, 0,
              CASE WHEN late BETWEEN 1 AND 30 THEN owed ELSE 0 END, CASE WHEN late BETWEEN 31 AND 60 THEN owed ELSE 0 END,
              CASE WHEN late BETWEEN 61 AND 90 THEN owed ELSE 0 END, CASE WHEN late > 90 THEN owed ELSE 0 END
       FROM (
-        SELECT l.serving_region AS region, cu.account_manager_id AS am, ${w.to}::date - b.due_date AS late,
-               l.due_fen - coalesce((SELECT sum(pa.amount_fen) FROM payment_allocations pa
-                                     WHERE pa.bill_line_id = l.id AND pa.allocated_at < ${w.end}
-                                       AND (pa.reversed_at IS NULL OR pa.reversed_at >= ${w.end})), 0) AS owed
-        FROM bill_lines l JOIN bills b ON b.id = l.bill_id JOIN customers cu ON cu.id = b.customer_id
-        WHERE b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
-          -- a bill paid now owed something at the end of the day only if part of it was paid after that
-          -- (a reversal reopens a bill), so the paid bills of the past are skipped without being read
-          AND (b.state <> 'paid' OR b.id IN (SELECT pa.bill_id FROM payment_allocations pa WHERE pa.allocated_at >= ${w.end}))
-      ) debts
+        -- what a line owed at the end of the day = what it owes now (l.paid_fen is the sum of its standing allocations)
+        -- plus what changed since: the lines of the bills not paid now, and those of the bills paid now that changed
+        -- after the day (a bill paid now with no change since owed nothing then), so the paid past is never read
+        SELECT l.serving_region AS region, b.customer_id, ${w.to}::date - b.due_date AS late, l.due_fen - l.paid_fen + coalesce(s.change, 0) AS owed
+        FROM bills b JOIN bill_lines l ON l.bill_id = b.id LEFT JOIN since s ON s.bill_line_id = l.id
+        WHERE b.state <> 'paid' AND b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
+        UNION ALL
+        SELECT l.serving_region, b.customer_id, ${w.to}::date - b.due_date, l.due_fen - l.paid_fen + s.change
+        FROM since s JOIN bill_lines l ON l.id = s.bill_line_id JOIN bills b ON b.id = l.bill_id
+        WHERE b.state = 'paid' AND b.issued_at < ${w.end} AND b.due_date < ${w.to}::date
+      ) debts JOIN customers cu ON cu.id = debts.customer_id
       WHERE owed > 0
     ) x
     GROUP BY region, am`;
@@ -152,6 +162,11 @@ const ROLLUPS = ['report_daily_cases', 'report_daily_durations', 'report_daily_o
 /** Replaces one day's rollups (run it in a transaction: readers see the old day or the new one, never half). */
 export async function buildDay(db: Db, w: ReportWindow, partial: boolean): Promise<void> {
   await execute(db, sql`SELECT pg_advisory_xact_lock(hashtext('report-day'), (${w.from}::date - date '2000-01-01'))`);
+  // the planner's cost of these scans crosses jit_above_cost on a year of history, and compiling them took longer than
+  // running them (docs/PERFORMANCE.md, "Reports")
+  await execute(db, sql`SET LOCAL jit = off`);
+  // the allocations touched after an older day being rebuilt are many: aggregate them in memory, not in batches on disk
+  await execute(db, sql`SET LOCAL work_mem = '64MB'`);
   // the table names are this file's constants, never input
   for (const table of ROLLUPS) await execute(db, sql`DELETE FROM ${raw(table)} WHERE day = ${w.from}::date`);
   for (const statement of [buildCases(w), buildDurations(w), buildOrders(w), buildBilling(w)]) await execute(db, statement);
@@ -196,40 +211,66 @@ type Grouped = Map<string, Figures>;
 
 /** The figures of a period per group, from the rollups only; stocks from `stockDay` (the last built day of the period). */
 export async function rollupFigures(db: Db, c: ReportCut, w: ReportWindow, stockDay: string | null, g: GroupBy): Promise<Grouped> {
-  const out: Grouped = new Map();
-  const put = (key: string | null, values: Partial<Record<Figure, string | number | null>>) => {
+  return (await rollupFiguresBy(db, c, w, stockDay, [g]))[0];
+}
+
+/**
+ * The figures of a period for several breakdowns at once: each rollup table
+ * is read once, its rows aggregated per breakdown (GROUPING SETS), instead
+ * of once per breakdown. One map per breakdown, in the order asked.
+ */
+export async function rollupFiguresBy(db: Db, c: ReportCut, w: ReportWindow, stockDay: string | null, gs: GroupBy[]): Promise<Grouped[]> {
+  const outs: Grouped[] = gs.map(() => new Map<string, Figures>());
+  const names = gs.map((_, i) => `k${i}`);
+  const keys = (billing: boolean) =>
+    join(
+      gs.map((g, i) => sql`${groupExpr(g, billing)} AS ${raw(names[i])}`),
+      ', ',
+    );
+  // GROUPING(k0, k1, …) has a 0 bit for the key a row was grouped by (k0 the highest bit)
+  const head = raw(`GROUPING(${names.join(', ')}) AS grouping_set, ${names.join(', ')}`);
+  const sets = raw(names.map((n) => `(${n})`).join(', '));
+  const grouped = (table: string, where: Sql, billing = false) =>
+    sql`FROM (SELECT ${keys(billing)}, * FROM ${raw(table)} WHERE ${where}) t GROUP BY GROUPING SETS (${sets})`;
+  const put = (r: Record<string, string | number | null>, billing = false) => {
+    const i = names.findIndex((_, k) => ((Number(r.grouping_set) >> (names.length - 1 - k)) & 1) === 0);
+    const key = r[names[i]] as string | null;
+    // billing has no kind, priority or green channel: those breakdowns get no money (a total does)
+    if (billing && key === null && gs[i] !== 'total') return;
+    const out = outs[i];
     const k = key ?? '';
     // a percentile of no durations is null, as percentile_disc over no rows (a group of call-backs alone has flows and no durations)
     const f = out.get(k) ?? (Object.fromEntries(FIGURES.map((x) => [x, x.endsWith('_p90_ms') ? null : 0])) as Figures);
-    for (const [name, v] of Object.entries(values)) {
-      if (name === 'g') continue;
+    for (const [name, v] of Object.entries(r)) {
+      if (name === 'grouping_set' || names.includes(name)) continue;
       f[name as Figure] = v === null || v === undefined ? null : Number(v);
     }
     out.set(k, f);
   };
   const stock = stockDay ?? w.to;
+  const period = sql`day BETWEEN ${w.from}::date AND ${w.to}::date`;
   const flows = await rows<Record<string, string | null>>(
     db,
-    sql`SELECT ${groupExpr(g)} AS g, sum(opened) AS opened, sum(closed) AS closed, sum(response_ended) AS response_ended, sum(response_met) AS response_met,
+    sql`SELECT ${head}, sum(opened) AS opened, sum(closed) AS closed, sum(response_ended) AS response_ended, sum(response_met) AS response_met,
                sum(resolution_ended) AS resolution_ended, sum(resolution_met) AS resolution_met, sum(breaches) AS breaches, sum(escalations) AS escalations,
                sum(csat_closed) AS csat_closed, sum(csat_answered) AS csat_answered, sum(csat_sum) AS csat_sum, sum(csat_1) AS csat_1, sum(csat_2) AS csat_2,
                sum(csat_3) AS csat_3, sum(csat_4) AS csat_4, sum(csat_5) AS csat_5,
                sum(callbacks_created) AS callbacks_created, sum(callbacks_done) AS callbacks_done,
                sum(callbacks_unreachable) AS callbacks_unreachable, sum(callbacks_on_time) AS callbacks_on_time,
                sum(callbacks_score_sum) AS callbacks_score_sum, sum(callbacks_low_score) AS callbacks_low_score
-        FROM report_daily_cases WHERE day BETWEEN ${w.from}::date AND ${w.to}::date AND ${caseRollupCut(c)} GROUP BY 1`,
+        ${grouped('report_daily_cases', sql`${period} AND ${caseRollupCut(c)}`)}`,
   );
-  for (const r of flows) put(r.g, r);
+  for (const r of flows) put(r);
   const stocks = await rows<Record<string, string | null>>(
     db,
-    sql`SELECT ${groupExpr(g)} AS g, sum(open_eod) AS open_eod, sum(aging_0_1) AS aging_0_1, sum(aging_1_3) AS aging_1_3,
+    sql`SELECT ${head}, sum(open_eod) AS open_eod, sum(aging_0_1) AS aging_0_1, sum(aging_1_3) AS aging_1_3,
                sum(aging_3_7) AS aging_3_7, sum(aging_7_plus) AS aging_7_plus
-        FROM report_daily_cases WHERE day = ${stock}::date AND ${caseRollupCut(c)} GROUP BY 1`,
+        ${grouped('report_daily_cases', sql`day = ${stock}::date AND ${caseRollupCut(c)}`)}`,
   );
-  for (const r of stocks) put(r.g, r);
+  for (const r of stocks) put(r);
   const durations = await rows<Record<string, string | null>>(
     db,
-    sql`SELECT ${groupExpr(g)} AS g,
+    sql`SELECT ${head},
                count(*) FILTER (WHERE clock = 'response') AS mtta_n,
                coalesce(sum(elapsed_ms) FILTER (WHERE clock = 'response'), 0) AS mtta_sum_ms,
                percentile_disc(0.9) WITHIN GROUP (ORDER BY elapsed_ms) FILTER (WHERE clock = 'response') AS mtta_p90_ms,
@@ -240,33 +281,33 @@ export async function rollupFigures(db: Db, c: ReportCut, w: ReportWindow, stock
                percentile_disc(0.9) WITHIN GROUP (ORDER BY elapsed_ms) FILTER (WHERE clock = 'resolution') AS mttr_p90_ms,
                coalesce(sum(working_ms) FILTER (WHERE clock = 'resolution'), 0) AS mttr_working_sum_ms,
                percentile_disc(0.9) WITHIN GROUP (ORDER BY working_ms) FILTER (WHERE clock = 'resolution') AS mttr_working_p90_ms
-        FROM report_daily_durations WHERE day BETWEEN ${w.from}::date AND ${w.to}::date AND ${caseRollupCut(c)} GROUP BY 1`,
+        ${grouped('report_daily_durations', sql`${period} AND ${caseRollupCut(c)}`)}`,
   );
-  for (const r of durations) put(r.g, r);
+  for (const r of durations) put(r);
   const orders = await rows<Record<string, string | null>>(
     db,
-    sql`SELECT ${groupExpr(g)} AS g, sum(accepted) AS orders_accepted, sum(completed) AS orders_completed, sum(completed_on_time) AS orders_on_time,
+    sql`SELECT ${head}, sum(accepted) AS orders_accepted, sum(completed) AS orders_completed, sum(completed_on_time) AS orders_on_time,
                sum(lead_time_ms) AS orders_lead_time_ms, sum(work_orders_completed) AS work_orders_completed, sum(work_orders_on_time) AS work_orders_on_time
-        FROM report_daily_orders
-        WHERE day BETWEEN ${w.from}::date AND ${w.to}::date AND ${caseRollupCut({ ...c, kind: undefined })}
-          AND (${c.kind ?? null}::text IS NULL OR ${c.kind ?? null} = 'order')
-        GROUP BY 1`,
+        ${grouped(
+          'report_daily_orders',
+          sql`${period} AND ${caseRollupCut({ ...c, kind: undefined })} AND (${c.kind ?? null}::text IS NULL OR ${c.kind ?? null} = 'order')`,
+        )}`,
   );
-  for (const r of orders) put(r.g, r);
+  for (const r of orders) put(r);
   const money = await rows<Record<string, string | null>>(
     db,
-    sql`SELECT ${groupExpr(g, true)} AS g, sum(billed_fen) AS billed_fen, sum(collected_fen) AS collected_fen
-        FROM report_daily_billing WHERE day BETWEEN ${w.from}::date AND ${w.to}::date AND ${billingRollupCut(c)} GROUP BY 1`,
+    sql`SELECT ${head}, sum(billed_fen) AS billed_fen, sum(collected_fen) AS collected_fen
+        ${grouped('report_daily_billing', sql`${period} AND ${billingRollupCut(c)}`, true)}`,
   );
-  for (const r of money) if (r.g !== null || g === 'total') put(r.g, r);
+  for (const r of money) put(r, true);
   const arrears = await rows<Record<string, string | null>>(
     db,
-    sql`SELECT ${groupExpr(g, true)} AS g, sum(arrears_0_30_fen) AS arrears_0_30_fen, sum(arrears_31_60_fen) AS arrears_31_60_fen,
+    sql`SELECT ${head}, sum(arrears_0_30_fen) AS arrears_0_30_fen, sum(arrears_31_60_fen) AS arrears_31_60_fen,
                sum(arrears_61_90_fen) AS arrears_61_90_fen, sum(arrears_90_plus_fen) AS arrears_90_plus_fen
-        FROM report_daily_billing WHERE day = ${stock}::date AND ${billingRollupCut(c)} GROUP BY 1`,
+        ${grouped('report_daily_billing', sql`day = ${stock}::date AND ${billingRollupCut(c)}`, true)}`,
   );
-  for (const r of arrears) if (r.g !== null || g === 'total') put(r.g, r);
-  return out;
+  for (const r of arrears) put(r, true);
+  return outs;
 }
 
 /** The last built day in [from, to], and when the period was last built. */

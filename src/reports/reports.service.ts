@@ -27,12 +27,12 @@ import type {
   ScorecardView,
 } from './dto/report.dto';
 import { reportDailyReadyEvent, reportMonthlyReadyEvent } from './report-events';
+import { RenderMemo, ReportMemo } from './report-memo';
 import type { TrendPoint } from './report-html';
 import { KPIS, emptyFigures, kpiValues, type Figures } from './report-kpis';
 import { type ReportCut, type ReportWindow, addDays, addMonths, chinaDate, monthEnd, monthStart, windowOf } from './report-window';
 import { ReportError, ReportErrorCode } from './reports.errors';
 import {
-  type GroupBy,
   type RebuildRow,
   buildDay,
   builtDays,
@@ -41,6 +41,7 @@ import {
   insertRebuild,
   markRebuild,
   rollupFigures,
+  rollupFiguresBy,
 } from './reports.repository';
 
 export const REBUILD_JOB = 'rebuild-reports';
@@ -49,6 +50,8 @@ export const rebuildJobId = (id: string) => `rebuild-${id}`;
 const MAX_RANGE_DAYS = 400;
 /** How old today's figures may be before a daily report of today builds them again. */
 const TODAY_FRESH_MS = 60_000;
+/** Report views kept per process (ReportMemo): a region, cut and period each; a view is some tens of KiB. */
+const VIEWS_KEPT = 200;
 
 interface Scope {
   region: RegionRefDto;
@@ -62,6 +65,9 @@ interface Scope {
  */
 @Injectable()
 export class ReportsService {
+  private readonly views = new ReportMemo<ReportView>(VIEWS_KEPT);
+  private readonly renderings = new RenderMemo<ReportView>();
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.reports) private readonly queue: Queue,
@@ -234,6 +240,15 @@ export class ReportsService {
     };
   }
 
+  /**
+   * A view's rendering (CSV, XLSX, the printable page) made once per view and format: the same view object comes back
+   * until its rollups change (report()), so a rendering never outlives what it shows. Only for renderings that read
+   * nothing but the view and the view's own period.
+   */
+  rendered(view: ReportView, format: string, render: () => Promise<Buffer | string>): Promise<Buffer | string> {
+    return this.renderings.get(view, format, render);
+  }
+
   /** Opened and closed per day for the printable report's trend: the month's days, or the 14 days up to a daily report's date. */
   async trend(view: ReportView, q: ReportCutQuery): Promise<TrendPoint[]> {
     const from = view.report === 'daily' ? addDays(view.period.to, -13) : view.period.from;
@@ -270,13 +285,37 @@ export class ReportsService {
       accountManagerId: q.accountManagerId,
     };
     const prevBuilt = await builtDays(db, prev.from, prev.to);
-    const total = (await rollupFigures(db, cut, w, built.last, 'total')).get('total') ?? emptyFigures();
+    // the view reads the rollups of its period and the previous one only: while neither was built again, it is the same
+    const signature = [built.builtAt?.toISOString(), built.days, prevBuilt.builtAt?.toISOString(), prevBuilt.days].join('/');
+    const key = JSON.stringify([report, scope.region.code, cut, w.from, w.to, prev.from, prev.to]);
+    return this.views.get(key, signature, () => this.compute(report, scope, cut, w, prev, built, prevBuilt));
+  }
+
+  private async compute(
+    report: 'daily' | 'monthly',
+    scope: Scope,
+    cut: ReportCut,
+    w: ReportWindow,
+    prev: ReportWindow,
+    built: { last: string | null; builtAt: Date | null; days: number; partial: boolean },
+    prevBuilt: { last: string | null; days: number },
+  ): Promise<ReportView> {
+    const db = this.dataSource.manager;
+    const digits = scope.prefix.length === 0 ? 2 : scope.prefix.length === 2 ? 4 : 6;
+    // the period's rollups read once for every breakdown; the previous period's for its total only
+    const [totals, regions, kinds, priorities, green] = await rollupFiguresBy(db, cut, w, built.last, [
+      'total',
+      { childRegionDigits: digits },
+      'kind',
+      'priority',
+      'green_channel',
+    ]);
+    const total = totals.get('total') ?? emptyFigures();
     const before = prevBuilt.days ? ((await rollupFigures(db, cut, prev, prevBuilt.last, 'total')).get('total') ?? emptyFigures()) : null;
     const now = kpiValues(total);
     const then = before ? kpiValues(before) : null;
-    const digits = scope.prefix.length === 0 ? 2 : scope.prefix.length === 2 ? 4 : 6;
-    const rowsOf = async (g: GroupBy, name: (key: string) => string): Promise<ReportRowDto[]> =>
-      [...(await rollupFigures(db, cut, w, built.last, g)).entries()]
+    const rowsOf = (groups: Map<string, Figures>, name: (key: string) => string): ReportRowDto[] =>
+      [...groups.entries()]
         .filter(([key]) => key !== '')
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([key, f]: [string, Figures]) => ({ key, name: name(key), kpis: kpiValues(f) }));
@@ -301,10 +340,10 @@ export class ReportsService {
           change: value === null || previous === null ? null : Math.round((value - previous) * 100) / 100,
         };
       }),
-      byRegion: await rowsOf({ childRegionDigits: digits }, (code) => this.regions.find(code)?.name ?? code),
-      byKind: await rowsOf('kind', (k) => k),
-      byPriority: await rowsOf('priority', (p) => `P${p}`),
-      byGreenChannel: await rowsOf('green_channel', (g) => (g === 'true' ? '绿色通道' : '普通')),
+      byRegion: rowsOf(regions, (code) => this.regions.find(code)?.name ?? code),
+      byKind: rowsOf(kinds, (k) => k),
+      byPriority: rowsOf(priorities, (p) => `P${p}`),
+      byGreenChannel: rowsOf(green, (g) => (g === 'true' ? '绿色通道' : '普通')),
     };
   }
 

@@ -177,6 +177,8 @@ describe('SMS over SMPP 3.4', () => {
     expect(outcome).toMatchObject({ accepted: true, providerMessageIds: [expect.any(String)] });
     const id = outcome.providerMessageId!;
     await waitFor(() => receipts.some((r) => r.messageId === id), 10_000, 'the receipt, sent again');
+    // The SMSC hears the answer once every handler has finished (the delivery pipeline's records the receipt too).
+    await waitFor(() => smsc.receiptAnswers.filter((a) => a.messageId === id).length >= 2, 10_000, 'the answer to the receipt sent again');
     expect(smsc.receiptAnswers.filter((a) => a.messageId === id).map((a) => a.status)).toEqual([0x64, 0]); // ESME_RX_T_APPN, then OK
     const [single] = smsc.messages.find((m) => m.segments[0].messageId === id)!.segments;
     expect(single).toMatchObject({ text: '您的故障已修复', dataCoding: 8, esmClass: 0 }); // 7 characters: one SMS, no header

@@ -30,10 +30,12 @@ describe('the printable report in headless Chromium', () => {
   beforeAll(async () => {
     t = await startTestApp();
     director = await t.staff(['director'], ['440000']);
+    const manager = await t.staff(['account_manager'], ['440000']);
     const customerId = randomUUID();
     await t.dataSource.query(
-      `INSERT INTO customers (id, customer_no, name, credit_code, tier, industry, home_region) VALUES ($1, $2, '浏览器测试客户', $3, 'key', '政务', '440106')`,
-      [customerId, `CBRW${Date.now()}`, `91440101MA${String(Date.now()).slice(-8)}`],
+      `INSERT INTO customers (id, customer_no, name, credit_code, tier, industry, home_region, account_manager_id)
+       VALUES ($1, $2, '浏览器测试客户', $3, 'key', '政务', '440106', $4)`,
+      [customerId, `CBRW${Date.now()}`, `91440101MA${String(Date.now()).slice(-8)}`, manager.id],
     );
     await t.dataSource.query(`INSERT INTO billing_accounts (customer_id) VALUES ($1)`, [customerId]);
     const rnd = prng(42);
@@ -78,8 +80,9 @@ describe('the printable report in headless Chromium', () => {
     await t?.close();
   });
 
-  it('renders every chart as a non-empty SVG without console errors, and keeps a screenshot', async () => {
-    const res = await t.http().get(`/api/v1/reports/monthly?month=${MONTH}&region=440000&format=html`).set(bearer(director));
+  /** Opens a page the API served, as it served it (the same body and headers: content type, CSP), from a trustworthy origin so COOP applies. */
+  const open = async (path: string, name: string, charts: string[]) => {
+    const res = await t.http().get(path).set(bearer(director));
     expect(res.status).toBe(200);
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const errors: string[] = [];
@@ -87,13 +90,12 @@ describe('the printable report in headless Chromium', () => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(e.message));
-    // served as the API served it (the same body and headers: content type, CSP), from a trustworthy origin so COOP applies
     const headers = Object.fromEntries(
       Object.entries(res.headers as Record<string, string>).filter(([k]) => !['content-length', 'transfer-encoding'].includes(k)),
     );
     await page.route('http://localhost/reports/**', (route) => route.fulfill({ status: 200, headers, body: res.text }));
-    await page.goto('http://localhost/reports/monthly');
-    for (const id of ['sla-by-region', 'opened-closed-trend', 'backlog-aging', 'csat-distribution']) {
+    await page.goto(`http://localhost/reports/${name}`);
+    for (const id of charts) {
       const svg = page.locator(`#${id} svg`);
       expect([id, await svg.count()]).toEqual([id, 1]);
       const box = await svg.boundingBox();
@@ -101,9 +103,34 @@ describe('the printable report in headless Chromium', () => {
       const shapes = await page.locator(`#${id} svg path`).count();
       expect([id, shapes > 3]).toEqual([id, true]);
     }
-    expect(await page.locator('h1').textContent()).toContain('月报');
     mkdirSync(OUTPUT, { recursive: true });
-    await page.screenshot({ path: join(OUTPUT, `reports-monthly-${MONTH}.png`), fullPage: true });
+    await page.screenshot({ path: join(OUTPUT, `reports-${name}-${MONTH}.png`), fullPage: true });
+    return { page, errors };
+  };
+
+  it('renders every chart as a non-empty SVG without console errors, and keeps a screenshot', async () => {
+    const { page, errors } = await open(`/api/v1/reports/monthly?month=${MONTH}&region=440000&format=html`, 'monthly', [
+      'sla-by-region',
+      'opened-closed-trend',
+      'backlog-aging',
+      'csat-distribution',
+    ]);
+    expect(await page.locator('h1').textContent()).toContain('月报');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('renders the scorecard: its charts as non-empty SVG, a table per account manager, no console errors, a screenshot', async () => {
+    const { page, errors } = await open(`/api/v1/reports/account-managers?month=${MONTH}&region=440000&format=html`, 'account-managers', [
+      'breaches-by-manager',
+      'csat-by-manager',
+    ]);
+    expect(await page.locator('h1').textContent()).toContain('客户经理绩效');
+    const tables = page.locator('section.manager table');
+    expect(await tables.count()).toBe(1);
+    // the manager's 40 cases were opened in the month: the table shows them
+    const opened = page.locator('section.manager tr', { hasText: '新建工单' }).locator('td.n');
+    expect(Number(await opened.textContent())).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
   });

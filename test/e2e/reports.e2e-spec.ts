@@ -423,6 +423,62 @@ describe('reports: KPIs from the rollups of generated months', () => {
     expect(daily.text).toContain('日报 2025-02-10');
   });
 
+  it('writes the scorecard as XLSX whose numbers equal the JSON, and as a printable page with a table per account manager', async () => {
+    const json = await api(director, '/reports/account-managers?month=2025-02&region=440000');
+    expect(json.body.items.length).toBeGreaterThanOrEqual(2);
+    const xlsx = await t
+      .http()
+      .get('/api/v1/reports/account-managers?month=2025-02&region=440000')
+      .set(bearer(director))
+      .set('accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers['content-disposition']).toContain('account-managers-2025-02-440000.xlsx');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as ArrayBuffer);
+    expect(book.worksheets.map((s) => s.name)).toEqual(['Account managers']);
+    const sheet = book.getWorksheet('Account managers')!;
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    // the header names each column's JSON field last ("超时次数 breaches"): read the sheet back into JSON rows by it
+    const keys = (sheet.getRow(1).values as (string | undefined)[]).slice(1).map((h) => String(h).split(' ').pop()!);
+    const read: Record<string, unknown>[] = [];
+    sheet.eachRow((row, i) => {
+      if (i > 1) read.push(Object.fromEntries(keys.map((k, c) => [k, row.getCell(c + 1).value ?? null])));
+    });
+    expect(read).toEqual(json.body.items);
+    expect(read.some((r) => typeof r.breaches === 'number' && r.breaches > 0)).toBe(true);
+
+    const html = await t
+      .http()
+      .get('/api/v1/reports/account-managers?month=2025-02&region=440000')
+      .set(bearer(director))
+      .set('accept', 'text/html');
+    expect(html.status).toBe(200);
+    expect(html.headers['content-type']).toMatch(/^text\/html/);
+    expect(html.text).toContain('客户经理绩效 2025-02 · 广东省');
+    expect(html.text).not.toContain('<script');
+    for (const id of ['breaches-by-manager', 'csat-by-manager']) {
+      const figure = new RegExp(`<figure id="${id}">.*?</figure>`, 's').exec(html.text)?.[0] ?? '';
+      expect([id, /<svg /.test(figure), /<path /.test(figure)]).toEqual([id, true, true]);
+    }
+    for (const item of json.body.items as { accountManagerId: string; breaches: number }[]) {
+      const section = new RegExp(`<section class="manager" data-account-manager-id="${item.accountManagerId}">.*?</section>`, 's').exec(
+        html.text,
+      )?.[0];
+      expect(section).toContain(`<td>超时次数</td><td class="n">${item.breaches}</td>`);
+    }
+    // an account manager's page holds their own table only
+    const own = await t.http().get('/api/v1/reports/account-managers?month=2025-02&region=440000&format=html').set(bearer(managers[0]));
+    expect(own.status).toBe(200);
+    expect(own.text.match(/<section class="manager"/g)?.length).toBe(1);
+    expect(own.text).toContain(`data-account-manager-id="${managers[0].id}"`);
+  });
+
   it('keeps agents out and each director to their regions; account managers see their own scorecard', async () => {
     await api(agent, '/reports/daily?date=2025-02-03', 403);
     await api(agent, '/reports/account-managers?month=2025-02', 403);
@@ -468,6 +524,54 @@ describe('reports: KPIs from the rollups of generated months', () => {
     );
     expect(events.length).toBe(2);
     expect(events[0].data).toMatchObject({ date: '2025-02-10', rebuild: true });
+  });
+
+  it('answers a month again from the rollups as soon as a day of it is rebuilt (a kept view lasts only while its rollups do)', async () => {
+    const path = '/reports/monthly?month=2025-03&region=440000';
+    const opened = (body: { kpis: { key: string; value: number | null }[] }) => body.kpis.find((k) => k.key === 'cases_opened')!.value;
+    const before = await api(director, path);
+    const xlsx = async () =>
+      (
+        await t
+          .http()
+          .get(`/api/v1${path}&format=xlsx`)
+          .set(bearer(director))
+          .buffer(true)
+          .parse((res, cb) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => cb(null, Buffer.concat(chunks)));
+          })
+      ).body as Buffer;
+    const xlsxBefore = await xlsx();
+    expect((await api(director, path)).body).toEqual(before.body);
+    // a late case on 10 March, then that day rebuilt: the month shows it at once, in every format
+    const late = simulateCase(
+      prng(99),
+      {
+        id: randomUUID(),
+        kind: 'fault',
+        region: '440106',
+        customerId: world.cases[0].customerId,
+        amId: world.cases[0].amId,
+        priority: 2,
+        green: false,
+        openedAt: ms('2025-03-10T09:00:00+08:00'),
+      },
+      ms('2025-03-10T09:00:00+08:00'),
+    );
+    await insertCase(t.dataSource, late, 9_999);
+    await rebuild('2025-03-10', '2025-03-10');
+    const after = await api(director, path);
+    expect(opened(after.body)).toBe((opened(before.body) ?? 0) + 1);
+    expect(after.body.builtAt).not.toBe(before.body.builtAt);
+    expect(Buffer.compare(await xlsx(), xlsxBefore)).not.toBe(0);
+    // and back
+    for (const table of ['alerts', 'sla_clocks']) await t.dataSource.query(`DELETE FROM ${table} WHERE case_id = $1`, [late.id]);
+    await t.dataSource.query(`DELETE FROM faults WHERE id = $1`, [late.id]);
+    await t.dataSource.query(`DELETE FROM case_index WHERE id = $1`, [late.id]);
+    await rebuild('2025-03-10', '2025-03-10');
+    expect(opened((await api(director, path)).body)).toBe(opened(before.body));
   });
 
   it('builds today on request and refuses the future', async () => {

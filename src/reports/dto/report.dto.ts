@@ -10,8 +10,6 @@ const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const REGION = /^(CN|\d{6})$/;
 export const REPORT_FORMATS = ['json', 'csv', 'xlsx', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-/** The scorecard has no printable page. */
-export const SCORECARD_FORMATS = ['json', 'csv', 'xlsx'] as const;
 
 /** The cuts every report takes besides its period. */
 export class ReportCutQuery {
@@ -64,7 +62,13 @@ export class ScorecardQuery {
   @IsOptional()
   @Matches(REGION, { message: 'must be CN or a 6-digit GB/T 2260 code' })
   region?: string;
-  @ApiPropertyOptional({ enum: SCORECARD_FORMATS }) @IsOptional() @IsIn(SCORECARD_FORMATS) format?: (typeof SCORECARD_FORMATS)[number];
+  @ApiPropertyOptional({
+    enum: REPORT_FORMATS,
+    description: 'Overrides Accept: json, csv (UTF-8 with BOM), xlsx or html (printable, with charts)',
+  })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
 }
 
 export class RebuildDto {
