@@ -23,6 +23,7 @@ import { NotificationDeliveries1795920000000 } from './1795920000000-notificatio
 import { Callbacks1795930000000 } from './1795930000000-callbacks';
 import { CustomerWarnings1795940000000 } from './1795940000000-customer-warnings';
 import { ReportAllocationReversals1795950000000 } from './1795950000000-report-allocation-reversals';
+import { CustomerNotices1795970000000 } from './1795970000000-customer-notices';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   Callbacks1795930000000,
   CustomerWarnings1795940000000,
   ReportAllocationReversals1795950000000,
+  CustomerNotices1795970000000,
 ];

@@ -9,6 +9,8 @@ export class Contact {
   @Column('text') name: string;
   @Column('text') mobile: string;
   @Column('text') role: ContactRole;
+  /** No SMS notices about their cases (issue 13 point 5): recorded as suppressed, never sent. */
+  @Column('boolean') notificationsOptOut: boolean;
   @Column('integer') version: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

@@ -22,7 +22,7 @@ export function serviceInstancesOf(em: EntityManager, customerId: string): Promi
 }
 
 export function insertContact(em: EntityManager, customerId: string, c: ContactInput): Promise<Contact> {
-  return em.save(em.create(Contact, { ...c, customerId, version: 1 }));
+  return em.save(em.create(Contact, { ...c, notificationsOptOut: c.notificationsOptOut ?? false, customerId, version: 1 }));
 }
 
 export function insertSite(em: EntityManager, customerId: string, s: SiteInput): Promise<Site> {

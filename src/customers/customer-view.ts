@@ -32,6 +32,7 @@ export const toContact = (c: Contact, masked: boolean): ContactDto => ({
   name: c.name,
   mobile: masked ? maskMobile(c.mobile) : c.mobile,
   role: c.role,
+  notificationsOptOut: c.notificationsOptOut,
   version: c.version,
 });
 

@@ -170,11 +170,11 @@ export async function insertCustomer(em: EntityManager, c: NewCustomer): Promise
 export async function insertContacts(
   em: EntityManager,
   customerId: string,
-  contacts: { name: string; mobile: string; role: ContactRole }[],
+  contacts: { name: string; mobile: string; role: ContactRole; notificationsOptOut?: boolean }[],
 ) {
   await em.insert(
     Contact,
-    contacts.map((c) => ({ ...c, customerId, version: 1 })),
+    contacts.map((c) => ({ ...c, notificationsOptOut: c.notificationsOptOut ?? false, customerId, version: 1 })),
   );
 }
 

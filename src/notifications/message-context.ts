@@ -81,6 +81,7 @@ export const EVENT_NAMES: Record<NotificationEventType, string> = {
   'fault.resolved': '故障已修复',
   'order.accepted': '订单已受理',
   'order.completed': '订单已完成',
+  'callback.due': '回访待进行',
 };
 
 const CHINA_OFFSET_MS = 8 * 3600_000;

@@ -14,6 +14,7 @@ import { NotificationChannelsService } from './notification-channels.service';
 import { NotificationTemplate } from './notification-template.entity';
 import { NotificationTemplatesController } from './notification-templates.controller';
 import { NotificationTemplatesService } from './notification-templates.service';
+import { CustomerNotices } from './customer-notices/customer-notices';
 import { AlertFanOut } from './pipeline/alert-fan-out';
 import { DigestSender } from './pipeline/digest-sender';
 import { AlertNotificationsController, NotificationDeliveriesController } from './pipeline/notification-deliveries.controller';
@@ -55,8 +56,8 @@ export class NotificationsModule {
         EmailTransport,
         ChannelTransports,
         NotificationDeliveriesService,
-        // The delivery pipeline (pipeline/): the relay's consumer, the sender, the sweep, SMS receipts.
-        ...(worker ? [SmsSessionStarter, AlertFanOut, DigestSender, NotificationProcessor, SmsReceiptRecorder] : []),
+        // The delivery pipeline (pipeline/): the relay's consumers (alerts, customer notices), the sender, the sweep, SMS receipts.
+        ...(worker ? [SmsSessionStarter, AlertFanOut, CustomerNotices, DigestSender, NotificationProcessor, SmsReceiptRecorder] : []),
       ],
       exports: [ChannelTransports, NotificationChannelsService, NotificationTemplatesService],
     };

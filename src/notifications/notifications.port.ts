@@ -28,6 +28,8 @@ export const NOTIFICATION_EVENT_TYPES = [
   'fault.resolved',
   'order.accepted',
   'order.completed',
+  // a customer notice: a call-back will come, by when (src/notifications/customer-notices)
+  'callback.due',
 ] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENT_TYPES)[number];
 

@@ -219,7 +219,7 @@ describe('notification channels without NOTIFY_SECRET_KEY, and message templates
 
   it('lists a Chinese template for every event type and channel, seeded', async () => {
     const res = await t.http().get('/api/v1/notification-templates').set(bearer(t.admin)).expect(200);
-    expect(res.body).toHaveLength(8 * 4);
+    expect(res.body).toHaveLength(9 * 4);
     const keys = res.body.map((x: { eventType: string; channel: string }) => `${x.eventType}/${x.channel}`);
     for (const e of [...NOTIFICATION_EVENT_TYPES, 'digest']) for (const c of MESSAGE_CHANNELS) expect(keys).toContain(`${e}/${c}`);
     for (const x of res.body) {

@@ -23,8 +23,8 @@ export type DigestState = 'pending' | 'sending' | 'sent' | 'failed' | 'dead';
  * Why a delivery was recorded and not sent: `quiet_hours` (an SMS of a
  * non-P1, non-green-channel alert during NOTIFY_QUIET_HOURS), `no_address`
  * (the person has no channel the system can reach), `channel_not_configured`
- * (SMS or e-mail is not set up on the server), `opted_out` (for customer
- * contacts' notices, to come).
+ * (SMS or e-mail is not set up on the server), `opted_out` (a customer
+ * contact's `notificationsOptOut`: customer-notices.ts).
  */
 export const SUPPRESSED_REASONS = ['quiet_hours', 'no_address', 'channel_not_configured', 'opted_out'] as const;
 export type SuppressedReason = (typeof SUPPRESSED_REASONS)[number];
@@ -35,10 +35,10 @@ export type DeliveryChannel = MessageChannel | 'none';
 
 /**
  * Who a delivery is for: a staff member, a region's group robot (mentioning
- * the staff it is for), or a customer contact (the customer notices of
- * issue 13 point 5 will add these; the log and the queue take them as they are).
+ * the staff it is for), a customer contact, or a fault's reporter who is none
+ * of the customer's contacts (the customer notices, customer-notices.ts).
  */
-export type RecipientKind = 'staff' | 'group' | 'contact';
+export type RecipientKind = 'staff' | 'group' | 'contact' | 'reporter';
 
 /** A person a group message mentions: WeCom by user id, DingTalk by user id or mobile. */
 export interface Mention {

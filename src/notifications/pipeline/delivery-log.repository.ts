@@ -88,11 +88,12 @@ export interface NewDelivery {
  * Locked for the caller's transaction (a sender claiming it waits, then sees
  * the rows joined to it). Keys whose open digest was claimed in between are
  * tried again. Returns key → digest, and which digests are new (their job
- * must be added).
+ * must be added). `notBefore` holds a new digest back (a customer notice
+ * held for the end of the quiet hours).
  */
 export async function openDigests(
   db: Db,
-  keys: { recipientKey: string; channel: MessageChannel }[],
+  keys: { recipientKey: string; channel: MessageChannel; notBefore?: Date | null }[],
   windowMs: number,
   maxAttempts: number,
 ): Promise<{ byKey: Map<string, { id: string; sendAt: Date }>; created: { id: string; sendAt: Date }[] }> {
@@ -104,13 +105,15 @@ export async function openDigests(
   for (let round = 0; missing.length && round < 5; round++) {
     const recipientKeys = missing.map((k) => k.recipientKey);
     const channels = missing.map((k) => k.channel);
+    const notBefore = missing.map((k) => k.notBefore?.toISOString() ?? null);
     const inserted = await rows<{ id: string; recipient_key: string; channel: string; send_at: Date }>(
       db,
       sql`INSERT INTO notification_digests (recipient_key, channel, send_at, next_attempt_at, max_attempts)
           SELECT k.recipient_key, k.channel, s.at, s.at, ${maxAttempts}
             FROM unnest(${recipientKeys}::text[], ${channels}::text[]) WITH ORDINALITY AS k(recipient_key, channel, n)
             CROSS JOIN LATERAL (
-              SELECT greatest(now(), coalesce(max(d.first_attempt_at) + make_interval(secs => ${windowMs / 1000}), now())) AS at
+              SELECT greatest(now(), coalesce(max(d.first_attempt_at) + make_interval(secs => ${windowMs / 1000}), now()),
+                              (${notBefore}::timestamptz[])[k.n]) AS at
                 FROM notification_digests d
                WHERE d.recipient_key = k.recipient_key AND d.channel = k.channel AND d.first_attempt_at IS NOT NULL) s
            ORDER BY k.n
@@ -314,6 +317,7 @@ export async function recordAttempt(db: Db, id: string, attempt: number, result:
                ${result.state === 'sent' ? sql`, sent_at = clock_timestamp(), provider_message_id = ${result.providerMessageId}` : empty}
          WHERE digest_id = ${id} AND state IN ('pending', 'failed')`,
   );
+  await customerNoticeOutcomeLines(db, [id]);
   // Receipts that came before this record (the SMSC answers fast).
   if (result.state === 'sent' && result.providerMessageIds?.length) await applyReceipts(db, id);
   return true;
@@ -353,7 +357,35 @@ export async function expireLeases(db: Db, limit: number): Promise<{ id: string;
              WHERE digest_id = ANY (${ids}::uuid[]) AND state IN ('pending', 'failed')`,
       );
   }
+  await customerNoticeOutcomeLines(
+    db,
+    expired.map((e) => e.id),
+  );
   return expired.filter((e) => e.state === 'failed').map((e) => ({ id: e.id, attempts: e.attempts }));
+}
+
+/** A mobile in SQL as maskMobile (src/common/masking.ts) shows it: 138****5678. */
+const MASKED_ADDRESS = sql`CASE WHEN length(n.address) = 11 THEN overlay(n.address placing '****' from 4 for 4) ELSE repeat('*', length(n.address)) END`;
+
+/**
+ * The case timeline's line for what just became of the customer notices these
+ * digests carry (sent, failed with a retry to come, dead), in the caller's
+ * transaction: every message to a customer shows on its case, the mobile
+ * masked (docs/ARCHITECTURE.md, "Customer notices"). Staff and group rows
+ * get none (the alert's own lines say it).
+ */
+export async function customerNoticeOutcomeLines(db: Db, digestIds: string[]): Promise<void> {
+  if (!digestIds.length) return;
+  await execute(
+    db,
+    sql`INSERT INTO case_timeline (case_kind, case_id, type, actor_name, data)
+        SELECT n.case_kind, n.case_id, 'customer_notice', 'system',
+               jsonb_build_object('deliveryId', n.id, 'notice', n.facts ->> 'eventType', 'caseNo', n.case_no, 'channel', n.channel,
+                                  'state', n.state, 'to', ${MASKED_ADDRESS}, 'recipientName', n.recipient_name,
+                                  'attempt', n.attempts, 'error', n.last_error)
+          FROM notification_deliveries n
+         WHERE n.digest_id = ANY (${digestIds}::uuid[]) AND n.recipient_kind IN ('contact', 'reporter')`,
+  );
 }
 
 /** Digests waiting for an attempt that is due since `graceMs` (their job may be lost): id and the next attempt's number. */

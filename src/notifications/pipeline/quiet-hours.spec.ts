@@ -1,4 +1,4 @@
-import { inQuietHours, smsHeldForQuietHours } from './quiet-hours';
+import { inQuietHours, quietHoursEnd, smsHeldForQuietHours } from './quiet-hours';
 
 const NIGHT = { fromMinute: 22 * 60, toMinute: 8 * 60 };
 
@@ -23,5 +23,13 @@ describe('quiet hours on China time', () => {
     expect(smsHeldForQuietHours(night, NIGHT, { priority: 1 }, false)).toBe(false);
     expect(smsHeldForQuietHours(night, NIGHT, { priority: 3 }, true)).toBe(false);
     expect(smsHeldForQuietHours(new Date('2026-12-01T04:00:00Z'), NIGHT, { priority: 4 }, false)).toBe(false);
+  });
+
+  it('names when the quiet hours end: 08:00 China time the next morning, or the same morning after midnight', () => {
+    expect(quietHoursEnd(new Date('2026-12-01T14:30:20Z'), NIGHT).toISOString()).toBe('2026-12-02T00:00:00.000Z'); // 22:30 → 08:00
+    expect(quietHoursEnd(new Date('2026-12-01T19:05:00Z'), NIGHT).toISOString()).toBe('2026-12-02T00:00:00.000Z'); // 03:05 → 08:00
+    const day = new Date('2026-12-01T04:00:00Z');
+    expect(quietHoursEnd(day, NIGHT)).toBe(day);
+    expect(quietHoursEnd(day, null)).toBe(day);
   });
 });

@@ -26,3 +26,15 @@ export function smsHeldForQuietHours(
 ): boolean {
   return inQuietHours(at, quiet) && facts.priority !== 1 && !green;
 }
+
+/**
+ * When the quiet hours that hold `at` end: the next China-time minute
+ * `toMinute` (a customer notice held for the night goes then). `at` itself
+ * when it is not in them.
+ */
+export function quietHoursEnd(at: Date, quiet: QuietHours | null): Date {
+  if (!quiet || !inQuietHours(at, quiet)) return at;
+  const minute = (at.getUTCHours() * 60 + at.getUTCMinutes() + CHINA_OFFSET_MINUTES) % 1440;
+  const minutesLeft = (quiet.toMinute - minute + 1440) % 1440;
+  return new Date(at.getTime() - (at.getTime() % 60_000) + minutesLeft * 60_000);
+}

@@ -12,7 +12,10 @@ export class DeliveryQueryDto extends PageQuery {
 }
 
 export class DeliveryRecipientDto {
-  @ApiProperty({ enum: ['staff', 'group', 'contact'], description: 'A staff member, a region’s group robot, or a customer contact' })
+  @ApiProperty({
+    enum: ['staff', 'group', 'contact', 'reporter'],
+    description: 'A staff member, a region’s group robot, a customer contact, or a fault’s reporter who is none of its customer’s contacts',
+  })
   kind: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The staff member (kind staff)' }) staffId: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'The group channel (kind group)' })

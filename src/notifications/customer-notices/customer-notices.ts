@@ -1,0 +1,308 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import type { EntityManager } from 'typeorm';
+import type { CaseKind } from '../../cases/case-kind';
+import { maskMobile } from '../../common/masking';
+import { AppConfig } from '../../config/app-config';
+import type { EventType } from '../../outbox/event-types.port';
+import type { OutboxConsumer, RelayedEvent } from '../../outbox/outbox-consumers.port';
+import { OutboxService } from '../../outbox/outbox.service';
+import { QueueName } from '../../queues/queue-names';
+import { ChannelTransports } from '../channels/channel-transports.service';
+import type { NotificationEventType } from '../notifications.port';
+import { mobileOf } from '../pipeline/alert-fan-out';
+import type { DeliveryFacts, SuppressedReason } from '../pipeline/delivery-log.port';
+import type { NewDelivery } from '../pipeline/delivery-log.repository';
+import { insertDeliveries, openDigests } from '../pipeline/delivery-log.repository';
+import { enqueueDigests } from '../pipeline/notification-jobs';
+import { inQuietHours, quietHoursEnd } from '../pipeline/quiet-hours';
+import type { NoticeContact } from './customer-notices.repository';
+import {
+  contactByMobile,
+  contactOfCallback,
+  deliveryIdsOf,
+  noticeLines,
+  orderContactOf,
+  reporterOf,
+  resolutionDueOf,
+} from './customer-notices.repository';
+
+/** The outbox events a customer hears about (docs/ARCHITECTURE.md, "Customer notices"). */
+const NOTICE_EVENTS = ['fault.created', 'fault.state_changed', 'callback.created', 'order.created', 'order.state_changed'] as const;
+
+/** The fields of those payloads a notice reads (fault-events.ts, ticket-events.ts, order-events.ts, callback-events.ts). */
+interface NoticePayload {
+  faultId?: string;
+  orderId?: string;
+  callbackId?: string;
+  caseKind?: CaseKind;
+  caseId?: string;
+  caseNo?: string;
+  caseNumber?: string;
+  customerId: string | null;
+  region?: string;
+  acceptedRegion?: string;
+  priority: string;
+  greenChannel: boolean;
+  state?: string;
+  to?: string;
+  title: string | null;
+  customerName: string | null;
+  assigneeName: string | null;
+  committedCompletionAt?: string;
+  dueAt?: string;
+}
+
+/** One notice to write: which template, about which case, to whom. */
+interface Notice {
+  event: RelayedEvent;
+  type: NotificationEventType;
+  caseKind: CaseKind;
+  caseId: string;
+  caseNo: string;
+  region: string;
+  priority: number;
+  greenChannel: boolean;
+  facts: DeliveryFacts;
+  /** The contact, or (a fault's reporter who is none of the customer's contacts) a name and mobile. */
+  to: { contact: NoticeContact } | { reporter: { name: string; mobile: string } } | null;
+}
+
+/**
+ * The customer kept informed (issue 13 point 5; docs/ARCHITECTURE.md,
+ * "Customer notices"): an outbox consumer like AlertFanOut, writing the same
+ * delivery log in the relay's transaction, so each (event, contact) becomes
+ * one row exactly once and goes through the same digests, queue, rate limit,
+ * retries and dead letters. What it adds: whom (the reporter of a fault or
+ * complaint, matched to the customer's contacts by mobile; an order's primary
+ * contact), opt-out, quiet hours held until they end (P1 excepted), and a
+ * `customer_notice` line on the case's timeline for every row it writes (the
+ * sender adds one per outcome: delivery-log.repository.ts,
+ * customerNoticeOutcomeLines). Mobiles are masked in every line and log.
+ */
+@Injectable()
+export class CustomerNotices implements OutboxConsumer {
+  readonly name = 'customer-notices';
+  readonly types: readonly EventType[] = NOTICE_EVENTS;
+  private readonly logger = new Logger(CustomerNotices.name);
+
+  constructor(
+    outbox: OutboxService,
+    private readonly transports: ChannelTransports,
+    private readonly config: AppConfig,
+    @InjectQueue(QueueName.notifications) private readonly queue: Queue,
+  ) {
+    outbox.addConsumer(this);
+  }
+
+  async consumeIn(em: EntityManager, events: RelayedEvent[]): Promise<(() => Promise<unknown>)[]> {
+    const notices: Notice[] = [];
+    // Sequential on purpose: the relay's transaction is one connection.
+    for (const event of events) {
+      const notice = await this.noticeOf(em, event);
+      if (notice) notices.push(notice);
+    }
+    if (!notices.length) return [];
+
+    const now = new Date();
+    const { quietHours, digestWindowMs, maxAttempts } = this.config.notifications.pipeline;
+    const rows: (NewDelivery & { heldUntil: Date | null })[] = [];
+    const lines: { kind: string; caseId: string; data: Record<string, unknown> }[] = [];
+    for (const n of notices) {
+      const base = {
+        eventId: n.event.id,
+        eventType: n.event.type,
+        alertId: null,
+        caseKind: n.caseKind,
+        caseId: n.caseId,
+        caseNo: n.caseNo,
+        region: n.region,
+        staffId: null,
+        groupChannelId: null,
+        mentions: [],
+        digestId: null,
+        priority: n.priority,
+        greenChannel: n.greenChannel,
+        facts: n.facts,
+      };
+      if (!n.to) {
+        // An order of a customer without contacts: nobody to tell, and the case says so.
+        lines.push({
+          kind: n.caseKind,
+          caseId: n.caseId,
+          data: { notice: n.type, caseNo: n.caseNo, state: 'suppressed', reason: 'no_contact' },
+        });
+        continue;
+      }
+      const who =
+        'contact' in n.to
+          ? { recipientKind: 'contact' as const, contactId: n.to.contact.id, name: n.to.contact.name, mobile: n.to.contact.mobile }
+          : { recipientKind: 'reporter' as const, contactId: null, name: n.to.reporter.name, mobile: n.to.reporter.mobile };
+      const optedOut = 'contact' in n.to && n.to.contact.notificationsOptOut;
+      const mobile = mobileOf(who.mobile);
+      const reason: SuppressedReason | null = optedOut
+        ? 'opted_out'
+        : !mobile
+          ? 'no_address'
+          : !this.transports.isConfigured('sms')
+            ? 'channel_not_configured'
+            : null;
+      // Quiet hours hold a customer's SMS until they end (a message at 08:00 beats none); P1 goes at once.
+      const heldUntil = !reason && n.priority !== 1 && inQuietHours(now, quietHours) ? quietHoursEnd(now, quietHours) : null;
+      rows.push({
+        ...base,
+        recipientKind: who.recipientKind,
+        // One key per notice: a customer's notices are never merged into a staff digest (an acknowledgement and a
+        // resolution a minute apart are two messages), and the key still makes (event, contact) unique.
+        recipientKey: `${who.recipientKind}:${who.contactId ?? n.caseId}:${n.event.id}`,
+        contactId: who.contactId,
+        recipientName: who.name,
+        address: mobile ?? who.mobile,
+        channel: mobile ? 'sms' : 'none',
+        state: reason ? 'suppressed' : 'pending',
+        suppressedReason: reason,
+        heldUntil,
+      });
+    }
+
+    // An event already turned into its rows (relayed again after a crash, or by hand) adds nothing.
+    const existing = await deliveryIdsOf(
+      em,
+      rows.map((r) => ({ eventId: r.eventId, recipientKey: r.recipientKey })),
+    );
+    // … and an event handed twice in one batch, once.
+    const seen = new Set(existing.keys());
+    const fresh = rows.filter((r) => {
+      const key = `${r.eventId}|${r.recipientKey}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const { byKey, created } = await openDigests(
+      em,
+      fresh
+        .filter((r) => r.state === 'pending')
+        .map((r) => ({ recipientKey: r.recipientKey, channel: 'sms' as const, notBefore: r.heldUntil })),
+      digestWindowMs,
+      maxAttempts,
+    );
+    for (const row of fresh) if (row.state === 'pending') row.digestId = byKey.get(`${row.recipientKey}|sms`)!.id;
+    await insertDeliveries(
+      em,
+      fresh.map(({ heldUntil: _held, ...row }) => row),
+    );
+    const ids = await deliveryIdsOf(
+      em,
+      fresh.map((r) => ({ eventId: r.eventId, recipientKey: r.recipientKey })),
+    );
+    for (const r of fresh) {
+      const masked = r.address ? maskMobile(r.address) : null;
+      const state = r.state === 'suppressed' ? 'suppressed' : r.heldUntil ? 'held' : 'queued';
+      lines.push({
+        kind: r.caseKind,
+        caseId: r.caseId,
+        data: {
+          deliveryId: ids.get(`${r.eventId}|${r.recipientKey}`) ?? null,
+          notice: r.facts.eventType,
+          caseNo: r.caseNo,
+          channel: r.channel,
+          state,
+          ...(r.suppressedReason ? { reason: r.suppressedReason } : {}),
+          ...(r.heldUntil ? { heldUntil: r.heldUntil.toISOString() } : {}),
+          to: masked,
+          recipientName: r.recipientName,
+        },
+      });
+      this.logger.log(`customer notice ${r.facts.eventType} for ${r.caseNo} to ${masked ?? 'nobody'}: ${state}`);
+    }
+    await noticeLines(em, lines);
+    if (!created.length) return [];
+    return [
+      () =>
+        enqueueDigests(
+          this.queue,
+          created.map((d) => ({ data: { digestId: d.id, attempt: 1 }, delayMs: d.sendAt.getTime() - Date.now() })),
+        ),
+    ];
+  }
+
+  /** The notice an event makes, or null (a move that is not news to the customer). */
+  private async noticeOf(em: EntityManager, event: RelayedEvent): Promise<Notice | null> {
+    const p = event.data as unknown as NoticePayload;
+    const priority = Number(String(p.priority).replace(/^P/, ''));
+    const facts = (type: NotificationEventType, kind: CaseKind, caseNo: string, region: string, dueAt: Date | string | null) => ({
+      eventType: type,
+      caseKind: kind,
+      caseNo,
+      customerName: p.customerName ?? '',
+      title: p.title ?? '',
+      priority,
+      region,
+      dueAt: dueAt instanceof Date ? dueAt.toISOString() : dueAt,
+      assigneeName: p.assigneeName,
+    });
+    switch (event.type) {
+      case 'fault.created':
+      case 'fault.state_changed': {
+        // A fault is born acknowledged (src/cases/ticket-lifecycle.ts); resolved is the move to `resolved`.
+        const type = event.type === 'fault.created' ? 'fault.acknowledged' : p.to === 'resolved' ? 'fault.resolved' : null;
+        if (!type || !p.faultId || !p.caseNo || !p.region) return null;
+        const reporter = await reporterOf(em, p.faultId);
+        if (!reporter) return null;
+        const dueAt = type === 'fault.acknowledged' ? await resolutionDueOf(em, 'fault', p.faultId) : null;
+        return {
+          event,
+          type,
+          caseKind: 'fault',
+          caseId: p.faultId,
+          caseNo: p.caseNo,
+          region: p.region,
+          priority,
+          greenChannel: p.greenChannel,
+          facts: facts(type, 'fault', p.caseNo, p.region, dueAt),
+          to: reporter.contact ? { contact: reporter.contact } : { reporter: { name: reporter.name, mobile: reporter.mobile } },
+        };
+      }
+      case 'callback.created': {
+        // Told on the case called back about (its number, its timeline); the call-back copied the case's contact.
+        if (!p.caseKind || !p.caseId || !p.caseNumber || !p.region || !p.customerId) return null;
+        const callback = await contactOfCallback(em, p.callbackId!);
+        if (!callback?.mobile) return null;
+        const contact = await contactByMobile(em, p.customerId, callback.mobile);
+        return {
+          event,
+          type: 'callback.due',
+          caseKind: p.caseKind,
+          caseId: p.caseId,
+          caseNo: p.caseNumber,
+          region: p.region,
+          priority,
+          greenChannel: p.greenChannel,
+          facts: facts('callback.due', p.caseKind, p.caseNumber, p.region, p.dueAt ?? null),
+          to: contact ? { contact } : { reporter: { name: callback.name ?? '', mobile: callback.mobile } },
+        };
+      }
+      case 'order.created':
+      case 'order.state_changed': {
+        const type = event.type === 'order.created' ? 'order.accepted' : p.to === 'completed' ? 'order.completed' : null;
+        if (!type || !p.orderId || !p.caseNo || !p.acceptedRegion || !p.customerId) return null;
+        const contact = await orderContactOf(em, p.customerId);
+        return {
+          event,
+          type,
+          caseKind: 'order',
+          caseId: p.orderId,
+          caseNo: p.caseNo,
+          region: p.acceptedRegion,
+          priority,
+          greenChannel: p.greenChannel,
+          facts: facts(type, 'order', p.caseNo, p.acceptedRegion, type === 'order.accepted' ? (p.committedCompletionAt ?? null) : null),
+          to: contact ? { contact } : null,
+        };
+      }
+      default:
+        return null;
+    }
+  }
+}
