@@ -140,6 +140,14 @@ describe('AppConfig', () => {
         previousSecretKey: undefined,
         smpp: undefined,
         smtp: undefined,
+        // The pipeline's defaults: 60 s digests, quiet from 22:00 to 08:00 China time, 8 attempts from 2 s, 60 s send leases.
+        pipeline: {
+          digestWindowMs: 60_000,
+          quietHours: { fromMinute: 22 * 60, toMinute: 8 * 60 },
+          maxAttempts: 8,
+          retryBaseMs: 2000,
+          leaseMs: 60_000,
+        },
       });
     });
 
