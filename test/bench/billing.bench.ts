@@ -28,6 +28,8 @@ import {
   load,
   machine,
   median,
+  deleteQueueKeys,
+  dropDatabase,
   recreateDatabase,
   startServer,
   token,
@@ -225,6 +227,10 @@ async function main(): Promise<void> {
   } finally {
     await db.end();
     await server.stop();
+    // Nothing left behind: the server's keys and the database.
+    const keys = await deleteQueueKeys(server.queuePrefix);
+    await dropDatabase(databaseUrl);
+    console.log(`removed ${keys} Redis keys and the database`);
   }
 }
 

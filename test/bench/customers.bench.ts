@@ -17,8 +17,9 @@
  * 4. EXPLAIN ANALYZEs the exact SQL CustomersService.list issues for each kind of lookup.
  * 5. Prints a markdown report and writes it to test/bench/results/customers-<timestamp>.md.
  *
- * The server is stopped at the end, also on failure or Ctrl-C. The database is kept
- * for inspection (it is dropped at the next run).
+ * The server is stopped at the end, also on failure or Ctrl-C; its Redis keys and the
+ * database are removed then (BENCH_KEEP_DATABASE=1 keeps the database for inspection;
+ * it is dropped at the next run).
  */
 import autocannon from 'autocannon';
 import type { ChildProcess } from 'node:child_process';
@@ -546,19 +547,28 @@ function databaseName(url: string): string {
   return name;
 }
 
-async function recreateDatabase(url: string): Promise<void> {
-  const name = databaseName(url);
+/** Runs one statement on the server's `postgres` database (creating or dropping the bench's own). */
+async function adminQuery(url: string, sql: string): Promise<void> {
   const admin = new URL(url);
   admin.pathname = '/postgres';
   const client = new Client({ connectionString: admin.toString() });
   await client.connect();
   try {
-    const quoted = `"${name.replace(/"/g, '""')}"`;
-    await client.query(`DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${quoted}`);
+    await client.query(sql);
   } finally {
     await client.end();
   }
+}
+
+const quotedName = (url: string) => `"${databaseName(url).replace(/"/g, '""')}"`;
+
+async function dropDatabase(url: string): Promise<void> {
+  await adminQuery(url, `DROP DATABASE IF EXISTS ${quotedName(url)} WITH (FORCE)`);
+}
+
+async function recreateDatabase(url: string): Promise<void> {
+  await dropDatabase(url);
+  await adminQuery(url, `CREATE DATABASE ${quotedName(url)}`);
 }
 
 function freePort(): Promise<number> {
@@ -1151,6 +1161,13 @@ async function main(): Promise<void> {
   } finally {
     await pool.end().catch(() => undefined);
     await server.stop();
+    // Nothing left behind unless asked: the queue keys, and the database.
+    const keys = await clearBenchKeys();
+    if (process.env.BENCH_KEEP_DATABASE === '1') console.log(`removed ${keys} Redis keys; kept the database ${databaseName(DATABASE_URL)}`);
+    else {
+      await dropDatabase(DATABASE_URL);
+      console.log(`removed ${keys} Redis keys and the database`);
+    }
   }
 }
 

@@ -24,7 +24,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { faultBody } from '../support/factories';
 import { startRedisServer } from '../support/redis-server';
-import { api, benchDatabaseUrl, createCustomers, envInt, machine, recreateDatabase, startServer, token, writeReport } from './harness';
+import {
+  api,
+  benchDatabaseUrl,
+  createCustomers,
+  dropDatabase,
+  envInt,
+  machine,
+  recreateDatabase,
+  startServer,
+  token,
+  writeReport,
+} from './harness';
 
 const FAULTS = envInt('BENCH_FAULTS', 1000);
 const SUPPORT = process.env.BENCH_INTAKE === 'support';
@@ -157,7 +168,9 @@ async function main(): Promise<void> {
     await db.end().catch(() => undefined);
     redis.disconnect();
     await server.stop();
-    await redisServer.stop();
+    await redisServer.stop(); // a private Redis: its keys go with it
+    await dropDatabase(databaseUrl);
+    console.log('removed the database');
   }
 }
 

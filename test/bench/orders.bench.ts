@@ -27,6 +27,7 @@ import {
   load,
   machine,
   median,
+  dropDatabase,
   recreateDatabase,
   startServer,
   token,
@@ -165,7 +166,10 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   } finally {
     await server.stop();
-    await deleteQueueKeys(server.queuePrefix);
+    // Nothing left behind: the server's keys and the database.
+    const keys = await deleteQueueKeys(server.queuePrefix);
+    await dropDatabase(databaseUrl);
+    console.log(`removed ${keys} Redis keys and the database`);
   }
 }
 
