@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import IORedis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { Principal, PrincipalLoader } from '../common/auth/principal-loader';
 import { AppConfig } from '../config/app-config';
+import { RedisChannel } from '../queues/redis-channel';
 import { principalOf } from './staff.repository';
 
 interface Entry {
@@ -27,10 +27,8 @@ interface Entry {
 export class PrincipalCache extends PrincipalLoader implements OnModuleDestroy {
   private readonly logger = new Logger(PrincipalCache.name);
   private readonly entries = new Map<string, Entry>();
-  private readonly channel: string;
+  private readonly channel: RedisChannel;
   private readonly ttlMs: number;
-  private subscriber?: IORedis;
-  private publisher?: IORedis;
   private subscribed = false;
   /** Bumped by every invalidation: a read that raced one is not cached (it may predate the change). */
   private generation = 0;
@@ -40,14 +38,19 @@ export class PrincipalCache extends PrincipalLoader implements OnModuleDestroy {
     private readonly config: AppConfig,
   ) {
     super();
-    this.channel = `${config.redis.queuePrefix}:principal-changed`;
+    this.channel = new RedisChannel(
+      config.redis.url,
+      `${config.redis.queuePrefix}:principal-changed`,
+      this.logger,
+      `other processes see the change within AUTH_CACHE_TTL_MS (${config.auth.cacheTtlMs} ms)`,
+    );
     this.ttlMs = config.auth.cacheTtlMs;
   }
 
   async loadPrincipal(staffId: string): Promise<Principal | null> {
     if (this.ttlMs === 0) return principalOf(this.dataSource, staffId);
     // The subscription starts with the first authenticated request: a worker-only process never opens it.
-    if (!this.subscriber) this.subscribe();
+    if (!this.channel.listening) this.subscribe();
     const entry = this.entries.get(staffId);
     if (entry && this.subscribed && Date.now() - entry.loadedAt < this.ttlMs) return entry.principal;
     const generation = this.generation;
@@ -68,13 +71,7 @@ export class PrincipalCache extends PrincipalLoader implements OnModuleDestroy {
    */
   async changed(staffId: string): Promise<void> {
     this.forget(staffId);
-    if (this.ttlMs === 0) return;
-    this.publisher ??= new IORedis(this.config.redis.url, { maxRetriesPerRequest: 1, connectionName: `${this.channel}:pub` });
-    try {
-      await this.publisher.publish(this.channel, staffId);
-    } catch (err) {
-      this.logger.warn(`could not publish a staff change (other processes see it within ${this.ttlMs} ms): ${String(err)}`);
-    }
+    if (this.ttlMs > 0) await this.channel.publish(staffId);
   }
 
   /** True while invalidations are being received (tests and health can see the fallback). */
@@ -83,8 +80,7 @@ export class PrincipalCache extends PrincipalLoader implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.subscriber?.disconnect();
-    this.publisher?.disconnect();
+    this.channel.close();
   }
 
   private forget(staffId: string): void {
@@ -104,29 +100,18 @@ export class PrincipalCache extends PrincipalLoader implements OnModuleDestroy {
   }
 
   private subscribe(): void {
-    const subscriber = new IORedis(this.config.redis.url, {
-      connectionName: `${this.channel}:sub`,
-      // Commands wait for the connection to come back rather than fail: the subscription is re-issued on reconnect.
-      maxRetriesPerRequest: null,
-    });
-    this.subscriber = subscriber;
-    const down = () => {
-      if (this.subscribed) this.logger.warn('staff-change subscription lost: authenticating from the database until it is back');
-      this.subscribed = false;
-      this.dropAll();
-    };
-    subscriber.on('close', down);
-    subscriber.on('error', () => undefined); // 'close' follows; ioredis reconnects by itself
-    subscriber.on('message', (_channel: string, staffId: string) => this.forget(staffId));
-    subscriber.on('ready', () => {
-      subscriber.subscribe(this.channel).then(
-        () => {
-          // Changes published while it was down were missed: start from nothing.
-          this.dropAll();
-          this.subscribed = true;
-        },
-        () => down(),
-      );
+    this.channel.listen({
+      message: (staffId) => this.forget(staffId),
+      // Changes published while it was down were missed: start from nothing.
+      up: () => {
+        this.dropAll();
+        this.subscribed = true;
+      },
+      down: () => {
+        if (this.subscribed) this.logger.warn('staff-change subscription lost: authenticating from the database until it is back');
+        this.subscribed = false;
+        this.dropAll();
+      },
     });
   }
 }
