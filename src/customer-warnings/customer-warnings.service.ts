@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../common/audit/audit.service';
 import { type AuthContext, hasRole } from '../common/auth/auth-context';
-import { covers, isNationwide, scopePatterns } from '../common/auth/region-scope';
+import { isNationwide, scopePatterns } from '../common/auth/region-scope';
 import { regionUnder } from '../common/escape-like';
 import { staleVersion } from '../common/errors/common-errors';
 import { apiPath } from '../common/http/api-path';
@@ -14,6 +14,7 @@ import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import type { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
 import { AppConfig } from '../config/app-config';
+import { inScope } from '../customers/customer-access.port';
 import { OutboxService } from '../outbox/outbox.service';
 import { QueueName } from '../queues/queue-names';
 import { RegionsService } from '../regions/regions.service';
@@ -44,7 +45,7 @@ import {
   chinaMonthOf,
   thresholdsOf,
 } from './warning-signals';
-import { billPeriods, callbackSource, evaluateSignals } from './warning-signals.repository';
+import { billPeriods, evaluateSignals } from './warning-signals.repository';
 
 export const EVALUATE_JOB = 'evaluate-customer-warnings';
 export const DAILY_JOB = 'evaluate-customer-warnings-daily';
@@ -188,10 +189,9 @@ export class CustomerWarningsService {
     if (!(await startEvaluation(db, id, at, week))) return this.evaluation(id);
     try {
       const thresholds = this.thresholds();
-      const [bills, callbacks] = await Promise.all([billPeriods(db, chinaMonthOf(at)), callbackSource(db)]);
+      const bills = await billPeriods(db, chinaMonthOf(at));
       const skipped: Record<string, string> = {};
       if (!bills) skipped.bill_drop = 'no completed bill run yet';
-      if (!callbacks) skipped.low_callback_score = 'no callbacks table with id, customer_id, score and a time column';
       const post = new PostCommit();
       const found = await this.dataSource.transaction(async (em) => {
         const warnings = await evaluateSignals(em, {
@@ -205,7 +205,6 @@ export class CustomerWarningsService {
             Record<string, number>
           >,
           bills,
-          callbacks,
         });
         const created = warnings.filter((w) => w.created);
         await this.outbox.emitMany(
@@ -278,18 +277,16 @@ export class CustomerWarningsService {
 
 const notFound = (id: string) => new CustomerWarningError(CustomerWarningErrorCode.CUSTOMER_WARNING_NOT_FOUND, `No customer warning ${id}`);
 
-const inCustomerScope = (auth: AuthContext, w: WarningRow) => covers(auth, w.homeRegion) || w.siteRegions.some((r) => covers(auth, r));
-
 /** Admins everything; directors and agents their regions; account managers their own customers (roles add up). */
 export function maySee(auth: AuthContext, w: WarningRow): boolean {
   if (hasRole(auth, 'admin')) return true;
-  if (hasRole(auth, 'director', 'agent') && inCustomerScope(auth, w)) return true;
+  if (hasRole(auth, 'director', 'agent') && inScope(auth, w)) return true;
   return hasRole(auth, 'account_manager') && w.accountManagerId === auth.staffId;
 }
 
 function mayAcknowledge(auth: AuthContext, w: WarningRow): boolean {
   if (hasRole(auth, 'admin')) return true;
-  if (hasRole(auth, 'director') && inCustomerScope(auth, w)) return true;
+  if (hasRole(auth, 'director') && inScope(auth, w)) return true;
   return hasRole(auth, 'account_manager') && w.accountManagerId === auth.staffId;
 }
 

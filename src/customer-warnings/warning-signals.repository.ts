@@ -1,4 +1,4 @@
-import { type Db, type Sql, firstRow, join, raw, rows, sql } from '../common/sql';
+import { type Db, type Sql, firstRow, join, rows, sql } from '../common/sql';
 import { WINDOW_DAYS, type WarningSignal, type WarningThresholds } from './warning-signals';
 
 /*
@@ -96,49 +96,23 @@ function billDrop(current: string, previous: string[], t: WarningThresholds): Sq
      WHERE prev > 0 AND cur * 100 * 3 < ${t.billDropPercent} * prev`;
 }
 
-/** Where call-back scores are read from, once a `callbacks` table exists (see callbackSource). */
-export interface CallbackSource {
-  /** The column with the call-back's time (when it was scored). */
-  at: string;
-}
-
 /**
  * low_callback_score: a call-back of the customer scored at most
- * callbackScoreMax in the last 7 days. The occurrence is the newest such
- * call-back: one warning per low score.
+ * callbackScoreMax in the last 7 days (its `finished_at`, set with the
+ * score; the call-backs' table, src/callbacks, read as the reports read
+ * theirs). The occurrence is the newest such call-back: one warning per low
+ * score.
  */
-function lowCallbackScore(at: string, t: WarningThresholds, source: CallbackSource): Sql {
-  const time = raw(`"${source.at}"`);
+function lowCallbackScore(at: string, t: WarningThresholds): Sql {
   return sql`
     SELECT customer_id, ${signalRow(
       'low_callback_score',
-      sql`(array_agg(id::text ORDER BY ${time} DESC))[1]`,
+      sql`(array_agg(id::text ORDER BY finished_at DESC))[1]`,
       sql`jsonb_build_object('lowScores7d', count(*), 'lowestScore', min(score))`,
     )}
       FROM callbacks
-     WHERE score IS NOT NULL AND score <= ${t.callbackScoreMax} AND ${time} > ${since(at, WINDOW_DAYS.recent)} AND ${time} <= ${at}::timestamptz
+     WHERE score IS NOT NULL AND score <= ${t.callbackScoreMax} AND finished_at > ${since(at, WINDOW_DAYS.recent)} AND finished_at <= ${at}::timestamptz
      GROUP BY customer_id`;
-}
-
-/** The time columns a `callbacks` table may carry for when a score was given (the first present is used). */
-const CALLBACK_TIME_COLUMNS = ['finished_at', 'scored_at', 'completed_at'];
-
-/**
- * The call-back queue (issue 14 point 4, src/callbacks) is another module:
- * the signal reads its `callbacks` table (a reader's SQL, like the reports'
- * rollups) by `id`, `customer_id`, `score` and the time it was finished
- * (`finished_at`, set with the score), and is skipped, saying so in the
- * evaluation's result, should those columns ever be missing. Null: skipped.
- */
-export async function callbackSource(db: Db): Promise<CallbackSource | null> {
-  const cols = await rows<{ column_name: string }>(
-    db,
-    sql`SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'callbacks'`,
-  );
-  const names = new Set(cols.map((c) => c.column_name));
-  if (!['id', 'customer_id', 'score'].every((c) => names.has(c))) return null;
-  const at = CALLBACK_TIME_COLUMNS.find((c) => names.has(c));
-  return at ? { at } : null;
 }
 
 /** The latest period with a completed bill run, at most `month`, and the three before it; null when none. */
@@ -164,7 +138,6 @@ export interface EvaluationInput {
   /** Per signal, the thresholds kept on its warnings. */
   thresholdsBySignal: Record<WarningSignal, Record<string, number>>;
   bills: { current: string; previous: string[] } | null;
-  callbacks: CallbackSource | null;
 }
 
 export interface EvaluatedWarning {
@@ -202,7 +175,7 @@ export async function evaluateSignals(db: Db, e: EvaluationInput): Promise<Evalu
     arrears(e.today),
   ];
   if (e.bills) parts.push(billDrop(e.bills.current, e.bills.previous, e.thresholds));
-  if (e.callbacks) parts.push(lowCallbackScore(e.at, e.thresholds, e.callbacks));
+  parts.push(lowCallbackScore(e.at, e.thresholds));
   const found = await rows<{
     id: string;
     customer_id: string;

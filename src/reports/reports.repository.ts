@@ -160,8 +160,20 @@ function buildBilling(w: ReportWindow): Sql {
 const ROLLUPS = ['report_daily_cases', 'report_daily_durations', 'report_daily_orders', 'report_daily_billing'] as const;
 
 /** Replaces one day's rollups (run it in a transaction: readers see the old day or the new one, never half). */
-export async function buildDay(db: Db, w: ReportWindow, partial: boolean): Promise<void> {
+/**
+ * Replaces one day's rollups under the day's lock. With `unlessBuiltWithinMs`
+ * (today so far, built on request) a caller that waited for the lock while
+ * another built the day finds it fresh and builds nothing: false.
+ */
+export async function buildDay(db: Db, w: ReportWindow, partial: boolean, unlessBuiltWithinMs?: number): Promise<boolean> {
   await execute(db, sql`SELECT pg_advisory_xact_lock(hashtext('report-day'), (${w.from}::date - date '2000-01-01'))`);
+  if (unlessBuiltWithinMs !== undefined) {
+    const fresh = await firstRow(
+      db,
+      sql`SELECT 1 FROM report_days WHERE day = ${w.from}::date AND built_at > now() - make_interval(secs => ${unlessBuiltWithinMs / 1000})`,
+    );
+    if (fresh) return false;
+  }
   // the planner's cost of these scans crosses jit_above_cost on a year of history, and compiling them took longer than
   // running them (docs/PERFORMANCE.md, "Reports")
   await execute(db, sql`SET LOCAL jit = off`);
@@ -175,6 +187,7 @@ export async function buildDay(db: Db, w: ReportWindow, partial: boolean): Promi
     sql`INSERT INTO report_days (day, built_at, partial) VALUES (${w.from}::date, now(), ${partial})
         ON CONFLICT (day) DO UPDATE SET built_at = now(), partial = EXCLUDED.partial`,
   );
+  return true;
 }
 
 /* ---- reading the rollups ---- */

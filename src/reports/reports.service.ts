@@ -80,13 +80,13 @@ export class ReportsService {
   /* ---- building ---- */
 
   /** Builds one China day (replacing it); a finished day publishes report.daily_ready. Today is built "so far" and publishes nothing. */
-  async buildDay(day: string, opts: { rebuild: boolean; now?: Date } = { rebuild: false }): Promise<void> {
+  async buildDay(day: string, opts: { rebuild: boolean; now?: Date; unlessBuiltWithinMs?: number } = { rebuild: false }): Promise<void> {
     const today = chinaDate(opts.now ?? new Date());
     const partial = day >= today;
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
-      await buildDay(em, windowOf(day, day), partial);
-      if (!partial)
+      const built = await buildDay(em, windowOf(day, day), partial, opts.unlessBuiltWithinMs);
+      if (built && !partial)
         await this.outbox.emit(
           em,
           post,
@@ -175,9 +175,11 @@ export class ReportsService {
     const today = chinaDate(new Date());
     if (q.date > today) throw new ReportError(ReportErrorCode.REPORT_PERIOD_IN_FUTURE, `${q.date} is after today (${today}, China time)`);
     if (q.date === today) {
-      // today so far: built on request, at most once a minute however many ask (each build reads the whole day)
+      // today so far: built on request, at most once a minute however many ask (each build reads the whole day;
+      // requests that arrive together wait for one build under the day's lock and find it fresh)
       const last = await builtDays(this.dataSource.manager, today, today);
-      if (!last.builtAt || Date.now() - last.builtAt.getTime() > TODAY_FRESH_MS) await this.buildDay(today, { rebuild: false });
+      if (!last.builtAt || Date.now() - last.builtAt.getTime() > TODAY_FRESH_MS)
+        await this.buildDay(today, { rebuild: false, unlessBuiltWithinMs: TODAY_FRESH_MS });
     }
     const built = await builtDays(this.dataSource.manager, q.date, q.date);
     if (!built.days)

@@ -1,5 +1,5 @@
 import { staffRef } from '../staff/dto/staff-ref.dto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CLOSED_CASE_FOLLOW_UP } from '../cases/closed-case';
 import type { ClosedCaseFollowUp } from '../cases/closed-case';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -74,8 +74,8 @@ export class TicketWorkflow {
     private readonly regions: RegionsService,
     private readonly customers: CustomersService,
     private readonly rosters: RostersService,
-    // Optional: the call-backs module provides it (a process without it closes tickets without call-backs).
-    @Optional() @Inject(CLOSED_CASE_FOLLOW_UP) private readonly followUp?: ClosedCaseFollowUp,
+    // The call-backs module provides it in every process: a wiring mistake fails at boot, never closes without a call-back.
+    @Inject(CLOSED_CASE_FOLLOW_UP) private readonly followUp: ClosedCaseFollowUp,
   ) {}
 
   /**
@@ -379,7 +379,7 @@ export class TicketWorkflow {
       ticketStateChangedEvent(kind, { ...row, ...changes }, { from, to, reason: eventReason }, names),
     );
     // Closed by hand or automatically: the satisfaction call-back is decided in the same transaction (no closing without it).
-    if (to === 'closed' && this.followUp) {
+    if (to === 'closed') {
       await this.followUp.closedIn(
         em,
         post,

@@ -93,7 +93,7 @@ export class EvaluationResultDto {
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'string' },
-    example: { low_callback_score: 'no callbacks table' },
+    example: { bill_drop: 'no completed bill run yet' },
     description: 'Signals not evaluated, and why',
   })
   skipped: Record<string, string>;

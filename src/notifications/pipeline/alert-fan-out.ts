@@ -77,7 +77,8 @@ export class AlertFanOut implements OutboxConsumer {
       alerts.map(({ alert }) => ({ kind: alert.caseKind, id: alert.caseId })),
     );
     const now = new Date();
-    // Within one batch the same level of cases with the same people reaches the same people: ask once.
+    // Within one batch the same level of cases with the same people, raised at the same instant (the roster's
+    // on-duty people are those of the alert's instant; one SLA drain shares it), reaches the same people: ask once.
     const recipientsMemo = new Map<string, Promise<Recipient[]>>();
     const groupsMemo = new Map<string, Promise<GroupChannelTarget[]>>();
     const rows: NewDelivery[] = [];
@@ -87,7 +88,7 @@ export class AlertFanOut implements OutboxConsumer {
         this.logger.warn(`alert ${alert.alertId}: its case ${alert.caseNo} is not in case_index; nobody to notify`);
         continue;
       }
-      const memoKey = [alert.level, alert.region, found.assigneeId, found.accountManagerId].join('|');
+      const memoKey = [alert.level, alert.region, found.assigneeId, found.accountManagerId, alert.raisedAt].join('|');
       if (!recipientsMemo.has(memoKey)) {
         recipientsMemo.set(
           memoKey,
