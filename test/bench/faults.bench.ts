@@ -17,10 +17,7 @@
  * server's and the bare intake's) and its database are removed.
  */
 import { Queue } from 'bullmq';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { fireJobId } from '../../src/sla/sla-clocks.service';
 import { faultBody } from '../support/factories';
@@ -33,11 +30,11 @@ import {
   deleteQueueKeys,
   dropDatabase,
   envInt,
-  freePort,
   load,
   machine,
   median,
   recreateDatabase,
+  startHelper,
   startServer,
   startTrivial,
   token,
@@ -53,31 +50,11 @@ const REGIONS = ['440605', '440604', '440606', '440106', '440305', '441900', '11
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
 const BARE_PREFIX = `{focus-one-bench-bare-${randomUUID().slice(0, 8)}}`;
 
-/** The bare intake endpoint as its own process (as the real server is). */
-async function startBare(databaseUrl: string): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [path.join(__dirname, 'bare-intake-server.js')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL, PORT: String(port), QUEUE_PREFIX: BARE_PREFIX },
-    stdio: 'inherit',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${url}/live`)).ok) return { url, stop: () => child.kill('SIGTERM') };
-    } catch {
-      /* starting */
-    }
-    await sleep(100);
-  }
-  child.kill('SIGKILL');
-  throw new Error('bare intake server did not start');
-}
-
 async function main(): Promise<void> {
   const databaseUrl = benchDatabaseUrl('focus_one_bench_faults');
   await recreateDatabase(databaseUrl);
   const server = await startServer(databaseUrl);
-  const bare = await startBare(databaseUrl);
+  const bare = await startHelper('bare-intake-server.js', { DATABASE_URL: databaseUrl, REDIS_URL, QUEUE_PREFIX: BARE_PREFIX });
   const trivial = await startTrivial();
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
@@ -193,11 +170,8 @@ async function main(): Promise<void> {
     console.error(err, server.output());
     process.exitCode = 1;
   } finally {
-    bare.stop();
-    trivial.stop();
-    await server.stop();
+    await Promise.all([bare.stop(), trivial.stop(), server.stop()]);
     // Nothing left behind: the server's and the bare intake's keys, and the database.
-    await sleep(500);
     const keys = (await deleteQueueKeys(server.queuePrefix)) + (await deleteQueueKeys(BARE_PREFIX));
     await dropDatabase(databaseUrl);
     console.log(`removed ${keys} Redis keys and the database`);

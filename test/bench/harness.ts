@@ -147,16 +147,23 @@ export async function startHelper(
   script: string,
   env: Record<string, string> = {},
   livePath = '/live',
-): Promise<{ url: string; stop: () => void }> {
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(__dirname, script)], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: 'inherit',
   });
   const url = `http://127.0.0.1:${port}`;
+  // Resolves once the process has exited: what it wrote (keys, rows) is all there, so clean-up can follow.
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
   for (let i = 0; i < 200; i++) {
     try {
-      if ((await fetch(`${url}${livePath}`)).ok) return { url, stop: () => child.kill('SIGTERM') };
+      if ((await fetch(`${url}${livePath}`)).ok) return { url, stop };
     } catch {
       /* starting */
     }

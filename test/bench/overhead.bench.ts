@@ -96,8 +96,7 @@ async function main(): Promise<void> {
     console.error(err, server.output());
     process.exitCode = 1;
   } finally {
-    trivial.stop();
-    await server.stop();
+    await Promise.all([trivial.stop(), server.stop()]);
     await deleteQueueKeys(server.queuePrefix);
     await dropDatabase(databaseUrl);
   }
