@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
+import type { Response } from 'superagent';
 import { figuresFromRawTables } from '../../src/reports/kpi-definitions.repository';
 import { FIGURES, type Figures, KPIS, kpiValues } from '../../src/reports/report-kpis';
 import { addDays, monthEnd, windowOf } from '../../src/reports/report-window';
@@ -38,6 +39,12 @@ const REGIONS = ['440106', '440305', '110105']; // 天河区 (广州), 南山区
 const MONTHS = ['2025-01', '2025-02', '2025-03']; // one seed each
 const DAY = 86_400_000;
 const ms = (iso: string) => Date.parse(iso);
+/** A supertest parser that keeps a binary answer (CSV with its BOM, XLSX) as the bytes it was. */
+const binary = (res: Response, done: (err: Error | null, body: Buffer) => void) => {
+  const chunks: Buffer[] = [];
+  res.on('data', (c: Buffer) => chunks.push(c));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+};
 
 interface World {
   cases: GenCase[];
@@ -366,11 +373,7 @@ describe('reports: KPIs from the rollups of generated months', () => {
       .set(bearer(director))
       .set('accept', 'text/csv')
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(binary);
     expect(csv.status).toBe(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     const bytes = csv.body as Buffer;
@@ -385,11 +388,7 @@ describe('reports: KPIs from the rollups of generated months', () => {
       .get('/api/v1/reports/monthly?month=2025-03&region=440000&format=xlsx')
       .set(bearer(director))
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(binary);
     expect(xlsx.status).toBe(200);
     const book = new ExcelJS.Workbook();
     const body: ArrayBuffer = xlsx.body;
@@ -435,11 +434,7 @@ describe('reports: KPIs from the rollups of generated months', () => {
       .set(bearer(director))
       .set('accept', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+      .parse(binary);
     expect(xlsx.status).toBe(200);
     expect(xlsx.headers['content-disposition']).toContain('account-managers-2025-02-440000.xlsx');
     const book = new ExcelJS.Workbook();
@@ -534,18 +529,7 @@ describe('reports: KPIs from the rollups of generated months', () => {
     const opened = (body: { kpis: { key: string; value: number | null }[] }) => body.kpis.find((k) => k.key === 'cases_opened')!.value;
     const before = await api(director, path);
     const xlsx = async () =>
-      (
-        await t
-          .http()
-          .get(`/api/v1${path}&format=xlsx`)
-          .set(bearer(director))
-          .buffer(true)
-          .parse((res, cb) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => cb(null, Buffer.concat(chunks)));
-          })
-      ).body as Buffer;
+      (await t.http().get(`/api/v1${path}&format=xlsx`).set(bearer(director)).buffer(true).parse(binary)).body as Buffer;
     const xlsxBefore = await xlsx();
     expect((await api(director, path)).body).toEqual(before.body);
     // a late case on 10 March, then that day rebuilt: the month shows it at once, in every format
