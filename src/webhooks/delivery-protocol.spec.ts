@@ -1,15 +1,6 @@
 import { createHmac } from 'node:crypto';
-import {
-  MAX_RETRY_DELAY_MS,
-  deliveryHeaders,
-  deliveryJobId,
-  isSuccess,
-  retryDelayMs,
-  serializeEnvelope,
-  signBody,
-  verifySignature,
-  verifyV2,
-} from './delivery-protocol';
+import { MAX_RETRY_DELAY_MS, retryDelayMs } from '../common/retry-delay';
+import { deliveryHeaders, deliveryJobId, isSuccess, serializeEnvelope, signBody, verifySignature, verifyV2 } from './delivery-protocol';
 
 describe('webhook delivery protocol', () => {
   const envelope = {

@@ -6,7 +6,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
-import { deliveryHeaders, isSuccess, retryDelayMs, serializeEnvelope, unixSeconds } from './delivery-protocol';
+import { retryDelayMs } from '../common/retry-delay';
+import { deliveryHeaders, isSuccess, serializeEnvelope, unixSeconds } from './delivery-protocol';
 import { WebhookTargets } from './webhook-targets.service';
 import {
   claimAttempt,

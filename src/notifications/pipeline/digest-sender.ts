@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { retryDelayMs } from '../../common/retry-delay';
 import { AppConfig } from '../../config/app-config';
 import { QueueName } from '../../queues/queue-names';
 import { ChannelTransports } from '../channels/channel-transports.service';
@@ -19,8 +20,6 @@ export type SendOutcomeKind =
   | { kind: 'early'; waitMs: number };
 
 /** The longest backoff between two attempts. */
-const MAX_BACKOFF_MS = 3_600_000;
-
 /** A message the digest cannot be turned into: final, no attempt would do better. */
 class Unsendable extends Error {}
 
@@ -108,7 +107,11 @@ export class DigestSender {
           providerMessageIds: outcome.providerMessageIds ?? (outcome.providerMessageId ? [outcome.providerMessageId] : null),
         }
       : outcome.retryable && attempt < claimed.maxAttempts
-        ? { state: 'failed', error: outcome.error ?? 'not accepted', retryInMs: this.backoffMs(attempt) }
+        ? {
+            state: 'failed',
+            error: outcome.error ?? 'not accepted',
+            retryInMs: retryDelayMs(attempt, this.config.notifications.pipeline.retryBaseMs),
+          }
         : { state: 'dead', error: outcome.error ?? 'not accepted' };
     const recorded = await this.dataSource.transaction((em) => recordAttempt(em, digestId, attempt, result));
     if (!recorded) {
@@ -125,10 +128,6 @@ export class DigestSender {
   }
 
   /** base × 2^(attempt−1), capped at an hour. */
-  private backoffMs(attempt: number): number {
-    return Math.min(MAX_BACKOFF_MS, this.config.notifications.pipeline.retryBaseMs * 2 ** (attempt - 1));
-  }
-
   /** The rows as one message: the event's own template for one, the digest template for several. */
   private async messageOf(digest: DigestRow, rows: DigestDelivery[]): Promise<ChannelMessage> {
     const channel = digest.channel;
