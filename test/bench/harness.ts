@@ -79,6 +79,8 @@ export interface BenchServer {
   adminPassword: string;
   queuePrefix: string;
   process: ChildProcess;
+  /** The workers' process with BENCH_TOPOLOGY=split (null when they run in `process`). */
+  worker: ChildProcess | null;
   output: () => string;
   stop(): Promise<void>;
 }
@@ -139,7 +141,7 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     await Promise.all([stopOne(child), ...(worker ? [stopOne(worker)] : [])]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
-  return { url, adminPassword, queuePrefix, process: child, output: () => out, stop };
+  return { url, adminPassword, queuePrefix, process: child, worker, output: () => out, stop };
 }
 
 /** A helper server of the benchmarks (the trivial yardstick, the bare intake) as its own process, as the real server is. */
