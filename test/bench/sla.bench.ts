@@ -439,6 +439,8 @@ async function main(): Promise<void> {
     ];
     await sleep(Math.max(0, windowStart - Date.now()));
     await loopDelays(probeDir, probed);
+    const serverPids = [server.process.pid!, ...(server.worker ? [server.worker.pid!] : [])];
+    const workBefore = { cpuMs: cpuMsOf(serverPids), commits: await commitsOf(db) };
     const nearCaseIds = near.map((r) => r.caseId);
     let raised = 0;
     let yardDone = false;
@@ -450,6 +452,9 @@ async function main(): Promise<void> {
       if (raised >= NEAR && Date.now() > windowEnd && yardDone) break;
     }
     const loops = await loopDelays(probeDir, probed);
+    const cpuMs = cpuMsOf(serverPids) - workBefore.cpuMs;
+    await sleep(1500); // PostgreSQL's statistics are flushed once a second at most
+    const commits = (await commitsOf(db)) - workBefore.commits;
     if (!yardDone) yard.send('report');
     await yardReported;
     const yardMs: number[] = yardLate ?? [];
@@ -507,6 +512,9 @@ async function main(): Promise<void> {
         loops.map((l) => `${l.label} p50 ${f(l.p50)} · p99 ${f(l.p99)} · max ${f(l.max)} ms`).join('; ') +
         '.',
       '',
+      `Work from the window's start until every breach was raised: server CPU ${(cpuMs / 1000).toFixed(1)} s ` +
+        `(${server.worker ? 'API and workers' : 'one process'}), ${commits.toLocaleString('en')} PostgreSQL transactions in the database.`,
+      '',
       `Alerts (all levels) on far clocks: ${farAlerts}; sla.breached events: ${all.events}; clocks laid out again by the server (generation ≠ 1): ${relaid}.`,
       '',
     ].join('\n');
@@ -530,6 +538,19 @@ async function main(): Promise<void> {
     if (process.env.BENCH_CPU_PROFILE === '1') console.log(`CPU profiles of the window (one per process, <pid>.cpuprofile) in ${probeDir}`);
     else rmSync(probeDir, { recursive: true, force: true });
   }
+}
+
+/** CPU time (user + system) the processes have used so far, in ms, from /proc. */
+function cpuMsOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
+  }, 0);
+}
+
+/** Transactions committed in the benchmark's database so far (its own polling among them: one a second). */
+async function commitsOf(db: Client): Promise<number> {
+  return Number((await db.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
 }
 
 /** Each process's event-loop delay since the last signal (loop-probe.ts), in ms. */
