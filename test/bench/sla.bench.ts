@@ -453,7 +453,7 @@ async function main(): Promise<void> {
     }
     const loops = await loopDelays(probeDir, probed);
     const cpuMs = cpuMsOf(serverPids) - workBefore.cpuMs;
-    await sleep(1500); // PostgreSQL's statistics are flushed once a second at most
+    await sleep(11_000); // a backend that goes idle flushes its statistics within PostgreSQL's idle interval (10 s)
     const commits = (await commitsOf(db)) - workBefore.commits;
     if (!yardDone) yard.send('report');
     await yardReported;
