@@ -1,8 +1,8 @@
-import type { EntityManager, WhereExpressionBuilder } from 'typeorm';
+import type { DataSource, EntityManager, WhereExpressionBuilder } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
 import type { Db, Sql } from '../common/sql';
-import { empty, firstRow, join, raw, rows, sql } from '../common/sql';
+import { empty, firstRow, join, preparedRows, raw, rows, sql } from '../common/sql';
 import type { CustomerSummaryDto } from './dto/customer.dto';
 import { AccountManagerTransfer } from './account-manager-transfer.entity';
 import type { ContactRole } from './customer-record.port';
@@ -265,11 +265,10 @@ const SUMMARY = sql`c.id, c.customer_no AS "customerNo", c.name, c.credit_code A
   c.created_at AS "createdAt", c.updated_at AS "updatedAt"`;
 
 /** One page of matches, by customer number, as summaries. */
-export function customerPage(db: Db, f: CustomerFilter, limit: number, offset: number): Promise<CustomerSummaryDto[]> {
-  return rows<CustomerSummaryDto>(
-    db,
-    sql`SELECT ${SUMMARY} FROM customers c WHERE ${matching(f)} ORDER BY c.customer_no LIMIT ${limit} OFFSET ${offset}`,
-  );
+export function customerPage(dataSource: DataSource, f: CustomerFilter, limit: number, offset: number): Promise<CustomerSummaryDto[]> {
+  const page = sql`SELECT ${SUMMARY} FROM customers c WHERE ${matching(f)} ORDER BY c.customer_no LIMIT ${limit} OFFSET ${offset}`;
+  // An exact lookup, the hotline's usual search, has one text per filter combination: prepared, planned once per connection.
+  return f.search?.by === 'identifier' ? preparedRows(dataSource, page) : rows(dataSource.manager, page);
 }
 
 /** How many customers match, counting no further than `cap` (a broad name match costs as much to count as to list). */

@@ -295,7 +295,7 @@ export class CustomersService {
       scope: scopePatterns(auth),
       search: q.q ? await this.search(auth, q.q) : undefined,
     };
-    const rows = await customerPage(em, filter, q.limit, q.offset);
+    const rows = await customerPage(this.dataSource, filter, q.limit, q.offset);
     const page = { items: rows, limit: q.limit, offset: q.offset };
     // A page that is not full holds the last match: no need to count (an exact lookup, usually).
     if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { ...page, total: q.offset + rows.length };
