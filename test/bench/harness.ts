@@ -110,7 +110,11 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     ...env,
   };
   const run = (entry: string, args: string[] = []) => {
-    const p = spawn(process.execPath, [path.join(ROOT, entry), ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [path.join(ROOT, entry), ...args], {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     p.stdout.on('data', (d) => (out = (out + d).slice(-20_000)));
     p.stderr.on('data', (d) => (out = (out + d).slice(-20_000)));
     return p;
@@ -188,7 +192,7 @@ export function residentMb(pid: number | undefined): number {
 }
 
 /** The API process's RSS (from /proc) and V8 heap (its own /metrics), as the benchmarks report them at the end. */
-export async function apiMemory(server: BenchServer): Promise<string> {
+export async function apiMemory(server: { url: string; process: { pid?: number } }): Promise<string> {
   const rss = residentMb(server.process.pid);
   let heap = NaN;
   try {
