@@ -7,6 +7,7 @@ import {
   Idempotent,
   PageOf,
   Roles,
+  SerializedPageOf,
   UuidPipe,
   type AuthContext,
   ApiErrors,
@@ -45,6 +46,7 @@ export class CustomersController {
       'Filter by tier, region prefix, green channel, account manager; `q` matches customer number, credit code, contact mobile, access number or a name fragment.',
   })
   @ApiOkResponse({ type: PageOf(CustomerSummaryDto) })
+  @SerializedPageOf(CustomerSummaryDto)
   @ApiProblems(400)
   list(@Auth() auth: AuthContext, @Query() q: CustomerQuery) {
     return this.customers.list(auth, q);

@@ -15,7 +15,7 @@ import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { StaffService } from '../staff/staff.service';
 import { CustomerFootprint, assertCanManage, assertCanRead, assertMayGrant, footprintRegions, maySeeMobiles } from './customer-access.port';
-import { toCustomerDto, toSummary } from './customer-view';
+import { toCustomerDto } from './customer-view';
 import { Customer } from './customer.entity';
 import { CustomerError, CustomerErrorCode, customerNotFound } from './customers.errors';
 import {
@@ -295,8 +295,8 @@ export class CustomersService {
       scope: scopePatterns(auth),
       search: q.q ? await this.search(auth, q.q) : undefined,
     };
-    const rows = await customerPage(em, filter, q.limit, q.offset);
-    const page = { items: rows.map(toSummary), limit: q.limit, offset: q.offset };
+    const rows = await customerPage(this.dataSource, filter, q.limit, q.offset);
+    const page = { items: rows, limit: q.limit, offset: q.offset };
     // A page that is not full holds the last match: no need to count (an exact lookup, usually).
     if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { ...page, total: q.offset + rows.length };
     // Counting a broad name match exactly costs as much as the page itself: count up to a cap.

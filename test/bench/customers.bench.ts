@@ -12,8 +12,11 @@
  *    then VACUUM (ANALYZE).
  * 3. Measures with autocannon (BENCH_CONNECTIONS connections, BENCH_DURATION s per run,
  *    BENCH_RUNS runs, scenarios interleaved) lookups by contact mobile, by credit code, by
- *    2-character name fragment (selective and broad), and /health/live as the baseline;
- *    each request takes the next of thousands of real values.
+ *    2-character name fragment (selective and broad), and /health/live and the trivial
+ *    Nest-on-Fastify route of trivial-server.ts as yardsticks (issue 15: each lookup's ratio
+ *    to the trivial route is taken per run); each request takes the next of thousands of
+ *    real values. BENCH_SCENARIOS=mobile,credit limits the lookups measured. The API
+ *    process's RSS and heap are reported after the runs.
  * 4. EXPLAIN ANALYZEs the exact SQL CustomersService.list issues for each kind of lookup.
  * 5. Prints a markdown report and writes it to test/bench/results/customers-<timestamp>.md.
  *
@@ -47,6 +50,7 @@ import { ServiceInstance } from '../../src/customers/service-instance.entity';
 import { Site } from '../../src/customers/site.entity';
 import { SnakeNamingStrategy } from '../../src/database/snake-naming.strategy';
 import { generatePassword } from '../../src/common/auth/passwords';
+import { apiMemory, launchOf, startTrivial } from './harness';
 
 // ---------------------------------------------------------------- settings
 
@@ -67,6 +71,8 @@ const CONNECTIONS = int('BENCH_CONNECTIONS', 20);
 const DURATION = int('BENCH_DURATION', 10);
 const RUNS = int('BENCH_RUNS', 3);
 const WARMUP = int('BENCH_WARMUP', 3);
+/** Only these scenarios (comma-separated keys, e.g. `trivial,live,mobile`); the yardsticks are always measured. */
+const ONLY = (process.env.BENCH_SCENARIOS ?? '').split(',').filter(Boolean);
 
 const QUEUE_PREFIX = '{focus-one-bench}';
 const ROOT = path.resolve(__dirname, '../../..'); // dist/test/bench → project root
@@ -609,7 +615,12 @@ class Server {
       LOG_LEVEL: 'warn',
       RUN_MIGRATIONS: 'true',
     };
-    const child = spawn(process.execPath, [MAIN_JS, '--with-workers'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // As `npm start` runs it: the start script's variables and Node flags (the young generation's size).
+    const launch = launchOf('start');
+    const child = spawn(process.execPath, [...launch.flags, MAIN_JS, '--with-workers'], {
+      env: { ...launch.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = (chunk: Buffer) => {
@@ -661,6 +672,11 @@ class Server {
     }
   }
 
+  /** The server process (its pid, for its resident set). */
+  get process(): { pid?: number } {
+    return { pid: this.child?.pid };
+  }
+
   /** Last resort from a synchronous 'exit' handler. */
   killNow(): void {
     if (this.running) this.child!.kill('SIGKILL');
@@ -684,7 +700,7 @@ interface Scenario {
   key: string;
   label: string;
   target: number | null;
-  values: string[] | null; // null: /health/live
+  values: string[] | null; // null: /health/live, or the trivial route for key 'trivial'
 }
 
 interface RunResult {
@@ -698,11 +714,12 @@ interface RunResult {
   errors: number;
 }
 
-function measure(server: Server, token: string, s: Scenario, seconds: number): Promise<RunResult> {
+function measure(server: Server, trivialUrl: string, token: string, s: Scenario, seconds: number): Promise<RunResult> {
   let next = Math.floor(Math.random() * 1_000_000);
   const values = s.values;
+  const trivial = s.key === 'trivial';
   const opts: autocannon.Options = {
-    url: server.url,
+    url: trivial ? trivialUrl : server.url,
     connections: CONNECTIONS,
     duration: seconds,
     headers: { authorization: `Bearer ${token}` },
@@ -710,17 +727,22 @@ function measure(server: Server, token: string, s: Scenario, seconds: number): P
       {
         method: 'GET',
         setupRequest: (req) => {
-          req.path = values ? `/api/v1/customers?q=${encodeURIComponent(values[next++ % values.length])}` : '/health/live';
+          req.path = values
+            ? `/api/v1/customers?q=${encodeURIComponent(values[next++ % values.length])}`
+            : trivial
+              ? '/live'
+              : '/health/live';
           return req;
         },
       },
     ],
   };
-  const cpuBefore = server.cpuMs();
+  // The trivial route runs in its own process: the server's CPU says nothing about it.
+  const cpuBefore = trivial ? null : server.cpuMs();
   return new Promise((resolve, reject) => {
     autocannon(opts, (err: Error | null, r) => {
       if (err) return reject(err);
-      const cpuAfter = server.cpuMs();
+      const cpuAfter = trivial ? null : server.cpuMs();
       const cpuUs =
         cpuBefore === null || cpuAfter === null || !r.requests.total ? null : ((cpuAfter - cpuBefore) * 1000) / r.requests.total;
       resolve({
@@ -839,6 +861,8 @@ async function main(): Promise<void> {
   process.once('exit', () => server.killNow());
 
   const pool = new Pool({ connectionString: DATABASE_URL, max: Math.max(2, LOADERS), application_name: 'focus-one-bench' });
+  // The fixed cost of a request (issue 15): a minimal Nest-on-Fastify route on the same Node, measured in the same runs.
+  const trivial = await startTrivial();
   try {
     server.start();
     await server.waitReady();
@@ -1026,7 +1050,8 @@ async function main(): Promise<void> {
       return out;
     };
 
-    const scenarios: Scenario[] = [
+    const allScenarios: Scenario[] = [
+      { key: 'trivial', label: 'trivial Nest-on-Fastify GET (yardstick)', target: null, values: null },
       { key: 'live', label: 'GET /health/live (baseline)', target: null, values: null },
       { key: 'mobile', label: 'q=<contact mobile>', target: 20, values: mobiles },
       { key: 'credit', label: 'q=<credit code>', target: 20, values: credits },
@@ -1052,20 +1077,23 @@ async function main(): Promise<void> {
         ),
       },
     ];
+    const scenarios = allScenarios.filter((s) => !ONLY.length || s.values === null || ONLY.includes(s.key));
     for (const s of scenarios) if (s.values) await sanityCheck(server, token, s);
 
     // ---- warm-up, then interleaved runs (a noisy neighbour hits every scenario alike)
-    for (const s of scenarios) await measure(server, token, s, WARMUP);
+    for (const s of scenarios) await measure(server, trivial.url, token, s, WARMUP);
     const results = new Map<string, RunResult[]>(scenarios.map((s) => [s.key, []]));
     for (let run = 1; run <= RUNS; run++) {
       for (const s of scenarios) {
-        const r = await measure(server, token, s, DURATION);
+        const r = await measure(server, trivial.url, token, s, DURATION);
         results.get(s.key)!.push(r);
         console.log(
           `run ${run} ${s.label.padEnd(44)} ${fmt(r.rps).padStart(7)} req/s  p50 ${r.p50} ms  p99 ${r.p99} ms  server CPU ${r.cpuUs === null ? '?' : fmt(r.cpuUs)} µs/req${r.non2xx || r.errors ? `  non-2xx ${r.non2xx} errors ${r.errors}` : ''}`,
         );
       }
     }
+
+    const memory = await apiMemory(server);
 
     // ---- plans of the exact SQL the service runs
     const adminId = (await pool.query(`SELECT id FROM staff WHERE username = 'admin'`)).rows[0].id as string;
@@ -1117,9 +1145,12 @@ async function main(): Promise<void> {
       '',
     );
     lines.push(
-      '| Scenario | req/s (median) | p50 ms | p99 ms | p99 target | req/s vs live | p99 vs live | server CPU µs/req | runs: req/s · p50 · p99 |',
+      '| Scenario | req/s (median) | p50 ms | p99 ms | p99 target | req/s vs live | req/s / trivial | p99 vs live | server CPU µs/req | runs: req/s · p50 · p99 |',
     );
-    lines.push('|---|---:|---:|---:|---|---:|---:|---:|---|');
+    lines.push('|---|---:|---:|---:|---|---:|---:|---:|---:|---|');
+    // Per run, to the trivial route of the same run, then the median (issue 15's yardstick).
+    const trivialRuns = results.get('trivial')!;
+    const perTrivial = (key: string) => median(results.get(key)!.map((r, i) => r.rps / trivialRuns[i].rps));
     let failed = false;
     for (const s of scenarios) {
       const m = med(s.key);
@@ -1128,10 +1159,11 @@ async function main(): Promise<void> {
       if (errs) failed = true;
       const target = s.target === null ? '—' : `< ${s.target} ms ${m.p99 < s.target ? 'met' : '**missed**'}`;
       lines.push(
-        `| ${s.label} | ${fmt(m.rps)} | ${m.p50} | ${m.p99} | ${target} | ${((m.rps / live.rps) * 100).toFixed(1)} % | ` +
+        `| ${s.label} | ${fmt(m.rps)} | ${m.p50} | ${m.p99} | ${target} | ${((m.rps / live.rps) * 100).toFixed(1)} % | ${perTrivial(s.key).toFixed(3)} | ` +
           `× ${(m.p99 / Math.max(live.p99, 1)).toFixed(1)} | ${m.cpuUs === null ? '?' : fmt(m.cpuUs)} | ${rs.map((r) => `${fmt(r.rps)} · ${r.p50} · ${r.p99}`).join(' / ')}${errs ? ` — **${errs} non-2xx/errors**` : ''} |`,
       );
     }
+    lines.push('', `API process at the end of the runs: ${memory}.`);
     lines.push('', '## Plans (EXPLAIN ANALYZE of the SQL CustomersService.list sends; median execution time of 5, server idle)', '');
     lines.push('| Lookup | rows found | page query | count query | indexes in the plan |', '|---|---:|---:|---:|---|');
     for (const p of plans) {
@@ -1160,7 +1192,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await pool.end().catch(() => undefined);
-    await server.stop();
+    await Promise.all([trivial.stop(), server.stop()]);
     // Nothing left behind unless asked: the queue keys, and the database.
     const keys = await clearBenchKeys();
     if (process.env.BENCH_KEEP_DATABASE === '1') console.log(`removed ${keys} Redis keys; kept the database ${databaseName(DATABASE_URL)}`);

@@ -213,7 +213,7 @@ export function residentMb(pid: number | undefined): number {
 }
 
 /** The API process's RSS (from /proc) and V8 heap (its own /metrics), as the benchmarks report them at the end. */
-export async function apiMemory(server: BenchServer): Promise<string> {
+export async function apiMemory(server: { url: string; process: { pid?: number } }): Promise<string> {
   const rss = residentMb(server.process.pid);
   let heap = NaN;
   try {

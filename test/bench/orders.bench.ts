@@ -10,7 +10,7 @@
  * BENCH_RUNS (3) times, and reports medians. Finally it checks that every
  * order has exactly its three work orders and eight clocks, and that every
  * work order was dispatched by its fulfilment job or still has that job
- * waiting.
+ * waiting. The API process's RSS and heap are reported at the end (issue 15).
  */
 import { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +20,7 @@ import { QueueName } from '../../src/queues/queue-names';
 import type { LoadResult } from './harness';
 import {
   REDIS_URL,
+  apiMemory,
   benchDatabaseUrl,
   createCustomers,
   deleteQueueKeys,
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     }
     await queue.close();
 
+    const memory = await apiMemory(server);
     const med = (pick: (r: Run) => number) => median(results.map(pick));
     const healthRps = med((r) => r.health.requestsPerSec);
     const orderRps = med((r) => r.orders.requestsPerSec);
@@ -149,6 +151,10 @@ async function main(): Promise<void> {
       `| POST /api/v1/orders (three regions) | ${orderRps.toFixed(0)} | ${med((r) => r.orders.p50)} | ${med((r) => r.orders.p99)} |`,
       '',
       `Orders / health ratio: ${(orderRps / healthRps).toFixed(3)}. Non-2xx: ${results.map((r) => r.orders.non2xx).join(', ')}; errors: ${results.map((r) => r.orders.errors).join(', ')}.`,
+      '',
+      `Per run, then the median: orders / health ${med((r) => r.orders.requestsPerSec / r.health.requestsPerSec).toFixed(3)}.`,
+      '',
+      `API process at the end: ${memory}.`,
       '',
       `Fulfilment backlog when the last run ended: ${backlog} work orders, dispatched ${drainedInS.toFixed(1)} s later.`,
       '',

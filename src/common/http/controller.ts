@@ -7,6 +7,7 @@ export type { AuthContext } from '../auth/auth-context';
 export { Auth, Authenticated, Public, Roles } from '../auth/decorators';
 export { Idempotent } from '../idempotency/idempotency.interceptor';
 export { PageOf } from '../pagination/page';
+export { SerializedPageOf } from './serialized-as';
 export { ApiProblems } from './api-problems';
 export { ApiErrors } from './openapi/api-errors';
 export { UuidPipe } from './uuid.pipe';

@@ -1,6 +1,7 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
 import { firstUnknownField, unknownField, validationFailed } from '../errors/validation-errors';
+import { memoiseValidationMetadata } from './validation-metadata-memo';
 
 /**
  * Nest's ValidationPipe (unknown fields refused, input transformed), with
@@ -11,6 +12,7 @@ import { firstUnknownField, unknownField, validationFailed } from '../errors/val
 export class BoundedValidationPipe extends ValidationPipe {
   constructor() {
     super({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: (errors) => validationFailed(errors) });
+    memoiseValidationMetadata();
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
