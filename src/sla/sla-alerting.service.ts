@@ -17,6 +17,14 @@ import { dueLevels, levelAfter, levelAt } from './sla-levels.port';
 const EARLY_WAIT_MS = 1000;
 // Clocks taken per transaction: one statement per table, whatever the batch size.
 const DRAIN_BATCH = 500;
+// Drains a process runs at once for its timers (SKIP LOCKED splits the clocks between them): one alone waits on each statement in turn.
+const DRAINS_IN_FLIGHT = 4;
+
+/** What a drain did: how many alerts it raised, and which clocks it moved on (at which generation). */
+interface Drained {
+  raised: number;
+  taken: Map<string, number>;
+}
 
 /**
  * Raises the alerts clocks owe. Every wake-up (a clock's timer, the sweep)
@@ -25,9 +33,18 @@ const DRAIN_BATCH = 500;
  * instead of queueing on it, and one statement per table per batch, so a
  * burst of thousands of breaches costs a handful of transactions. The
  * alerts' unique key makes a second raise of a level a no-op, whatever races.
+ *
+ * Timers that fire together in one process share drains (drainSoon): a
+ * burst of a thousand breaches a second is a drain or two in flight, not a
+ * thousand transactions queueing for the pool, each finding that another
+ * had already raised its clock (issue 15 point 4: that queue was the tail).
  */
 @Injectable()
 export class SlaAlertingService {
+  private drainsInFlight = 0;
+  private queuedDrain: Promise<Drained> | null = null;
+  private startQueued: (() => void) | null = null;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.sla) private readonly queue: Queue,
@@ -38,13 +55,16 @@ export class SlaAlertingService {
 
   /** A clock's timer fired: drain what is due, then make sure this clock's own threshold is not left behind. */
   async fire(job: FireJobData): Promise<number> {
-    let raised = await this.drainDue();
+    const drained = await this.drainSoon();
+    let raised = drained.raised;
+    // The drain moved this very timer's clock on: its threshold was due and is raised, nothing is left to check.
+    if (drained.taken.get(job.clockId) === job.generation) return raised;
     const c = await clockTimer(this.dataSource, job.clockId);
     const early = c && c.state === 'running' && c.generation === job.generation && c.nextAt && c.nextLevel === job.level;
     const waitMs = early ? c.nextAt!.getTime() - Date.now() : 0;
     if (waitMs > 0 && waitMs <= EARLY_WAIT_MS) {
       await sleep(waitMs);
-      raised += await this.drainDue();
+      raised += (await this.drainSoon()).raised;
     } else if (waitMs > EARLY_WAIT_MS) {
       // Woken early (timer rounding, a stale duplicate): set a new timer for the real time.
       const clock = { id: job.clockId, generation: c!.generation, nextLevel: c!.nextLevel };
@@ -55,19 +75,48 @@ export class SlaAlertingService {
 
   /** Raises every due threshold, batch after batch, until none is left. Returns how many alerts were raised. */
   async drainDue(): Promise<number> {
-    let raised = 0;
+    return (await this.drainAll()).raised;
+  }
+
+  /**
+   * A drain that starts after this call (a drain only sees clocks due when
+   * its transaction began, so one already running may be too early for a
+   * timer that fired after it started): a new one while fewer than
+   * DRAINS_IN_FLIGHT run, else the one that starts as soon as one of them
+   * ends, shared by every caller meanwhile. So a process runs at most
+   * DRAINS_IN_FLIGHT drains and keeps one waiting; other processes' drains
+   * split the clocks with them (SKIP LOCKED).
+   */
+  private drainSoon(): Promise<Drained> {
+    if (this.drainsInFlight < DRAINS_IN_FLIGHT) {
+      this.drainsInFlight += 1;
+      return this.drainAll().finally(() => {
+        this.drainsInFlight -= 1;
+        this.startQueued?.();
+      });
+    }
+    this.queuedDrain ??= new Promise<void>((resolve) => (this.startQueued = resolve)).then(() => {
+      this.queuedDrain = null;
+      this.startQueued = null;
+      return this.drainSoon();
+    });
+    return this.queuedDrain;
+  }
+
+  private async drainAll(): Promise<Drained> {
+    const drained: Drained = { raised: 0, taken: new Map() };
     for (;;) {
-      const batch = await this.drainBatch();
-      raised += batch.raised;
-      if (batch.taken < DRAIN_BATCH) return raised;
+      const batch = await this.drainBatch(drained.taken);
+      drained.raised += batch.raised;
+      if (batch.taken < DRAIN_BATCH) return drained;
     }
   }
 
-  private async drainBatch(): Promise<{ raised: number; taken: number }> {
+  private async drainBatch(taken: Map<string, number>): Promise<{ raised: number; taken: number }> {
     const post = new PostCommit();
     const outcome = await this.dataSource.transaction(async (em) => {
       const due = await lockDueClocks(em, DRAIN_BATCH);
-      if (!due.length) return { raised: 0, taken: 0 };
+      if (!due.length) return { raised: 0, taken: 0, advanced: [] };
       const now = new Date();
       const owed: RaiseAlert[] = [];
       const advanced: (ClockAdvance & Pick<SlaClock, 'generation' | 'state'>)[] = [];
@@ -109,8 +158,9 @@ export class SlaAlertingService {
       );
       await advanceClocks(em, advanced);
       post.add(() => this.clocks.armAll(advanced));
-      return { raised: raised.length, taken: due.length };
+      return { raised: raised.length, taken: due.length, advanced };
     });
+    for (const a of outcome.advanced) taken.set(a.id, a.generation);
     await post.run();
     return outcome;
   }

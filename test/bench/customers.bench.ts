@@ -50,7 +50,7 @@ import { ServiceInstance } from '../../src/customers/service-instance.entity';
 import { Site } from '../../src/customers/site.entity';
 import { SnakeNamingStrategy } from '../../src/database/snake-naming.strategy';
 import { generatePassword } from '../../src/common/auth/passwords';
-import { apiMemory, startTrivial } from './harness';
+import { apiMemory, launchOf, startTrivial } from './harness';
 
 // ---------------------------------------------------------------- settings
 
@@ -615,7 +615,12 @@ class Server {
       LOG_LEVEL: 'warn',
       RUN_MIGRATIONS: 'true',
     };
-    const child = spawn(process.execPath, [MAIN_JS, '--with-workers'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // As `npm start` runs it: the start script's variables and Node flags (the young generation's size).
+    const launch = launchOf('start');
+    const child = spawn(process.execPath, [...launch.flags, MAIN_JS, '--with-workers'], {
+      env: { ...launch.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const keep = (chunk: Buffer) => {

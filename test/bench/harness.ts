@@ -79,14 +79,34 @@ export interface BenchServer {
   adminPassword: string;
   queuePrefix: string;
   process: ChildProcess;
+  /** The workers' process with BENCH_TOPOLOGY=split (null when they run in `process`). */
+  worker: ChildProcess | null;
   output: () => string;
   stop(): Promise<void>;
 }
 
 /**
+ * How an npm script of package.json starts Node (`start`: `node
+ * --max-semi-space-size=16 dist/src/main.js --with-workers`): its variables
+ * and its Node flags, so a benchmark starts the server as `npm start` does.
+ */
+export function launchOf(script: string): { env: Record<string, string>; flags: string[] } {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const command = pkg.scripts[script].split('&&').pop()!.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (/^\w+=/.test(command[0])) {
+    const [name, ...value] = command.shift()!.split('=');
+    env[name] = value.join('=');
+  }
+  if (command.shift() !== 'node') throw new Error(`npm script ${script} does not start node: ${pkg.scripts[script]}`);
+  return { env, flags: command.filter((word, i) => word.startsWith('--') && command.slice(0, i).every((w) => w.startsWith('--'))) };
+}
+
+/**
  * Starts the built server and waits for readiness: API and workers in one
  * process, as `npm start` does, or with BENCH_TOPOLOGY=split as two processes
- * (`start:api` + `start:worker`, the production layout), to see what each side costs.
+ * (`start:api` + `start:worker`, the production layout), to see what each side
+ * costs; with each script's variables and Node flags (launchOf).
  */
 export async function startServer(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchServer> {
   const port = await freePort();
@@ -109,18 +129,19 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     AUTH_ADDRESS_RATE_LIMIT_MAX: '100000',
     ...env,
   };
-  const run = (entry: string, args: string[] = []) => {
-    const p = spawn(process.execPath, [path.join(ROOT, entry), ...args], {
+  const run = (script: string, entry: string, args: string[] = []) => {
+    const launch = launchOf(script);
+    const p = spawn(process.execPath, [...launch.flags, path.join(ROOT, entry), ...args], {
       cwd: ROOT,
-      env: childEnv,
+      env: { ...launch.env, ...childEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     p.stdout.on('data', (d) => (out = (out + d).slice(-20_000)));
     p.stderr.on('data', (d) => (out = (out + d).slice(-20_000)));
     return p;
   };
-  const child = run('dist/src/main.js', split ? [] : ['--with-workers']);
-  const worker = split ? run('dist/src/worker.js') : null;
+  const child = split ? run('start:api', 'dist/src/main.js') : run('start', 'dist/src/main.js', ['--with-workers']);
+  const worker = split ? run('start:worker', 'dist/src/worker.js') : null;
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -143,7 +164,7 @@ export async function startServer(databaseUrl: string, env: Record<string, strin
     await Promise.all([stopOne(child), ...(worker ? [stopOne(worker)] : [])]);
   };
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
-  return { url, adminPassword, queuePrefix, process: child, output: () => out, stop };
+  return { url, adminPassword, queuePrefix, process: child, worker, output: () => out, stop };
 }
 
 /** A helper server of the benchmarks (the trivial yardstick, the bare intake) as its own process, as the real server is. */

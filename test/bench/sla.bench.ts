@@ -29,13 +29,21 @@
  * Lateness is reported per half and overall, beside BullMQ's own lateness
  * for BENCH_YARDSTICK (as many as the near clocks) bare delayed jobs due in
  * the same window, beside as many far pending jobs as there are far clocks
- * (a worker in this process that only notes the time), and the ratio of the
- * two p99s (issue 15: target ≤ 2). The server's event-loop delay during the
- * window (p99 and max, from its /metrics) is reported too. Its Redis keys and
- * its database are removed at the end.
+ * (a worker that only notes the time, in a process of its own with the SLA
+ * worker's concurrency: yardstick-worker.ts), and the ratio of the two p99s
+ * (issue 15: target ≤ 2). The event-loop delay of every process during the
+ * window (the server's, or the API's and the workers' with
+ * BENCH_TOPOLOGY=split, and the yardstick's; loop-probe.ts) is reported too.
+ * BENCH_CPU_PROFILE=1 profiles each process's CPU over the window too.
+ * Its Redis keys and its database are removed at the end.
  */
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
+import type { ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { CALENDAR_24X7, twentyFourSevenDefinition } from '../../src/calendars/builtin-calendars';
@@ -68,6 +76,7 @@ const LEAD_S = envInt('BENCH_LEAD', 45); // at least, from the calendar's creati
 const GAP_MIN = envInt('BENCH_GAP_MINUTES', 1);
 const YARDSTICK = envInt('BENCH_YARDSTICK', NEAR);
 const YARDSTICK_FAR = envInt('BENCH_YARDSTICK_FAR', FAR);
+const SLA_WORKER_CONCURRENCY = 32; // SlaTimerProcessor's: the yardstick's worker takes jobs as the engine's does
 const BATCH = 5_000;
 const NEAR_TARGET_S = 3600;
 const WARN_PERCENT = 75;
@@ -286,11 +295,16 @@ const duplicatedOf = (l: Lateness) => l.ms.length - l.distinct + Math.max(0, l.e
 async function main(): Promise<void> {
   const databaseUrl = benchDatabaseUrl('focus_one_bench_sla');
   await recreateDatabase(databaseUrl);
-  const server = await startServer(databaseUrl);
+  const probeDir = mkdtempSync(path.join(tmpdir(), 'bench-sla-loop-'));
+  const probeEnv = {
+    NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, 'loop-probe.js')}`.trim(),
+    BENCH_LOOP_PROBE_DIR: probeDir,
+  };
+  const server = await startServer(databaseUrl, probeEnv);
   const db = new Client({ connectionString: databaseUrl });
   const queue = new Queue('sla', { connection: { url: REDIS_URL }, prefix: server.queuePrefix });
   const yardQueue = new Queue('bench-yardstick', { connection: { url: REDIS_URL }, prefix: server.queuePrefix });
-  let yardWorker: Worker | null = null;
+  let yardWorker: ChildProcess | null = null;
   try {
     await db.connect();
     const admin = await token(server.url, 'admin', server.adminPassword);
@@ -359,15 +373,32 @@ async function main(): Promise<void> {
     const nearIds = await insertCases(db, customer.id, near);
     await arm(queue, nearIds, near);
 
-    // BullMQ alone: bare delayed jobs due across the same window, taken by a worker that only notes how late it got them.
-    const yardLate: number[] = [];
-    yardWorker = new Worker(
-      'bench-yardstick',
-      async (job: { data: { due: number } }) => {
-        yardLate.push(Date.now() - job.data.due);
+    // BullMQ alone: bare delayed jobs due across the same window, taken by a worker (its own process) that only notes how late it got them.
+    const yard = fork(path.join(__dirname, 'yardstick-worker.js'), {
+      env: {
+        ...process.env,
+        ...probeEnv,
+        REDIS_URL,
+        YARDSTICK_QUEUE: 'bench-yardstick',
+        YARDSTICK_PREFIX: server.queuePrefix,
+        YARDSTICK_CONCURRENCY: String(SLA_WORKER_CONCURRENCY),
+        YARDSTICK_COUNT: String(YARDSTICK),
       },
-      { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix: server.queuePrefix, concurrency: 32 },
+    });
+    yardWorker = yard;
+    let yardLate: number[] | null = null;
+    const yardReported = new Promise<void>((resolve) =>
+      yard.on('message', (m: unknown) => {
+        if (m && typeof m === 'object' && 'late' in m) {
+          yardLate = (m as { late: number[] }).late;
+          resolve();
+        }
+      }),
     );
+    await new Promise<void>((resolve, reject) => {
+      yard.once('message', () => resolve());
+      yard.once('exit', (code) => reject(new Error(`the yardstick's worker exited with ${code}`)));
+    });
     const yardDue = Array.from({ length: YARDSTICK }, (_, i) => windowStart + Math.floor((i / YARDSTICK) * WINDOW_S * 1000));
     for (let i = 0; i < yardDue.length; i += 1000) {
       await yardQueue.addBulk(
@@ -400,18 +431,33 @@ async function main(): Promise<void> {
 
     const windowEnd = windowStart + WINDOW_S * 1000;
     const deadline = windowEnd + 60_000;
-    // The server's event-loop delay histogram restarts at each scrape: scraped as the window opens, read after it.
+    // Each process's event-loop delay histogram restarts at each signal: signalled as the window opens, read after it.
+    const probed: [string, ChildProcess][] = [
+      [server.worker ? 'API process' : 'server (API and workers)', server.process],
+      ...(server.worker ? [['workers’ process', server.worker] as [string, ChildProcess]] : []),
+      ["yardstick's worker", yard],
+    ];
     await sleep(Math.max(0, windowStart - Date.now()));
-    await loopDelay(server.url);
+    await loopDelays(probeDir, probed);
+    const serverPids = [server.process.pid!, ...(server.worker ? [server.worker.pid!] : [])];
+    const workBefore = { cpuMs: cpuMsOf(serverPids), commits: await commitsOf(db) };
     const nearCaseIds = near.map((r) => r.caseId);
     let raised = 0;
+    let yardDone = false;
+    void yardReported.then(() => (yardDone = true));
     while (Date.now() < deadline) {
       await sleep(1000);
       raised = (await db.query(`SELECT count(*)::int AS n FROM alerts WHERE level = 'breached' AND case_id = ANY($1)`, [nearCaseIds]))
         .rows[0].n;
-      if (raised >= NEAR && Date.now() > windowEnd && yardLate.length >= YARDSTICK) break;
+      if (raised >= NEAR && Date.now() > windowEnd && yardDone) break;
     }
-    const loop = await loopDelay(server.url);
+    const loops = await loopDelays(probeDir, probed);
+    const cpuMs = cpuMsOf(serverPids) - workBefore.cpuMs;
+    await sleep(11_000); // a backend that goes idle flushes its statistics within PostgreSQL's idle interval (10 s)
+    const commits = (await commitsOf(db)) - workBefore.commits;
+    if (!yardDone) yard.send('report');
+    await yardReported;
+    const yardMs: number[] = yardLate ?? [];
     await sleep(2000); // anything late or doubled would show now
 
     const halves = [
@@ -458,37 +504,77 @@ async function main(): Promise<void> {
       '|---|---:|---:|---:|---:|---:|---:|---:|',
       ...halves.map(row),
       row(all),
-      `| yardstick: bare BullMQ delayed jobs, same window (taken − due) | ${YARDSTICK.toLocaleString('en')} | ${f(percentile(yardLate, 50))} | ${f(percentile(yardLate, 95))} | ${f(percentile(yardLate, 99))} | ${f(Math.max(...yardLate))} | ${YARDSTICK - yardLate.length} | — |`,
+      `| yardstick: bare BullMQ delayed jobs, same window (taken − due) | ${YARDSTICK.toLocaleString('en')} | ${f(percentile(yardMs, 50))} | ${f(percentile(yardMs, 95))} | ${f(percentile(yardMs, 99))} | ${f(Math.max(...yardMs))} | ${YARDSTICK - yardMs.length} | — |`,
       '',
-      `Breach p99 / yardstick p99: ${(percentile(all.ms, 99) / percentile(yardLate, 99)).toFixed(2)} (target ≤ 2). ` +
-        `Server event-loop delay from the window's start until every breach was raised: p99 ${f(loop.p99)} ms, max ${f(loop.max)} ms. ` +
-        `Topology: ${process.env.BENCH_TOPOLOGY === 'split' ? 'split (API and workers apart; the delay is the API process’s)' : 'single process'}.`,
+      `Breach p99 / yardstick p99: ${(percentile(all.ms, 99) / percentile(yardMs, 99)).toFixed(2)} (target ≤ 2). ` +
+        `Topology: ${server.worker ? 'split (API and workers apart)' : 'single process'}. ` +
+        `Event-loop delay from the window's start until every breach was raised: ` +
+        loops.map((l) => `${l.label} p50 ${f(l.p50)} · p99 ${f(l.p99)} · max ${f(l.max)} ms`).join('; ') +
+        '.',
+      '',
+      `Work from the window's start until every breach was raised: server CPU ${(cpuMs / 1000).toFixed(1)} s ` +
+        `(${server.worker ? 'API and workers' : 'one process'}), ${commits.toLocaleString('en')} PostgreSQL transactions in the database.`,
       '',
       `Alerts (all levels) on far clocks: ${farAlerts}; sla.breached events: ${all.events}; clocks laid out again by the server (generation ≠ 1): ${relaid}.`,
       '',
     ].join('\n');
     console.log(`\n${report}`);
     console.log(`written to ${writeReport('sla', report)}`);
-    if (missingOf(all) || duplicatedOf(all) || farAlerts || spansGap !== detour.length) process.exitCode = 1;
+    if (missingOf(all) || duplicatedOf(all) || farAlerts || spansGap !== detour.length) {
+      console.error(`the server's last output:\n${server.output().slice(-5000)}`);
+      process.exitCode = 1;
+    }
   } catch (err) {
     console.error(err, server.output());
     process.exitCode = 1;
   } finally {
-    await yardWorker?.close();
+    if (yardWorker && yardWorker.exitCode === null) yardWorker.kill('SIGTERM');
     await yardQueue.close();
     await queue.close();
     await db.end().catch(() => undefined);
     await server.stop();
     await deleteQueueKeys(server.queuePrefix);
     await dropDatabase(databaseUrl);
+    if (process.env.BENCH_CPU_PROFILE === '1') console.log(`CPU profiles of the window (one per process, <pid>.cpuprofile) in ${probeDir}`);
+    else rmSync(probeDir, { recursive: true, force: true });
   }
 }
 
-/** The server's event-loop delay since the last scrape (prom-client's default metrics), in ms. */
-async function loopDelay(url: string): Promise<{ p99: number; max: number }> {
-  const metrics = await (await fetch(`${url}/metrics`)).text();
-  const read = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(metrics)?.[1]) * 1000;
-  return { p99: read('nodejs_eventloop_lag_p99_seconds'), max: read('nodejs_eventloop_lag_max_seconds') };
+/** CPU time (user + system) the processes have used so far, in ms, from /proc. */
+function cpuMsOf(pids: number[]): number {
+  return pids.reduce((sum, pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks of 1/100 s
+  }, 0);
+}
+
+/** Transactions committed in the benchmark's database so far (its own polling among them: one a second). */
+async function commitsOf(db: Client): Promise<number> {
+  return Number((await db.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0].xact_commit);
+}
+
+/** Each process's event-loop delay since the last signal (loop-probe.ts), in ms. */
+async function loopDelays(
+  dir: string,
+  procs: [string, ChildProcess][],
+): Promise<{ label: string; p50: number; p99: number; max: number }[]> {
+  for (const [, p] of procs) p.kill('SIGWINCH');
+  const out = [];
+  for (const [label, p] of procs) {
+    const file = path.join(dir, `${p.pid}.json`);
+    for (let i = 0; ; i++) {
+      try {
+        const seen = JSON.parse(readFileSync(file, 'utf8')) as { p50: number; p99: number; max: number };
+        rmSync(file);
+        out.push({ label, ...seen });
+        break;
+      } catch (err) {
+        if (i > 100) throw new Error(`no event-loop reading from the ${label}`, { cause: err });
+        await sleep(50);
+      }
+    }
+  }
+  return out;
 }
 
 void main();
