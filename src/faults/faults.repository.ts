@@ -35,6 +35,7 @@ export function faultPage(em: EntityManager, auth: AuthContext, q: FaultQuery): 
   if (q.customerId) qb.andWhere('f.customer_id = :customerId', { customerId: q.customerId });
   if (q.state) qb.andWhere('f.state = :state', { state: q.state });
   if (q.category) qb.andWhere('f.category = :category', { category: q.category });
+  if (q.unlinked !== undefined) qb.andWhere(`f.customer_id IS ${q.unlinked ? '' : 'NOT '}NULL`);
   if (q.priority) qb.andWhere('f.priority = :priority', { priority: Number(q.priority.slice(1)) });
   if (q.region) qb.andWhere('f.region LIKE :region', { region: regionUnder(q.region) });
   if (q.breached !== undefined) {
