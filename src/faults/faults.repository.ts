@@ -28,6 +28,14 @@ export function insertFaultIn(batch: WriteBatch, f: Fault): BatchPart<DuplicateR
     .map((rows) => (rows[0]?.possible_duplicate_of ?? []) as DuplicateRef[]);
 }
 
+/** These faults, those the caller may list (any order). */
+export function faultsByIds(em: EntityManager, auth: AuthContext, ids: string[]): Promise<Fault[]> {
+  if (!ids.length) return Promise.resolve([]);
+  const qb = em.getRepository(Fault).createQueryBuilder('f').where('f.id IN (:...ids)', { ids });
+  restrictCaseList(qb, 'f', auth);
+  return qb.getMany();
+}
+
 /** One page of the faults and complaints the caller may list, newest first, with the total. */
 export function faultPage(em: EntityManager, auth: AuthContext, q: FaultQuery): Promise<[Fault[], number]> {
   const qb = em.getRepository(Fault).createQueryBuilder('f');

@@ -27,7 +27,7 @@ import { Fault } from './fault.entity';
 import type { DuplicateRef } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
-import { insertFaultIn, faultPage } from './faults.repository';
+import { insertFaultIn, faultPage, faultsByIds } from './faults.repository';
 import type { BatchPart } from '../common/write-batch';
 import { apiPath } from '../common/http/api-path';
 import { intakeNames } from '../cases/case-names';
@@ -245,6 +245,31 @@ export class FaultsService extends TicketDesk<Fault> {
 
   async list(auth: AuthContext, q: FaultQuery): Promise<Page<FaultDto>> {
     const [rows, total] = await faultPage(this.dataSource.manager, auth, q);
+    return { items: await this.listView(rows), total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * These faults as a list shows them (numbers masked), in the order given,
+   * leaving out any the caller may not see (by the list's rule): for a facade
+   * that chose the page itself (the TMF621 list, src/tmf/trouble-ticket).
+   */
+  async listed(auth: AuthContext, ids: string[]): Promise<FaultDto[]> {
+    const rows = await faultsByIds(this.dataSource.manager, auth, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return this.listView(ids.map((id) => byId.get(id)).filter((r): r is Fault => !!r));
+  }
+
+  /**
+   * A fault as a list shows it (numbers masked), read for no caller in the
+   * caller's transaction: what an event subscriber is sent (the TMF621 hub,
+   * src/tmf/trouble-ticket). Undefined when there is no such fault.
+   */
+  async forEvent(em: EntityManager, id: string): Promise<FaultDto | undefined> {
+    const f = await em.findOneBy(Fault, { id });
+    return f ? toFaultDto(f, await this.sla.forCase(f.category, f.id), false) : undefined;
+  }
+
+  private async listView(rows: Fault[]): Promise<FaultDto[]> {
     const clocks = new Map<string, Awaited<ReturnType<SlaClocksService['forCase']>>>();
     for (const kind of ['fault', 'complaint']) {
       const ids = rows.filter((r) => r.category === kind).map((r) => r.id);
@@ -252,12 +277,7 @@ export class FaultsService extends TicketDesk<Fault> {
     }
     // Lists never show full numbers: opening one case is what reveals (and audits) it.
     const people = await this.tickets.peopleOfPage(rows);
-    return {
-      items: rows.map((f) => ({ ...toFaultDto(f, clocks.get(f.id)!, false), ...people(f) })),
-      total,
-      limit: q.limit,
-      offset: q.offset,
-    };
+    return rows.map((f) => ({ ...toFaultDto(f, clocks.get(f.id)!, false), ...people(f) }));
   }
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<FaultDto> {
@@ -276,8 +296,9 @@ export class FaultsService extends TicketDesk<Fault> {
     return this.tickets.applyAssignment(this.kind, em, post, fault, engineerId, actor);
   }
 
-  async addNote(auth: AuthContext, id: string, text: string): Promise<FaultDto> {
-    await this.tickets.addNote(this.kind, auth, id, text);
+  /** `author`: a name the client gives (a TMF621 note's author); the timeline names the caller anyway. */
+  async addNote(auth: AuthContext, id: string, text: string, author?: string): Promise<FaultDto> {
+    await this.tickets.addNote(this.kind, auth, id, text, author);
     return this.view(auth, id, false);
   }
 

@@ -192,10 +192,10 @@ export class TicketWorkflow {
     return leastBusyEngineerIn(em, covering, this.rosters.coveringShiftsStatement('engineer', region, new Date()));
   }
 
-  async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string): Promise<void> {
+  async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string, author?: string): Promise<void> {
     await this.change(kind, auth, id, undefined, async (em, _post, row) => {
       await this.save(kind, em, row, {});
-      await this.cases.record(em, kind.caseKind(row), row.id, 'note', auth, { text });
+      await this.cases.record(em, kind.caseKind(row), row.id, 'note', auth, author ? { text, author } : { text });
       await recordOutcome(em, { resource: apiPath(kind.path, row.id) });
       return { action: `${kind.actionPrefix}.note_added`, changes: { length: text.length } };
     });

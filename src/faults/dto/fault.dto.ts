@@ -11,6 +11,9 @@ import { SlaView } from '../../tickets/dto/ticket.dto';
 import { FAULT_CATEGORIES, REPORT_CHANNELS } from '../fault.entity';
 import type { FaultCategory, ReportChannel } from '../fault.entity';
 
+/** How a fault was reported (`oss`: through the TMF621 facade). */
+export { REPORT_CHANNELS };
+
 // The ticket bodies and views faults share with support requests.
 export { AssignDto, FeedbackDto, NoteDto, SlaView, TimelineEntryDto, TransitionDto } from '../../tickets/dto/ticket.dto';
 
