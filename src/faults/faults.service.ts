@@ -97,7 +97,9 @@ export class FaultsService extends TicketDesk<Fault> {
    * (a satisfaction call-back turned into a complaint, src/callbacks: `origin`
    * is then the link back, kept on the complaint's `created` timeline line
    * and audit row, and the caller records the idempotency outcome and runs
-   * `post` after its commit).
+   * `post` after its commit). `resourceOf`: the URL an Idempotency-Key's
+   * replay reads the new case at, when the request came through another
+   * route than POST /faults (a TMF621 ticket's own URL).
    */
   async open(
     em: EntityManager,
@@ -105,6 +107,7 @@ export class FaultsService extends TicketDesk<Fault> {
     auth: AuthContext,
     dto: FaultIntake,
     origin: Record<string, unknown> | null,
+    resourceOf: (id: string) => string = (id) => apiPath('faults', id),
   ): Promise<FaultDto> {
     const customerId = dto.customerId;
     const { ctx, region, now, priority, caseNo } = customerId
@@ -167,7 +170,7 @@ export class FaultsService extends TicketDesk<Fault> {
         // The customer's home region is known here: no lookup on the intake path.
         regions: ctx ? [region, ctx.homeRegion] : [region],
       },
-      resource: origin ? undefined : apiPath('faults', row.id),
+      resource: origin ? undefined : resourceOf(row.id),
       afterCommit: () => this.dispatcher.enqueue(row),
     });
     // Found by the insert itself (fault-duplicates.repository.ts): no extra round trip.
