@@ -13,7 +13,7 @@ export class TmfModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: TmfModule,
-      imports: [TmfCommonModule, TmfHubModule.register(worker), TroubleTicketModule.register(worker)],
+      imports: [TmfCommonModule, TmfHubModule, TroubleTicketModule.register(worker)],
     };
   }
 }

@@ -1,39 +1,25 @@
-import type { DynamicModule, OnModuleInit } from '@nestjs/common';
-import { Module } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
 import { FaultsModule } from '../../faults/faults.module';
 import { TmfCommonModule } from '../common/tmf-common.module';
 import { TmfHub } from '../hub/tmf-hub';
+import { TmfHubModule } from '../hub/tmf-hub.module';
 import { TroubleTicketController } from './trouble-ticket.controller';
 import { TroubleTicketEvents } from './trouble-ticket-events';
 import { TroubleTicketService } from './trouble-ticket.service';
 
-/**
- * TMF621 Trouble Ticket over faults and complaints, and its hub events.
- *
- * The hub's registry is the one TmfModule imports: importing
- * TmfHubModule.register here as well would build a second hub (its
- * register() returns a new module each call, so Nest mounts its routes
- * twice), so the events are registered with the app's TmfHub, found by
- * ModuleRef, before the application starts.
- */
+/** TMF621 Trouble Ticket over faults and complaints, and its hub events (src/tmf/hub/tmf-hub.port.ts). */
 @Module({})
-export class TroubleTicketModule implements OnModuleInit {
+export class TroubleTicketModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: TroubleTicketModule,
-      imports: [TmfCommonModule, FaultsModule.register(worker)],
+      imports: [TmfCommonModule, TmfHubModule, FaultsModule.register(worker)],
       controllers: [TroubleTicketController],
       providers: [TroubleTicketService, TroubleTicketEvents],
     };
   }
 
-  constructor(
-    private readonly moduleRef: ModuleRef,
-    private readonly events: TroubleTicketEvents,
-  ) {}
-
-  onModuleInit(): void {
-    this.moduleRef.get(TmfHub, { strict: false }).register(this.events);
+  constructor(hub: TmfHub, events: TroubleTicketEvents) {
+    hub.register(events);
   }
 }
