@@ -25,6 +25,7 @@ import { CustomerWarnings1795940000000 } from './1795940000000-customer-warnings
 import { ReportAllocationReversals1795950000000 } from './1795950000000-report-allocation-reversals';
 import { CustomerNotices1795970000000 } from './1795970000000-customer-notices';
 import { TmfHub1796000000000 } from './1796000000000-tmf-hub';
+import { UnlinkedFaultsTroubleTickets1796010000000 } from './1796010000000-unlinked-faults-trouble-tickets';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -55,4 +56,5 @@ export const migrations = [
   ReportAllocationReversals1795950000000,
   CustomerNotices1795970000000,
   TmfHub1796000000000,
+  UnlinkedFaultsTroubleTickets1796010000000,
 ];

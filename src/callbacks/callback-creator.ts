@@ -43,7 +43,8 @@ export class CallbackCreator implements ClosedCaseFollowUp {
   ) {}
 
   async closedIn(em: EntityManager, post: PostCommit, closed: ClosedCase, actor: AuthContext | null): Promise<void> {
-    if (!CALLBACK_SOURCE_KINDS.includes(closed.kind)) return;
+    // An unlinked fault (network monitoring, never linked) names no customer to call back.
+    if (!CALLBACK_SOURCE_KINDS.includes(closed.kind) || !closed.customerId) return;
     const ctx = await this.customers.caseContext(em, closed.customerId);
     const selectedBy = callbackSelection(ctx.tier, closed.greenChannel, closed.id, this.config.callbacks.samplePercent);
     if (!selectedBy) return;

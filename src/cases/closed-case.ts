@@ -16,7 +16,8 @@ export interface ClosedCase {
   kind: CaseKind;
   id: string;
   caseNo: string;
-  customerId: string;
+  /** Null for a fault never linked to a customer: nobody to call back. */
+  customerId: string | null;
   region: string;
   title: string;
   priority: number;

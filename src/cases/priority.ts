@@ -1,6 +1,13 @@
 export type Priority = 1 | 2 | 3 | 4;
 export type Severity = 'critical' | 'major' | 'minor';
 
+/**
+ * The terms of a case without a customer (an unlinked fault): the tier that
+ * adds nothing, no green channel, no 24×7 contract, so its clocks run on the
+ * kind's own policy for its base priority.
+ */
+export const NO_CUSTOMER_TERMS = { tier: 'key', greenChannel: false, contract24x7: false } as const;
+
 export const SEVERITY_BASE: Record<Severity, Priority> = { critical: 1, major: 2, minor: 3 };
 
 /**

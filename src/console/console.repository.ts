@@ -135,6 +135,8 @@ export interface UrgencyFilter {
   regionPrefix?: string;
   kind?: string;
   customerId?: string;
+  /** Only cases without (true) or with (false) a customer. */
+  unlinked?: boolean;
   limit: number;
   offset: number;
   /**
@@ -192,6 +194,7 @@ export async function urgentCases(db: Db, f: UrgencyFilter): Promise<{ rows: Urg
   if (f.regionPrefix) where.push(sql`ci.region LIKE ${`${escapeLike(f.regionPrefix)}%`}`);
   if (f.kind) where.push(sql`ci.kind = ${f.kind}`);
   if (f.customerId) where.push(sql`ci.customer_id = ${f.customerId}`);
+  if (f.unlinked !== undefined) where.push(f.unlinked ? sql`ci.customer_id IS NULL` : sql`ci.customer_id IS NOT NULL`);
   const filter = join(where, ' AND ');
   const live = f.allClocks ? () => raw('') : LIVE;
 

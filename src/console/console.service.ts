@@ -118,6 +118,7 @@ export class ConsoleService {
       scope: scopePatterns(auth),
       regionPrefix: q.region ? regionPrefix(q.region) : undefined,
       kind: q.kind,
+      unlinked: q.unlinked,
       limit: q.limit,
       offset: q.offset,
     });

@@ -27,7 +27,7 @@ export function toFaultDto(f: Fault, clocks: ClockView[], unmasked: boolean): Fa
     siteId: f.siteId,
     region: f.region,
     reporterName: f.reporterName,
-    reporterMobile: unmasked ? f.reporterMobile : maskMobile(f.reporterMobile),
+    reporterMobile: unmasked || f.reporterMobile === null ? f.reporterMobile : maskMobile(f.reporterMobile),
     state: f.state,
     priority: priorityLabel(f.priority),
     greenChannel: f.greenChannel,

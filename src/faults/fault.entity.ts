@@ -4,7 +4,8 @@ import { TicketColumns } from '../tickets/ticket-kind.port';
 
 export const FAULT_CATEGORIES = ['fault', 'complaint'] as const;
 export type FaultCategory = (typeof FAULT_CATEGORIES)[number];
-export const REPORT_CHANNELS = ['hotline', 'account_manager', 'web', 'email'] as const;
+/** `oss`: an operator support system (network monitoring) through the TMF621 facade. */
+export const REPORT_CHANNELS = ['hotline', 'account_manager', 'web', 'email', 'oss'] as const;
 export type ReportChannel = (typeof REPORT_CHANNELS)[number];
 
 /** A fault report or a complaint (故障申告 / 投诉): one ticket of one customer. */
@@ -17,8 +18,9 @@ export class Fault extends TicketColumns {
   @Column('text') reportedVia: ReportChannel;
   @Column({ type: 'uuid', nullable: true }) serviceInstanceId: string | null;
   @Column({ type: 'uuid', nullable: true }) siteId: string | null;
-  @Column('text') reporterName: string;
-  @Column('text') reporterMobile: string;
+  /** Null when nobody reported it by phone (a ticket from network monitoring). */
+  @Column({ type: 'text', nullable: true }) reporterName: string | null;
+  @Column({ type: 'text', nullable: true }) reporterMobile: string | null;
   /** Open faults this one may repeat, found when it was opened (fault-duplicates.repository.ts); never changed after. */
   @Column('jsonb') possibleDuplicateOf: DuplicateRef[];
 }

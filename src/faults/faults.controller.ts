@@ -14,7 +14,17 @@ import {
   ApiErrors,
 } from '../common/http/controller';
 import { TICKET_MOVES_TEXT, TICKET_WORKERS, TicketTimelineRoute } from '../tickets/ticket-routes.port';
-import { AssignDto, CreateFaultDto, FaultDto, FaultQuery, FeedbackDto, NoteDto, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
+import {
+  AssignDto,
+  CreateFaultDto,
+  FaultDto,
+  FaultQuery,
+  FeedbackDto,
+  LinkFaultDto,
+  NoteDto,
+  TransitionDto,
+  UpdateFaultDto,
+} from './dto/fault.dto';
 import { FaultsService } from './faults.service';
 
 @ApiErrors('FaultError', 'CustomerError')
@@ -69,6 +79,22 @@ export class FaultsController {
   @ApiProblems(400, 404, 409)
   transition(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: TransitionDto) {
     return this.faults.transition(auth, id, dto);
+  }
+
+  @Post(':id/link')
+  @HttpCode(200)
+  @Roles('admin', 'director', 'agent', 'account_manager')
+  @ApiOperation({
+    summary: 'Link an unlinked fault (opened by network monitoring without a customer) to its customer',
+    description:
+      'Optionally with the site or service instance of that customer. The priority takes the customer’s tier and green channel ' +
+      'and an open fault’s SLA clocks are re-targeted keeping the elapsed time; the region stays. 409 FAULT_ALREADY_LINKED when ' +
+      'the fault has a customer. The console queue shows unlinked faults (GET /console/queue?unlinked=true).',
+  })
+  @ApiOkResponse({ type: FaultDto })
+  @ApiProblems(400, 404, 409)
+  link(@Auth() auth: AuthContext, @Param('id', UuidPipe) id: string, @Body() dto: LinkFaultDto) {
+    return this.faults.link(auth, id, dto);
   }
 
   @Post(':id/assign')

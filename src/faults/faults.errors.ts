@@ -8,6 +8,7 @@ export enum FaultErrorCode {
   FAULT_CLOSED = 'FAULT_CLOSED',
   FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR = 'FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR',
   FAULT_CUSTOMER_ARCHIVED = 'FAULT_CUSTOMER_ARCHIVED',
+  FAULT_ALREADY_LINKED = 'FAULT_ALREADY_LINKED',
 }
 
 export const FaultError = errorClass<FaultErrorCode>('FaultError', {
@@ -18,6 +19,7 @@ export const FaultError = errorClass<FaultErrorCode>('FaultError', {
   FAULT_CLOSED: 'conflict',
   FAULT_GREEN_CHANNEL_NEEDS_DIRECTOR: 'forbidden',
   FAULT_CUSTOMER_ARCHIVED: 'conflict',
+  FAULT_ALREADY_LINKED: 'conflict',
 });
 
 export const faultNotFound = (id: string) => new FaultError(FaultErrorCode.FAULT_NOT_FOUND, `No fault ${id}`);

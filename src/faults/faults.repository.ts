@@ -28,6 +28,14 @@ export function insertFaultIn(batch: WriteBatch, f: Fault): BatchPart<DuplicateR
     .map((rows) => (rows[0]?.possible_duplicate_of ?? []) as DuplicateRef[]);
 }
 
+/** These faults, those the caller may list (any order). */
+export function faultsByIds(em: EntityManager, auth: AuthContext, ids: string[]): Promise<Fault[]> {
+  if (!ids.length) return Promise.resolve([]);
+  const qb = em.getRepository(Fault).createQueryBuilder('f').where('f.id IN (:...ids)', { ids });
+  restrictCaseList(qb, 'f', auth);
+  return qb.getMany();
+}
+
 /** One page of the faults and complaints the caller may list, newest first, with the total. */
 export function faultPage(em: EntityManager, auth: AuthContext, q: FaultQuery): Promise<[Fault[], number]> {
   const qb = em.getRepository(Fault).createQueryBuilder('f');
@@ -35,6 +43,7 @@ export function faultPage(em: EntityManager, auth: AuthContext, q: FaultQuery): 
   if (q.customerId) qb.andWhere('f.customer_id = :customerId', { customerId: q.customerId });
   if (q.state) qb.andWhere('f.state = :state', { state: q.state });
   if (q.category) qb.andWhere('f.category = :category', { category: q.category });
+  if (q.unlinked !== undefined) qb.andWhere(`f.customer_id IS ${q.unlinked ? '' : 'NOT '}NULL`);
   if (q.priority) qb.andWhere('f.priority = :priority', { priority: Number(q.priority.slice(1)) });
   if (q.region) qb.andWhere('f.region LIKE :region', { region: regionUnder(q.region) });
   if (q.breached !== undefined) {

@@ -4,7 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CaseIntake } from '../cases/case-intake';
 import { CasesService } from '../cases/cases.service';
-import { SEVERITY_BASE } from '../cases/priority';
+import { NO_CUSTOMER_TERMS, SEVERITY_BASE, casePriority } from '../cases/priority';
+import { nextCaseNo } from '../cases/case-number';
+import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
+import { covers } from '../common/auth/region-scope';
+import { assertCanRead } from '../customers/customer-access.port';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { invalidFields } from '../common/errors/common-errors';
@@ -15,14 +19,15 @@ import { SlaClocksService } from '../sla/sla-clocks.service';
 import { NEW_TICKET, TicketFailure, TicketKind } from '../tickets/ticket-kind.port';
 import { TicketDesk } from '../tickets/ticket-desk.port';
 import { TicketWorkflow } from '../tickets/ticket-workflow.service';
-import { CreateFaultDto, FaultDto, FaultQuery, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
+import { CreateFaultDto, FaultDto, FaultQuery, LinkFaultDto, TransitionDto, UpdateFaultDto } from './dto/fault.dto';
+import type { FaultIntake } from './dto/fault.dto';
 import { FaultDispatcher } from './fault-dispatcher';
 import { faultEventData } from './fault-events';
 import { Fault } from './fault.entity';
 import type { DuplicateRef } from './fault.entity';
 import { maySeeReporter, toFaultDto } from './fault-view';
 import { FaultError, FaultErrorCode, faultNotFound } from './faults.errors';
-import { insertFaultIn, faultPage } from './faults.repository';
+import { insertFaultIn, faultPage, faultsByIds } from './faults.repository';
 import type { BatchPart } from '../common/write-batch';
 import { apiPath } from '../common/http/api-path';
 import { intakeNames } from '../cases/case-names';
@@ -67,7 +72,10 @@ export class FaultsService extends TicketDesk<Fault> {
     eventData: faultEventData,
     error: (failure, detail, options) => new FaultError(FAULT_FAILURES[failure], detail, options),
     assertCanSee: (auth, f, em) => this.assertCanSee(auth, f, em),
-    followUp: (f) => ({ contact: { name: f.reporterName, mobile: f.reporterMobile }, siteId: f.siteId }),
+    followUp: (f) => ({
+      contact: f.reporterName && f.reporterMobile ? { name: f.reporterName, mobile: f.reporterMobile } : null,
+      siteId: f.siteId,
+    }),
   };
 
   /**
@@ -89,22 +97,30 @@ export class FaultsService extends TicketDesk<Fault> {
    * (a satisfaction call-back turned into a complaint, src/callbacks: `origin`
    * is then the link back, kept on the complaint's `created` timeline line
    * and audit row, and the caller records the idempotency outcome and runs
-   * `post` after its commit).
+   * `post` after its commit). `resourceOf`: the URL an Idempotency-Key's
+   * replay reads the new case at, when the request came through another
+   * route than POST /faults (a TMF621 ticket's own URL).
    */
   async open(
     em: EntityManager,
     post: PostCommit,
     auth: AuthContext,
-    dto: CreateFaultDto,
+    dto: FaultIntake,
     origin: Record<string, unknown> | null,
+    resourceOf: (id: string) => string = (id) => apiPath('faults', id),
   ): Promise<FaultDto> {
-    const { ctx, region, now, priority, caseNo } = await this.admit(em, auth, dto.customerId, dto, {
-      severity: dto.severity,
-      caseKind: dto.category,
-      locate: (ctx) => this.locate(dto, ctx),
-    });
+    const customerId = dto.customerId;
+    const { ctx, region, now, priority, caseNo } = customerId
+      ? await this.admit(em, auth, customerId, dto, {
+          severity: dto.severity,
+          caseKind: dto.category,
+          locate: (ctx) => this.locate(dto, ctx),
+        })
+      : await this.admitUnlinked(em, auth, dto);
+    const { region: _given, ...fields } = dto;
     const row: Fault = {
-      ...dto,
+      ...fields,
+      customerId,
       id: randomUUID(),
       serviceInstanceId: dto.serviceInstanceId ?? null,
       siteId: dto.siteId ?? null,
@@ -112,7 +128,7 @@ export class FaultsService extends TicketDesk<Fault> {
       region,
       ...NEW_TICKET,
       priority,
-      greenChannel: ctx.greenChannel,
+      greenChannel: ctx?.greenChannel ?? false,
       createdBy: auth.staffId,
       createdAt: now,
       updatedAt: now,
@@ -136,7 +152,7 @@ export class FaultsService extends TicketDesk<Fault> {
           state: row.state,
           priority,
           greenChannel: row.greenChannel,
-          contract24x7: ctx.contract24x7,
+          contract24x7: ctx?.contract24x7 ?? false,
           openedAt: now,
           created: { state: row.state, priority: `P${priority}`, reportedVia: row.reportedVia, ...(origin ? { origin } : {}) },
         },
@@ -152,15 +168,77 @@ export class FaultsService extends TicketDesk<Fault> {
         entityId: row.id,
         changes: { ...dto, caseNo, priority, ...(origin ? { origin } : {}) },
         // The customer's home region is known here: no lookup on the intake path.
-        regions: [region, ctx.homeRegion],
+        regions: ctx ? [region, ctx.homeRegion] : [region],
       },
-      resource: origin ? undefined : apiPath('faults', row.id),
+      resource: origin ? undefined : resourceOf(row.id),
       afterCommit: () => this.dispatcher.enqueue(row),
     });
     // Found by the insert itself (fault-duplicates.repository.ts): no extra round trip.
     row.possibleDuplicateOf = duplicates?.value ?? [];
     // Built from what was just written: no second read on the intake path.
-    return toFaultDto(row, clocks.get(row.id)!, maySeeReporter(auth, row, ctx.accountManagerId));
+    return toFaultDto(row, clocks.get(row.id)!, maySeeReporter(auth, row, ctx?.accountManagerId ?? null));
+  }
+
+  /**
+   * Links an unlinked fault to its customer (and, optionally, its site or
+   * service instance): the priority takes the customer's tier and green
+   * channel, and an open fault's clocks are re-targeted keeping their elapsed
+   * time. The region stays the one the fault was opened in (it was dispatched
+   * there). Alerts raised before the link keep naming no customer.
+   */
+  async link(auth: AuthContext, id: string, dto: LinkFaultDto): Promise<FaultDto> {
+    await this.change(auth, id, dto.expectedVersion, async (em, post, f) => {
+      if (f.customerId) {
+        throw new FaultError(FaultErrorCode.FAULT_ALREADY_LINKED, `The fault is linked to customer ${f.customerId} already`, {
+          extensions: { customerId: f.customerId },
+        });
+      }
+      const ctx = await this.customers.caseContext(em, dto.customerId, dto);
+      assertCanRead(auth, ctx);
+      if (ctx.archived) throw new FaultError(FaultErrorCode.FAULT_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
+      if (dto.siteId && !ctx.siteRegion) throw invalidFields({ field: 'siteId', message: 'is not a site of this customer' });
+      this.locate(dto, ctx);
+      const priority = casePriority(SEVERITY_BASE[f.severity], ctx.tier, ctx.greenChannel);
+      const siteId = dto.siteId ?? (dto.serviceInstanceId ? ctx.instance!.siteId : null);
+      await this.tickets.save(this.kind, em, f, {
+        customerId: dto.customerId,
+        siteId,
+        serviceInstanceId: dto.serviceInstanceId ?? null,
+        greenChannel: ctx.greenChannel,
+        priority,
+      });
+      if (TICKET_OPEN_STATES.includes(f.state) && (priority !== f.priority || ctx.greenChannel || ctx.contract24x7)) {
+        await this.sla.retarget(em, post, f.category, f.id, { priority, greenChannel: ctx.greenChannel, contract24x7: ctx.contract24x7 });
+      }
+      await this.cases.updateIndex(em, f.category, f.id, { customerId: dto.customerId, priority, greenChannel: ctx.greenChannel });
+      const changes = {
+        customerId: { from: null, to: dto.customerId },
+        ...(siteId ? { siteId: { from: null, to: siteId } } : {}),
+        ...(dto.serviceInstanceId ? { serviceInstanceId: { from: null, to: dto.serviceInstanceId } } : {}),
+        priority: { from: `P${f.priority}`, to: `P${priority}` },
+      };
+      await this.cases.record(em, f.category, f.id, 'linked', auth, changes);
+      return { action: 'fault.linked', changes };
+    });
+    return this.view(auth, id, false);
+  }
+
+  /**
+   * The start of an unlinked fault's intake (no customer: network
+   * monitoring): its region must be given, known and in the caller's scope;
+   * the priority is the severity's base (NO_CUSTOMER_TERMS), so its clocks
+   * run on the kind's own policy on that policy's calendars.
+   */
+  private async admitUnlinked(em: EntityManager, auth: AuthContext, dto: FaultIntake) {
+    if (dto.siteId || dto.serviceInstanceId) {
+      throw invalidFields({ field: dto.siteId ? 'siteId' : 'serviceInstanceId', message: 'needs the customer it belongs to' });
+    }
+    if (!dto.region) throw invalidFields({ field: 'region', message: 'is required for a fault without a customer' });
+    this.regions.assertKnown('region', dto.region);
+    if (!covers(auth, dto.region)) throw invalidFields({ field: 'region', message: 'is outside your region scope' });
+    const now = new Date();
+    const priority = casePriority(SEVERITY_BASE[dto.severity], NO_CUSTOMER_TERMS.tier, NO_CUSTOMER_TERMS.greenChannel);
+    return { ctx: null, region: dto.region, now, priority, caseNo: await nextCaseNo(em, dto.category, now) };
   }
 
   /** By id or case number (FLT-… or CMP-…). */
@@ -170,6 +248,31 @@ export class FaultsService extends TicketDesk<Fault> {
 
   async list(auth: AuthContext, q: FaultQuery): Promise<Page<FaultDto>> {
     const [rows, total] = await faultPage(this.dataSource.manager, auth, q);
+    return { items: await this.listView(rows), total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * These faults as a list shows them (numbers masked), in the order given,
+   * leaving out any the caller may not see (by the list's rule): for a facade
+   * that chose the page itself (the TMF621 list, src/tmf/trouble-ticket).
+   */
+  async listed(auth: AuthContext, ids: string[]): Promise<FaultDto[]> {
+    const rows = await faultsByIds(this.dataSource.manager, auth, ids);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return this.listView(ids.map((id) => byId.get(id)).filter((r): r is Fault => !!r));
+  }
+
+  /**
+   * A fault as a list shows it (numbers masked), read for no caller in the
+   * caller's transaction: what an event subscriber is sent (the TMF621 hub,
+   * src/tmf/trouble-ticket). Undefined when there is no such fault.
+   */
+  async forEvent(em: EntityManager, id: string): Promise<FaultDto | undefined> {
+    const f = await em.findOneBy(Fault, { id });
+    return f ? toFaultDto(f, await this.sla.forCase(f.category, f.id), false) : undefined;
+  }
+
+  private async listView(rows: Fault[]): Promise<FaultDto[]> {
     const clocks = new Map<string, Awaited<ReturnType<SlaClocksService['forCase']>>>();
     for (const kind of ['fault', 'complaint']) {
       const ids = rows.filter((r) => r.category === kind).map((r) => r.id);
@@ -177,12 +280,7 @@ export class FaultsService extends TicketDesk<Fault> {
     }
     // Lists never show full numbers: opening one case is what reveals (and audits) it.
     const people = await this.tickets.peopleOfPage(rows);
-    return {
-      items: rows.map((f) => ({ ...toFaultDto(f, clocks.get(f.id)!, false), ...people(f) })),
-      total,
-      limit: q.limit,
-      offset: q.offset,
-    };
+    return rows.map((f) => ({ ...toFaultDto(f, clocks.get(f.id)!, false), ...people(f) }));
   }
 
   async transition(auth: AuthContext, id: string, dto: TransitionDto): Promise<FaultDto> {
@@ -201,8 +299,9 @@ export class FaultsService extends TicketDesk<Fault> {
     return this.tickets.applyAssignment(this.kind, em, post, fault, engineerId, actor);
   }
 
-  async addNote(auth: AuthContext, id: string, text: string): Promise<FaultDto> {
-    await this.tickets.addNote(this.kind, auth, id, text);
+  /** `author`: a name the client gives (a TMF621 note's author); the timeline names the caller anyway. */
+  async addNote(auth: AuthContext, id: string, text: string, author?: string): Promise<FaultDto> {
+    await this.tickets.addNote(this.kind, auth, id, text, author);
     return this.view(auth, id, false);
   }
 
@@ -239,7 +338,7 @@ export class FaultsService extends TicketDesk<Fault> {
   }
 
   /** The fault's region (its site already checked): its site's, else its service instance's site's, else the customer's home. */
-  private locate(dto: CreateFaultDto, ctx: CaseContext): string {
+  private locate(dto: Pick<CreateFaultDto, 'siteId' | 'serviceInstanceId'>, ctx: CaseContext): string {
     if (dto.serviceInstanceId) {
       if (!ctx.instance) throw invalidFields({ field: 'serviceInstanceId', message: 'is not a service instance of this customer' });
       if (dto.siteId && ctx.instance.siteId !== dto.siteId)

@@ -6,6 +6,8 @@ import type { SupportCategory } from './support-category.port';
 /** A technical-support request (技术支持): one ticket of one customer, on the shared ticket lifecycle. */
 @Entity('support_requests')
 export class SupportRequest extends TicketColumns {
+  /** A support request always has its customer (only a fault may be unlinked). */
+  declare customerId: string;
   @Column('text') category: SupportCategory;
   /** Derived from the category (support-category.port.ts); the base of the priority. */
   @Column('text') severity: Severity;

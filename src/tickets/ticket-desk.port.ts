@@ -73,9 +73,15 @@ export abstract class TicketDesk<T extends TicketRow> {
   /**
    * A ticket is seen by the region it is in, by the customer's home region
    * (the desk that owns the customer) and by the customer's account manager;
-   * to anyone else it does not exist. Returns the account manager.
+   * to anyone else it does not exist. Returns the account manager (null for
+   * a ticket without a customer, seen by its region only).
    */
   protected async assertCanSee(auth: AuthContext, row: Pick<T, 'id' | 'region' | 'customerId'>, em: EntityManager): Promise<string | null> {
+    // A ticket with no customer yet (an unlinked fault) belongs to its region alone.
+    if (!row.customerId) {
+      if (!covers(auth, row.region)) throw this.notFound(row.id);
+      return null;
+    }
     const owner = await this.customers.ownership(em, row.customerId);
     if (!this.mayAccess(auth, row.region, owner)) throw this.notFound(row.id);
     return owner.accountManagerId;

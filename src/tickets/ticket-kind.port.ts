@@ -13,7 +13,8 @@ import type { CaseNames } from '../cases/case-names';
 export interface TicketRow {
   id: string;
   caseNo: string;
-  customerId: string;
+  /** Null for a fault not yet linked to a customer (opened by network monitoring, docs/ARCHITECTURE.md "TMF621 Trouble Ticket"). */
+  customerId: string | null;
   region: string;
   state: TicketState;
   priority: number;
@@ -47,7 +48,7 @@ export const NEW_TICKET = {
  * The tables themselves come from migrations.
  */
 export abstract class TicketColumns extends CaseColumns implements TicketRow {
-  @Column('uuid') customerId: string;
+  @Column({ type: 'uuid', nullable: true }) customerId: string | null;
   /** The site's region (or the customer's home region): decides who works the ticket. */
   @Column('text') region: string;
   @Column('text') state: TicketState;

@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
 import { leastBusyEngineerIn, resolvedBefore, unassignedOpen } from './tickets.repository';
-import { Priority, casePriority } from '../cases/priority';
+import { NO_CUSTOMER_TERMS, Priority, casePriority } from '../cases/priority';
 import {
   TICKET_FINAL_STATES,
   TICKET_NEEDS_REASON,
@@ -192,10 +192,10 @@ export class TicketWorkflow {
     return leastBusyEngineerIn(em, covering, this.rosters.coveringShiftsStatement('engineer', region, new Date()));
   }
 
-  async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string): Promise<void> {
+  async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string, author?: string): Promise<void> {
     await this.change(kind, auth, id, undefined, async (em, _post, row) => {
       await this.save(kind, em, row, {});
-      await this.cases.record(em, kind.caseKind(row), row.id, 'note', auth, { text });
+      await this.cases.record(em, kind.caseKind(row), row.id, 'note', auth, author ? { text, author } : { text });
       await recordOutcome(em, { resource: apiPath(kind.path, row.id) });
       return { action: `${kind.actionPrefix}.note_added`, changes: { length: text.length } };
     });
@@ -232,7 +232,7 @@ export class TicketWorkflow {
     }
     await this.change(kind, auth, id, expectedVersion, async (em, post, row) => {
       this.assertOpen(kind, row);
-      const { tier, contract24x7 } = await this.customers.caseContext(em, row.customerId);
+      const { tier, contract24x7 } = row.customerId ? await this.customers.caseContext(em, row.customerId) : NO_CUSTOMER_TERMS;
       const { fields, base, changed } = plan(row);
       const green = greenChannel ?? row.greenChannel;
       const priority = casePriority(base, tier, green);
@@ -271,12 +271,12 @@ export class TicketWorkflow {
    * customers' account managers, then every name): a function from a row
    * of the page to its people.
    */
-  async peopleOfPage(page: { assigneeId: string | null; customerId: string }[]) {
-    const managers = await this.customers.accountManagerIds(page.map((r) => r.customerId));
+  async peopleOfPage(page: { assigneeId: string | null; customerId: string | null }[]) {
+    const managers = await this.customers.accountManagerIds(page.map((r) => r.customerId).filter((id): id is string => !!id));
     const cards = await this.staff.cards([...page.map((r) => r.assigneeId), ...managers.values()].filter((id): id is string => !!id));
-    return (r: { assigneeId: string | null; customerId: string }) => ({
+    return (r: { assigneeId: string | null; customerId: string | null }) => ({
       assignee: staffRef(cards, r.assigneeId),
-      accountManager: staffRef(cards, managers.get(r.customerId)),
+      accountManager: staffRef(cards, r.customerId ? managers.get(r.customerId) : null),
     });
   }
 

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TmfCommonModule } from './common/tmf-common.module';
 import { TmfCustomerModule } from './customer/tmf-customer.module';
 import { TmfHubModule } from './hub/tmf-hub.module';
+import { TroubleTicketModule } from './trouble-ticket/trouble-ticket.module';
 
 /**
  * The TM Forum Open API facades under /tmf-api (docs/ARCHITECTURE.md, "TM
@@ -11,10 +12,10 @@ import { TmfHubModule } from './hub/tmf-hub.module';
  */
 @Module({})
 export class TmfModule {
-  static register(_worker: boolean): DynamicModule {
+  static register(worker: boolean): DynamicModule {
     return {
       module: TmfModule,
-      imports: [TmfCommonModule, TmfHubModule, TmfCustomerModule],
+      imports: [TmfCommonModule, TmfHubModule, TmfCustomerModule, TroubleTicketModule.register(worker)],
     };
   }
 }

@@ -1,8 +1,9 @@
 import { CustomerWarningView } from '../../customer-warnings/dto/customer-warning.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
+import { toBool } from '../../common/to-bool';
 import { Trim } from '../../common/http/trim';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { AccountSummaryView } from '../../billing/dto/billing-views.dto';
 import { CASE_KINDS } from '../../cases/case-kind';
 import type { CaseKind } from '../../cases/case-kind';
@@ -119,6 +120,16 @@ export class QueueQuery extends PageQuery {
   region?: string;
 
   @ApiPropertyOptional({ enum: CASE_KINDS, example: 'fault' }) @IsOptional() @IsIn(CASE_KINDS) kind?: CaseKind;
+
+  @ApiPropertyOptional({
+    description:
+      'Only cases without a customer (true: unlinked faults from network monitoring, waiting for an agent to link them with ' +
+      'POST /faults/{id}/link, and inquiries from callers who are not customers) or with one (false)',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  unlinked?: boolean;
 }
 
 export class QueueItemDto {

@@ -11,6 +11,9 @@ import { SlaView } from '../../tickets/dto/ticket.dto';
 import { FAULT_CATEGORIES, REPORT_CHANNELS } from '../fault.entity';
 import type { FaultCategory, ReportChannel } from '../fault.entity';
 
+/** How a fault was reported (`oss`: through the TMF621 facade). */
+export { REPORT_CHANNELS };
+
 // The ticket bodies and views faults share with support requests.
 export { AssignDto, FeedbackDto, NoteDto, SlaView, TimelineEntryDto, TransitionDto } from '../../tickets/dto/ticket.dto';
 
@@ -31,6 +34,37 @@ export class CreateFaultDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'A site of this customer' }) @IsOptional() @IsUUID() siteId?: string;
   @ApiProperty({ example: '李娜' }) @Text(100) reporterName: string;
   @ApiProperty({ example: '13812345678' }) @IsMobile() reporterMobile: string;
+}
+
+/**
+ * What a fault's intake takes: the console's body (CreateFaultDto), or a
+ * TMF621 trouble ticket's (src/tmf/trouble-ticket), which may name no
+ * customer and no reporter. A fault without a customer is *unlinked*: it
+ * needs `region` (nothing else locates it) and names no site or service
+ * instance (they belong to a customer); an agent links it later
+ * (POST /faults/{id}/link).
+ */
+export interface FaultIntake extends Omit<CreateFaultDto, 'customerId' | 'reporterName' | 'reporterMobile'> {
+  customerId: string | null;
+  reporterName: string | null;
+  reporterMobile: string | null;
+  /** The region of an unlinked fault; ignored when there is a customer (its site or home region decides). */
+  region?: string;
+}
+
+export class LinkFaultDto {
+  @ApiProperty({ format: 'uuid', description: 'The customer the unlinked fault concerns' }) @IsUUID() customerId: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A site of this customer' }) @IsOptional() @IsUUID() siteId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'A service instance of this customer' })
+  @IsOptional()
+  @IsUUID()
+  serviceInstanceId?: string;
+  @ApiPropertyOptional({ example: 1, description: 'The version read; 409 STALE_VERSION when it changed meanwhile' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
 }
 
 export class UpdateFaultDto {
@@ -59,6 +93,13 @@ export class FaultQuery extends PageQuery {
   @IsBoolean()
   breached?: boolean;
   @ApiPropertyOptional({ enum: FAULT_CATEGORIES }) @IsOptional() @IsIn(FAULT_CATEGORIES) category?: FaultCategory;
+  @ApiPropertyOptional({
+    description: 'Only faults without (true) or with (false) a customer: unlinked ones wait for an agent to link them',
+  })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  unlinked?: boolean;
 }
 
 export class DuplicateRefDto {
@@ -69,7 +110,13 @@ export class DuplicateRefDto {
 export class FaultDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'FLT-20261127-000042' }) caseNo: string;
-  @ApiProperty({ format: 'uuid' }) customerId: string;
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'Null for an unlinked fault (opened by network monitoring through TMF621): link it with POST /faults/{id}/link',
+  })
+  customerId: string | null;
   @ApiProperty({ enum: FAULT_CATEGORIES }) category: string;
   @ApiProperty({ enum: SEVERITIES }) severity: string;
   @ApiProperty() title: string;
@@ -78,9 +125,15 @@ export class FaultDto {
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) serviceInstanceId: string | null;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) siteId: string | null;
   @ApiProperty({ example: '440605' }) region: string;
-  @ApiProperty() reporterName: string;
-  @ApiProperty({ example: '138****5678', description: 'Masked unless admin, director, the account manager or the assignee' })
-  reporterMobile: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null when nobody reported it by phone (network monitoring)' })
+  reporterName: string | null;
+  @ApiProperty({
+    example: '138****5678',
+    nullable: true,
+    type: String,
+    description: 'Masked unless admin, director, the account manager or the assignee; null when nobody reported it by phone',
+  })
+  reporterMobile: string | null;
   @ApiProperty({ enum: TICKET_STATES, example: 'acknowledged' }) state: string;
   @ApiProperty({ enum: PRIORITIES, example: 'P1' }) priority: string;
   @ApiProperty() greenChannel: boolean;

@@ -17,7 +17,7 @@ export interface NoticeContact {
   notificationsOptOut: boolean;
 }
 
-/** A fault's reporter, and the customer's contact with the same mobile (the oldest), if any. */
+/** A fault's reporter, and the customer's contact with the same mobile (the oldest), if any; none for a fault nobody reported by phone. */
 export async function reporterOf(
   db: Db,
   faultId: string,
@@ -30,7 +30,7 @@ export async function reporterOf(
                   FROM customer_contacts k
                  WHERE k.customer_id = f.customer_id AND k.mobile = right(regexp_replace(f.reporter_mobile, '[^0-9]', '', 'g'), 11)
                  ORDER BY k.created_at, k.id LIMIT 1) AS contact
-          FROM faults f WHERE f.id = ${faultId}`,
+          FROM faults f WHERE f.id = ${faultId} AND f.reporter_mobile IS NOT NULL`,
   );
   return found && { name: found.name, mobile: found.mobile, customerId: found.customer_id, contact: found.contact };
 }
