@@ -404,8 +404,8 @@ export class OrdersService {
    * The order as it is, read for an event about it (no caller: whoever
    * receives the event was filtered by the relay); null when it does not exist.
    */
-  async viewForEvent(id: string): Promise<OrderDto | null> {
-    const order = await findOrder(this.dataSource.manager, id);
+  async viewForEvent(em: EntityManager, id: string): Promise<OrderDto | null> {
+    const order = await findOrder(em, id);
     if (!order) return null;
     const [graph] = await this.graphs([order]);
     return toOrderDto(graph);
