@@ -24,6 +24,7 @@ import { Callbacks1795930000000 } from './1795930000000-callbacks';
 import { CustomerWarnings1795940000000 } from './1795940000000-customer-warnings';
 import { ReportAllocationReversals1795950000000 } from './1795950000000-report-allocation-reversals';
 import { CustomerNotices1795970000000 } from './1795970000000-customer-notices';
+import { TmfHub1796000000000 } from './1796000000000-tmf-hub';
 import { TmfProductOrders1796020000000 } from './1796020000000-tmf-product-orders';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
@@ -54,5 +55,6 @@ export const migrations = [
   CustomerWarnings1795940000000,
   ReportAllocationReversals1795950000000,
   CustomerNotices1795970000000,
+  TmfHub1796000000000,
   TmfProductOrders1796020000000,
 ];

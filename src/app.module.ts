@@ -32,6 +32,7 @@ import { SlaModule } from './sla/sla.module';
 import { SupportModule } from './support/support.module';
 import { StaffModule } from './staff/staff.module';
 import { TicketsModule } from './tickets/tickets.module';
+import { TmfModule } from './tmf/tmf.module';
 import { WebhookTargetsModule } from './webhooks/webhook-targets.service';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -83,6 +84,7 @@ export class AppModule {
         CustomerWarningsWorkersModule.register(worker),
         ConsoleModule,
         ReportsModule.register(worker),
+        TmfModule.register(worker),
         HealthModule,
         ...(api ? [MetricsModule] : []),
         HousekeepingModule.register(worker),

@@ -2,11 +2,21 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { EventType } from '../outbox/event-types.port';
+import type { RenderedMessage } from './delivery-formats.port';
 import { OutboxService } from '../outbox/outbox.service';
 import { QueueName } from '../queues/queue-names';
 import { enqueueDeliveries } from './delivery-jobs';
-import { insertDeliveriesFor, overduePendingDeliveries, purgeFinishedDeliveries } from './webhooks.repository';
+import { DeliveryFormats } from './delivery-formats.service';
+import type { FormattedMatch } from './webhooks.repository';
+import {
+  formattedMatches,
+  insertDeliveriesFor,
+  insertFormattedDeliveries,
+  overduePendingDeliveries,
+  purgeFinishedDeliveries,
+} from './webhooks.repository';
 
 /** Events taken per transaction. */
 export const RELAY_BATCH = 500;
@@ -41,6 +51,7 @@ export class OutboxRelay {
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectQueue(QueueName.webhooks) private readonly webhooks: Queue,
     private readonly outbox: OutboxService,
+    private readonly formats: DeliveryFormats,
   ) {}
 
   /** Relays until nothing unrelayed (and unlocked by another relay) is left. */
@@ -70,7 +81,7 @@ export class OutboxRelay {
       const events = await this.outbox.takeUnrelayed(em, RELAY_BATCH);
       if (!events.length) return { events: 0, deliveryIds: [], afterCommit: [] };
       const ids = events.map((e) => e.id);
-      const inserted = await insertDeliveriesFor(em, events);
+      const inserted = [...(await insertDeliveriesFor(em, events)), ...(await this.formattedDeliveriesIn(em, events))];
       // The system's own consumers (the notification pipeline) in the same transaction: exactly once per event.
       const afterCommit = await this.outbox.consumeIn(em, events);
       await this.outbox.markRelayed(em, ids);
@@ -79,6 +90,40 @@ export class OutboxRelay {
       inserted.sort((a, b) => position.get(a.eventId)! - position.get(b.eventId)!);
       return { events: events.length, deliveryIds: inserted.map((r) => r.id), afterCommit };
     });
+  }
+
+  /**
+   * The deliveries of formatted subscriptions (delivery-formats.port.ts):
+   * the same matching, then each (event, format) rendered once, and one
+   * delivery per message whose type the subscription chose, its body stored.
+   */
+  private async formattedDeliveriesIn(em: EntityManager, events: { id: string }[]): Promise<{ id: string; eventId: string }[]> {
+    const formats = this.formats.all();
+    const matches = await formattedMatches(em, events, formats);
+    if (!matches.length) return [];
+    const rendered = new Map<string, RenderedMessage[]>();
+    const deliveries: { subscriptionId: string; eventId: string; type: string; payload: Record<string, unknown> }[] = [];
+    for (const m of matches) {
+      const key = `${m.format}|${m.eventId}`;
+      let messages = rendered.get(key);
+      if (!messages) {
+        messages = await this.render(em, m);
+        rendered.set(key, messages);
+      }
+      for (const message of messages) {
+        if (m.events.includes(message.type)) {
+          deliveries.push({ subscriptionId: m.subscriptionId, eventId: m.eventId, type: message.type, payload: message.body });
+        }
+      }
+    }
+    return insertFormattedDeliveries(em, deliveries);
+  }
+
+  private render(em: EntityManager, m: FormattedMatch): Promise<RenderedMessage[]> {
+    const format = this.formats.get(m.format);
+    // A subscription of a format this process does not know (a newer release wrote it): nothing to send from here.
+    if (!format) return Promise.resolve([]);
+    return format.render(em, { id: m.eventId, type: m.type as EventType, occurredAt: m.occurredAt, data: m.data });
   }
 
   /**

@@ -75,15 +75,18 @@ export class WebhookSender {
     const claimed = await claimAttempt(this.dataSource, deliveryId, attempt, (timeoutMs + CLAIM_LEASE_MARGIN_MS) / 1000);
     if (!claimed) return this.notClaimed(deliveryId, attempt);
 
-    const body = serializeEnvelope({
-      id: claimed.eventId,
-      type: claimed.eventType,
-      occurredAt: claimed.occurredAt.toISOString(),
-      data: claimed.data,
-    });
+    // A formatted subscription's message was rendered by the relay (delivery-formats.port.ts): its bytes as stored.
+    const body = claimed.payload
+      ? Buffer.from(JSON.stringify(claimed.payload), 'utf8')
+      : serializeEnvelope({
+          id: claimed.eventId,
+          type: claimed.eventType,
+          occurredAt: claimed.occurredAt.toISOString(),
+          data: claimed.data,
+        });
     // Signed now, for this attempt: a retry carries a fresh timestamp, and the secrets valid when it is sent.
     const headers = deliveryHeaders({
-      type: claimed.eventType,
+      type: claimed.payload ? claimed.deliveryType : claimed.eventType,
       deliveryId: claimed.deliveryId,
       body,
       secrets: { current: claimed.secret, previous: claimed.previousSecret },

@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { DeliveryFormats } from './delivery-formats.service';
 import type { EventEnvelope, SigningSecrets } from './delivery-protocol';
 import { deliveryHeaders, isSuccess, serializeEnvelope, unixSeconds } from './delivery-protocol';
 import { PinnedPostInit, postPinned } from '../common/outbound/pinned-post';
@@ -85,7 +86,7 @@ export class WebhookTargets {
 
 @Global()
 @Module({
-  providers: [WebhookTargets, { provide: HOST_LOOKUP, useValue: systemLookup }],
-  exports: [WebhookTargets],
+  providers: [WebhookTargets, DeliveryFormats, { provide: HOST_LOOKUP, useValue: systemLookup }],
+  exports: [WebhookTargets, DeliveryFormats],
 })
 export class WebhookTargetsModule {}

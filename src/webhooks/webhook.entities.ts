@@ -23,6 +23,10 @@ export class WebhookSubscription {
   @Column({ type: 'text', array: true, nullable: true }) regionPatterns: string[] | null;
   /** Only events of customers of these tiers (null: every customer, and events with none). */
   @Column({ type: 'text', array: true, nullable: true }) customerTiers: Tier[] | null;
+  /** Null: Focus One's envelope. Else a registered delivery format (delivery-formats.port.ts); `events` then holds its message types. */
+  @Column({ type: 'text', nullable: true }) format: string | null;
+  /** The subscriber's own filter text as given (a TM Forum hub's `query`), echoed back; null for plain subscriptions. */
+  @Column({ type: 'text', nullable: true }) formatQuery: string | null;
   @Column('integer') version: number;
   @Column({ type: 'uuid', nullable: true }) createdBy: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
@@ -50,6 +54,8 @@ export class WebhookDelivery {
   @Column({ type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
   /** Set on a delivery made by POST …/redeliver: the delivery whose event it sends again. */
   @Column({ type: 'uuid', nullable: true }) redeliveryOf: string | null;
+  /** A formatted subscription's message, rendered by the relay (null: Focus One's envelope of the event). */
+  @Column({ type: 'jsonb', nullable: true, select: false }) payload: Record<string, unknown> | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
 }
 

@@ -18,11 +18,16 @@ export interface NewSubscription {
   regionPatterns: string[] | null;
   customerTiers: Tier[] | null;
   createdBy: string | null;
+  /** A delivery format (delivery-formats.port.ts) and the subscriber's filter text; absent for a plain subscription. */
+  format?: string | null;
+  formatQuery?: string | null;
 }
 
 /** Inserts a subscription (active, version 1); the row as stored (with its secret). */
 export async function insertSubscription(em: EntityManager, s: NewSubscription): Promise<WebhookSubscription> {
-  const saved = await em.save(em.create(WebhookSubscription, { ...s, active: true, version: 1 }));
+  const saved = await em.save(
+    em.create(WebhookSubscription, { ...s, format: s.format ?? null, formatQuery: s.formatQuery ?? null, active: true, version: 1 }),
+  );
   return (await subscriptionWithSecret(em, saved.id))!;
 }
 
@@ -140,8 +145,8 @@ export function deliveryOf(em: EntityManager, subscriptionId: string, deliveryId
 export async function insertRedelivery(em: EntityManager, original: WebhookDelivery): Promise<WebhookDelivery> {
   const [row] = await rows<{ id: string }>(
     em,
-    sql`INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status, redelivery_of)
-        VALUES (${original.subscriptionId}, ${original.eventId}, ${original.eventType}, 'pending', ${original.id})
+    sql`INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status, redelivery_of, payload)
+        SELECT subscription_id, event_id, event_type, 'pending', id, payload FROM webhook_deliveries WHERE id = ${original.id}
         RETURNING id`,
   );
   return (await em.findOneBy(WebhookDelivery, { id: row.id }))!;
@@ -166,7 +171,7 @@ export function insertDeliveriesFor(db: Db, events: { id: string }[]): Promise<{
   return rows(
     db,
     sql`WITH subs AS (SELECT id, events, region_patterns, customer_tiers FROM webhook_subscriptions
-                       WHERE deleted_at IS NULL AND active FOR SHARE),
+                       WHERE deleted_at IS NULL AND active AND format IS NULL FOR SHARE),
              ev AS (SELECT e.id, e.type, u.n, coalesce(e.data->>'region', e.data->>'acceptedRegion') AS region,
                            CASE WHEN e.data->>'customerId' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                                 THEN (e.data->>'customerId')::uuid END AS customer_id
@@ -176,7 +181,90 @@ export function insertDeliveriesFor(db: Db, events: { id: string }[]): Promise<{
          WHERE (s.region_patterns IS NULL OR ev.region LIKE ANY (s.region_patterns))
            AND (s.customer_tiers IS NULL OR (SELECT c.tier FROM customers c WHERE c.id = ev.customer_id) = ANY (s.customer_tiers))
          ORDER BY ev.n, s.id
-        ON CONFLICT (subscription_id, event_id) WHERE redelivery_of IS NULL DO NOTHING
+        ON CONFLICT (subscription_id, event_id, event_type) WHERE redelivery_of IS NULL DO NOTHING
+        RETURNING id, event_id AS "eventId"`,
+  );
+}
+
+/** A (formatted subscription, event) pair the relay matched: what rendering and the delivery need. */
+export interface FormattedMatch {
+  subscriptionId: string;
+  format: string;
+  /** The message types the subscription chose. */
+  events: string[];
+  eventId: string;
+  type: string;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The formatted subscriptions' side of insertDeliveriesFor: every (live,
+ * active subscription of a format that renders the event's type and passes
+ * the same region and tier filters, event) pair, in event order, the
+ * subscriptions read FOR SHARE for the same reason. `formats`: each
+ * registered format's name and source event types.
+ */
+export async function formattedMatches(
+  db: Db,
+  events: { id: string }[],
+  formats: { name: string; sources: readonly string[] }[],
+): Promise<FormattedMatch[]> {
+  if (!formats.length || !events.length) return [];
+  const pairs = formats.flatMap((f) => f.sources.map((t) => [f.name, t]));
+  const found = await rows<{
+    subscription_id: string;
+    format: string;
+    events: string[];
+    event_id: string;
+    type: string;
+    occurred_at: Date;
+    data: Record<string, unknown>;
+  }>(
+    db,
+    sql`WITH subs AS (SELECT id, format, events, region_patterns, customer_tiers FROM webhook_subscriptions
+                       WHERE deleted_at IS NULL AND active AND format IS NOT NULL FOR SHARE),
+             wants AS (SELECT * FROM unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS w(format, type)),
+             ev AS (SELECT e.id, e.type, e.occurred_at, e.data, u.n, coalesce(e.data->>'region', e.data->>'acceptedRegion') AS region,
+                           CASE WHEN e.data->>'customerId' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                                THEN (e.data->>'customerId')::uuid END AS customer_id
+                      FROM unnest(${events.map((e) => e.id)}::uuid[]) WITH ORDINALITY AS u(id, n) JOIN outbox_events e ON e.id = u.id)
+        SELECT s.id AS subscription_id, s.format, s.events, ev.id AS event_id, ev.type, ev.occurred_at, ev.data
+          FROM ev JOIN wants w ON w.type = ev.type JOIN subs s ON s.format = w.format
+         WHERE (s.region_patterns IS NULL OR ev.region LIKE ANY (s.region_patterns))
+           AND (s.customer_tiers IS NULL OR (SELECT c.tier FROM customers c WHERE c.id = ev.customer_id) = ANY (s.customer_tiers))
+         ORDER BY ev.n, s.id`,
+  );
+  return found.map((r) => ({
+    subscriptionId: r.subscription_id,
+    format: r.format,
+    events: r.events,
+    eventId: r.event_id,
+    type: r.type,
+    occurredAt: new Date(r.occurred_at),
+    data: r.data,
+  }));
+}
+
+/**
+ * Inserts formatted deliveries with their rendered bodies, in the order
+ * given; ON CONFLICT DO NOTHING on the relay's one delivery per
+ * (subscription, event, type). Returns those created, in order.
+ */
+export async function insertFormattedDeliveries(
+  db: Db,
+  deliveries: { subscriptionId: string; eventId: string; type: string; payload: Record<string, unknown> }[],
+): Promise<{ id: string; eventId: string }[]> {
+  if (!deliveries.length) return [];
+  return rows(
+    db,
+    sql`INSERT INTO webhook_deliveries (subscription_id, event_id, event_type, status, payload)
+        SELECT d.subscription_id, d.event_id, d.type, 'pending', d.payload
+          FROM unnest(${deliveries.map((d) => d.subscriptionId)}::uuid[], ${deliveries.map((d) => d.eventId)}::uuid[],
+                      ${deliveries.map((d) => d.type)}::text[], ${deliveries.map((d) => JSON.stringify(d.payload))}::jsonb[])
+               WITH ORDINALITY AS d(subscription_id, event_id, type, payload, n)
+         ORDER BY d.n
+        ON CONFLICT (subscription_id, event_id, event_type) WHERE redelivery_of IS NULL DO NOTHING
         RETURNING id, event_id AS "eventId"`,
   );
 }
@@ -218,6 +306,10 @@ export interface ClaimedAttempt {
   eventType: string;
   occurredAt: Date;
   data: Record<string, unknown>;
+  /** A formatted delivery's message type (else the event's type, as eventType). */
+  deliveryType: string;
+  /** A formatted delivery's body, sent as is; null: Focus One's envelope of the event. */
+  payload: Record<string, unknown> | null;
 }
 
 /**
@@ -235,6 +327,8 @@ export async function claimAttempt(db: Db, deliveryId: string, attempt: number, 
     type: string;
     occurred_at: Date;
     data: Record<string, unknown>;
+    delivery_type: string;
+    payload: Record<string, unknown> | null;
   }>(
     db,
     sql`UPDATE webhook_deliveries d
@@ -244,7 +338,7 @@ export async function claimAttempt(db: Db, deliveryId: string, attempt: number, 
            AND s.id = d.subscription_id AND s.deleted_at IS NULL AND s.active
            AND e.id = d.event_id
         RETURNING d.id, s.url, s.secret, CASE WHEN s.previous_secret_expires_at > now() THEN s.previous_secret END AS previous_secret,
-                  e.id AS event_id, e.type, e.occurred_at, e.data`,
+                  e.id AS event_id, e.type, e.occurred_at, e.data, d.event_type AS delivery_type, d.payload`,
   );
   return (
     row && {
@@ -256,6 +350,8 @@ export async function claimAttempt(db: Db, deliveryId: string, attempt: number, 
       eventType: row.type,
       occurredAt: new Date(row.occurred_at),
       data: row.data,
+      deliveryType: row.delivery_type,
+      payload: row.payload,
     }
   );
 }

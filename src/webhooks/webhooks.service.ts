@@ -64,6 +64,7 @@ const toWebhookDto = (s: WebhookSubscription): WebhookDto => ({
   active: s.active,
   regions: s.regions,
   customerTiers: s.customerTiers,
+  format: s.format,
   secretHint: secretHint(s.secret),
   previousSecretHint: overlapRunning(s) && s.previousSecret ? secretHint(s.previousSecret) : null,
   previousSecretExpiresAt: overlapRunning(s) ? s.previousSecretExpiresAt : null,
@@ -162,6 +163,9 @@ export class WebhooksService {
     const filters = this.filters(dto);
     return this.dataSource.transaction(async (em) => {
       const row = await this.lockLive(em, id, dto.expectedVersion);
+      if (row.format && dto.events !== undefined) {
+        throw invalidFields({ field: 'events', message: `are set by the hub subscription's query (format ${row.format})` });
+      }
       const wanted: Partial<WebhookSubscription> = {
         url,
         events: dto.events,
@@ -315,6 +319,55 @@ export class WebhooksService {
     });
     await post.run();
     return created;
+  }
+
+  /**
+   * A subscription in a delivery format (delivery-formats.port.ts): a TM Forum
+   * hub's `POST /hub`. The URL passes the same SSRF guard; `events` are the
+   * format's message types the subscriber chose; the secret is drawn here
+   * unless given, and returned this once (it is rotated like any other,
+   * `POST /webhooks/{id}/rotate-secret`). Audited as `webhook.created`.
+   */
+  async subscribeFormatted(
+    auth: AuthContext,
+    s: { url: string; format: string; events: string[]; query: string | null; secret?: string },
+  ): Promise<{ subscription: WebhookDto; secret: string }> {
+    const url = await this.checkedUrl(s.url);
+    const secret = s.secret ?? drawSecret();
+    return this.dataSource.transaction(async (em) => {
+      const saved = await insertSubscription(em, {
+        url,
+        events: s.events,
+        secret,
+        regions: null,
+        regionPatterns: null,
+        customerTiers: null,
+        createdBy: auth.staffId,
+        format: s.format,
+        formatQuery: s.query,
+      });
+      await this.audit.record(em, auth, {
+        action: 'webhook.created',
+        entity: 'webhook_subscription',
+        entityId: saved.id,
+        changes: { url, events: s.events, format: s.format, query: s.query },
+        regions: [],
+      });
+      return { subscription: toWebhookDto(saved), secret };
+    });
+  }
+
+  /** A live subscription of this format, or 404 (unknown, deleted, plain, or of another format). */
+  async formattedSubscription(id: string, format: string): Promise<WebhookDto & { formatQuery: string | null }> {
+    const row = await subscriptionWithSecret(this.dataSource.manager, id);
+    if (!row || row.deletedAt || row.format !== format) throw webhookNotFound(id);
+    return { ...toWebhookDto(row), formatQuery: row.formatQuery };
+  }
+
+  /** Deletes a live subscription of this format (a hub's `DELETE /hub/{id}`); 404 as formattedSubscription. */
+  async removeFormatted(auth: AuthContext, id: string, format: string): Promise<void> {
+    await this.formattedSubscription(id, format);
+    await this.remove(auth, id);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { DomainError } from './domain-error';
 import { Problem, problem, statusOf } from './problem';
+import { problemFormatFor } from './problem-formats';
 import { MAX_FIELD_ERRORS } from './validation-errors';
 
 // Fastify's own errors (body parsing, limits) carry a code and a status.
@@ -88,6 +89,12 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+/** Sends the problem as problem+json, or in the format registered for the routes its `instance` (the request URL) is under. */
 export function sendProblem(reply: FastifyReply, body: Problem): void {
+  const format = problemFormatFor(body.instance);
+  if (format) {
+    void reply.status(body.status).header('content-type', format.contentType).send(format.render(body));
+    return;
+  }
   void reply.status(body.status).header('content-type', 'application/problem+json; charset=utf-8').send(body);
 }

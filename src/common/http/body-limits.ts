@@ -230,12 +230,15 @@ export function bodyFindingError(finding: BodyFinding, limits: BodyLimits, where
 export function useBoundedJsonParser(app: NestFastifyApplication, limits: BodyLimits, bodyLimitBytes: number): void {
   const parse = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
   // bodyLimit must be given: a parser without one would take bodies of any size (a route's own limit still wins)
-  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: bodyLimitBytes }, (request, body, done) => {
-    const finding = scanJson(body, limits);
-    if (finding) return done(bodyFindingError(finding, limits, 'body'), undefined);
-    // typed for a string, it takes the Buffer as Nest's own JSON parser gives it (secure-json-parse decodes it)
-    void parse(request, body as unknown as string, done);
-  });
+  // JSON merge patch (RFC 7396) is JSON too: the TM Forum facades take PATCH bodies in either type.
+  for (const type of ['application/json', 'application/merge-patch+json']) {
+    app.useBodyParser<RawServerDefault>(type, { bodyLimit: bodyLimitBytes }, (request, body, done) => {
+      const finding = scanJson(body, limits);
+      if (finding) return done(bodyFindingError(finding, limits, 'body'), undefined);
+      // typed for a string, it takes the Buffer as Nest's own JSON parser gives it (secure-json-parse decodes it)
+      void parse(request, body as unknown as string, done);
+    });
+  }
 }
 
 /**

@@ -11,11 +11,12 @@ import { Authenticator } from '../auth/authenticator';
 import { problem } from '../errors/problem';
 import { ProblemFilter, sendProblem, toProblem } from '../errors/problem.filter';
 import { installBodyLimits, useBoundedJsonParser } from './body-limits';
-import { API_PREFIX } from './api-path';
+import { API_PREFIX, TMF_API_ROOT, withoutTmfTrailingSlash } from './api-path';
 import { installRequestLogging, requestIdFor, rootLogger } from './logger';
 import { installSecurityHeaders } from './security-headers';
 import { BoundedValidationPipe } from './validation-pipe';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { separateDocuments } from './openapi/separate-documents';
 
 /** The 429 both sign-in limits answer (the problem filter turns it into RATE_LIMITED problem+json). */
 const tooManySignIns = (ttlMs: number) =>
@@ -33,6 +34,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     genReqId: requestIdFor,
     // Only behind a reverse proxy: otherwise any client picks its own address (and dodges the login limit).
     trustProxy: config.http.trustProxy,
+    rewriteUrl: (request: { url?: string }) => withoutTmfTrailingSlash(request.url ?? '/'),
     // The router answers a malformed URL (400) or an over-long parameter (414) before any hook or filter runs.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const body =
@@ -47,7 +49,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
 
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics'] });
+  // The TM Forum facades live under their own root (TMF630), not under /api/v1.
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', `${TMF_API_ROOT}/*path`] });
   app.useGlobalPipes(new BoundedValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   // Every body's depth, width and text are checked before Nest (or any DTO) sees it: JSON before it is even parsed.
@@ -111,6 +114,12 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   app.get(HttpMetrics).install(fastify);
   await mountQueueDashboard(app, app.get(Authenticator));
 
+  const separate = separateDocuments();
   const document = buildOpenApiDocument(app, config);
+  // Routes with a document of their own (the TM Forum facades) are left out of this one.
+  for (const path of Object.keys(document.paths)) {
+    if (separate.some((d) => path.startsWith(d.pathPrefix))) delete document.paths[path];
+  }
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  for (const d of separate) SwaggerModule.setup(d.path, app, d.build(app, config), { jsonDocumentUrl: `${d.path}-json` });
 }

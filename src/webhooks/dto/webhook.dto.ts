@@ -171,6 +171,14 @@ export class WebhookDto {
   regions: string[] | null;
   @ApiPropertyOptional({ enum: TIERS, isArray: true, nullable: true, example: null, description: TIERS_DESCRIPTION })
   customerTiers: Tier[] | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    example: null,
+    description:
+      'Null: Focus One’s envelope. Else the delivery format of a TM Forum hub subscription (`tmf:customerManagement`), whose `events` are that API’s event types',
+  })
+  format: string | null;
   @ApiProperty({ example: '…a4b5', description: 'The last 4 characters of the secret, to tell secrets apart' }) secretHint: string;
   @ApiPropertyOptional({
     example: null,

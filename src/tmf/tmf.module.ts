@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TmfCommonModule } from './common/tmf-common.module';
+import { TmfHubModule } from './hub/tmf-hub.module';
+
+/**
+ * The TM Forum Open API facades under /tmf-api (docs/ARCHITECTURE.md, "TM
+ * Forum facades"): the TMF630 conventions kit, the event hub, and one module
+ * per API.
+ */
+@Module({})
+export class TmfModule {
+  static register(worker: boolean): DynamicModule {
+    return {
+      module: TmfModule,
+      imports: [TmfCommonModule, TmfHubModule.register(worker)],
+    };
+  }
+}
