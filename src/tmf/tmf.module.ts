@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TmfCommonModule } from './common/tmf-common.module';
 import { TmfHubModule } from './hub/tmf-hub.module';
+import { ProductOrderModule } from './product-order/product-order.module';
 
 /**
  * The TM Forum Open API facades under /tmf-api (docs/ARCHITECTURE.md, "TM
@@ -12,7 +13,7 @@ export class TmfModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: TmfModule,
-      imports: [TmfCommonModule, TmfHubModule.register(worker)],
+      imports: [TmfCommonModule, TmfHubModule.register(worker), ProductOrderModule.register(worker)],
     };
   }
 }

@@ -8,13 +8,17 @@ import { TmfHubService } from './tmf-hub.service';
 @Module({})
 export class TmfHubModule {
   // `worker`: kept for API modules to pass on (the hub has no processor of its own; the relay delivers).
+  // One module object: the app (TmfModule) and every API module import it, and Nest must build one registry, one set of routes.
+  private static module?: DynamicModule;
+
   static register(_worker: boolean): DynamicModule {
-    return {
+    TmfHubModule.module ??= {
       module: TmfHubModule,
       imports: [TmfCommonModule],
       controllers: [TmfHubController],
       providers: [TmfHub, TmfHubService],
       exports: [TmfHub],
     };
+    return TmfHubModule.module;
   }
 }
