@@ -13,7 +13,7 @@ export class TmfModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: TmfModule,
-      imports: [TmfCommonModule, TmfHubModule.register(worker), ProductOrderModule.register(worker)],
+      imports: [TmfCommonModule, TmfHubModule, ProductOrderModule.register(worker)],
     };
   }
 }

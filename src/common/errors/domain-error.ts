@@ -53,6 +53,18 @@ export abstract class DomainError extends Error {
     return nested;
   }
 
+  /**
+   * The same error with each field renamed by `rename` (a facade that maps
+   * its own body onto a service's DTO names the fields its client sent:
+   * `creditCode` → `characteristic.creditCode`). A new error; this one is left as it is.
+   */
+  withFieldsRenamed(rename: (field: string) => string): DomainError {
+    if (!this.errors) return this;
+    const renamed = this.withOptions({ errors: this.errors.map((e) => ({ ...e, field: rename(e.field) })), extensions: this.extensions });
+    renamed.stack = this.stack;
+    return renamed;
+  }
+
   /** A copy of this error with other options (each module's class knows its own constructor). */
   protected abstract withOptions(options: DomainErrorOptions): DomainError;
 }

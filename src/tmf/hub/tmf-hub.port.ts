@@ -22,7 +22,7 @@ import type { TmfApi } from '../common/tmf-api';
  *
  * Events: the module provides one TmfEventSource and registers it from its
  * constructor, `constructor(hub: TmfHub) { hub.register(this) }` (import
- * TmfHubModule.register(worker)). The hub then serves
+ * TmfHubModule). The hub then serves
  * `POST/GET/DELETE /tmf-api/<api.name>/v4/hub[/{id}]` for the API and
  * delivers its events through the webhook machinery: a hub subscription is
  * a webhook subscription in the format `tmf:<api.name>`, the relay calls

@@ -12,7 +12,7 @@ export class ProductOrderModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: ProductOrderModule,
-      imports: [TmfCommonModule, TmfHubModule.register(worker), OrdersModule.register(worker)],
+      imports: [TmfCommonModule, TmfHubModule, OrdersModule.register(worker)],
       controllers: [ProductOrderController, CancelProductOrderController],
       providers: [ProductOrdersService, ProductOrderEvents],
       exports: [ProductOrdersService],

@@ -6,7 +6,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../../common/audit/audit.service';
 import type { AuthContext } from '../../common/auth/auth-context';
-import { invalidFields } from '../../common/errors/common-errors';
+import { CommonError, CommonErrorCode, invalidFields } from '../../common/errors/common-errors';
 import { DomainError } from '../../common/errors/domain-error';
 import { flattenValidationErrors } from '../../common/errors/validation-errors';
 import { parseInstant } from '../../common/time/instant';
@@ -21,7 +21,7 @@ import { TmfPage } from '../common/tmf-http';
 import { dateBounds, exactValues, parseListQuery } from '../common/tmf-query';
 import type { TmfListSpec } from '../common/tmf-query';
 import { callerRegion } from '../common/tmf-region';
-import { orderStateOf, readProductOrder, tmfFieldError, toCancelProductOrder, toProductOrder } from './product-order-mapping';
+import { orderStateOf, readProductOrder, tmfFieldError, tmfFieldOf, toCancelProductOrder, toProductOrder } from './product-order-mapping';
 import type { CancelRequest, HrefOf, ProductOrderExtras, TmfNote } from './product-order-mapping';
 import {
   cancelsWhere,
@@ -66,8 +66,11 @@ export class ProductOrdersService {
     const intake = readProductOrder(body, () => callerRegion(auth, undefined, 'channel'));
     const { characteristicIndex } = intake;
     const itemIds = intake.extras.itemIds;
+    // A 400 is named again field by field (with the item's id); any other error with fields keeps its code, its fields renamed.
     const inTmfTerms = (err: DomainError) =>
-      invalidFields(...(err.errors ?? []).map((e) => tmfFieldError(e, characteristicIndex, itemIds)));
+      err instanceof CommonError && err.code === CommonErrorCode.VALIDATION_FAILED
+        ? invalidFields(...(err.errors ?? []).map((e) => tmfFieldError(e, characteristicIndex, itemIds)))
+        : err.withFieldsRenamed((f) => tmfFieldOf(f, characteristicIndex));
     const dto = plainToInstance(CreateOrderDto, intake.order);
     const invalid = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
     if (invalid.length) {
