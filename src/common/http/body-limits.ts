@@ -233,6 +233,8 @@ export function useBoundedJsonParser(app: NestFastifyApplication, limits: BodyLi
   // JSON merge patch (RFC 7396) is JSON too: the TM Forum facades take PATCH bodies in either type.
   for (const type of ['application/json', 'application/merge-patch+json']) {
     app.useBodyParser<RawServerDefault>(type, { bodyLimit: bodyLimitBytes }, (request, body, done) => {
+      // A DELETE that sends `Content-Type: application/json` and no body (TM Forum clients do, on DELETE /hub/{id}) has nothing to parse.
+      if (request.method === 'DELETE' && body.length === 0) return done(null, undefined);
       const finding = scanJson(body, limits);
       if (finding) return done(bodyFindingError(finding, limits, 'body'), undefined);
       // typed for a string, it takes the Buffer as Nest's own JSON parser gives it (secure-json-parse decodes it)

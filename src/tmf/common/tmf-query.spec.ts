@@ -1,4 +1,4 @@
-import { dateBounds, exactValues, parseFields, parseListQuery, passesFilters } from './tmf-query';
+import { dateBounds, exactValues, millisecondComparisons, parseFields, parseListQuery, passesFilters } from './tmf-query';
 
 const spec = { filters: { id: 'exact', name: 'exact', status: 'exact', creationDate: 'date' } } as const;
 
@@ -79,5 +79,30 @@ describe('passesFilters', () => {
     expect(passesFilters(r, q({ 'creationDate.lt': '2026-11-10T00:00:00Z' }))).toBe(false);
     expect(passesFilters(r, q({ creationDate: '2026-11-10T00:00:00Z' }))).toBe(true);
     expect(passesFilters({ id: 'b' }, q({ status: 'approved' }))).toBe(false);
+  });
+});
+
+describe('date filters as the conformance kits send them', () => {
+  it('reads an offset whose + arrived as a space', () => {
+    const q = parseListQuery({ creationDate: '2026-11-30T16:50:37.173 08:00' }, spec);
+    expect(dateBounds(q, 'creationDate')).toEqual({ eq: new Date('2026-11-30T08:50:37.173Z') });
+  });
+
+  it('compares at millisecond precision: = is [t, t+1ms), .gt starts after t’s millisecond, .lte ends with it', () => {
+    const t = new Date('2026-11-30T08:50:37.173Z');
+    const t1 = new Date('2026-11-30T08:50:37.174Z');
+    expect(millisecondComparisons({ eq: t })).toEqual([
+      ['>=', t],
+      ['<', t1],
+    ]);
+    expect(millisecondComparisons({ gt: t, lte: t })).toEqual([
+      ['>=', t1],
+      ['<', t1],
+    ]);
+    expect(millisecondComparisons({ gte: t, lt: t })).toEqual([
+      ['>=', t],
+      ['<', t],
+    ]);
+    expect(millisecondComparisons({})).toEqual([]);
   });
 });

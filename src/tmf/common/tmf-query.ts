@@ -94,11 +94,38 @@ export function parseListQuery(query: Record<string, unknown>, spec: TmfListSpec
       if (!values.length) throw tmfInvalid(name, 'must not be empty');
       out.filters.push({ attribute, kind, op, values });
     } else {
-      const at = parseChinaDateOrInstant(value);
+      const at = parseChinaDateOrInstant(plusRestored(value));
       if (!at) throw tmfInvalid(name, 'must be an ISO 8601 time with its offset (Z or +08:00), or a date YYYY-MM-DD (China)');
       out.filters.push({ attribute, kind, op, value: at });
     }
   }
+  return out;
+}
+
+/**
+ * `2026-11-30T08:00:00 08:00` → `…+08:00`: a client that puts an offset in a
+ * query string without encoding it sends a `+`, which the query string reads
+ * as a space.
+ */
+function plusRestored(value: string): string {
+  return /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:\d{2}$/.test(value) ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value;
+}
+
+/**
+ * Date bounds as half-open comparisons at millisecond precision, ready for
+ * SQL (`column >= $1 AND column < $2`): instants on the wire carry
+ * milliseconds while PostgreSQL keeps microseconds, so `orderDate=<t>` (as
+ * rendered) must match the row created within that millisecond, and
+ * `.gt=<t>` must leave it out. Returns [operator, instant] pairs.
+ */
+export function millisecondComparisons(bounds: Partial<Record<FilterOp, Date>>): ['>=' | '<', Date][] {
+  const next = (d: Date) => new Date(d.getTime() + 1);
+  const out: ['>=' | '<', Date][] = [];
+  if (bounds.eq) out.push(['>=', bounds.eq], ['<', next(bounds.eq)]);
+  if (bounds.gt) out.push(['>=', next(bounds.gt)]);
+  if (bounds.gte) out.push(['>=', bounds.gte]);
+  if (bounds.lt) out.push(['<', bounds.lt]);
+  if (bounds.lte) out.push(['<', next(bounds.lte)]);
   return out;
 }
 
