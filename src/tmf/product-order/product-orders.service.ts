@@ -18,8 +18,8 @@ import type { OrderNarrowing } from '../../orders/orders.service';
 import { bodyObject, isObject, parseMergePatch, readString } from '../common/tmf-body';
 import { isUuid, tmfInvalid, tmfNotFound } from '../common/tmf-error';
 import { TmfPage } from '../common/tmf-http';
-import { dateBounds, exactValues, parseListQuery } from '../common/tmf-query';
-import type { TmfListSpec } from '../common/tmf-query';
+import { dateBounds, exactValues, millisecondComparisons, parseListQuery } from '../common/tmf-query';
+import type { FilterOp, TmfListSpec } from '../common/tmf-query';
 import { callerRegion } from '../common/tmf-region';
 import { orderStateOf, readProductOrder, tmfFieldError, tmfFieldOf, toCancelProductOrder, toProductOrder } from './product-order-mapping';
 import type { CancelRequest, HrefOf, ProductOrderExtras, TmfNote } from './product-order-mapping';
@@ -119,12 +119,8 @@ export class ProductOrdersService {
     if (ids) narrower.ids = ids;
     const states = exactValues(q, 'state');
     if (states) narrower.states = states.map(orderStateOf).filter((s): s is OrderState => s !== undefined);
-    const orderDate = dateBounds(q, 'orderDate');
-    if (Object.keys(orderDate).length) {
-      const { eq, ...bounds } = orderDate;
-      // orderDate is served to the millisecond: an exact match is the millisecond it names.
-      narrower.createdAt = eq ? { ...bounds, gte: eq, lt: new Date(eq.getTime() + 1) } : bounds;
-    }
+    const orderDate = halfOpen(dateBounds(q, 'orderDate'));
+    if (orderDate) narrower.createdAt = orderDate;
     if (narrower.ids?.length === 0 || narrower.states?.length === 0) return new TmfPage([], 0, q.fields);
     const page = await this.orders.list(auth, Object.assign(new OrderQuery(), { limit: q.limit, offset: q.offset }), narrower);
     const extras = await extrasOf(
@@ -234,12 +230,11 @@ export class ProductOrdersService {
   /** Cancel requests of the orders the caller may see, newest first (the last MAX_CANCELS_LISTED matches are considered). */
   async listCancels(auth: AuthContext, query: Record<string, unknown>, href: HrefOf): Promise<TmfPage> {
     const q = parseListQuery(query, CANCEL_LIST);
-    const { eq, ...bounds } = dateBounds(q, 'effectiveCancellationDate');
     const rows = await cancelsWhere(this.dataSource.manager, {
       ids: exactValues(q, 'id')?.filter(isUuid),
       orderIds: exactValues(q, 'productOrder.id')?.filter(isUuid),
       states: exactValues(q, 'state'),
-      effective: eq ? { ...bounds, gte: eq, lt: new Date(eq.getTime() + 1) } : bounds,
+      effective: halfOpen(dateBounds(q, 'effectiveCancellationDate')),
     });
     const visible = await this.orders.visibleIds(auth, [...new Set(rows.map((r) => r.orderId))]);
     const mine = rows.filter((r) => visible.has(r.orderId));
@@ -260,6 +255,22 @@ export class ProductOrdersService {
       throw err;
     }
   }
+}
+
+/**
+ * Date filters as one `[gte, lt)` window at millisecond precision (the kit's
+ * millisecondComparisons: dates are served to the millisecond, so
+ * `orderDate=<t>` is the millisecond t names); undefined when unfiltered.
+ */
+function halfOpen(bounds: Partial<Record<FilterOp, Date>>): { gte?: Date; lt?: Date } | undefined {
+  const pairs = millisecondComparisons(bounds);
+  if (!pairs.length) return undefined;
+  const out: { gte?: Date; lt?: Date } = {};
+  for (const [op, at] of pairs) {
+    if (op === '>=') out.gte = out.gte && out.gte > at ? out.gte : at;
+    else out.lt = out.lt && out.lt < at ? out.lt : at;
+  }
+  return out;
 }
 
 /** A TMF date as sent (any offset) → UTC with Z; undefined when absent. */
