@@ -15,6 +15,7 @@ import { ContactDto, ContactInput, UpdateContactDto } from './dto/contact.dto';
 import { CreateServiceInstanceDto, ServiceInstanceDto, UpdateServiceInstanceDto } from './dto/service-instance.dto';
 import { SiteDto, SiteInput, UpdateSiteDto } from './dto/site.dto';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
+import { PostCommit } from '../common/post-commit';
 import { Contact } from './contact.entity';
 import { ServiceInstance } from './service-instance.entity';
 import { Site } from './site.entity';
@@ -164,22 +165,30 @@ export class CustomerPartsService {
     work: (em: EntityManager) => Promise<{ id: string; changes: Record<string, unknown>; view: V; regions?: string[] }>,
     extraRoles: 'fulfilment'[] = [],
   ): Promise<V> {
-    return this.dataSource.transaction(async (em) => {
+    const post = new PostCommit();
+    const result = await this.dataSource.transaction(async (em) => {
       const fp = await this.customers.footprint(em, customerId, true);
       assertCanManage(auth, fp, extraRoles);
       this.customers.assertNotArchived(fp.customer);
       const { id, changes, view, regions = [] } = await work(em);
+      const kind = action.split('.')[0] as PartKind;
       await this.audit.record(em, auth, {
         action,
-        entity: action.split('.')[0],
+        entity: kind,
         entityId: id,
         changes: { customerId, ...changes },
         regions: [...footprintRegions(fp), ...regions],
       });
+      // Contacts and sites are part of what the record shows (TMF629's contactMedium): the record changed.
+      if (kind !== 'service_instance' && Object.keys(changes).length) {
+        await this.customers.announceChange(em, post, customerId, [kind === 'contact' ? 'contacts' : 'sites']);
+      }
       // A part has no URL of its own to read back: the answer itself commits with it.
       await recordOutcome(em, { body: view });
       return view;
     });
+    await post.run();
+    return result;
   }
 
   /** The part as `found` reads it, or the kind's not-found error. */

@@ -1,4 +1,5 @@
 import type { EntityManager, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
+import { In } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
 import type { Db } from '../common/sql';
@@ -332,4 +333,55 @@ export async function creditCodesInUse(em: EntityManager, codes: string[]): Prom
     .where('c.credit_code IN (:...codes)', { codes })
     .getMany();
   return found.map((c) => c.creditCode);
+}
+
+// ---- whole records, newest first (the TMF629 list) ----
+
+export type InstantBounds = Partial<Record<'eq' | 'gt' | 'gte' | 'lt' | 'lte', Date>>;
+
+export interface RecordFilter {
+  ids?: string[];
+  /** Exact names (any of). */
+  names?: string[];
+  /** true: archived only; false: live only; undefined: both. */
+  archived?: boolean;
+  createdAt?: InstantBounds;
+  /** LIKE patterns of the caller's scope, or null for nationwide. */
+  scope: string[] | null;
+}
+
+/** One page of whole records (contacts, sites, service instances), newest first, and how many match. */
+export async function customerRecordPage(
+  em: EntityManager,
+  f: RecordFilter,
+  limit: number,
+  offset: number,
+): Promise<{ rows: Customer[]; total: number }> {
+  const qb = em.getRepository(Customer).createQueryBuilder('c');
+  if (f.ids) qb.andWhere(f.ids.length ? 'c.id IN (:...ids)' : 'false', { ids: f.ids });
+  if (f.names) qb.andWhere('c.name IN (:...names)', { names: f.names });
+  if (f.archived === true) qb.andWhere('c.archived_at IS NOT NULL');
+  if (f.archived === false) qb.andWhere('c.archived_at IS NULL');
+  // Instants on the wire have milliseconds, the column microseconds: a bound compares whole milliseconds,
+  // so `> t` leaves out the record shown as created at t.
+  const ms = (d: Date) => new Date(d.getTime() + 1);
+  const bounds: [string, Date][] = [];
+  for (const [op, at] of Object.entries(f.createdAt ?? {}) as [keyof InstantBounds, Date][]) {
+    if (op === 'gt') bounds.push(['>=', ms(at)]);
+    else if (op === 'gte') bounds.push(['>=', at]);
+    else if (op === 'lt') bounds.push(['<', at]);
+    else if (op === 'lte') bounds.push(['<', ms(at)]);
+    else bounds.push(['>=', at], ['<', ms(at)]);
+  }
+  bounds.forEach(([cmp, at], i) => qb.andWhere(`c.created_at ${cmp} :created_${i}`, { [`created_${i}`]: at }));
+  if (f.scope) inRegions(qb, f.scope, 'sc');
+  const [page, total] = await qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit).offset(offset).getManyAndCount();
+  if (!page.length) return { rows: [], total };
+  const whole = await em.getRepository(Customer).find({
+    where: { id: In(page.map((c) => c.id)) },
+    relations: { contacts: true, sites: true, serviceInstances: true },
+    order: { contacts: { createdAt: 'ASC' }, sites: { createdAt: 'ASC' }, serviceInstances: { createdAt: 'ASC' } },
+  });
+  const byId = new Map(whole.map((c) => [c.id, c]));
+  return { rows: page.map((c) => byId.get(c.id)!).filter(Boolean), total };
 }

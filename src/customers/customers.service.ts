@@ -28,6 +28,7 @@ import {
   TransferDto,
   UpdateCustomerDto,
 } from './dto/customer.dto';
+import type { RecordFilter } from './customers.repository';
 import {
   CustomerFilter,
   CustomerSearch,
@@ -36,6 +37,7 @@ import {
   countCustomersUpTo,
   creditCodeInUse,
   customerPage,
+  customerRecordPage,
   customerWithParts,
   accountManagersOf,
   customersByAccessNoOrContact,
@@ -52,6 +54,12 @@ import {
 import { escapeLike } from '../common/escape-like';
 import { recordOutcome } from '../common/idempotency/idempotent-outcome';
 import { apiPath } from '../common/http/api-path';
+import { PostCommit } from '../common/post-commit';
+import { OutboxService } from '../outbox/outbox.service';
+import { customerCreatedEvent, customerUpdatedEvent } from './customer-events';
+
+/** How often updateLatest tries a change that keeps meeting a concurrent writer. */
+const MAX_UNVERSIONED_TRIES = 3;
 
 /** Counts above this are reported as this, with totalCapped: true. */
 const COUNT_CAP = 10_000;
@@ -93,6 +101,7 @@ export class CustomersService {
     private readonly regions: RegionsService,
     private readonly staff: StaffService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
     // Optional: a process without the console (none today) finds nothing by case or bill number.
     @Optional() @Inject(CUSTOMER_REFERENCES) private readonly references?: CustomerReferences,
   ) {}
@@ -178,6 +187,7 @@ export class CustomersService {
     const accountManagerId = dto.accountManagerId ?? (hasRole(auth, 'account_manager') ? auth.staffId : null);
     if (accountManagerId) await this.assertAccountManager('accountManagerId', accountManagerId);
 
+    const post = new PostCommit();
     const id = await this.dataSource.transaction(async (em) => {
       if (await creditCodeInUse(em, dto.creditCode)) throw this.creditCodeTaken(dto.creditCode);
       const customerId = await insertCustomer(em, {
@@ -211,9 +221,11 @@ export class CustomersService {
         changes: { ...dto, accountManagerId },
         regions: [dto.homeRegion, ...dto.sites.map((s) => s.region)],
       });
+      await this.outbox.emit(em, post, 'customer.created', customerCreatedEvent((await findCustomer(em, customerId))!));
       await recordOutcome(em, { resource: apiPath('customers', customerId) });
       return customerId;
     });
+    await post.run();
     return this.view(auth, id, false);
   }
 
@@ -260,6 +272,7 @@ export class CustomersService {
   async update(auth: AuthContext, id: string, dto: UpdateCustomerDto): Promise<CustomerDto> {
     const { expectedVersion, ...changes } = dto;
     if (changes.homeRegion) this.regions.assertKnown('homeRegion', changes.homeRegion);
+    const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
       const fp = await this.footprint(em, id);
       assertCanManage(auth, fp);
@@ -272,16 +285,70 @@ export class CustomersService {
         throw new CustomerError(CustomerErrorCode.CUSTOMER_OUT_OF_SCOPE, `Home region ${changes.homeRegion} is outside your region scope`);
       }
       await guardedUpdate(em, Customer, { id }, expectedVersion, changes, 'customer');
+      const changed = changedFields(fp.customer, changes);
       await this.audit.record(em, auth, {
         action: 'customer.updated',
         entity: 'customer',
         entityId: id,
-        changes: changedFields(fp.customer, changes),
+        changes: changed,
         // A move concerns the new home region too.
         regions: [...footprintRegions(fp), ...(changes.homeRegion ? [changes.homeRegion] : [])],
       });
+      await this.announceChange(em, post, id, Object.keys(changed));
     });
+    await post.run();
     return this.view(auth, id, false);
+  }
+
+  /**
+   * Whole records (contacts, sites, service instances) in the caller's
+   * scope, newest first, with how many match: the TMF629 list. Mobiles are
+   * masked per customer by the usual rule, and each record shown unmasked
+   * leaves its audit row, as a single read does.
+   */
+  async records(
+    auth: AuthContext,
+    f: Omit<RecordFilter, 'scope'>,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: CustomerDto[]; total: number }> {
+    const { rows, total } = await customerRecordPage(this.dataSource.manager, { ...f, scope: scopePatterns(auth) }, limit, offset);
+    const items: CustomerDto[] = [];
+    for (const customer of rows) {
+      const { contacts = [], sites = [], serviceInstances = [] } = customer;
+      const masked = !maySeeMobiles(auth, customer);
+      if (!masked && contacts.length) {
+        await this.auditUnmaskedRead(
+          auth,
+          { id: customer.id, homeRegion: customer.homeRegion, siteRegions: sites.map((s) => s.region) },
+          contacts.length,
+        );
+      }
+      items.push(toCustomerDto({ ...customer, contacts, sites, serviceInstances }, masked, this.regions));
+    }
+    return { items, total };
+  }
+
+  /**
+   * A change without a version from the client (TMF629 PATCH, a JSON merge
+   * patch: TMF has no version field). Each try is the versioned update
+   * above at the version read just before it: the guarded update refuses it
+   * if anyone wrote in between, and then it is tried again on the newer row,
+   * its checks evaluated afresh. So a concurrent writer's change is never
+   * overwritten unseen except on the very fields this change names (last
+   * writer wins on those, as a versionless PATCH means), never half applied.
+   * After MAX_UNVERSIONED_TRIES stale tries the 409 goes to the client.
+   */
+  async updateLatest(auth: AuthContext, id: string, changes: Omit<UpdateCustomerDto, 'expectedVersion'>): Promise<CustomerDto> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await findCustomer(this.dataSource.manager, id);
+      if (!current) throw customerNotFound(id);
+      try {
+        return await this.update(auth, id, { ...changes, expectedVersion: current.version });
+      } catch (err) {
+        if (attempt >= MAX_UNVERSIONED_TRIES || (err as { code?: string }).code !== 'STALE_VERSION') throw err;
+      }
+    }
   }
 
   async list(auth: AuthContext, q: CustomerQuery): Promise<Page<CustomerSummaryDto>> {
@@ -332,6 +399,7 @@ export class CustomersService {
 
   async transfer(auth: AuthContext, id: string, dto: TransferCustomerDto): Promise<CustomerDto> {
     await this.assertAccountManager('toAccountManagerId', dto.toAccountManagerId);
+    const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
       const fp = await this.footprint(em, id, true);
       assertCanRead(auth, fp);
@@ -353,7 +421,9 @@ export class CustomersService {
         changes: { accountManagerId: { from: fp.accountManagerId, to: dto.toAccountManagerId }, reason: dto.reason },
         regions: footprintRegions(fp),
       });
+      await this.announceChange(em, post, id, ['accountManagerId']);
     });
+    await post.run();
     return this.view(auth, id, false);
   }
 
@@ -365,6 +435,7 @@ export class CustomersService {
   /** Archiving hides a customer from default lists and freezes it; nothing is ever erased. */
   async setArchived(auth: AuthContext, id: string, dto: ArchiveCustomerDto | null): Promise<CustomerDto> {
     const archive = dto !== null;
+    const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
       const fp = await this.footprint(em, id, true);
       assertCanRead(auth, fp);
@@ -383,8 +454,33 @@ export class CustomersService {
         changes: archive ? { reason: dto.reason } : {},
         regions: footprintRegions(fp),
       });
+      await this.announceChange(em, post, id, ['archived']);
     });
+    await post.run();
     return this.view(auth, id, false);
+  }
+
+  /**
+   * The `customer.updated` event of a change made in `em` (its transaction),
+   * read after the change so it carries the new version; nothing when nothing
+   * changed. The parts service calls it too (`contacts`, `sites`).
+   */
+  async announceChange(em: EntityManager, post: PostCommit, id: string, changed: string[]): Promise<void> {
+    if (!changed.length) return;
+    const customer = await findCustomer(em, id);
+    if (customer) await this.outbox.emit(em, post, 'customer.updated', customerUpdatedEvent(customer, changed));
+  }
+
+  /**
+   * The record as an event shows it to a subscriber who is no caller (the
+   * TMF629 hub): contact mobiles always masked, nothing audited (nothing is
+   * shown unmasked). Null when there is no such customer. `em`: the relay's transaction.
+   */
+  async eventView(em: EntityManager, id: string): Promise<CustomerDto | null> {
+    const customer = await customerWithParts(em, id);
+    if (!customer) return null;
+    const { contacts = [], sites = [], serviceInstances = [] } = customer;
+    return toCustomerDto({ ...customer, contacts, sites, serviceInstances }, true, this.regions);
   }
 
   assertNotArchived(customer: Customer): void {

@@ -27,5 +27,7 @@ export const EVENT_TYPES = [
   'callback.created',
   'callback.low_score',
   'customer.warning',
+  'customer.created',
+  'customer.updated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

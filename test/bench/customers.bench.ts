@@ -786,7 +786,7 @@ async function explainLookups(pool: Pool, adminId: string, lookups: { label: str
   await ds.initialize();
   try {
     // Only the data source is used by list(); the other collaborators are not touched on this path.
-    const service = new CustomersService(ds, null as never, null as never, null as never, new ConsoleCustomerReferences(ds));
+    const service = new CustomersService(ds, null as never, null as never, null as never, null as never, new ConsoleCustomerReferences(ds));
     const auth: AuthContext = { staffId: adminId, username: 'admin', roles: ['admin'], scopes: [''] };
     const plans: Plan[] = [];
     for (const { label, q } of lookups) {

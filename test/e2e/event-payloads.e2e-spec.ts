@@ -343,6 +343,32 @@ const VARIANTS: Variant[] = [
       evaluationId: 'uuid',
     },
   },
+  {
+    type: 'customer.created',
+    shape: {
+      customerId: 'uuid',
+      customerNo: 'string',
+      customerName: 'string',
+      region: 'string',
+      tier: 'string',
+      accountManagerId: 'uuid|null',
+      version: 'integer',
+    },
+  },
+  {
+    type: 'customer.updated',
+    shape: {
+      customerId: 'uuid',
+      customerNo: 'string',
+      customerName: 'string',
+      region: 'string',
+      tier: 'string',
+      accountManagerId: 'uuid|null',
+      version: 'integer',
+      // which fields changed: record fields, accountManagerId, archived, contacts, sites
+      changed: ['string'],
+    },
+  },
 ];
 const variantName = (v: Variant) => (v.name ? `${v.type} (${v.name})` : v.type);
 
@@ -441,7 +467,7 @@ describe('public event payloads (the webhook contract)', () => {
     ]);
     // Assignments come from the API only, so each assigned event is the one this test asks for.
     await t.dataSource.query(`UPDATE staff SET on_duty = false WHERE 'engineer' = ANY(roles)`);
-    const api = (who: StaffLogin, method: 'post' | 'put', path: string, body: unknown, status: number) =>
+    const api = (who: StaffLogin, method: 'post' | 'put' | 'patch', path: string, body: unknown, status: number) =>
       t
         .http()
         [method](`/api/v1${path}`)
@@ -461,6 +487,7 @@ describe('public event payloads (the webhook contract)', () => {
     await api(t.admin, 'put', '/sla/policies/complaint:P1', { responseSeconds: 2, resolutionSeconds: 600, warnAtPercent: 50 }, 200);
 
     const c = await api(director, 'post', '/customers', customerBody({ tier: 'key', sites: SITES, accountManagerId: am.id }), 201);
+    await api(director, 'patch', `/customers/${c.id}`, { industry: 'education', expectedVersion: 1 }, 200);
 
     // faults and complaints
     const fault = await api(agent, 'post', '/faults', faultBody(c.id), 201);
