@@ -26,6 +26,7 @@ import { ReportAllocationReversals1795950000000 } from './1795950000000-report-a
 import { CustomerNotices1795970000000 } from './1795970000000-customer-notices';
 import { TmfHub1796000000000 } from './1796000000000-tmf-hub';
 import { UnlinkedFaultsTroubleTickets1796010000000 } from './1796010000000-unlinked-faults-trouble-tickets';
+import { TmfProductOrders1796020000000 } from './1796020000000-tmf-product-orders';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -57,4 +58,5 @@ export const migrations = [
   CustomerNotices1795970000000,
   TmfHub1796000000000,
   UnlinkedFaultsTroubleTickets1796010000000,
+  TmfProductOrders1796020000000,
 ];

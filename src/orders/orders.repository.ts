@@ -27,6 +27,12 @@ export interface OrderFilter {
   region?: string;
   /** Open and past its committed completion or a breached clock (true), or not (false). */
   overdue?: boolean;
+  /** Only these orders. */
+  ids?: string[];
+  /** In any of these states. */
+  states?: OrderState[];
+  /** Bounds on the creation time (the TMF622 facade's orderDate.gt/.lt…). */
+  createdAt?: { gt?: Date; gte?: Date; lt?: Date; lte?: Date };
 }
 
 export interface PageWindow {
@@ -74,6 +80,13 @@ export async function pageOfOrders(em: EntityManager, filter: OrderFilter, page:
     );
   }
   if (filter.overdue !== undefined) qb.andWhere(filter.overdue ? OVERDUE : `NOT ${OVERDUE}`);
+  if (filter.ids) qb.andWhere('o.id = ANY(:ids)', { ids: filter.ids });
+  if (filter.states) qb.andWhere('o.state = ANY(:states)', { states: filter.states });
+  const bounds = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+  for (const [key, op] of Object.entries(bounds) as [keyof typeof bounds, string][]) {
+    const at = filter.createdAt?.[key];
+    if (at) qb.andWhere(`o.created_at ${op} :created_${key}`, { [`created_${key}`]: at });
+  }
   const [rows, total] = await qb.orderBy('o.created_at', 'DESC').addOrderBy('o.id').take(page.limit).skip(page.offset).getManyAndCount();
   return { rows, total };
 }

@@ -39,6 +39,7 @@ import { OrderGraph, toOrderDto } from './order-view';
 import { Order } from './order.entity';
 import { OrderError, OrderErrorCode, orderNotFound } from './orders.errors';
 import { findOrder, insertOrderGraphIn, itemsOfOrders, lockOrder, pageOfOrders, updateOrder } from './orders.repository';
+import type { OrderFilter } from './orders.repository';
 import { WorkOrder } from './work-order.entity';
 import { lockWorkOrdersOfOrder, updateWorkOrder, workOrdersOfOrders } from './work-orders.repository';
 import { apiPath } from '../common/http/api-path';
@@ -47,6 +48,12 @@ import { intakeNames } from '../cases/case-names';
 const DAY_SECONDS = 86_400;
 /** A requested date further out than this is a typo, not a plan (and keeps clock targets in range). */
 const MAX_REQUESTED_DAYS = 730;
+
+/** A write a caller makes beside an order's, in its transaction (the order as it was read or written). */
+export type AlongsideWrite = (em: EntityManager, order: Order) => Promise<void>;
+
+/** What a list may be narrowed to beyond OrderQuery. */
+export type OrderNarrowing = Pick<OrderFilter, 'ids' | 'states' | 'createdAt'>;
 
 /** One checked order line: where it goes and what it is. */
 interface Line {
@@ -70,10 +77,24 @@ export class OrdersService {
     @Inject(ARREARS_GATE) private readonly arrears: ArrearsGate,
   ) {}
 
-  async create(auth: AuthContext, dto: CreateOrderDto): Promise<OrderDto> {
+  /**
+   * `facade` is a facade taking the order on its own route (TMF622):
+   * `alsoIn` writes what it keeps beside the order in the order's
+   * transaction (both or neither), `resource` is the order's URL on that
+   * route (what an Idempotency-Key's retry reads back).
+   */
+  async create(
+    auth: AuthContext,
+    dto: CreateOrderDto,
+    facade?: { alsoIn: AlongsideWrite; resource: (id: string) => string },
+  ): Promise<OrderDto> {
     const post = new PostCommit();
     // A transaction: the clocks and the rest are two statements (see open).
-    const graph = await this.dataSource.transaction((em) => this.open(em, post, auth, dto, null));
+    const graph = await this.dataSource.transaction(async (em) => {
+      const opened = await this.open(em, post, auth, dto, null, facade?.resource);
+      await facade?.alsoIn(em, opened.order);
+      return opened;
+    });
     await post.run();
     return toOrderDto(graph);
   }
@@ -118,6 +139,7 @@ export class OrdersService {
     auth: AuthContext,
     dto: CreateOrderDto,
     inquiryId: string | null,
+    resourceOf: (id: string) => string = (id) => apiPath('orders', id),
   ): Promise<OrderGraph> {
     if (dto.arrearsOverride && !hasRole(auth, 'director')) {
       throw new OrderError(OrderErrorCode.ORDER_ARREARS_OVERRIDE_NEEDS_DIRECTOR, 'Only a director may take an order despite arrears');
@@ -210,7 +232,7 @@ export class OrdersService {
           regions: [order.acceptedRegion, ...regions, ctx.homeRegion],
         },
         // An inquiry converted into this order records its own request's outcome.
-        resource: inquiryId ? undefined : apiPath('orders', order.id),
+        resource: inquiryId ? undefined : resourceOf(order.id),
         afterCommit: () => this.fanOut.enqueue(workOrders),
       };
     });
@@ -241,10 +263,19 @@ export class OrdersService {
     return graph;
   }
 
-  async list(auth: AuthContext, q: OrderQuery): Promise<Page<OrderDto>> {
+  /** `narrower`: what a facade filters on beyond the query (ids, several states, the creation time's bounds). */
+  async list(auth: AuthContext, q: OrderQuery, narrower: OrderNarrowing = {}): Promise<Page<OrderDto>> {
     const { rows, total } = await pageOfOrders(
       this.dataSource.manager,
-      { scope: scopePatterns(auth), me: auth.staffId, customerId: q.customerId, state: q.state, region: q.region, overdue: q.overdue },
+      {
+        scope: scopePatterns(auth),
+        me: auth.staffId,
+        customerId: q.customerId,
+        state: q.state,
+        region: q.region,
+        overdue: q.overdue,
+        ...narrower,
+      },
       q,
     );
     const graphs = await this.graphs(rows);
@@ -257,8 +288,8 @@ export class OrdersService {
    * region it ends partial, its cancelled regions shown (cancelledRegions).
    * 409 once nothing is left to cancel (completed, or closed by staff).
    */
-  cancel(auth: AuthContext, id: string, reason: string): Promise<OrderDto> {
-    return this.close(auth, id, 'cancelled', reason);
+  cancel(auth: AuthContext, id: string, reason: string, alsoIn?: AlongsideWrite): Promise<OrderDto> {
+    return this.close(auth, id, 'cancelled', reason, alsoIn);
   }
 
   /** The operator refuses the order: only while acknowledged (no region has taken its part); cancels its work orders. */
@@ -266,7 +297,13 @@ export class OrdersService {
     return this.close(auth, id, 'rejected', reason);
   }
 
-  private async close(auth: AuthContext, id: string, to: 'cancelled' | 'rejected', reason: string): Promise<OrderDto> {
+  private async close(
+    auth: AuthContext,
+    id: string,
+    to: 'cancelled' | 'rejected',
+    reason: string,
+    alsoIn?: AlongsideWrite,
+  ): Promise<OrderDto> {
     const post = new PostCommit();
     await this.dataSource.transaction(async (em) => {
       const order = await lockOrder(em, id);
@@ -357,9 +394,32 @@ export class OrdersService {
         regions: [order.acceptedRegion, ...workOrders.map((w) => w.region)],
         customerId: order.customerId,
       });
+      await alsoIn?.(em, order);
     });
     await post.run();
     return this.get(auth, id);
+  }
+
+  /**
+   * The order as it is, read for an event about it (no caller: whoever
+   * receives the event was filtered by the relay); null when it does not exist.
+   */
+  async viewForEvent(em: EntityManager, id: string): Promise<OrderDto | null> {
+    const order = await findOrder(em, id);
+    if (!order) return null;
+    const [graph] = await this.graphs([order]);
+    return toOrderDto(graph);
+  }
+
+  /** Which of these orders the caller may see (the list's rule, in one statement). */
+  async visibleIds(auth: AuthContext, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const { rows } = await pageOfOrders(
+      this.dataSource.manager,
+      { scope: scopePatterns(auth), me: auth.staffId, ids },
+      { limit: ids.length, offset: 0 },
+    );
+    return new Set(rows.map((o) => o.id));
   }
 
   async timeline(auth: AuthContext, id: string) {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TmfCommonModule } from './common/tmf-common.module';
 import { TmfCustomerModule } from './customer/tmf-customer.module';
 import { TmfHubModule } from './hub/tmf-hub.module';
+import { ProductOrderModule } from './product-order/product-order.module';
 import { TroubleTicketModule } from './trouble-ticket/trouble-ticket.module';
 
 /**
@@ -15,7 +16,13 @@ export class TmfModule {
   static register(worker: boolean): DynamicModule {
     return {
       module: TmfModule,
-      imports: [TmfCommonModule, TmfHubModule, TmfCustomerModule, TroubleTicketModule.register(worker)],
+      imports: [
+        TmfCommonModule,
+        TmfHubModule,
+        TmfCustomerModule,
+        TroubleTicketModule.register(worker),
+        ProductOrderModule.register(worker),
+      ],
     };
   }
 }
