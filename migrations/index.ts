@@ -24,6 +24,7 @@ import { Callbacks1795930000000 } from './1795930000000-callbacks';
 import { CustomerWarnings1795940000000 } from './1795940000000-customer-warnings';
 import { ReportAllocationReversals1795950000000 } from './1795950000000-report-allocation-reversals';
 import { CustomerNotices1795970000000 } from './1795970000000-customer-notices';
+import { NotificationUnusedColumns1796050000000 } from './1796050000000-notification-unused-columns';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -53,4 +54,5 @@ export const migrations = [
   CustomerWarnings1795940000000,
   ReportAllocationReversals1795950000000,
   CustomerNotices1795970000000,
+  NotificationUnusedColumns1796050000000,
 ];

@@ -44,7 +44,6 @@ interface NoticePayload {
   region?: string;
   acceptedRegion?: string;
   priority: string;
-  greenChannel: boolean;
   state?: string;
   to?: string;
   title: string | null;
@@ -63,7 +62,6 @@ interface Notice {
   caseNo: string;
   region: string;
   priority: number;
-  greenChannel: boolean;
   facts: DeliveryFacts;
   /** The contact, or (a fault's reporter who is none of the customer's contacts) a name and mobile. */
   to: { contact: NoticeContact } | { reporter: { name: string; mobile: string } } | null;
@@ -122,8 +120,6 @@ export class CustomerNotices implements OutboxConsumer {
         groupChannelId: null,
         mentions: [],
         digestId: null,
-        priority: n.priority,
-        greenChannel: n.greenChannel,
         facts: n.facts,
       };
       if (!n.to) {
@@ -259,7 +255,6 @@ export class CustomerNotices implements OutboxConsumer {
           caseNo: p.caseNo,
           region: p.region,
           priority,
-          greenChannel: p.greenChannel,
           facts: facts(type, 'fault', p.caseNo, p.region, dueAt),
           to: reporter.contact ? { contact: reporter.contact } : { reporter: { name: reporter.name, mobile: reporter.mobile } },
         };
@@ -278,7 +273,6 @@ export class CustomerNotices implements OutboxConsumer {
           caseNo: p.caseNumber,
           region: p.region,
           priority,
-          greenChannel: p.greenChannel,
           facts: facts('callback.due', p.caseKind, p.caseNumber, p.region, p.dueAt ?? null),
           to: contact ? { contact } : { reporter: { name: callback.name ?? '', mobile: callback.mobile } },
         };
@@ -296,7 +290,6 @@ export class CustomerNotices implements OutboxConsumer {
           caseNo: p.caseNo,
           region: p.acceptedRegion,
           priority,
-          greenChannel: p.greenChannel,
           facts: facts(type, 'order', p.caseNo, p.acceptedRegion, type === 'order.accepted' ? (p.committedCompletionAt ?? null) : null),
           to: contact ? { contact } : null,
         };

@@ -159,8 +159,6 @@ export class AlertFanOut implements OutboxConsumer {
       caseNo: alert.caseNo,
       region: alert.region,
       contactId: null,
-      priority: found.priority,
-      greenChannel: found.greenChannel,
       facts,
     };
     const rows: NewDelivery[] = [];

@@ -76,8 +76,6 @@ export interface NewDelivery {
   state: 'pending' | 'suppressed';
   suppressedReason: SuppressedReason | null;
   digestId: string | null;
-  priority: number;
-  greenChannel: boolean;
   facts: DeliveryFacts;
 }
 
@@ -160,8 +158,6 @@ export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promi
       state: d.state,
       suppressed_reason: d.suppressedReason,
       digest_id: d.digestId,
-      priority: d.priority,
-      green_channel: d.greenChannel,
       facts: d.facts,
     })),
   );
@@ -169,14 +165,14 @@ export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promi
     db,
     sql`INSERT INTO notification_deliveries (event_id, event_type, alert_id, case_kind, case_id, case_no, region, recipient_kind,
           recipient_key, staff_id, group_channel_id, contact_id, recipient_name, address, mentions, channel, state,
-          suppressed_reason, digest_id, priority, green_channel, facts)
+          suppressed_reason, digest_id, facts)
         SELECT r.event_id, r.event_type, r.alert_id, r.case_kind, r.case_id, r.case_no, r.region, r.recipient_kind,
                r.recipient_key, r.staff_id, r.group_channel_id, r.contact_id, r.recipient_name, r.address, r.mentions, r.channel, r.state,
-               r.suppressed_reason, r.digest_id, r.priority, r.green_channel, r.facts
+               r.suppressed_reason, r.digest_id, r.facts
           FROM jsonb_to_recordset(${json}::jsonb) AS r(event_id uuid, event_type text, alert_id uuid, case_kind text, case_id uuid,
                case_no text, region text, recipient_kind text, recipient_key text, staff_id uuid, group_channel_id uuid,
                contact_id uuid, recipient_name text, address text, mentions jsonb, channel text, state text,
-               suppressed_reason text, digest_id uuid, priority smallint, green_channel boolean, facts jsonb)
+               suppressed_reason text, digest_id uuid, facts jsonb)
         ON CONFLICT (event_id, recipient_key, channel) DO NOTHING
         RETURNING id`,
   );
@@ -295,7 +291,7 @@ export async function recordAttempt(db: Db, id: string, attempt: number, result:
            SET state = ${digestState}, lease_until = NULL, last_error = ${error},
                ${
                  result.state === 'sent'
-                   ? sql`sent_at = clock_timestamp(), provider_message_id = ${result.providerMessageId}, provider_message_ids = ${result.providerMessageIds}::text[]`
+                   ? sql`sent_at = clock_timestamp(), provider_message_ids = ${result.providerMessageIds}::text[]`
                    : result.state === 'failed'
                      ? sql`next_attempt_at = clock_timestamp() + make_interval(secs => ${result.retryInMs / 1000})`
                      : sql`next_attempt_at = clock_timestamp()`
@@ -423,19 +419,15 @@ export async function recordReceipt(
 
 /** The receipts of a digest's segments, on the digest and its rows: failed if any segment failed, else delivered once one is. */
 async function applyReceipts(db: Db, digestId: string): Promise<void> {
-  const [status] = await rows<{ receipt_status: string | null; at: Date | null }>(
+  const [status] = await rows<{ receipt_status: string | null }>(
     db,
-    sql`SELECT CASE WHEN bool_or(r.status = 'failed') THEN 'failed' WHEN count(r.*) > 0 THEN 'delivered' END AS receipt_status,
-               max(r.done_at) AS at
+    sql`SELECT CASE WHEN bool_or(r.status = 'failed') THEN 'failed' WHEN count(r.*) > 0 THEN 'delivered' END AS receipt_status
           FROM notification_digests d
           JOIN notification_sms_receipts r ON r.message_id = ANY (d.provider_message_ids)
          WHERE d.id = ${digestId}`,
   );
   if (!status?.receipt_status) return;
-  await execute(
-    db,
-    sql`UPDATE notification_digests SET receipt_status = ${status.receipt_status}, receipt_at = ${status.at} WHERE id = ${digestId}`,
-  );
+  await execute(db, sql`UPDATE notification_digests SET receipt_status = ${status.receipt_status} WHERE id = ${digestId}`);
   await execute(
     db,
     sql`UPDATE notification_deliveries SET receipt_status = ${status.receipt_status}, updated_at = now() WHERE digest_id = ${digestId}`,
