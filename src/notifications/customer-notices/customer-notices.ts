@@ -14,8 +14,7 @@ import type { NotificationEventType } from '../notifications.port';
 import { mobileOf } from '../pipeline/alert-fan-out';
 import type { DeliveryFacts, SuppressedReason } from '../pipeline/delivery-log.port';
 import type { NewDelivery } from '../pipeline/delivery-log.repository';
-import { insertDeliveries, openDigests } from '../pipeline/delivery-log.repository';
-import { enqueueDigests } from '../pipeline/notification-jobs';
+import { writeDeliveries } from '../pipeline/delivery-writer';
 import { inQuietHours, quietHoursEnd } from '../pipeline/quiet-hours';
 import type { NoticeContact, NoticeFound, NoticeLookup } from './customer-notices.repository';
 import { deliveryIdsOf, noticeLines, noticeLookups } from './customer-notices.repository';
@@ -97,7 +96,7 @@ export class CustomerNotices implements OutboxConsumer {
     if (!notices.length) return [];
 
     const now = new Date();
-    const { quietHours, digestWindowMs, maxAttempts } = this.config.notifications.pipeline;
+    const { quietHours } = this.config.notifications.pipeline;
     const rows: (NewDelivery & { heldUntil: Date | null })[] = [];
     const lines: { kind: string; caseId: string; data: Record<string, unknown> }[] = [];
     for (const n of notices) {
@@ -168,19 +167,7 @@ export class CustomerNotices implements OutboxConsumer {
       seen.add(key);
       return true;
     });
-    const { byKey, created } = await openDigests(
-      em,
-      fresh
-        .filter((r) => r.state === 'pending')
-        .map((r) => ({ recipientKey: r.recipientKey, channel: 'sms' as const, notBefore: r.heldUntil })),
-      digestWindowMs,
-      maxAttempts,
-    );
-    for (const row of fresh) if (row.state === 'pending') row.digestId = byKey.get(`${row.recipientKey}|sms`)!.id;
-    await insertDeliveries(
-      em,
-      fresh.map(({ heldUntil: _held, ...row }) => row),
-    );
+    const afterCommit = await writeDeliveries(em, fresh, this.config.notifications.pipeline, this.queue);
     const ids = await deliveryIdsOf(
       em,
       fresh.map((r) => ({ eventId: r.eventId, recipientKey: r.recipientKey })),
@@ -206,14 +193,7 @@ export class CustomerNotices implements OutboxConsumer {
       this.logger.log(`customer notice ${r.facts.eventType} for ${r.caseNo} to ${masked ?? 'nobody'}: ${state}`);
     }
     await noticeLines(em, lines);
-    if (!created.length) return [];
-    return [
-      () =>
-        enqueueDigests(
-          this.queue,
-          created.map((d) => ({ data: { digestId: d.id, attempt: 1 }, delayMs: d.sendAt.getTime() - Date.now() })),
-        ),
-    ];
+    return afterCommit;
   }
 
   /**
