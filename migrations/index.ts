@@ -27,6 +27,7 @@ import { CustomerNotices1795970000000 } from './1795970000000-customer-notices';
 import { TmfHub1796000000000 } from './1796000000000-tmf-hub';
 import { UnlinkedFaultsTroubleTickets1796010000000 } from './1796010000000-unlinked-faults-trouble-tickets';
 import { TmfProductOrders1796020000000 } from './1796020000000-tmf-product-orders';
+import { NotificationUnusedColumns1796050000000 } from './1796050000000-notification-unused-columns';
 
 /** Every migration, in order. TypeORM is given classes, not a glob (see README). */
 export const migrations = [
@@ -59,4 +60,5 @@ export const migrations = [
   TmfHub1796000000000,
   UnlinkedFaultsTroubleTickets1796010000000,
   TmfProductOrders1796020000000,
+  NotificationUnusedColumns1796050000000,
 ];

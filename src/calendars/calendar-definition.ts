@@ -145,16 +145,6 @@ export function isCalendarDate(value: unknown): value is string {
   return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d;
 }
 
-/** The date in China (UTC+8, no daylight saving) at an instant: the day the statutory table is read by. */
-export function chinaDateAt(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** Days from `from` to `to` (dates), `to` excluded. */
-export function daysBetween(from: string, to: string): number {
-  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
-}
-
 /** The first date on which two lists of dated days differ (a day in one only, or another type or name); null when they agree. */
 export function firstDifference(
   a: readonly { date: string; type: string; name: string }[],

@@ -1,3 +1,4 @@
+import { daysBetween } from '../common/time/china-days';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -15,7 +16,6 @@ import { calendarChangedEvent } from './calendar-events';
 import type { OwnDay } from './calendar-definition';
 import {
   compileOrReject,
-  daysBetween,
   definitionOf,
   effectiveDays,
   isCalendarDate,

@@ -1,7 +1,7 @@
+import { chinaDate } from '../common/time/china-days';
 import { CALENDAR_24X7, CALENDAR_WORKDAY, twentyFourSevenDefinition, workdayDefinition } from './builtin-calendars';
 import type { ChinaDay } from './calendar-definition';
 import {
-  chinaDateAt,
   compileOrReject,
   effectiveDays,
   firstDifference,
@@ -105,8 +105,8 @@ describe('reading what an admin sends', () => {
   it('tells real dates, China’s date at an instant, and the first day two tables differ', () => {
     expect(['2026-02-28', '2024-02-29', '9999-12-31'].every(isCalendarDate)).toBe(true);
     expect(['2026-02-29', '2026-13-01', '1899-12-31', '2026-1-1', 20260101].some(isCalendarDate)).toBe(false);
-    expect(chinaDateAt(at('2026-11-30T15:59:59Z'))).toBe('2026-11-30');
-    expect(chinaDateAt(at('2026-11-30T16:00:00Z'))).toBe('2026-12-01');
+    expect(chinaDate(at('2026-11-30T15:59:59Z'))).toBe('2026-11-30');
+    expect(chinaDate(at('2026-11-30T16:00:00Z'))).toBe('2026-12-01');
     const a = [
       { date: '2026-01-01', type: 'holiday', name: '元旦' },
       { date: '2026-10-07', type: 'holiday', name: '国庆节' },

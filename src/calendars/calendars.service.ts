@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/commo
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { chinaDateAt } from './calendar-definition';
+import { chinaDate } from '../common/time/china-days';
 import { CalendarBroadcast } from './calendar-broadcast';
 import { CalendarClock } from './calendar-clock';
 import { CalendarSnapshot } from './calendar-snapshot';
@@ -97,7 +97,7 @@ export class CalendarsService implements OnModuleInit, OnModuleDestroy {
    * Read from the snapshot: what `/health/ready` reports.
    */
   nextYearMissing(now: Date = this.clock.now()): number | null {
-    const today = chinaDateAt(now);
+    const today = chinaDate(now);
     if (today.slice(5, 7) !== '12') return null;
     const next = Number(today.slice(0, 4)) + 1;
     return this.snapshot.years.has(next) ? null : next;

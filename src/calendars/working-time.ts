@@ -32,11 +32,13 @@
  * (`24x7`) takes plain addition.
  */
 
+import { CHINA_TIME_ZONE } from '../common/time/china-days';
+
 export const ISO_WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 /** 1 = Monday … 7 = Sunday (ISO 8601). */
 export type IsoWeekday = (typeof ISO_WEEKDAYS)[number];
 
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+export const DEFAULT_TIME_ZONE = CHINA_TIME_ZONE;
 
 /** Local wall-clock times, `HH:MM`; `end` may be `24:00`. */
 export interface WorkingInterval {

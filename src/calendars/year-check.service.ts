@@ -5,7 +5,7 @@ import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { PostCommit } from '../common/post-commit';
 import { OutboxService } from '../outbox/outbox.service';
-import { chinaDateAt } from './calendar-definition';
+import { chinaDate } from '../common/time/china-days';
 import { CalendarClock } from './calendar-clock';
 import { calendarYearMissingEvent } from './calendar-events';
 import { recordYearNotice, yearHasData } from './calendars.repository';
@@ -30,7 +30,7 @@ export class YearCheckService {
 
   /** Runs the check as of `now` (the daily job passes the real time, a test any); `by` is the admin who asked, if one did. */
   async check(now: Date = this.clock.now(), by: AuthContext | null = null): Promise<YearCheckDto> {
-    const asOf = chinaDateAt(now);
+    const asOf = chinaDate(now);
     const year = Number(asOf.slice(0, 4)) + 1;
     const post = new PostCommit();
     const result = await this.dataSource.transaction(async (em) => {

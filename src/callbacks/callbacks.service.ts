@@ -50,16 +50,17 @@ export class CallbacksService {
       rows.map((r) => r.id),
     );
     const cards = await this.staff.refs(rows.map((r) => r.assigneeId));
-    // few call-backs turn into complaints: one read for each that did
-    const complaintNos = await Promise.all(
-      rows.map((r) => (r.complaintId ? this.cases.caseNumberOf('complaint', r.complaintId) : Promise.resolve(null))),
+    // The numbers of the complaints some call-backs turned into, in one read for the page.
+    const complaintNos = await this.cases.caseNumbersOf(
+      'complaint',
+      rows.flatMap((r) => (r.complaintId ? [r.complaintId] : [])),
     );
     return {
       // Lists never show full numbers: opening one call-back is what reveals (and audits) it.
       items: rows.map((r, i) =>
         toCallbackDto(r, clocks.get(r.id)?.[0], false, {
           assignee: cards[i],
-          complaintNo: complaintNos[i],
+          complaintNo: r.complaintId ? (complaintNos.get(r.complaintId) ?? null) : null,
         }),
       ),
       total,

@@ -87,6 +87,16 @@ export async function caseNumberOf(db: Db, kind: CaseKind, id: string): Promise<
   return row?.caseNo ?? null;
 }
 
+/** The case numbers of many cases of one kind, in one statement: id → number (an id without an index row is absent). */
+export async function caseNumbersOf(db: Db, kind: CaseKind, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const found = await rows<{ id: string; caseNo: string }>(
+    db,
+    sql`SELECT id, case_no AS "caseNo" FROM case_index WHERE kind = ${kind} AND id = ANY (${ids}::uuid[])`,
+  );
+  return new Map(found.map((r) => [r.id, r.caseNo]));
+}
+
 /** `count` values of a case-number sequence (the name comes from CASE_NO_PREFIX, never from input). */
 export async function nextSequenceValues(db: Db, sequence: string, count: number): Promise<number[]> {
   const values = await rows<{ n: number }>(db, sql`SELECT nextval(${sequence}::regclass)::int AS n FROM generate_series(1, ${count})`);

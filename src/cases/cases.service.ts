@@ -8,6 +8,7 @@ import {
   addTimelineLineIn,
   caseIdByNumber,
   caseNumberOf,
+  caseNumbersOf,
   recordStateChangesIn,
   recordSystemManyIn,
   updateIndexAndRecordIn,
@@ -112,6 +113,11 @@ export class CasesService {
   /** The case number of a case, or null. */
   caseNumberOf(kind: CaseKind, id: string): Promise<string | null> {
     return caseNumberOf(this.dataSource.manager, kind, id);
+  }
+
+  /** The case numbers of many cases of one kind (a page's links), in one read. */
+  caseNumbersOf(kind: CaseKind, ids: string[]): Promise<Map<string, string>> {
+    return caseNumbersOf(this.dataSource.manager, kind, ids);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { chinaDate, chinaMonth } from '../common/time/china-days';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -36,15 +37,7 @@ import {
   warningPage,
 } from './customer-warnings.repository';
 import type { AckCustomerWarningDto, CustomerWarningQuery, CustomerWarningView, EvaluationView } from './dto/customer-warning.dto';
-import {
-  WARNING_SIGNALS,
-  type WarningSignal,
-  type WarningThresholds,
-  chinaDateOf,
-  chinaIsoWeek,
-  chinaMonthOf,
-  thresholdsOf,
-} from './warning-signals';
+import { WARNING_SIGNALS, type WarningSignal, type WarningThresholds, chinaIsoWeek, thresholdsOf } from './warning-signals';
 import { billPeriods, evaluateSignals } from './warning-signals.repository';
 
 export const EVALUATE_JOB = 'evaluate-customer-warnings';
@@ -189,7 +182,7 @@ export class CustomerWarningsService {
     if (!(await startEvaluation(db, id, at, week))) return this.evaluation(id);
     try {
       const thresholds = this.thresholds();
-      const bills = await billPeriods(db, chinaMonthOf(at));
+      const bills = await billPeriods(db, chinaMonth(at));
       const skipped: Record<string, string> = {};
       if (!bills) skipped.bill_drop = 'no completed bill run yet';
       const post = new PostCommit();
@@ -197,7 +190,7 @@ export class CustomerWarningsService {
         const warnings = await evaluateSignals(em, {
           evaluationId: id,
           at: at.toISOString(),
-          today: chinaDateOf(at),
+          today: chinaDate(at),
           week,
           thresholds,
           thresholdsBySignal: Object.fromEntries(WARNING_SIGNALS.map((s) => [s, thresholdsOf(s, thresholds)])) as Record<

@@ -6,6 +6,11 @@
  * sides of each threshold.
  */
 
+import { addDays, chinaDate, daysBetween } from '../common/time/china-days';
+
+/** The China date and month of an instant, by the names the warnings' tests and benchmark use. */
+export { chinaDate as chinaDateOf, chinaMonth as chinaMonthOf } from '../common/time/china-days';
+
 export const WARNING_SIGNALS = [
   'fault_spike',
   'repeated_complaints',
@@ -63,12 +68,6 @@ export function thresholdsOf(signal: WarningSignal, t: WarningThresholds): Recor
   }
 }
 
-const CHINA_MS = 8 * 3_600_000;
-const DAY_MS = 86_400_000;
-
-/** The China calendar date of an instant (Asia/Shanghai is UTC+8 all year). */
-export const chinaDateOf = (at: Date): string => new Date(at.getTime() + CHINA_MS).toISOString().slice(0, 10);
-
 /**
  * The ISO 8601 week (Monday first; week 1 holds the year's first Thursday) of
  * the China date of an instant, as `YYYY-Www`: the "week" of "once per
@@ -76,13 +75,10 @@ export const chinaDateOf = (at: Date): string => new Date(at.getTime() + CHINA_M
  * though it is Sunday 15:30 UTC; Monday 00:30 in China is the next week.
  */
 export function chinaIsoWeek(at: Date): string {
-  const date = new Date(Date.parse(`${chinaDateOf(at)}T00:00:00Z`));
-  const weekday = (date.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  const thursday = new Date(date.getTime() + (3 - weekday) * DAY_MS);
-  const year = thursday.getUTCFullYear();
-  const week = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / (7 * DAY_MS)) + 1;
+  const date = chinaDate(at);
+  const weekday = (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const thursday = addDays(date, 3 - weekday);
+  const year = thursday.slice(0, 4);
+  const week = Math.floor(daysBetween(`${year}-01-01`, thursday) / 7) + 1;
   return `${year}-W${String(week).padStart(2, '0')}`;
 }
-
-/** 'YYYY-MM' of the China month of an instant. */
-export const chinaMonthOf = (at: Date): string => chinaDateOf(at).slice(0, 7);

@@ -1,5 +1,6 @@
 import type { CaseKind } from '../cases/case-kind';
 import { apiPath } from '../common/http/api-path';
+import { chinaWallClock } from '../common/time/china-days';
 import type { AlertLevel, ClockName } from '../sla/sla-levels.port';
 import type { CaseMessageFacts, DigestMessageFacts, NotificationEventType } from './notifications.port';
 
@@ -84,12 +85,10 @@ export const EVENT_NAMES: Record<NotificationEventType, string> = {
   'callback.due': '回访待进行',
 };
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
-
 /** 2026-12-01T09:30:00Z → "2026-12-01 17:30 (北京时间)": China keeps UTC+8 all year. */
 export function chinaTime(instant: Date | string): string {
-  const shifted = new Date(new Date(instant).getTime() + CHINA_OFFSET_MS).toISOString();
-  return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)} (北京时间)`;
+  const wall = chinaWallClock(instant);
+  return `${wall.slice(0, 10)} ${wall.slice(11, 16)} (北京时间)`;
 }
 
 export interface VariableSources {

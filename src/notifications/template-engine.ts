@@ -1,3 +1,4 @@
+import { CHINA_TIME_ZONE } from '../common/time/china-days';
 import type { Template } from 'liquidjs';
 import { Liquid } from 'liquidjs';
 import type { MessageChannel } from './notifications.port';
@@ -55,7 +56,7 @@ function engine(flavour: Flavour): Liquid {
     ownPropertyOnly: true,
     templates: {},
     cache: false,
-    timezoneOffset: 'Asia/Shanghai',
+    timezoneOffset: CHINA_TIME_ZONE,
     outputEscape: flavour === 'html' ? 'escape' : flavour === 'markdown' ? escapeMarkdownValue : asText,
     ...LIMITS,
   });

@@ -298,6 +298,14 @@ describe('satisfaction call-backs', () => {
     // not from a good score, nor before it is done
     const fine = await callbackOf((await closedFault(c.id)).id);
     expect((await complaint(fine.id).expect(409)).body.code).toBe('CALLBACK_NOT_LOW_SCORE');
+
+    // the list names the complaint of the call-back that has one, and none for the others (one read for the page)
+    const listed = (await t.http().get('/api/v1/callbacks?limit=200').set(bearer(director)).expect(200)).body.items as {
+      id: string;
+      complaintNo: string | null;
+    }[];
+    expect(listed.find((r) => r.id === id)?.complaintNo).toBe(raised.complaintNo);
+    expect(listed.find((r) => r.id === fine.id)?.complaintNo).toBeNull();
     await attempt(fine.id, { reached: true, score: 3 }).expect(201);
     expect((await complaint(fine.id).expect(409)).body.code).toBe('CALLBACK_NOT_LOW_SCORE');
   });

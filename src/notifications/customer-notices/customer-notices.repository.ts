@@ -1,5 +1,5 @@
 import type { Db } from '../../common/sql';
-import { execute, firstRow, rows, sql } from '../../common/sql';
+import { execute, rows, sql } from '../../common/sql';
 
 /*
  * What the customer notices read beyond their events (docs/ARCHITECTURE.md,
@@ -17,58 +17,65 @@ export interface NoticeContact {
   notificationsOptOut: boolean;
 }
 
-/** A fault's reporter, and the customer's contact with the same mobile (the oldest), if any; none for a fault nobody reported by phone. */
-export async function reporterOf(
-  db: Db,
-  faultId: string,
-): Promise<{ name: string; mobile: string; customerId: string; contact: NoticeContact | null } | undefined> {
-  const found = await firstRow<{ name: string; mobile: string; customer_id: string; contact: NoticeContact | null }>(
-    db,
-    sql`SELECT f.reporter_name AS name, f.reporter_mobile AS mobile, f.customer_id,
-               (SELECT json_build_object('id', k.id, 'name', k.name, 'mobile', k.mobile,
-                                         'notificationsOptOut', bool_or(k.notifications_opt_out) OVER ())
-                  FROM customer_contacts k
-                 WHERE k.customer_id = f.customer_id AND k.mobile = right(regexp_replace(f.reporter_mobile, '[^0-9]', '', 'g'), 11)
-                 ORDER BY k.created_at, k.id LIMIT 1) AS contact
-          FROM faults f WHERE f.id = ${faultId} AND f.reporter_mobile IS NOT NULL`,
-  );
-  return found && { name: found.name, mobile: found.mobile, customerId: found.customer_id, contact: found.contact };
-}
-
 /**
- * A mobile's contact among a customer's contacts (the oldest); opted out when
- * any contact with that mobile is (one person, several records).
+ * What one event needs read: a fault's reporter (and, for its acknowledgement,
+ * its resolution clock's due time), a call-back's copied contact, or an
+ * order's customer's contact.
  */
-export async function contactByMobile(db: Db, customerId: string, mobile: string): Promise<NoticeContact | null> {
-  const found = await firstRow<NoticeContact>(
-    db,
-    sql`SELECT k.id, k.name, k.mobile, bool_or(k.notifications_opt_out) OVER () AS "notificationsOptOut"
-          FROM customer_contacts k
-         WHERE k.customer_id = ${customerId} AND k.mobile = right(regexp_replace(${mobile}, '[^0-9]', '', 'g'), 11)
-         ORDER BY k.created_at, k.id LIMIT 1`,
-  );
-  return found ?? null;
+export interface NoticeLookup {
+  of: 'fault' | 'callback' | 'order';
+  /** The fault or call-back read (an order's payload says all but its contact). */
+  id: string | null;
+  customerId: string | null;
+  withDue: boolean;
 }
 
-/** An order's contact: the customer's `primary` contact, else the oldest one. */
-export async function orderContactOf(db: Db, customerId: string): Promise<NoticeContact | null> {
-  const found = await firstRow<NoticeContact>(
-    db,
-    sql`SELECT k.id, k.name, k.mobile, k.notifications_opt_out AS "notificationsOptOut"
-          FROM customer_contacts k
-         WHERE k.customer_id = ${customerId}
-         ORDER BY (k.role = 'primary') DESC, k.created_at, k.id LIMIT 1`,
-  );
-  return found ?? null;
+/** What was found for a lookup: `found` false when its fault or call-back is not there. */
+export interface NoticeFound {
+  found: boolean;
+  /** The fault's reporter, or the contact the call-back copied from its case. */
+  name: string | null;
+  mobile: string | null;
+  /**
+   * The customer's contact it reaches: for a fault or call-back the oldest with
+   * that mobile, opted out when any contact with that mobile is (one person,
+   * several records); for an order the `primary` contact, else the oldest.
+   */
+  contact: NoticeContact | null;
+  /** The due time of the fault's resolution clock (the committed time the customer is told). */
+  dueAt: Date | null;
 }
 
-/** The due time of a case's resolution clock (the committed time the customer is told), or null. */
-export async function resolutionDueOf(db: Db, caseKind: string, caseId: string): Promise<Date | null> {
-  const found = await firstRow<{ due_at: Date }>(
+/** Every lookup of a batch in one statement (the relay's transaction is one connection), in their order. */
+export async function noticeLookups(db: Db, lookups: NoticeLookup[]): Promise<NoticeFound[]> {
+  if (!lookups.length) return [];
+  const found = await rows<NoticeFound & { n: number }>(
     db,
-    sql`SELECT due_at FROM sla_clocks WHERE case_kind = ${caseKind} AND case_id = ${caseId} AND clock = 'resolution'`,
+    sql`SELECT x.n::int AS n,
+               CASE x.wanted WHEN 'fault' THEN f.id IS NOT NULL WHEN 'callback' THEN cb.id IS NOT NULL ELSE true END AS found,
+               coalesce(f.reporter_name, cb.contact_name) AS name, coalesce(f.reporter_mobile, cb.contact_mobile) AS mobile,
+               CASE WHEN k.id IS NOT NULL
+                    THEN json_build_object('id', k.id, 'name', k.name, 'mobile', k.mobile, 'notificationsOptOut', k.opt_out) END AS contact,
+               CASE WHEN x.with_due THEN (SELECT s.due_at FROM sla_clocks s
+                                           WHERE s.case_kind = 'fault' AND s.case_id = f.id AND s.clock = 'resolution' LIMIT 1) END AS "dueAt"
+          FROM unnest(${lookups.map((l) => l.of)}::text[], ${lookups.map((l) => l.id)}::uuid[],
+                      ${lookups.map((l) => l.customerId)}::uuid[], ${lookups.map((l) => l.withDue)}::boolean[])
+               WITH ORDINALITY AS x(wanted, id, customer_id, with_due, n)
+          LEFT JOIN faults f ON x.wanted = 'fault' AND f.id = x.id
+          LEFT JOIN callbacks cb ON x.wanted = 'callback' AND cb.id = x.id
+          LEFT JOIN LATERAL (
+                SELECT k.id, k.name, k.mobile,
+                       CASE WHEN x.wanted = 'order' THEN k.notifications_opt_out
+                            ELSE bool_or(k.notifications_opt_out) OVER () END AS opt_out
+                  FROM customer_contacts k
+                 WHERE k.customer_id = CASE WHEN x.wanted = 'fault' THEN f.customer_id ELSE x.customer_id END
+                   AND (x.wanted = 'order'
+                        OR k.mobile = right(regexp_replace(coalesce(f.reporter_mobile, cb.contact_mobile), '[^0-9]', '', 'g'), 11))
+                 ORDER BY CASE WHEN x.wanted = 'order' THEN k.role = 'primary' END DESC, k.created_at, k.id
+                 LIMIT 1) k ON true
+         ORDER BY x.n`,
   );
-  return found?.due_at ?? null;
+  return found.map(({ n: _n, ...f }) => f);
 }
 
 /** Timeline lines written by the system, many in one statement (the data already masked). */
@@ -93,9 +100,4 @@ export async function deliveryIdsOf(db: Db, keys: { eventId: string; recipientKe
             ON n.event_id = x.e AND n.recipient_key = x.r`,
   );
   return new Map(found.map((r) => [`${r.event_id}|${r.recipient_key}`, r.id]));
-}
-
-/** The contact a call-back copied from its case (callbacks.contact_name, contact_mobile). */
-export function contactOfCallback(db: Db, callbackId: string): Promise<{ name: string | null; mobile: string | null } | undefined> {
-  return firstRow(db, sql`SELECT contact_name AS name, contact_mobile AS mobile FROM callbacks WHERE id = ${callbackId}`);
 }

@@ -14,19 +14,10 @@ import type { NotificationEventType } from '../notifications.port';
 import { mobileOf } from '../pipeline/alert-fan-out';
 import type { DeliveryFacts, SuppressedReason } from '../pipeline/delivery-log.port';
 import type { NewDelivery } from '../pipeline/delivery-log.repository';
-import { insertDeliveries, openDigests } from '../pipeline/delivery-log.repository';
-import { enqueueDigests } from '../pipeline/notification-jobs';
+import { writeDeliveries } from '../pipeline/delivery-writer';
 import { inQuietHours, quietHoursEnd } from '../pipeline/quiet-hours';
-import type { NoticeContact } from './customer-notices.repository';
-import {
-  contactByMobile,
-  contactOfCallback,
-  deliveryIdsOf,
-  noticeLines,
-  orderContactOf,
-  reporterOf,
-  resolutionDueOf,
-} from './customer-notices.repository';
+import type { NoticeContact, NoticeFound, NoticeLookup } from './customer-notices.repository';
+import { deliveryIdsOf, noticeLines, noticeLookups } from './customer-notices.repository';
 
 /** The outbox events a customer hears about (docs/ARCHITECTURE.md, "Customer notices"). */
 const NOTICE_EVENTS = ['fault.created', 'fault.state_changed', 'callback.created', 'order.created', 'order.state_changed'] as const;
@@ -44,7 +35,6 @@ interface NoticePayload {
   region?: string;
   acceptedRegion?: string;
   priority: string;
-  greenChannel: boolean;
   state?: string;
   to?: string;
   title: string | null;
@@ -63,10 +53,9 @@ interface Notice {
   caseNo: string;
   region: string;
   priority: number;
-  greenChannel: boolean;
   facts: DeliveryFacts;
   /** The contact, or (a fault's reporter who is none of the customer's contacts) a name and mobile. */
-  to: { contact: NoticeContact } | { reporter: { name: string; mobile: string } } | null;
+  to: { contact: NoticeContact } | { reporter: { name: string; mobile: string | null } } | null;
 }
 
 /**
@@ -97,16 +86,17 @@ export class CustomerNotices implements OutboxConsumer {
   }
 
   async consumeIn(em: EntityManager, events: RelayedEvent[]): Promise<(() => Promise<unknown>)[]> {
-    const notices: Notice[] = [];
-    // Sequential on purpose: the relay's transaction is one connection.
-    for (const event of events) {
-      const notice = await this.noticeOf(em, event);
-      if (notice) notices.push(notice);
-    }
+    // What each event needs read, all read in one statement, then each event's notice from what was found.
+    const drafts = events.flatMap((event) => this.draftOf(event) ?? []);
+    const found = await noticeLookups(
+      em,
+      drafts.map((d) => d.lookup),
+    );
+    const notices = drafts.flatMap((d, i) => d.finish(found[i]) ?? []);
     if (!notices.length) return [];
 
     const now = new Date();
-    const { quietHours, digestWindowMs, maxAttempts } = this.config.notifications.pipeline;
+    const { quietHours } = this.config.notifications.pipeline;
     const rows: (NewDelivery & { heldUntil: Date | null })[] = [];
     const lines: { kind: string; caseId: string; data: Record<string, unknown> }[] = [];
     for (const n of notices) {
@@ -122,8 +112,6 @@ export class CustomerNotices implements OutboxConsumer {
         groupChannelId: null,
         mentions: [],
         digestId: null,
-        priority: n.priority,
-        greenChannel: n.greenChannel,
         facts: n.facts,
       };
       if (!n.to) {
@@ -179,19 +167,7 @@ export class CustomerNotices implements OutboxConsumer {
       seen.add(key);
       return true;
     });
-    const { byKey, created } = await openDigests(
-      em,
-      fresh
-        .filter((r) => r.state === 'pending')
-        .map((r) => ({ recipientKey: r.recipientKey, channel: 'sms' as const, notBefore: r.heldUntil })),
-      digestWindowMs,
-      maxAttempts,
-    );
-    for (const row of fresh) if (row.state === 'pending') row.digestId = byKey.get(`${row.recipientKey}|sms`)!.id;
-    await insertDeliveries(
-      em,
-      fresh.map(({ heldUntil: _held, ...row }) => row),
-    );
+    const afterCommit = await writeDeliveries(em, fresh, this.config.notifications.pipeline, this.queue);
     const ids = await deliveryIdsOf(
       em,
       fresh.map((r) => ({ eventId: r.eventId, recipientKey: r.recipientKey })),
@@ -217,18 +193,15 @@ export class CustomerNotices implements OutboxConsumer {
       this.logger.log(`customer notice ${r.facts.eventType} for ${r.caseNo} to ${masked ?? 'nobody'}: ${state}`);
     }
     await noticeLines(em, lines);
-    if (!created.length) return [];
-    return [
-      () =>
-        enqueueDigests(
-          this.queue,
-          created.map((d) => ({ data: { digestId: d.id, attempt: 1 }, delayMs: d.sendAt.getTime() - Date.now() })),
-        ),
-    ];
+    return afterCommit;
   }
 
-  /** The notice an event makes, or null (a move that is not news to the customer). */
-  private async noticeOf(em: EntityManager, event: RelayedEvent): Promise<Notice | null> {
+  /**
+   * What an event needs read and how its notice is made from it, or null (a
+   * move that is not news to the customer); `finish` answers null when what
+   * it needed is not there.
+   */
+  private draftOf(event: RelayedEvent): { lookup: NoticeLookup; finish: (found: NoticeFound) => Notice | null } | null {
     const p = event.data as unknown as NoticePayload;
     const priority = Number(String(p.priority).replace(/^P/, ''));
     const facts = (type: NotificationEventType, kind: CaseKind, caseNo: string, region: string, dueAt: Date | string | null) => ({
@@ -247,58 +220,71 @@ export class CustomerNotices implements OutboxConsumer {
       case 'fault.state_changed': {
         // A fault is born acknowledged (src/cases/ticket-lifecycle.ts); resolved is the move to `resolved`.
         const type = event.type === 'fault.created' ? 'fault.acknowledged' : p.to === 'resolved' ? 'fault.resolved' : null;
-        if (!type || !p.faultId || !p.caseNo || !p.region) return null;
-        const reporter = await reporterOf(em, p.faultId);
-        if (!reporter) return null;
-        const dueAt = type === 'fault.acknowledged' ? await resolutionDueOf(em, 'fault', p.faultId) : null;
+        const { faultId, caseNo, region } = p;
+        if (!type || !faultId || !caseNo || !region) return null;
         return {
-          event,
-          type,
-          caseKind: 'fault',
-          caseId: p.faultId,
-          caseNo: p.caseNo,
-          region: p.region,
-          priority,
-          greenChannel: p.greenChannel,
-          facts: facts(type, 'fault', p.caseNo, p.region, dueAt),
-          to: reporter.contact ? { contact: reporter.contact } : { reporter: { name: reporter.name, mobile: reporter.mobile } },
+          lookup: { of: 'fault', id: faultId, customerId: null, withDue: type === 'fault.acknowledged' },
+          // An unlinked fault opened by network monitoring has no reporter: nobody to tell.
+          finish: (reporter) =>
+            reporter.found && reporter.mobile
+              ? {
+                  event,
+                  type,
+                  caseKind: 'fault',
+                  caseId: faultId,
+                  caseNo,
+                  region,
+                  priority,
+                  facts: facts(type, 'fault', caseNo, region, reporter.dueAt),
+                  to: reporter.contact
+                    ? { contact: reporter.contact }
+                    : { reporter: { name: reporter.name ?? '', mobile: reporter.mobile } },
+                }
+              : null,
         };
       }
       case 'callback.created': {
         // Told on the case called back about (its number, its timeline); the call-back copied the case's contact.
-        if (!p.caseKind || !p.caseId || !p.caseNumber || !p.region || !p.customerId) return null;
-        const callback = await contactOfCallback(em, p.callbackId!);
-        if (!callback?.mobile) return null;
-        const contact = await contactByMobile(em, p.customerId, callback.mobile);
+        const { caseKind, caseId, caseNumber, region, customerId } = p;
+        if (!caseKind || !caseId || !caseNumber || !region || !customerId) return null;
         return {
-          event,
-          type: 'callback.due',
-          caseKind: p.caseKind,
-          caseId: p.caseId,
-          caseNo: p.caseNumber,
-          region: p.region,
-          priority,
-          greenChannel: p.greenChannel,
-          facts: facts('callback.due', p.caseKind, p.caseNumber, p.region, p.dueAt ?? null),
-          to: contact ? { contact } : { reporter: { name: callback.name ?? '', mobile: callback.mobile } },
+          lookup: { of: 'callback', id: p.callbackId ?? null, customerId, withDue: false },
+          finish: (callback) =>
+            callback.mobile
+              ? {
+                  event,
+                  type: 'callback.due',
+                  caseKind,
+                  caseId,
+                  caseNo: caseNumber,
+                  region,
+                  priority,
+                  facts: facts('callback.due', caseKind, caseNumber, region, p.dueAt ?? null),
+                  to: callback.contact
+                    ? { contact: callback.contact }
+                    : { reporter: { name: callback.name ?? '', mobile: callback.mobile } },
+                }
+              : null,
         };
       }
       case 'order.created':
       case 'order.state_changed': {
         const type = event.type === 'order.created' ? 'order.accepted' : p.to === 'completed' ? 'order.completed' : null;
-        if (!type || !p.orderId || !p.caseNo || !p.acceptedRegion || !p.customerId) return null;
-        const contact = await orderContactOf(em, p.customerId);
+        const { orderId, caseNo, acceptedRegion, customerId } = p;
+        if (!type || !orderId || !caseNo || !acceptedRegion || !customerId) return null;
         return {
-          event,
-          type,
-          caseKind: 'order',
-          caseId: p.orderId,
-          caseNo: p.caseNo,
-          region: p.acceptedRegion,
-          priority,
-          greenChannel: p.greenChannel,
-          facts: facts(type, 'order', p.caseNo, p.acceptedRegion, type === 'order.accepted' ? (p.committedCompletionAt ?? null) : null),
-          to: contact ? { contact } : null,
+          lookup: { of: 'order', id: null, customerId, withDue: false },
+          finish: ({ contact }) => ({
+            event,
+            type,
+            caseKind: 'order',
+            caseId: orderId,
+            caseNo,
+            region: acceptedRegion,
+            priority,
+            facts: facts(type, 'order', caseNo, acceptedRegion, type === 'order.accepted' ? (p.committedCompletionAt ?? null) : null),
+            to: contact ? { contact } : null,
+          }),
         };
       }
       default:

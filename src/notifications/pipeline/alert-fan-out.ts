@@ -12,13 +12,13 @@ import { QueueName } from '../../queues/queue-names';
 import type { AlertLevel, ClockName } from '../../sla/sla-levels.port';
 import { ChannelTransports } from '../channels/channel-transports.service';
 import { NotificationChannelsService } from '../notification-channels.service';
-import type { GroupChannelTarget, MessageChannel, NotificationEventType } from '../notifications.port';
+import type { GroupChannelTarget, NotificationEventType } from '../notifications.port';
 import { GROUP_CHANNEL_MESSAGE } from '../notifications.port';
 import type { DeliveryFacts, Mention } from './delivery-log.port';
 import { recipientKey } from './delivery-log.port';
 import type { AlertCase, NewDelivery } from './delivery-log.repository';
-import { casesOfAlerts, insertDeliveries, openDigests } from './delivery-log.repository';
-import { enqueueDigests } from './notification-jobs';
+import { casesOfAlerts } from './delivery-log.repository';
+import { writeDeliveries } from './delivery-writer';
 import { smsHeldForQuietHours } from './quiet-hours';
 
 /** The alert events the pipeline turns into messages. */
@@ -51,7 +51,7 @@ export const mobileOf = (phone: string | null): string | null => (phone ? (MOBIL
  * event becomes its rows exactly once: whom the alert's level reaches by the
  * escalation policy (EscalationService.recipientsFor), on every channel they
  * can be reached on, each row joined to the open digest of its recipient
- * and channel. After commit, one job per new digest.
+ * and channel (delivery-writer.ts). After commit, one job per new digest.
  */
 @Injectable()
 export class AlertFanOut implements OutboxConsumer {
@@ -111,21 +111,7 @@ export class AlertFanOut implements OutboxConsumer {
       rows.push(...this.rowsOf(event, alert, found, recipients, groups, now));
     }
 
-    const keys = rows
-      .filter((r) => r.state === 'pending')
-      .map((r) => ({ recipientKey: r.recipientKey, channel: r.channel as MessageChannel }));
-    const { pipeline } = this.config.notifications;
-    const { byKey, created } = await openDigests(em, keys, pipeline.digestWindowMs, pipeline.maxAttempts);
-    for (const row of rows) if (row.state === 'pending') row.digestId = byKey.get(`${row.recipientKey}|${row.channel}`)!.id;
-    await insertDeliveries(em, rows);
-    if (!created.length) return [];
-    return [
-      () =>
-        enqueueDigests(
-          this.queue,
-          created.map((d) => ({ data: { digestId: d.id, attempt: 1 }, delayMs: d.sendAt.getTime() - Date.now() })),
-        ),
-    ];
+    return writeDeliveries(em, rows, this.config.notifications.pipeline, this.queue);
   }
 
   /** One alert's rows: each group robot of its region (mentioning the people it is for), each person's SMS and e-mail. */
@@ -159,8 +145,6 @@ export class AlertFanOut implements OutboxConsumer {
       caseNo: alert.caseNo,
       region: alert.region,
       contactId: null,
-      priority: found.priority,
-      greenChannel: found.greenChannel,
       facts,
     };
     const rows: NewDelivery[] = [];

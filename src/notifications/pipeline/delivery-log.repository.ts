@@ -76,8 +76,6 @@ export interface NewDelivery {
   state: 'pending' | 'suppressed';
   suppressedReason: SuppressedReason | null;
   digestId: string | null;
-  priority: number;
-  greenChannel: boolean;
   facts: DeliveryFacts;
 }
 
@@ -160,8 +158,6 @@ export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promi
       state: d.state,
       suppressed_reason: d.suppressedReason,
       digest_id: d.digestId,
-      priority: d.priority,
-      green_channel: d.greenChannel,
       facts: d.facts,
     })),
   );
@@ -169,14 +165,14 @@ export async function insertDeliveries(db: Db, deliveries: NewDelivery[]): Promi
     db,
     sql`INSERT INTO notification_deliveries (event_id, event_type, alert_id, case_kind, case_id, case_no, region, recipient_kind,
           recipient_key, staff_id, group_channel_id, contact_id, recipient_name, address, mentions, channel, state,
-          suppressed_reason, digest_id, priority, green_channel, facts)
+          suppressed_reason, digest_id, facts)
         SELECT r.event_id, r.event_type, r.alert_id, r.case_kind, r.case_id, r.case_no, r.region, r.recipient_kind,
                r.recipient_key, r.staff_id, r.group_channel_id, r.contact_id, r.recipient_name, r.address, r.mentions, r.channel, r.state,
-               r.suppressed_reason, r.digest_id, r.priority, r.green_channel, r.facts
+               r.suppressed_reason, r.digest_id, r.facts
           FROM jsonb_to_recordset(${json}::jsonb) AS r(event_id uuid, event_type text, alert_id uuid, case_kind text, case_id uuid,
                case_no text, region text, recipient_kind text, recipient_key text, staff_id uuid, group_channel_id uuid,
                contact_id uuid, recipient_name text, address text, mentions jsonb, channel text, state text,
-               suppressed_reason text, digest_id uuid, priority smallint, green_channel boolean, facts jsonb)
+               suppressed_reason text, digest_id uuid, facts jsonb)
         ON CONFLICT (event_id, recipient_key, channel) DO NOTHING
         RETURNING id`,
   );
@@ -295,7 +291,7 @@ export async function recordAttempt(db: Db, id: string, attempt: number, result:
            SET state = ${digestState}, lease_until = NULL, last_error = ${error},
                ${
                  result.state === 'sent'
-                   ? sql`sent_at = clock_timestamp(), provider_message_id = ${result.providerMessageId}, provider_message_ids = ${result.providerMessageIds}::text[]`
+                   ? sql`sent_at = clock_timestamp(), provider_message_ids = ${result.providerMessageIds}::text[]`
                    : result.state === 'failed'
                      ? sql`next_attempt_at = clock_timestamp() + make_interval(secs => ${result.retryInMs / 1000})`
                      : sql`next_attempt_at = clock_timestamp()`
@@ -304,20 +300,17 @@ export async function recordAttempt(db: Db, id: string, attempt: number, result:
         RETURNING id`,
   );
   if (!updated.length) return false;
-  await execute(
-    db,
-    sql`UPDATE notification_digest_attempts SET finished_at = clock_timestamp(), outcome = ${result.state === 'sent' ? 'accepted' : 'failed'},
-               error = ${error}
-         WHERE digest_id = ${id} AND attempt = ${attempt}`,
-  );
-  await execute(
-    db,
-    sql`UPDATE notification_deliveries
-           SET state = ${result.state satisfies DeliveryState}, last_error = ${error}, updated_at = now()
-               ${result.state === 'sent' ? sql`, sent_at = clock_timestamp(), provider_message_id = ${result.providerMessageId}` : empty}
-         WHERE digest_id = ${id} AND state IN ('pending', 'failed')`,
-  );
-  await customerNoticeOutcomeLines(db, [id]);
+  await settleAttempts(db, [
+    {
+      digestId: id,
+      attempt,
+      outcome: result.state === 'sent' ? 'accepted' : 'failed',
+      rowState: result.state,
+      error,
+      attemptError: error,
+      providerMessageId: result.state === 'sent' ? result.providerMessageId : null,
+    },
+  ]);
   // Receipts that came before this record (the SMSC answers fast).
   if (result.state === 'sent' && result.providerMessageIds?.length) await applyReceipts(db, id);
   return true;
@@ -341,27 +334,63 @@ export async function expireLeases(db: Db, limit: number): Promise<{ id: string;
         RETURNING d.id, d.attempts, d.state`,
   );
   if (!expired.length) return [];
-  await execute(
+  await settleAttempts(
     db,
-    sql`UPDATE notification_digest_attempts a SET outcome = 'in_doubt', finished_at = clock_timestamp(),
-               error = 'the worker was lost while sending'
-          FROM unnest(${expired.map((e) => e.id)}::uuid[], ${expired.map((e) => e.attempts)}::int[]) AS x(id, attempt)
-         WHERE a.digest_id = x.id AND a.attempt = x.attempt AND a.outcome IS NULL`,
-  );
-  for (const state of ['failed', 'dead'] as const) {
-    const ids = expired.filter((e) => e.state === state).map((e) => e.id);
-    if (ids.length)
-      await execute(
-        db,
-        sql`UPDATE notification_deliveries SET state = ${state}, last_error = 'in doubt: the worker was lost while sending', updated_at = now()
-             WHERE digest_id = ANY (${ids}::uuid[]) AND state IN ('pending', 'failed')`,
-      );
-  }
-  await customerNoticeOutcomeLines(
-    db,
-    expired.map((e) => e.id),
+    expired.map((e) => ({
+      digestId: e.id,
+      attempt: e.attempts,
+      outcome: 'in_doubt' as const,
+      rowState: e.state as 'failed' | 'dead',
+      error: 'in doubt: the worker was lost while sending',
+      attemptError: 'the worker was lost while sending',
+      providerMessageId: null,
+    })),
   );
   return expired.filter((e) => e.state === 'failed').map((e) => ({ id: e.id, attempts: e.attempts }));
+}
+
+/** What became of one attempt of one digest, for its attempt row and the rows it carried. */
+interface SettledAttempt {
+  digestId: string;
+  attempt: number;
+  outcome: 'accepted' | 'failed' | 'in_doubt';
+  /** The carried rows' new state (`sent` also stamps sent_at and the provider's id on them). */
+  rowState: Extract<DeliveryState, 'sent' | 'failed' | 'dead'>;
+  /** The rows' last_error, and the attempt row's own (the same but for an attempt in doubt). */
+  error: string | null;
+  attemptError: string | null;
+  providerMessageId: string | null;
+}
+
+/**
+ * The end of attempts, whether the sender recorded them or the sweep found
+ * them in doubt: each attempt row finished (once), the rows each digest
+ * carried (those still waiting: pending or failed) moved to their outcome,
+ * and the customer notices' timeline lines. Two statements for any number of
+ * digests; the digests themselves are updated by the caller, which guards
+ * them differently.
+ */
+async function settleAttempts(db: Db, settled: SettledAttempt[]): Promise<void> {
+  const digestIds = settled.map((s) => s.digestId);
+  await execute(
+    db,
+    sql`UPDATE notification_digest_attempts a SET outcome = x.outcome, finished_at = clock_timestamp(), error = x.error
+          FROM unnest(${digestIds}::uuid[], ${settled.map((s) => s.attempt)}::int[], ${settled.map((s) => s.outcome)}::text[],
+                      ${settled.map((s) => s.attemptError)}::text[])
+               AS x(digest_id, attempt, outcome, error)
+         WHERE a.digest_id = x.digest_id AND a.attempt = x.attempt AND a.outcome IS NULL`,
+  );
+  await execute(
+    db,
+    sql`UPDATE notification_deliveries n
+           SET state = x.state, last_error = x.error, updated_at = now(),
+               sent_at = CASE WHEN x.state = 'sent' THEN clock_timestamp() ELSE n.sent_at END,
+               provider_message_id = CASE WHEN x.state = 'sent' THEN x.provider_message_id ELSE n.provider_message_id END
+          FROM unnest(${digestIds}::uuid[], ${settled.map((s) => s.rowState)}::text[], ${settled.map((s) => s.error)}::text[],
+                      ${settled.map((s) => s.providerMessageId)}::text[]) AS x(digest_id, state, error, provider_message_id)
+         WHERE n.digest_id = x.digest_id AND n.state IN ('pending', 'failed')`,
+  );
+  await customerNoticeOutcomeLines(db, digestIds);
 }
 
 /** A mobile in SQL as maskMobile (src/common/masking.ts) shows it: 138****5678. */
@@ -423,19 +452,15 @@ export async function recordReceipt(
 
 /** The receipts of a digest's segments, on the digest and its rows: failed if any segment failed, else delivered once one is. */
 async function applyReceipts(db: Db, digestId: string): Promise<void> {
-  const [status] = await rows<{ receipt_status: string | null; at: Date | null }>(
+  const [status] = await rows<{ receipt_status: string | null }>(
     db,
-    sql`SELECT CASE WHEN bool_or(r.status = 'failed') THEN 'failed' WHEN count(r.*) > 0 THEN 'delivered' END AS receipt_status,
-               max(r.done_at) AS at
+    sql`SELECT CASE WHEN bool_or(r.status = 'failed') THEN 'failed' WHEN count(r.*) > 0 THEN 'delivered' END AS receipt_status
           FROM notification_digests d
           JOIN notification_sms_receipts r ON r.message_id = ANY (d.provider_message_ids)
          WHERE d.id = ${digestId}`,
   );
   if (!status?.receipt_status) return;
-  await execute(
-    db,
-    sql`UPDATE notification_digests SET receipt_status = ${status.receipt_status}, receipt_at = ${status.at} WHERE id = ${digestId}`,
-  );
+  await execute(db, sql`UPDATE notification_digests SET receipt_status = ${status.receipt_status} WHERE id = ${digestId}`);
   await execute(
     db,
     sql`UPDATE notification_deliveries SET receipt_status = ${status.receipt_status}, updated_at = now() WHERE digest_id = ${digestId}`,

@@ -1,3 +1,4 @@
+import { chinaMinuteOfDay } from '../../common/time/china-days';
 import type { CaseMessageFacts } from '../notifications.port';
 
 /** Minutes of the China day, [fromMinute, toMinute), wrapping midnight when from > to (22:00-08:00). */
@@ -6,12 +7,10 @@ export interface QuietHours {
   toMinute: number;
 }
 
-const CHINA_OFFSET_MINUTES = 8 * 60;
-
 /** Whether `at` falls in the quiet hours, read on China's clock (UTC+8 all year). */
 export function inQuietHours(at: Date, quiet: QuietHours | null): boolean {
   if (!quiet) return false;
-  const minute = (at.getUTCHours() * 60 + at.getUTCMinutes() + CHINA_OFFSET_MINUTES) % 1440;
+  const minute = chinaMinuteOfDay(at);
   return quiet.fromMinute < quiet.toMinute
     ? minute >= quiet.fromMinute && minute < quiet.toMinute
     : minute >= quiet.fromMinute || minute < quiet.toMinute;
@@ -34,7 +33,7 @@ export function smsHeldForQuietHours(
  */
 export function quietHoursEnd(at: Date, quiet: QuietHours | null): Date {
   if (!quiet || !inQuietHours(at, quiet)) return at;
-  const minute = (at.getUTCHours() * 60 + at.getUTCMinutes() + CHINA_OFFSET_MINUTES) % 1440;
+  const minute = chinaMinuteOfDay(at);
   const minutesLeft = (quiet.toMinute - minute + 1440) % 1440;
   return new Date(at.getTime() - (at.getTime() % 60_000) + minutesLeft * 60_000);
 }
