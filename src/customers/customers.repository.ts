@@ -1,9 +1,10 @@
-import type { DataSource, EntityManager, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
+import type { DataSource, EntityManager, WhereExpressionBuilder } from 'typeorm';
 import { In } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
 import type { Db, Sql } from '../common/sql';
 import { empty, firstRow, join, preparedRows, raw, rows, sql } from '../common/sql';
+import { millisecondComparisons, type InstantBounds } from '../common/time/millisecond-bounds';
 import type { CustomerSummaryDto } from './dto/customer.dto';
 import { AccountManagerTransfer } from './account-manager-transfer.entity';
 import type { ContactRole } from './customer-record.port';
@@ -320,16 +321,6 @@ function inRegions(patterns: string[]): Sql {
   return sql`c.id IN (SELECT id FROM customers WHERE ${any(raw('home_region'))} UNION SELECT customer_id FROM customer_sites WHERE ${any(raw('region'))})`;
 }
 
-/** inRegions for a query builder (the whole-record pages, which still hydrate entities). */
-function inRegionsWhere(qb: SelectQueryBuilder<Customer>, patterns: string[], name: string): void {
-  const params = Object.fromEntries(patterns.map((p, i) => [`${name}${i}`, p]));
-  const any = (column: string) => patterns.map((_, i) => `${column} LIKE :${name}${i}`).join(' OR ');
-  qb.andWhere(
-    `c.id IN (SELECT id FROM customers WHERE ${any('home_region')} UNION SELECT customer_id FROM customer_sites WHERE ${any('region')})`,
-    params,
-  );
-}
-
 // ---- case lists (read by the case modules) ----
 
 /**
@@ -359,7 +350,7 @@ export async function creditCodesInUse(em: EntityManager, codes: string[]): Prom
 
 // ---- whole records, newest first (the TMF629 list) ----
 
-export type InstantBounds = Partial<Record<'eq' | 'gt' | 'gte' | 'lt' | 'lte', Date>>;
+export type { InstantBounds };
 
 export interface RecordFilter {
   ids?: string[];
@@ -379,25 +370,23 @@ export async function customerRecordPage(
   limit: number,
   offset: number,
 ): Promise<{ rows: Customer[]; total: number }> {
-  const qb = em.getRepository(Customer).createQueryBuilder('c');
-  if (f.ids) qb.andWhere(f.ids.length ? 'c.id IN (:...ids)' : 'false', { ids: f.ids });
-  if (f.names) qb.andWhere('c.name IN (:...names)', { names: f.names });
-  if (f.archived === true) qb.andWhere('c.archived_at IS NOT NULL');
-  if (f.archived === false) qb.andWhere('c.archived_at IS NULL');
-  // Instants on the wire have milliseconds, the column microseconds: a bound compares whole milliseconds,
-  // so `> t` leaves out the record shown as created at t.
-  const ms = (d: Date) => new Date(d.getTime() + 1);
-  const bounds: [string, Date][] = [];
-  for (const [op, at] of Object.entries(f.createdAt ?? {}) as [keyof InstantBounds, Date][]) {
-    if (op === 'gt') bounds.push(['>=', ms(at)]);
-    else if (op === 'gte') bounds.push(['>=', at]);
-    else if (op === 'lt') bounds.push(['<', at]);
-    else if (op === 'lte') bounds.push(['<', ms(at)]);
-    else bounds.push(['>=', at], ['<', ms(at)]);
-  }
-  bounds.forEach(([cmp, at], i) => qb.andWhere(`c.created_at ${cmp} :created_${i}`, { [`created_${i}`]: at }));
-  if (f.scope) inRegionsWhere(qb, f.scope, 'sc');
-  const [page, total] = await qb.orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').limit(limit).offset(offset).getManyAndCount();
+  const where: Sql[] = [];
+  if (f.ids) where.push(f.ids.length ? sql`c.id IN (${join(f.ids)})` : sql`false`);
+  if (f.names) where.push(f.names.length ? sql`c.name IN (${join(f.names)})` : sql`false`);
+  if (f.archived === true) where.push(sql`c.archived_at IS NOT NULL`);
+  if (f.archived === false) where.push(sql`c.archived_at IS NULL`);
+  for (const [cmp, at] of millisecondComparisons(f.createdAt ?? {})) where.push(sql`c.created_at ${raw(cmp)} ${at}`);
+  if (f.scope) where.push(inRegions(f.scope));
+  const matching = where.length ? join(where, ' AND ') : sql`true`;
+  const page = await rows<{ id: string; total: number }>(
+    em,
+    sql`SELECT c.id, count(*) OVER ()::int AS total FROM customers c WHERE ${matching}
+         ORDER BY c.created_at DESC, c.id DESC LIMIT ${limit} OFFSET ${offset}`,
+  );
+  // Past the last page the window counts nothing: count on its own then.
+  const total =
+    page[0]?.total ??
+    (offset > 0 ? (await rows<{ n: number }>(em, sql`SELECT count(*)::int AS n FROM customers c WHERE ${matching}`))[0].n : 0);
   if (!page.length) return { rows: [], total };
   const whole = await em.getRepository(Customer).find({
     where: { id: In(page.map((c) => c.id)) },

@@ -111,23 +111,8 @@ function plusRestored(value: string): string {
   return /T\d{2}:\d{2}(:\d{2}(\.\d+)?)? \d{2}:\d{2}$/.test(value) ? value.replace(/ (\d{2}:\d{2})$/, '+$1') : value;
 }
 
-/**
- * Date bounds as half-open comparisons at millisecond precision, ready for
- * SQL (`column >= $1 AND column < $2`): instants on the wire carry
- * milliseconds while PostgreSQL keeps microseconds, so `orderDate=<t>` (as
- * rendered) must match the row created within that millisecond, and
- * `.gt=<t>` must leave it out. Returns [operator, instant] pairs.
- */
-export function millisecondComparisons(bounds: Partial<Record<FilterOp, Date>>): ['>=' | '<', Date][] {
-  const next = (d: Date) => new Date(d.getTime() + 1);
-  const out: ['>=' | '<', Date][] = [];
-  if (bounds.eq) out.push(['>=', bounds.eq], ['<', next(bounds.eq)]);
-  if (bounds.gt) out.push(['>=', next(bounds.gt)]);
-  if (bounds.gte) out.push(['>=', bounds.gte]);
-  if (bounds.lt) out.push(['<', bounds.lt]);
-  if (bounds.lte) out.push(['<', next(bounds.lte)]);
-  return out;
-}
+// Shared with the customer record's own date filters (src/common/time/millisecond-bounds.ts).
+export { millisecondComparisons } from '../../common/time/millisecond-bounds';
 
 /** The filters on one attribute (a facade pushes each into its service's query). */
 export const filtersOn = (q: TmfListQuery, attribute: string): TmfFilter[] => q.filters.filter((f) => f.attribute === attribute);
