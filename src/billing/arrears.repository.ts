@@ -1,4 +1,6 @@
 import type { Db, Sql } from '../common/sql';
+import type { ReadBatch } from '../common/read-batch';
+import type { BatchPart } from '../common/write-batch';
 import { empty, join, rows, sql } from '../common/sql';
 import type { AgingBucket } from './dto/billing-views.dto';
 
@@ -148,15 +150,27 @@ export interface OverdueStanding {
   oldestOverdueDate: string | null;
 }
 
-/** One statement over the customer's unpaid bills (bills_open_idx): the overdue sum, the oldest due date, and the block. */
-export async function overdueStanding(db: Db, customerId: string, asOf: string, blockBefore: string): Promise<OverdueStanding> {
-  const [row] = await rows<{ blocked: boolean | null; overdue: string | null; oldest: string | null }>(
-    db,
-    sql`SELECT bool_or(due_date < ${blockBefore}::date) AS blocked, sum(total_fen - paid_fen)::text AS overdue,
+function overdueStandingSql(customerId: string, asOf: string, blockBefore: string): Sql {
+  return sql`SELECT bool_or(due_date < ${blockBefore}::date) AS blocked, sum(total_fen - paid_fen)::text AS overdue,
                to_char(min(due_date), 'YYYY-MM-DD') AS oldest
-          FROM bills WHERE customer_id = ${customerId} AND state <> 'paid' AND due_date < ${asOf}::date`,
-  );
-  return { blocked: !!row.blocked, overdue: BigInt(row.overdue ?? 0), oldestOverdueDate: row.oldest };
+          FROM bills WHERE customer_id = ${customerId} AND state <> 'paid' AND due_date < ${asOf}::date`;
+}
+
+type OverdueStandingRow = { blocked: boolean | null; overdue: string | null; oldest: string | null };
+
+const toOverdueStanding = (row: OverdueStandingRow): OverdueStanding => ({
+  blocked: !!row.blocked,
+  overdue: BigInt(row.overdue ?? 0),
+  oldestOverdueDate: row.oldest,
+});
+
+/**
+ * One statement over the customer's unpaid bills (bills_open_idx): the overdue
+ * sum, the oldest due date, and the block; a part of a batch of reads (order
+ * intake's). The sum comes as text, so it stays exact through the batch's JSON.
+ */
+export function overdueStandingIn(batch: ReadBatch, customerId: string, asOf: string, blockBefore: string): BatchPart<OverdueStanding> {
+  return batch.add<OverdueStandingRow>(overdueStandingSql(customerId, asOf, blockBefore)).map(([row]) => toOverdueStanding(row));
 }
 
 /** A customer whose oldest debt entered a bucket they were not yet told about. */

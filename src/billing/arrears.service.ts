@@ -5,8 +5,11 @@ import { AuditService } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
 import { PostCommit } from '../common/post-commit';
+import type { ReadBatch } from '../common/read-batch';
+import type { BatchPart } from '../common/write-batch';
 import { OutboxService } from '../outbox/outbox.service';
-import { BucketAmounts, hasUnpaidBillDueBefore, overdueCustomers, overdueStanding, recordArrearsNotices } from './arrears.repository';
+import { BucketAmounts, hasUnpaidBillDueBefore, overdueCustomers, overdueStandingIn, recordArrearsNotices } from './arrears.repository';
+import type { OverdueStanding } from './arrears.repository';
 import { ArrearsQuery } from './dto/billing-input.dto';
 import { AGING_BUCKETS, AgingBucket, ArrearsItemView, ArrearsPageView, ArrearsRunView } from './dto/billing-views.dto';
 import { addDays, chinaToday, fen } from './money';
@@ -83,13 +86,14 @@ export class ArrearsService {
    * 90 days past its due date, with what is overdue (every unpaid bill past
    * its due date) and since when (the oldest of those due dates).
    */
-  async standing(
-    customerId: string,
-    em: EntityManager = this.dataSource.manager,
-    asOf = chinaToday(),
-  ): Promise<{ blocked: boolean; overdueFen: number; oldestOverdueDate: string | null }> {
-    const s = await overdueStanding(em, customerId, asOf, addDays(asOf, -BLOCKING_DAYS_OVERDUE));
-    return { blocked: s.blocked, overdueFen: fen(s.overdue), oldestOverdueDate: s.oldestOverdueDate };
+  /**
+   * The standing order intake reads, as a part of its batch of reads (beside
+   * the customer's context: one round trip): blocked when a bill is unpaid
+   * more than 90 days past its due date, with what is overdue (every unpaid
+   * bill past its due date) and since when (the oldest of those due dates).
+   */
+  standingIn(batch: ReadBatch, customerId: string, asOf = chinaToday()): BatchPart<ArrearsStandingView> {
+    return overdueStandingIn(batch, customerId, asOf, addDays(asOf, -BLOCKING_DAYS_OVERDUE)).map(standingView);
   }
 
   /**
@@ -154,4 +158,15 @@ export function bucketOf(daysOverdue: number): AgingBucket {
   if (daysOverdue <= 60) return AGING_BUCKETS[1];
   if (daysOverdue <= 90) return AGING_BUCKETS[2];
   return AGING_BUCKETS[3];
+}
+
+/** What order intake is told: blocked or not, what is overdue in fen, since when. */
+export interface ArrearsStandingView {
+  blocked: boolean;
+  overdueFen: number;
+  oldestOverdueDate: string | null;
+}
+
+function standingView(s: OverdueStanding): ArrearsStandingView {
+  return { blocked: s.blocked, overdueFen: fen(s.overdue), oldestOverdueDate: s.oldestOverdueDate };
 }

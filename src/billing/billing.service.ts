@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { hasRole } from '../common/auth/auth-context';
+import type { ReadBatch } from '../common/read-batch';
+import type { BatchPart } from '../common/write-batch';
 import { AccountsService } from './accounts.service';
 import { ArrearsService } from './arrears.service';
+import type { ArrearsStandingView } from './arrears.service';
 import { AccountSummaryView } from './dto/billing-views.dto';
 
 const OPEN_BILLS_SHOWN = 12;
@@ -30,17 +33,9 @@ export class BillingService {
     return this.arrears.isBlocked(customerId, asOf, em);
   }
 
-  /**
-   * The same question with the answer's figures, for the 409 an order gets:
-   * whether the customer is blocked, how much is overdue and since when (the
-   * due date of the oldest overdue bill). One statement, in the order's
-   * transaction like isBlockedForArrears.
-   */
-  arrearsStanding(
-    customerId: string,
-    em?: EntityManager,
-  ): Promise<{ blocked: boolean; overdueFen: number; oldestOverdueDate: string | null }> {
-    return this.arrears.standing(customerId, em);
+  /** Whether a customer is refused new orders for arrears, as a part of order intake's batch of reads (ArrearsService.standingIn). */
+  arrearsStandingIn(batch: ReadBatch, customerId: string): BatchPart<ArrearsStandingView> {
+    return this.arrears.standingIn(batch, customerId);
   }
 
   /**

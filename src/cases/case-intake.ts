@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { AuditService } from '../common/audit/audit.service';
 import type { AuditRecord } from '../common/audit/audit.service';
 import type { AuthContext } from '../common/auth/auth-context';
@@ -61,7 +60,7 @@ export interface CaseOpening {
  *
  * `db` is the DataSource's manager (the statement commits on its own) or a
  * transaction's manager, when the kind needs one around the intake (an
- * inquiry converted in its own transaction; an order, see openAfterClocks).
+ * inquiry converted in its own transaction).
  */
 @Injectable()
 export class CaseIntake {
@@ -89,23 +88,24 @@ export class CaseIntake {
   /**
    * For a kind whose own rows carry what its clocks work out (an order's
    * committed completion and its work orders' due times are their resolution
-   * clocks' due times, which the SLA engine computes from the policy in force
-   * as it inserts them): the clocks first, read back, then the rest as one
-   * statement built from them. Two statements, so `em` must be a
-   * transaction's manager.
+   * clocks' due times): the SLA engine lays the clocks out in memory from the
+   * policy in force, `build` reads their due times, and the clocks go into
+   * the same batch as everything else — one statement, like `open`, so `db`
+   * may be the DataSource's manager (no transaction needed) or a
+   * transaction's (an inquiry converted, a facade writing beside the order).
    */
   async openAfterClocks(
-    em: EntityManager,
+    db: Db,
     post: PostCommit,
     auth: AuthContext,
     clocks: ClockSpec[],
     at: Date,
     build: (clocks: OpenedClocks) => CaseOpening,
   ): Promise<OpenedClocks> {
-    const opened = await this.sla.openMany(em, post, clocks, at);
     const batch = new WriteBatch();
+    const opened = this.sla.openManyLaidOutIn(batch, post, clocks, at);
     this.fill(batch, post, auth, build(opened));
-    await batch.run(em);
+    await batch.run(db);
     return opened;
   }
 

@@ -2,7 +2,9 @@ import type { DataSource, EntityManager, WhereExpressionBuilder } from 'typeorm'
 import { In } from 'typeorm';
 import type { AuthContext } from '../common/auth/auth-context';
 import { scopePatterns } from '../common/auth/region-scope';
+import type { ReadBatch } from '../common/read-batch';
 import type { Db, Sql } from '../common/sql';
+import type { BatchPart } from '../common/write-batch';
 import { empty, firstRow, join, preparedRows, raw, rows, sql } from '../common/sql';
 import { millisecondComparisons, type InstantBounds } from '../common/time/millisecond-bounds';
 import type { CustomerSummaryDto } from './dto/customer.dto';
@@ -104,26 +106,34 @@ export interface InstanceRef {
   state: string;
 }
 
-/**
- * What an order needs, in one query: the head, plus which of the named sites
- * (id → region) and service instances are this customer's.
- */
-export async function orderContextOf(
-  db: Db,
-  customerId: string,
-  siteIds: string[],
-  instanceIds: string[],
-): Promise<(ContextHead & { sites: Record<string, string>; instances: Record<string, InstanceRef> }) | undefined> {
-  const row = await firstRow<ContextHeadRow & { sites: Record<string, string>; instances: Record<string, InstanceRef> }>(
-    db,
-    sql`SELECT ${HEAD},
+type OrderContextRow = ContextHeadRow & { sites: Record<string, string>; instances: Record<string, InstanceRef> };
+export type OrderContextHead = ContextHead & { sites: Record<string, string>; instances: Record<string, InstanceRef> };
+
+function orderContextSql(customerId: string, siteIds: string[], instanceIds: string[]): Sql {
+  return sql`SELECT ${HEAD},
                coalesce((SELECT json_object_agg(s.id, s.region) FROM customer_sites s
                           WHERE s.customer_id = c.id AND s.id = ANY(${siteIds}::uuid[])), '{}') AS sites,
                coalesce((SELECT json_object_agg(si.id, json_build_object('productCode', si.product_code, 'siteId', si.site_id, 'state', si.state))
                            FROM service_instances si WHERE si.customer_id = c.id AND si.id = ANY(${instanceIds}::uuid[])), '{}') AS instances
-          FROM customers c WHERE c.id = ${customerId}`,
-  );
-  return row && { ...head(row), sites: row.sites, instances: row.instances };
+          FROM customers c WHERE c.id = ${customerId}`;
+}
+
+const orderContextHead = (row: OrderContextRow | undefined): OrderContextHead | undefined =>
+  row && { ...head(row), sites: row.sites, instances: row.instances };
+
+/**
+ * What an order needs, in one query (a part of the order's batch of reads,
+ * beside its arrears standing): the head, plus which of the named sites
+ * (id → region) and service instances are this customer's.
+ */
+export function orderContextIn(
+  batch: ReadBatch,
+  customerId: string,
+  siteIds: string[],
+  instanceIds: string[],
+): BatchPart<OrderContextHead | undefined> {
+  // Through JSON: archived_at arrives as text, which head only tests for null.
+  return batch.add<OrderContextRow>(orderContextSql(customerId, siteIds, instanceIds)).map(([row]) => orderContextHead(row));
 }
 
 /** Each customer's account manager (null: none); unknown ids are left out. */

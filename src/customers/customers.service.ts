@@ -10,7 +10,9 @@ import { AuthContext, hasRole } from '../common/auth/auth-context';
 import { covers, scopePatterns } from '../common/auth/region-scope';
 import { invalidFields } from '../common/errors/common-errors';
 import { guardedUpdate } from '../common/guarded-update';
+import type { ReadBatch } from '../common/read-batch';
 import type { Db } from '../common/sql';
+import type { BatchPart } from '../common/write-batch';
 import { Page } from '../common/pagination/page';
 import { RegionsService } from '../regions/regions.service';
 import { StaffService } from '../staff/staff.service';
@@ -29,6 +31,7 @@ import {
   UpdateCustomerDto,
 } from './dto/customer.dto';
 import type { RecordFilter } from './customers.repository';
+import type { OrderContextHead } from './customers.repository';
 import {
   CustomerFilter,
   CustomerSearch,
@@ -46,7 +49,7 @@ import {
   insertCustomer,
   insertSites,
   insertTransfer,
-  orderContextOf,
+  orderContextIn,
   ownershipOf,
   siteRegionsOf,
   transfersOf,
@@ -140,10 +143,9 @@ export class CustomersService {
    * of the named sites and service instances are this customer's (absent
    * from the maps when they are not).
    */
-  async orderContext(em: EntityManager, customerId: string, siteIds: string[], instanceIds: string[]): Promise<OrderContext> {
-    const row = await orderContextOf(em, customerId, siteIds, instanceIds);
-    if (!row) throw customerNotFound(customerId);
-    return { id: customerId, ...row, sites: new Map(Object.entries(row.sites)), instances: new Map(Object.entries(row.instances)) };
+  /** What an order is checked against, as a part of its batch of reads; reading the part throws the 404 when there is no such customer. */
+  orderContextIn(batch: ReadBatch, customerId: string, siteIds: string[], instanceIds: string[]): BatchPart<OrderContext> {
+    return orderContextIn(batch, customerId, siteIds, instanceIds).map((row) => toOrderContext(customerId, row));
   }
 
   /**
@@ -496,4 +498,9 @@ export class CustomersService {
   private creditCodeTaken(code: string) {
     return new CustomerError(CustomerErrorCode.CUSTOMER_CREDIT_CODE_TAKEN, `A customer with credit code ${code} already exists`);
   }
+}
+
+function toOrderContext(customerId: string, row: OrderContextHead | undefined): OrderContext {
+  if (!row) throw customerNotFound(customerId);
+  return { id: customerId, ...row, sites: new Map(Object.entries(row.sites)), instances: new Map(Object.entries(row.instances)) };
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { ReadBatch } from '../common/read-batch';
+import type { BatchPart } from '../common/write-batch';
 import { BillingService } from '../billing/billing.service';
 
 export interface ArrearsStanding {
@@ -14,23 +15,25 @@ export interface ArrearsStanding {
 
 /**
  * Whether a customer is refused new orders for arrears (bills more than 90
- * days overdue), asked in the order's transaction. Billing owns the answer;
+ * days overdue), asked in the same statement as the order's customer context
+ * (a ReadBatch). Billing owns the answer;
  * orders only ask, through the service billing exports
  * (docs/ARCHITECTURE.md, "Dependency rules").
  */
 export interface ArrearsGate {
-  standing(em: EntityManager, customerId: string): Promise<ArrearsStanding>;
+  /** The standing as a part of the order's batch of reads (one round trip with the customer's context). */
+  standingIn(batch: ReadBatch, customerId: string): BatchPart<ArrearsStanding>;
 }
 
 /** Injection token of the ArrearsGate. */
 export const ARREARS_GATE = Symbol('ARREARS_GATE');
 
-/** Billing's answer: BillingService.arrearsStanding, read through the order's transaction. */
+/** Billing's answer: BillingService.arrearsStandingIn, in the order's batch of reads. */
 @Injectable()
 export class BillingArrearsGate implements ArrearsGate {
   constructor(private readonly billing: BillingService) {}
 
-  standing(em: EntityManager, customerId: string): Promise<ArrearsStanding> {
-    return this.billing.arrearsStanding(customerId, em);
+  standingIn(batch: ReadBatch, customerId: string): BatchPart<ArrearsStanding> {
+    return this.billing.arrearsStandingIn(batch, customerId);
   }
 }

@@ -18,6 +18,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { FieldError } from '../common/errors/domain-error';
 import { Page } from '../common/pagination/page';
 import { PostCommit } from '../common/post-commit';
+import { ReadBatch } from '../common/read-batch';
 import { assertCanRead } from '../customers/customer-access.port';
 import { CustomersService, OrderContext } from '../customers/customers.service';
 import { OutboxService } from '../outbox/outbox.service';
@@ -28,7 +29,7 @@ import { RegionsService } from '../regions/regions.service';
 import type { ClockView } from '../sla/sla-view.port';
 import { SlaClocksService } from '../sla/sla-clocks.service';
 import { ARREARS_GATE } from './arrears-gate';
-import type { ArrearsGate } from './arrears-gate';
+import type { ArrearsGate, ArrearsStanding } from './arrears-gate';
 import { CreateOrderDto, OrderDto, OrderQuery } from './dto/order.dto';
 import { maySeeOrder } from './order-access';
 import { orderCreatedEvent, orderStateChangedEvent, workOrderStateChangedEvent } from './order-events';
@@ -89,12 +90,15 @@ export class OrdersService {
     facade?: { alsoIn: AlongsideWrite; resource: (id: string) => string },
   ): Promise<OrderDto> {
     const post = new PostCommit();
-    // A transaction: the clocks and the rest are two statements (see open).
-    const graph = await this.dataSource.transaction(async (em) => {
-      const opened = await this.open(em, post, auth, dto, null, facade?.resource);
-      await facade?.alsoIn(em, opened.order);
-      return opened;
-    });
+    // The order writes everything in one statement (see open): no transaction
+    // unless a facade writes beside it (both or neither).
+    const graph = facade
+      ? await this.dataSource.transaction(async (em) => {
+          const opened = await this.open(em, post, auth, dto, null, facade.resource);
+          await facade.alsoIn(em, opened.order);
+          return opened;
+        })
+      : await this.open(this.dataSource.manager, post, auth, dto, null);
     await post.run();
     return toOrderDto(graph);
   }
@@ -129,9 +133,15 @@ export class OrdersService {
   /**
    * One call at the service point: the order, one work order per region,
    * their clocks, the index, timeline, event and audit rows, through the case
-   * kernel's intake in the caller's transaction: the clocks in one statement,
-   * everything else in one more; after commit the work orders go onto the
-   * fulfilment queue in one round trip.
+   * kernel's intake as one statement (CaseIntake.openAfterClocks), after one
+   * statement reading the customer's context and the arrears standing
+   * together (a ReadBatch); after commit the clocks' timers go in one round trip and the
+   * work orders onto the fulfilment queue in one more.
+   *
+   * `em` is a transaction's manager (an inquiry converted, a facade) or the
+   * DataSource's (POST /orders): the statement is atomic on its own, and the
+   * reads took no locks inside a transaction either (READ COMMITTED), so
+   * what the order is checked against is the same either way.
    */
   private async open(
     em: EntityManager,
@@ -152,11 +162,10 @@ export class OrdersService {
     const siteIds = [...new Set(dto.items.map((i) => i.siteId))];
     const instanceIds = [...new Set(dto.items.flatMap((i) => (i.serviceInstanceId ? [i.serviceInstanceId] : [])))];
 
-    const ctx = await this.customers.orderContext(em, dto.customerId, siteIds, instanceIds);
+    const [ctx, standing] = await this.contextAndStanding(em, dto.customerId, siteIds, instanceIds);
     assertCanRead(auth, ctx);
     if (ctx.archived) throw new OrderError(OrderErrorCode.ORDER_CUSTOMER_ARCHIVED, 'The customer is archived; restore it first');
     const lines = this.checkItems(dto, ctx, catalogue);
-    const standing = await this.arrears.standing(em, dto.customerId);
     if (standing.blocked && !dto.arrearsOverride) {
       throw new OrderError(
         OrderErrorCode.ORDER_CUSTOMER_IN_ARREARS,
@@ -197,8 +206,9 @@ export class OrdersService {
       resolutionFloor,
     }));
     // The order's committed completion and each work order's due time are their
-    // resolution clocks' due times: the clocks go first (CaseIntake.openAfterClocks),
-    // then the graph, index, timeline, event, audit and outcome in one statement.
+    // resolution clocks' due times: the clocks are laid out first, in memory
+    // (CaseIntake.openAfterClocks), then written with the graph, index, timeline,
+    // event, audit and outcome in one statement.
     const clocks = await this.intake.openAfterClocks(em, post, auth, clockSpecs, now, (opened) => {
       const resolutionDue = (id: string) => opened.get(id)!.find((c) => c.clock === 'resolution')!.dueAt;
       order.committedCompletionAt = resolutionDue(order.id);
@@ -428,6 +438,25 @@ export class OrdersService {
   }
 
   // ---- internals ----
+
+  /**
+   * The customer's context and the arrears standing in one statement (a
+   * ReadBatch: each module's own SQL, one round trip), through `em` so a
+   * transaction reads on its own connection. The checks that follow keep
+   * their order (access, archived, items, then arrears).
+   */
+  private async contextAndStanding(
+    em: EntityManager,
+    customerId: string,
+    siteIds: string[],
+    instanceIds: string[],
+  ): Promise<[OrderContext, ArrearsStanding]> {
+    const batch = new ReadBatch();
+    const context = this.customers.orderContextIn(batch, customerId, siteIds, instanceIds);
+    const standing = this.arrears.standingIn(batch, customerId);
+    await batch.run(em);
+    return [context.value, standing.value];
+  }
 
   /**
    * Every check a DTO cannot make, all reported at once with the field named

@@ -127,6 +127,20 @@ export class SlaClocksService {
     return inserted.map(() => byCase);
   }
 
+  /**
+   * openManyIn for a caller that needs the clocks before the batch runs (an
+   * order's committed completion and its work orders' due times are their
+   * resolution clocks' due times, written in the same batch): the clocks are
+   * laid out in memory, so their targets and due times are known at once; the
+   * rows go into the batch, the timers are armed after commit in one round trip.
+   */
+  openManyLaidOutIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): Map<string, ClockReading[]> {
+    const { clocks, byCase } = this.layOutNew(specs, at);
+    const inserted = insertClocksIn(batch, clocks);
+    post.add(() => this.armAll(inserted.value));
+    return byCase;
+  }
+
   /** Applies what a state change does to the clocks (see ticket-lifecycle.clockEffects). */
   async apply(em: EntityManager, post: PostCommit, kind: string, caseId: string, changes: ClockChange[], at = new Date()): Promise<void> {
     if (!changes.length) return;

@@ -15,7 +15,9 @@
  * profile showed the time going to, and the server process's CPU time (with
  * BENCH_STRACE=0, untraced: ptrace makes every system call dearer). Every kind opens through the same
  * CaseIntake; BENCH_INTAKE=support counts a support request's intake instead
- * (POST /support-requests, category `maintenance`).
+ * (POST /support-requests, category `maintenance`). BENCH_INTAKE=order counts
+ * a three-region order's (POST /orders, one item per region: the order and
+ * three work orders, eight clocks, three fulfilment jobs), as bench:orders makes them.
  */
 import IORedis from 'ioredis';
 import { spawn } from 'node:child_process';
@@ -39,6 +41,14 @@ import {
 
 const FAULTS = envInt('BENCH_FAULTS', 1000);
 const SUPPORT = process.env.BENCH_INTAKE === 'support';
+const ORDER = process.env.BENCH_INTAKE === 'order';
+const KIND = SUPPORT ? 'support request' : ORDER ? 'order' : 'fault';
+/** What bench:orders orders: one product per site, each site in its own region. */
+const ORDER_PRODUCTS = [
+  { productCode: 'MPLS_VPN', attributes: { bandwidthMbps: 100, qosClass: 'gold' } },
+  { productCode: 'DIA', attributes: { bandwidthMbps: 500 } },
+  { productCode: 'SDWAN', attributes: { bandwidthMbps: 50, edgeModel: 'medium' } },
+];
 const CLIENTS = 10;
 const REGIONS = ['440605', '440106', '110105', '310115'];
 
@@ -92,21 +102,31 @@ async function main(): Promise<void> {
   const db = new Client({ connectionString: databaseUrl });
   try {
     const admin = await token(server.url, 'admin', server.adminPassword);
-    const customers = (await createCustomers(server.url, admin, 40, (i) => [REGIONS[i % REGIONS.length]])).map((c) => c.id);
+    const made = await createCustomers(server.url, admin, 40, (i) =>
+      ORDER ? [0, 1, 2].map((k) => REGIONS[(i + k) % REGIONS.length]) : [REGIONS[i % REGIONS.length]],
+    );
+    const customers = made.map((c) => c.id);
     const open = (n: number) =>
-      SUPPORT
-        ? api(server.url, admin, 'POST', '/api/v1/support-requests', {
+      ORDER
+        ? api(server.url, admin, 'POST', '/api/v1/orders', {
             customerId: customers[n % customers.length],
-            category: 'maintenance',
-            description: `成本测试 ${n}`,
+            acceptedRegion: '440600',
+            contractNo: `COST-${n}`,
+            items: made[n % made.length].siteIds.map((siteId, k) => ({ action: 'add', siteId, quantity: 1, ...ORDER_PRODUCTS[k] })),
           })
-        : api(
-            server.url,
-            admin,
-            'POST',
-            '/api/v1/faults',
-            faultBody(customers[n % customers.length], { severity: ['critical', 'major', 'minor'][n % 3], description: `成本测试 ${n}` }),
-          );
+        : SUPPORT
+          ? api(server.url, admin, 'POST', '/api/v1/support-requests', {
+              customerId: customers[n % customers.length],
+              category: 'maintenance',
+              description: `成本测试 ${n}`,
+            })
+          : api(
+              server.url,
+              admin,
+              'POST',
+              '/api/v1/faults',
+              faultBody(customers[n % customers.length], { severity: ['critical', 'major', 'minor'][n % 3], description: `成本测试 ${n}` }),
+            );
     for (let i = 0; i < 200; i++) await open(i); // warm up: JIT, pools, case-number blocks
     await sleep(3000);
 
@@ -143,11 +163,11 @@ async function main(): Promise<void> {
     const per = (n: number) => (n / FAULTS).toFixed(1);
     const sum = (names: string[]) => names.reduce((s, k) => s + (calls?.[k] ?? 0), 0);
     const report = [
-      `## ${SUPPORT ? 'Support request' : 'Fault'} intake cost in round trips — ${new Date().toISOString()}`,
+      `## ${KIND[0].toUpperCase()}${KIND.slice(1)} intake cost in round trips — ${new Date().toISOString()}`,
       '',
-      `Machine: ${machine()}. ${FAULTS} ${SUPPORT ? 'support requests' : 'faults'}, ${CLIENTS} clients, API and workers in one process. Command: \`${SUPPORT ? 'BENCH_INTAKE=support ' : ''}npm run bench:intake-cost\`.`,
+      `Machine: ${machine()}. ${FAULTS} ${KIND}s, ${CLIENTS} clients, API and workers in one process. Command: \`${process.env.BENCH_INTAKE ? `BENCH_INTAKE=${process.env.BENCH_INTAKE} ` : ''}npm run bench:intake-cost\`.`,
       '',
-      `| per ${SUPPORT ? 'request' : 'fault'} (intake and the workers’ follow-up) | count |`,
+      `| per ${SUPPORT ? 'request' : KIND} (intake and the workers’ follow-up) | count |`,
       '|---|---:|',
       `| Redis commands (inside Lua scripts included) | ${per(redis1 - redis0)} |`,
       `| PostgreSQL transactions (each autocommit statement is one) | ${per(pg1.transactions - pg0.transactions)} |`,
