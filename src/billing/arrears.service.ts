@@ -82,11 +82,6 @@ export class ArrearsService {
   }
 
   /**
-   * The standing order intake reads: blocked when a bill is unpaid more than
-   * 90 days past its due date, with what is overdue (every unpaid bill past
-   * its due date) and since when (the oldest of those due dates).
-   */
-  /**
    * The standing order intake reads, as a part of its batch of reads (beside
    * the customer's context: one round trip): blocked when a bill is unpaid
    * more than 90 days past its due date, with what is overdue (every unpaid

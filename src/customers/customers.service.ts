@@ -139,11 +139,11 @@ export class CustomersService {
   }
 
   /**
-   * What an order needs to know, in one query: the case context, plus which
-   * of the named sites and service instances are this customer's (absent
-   * from the maps when they are not).
+   * What an order needs to know, as a part of its batch of reads: the case
+   * context, plus which of the named sites and service instances are this
+   * customer's (absent from the maps when they are not). Reading the part
+   * throws the 404 when there is no such customer.
    */
-  /** What an order is checked against, as a part of its batch of reads; reading the part throws the 404 when there is no such customer. */
   orderContextIn(batch: ReadBatch, customerId: string, siteIds: string[], instanceIds: string[]): BatchPart<OrderContext> {
     return orderContextIn(batch, customerId, siteIds, instanceIds).map((row) => toOrderContext(customerId, row));
   }

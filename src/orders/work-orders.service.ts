@@ -238,9 +238,9 @@ export class WorkOrdersService {
     return this.get(auth, id);
   }
 
-  /** Someone who sees the order sees its work orders, yet moves only those of their own region. */
   /**
-   * A work order about to move, locked: 404 when the caller sees neither it
+   * Someone who sees the order sees its work orders, yet moves only those of
+   * their own region. A work order about to move, locked: 404 when the caller sees neither it
    * nor its order, 403 for staff of another region; then the order row and
    * the work order, always in that order (as cancel does, so no deadlock), and
    * the caller's expected version.
