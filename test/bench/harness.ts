@@ -87,7 +87,7 @@ export interface BenchServer {
 
 /**
  * How an npm script of package.json starts Node (`start`: `node
- * --max-semi-space-size=16 dist/src/main.js --with-workers`): its variables
+ * --max-semi-space-size=16 --max-old-space-size=1024 dist/src/main.js --with-workers`): its variables
  * and its Node flags, so a benchmark starts the server as `npm start` does.
  */
 export function launchOf(script: string): { env: Record<string, string>; flags: string[] } {
@@ -201,11 +201,11 @@ export async function startHelper(
 /** The trivial Nest-on-Fastify route (trivial-server.ts): GET {url}/live. */
 export const startTrivial = () => startHelper('trivial-server.js');
 
-/** A process's resident set (from /proc), in MB; NaN where /proc is not there. */
-export function residentMb(pid: number | undefined): number {
+/** A process's resident set (from /proc), in MB, now or (`VmHWM`) its peak so far; NaN where /proc is not there. */
+export function residentMb(pid: number | undefined, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1]);
+    const kb = Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
     return kb / 1024;
   } catch {
     return NaN;
@@ -222,7 +222,8 @@ export async function apiMemory(server: { url: string; process: { pid?: number }
   } catch {
     /* no metrics: heap unknown */
   }
-  return `RSS ${rss.toFixed(0)} MB, V8 heap used ${heap.toFixed(0)} MB`;
+  // The peak too: the RSS at the end depends on when the last collections ran; the peak bounds what the run needed.
+  return `RSS ${rss.toFixed(0)} MB (peak ${residentMb(server.process.pid, 'VmHWM').toFixed(0)} MB), V8 heap used ${heap.toFixed(0)} MB`;
 }
 
 export async function token(url: string, username: string, password: string): Promise<string> {
