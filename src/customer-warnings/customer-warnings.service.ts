@@ -106,7 +106,8 @@ export class CustomerWarningsService {
       if (w.state === 'acknowledged') return w;
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== w.version)
         throw staleVersion('warning', dto.expectedVersion, w.version);
-      if (!(await markAcknowledged(em, id, w.version, auth.staffId, dto.note))) throw staleVersion('warning', w.version);
+      const acknowledged = await markAcknowledged(em, id, w.version, auth.staffId, dto.note);
+      if (!acknowledged) throw staleVersion('warning', w.version);
       await this.audit.record(em, auth, {
         action: 'customer_warning.acknowledged',
         entity: 'customer_warning',
@@ -115,7 +116,7 @@ export class CustomerWarningsService {
         regions: [w.homeRegion, ...w.siteRegions],
         customerId: w.customerId,
       });
-      return (await findWarning(em, id))!;
+      return acknowledged;
     });
     return this.view(row);
   }
