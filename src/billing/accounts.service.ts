@@ -9,7 +9,8 @@ import { BillRow, billById, billsOfCustomer } from './bills.repository';
 import { mayReadBillingOf } from './billing-access';
 import { BillingError, BillingErrorCode, billingCustomerNotFound } from './billing.errors';
 import { AccountView, BillView } from './dto/billing-views.dto';
-import { chinaToday, fen } from './money';
+import { chinaToday } from '../common/time/china-days';
+import { fen } from './money';
 
 /**
  * What a customer owes, read from the ledger itself (never from a cached

@@ -12,7 +12,8 @@ import { BucketAmounts, hasUnpaidBillDueBefore, overdueCustomers, overdueStandin
 import type { OverdueStanding } from './arrears.repository';
 import { ArrearsQuery } from './dto/billing-input.dto';
 import { AGING_BUCKETS, AgingBucket, ArrearsItemView, ArrearsPageView, ArrearsRunView } from './dto/billing-views.dto';
-import { addDays, chinaToday, fen } from './money';
+import { addDays, chinaToday } from '../common/time/china-days';
+import { fen } from './money';
 
 /** More than this many days past due blocks new orders. */
 export const BLOCKING_DAYS_OVERDUE = 90;

@@ -11,7 +11,8 @@ import { allocate, allocationData, billState, netLines } from './allocation';
 import { lockAccountForBill } from './accounts.repository';
 import { insertBillIn, recordRunItemIn, takeChargesForBill } from './bills.repository';
 import { writeAllocationsIn } from './payments.repository';
-import { addDays, chinaToday, fen, periodEnd } from './money';
+import { addDays, chinaToday, monthEnd } from '../common/time/china-days';
+import { fen } from './money';
 
 export type BillOutcome = 'billed' | 'already_billed' | 'nothing_to_bill' | 'net_credit';
 
@@ -22,7 +23,7 @@ export type BillOutcome = 'billed' | 'already_billed' | 'nothing_to_bill' | 'net
  * after the issue date instead, and the bill says so (`dueDateAdjusted`).
  */
 export function dueDateOf(period: string, issueDate: string, dueDays: number): { dueDate: string; dueDateAdjusted: boolean } {
-  const byPeriod = addDays(periodEnd(period), dueDays);
+  const byPeriod = addDays(monthEnd(period), dueDays);
   return byPeriod < issueDate
     ? { dueDate: addDays(issueDate, dueDays), dueDateAdjusted: true }
     : { dueDate: byPeriod, dueDateAdjusted: false };

@@ -10,7 +10,8 @@ import { PostCommit } from '../common/post-commit';
 import { QueueName } from '../queues/queue-names';
 import { invalidFields } from '../common/errors/common-errors';
 import { BillingError, BillingErrorCode } from './billing.errors';
-import { FUTURE_PERIOD, addDays, chinaToday, fen, isFuturePeriod, periodEnd } from './money';
+import { addDays, chinaToday, monthEnd } from '../common/time/china-days';
+import { FUTURE_PERIOD, fen, isFuturePeriod } from './money';
 import { AppConfig } from '../config/app-config';
 import { isNationwide, scopePatterns } from '../common/auth/region-scope';
 import { Page } from '../common/pagination/page';
@@ -136,7 +137,7 @@ export class BillRunsService {
       run.state = 'completed';
       run.completedAt = completedAt ?? run.completedAt;
     }
-    const periodDueDate = addDays(periodEnd(run.period), this.config.billing.dueDays);
+    const periodDueDate = addDays(monthEnd(run.period), this.config.billing.dueDays);
     const startDay = chinaToday(run.startedAt);
     const dueDateAdjusted = periodDueDate < startDay;
     return {

@@ -2,9 +2,9 @@ import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { AppConfig } from '../config/app-config';
+import { dailyAtChinaTime } from '../queues/job-schedules';
 import { ManagedWorkerHost } from '../queues/managed-worker-host';
 import { QueueName } from '../queues/queue-names';
-import { arrearsSchedule } from './arrears-schedule';
 import { ArrearsService } from './arrears.service';
 import { BillIssuer, BillOutcome } from './bill-issuer';
 import { BILL_CUSTOMER_JOB, BillCustomerJobData, BillRunsService } from './bill-runs.service';
@@ -37,7 +37,7 @@ export class BillingProcessor extends ManagedWorkerHost implements OnApplication
   onApplicationBootstrap(): void {
     this.keepScheduled(this.queue, SWEEP_BILL_RUNS_JOB, SWEEP_EVERY_MS);
     // At a fixed time of day in China (ARREARS_RUN_AT), not every 24 h from whenever a worker first started.
-    this.keepScheduledAt(this.queue, ARREARS_DAILY_JOB, arrearsSchedule(this.config.billing.arrearsRunAt));
+    this.keepScheduledAt(this.queue, ARREARS_DAILY_JOB, dailyAtChinaTime(this.config.billing.arrearsRunAt));
   }
 
   async process(job: BillingJob): Promise<unknown> {

@@ -1,5 +1,6 @@
 import type { ValidationOptions } from 'class-validator';
 import { ValidateBy } from 'class-validator';
+import { chinaMonth } from '../common/time/china-days';
 
 /**
  * Money is an integer number of fen (分) end to end: bigint in PostgreSQL,
@@ -51,27 +52,6 @@ export const IsFen = (opts: { positive?: boolean; nonZero?: boolean } = {}, vali
   );
 
 export const PERIOD = /^[0-9]{4}-(0[1-9]|1[0-2])$/;
-
-/** The last day of a 'YYYY-MM' period, as 'YYYY-MM-DD'. */
-export function periodEnd(period: string): string {
-  const [y, m] = period.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}
-
-/** 'YYYY-MM-DD' plus n days. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Today's date in China (UTC+8, no daylight saving): bills, due dates and aging are counted in local days. */
-export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** The current month in China, 'YYYY-MM'. */
-export const chinaMonth = (now = new Date()): string => chinaToday(now).slice(0, 7);
 
 /** Whether a 'YYYY-MM' period lies after the current month in China: nothing can be charged or billed for it yet. */
 export const isFuturePeriod = (period: string, now = new Date()): boolean => period > chinaMonth(now);

@@ -1,15 +1,12 @@
 import type { EntityManager } from 'typeorm';
+import { chinaDate } from '../common/time/china-days';
 import type { CaseKind } from './case-kind';
 import { CASE_NO_PREFIX } from './case-kind';
 import { nextSequenceValues } from './case-index.repository';
 
-/** The calendar day in China (UTC+8, no daylight saving), as YYYYMMDD. */
-export function chinaDate(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, '');
-}
-
+/** A case number: kind prefix, the China date of `at` as YYYYMMDD, the serial. */
 export function formatCaseNo(kind: CaseKind, at: Date, n: number): string {
-  return `${CASE_NO_PREFIX[kind]}-${chinaDate(at)}-${String(n).padStart(6, '0')}`;
+  return `${CASE_NO_PREFIX[kind]}-${chinaDate(at).replace(/-/g, '')}-${String(n).padStart(6, '0')}`;
 }
 
 // Numbers are drawn from the sequence this many at a time and handed out in

@@ -91,15 +91,19 @@ export function findWarning(db: Db, id: string, lock = false): Promise<WarningRo
   );
 }
 
-/** Acknowledges a warning read under its row lock at `version`; false when the version moved (someone else won). */
-export async function markAcknowledged(db: Db, id: string, version: number, by: string, note: string): Promise<boolean> {
-  return (
-    (await affected(
-      db,
-      sql`UPDATE customer_warnings SET state = 'acknowledged', acknowledged_by = ${by}, acknowledged_at = now(), ack_note = ${note},
-                 version = version + 1
-           WHERE id = ${id} AND version = ${version} AND state = 'open'`,
-    )) === 1
+/**
+ * Acknowledges a warning read under its row lock at `version` and returns it
+ * as acknowledged (the row `findWarning` would now read, from the UPDATE's
+ * RETURNING); undefined when the version moved (someone else won).
+ */
+export function markAcknowledged(db: Db, id: string, version: number, by: string, note: string): Promise<WarningRow | undefined> {
+  return firstRow<WarningRow>(
+    db,
+    sql`UPDATE customer_warnings w SET state = 'acknowledged', acknowledged_by = ${by}, acknowledged_at = now(), ack_note = ${note},
+               version = w.version + 1
+          FROM customers c
+         WHERE w.id = ${id} AND w.version = ${version} AND w.state = 'open' AND c.id = w.customer_id
+        RETURNING ${COLUMNS}`,
   );
 }
 

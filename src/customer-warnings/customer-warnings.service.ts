@@ -106,7 +106,8 @@ export class CustomerWarningsService {
       if (w.state === 'acknowledged') return w;
       if (dto.expectedVersion !== undefined && dto.expectedVersion !== w.version)
         throw staleVersion('warning', dto.expectedVersion, w.version);
-      if (!(await markAcknowledged(em, id, w.version, auth.staffId, dto.note))) throw staleVersion('warning', w.version);
+      const acknowledged = await markAcknowledged(em, id, w.version, auth.staffId, dto.note);
+      if (!acknowledged) throw staleVersion('warning', w.version);
       await this.audit.record(em, auth, {
         action: 'customer_warning.acknowledged',
         entity: 'customer_warning',
@@ -115,7 +116,7 @@ export class CustomerWarningsService {
         regions: [w.homeRegion, ...w.siteRegions],
         customerId: w.customerId,
       });
-      return (await findWarning(em, id))!;
+      return acknowledged;
     });
     return this.view(row);
   }
@@ -164,7 +165,8 @@ export class CustomerWarningsService {
   /** Re-adds the jobs of evaluations still queued after a minute (lost with Redis); the job id makes a live one a no-op. */
   async sweep(): Promise<number> {
     const ids = await staleQueuedEvaluations(this.dataSource.manager);
-    for (const id of ids) await this.enqueue(id);
+    // One Redis round trip for the (at most 100) ids instead of one each.
+    if (ids.length) await this.queue.addBulk(ids.map(evaluationJob));
     return ids.length;
   }
 
@@ -241,7 +243,8 @@ export class CustomerWarningsService {
   }
 
   private enqueue(id: string): Promise<void> {
-    return this.queue.add(EVALUATE_JOB, { id }, { jobId: evaluationJobId(id) }).then(() => undefined);
+    const job = evaluationJob(id);
+    return this.queue.add(job.name, job.data, job.opts).then(() => undefined);
   }
 
   private view(w: WarningRow): CustomerWarningView {
@@ -307,3 +310,8 @@ const evaluationView = (r: EvaluationRow): EvaluationView => ({
   startedAt: r.startedAt ? r.startedAt.toISOString() : null,
   finishedAt: r.finishedAt ? r.finishedAt.toISOString() : null,
 });
+
+/** An evaluation's job; its id makes adding it again while it lives a no-op. */
+function evaluationJob(id: string) {
+  return { name: EVALUATE_JOB, data: { id }, opts: { jobId: evaluationJobId(id) } };
+}

@@ -176,20 +176,8 @@ export async function evaluateSignals(db: Db, e: EvaluationInput): Promise<Evalu
   ];
   if (e.bills) parts.push(billDrop(e.bills.current, e.bills.previous, e.thresholds));
   parts.push(lowCallbackScore(e.at, e.thresholds));
-  const found = await rows<{
-    id: string;
-    customer_id: string;
-    signal: WarningSignal;
-    created: boolean;
-    week: string;
-    figures: Record<string, unknown>;
-    thresholds: Record<string, number>;
-    region: string;
-    raised_at: Date;
-    customer_no: string;
-    name: string;
-    account_manager_id: string | null;
-  }>(
+  // Columns named as EvaluatedWarning's fields, so the rows are the result.
+  return rows<EvaluatedWarning>(
     db,
     sql`WITH cand AS (${join(
       parts.map((p) => sql`(${p})`),
@@ -210,22 +198,10 @@ export async function evaluateSignals(db: Db, e: EvaluationInput): Promise<Evalu
            ON CONFLICT (customer_id, signal, week) DO UPDATE
               SET figures = EXCLUDED.figures, last_evaluated_at = EXCLUDED.last_evaluated_at
             WHERE customer_warnings.state = 'open'
-           RETURNING id, customer_id, signal, (xmax::text = '0') AS created, week, figures, thresholds, region, raised_at)
-       SELECT up.*, c.customer_no, c.name, c.account_manager_id FROM up JOIN customers c ON c.id = up.customer_id
-        ORDER BY up.customer_id, up.signal`,
+           RETURNING id, customer_id AS "customerId", signal, (xmax::text = '0') AS created, week, figures, thresholds, region,
+                     raised_at AS "raisedAt")
+       SELECT up.*, c.customer_no AS "customerNo", c.name AS "customerName", c.account_manager_id AS "accountManagerId"
+         FROM up JOIN customers c ON c.id = up."customerId"
+        ORDER BY up."customerId", up.signal`,
   );
-  return found.map((r) => ({
-    id: r.id,
-    customerId: r.customer_id,
-    signal: r.signal,
-    created: r.created,
-    week: r.week,
-    figures: r.figures,
-    thresholds: r.thresholds,
-    region: r.region,
-    raisedAt: r.raised_at,
-    customerNo: r.customer_no,
-    customerName: r.name,
-    accountManagerId: r.account_manager_id,
-  }));
 }

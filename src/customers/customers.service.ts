@@ -365,12 +365,13 @@ export class CustomersService {
       search: q.q ? await this.search(auth, q.q) : undefined,
     };
     const rows = await customerPage(this.dataSource, filter, q.limit, q.offset);
-    const page = { items: rows, limit: q.limit, offset: q.offset };
+    // Fields in PageOf's order, the order @SerializedPageOf writes them in.
+    const page = { limit: q.limit, offset: q.offset };
     // A page that is not full holds the last match: no need to count (an exact lookup, usually).
-    if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { ...page, total: q.offset + rows.length };
+    if (rows.length < q.limit && (rows.length > 0 || q.offset === 0)) return { items: rows, total: q.offset + rows.length, ...page };
     // Counting a broad name match exactly costs as much as the page itself: count up to a cap.
     const n = await countCustomersUpTo(em, filter, COUNT_CAP + 1);
-    return { ...page, total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true } : {}) };
+    return { items: rows, total: Math.min(n, COUNT_CAP), ...(n > COUNT_CAP ? { totalCapped: true } : {}), ...page };
   }
 
   /**

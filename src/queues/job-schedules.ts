@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { clamp } from '../common/clamp';
+import { CHINA_TIME_ZONE } from '../common/time/china-days';
 
 /** A job run every `every` ms, or at the times of a cron `pattern` in the zone `tz` (a daily run at 09:00 China time). */
 export type Schedule = { id: string; every: number } | { id: string; pattern: string; tz: string };
@@ -82,10 +83,11 @@ export function keepScheduled(queue: Queue, schedule: Schedule, logger: Logger):
   return new SchedulerKeeper(queue, [schedule], logger).start();
 }
 
-/** The zone "daily" jobs run in: a time of day in China, whatever the zone of the server or of Redis. */
-export const CHINA_TIME_ZONE = 'Asia/Shanghai';
-
-/** A schedule at `runAt` ('HH:MM', China time) every day, as a cron pattern read in Asia/Shanghai. */
+/**
+ * A schedule at `runAt` ('HH:MM', China time) every day, as a cron pattern
+ * read in Asia/Shanghai: the run is at that time of day in China whatever
+ * the zone of the server or of Redis.
+ */
 export function dailyAtChinaTime(runAt: string): { pattern: string; tz: string } {
   const [hours, minutes] = runAt.split(':').map(Number);
   return { pattern: `${minutes} ${hours} * * *`, tz: CHINA_TIME_ZONE };

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { BillIssuer } from '../../src/billing/bill-issuer';
 import { ARREARS_DAILY_JOB } from '../../src/billing/billing.processor';
-import { addDays, chinaMonth, chinaToday } from '../../src/billing/money';
+import { addDays, chinaMonth, chinaToday } from '../../src/common/time/china-days';
 import { AppConfig } from '../../src/config/app-config';
 import { QueueName } from '../../src/queues/queue-names';
 import { customerBody } from '../support/factories';
@@ -18,7 +18,7 @@ const SITES = [FOSHAN, CHANCHENG, BEIJING].map((region) => ({ name: `站点${reg
 
 /** The month after the current one in China, 'YYYY-MM'. */
 const nextMonth = () => {
-  const [y, m] = chinaMonth().split('-').map(Number);
+  const [y, m] = chinaMonth(new Date()).split('-').map(Number);
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 };
 
@@ -96,14 +96,14 @@ describe('billing office', () => {
         .http()
         .post('/api/v1/billing/charges:batch')
         .set(bearer(billingFS))
-        .send({ charges: [chargeBody(c.id, FOSHAN, 100, chinaMonth()), chargeBody(c.id, FOSHAN, 200, future)] })
+        .send({ charges: [chargeBody(c.id, FOSHAN, 100, chinaMonth(new Date())), chargeBody(c.id, FOSHAN, 200, future)] })
         .expect(400);
       expect(inBatch.body.errors.map((e: { field: string }) => e.field)).toEqual(['charges[1].period']);
       expect(await balance(c.id)).toBe(0); // all or nothing: the good charge of the batch was not kept
       const run = await t.http().post('/api/v1/billing/bill-runs').set(bearer(billingCN)).send({ period: future }).expect(400);
       expect(run.body.errors).toEqual([expect.objectContaining({ field: 'period' })]);
       // the current month is fine
-      await charge(billingFS, chargeBody(c.id, FOSHAN, 100, chinaMonth())).expect(201);
+      await charge(billingFS, chargeBody(c.id, FOSHAN, 100, chinaMonth(new Date()))).expect(201);
       expect(await balance(c.id)).toBe(100);
     });
 
@@ -146,12 +146,12 @@ describe('billing office', () => {
       expect((await get(billingCN, `/bills/${billId}`).expect(200)).body).toMatchObject({ dueDate: '2026-06-30', dueDateAdjusted: false });
 
       // the list of runs, newest first
-      const second = await runBills(chinaMonth());
+      const second = await runBills(chinaMonth(new Date()));
       expect(second.dueDateAdjusted).toBe(false);
       expect(second.notice).toBeNull();
       const runs = (await get(director, '/billing/bill-runs?limit=2').expect(200)).body;
       expect(runs.items.map((r: { id: string }) => r.id)).toEqual([second.id, run.id]);
-      expect(runs.items[0]).toMatchObject({ period: chinaMonth(), state: 'completed', startedBy: billingCN.id });
+      expect(runs.items[0]).toMatchObject({ period: chinaMonth(new Date()), state: 'completed', startedBy: billingCN.id });
       await get(agent, '/billing/bill-runs').expect(403);
     });
   });
@@ -282,7 +282,7 @@ describe('billing office', () => {
       await pay(billingCN, { customerId: c.id, amountFen: 8_000, collectedRegion: QINGYANG }).expect(201);
       await pay(billingCN, { customerId: c.id, amountFen: 8_000, collectedRegion: JINJIANG }).expect(201);
 
-      const period = chinaMonth();
+      const period = chinaMonth(new Date());
       const report = async (level?: string) =>
         (await get(director, `/billing/settlements?period=${period}${level ? `&level=${level}` : ''}`).expect(200)).body;
       const ours = (r: { matrix: { collectingRegion: string }[] }, prefix: string) =>

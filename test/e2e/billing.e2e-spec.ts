@@ -1,7 +1,7 @@
 import { BillIssuer } from '../../src/billing/bill-issuer';
 import { BillingService } from '../../src/billing/billing.service';
 import { ArrearsService } from '../../src/billing/arrears.service';
-import { addDays, chinaToday } from '../../src/billing/money';
+import { addDays, chinaToday } from '../../src/common/time/china-days';
 import { customerBody } from '../support/factories';
 import type { StaffLogin, TestApp } from '../support/test-app';
 import { bearer, startTestApp, unique } from '../support/test-app';

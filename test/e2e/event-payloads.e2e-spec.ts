@@ -1,7 +1,7 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ArrearsService } from '../../src/billing/arrears.service';
-import { addDays, chinaToday } from '../../src/billing/money';
+import { addDays, chinaToday } from '../../src/common/time/china-days';
 import { YearCheckService } from '../../src/calendars/year-check.service';
 import { CustomerWarningsService } from '../../src/customer-warnings/customer-warnings.service';
 import { EVENT_TYPES } from '../../src/outbox/event-types.port';

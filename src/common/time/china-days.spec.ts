@@ -2,6 +2,7 @@ import {
   addDays,
   addMonths,
   chinaDate,
+  chinaToday,
   chinaDayStart,
   chinaMinuteOfDay,
   chinaMonth,
@@ -29,5 +30,23 @@ describe('China days', () => {
     expect(addMonths('2026-12-15', 1)).toBe('2027-01-01');
     expect(addMonths('2026-01-31', -1)).toBe('2025-12-01');
     expect(monthEnd('2028-02')).toBe('2028-02-29');
+  });
+
+  it.each([
+    ['2026-02', '2026-02-28'],
+    ['2028-02', '2028-02-29'],
+    ['2026-12', '2026-12-31'],
+    ['2026-06', '2026-06-30'],
+  ])('ends the month (a billing period) %s on %s', (month, end) => expect(monthEnd(month)).toBe(end));
+
+  it('adds days across months and years', () => {
+    expect(addDays('2026-12-31', 30)).toBe('2027-01-30');
+    expect(addDays('2026-06-30', 30)).toBe('2026-07-30');
+    expect(addDays('2026-07-01', -90)).toBe('2026-04-02');
+  });
+
+  it('says today in China (UTC+8), from an instant', () => {
+    expect(chinaToday(new Date('2026-11-27T15:59:59Z'))).toBe('2026-11-27');
+    expect(chinaToday(new Date('2026-11-27T16:00:00Z'))).toBe('2026-11-28');
   });
 });

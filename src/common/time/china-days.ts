@@ -20,6 +20,9 @@ export const chinaMinuteOfDay = (at: Date): number => (at.getUTCHours() * 60 + a
 /** The China date of an instant, `YYYY-MM-DD`. */
 export const chinaDate = (at: Date): string => chinaWallClock(at).slice(0, 10);
 
+/** Today's China date (bills, due dates and aging are counted in China days); `now` for a test or a recorded instant. */
+export const chinaToday = (now: Date = new Date()): string => chinaDate(now);
+
 /** The China month of an instant, `YYYY-MM`. */
 export const chinaMonth = (at: Date): string => chinaWallClock(at).slice(0, 7);
 

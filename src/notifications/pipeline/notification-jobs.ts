@@ -1,4 +1,5 @@
-import type { JobsOptions, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
+import { type AttemptJob, addAttemptJobs, attemptJob } from '../../queues/attempt-jobs';
 
 /** One attempt of one digest (a message to one recipient on one channel). */
 export const SEND_DIGEST_JOB = 'send-digest';
@@ -14,32 +15,17 @@ export interface SendDigestJobData {
 }
 
 /**
- * Like the webhooks' deliveries (src/webhooks/delivery-jobs.ts): retries are
- * driven by PostgreSQL (notification_digests.next_attempt_at), one job per
- * attempt with a deterministic id, never retried by BullMQ, removed when done,
- * so adding it again while it waits is a no-op and the sweep can re-add it
- * once it is gone.
+ * One attempt of a digest (src/queues/attempt-jobs.ts, as the webhooks'
+ * deliveries): retries are driven by PostgreSQL
+ * (notification_digests.next_attempt_at), not by BullMQ.
  */
-export function sendDigestJob(
-  data: SendDigestJobData,
-  delayMs = 0,
-): { name: typeof SEND_DIGEST_JOB; data: SendDigestJobData; opts: JobsOptions } {
-  return {
-    name: SEND_DIGEST_JOB,
-    data,
-    opts: {
-      jobId: `ntf-${data.digestId}-a${data.attempt}`,
-      delay: Math.max(0, Math.round(delayMs)),
-      attempts: 1,
-      removeOnComplete: true,
-      removeOnFail: true,
-    },
-  };
+export function sendDigestJob(data: SendDigestJobData, delayMs = 0): AttemptJob<typeof SEND_DIGEST_JOB, SendDigestJobData> {
+  return attemptJob(SEND_DIGEST_JOB, data, `ntf-${data.digestId}-a${data.attempt}`, delayMs);
 }
 
-export async function enqueueDigests(queue: Queue, jobs: { data: SendDigestJobData; delayMs?: number }[]): Promise<void> {
-  const CHUNK = 500;
-  for (let i = 0; i < jobs.length; i += CHUNK) {
-    await queue.addBulk(jobs.slice(i, i + CHUNK).map((j) => sendDigestJob(j.data, j.delayMs)));
-  }
+export function enqueueDigests(queue: Queue, jobs: { data: SendDigestJobData; delayMs?: number }[]): Promise<void> {
+  return addAttemptJobs(
+    queue,
+    jobs.map((j) => sendDigestJob(j.data, j.delayMs)),
+  );
 }
