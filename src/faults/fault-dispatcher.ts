@@ -8,9 +8,10 @@ import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 export const DISPATCH_JOB = 'dispatch';
 export interface DispatchJobData {
   faultId: string;
+  region: string;
 }
 
-/** Fault dispatch jobs: `dispatch` on the `dispatch` queue, id `dispatch-<fault>`, data `{ faultId }`. */
+/** Fault dispatch jobs: `dispatch` on the `dispatch` queue, id `dispatch-<fault>`, data `{ faultId, region }`. */
 export const FAULT_DISPATCH_JOBS: TicketDispatchJobs = { name: DISPATCH_JOB, idPrefix: 'dispatch', idField: 'faultId' };
 
 @Injectable()

@@ -8,9 +8,10 @@ import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 export const SUPPORT_DISPATCH_JOB = 'dispatch-support';
 export interface SupportDispatchJobData {
   supportRequestId: string;
+  region: string;
 }
 
-/** Support dispatch jobs: `dispatch-support` on the `support-dispatch` queue, id `dispatch-support-<request>`, data `{ supportRequestId }`. */
+/** Support dispatch jobs: `dispatch-support` on the `support-dispatch` queue, id `dispatch-support-<request>`, data `{ supportRequestId, region }`. */
 export const SUPPORT_DISPATCH_JOBS: TicketDispatchJobs = {
   name: SUPPORT_DISPATCH_JOB,
   idPrefix: 'dispatch-support',

@@ -19,7 +19,7 @@ export interface TicketDispatchJobs {
   name: string;
   /** The job's id is `<idPrefix>-<ticket id>`: deterministic, colon-free, so adding it twice is a no-op while it waits. */
   idPrefix: string;
-  /** The job data's one field, the ticket's id (`faultId`, `supportRequestId`). */
+  /** The job data's field for the ticket's id (`faultId`, `supportRequestId`); beside it, `region`. */
   idField: string;
 }
 
@@ -35,10 +35,11 @@ export abstract class TicketDispatcher {
     readonly jobs: TicketDispatchJobs,
   ) {}
 
-  enqueue(t: Pick<TicketRow, 'id' | 'priority' | 'greenChannel'>): Promise<unknown> {
+  enqueue(t: Pick<TicketRow, 'id' | 'priority' | 'greenChannel' | 'region'>): Promise<unknown> {
     return this.queue.add(
       this.jobs.name,
-      { [this.jobs.idField]: t.id },
+      // The region lets the worker ask who is on duty before it opens a transaction (TicketDispatchProcessor).
+      { [this.jobs.idField]: t.id, region: t.region },
       {
         jobId: `${this.jobs.idPrefix}-${t.id}`,
         priority: queuePriority(t.priority, t.greenChannel),
@@ -57,6 +58,15 @@ export type DispatchOutcome = 'assigned' | 'waiting' | 'skipped';
  * ticket's row lock. Nobody on duty: the ticket waits in the console queue and
  * the kind's TicketMaintenanceProcessor dispatches it again. Each kind
  * subclasses it with `@Processor(<its dispatch queue>)`.
+ *
+ * Who is on duty is asked first, in one statement outside any transaction
+ * (the job carries the ticket's region, which never changes after intake):
+ * when nobody is, the ticket would wait whatever its row says, so the job
+ * ends there instead of locking the row for nothing (four statements:
+ * BEGIN, the lock, the same question, COMMIT). When somebody is, the row is
+ * locked and checked as before and that engineer takes it: the question was
+ * never under the ticket's lock (it reads the roster and the load of other
+ * tickets), so asking it just before the lock changes no guarantee.
  */
 export abstract class TicketDispatchProcessor<T extends TicketRow> extends ManagedWorkerHost {
   protected constructor(
@@ -68,14 +78,16 @@ export abstract class TicketDispatchProcessor<T extends TicketRow> extends Manag
   }
 
   async process(job: Job<Record<string, string>, DispatchOutcome>): Promise<DispatchOutcome> {
+    const id = job.data[this.jobs.idField];
+    // A job queued before jobs carried the region reads it from the row.
+    const region = job.data.region ?? (await this.tickets.regionOf(this.kind, id));
+    if (region === null) return 'skipped'; // no such ticket
+    const engineer = await this.tickets.leastBusyEngineer(null, region);
+    // Stays unassigned in the console queue; maintenance dispatches it again.
+    if (!engineer) return 'waiting';
     let outcome: DispatchOutcome = 'skipped';
-    const dispatched = this.tickets.change(this.kind, null, job.data[this.jobs.idField], undefined, async (em, post, row) => {
+    const dispatched = this.tickets.change(this.kind, null, id, undefined, async (em, post, row) => {
       if (row.assigneeId || !TICKET_OPEN_STATES.includes(row.state)) return null;
-      const engineer = await this.tickets.leastBusyEngineer(em, row.region);
-      if (!engineer) {
-        outcome = 'waiting'; // stays unassigned in the console queue; maintenance retries
-        return null;
-      }
       await this.tickets.applyAssignment(this.kind, em, post, row, engineer, null);
       outcome = 'assigned';
       return { action: `${this.kind.actionPrefix}.assigned`, changes: { assigneeId: { from: null, to: engineer }, by: 'dispatch' } };

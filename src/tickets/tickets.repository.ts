@@ -46,10 +46,14 @@ export async function resolvedBefore(db: Db, table: string, olderThanHours: numb
 }
 
 /** Open tickets of one table nobody has taken, most urgent first, older than 30 s. */
-export function unassignedOpen(db: Db, table: string, limit: number): Promise<{ id: string; priority: number; greenChannel: boolean }[]> {
+export function unassignedOpen(
+  db: Db,
+  table: string,
+  limit: number,
+): Promise<{ id: string; priority: number; greenChannel: boolean; region: string }[]> {
   return rows(
     db,
-    sql`SELECT id, priority, green_channel AS "greenChannel" FROM ${raw(table)}
+    sql`SELECT id, priority, green_channel AS "greenChannel", region FROM ${raw(table)}
          WHERE assignee_id IS NULL AND state = ANY(${[...TICKET_OPEN_STATES]}::text[]) AND created_at < now() - interval '30 seconds'
          ORDER BY priority, created_at LIMIT ${limit}`,
   );
