@@ -5,7 +5,7 @@ import type { ClosedCaseFollowUp } from '../cases/closed-case';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
-import { leastBusyEngineerIn, resolvedBefore, unassignedOpen } from './tickets.repository';
+import { leastBusyEngineerIn, resolvedBefore, unassignedOpen, unassignedOpenIn } from './tickets.repository';
 import { NO_CUSTOMER_TERMS, Priority, casePriority } from '../cases/priority';
 import {
   TICKET_FINAL_STATES,
@@ -343,6 +343,11 @@ export class TicketWorkflow {
     limit = 1000,
   ): Promise<{ id: string; priority: number; greenChannel: boolean; region: string }[]> {
     return unassignedOpen(this.dataSource.manager, kind.table, limit);
+  }
+
+  /** The open unassigned tickets of one region, in the dispatch queue's order (priority, green channel first, oldest first), however new. */
+  async waitingInRegion<T extends TicketRow>(kind: TicketKind<T>, region: string, limit: number): Promise<string[]> {
+    return unassignedOpenIn(this.dataSource.manager, kind.table, region, limit);
   }
 
   assertOpen<T extends TicketRow>(kind: TicketKind<T>, row: T): void {

@@ -58,3 +58,14 @@ export function unassignedOpen(
          ORDER BY priority, created_at LIMIT ${limit}`,
   );
 }
+
+/** The ids of one region's open tickets nobody has taken, in the dispatch queue's order: priority, green channel first, oldest first. */
+export async function unassignedOpenIn(db: Db, table: string, region: string, limit: number): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    db,
+    sql`SELECT id FROM ${raw(table)}
+         WHERE region = ${region} AND assignee_id IS NULL AND state = ANY(${[...TICKET_OPEN_STATES]}::text[])
+         ORDER BY priority, green_channel DESC, created_at LIMIT ${limit}`,
+  );
+  return found.map((f) => f.id);
+}
