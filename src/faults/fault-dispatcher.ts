@@ -6,11 +6,13 @@ import { TicketDispatcher } from '../tickets/ticket-dispatch.port';
 import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 
 export const DISPATCH_JOB = 'dispatch';
+/** The region whose waiting faults the job dispatches; `faultId` alone: a per-fault job queued before dispatch went by region. */
 export interface DispatchJobData {
-  faultId: string;
+  region?: string;
+  faultId?: string;
 }
 
-/** Fault dispatch jobs: `dispatch` on the `dispatch` queue, id `dispatch-<fault>`, data `{ faultId }`. */
+/** Fault dispatch jobs: `dispatch` on the `dispatch` queue, data `{ region }`, coalesced (key `dispatch-<region>-<priority>`) per region and priority while waiting. */
 export const FAULT_DISPATCH_JOBS: TicketDispatchJobs = { name: DISPATCH_JOB, idPrefix: 'dispatch', idField: 'faultId' };
 
 @Injectable()

@@ -6,11 +6,13 @@ import { TicketDispatcher } from '../tickets/ticket-dispatch.port';
 import type { TicketDispatchJobs } from '../tickets/ticket-dispatch.port';
 
 export const SUPPORT_DISPATCH_JOB = 'dispatch-support';
+/** The region whose waiting support requests the job dispatches; `supportRequestId` alone: a per-request job queued before dispatch went by region. */
 export interface SupportDispatchJobData {
-  supportRequestId: string;
+  region?: string;
+  supportRequestId?: string;
 }
 
-/** Support dispatch jobs: `dispatch-support` on the `support-dispatch` queue, id `dispatch-support-<request>`, data `{ supportRequestId }`. */
+/** Support dispatch jobs: `dispatch-support` on the `support-dispatch` queue, data `{ region }`, coalesced (key `dispatch-support-<region>-<priority>`) per region and priority while waiting. */
 export const SUPPORT_DISPATCH_JOBS: TicketDispatchJobs = {
   name: SUPPORT_DISPATCH_JOB,
   idPrefix: 'dispatch-support',

@@ -5,7 +5,7 @@ import type { ClosedCaseFollowUp } from '../cases/closed-case';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CasesService } from '../cases/cases.service';
-import { leastBusyEngineerIn, resolvedBefore, unassignedOpen } from './tickets.repository';
+import { leastBusyEngineerIn, resolvedBefore, unassignedOpen, unassignedOpenIn } from './tickets.repository';
 import { NO_CUSTOMER_TERMS, Priority, casePriority } from '../cases/priority';
 import {
   TICKET_FINAL_STATES,
@@ -185,11 +185,15 @@ export class TicketWorkflow {
    * on duty now by the roster, the on-duty flag being the override
    * (docs/ARCHITECTURE.md, "Duty roster"). Load is the open tickets of any
    * kind in the case index, so faults and support requests share one
-   * measure. Null when nobody can take it.
+   * measure. Null when nobody can take it. `em` null: outside any transaction.
    */
-  async leastBusyEngineer(em: EntityManager, region: string): Promise<string | null> {
+  async leastBusyEngineer(em: EntityManager | null, region: string): Promise<string | null> {
     const covering = [...this.regions.chain(region).map((r) => r.code), 'CN'];
-    return leastBusyEngineerIn(em, covering, this.rosters.coveringShiftsStatement('engineer', region, new Date()));
+    return leastBusyEngineerIn(
+      em ?? this.dataSource.manager,
+      covering,
+      this.rosters.coveringShiftsStatement('engineer', region, new Date()),
+    );
   }
 
   async addNote<T extends TicketRow>(kind: TicketKind<T>, auth: AuthContext, id: string, text: string, author?: string): Promise<void> {
@@ -280,6 +284,12 @@ export class TicketWorkflow {
     });
   }
 
+  /** A ticket's region, read without a lock (it never changes after intake); null when there is no such ticket. */
+  async regionOf<T extends TicketRow>(kind: TicketKind<T>, id: string): Promise<string | null> {
+    const row = await this.dataSource.getRepository(kind.entity).findOne({ where: { id } as never, select: { region: true } as never });
+    return row?.region ?? null;
+  }
+
   /** Loads one ticket the caller may see (404 otherwise), with the customer's account manager. */
   async load<T extends TicketRow>(
     kind: TicketKind<T>,
@@ -331,8 +341,13 @@ export class TicketWorkflow {
   async waitingForEngineer<T extends TicketRow>(
     kind: TicketKind<T>,
     limit = 1000,
-  ): Promise<{ id: string; priority: number; greenChannel: boolean }[]> {
+  ): Promise<{ id: string; priority: number; greenChannel: boolean; region: string }[]> {
     return unassignedOpen(this.dataSource.manager, kind.table, limit);
+  }
+
+  /** The open unassigned tickets of one region, in the dispatch queue's order (priority, green channel first, oldest first), however new. */
+  async waitingInRegion<T extends TicketRow>(kind: TicketKind<T>, region: string, limit: number): Promise<string[]> {
+    return unassignedOpenIn(this.dataSource.manager, kind.table, region, limit);
   }
 
   assertOpen<T extends TicketRow>(kind: TicketKind<T>, row: T): void {

@@ -46,11 +46,26 @@ export async function resolvedBefore(db: Db, table: string, olderThanHours: numb
 }
 
 /** Open tickets of one table nobody has taken, most urgent first, older than 30 s. */
-export function unassignedOpen(db: Db, table: string, limit: number): Promise<{ id: string; priority: number; greenChannel: boolean }[]> {
+export function unassignedOpen(
+  db: Db,
+  table: string,
+  limit: number,
+): Promise<{ id: string; priority: number; greenChannel: boolean; region: string }[]> {
   return rows(
     db,
-    sql`SELECT id, priority, green_channel AS "greenChannel" FROM ${raw(table)}
+    sql`SELECT id, priority, green_channel AS "greenChannel", region FROM ${raw(table)}
          WHERE assignee_id IS NULL AND state = ANY(${[...TICKET_OPEN_STATES]}::text[]) AND created_at < now() - interval '30 seconds'
          ORDER BY priority, created_at LIMIT ${limit}`,
   );
+}
+
+/** The ids of one region's open tickets nobody has taken, in the dispatch queue's order: priority, green channel first, oldest first. */
+export async function unassignedOpenIn(db: Db, table: string, region: string, limit: number): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    db,
+    sql`SELECT id FROM ${raw(table)}
+         WHERE region = ${region} AND assignee_id IS NULL AND state = ANY(${[...TICKET_OPEN_STATES]}::text[])
+         ORDER BY priority, green_channel DESC, created_at LIMIT ${limit}`,
+  );
+  return found.map((f) => f.id);
 }
