@@ -14,14 +14,15 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const withWorkers = process.argv.includes('--with-workers');
   await prepareDatabase(config);
-  const logger = new AppLogger(rootLogger(config.logLevel));
+  const root = rootLogger(config.logLevel);
+  const logger = new AppLogger(root);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ config, api: true, worker: withWorkers }),
     createFastifyAdapter(config),
     { logger },
   );
   app.enableShutdownHooks();
-  await configureApp(app, config);
+  await configureApp(app, config, root);
   await app.listen({ port: config.http.port, host: config.http.host });
   logger.log(
     `Focus One API on http://${config.http.host}:${config.http.port} (docs at /api/docs)${withWorkers ? ' with workers' : ''}`,

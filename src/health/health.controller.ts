@@ -21,7 +21,8 @@ export class HealthController {
   @ApiOperation({ summary: 'Liveness: the process answers' })
   @HealthCheck()
   live() {
-    return this.health.check([]);
+    // What terminus answers for no checks, built here: the probe needs no promise and no indicator run.
+    return { status: 'ok', info: {}, error: {}, details: {} } satisfies HealthCheckResult;
   }
 
   @Get('ready')

@@ -9,6 +9,7 @@ export const apiPath = (...segments: string[]) => `/${[API_PREFIX, ...segments.m
  * their own error format, trailing-slash rule and OpenAPI document (src/tmf/common).
  */
 export const TMF_API_ROOT = 'tmf-api';
+const TMF_PATH_PREFIX = `/${TMF_API_ROOT}/`;
 
 /**
  * `/tmf-api/x/v4/customer/` → `/tmf-api/x/v4/customer`: under the TM Forum root a trailing slash on a
@@ -16,7 +17,8 @@ export const TMF_API_ROOT = 'tmf-api';
  * ways). Elsewhere paths are matched exactly, as before.
  */
 export function withoutTmfTrailingSlash(url: string): string {
-  if (!url.startsWith(`/${TMF_API_ROOT}/`)) return url;
+  // Fastify calls this on every request: anything else leaves at one prefix test against a constant.
+  if (!url.startsWith(TMF_PATH_PREFIX)) return url;
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
   if (path.length <= TMF_API_ROOT.length + 2 || !path.endsWith('/')) return url;

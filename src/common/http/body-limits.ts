@@ -243,6 +243,12 @@ export function useBoundedJsonParser(app: NestFastifyApplication, limits: BodyLi
   }
 }
 
+function isEmpty(query: unknown): boolean {
+  if (query === null || typeof query !== 'object') return query === undefined;
+  for (const key in query) if (Object.hasOwn(query, key)) return false;
+  return true;
+}
+
 /**
  * Checks every request's parsed body and query string before the route
  * runs (preValidation comes after parsing and before Nest's guards, pipes
@@ -251,6 +257,8 @@ export function useBoundedJsonParser(app: NestFastifyApplication, limits: BodyLi
  */
 export function installBodyLimits(fastify: FastifyInstance, limits: BodyLimits): void {
   fastify.addHook('preValidation', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    // Most requests (every GET without a query string) have nothing to inspect: leave without walking anything.
+    if (request.body === undefined && isEmpty(request.query)) return done();
     const inBody = request.body === undefined ? undefined : inspectBody(request.body, limits);
     const finding = inBody ?? inspectBody(request.query, limits);
     // Fastify hands the error to the error handler Nest installs, so the problem filter answers it as any other

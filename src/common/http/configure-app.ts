@@ -4,6 +4,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import IORedis from 'ioredis';
+import type pino from 'pino';
 import type { AppConfig } from '../../config/app-config';
 import { HttpMetrics } from '../../metrics/http-metrics.service';
 import { mountQueueDashboard } from '../../queues/queue-dashboard';
@@ -15,6 +16,7 @@ import { API_PREFIX, TMF_API_ROOT, withoutTmfTrailingSlash } from './api-path';
 import { installRequestLogging, requestIdFor, rootLogger } from './logger';
 import { installSecurityHeaders } from './security-headers';
 import { BoundedValidationPipe } from './validation-pipe';
+import { memoiseValidationMetadata } from './validation-metadata-memo';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { separateDocuments } from './openapi/separate-documents';
 
@@ -45,9 +47,18 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
-/** Everything main.ts and the e2e tests share: prefix, validation, errors, docs, security, metrics. */
-export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+/**
+ * Everything main.ts and the e2e tests share: prefix, validation, errors, docs, security, metrics. Request
+ * lines go to `logger`, the process's root logger (main.ts passes the one its Nest logger writes to).
+ */
+export async function configureApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+  logger: pino.Logger = rootLogger(config.logLevel),
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
+  // class-validator's per-class rule lookup, kept per class (validation-metadata-memo.ts): before any request is validated.
+  memoiseValidationMetadata();
 
   // The TM Forum facades live under their own root (TMF630), not under /api/v1.
   app.setGlobalPrefix(API_PREFIX, { exclude: ['health/live', 'health/ready', 'metrics', `${TMF_API_ROOT}/*path`] });
@@ -63,11 +74,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     if (limit) route.bodyLimit = limit;
   });
 
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-
-  installRequestLogging(fastify, rootLogger(config.logLevel));
+  // Also echoes the request id in X-Request-Id.
+  installRequestLogging(fastify, logger);
   installSecurityHeaders(fastify);
 
   // Login attempts are counted in Redis, so every API process shares one budget.

@@ -1,4 +1,6 @@
-import { loggableFields, loggableUrl } from './logger';
+import Fastify from 'fastify';
+import pino from 'pino';
+import { AppLogger, installRequestLogging, loggableFields, loggableRequest, loggableUrl, requestIdFor } from './logger';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
 
@@ -52,5 +54,65 @@ describe('loggableFields', () => {
       referer: 'http://h/queues?token=[redacted]',
       'user-agent': 'curl/8',
     });
+  });
+});
+
+describe('request logging', () => {
+  /** A Fastify instance logging to memory as configureApp installs it, with a route that logs twice through Nest's logger. */
+  async function serve() {
+    const lines: Record<string, unknown>[] = [];
+    const root = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const logger = new AppLogger(root);
+    const fastify = Fastify({ genReqId: requestIdFor });
+    installRequestLogging(fastify, root);
+    let sameForm = false;
+    fastify.get('/api/v1/customers', (request) => {
+      logger.log('looking up', 'CustomersController');
+      logger.warn({ found: 0 }, 'CustomersController');
+      sameForm = loggableRequest(request) === loggableRequest(request);
+      return { items: [] };
+    });
+    // over a socket, as the app serves (Fastify's inject needs an ES module this test runner cannot load)
+    const base = await fastify.listen({ port: 0, host: '127.0.0.1' });
+    return { fastify, base, lines, sameForm: () => sameForm };
+  }
+
+  it('echoes the request id and puts the masked request on every line written while serving it', async () => {
+    const { fastify, base, lines, sameForm } = await serve();
+    const res = await fetch(`${base}/api/v1/customers?q=13812345678`, {
+      headers: { 'x-request-id': 'req-1', authorization: `Bearer ${JWT}` },
+    });
+    await fastify.close();
+
+    expect(res.headers.get('x-request-id')).toBe('req-1');
+    const req = {
+      id: 'req-1',
+      method: 'GET',
+      url: '/api/v1/customers?q=138****5678',
+      query: { q: '138****5678' },
+      headers: expect.objectContaining({ authorization: '[redacted]' }) as unknown,
+    };
+    expect(lines.map((l) => l.msg)).toEqual(['looking up', undefined, 'request completed']);
+    expect(lines[0]).toMatchObject({ context: 'CustomersController', req });
+    expect(lines[1]).toMatchObject({ context: 'CustomersController', found: 0, req });
+    expect(lines[2]).toMatchObject({ req, res: { statusCode: 200 } });
+    expect(JSON.stringify(lines)).not.toContain('13812345678');
+    expect(JSON.stringify(lines)).not.toContain(JWT);
+    // worked out at the first line and kept for the request's others
+    expect(sameForm()).toBe(true);
+  });
+
+  it('writes no line outside a request with a request on it', async () => {
+    const { fastify, base, lines } = await serve();
+    await fetch(`${base}/api/v1/customers`, { headers: { 'x-request-id': 'req-2' } });
+    const outside: Record<string, unknown>[] = [];
+    new AppLogger(pino({ level: 'info' }, { write: (line: string) => void outside.push(JSON.parse(line) as Record<string, unknown>) })).log(
+      'after',
+      'Bootstrap',
+    );
+    await fastify.close();
+    expect(lines.every((l) => (l.req as { id?: string }).id === 'req-2')).toBe(true);
+    expect(outside).toHaveLength(1);
+    expect(outside[0].req).toBeUndefined();
   });
 });

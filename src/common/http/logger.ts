@@ -82,6 +82,20 @@ export function loggableFields(fields: unknown, urlValued: readonly string[] = [
 
 /** The request as a log line shows it (what pino-http's serializer gave, secrets and identifiers kept out). */
 export function loggableRequest(request: FastifyRequest): Record<string, unknown> {
+  let logged = loggedRequests.get(request);
+  if (!logged) loggedRequests.set(request, (logged = maskedRequest(request)));
+  return logged;
+}
+
+/**
+ * Each request's masked form, worked out at its first log line and kept for
+ * the others (a request's Nest log lines and its request line): the URL,
+ * query, parameters and headers are fixed once it is routed, before any hook
+ * that logs, and the masking walks all of them.
+ */
+const loggedRequests = new WeakMap<FastifyRequest, Record<string, unknown>>();
+
+function maskedRequest(request: FastifyRequest): Record<string, unknown> {
   return {
     id: request.id,
     method: request.method,
@@ -119,12 +133,18 @@ const currentRequest = new AsyncLocalStorage<FastifyRequest>();
 const UNLOGGED = new Set(['/health/live', '/metrics']);
 
 /**
- * One line per request from the root logger, in an onResponse hook: no
- * Express-style middleware and no child logger per request (issue 15); the
- * line is built only when its level is on.
+ * The request id in the answer's X-Request-Id and in every log line written
+ * while serving it, and one line per request from the root logger, in an
+ * onResponse hook: no Express-style middleware and no child logger per
+ * request (issue 15); the line is built only when its level is on. One
+ * synchronous onRequest hook does both of the first (an async hook costs a
+ * promise per request).
  */
 export function installRequestLogging(fastify: FastifyInstance, root: pino.Logger): void {
-  fastify.addHook('onRequest', (request, _reply, done) => currentRequest.run(request, done));
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    currentRequest.run(request, done);
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     const failed = reply.statusCode >= 500;
     if (UNLOGGED.has(request.url) || !root.isLevelEnabled(failed ? 'error' : 'info')) return done();

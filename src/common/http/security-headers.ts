@@ -14,8 +14,11 @@ const JSON_HEADERS: Record<string, string> = {
 };
 const HSTS = 'max-age=31536000; includeSubDomains';
 
-/** The pages a browser renders: Swagger UI, the queue board (and their assets), whatever is served as HTML. */
-const PAGE_PREFIXES = ['/api/docs', '/queues'];
+/**
+ * The pages a browser renders: whatever is served as HTML, and everything under Swagger UI and the queue
+ * board, whose scripts, styles and JSON document (`/api/docs-json`) have always carried the pages' headers.
+ */
+const isPagePath = (url: string) => url.startsWith('/api/docs') || url.startsWith('/queues');
 
 /**
  * Helmet's full policy, worked out once (helmet sets the same headers on every
@@ -42,7 +45,7 @@ function helmetHeaders(): Record<string, string> {
 
 const isPage = (request: FastifyRequest, reply: FastifyReply) => {
   const type = reply.getHeader('content-type');
-  return (typeof type === 'string' && type.startsWith('text/html')) || PAGE_PREFIXES.some((p) => request.url.startsWith(p));
+  return (typeof type === 'string' && type.startsWith('text/html')) || isPagePath(request.url);
 };
 
 /**

@@ -1,7 +1,6 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { ValidationPipe } from '@nestjs/common';
 import { firstUnknownField, unknownField, validationFailed } from '../errors/validation-errors';
-import { memoiseValidationMetadata } from './validation-metadata-memo';
 
 /**
  * Nest's ValidationPipe (unknown fields refused, input transformed), with
@@ -12,7 +11,6 @@ import { memoiseValidationMetadata } from './validation-metadata-memo';
 export class BoundedValidationPipe extends ValidationPipe {
   constructor() {
     super({ whitelist: true, forbidNonWhitelisted: true, transform: true, exceptionFactory: (errors) => validationFailed(errors) });
-    memoiseValidationMetadata();
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
