@@ -121,9 +121,7 @@ export class SlaClocksService {
 
   /** openMany as part of a batch of inserts (CaseIntake.open); each case's clocks can be read once the batch has run. */
   openManyIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): BatchPart<Map<string, ClockReading[]>> {
-    const { clocks, byCase } = this.layOutNew(specs, at);
-    const inserted = insertClocksIn(batch, clocks);
-    post.add(() => this.armAll(inserted.value));
+    const { byCase, inserted } = this.layOutIn(batch, post, specs, at);
     return inserted.map(() => byCase);
   }
 
@@ -135,10 +133,15 @@ export class SlaClocksService {
    * rows go into the batch, the timers are armed after commit in one round trip.
    */
   openManyLaidOutIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at = new Date()): Map<string, ClockReading[]> {
+    return this.layOutIn(batch, post, specs, at).byCase;
+  }
+
+  /** The clocks laid out in memory, their rows added to the batch, their timers armed after commit (both openMany…In). */
+  private layOutIn(batch: WriteBatch, post: PostCommit, specs: ClockSpec[], at: Date) {
     const { clocks, byCase } = this.layOutNew(specs, at);
     const inserted = insertClocksIn(batch, clocks);
     post.add(() => this.armAll(inserted.value));
-    return byCase;
+    return { byCase, inserted };
   }
 
   /** Applies what a state change does to the clocks (see ticket-lifecycle.clockEffects). */
