@@ -166,13 +166,14 @@ export class SlaAlertingService {
   }
 
   /**
-   * The safety net: raises whatever is overdue (a lost Redis, a killed worker)
-   * and re-arms timers for thresholds due before the next two sweeps, so a
-   * flushed Redis costs at most one sweep interval of lateness.
+   * Raises whatever is overdue (a lost Redis, a killed worker) and arms the
+   * timers of thresholds due before the next two sweeps: both the ones the
+   * intake left to it (beyond SlaClocksService.armHorizonSeconds) and any a
+   * flushed Redis lost, so a lost timer costs at most one sweep interval of lateness.
    */
-  async sweep(horizonSeconds: number): Promise<{ raised: number; rearmed: number }> {
+  async sweep(): Promise<{ raised: number; rearmed: number }> {
     const raised = await this.drainDue();
-    const soon = await runningClocksDueWithin(this.dataSource.manager, horizonSeconds);
+    const soon = await runningClocksDueWithin(this.dataSource.manager, this.clocks.armHorizonSeconds);
     await this.clocks.armAll(soon);
     return { raised, rearmed: soon.length };
   }

@@ -8,6 +8,7 @@ import { CalendarsService } from '../calendars/calendars.service';
 import type { CompiledCalendar } from '../calendars/calendars.port';
 import { CALENDAR_24X7, workingTimeBetween } from '../calendars/calendars.port';
 import { PostCommit } from '../common/post-commit';
+import { AppConfig } from '../config/app-config';
 import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { consumedMs, layOut, remainingMs } from './clock-layout';
@@ -95,7 +96,18 @@ export class SlaClocksService {
     @InjectQueue(QueueName.sla) private readonly queue: Queue,
     private readonly policies: SlaPoliciesService,
     private readonly calendars: CalendarsService,
+    private readonly config: AppConfig,
   ) {}
+
+  /**
+   * How far ahead a timer is armed: two sweeps. A threshold further off gets
+   * its delayed job from a sweep that runs at least one sweep interval before
+   * it is due (SlaAlertingService.sweep), so Redis holds the timers of the
+   * next half-minute, not one per open clock (docs/ARCHITECTURE.md, "SLA timers").
+   */
+  get armHorizonSeconds(): number {
+    return this.config.sla.sweepSeconds * 2;
+  }
 
   /**
    * One case's two clocks (resolution, response) as part of the new case's
@@ -251,9 +263,14 @@ export class SlaClocksService {
     return { responseDueAt: get('response').dueAt, resolutionDueAt: get('resolution').dueAt };
   }
 
-  /** Adds the delayed jobs that wake the worker at each clock's next threshold (after commit only), in one round trip. */
+  /**
+   * Adds the delayed jobs that wake the worker at each clock's next threshold
+   * (after commit only), in one round trip — for thresholds within the arming
+   * horizon; the sweep arms the later ones as they come near.
+   */
   async armAll(clocks: Pick<SlaClock, 'id' | 'generation' | 'state' | 'nextLevel' | 'nextAt'>[]): Promise<unknown> {
-    const due = clocks.filter((c) => c.state === 'running' && c.nextLevel && c.nextAt);
+    const until = Date.now() + this.armHorizonSeconds * 1000;
+    const due = clocks.filter((c) => c.state === 'running' && c.nextLevel && c.nextAt && c.nextAt.getTime() <= until);
     if (!due.length) return;
     return this.queue.addBulk(
       due.map((c) => ({

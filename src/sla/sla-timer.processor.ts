@@ -46,7 +46,7 @@ export class SlaTimerProcessor extends ManagedWorkerHost implements OnApplicatio
       case FIRE_JOB:
         return this.alerting.fire(job.data);
       case SWEEP_JOB:
-        return this.alerting.sweep(this.config.sla.sweepSeconds * 2);
+        return this.alerting.sweep();
       case RELAYOUT_JOB:
         // Whichever worker takes the job lays out on the calendars as PostgreSQL has them now.
         await this.calendars.refresh();

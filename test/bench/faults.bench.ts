@@ -10,7 +10,8 @@
  * connections for BENCH_DURATION (20) s each, BENCH_RUNS (3) times, and
  * reports medians. On a shared, noisy machine the ratios to those two
  * yardsticks mean more than the raw numbers. Finally it checks that every
- * fault created has its two SLA clocks and a timer job for each. The trivial
+ * fault created has its two SLA clocks, and a timer job for each whose
+ * threshold lies within the arming horizon (the sweep arms the rest). The trivial
  * Nest-on-Fastify route of trivial-server.ts is measured in the same runs as
  * the yardstick of the fixed cost of a request (issue 15); the API process's
  * RSS and heap are reported at the end, and the run's Redis keys (the
@@ -48,6 +49,8 @@ const CUSTOMERS = envInt('BENCH_CUSTOMERS', 200);
 
 const REGIONS = ['440605', '440604', '440606', '440106', '440305', '441900', '110105', '310115'];
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
+/** SlaClocksService.armHorizonSeconds for the server's SLA_SWEEP_SECONDS (15 by default). */
+const ARM_HORIZON_S = 2 * Number(process.env.SLA_SWEEP_SECONDS ?? 15);
 const BARE_PREFIX = `{focus-one-bench-bare-${randomUUID().slice(0, 8)}}`;
 
 async function main(): Promise<void> {
@@ -111,7 +114,8 @@ async function main(): Promise<void> {
       );
     }
 
-    // Every fault has its two clocks, and every running clock its timer job.
+    // Every fault has its two clocks, and every running clock whose threshold is within the arming horizon its timer job
+    // (SlaClocksService.armHorizonSeconds: two sweeps; the sweep arms the later ones as they come near).
     await new Promise((r) => setTimeout(r, 2000)); // let post-commit work finish
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
@@ -122,7 +126,14 @@ async function main(): Promise<void> {
         `SELECT count(*)::int AS n FROM faults f WHERE (SELECT count(*) FROM sla_clocks c WHERE c.case_kind = f.category AND c.case_id = f.id) <> 2`,
       )
     ).rows[0].n as number;
-    const running = (await db.query(`SELECT id, generation, next_level FROM sla_clocks WHERE state = 'running' AND next_at > now()`)).rows;
+    const [{ pending }] = (await db.query(`SELECT count(*)::int AS pending FROM sla_clocks WHERE state = 'running' AND next_at > now()`))
+      .rows;
+    const running = (
+      await db.query(
+        `SELECT id, generation, next_level FROM sla_clocks WHERE state = 'running' AND next_at > now() AND next_at <= now() + make_interval(secs => $1)`,
+        [ARM_HORIZON_S],
+      )
+    ).rows;
     await db.end();
     const queue = new Queue('sla', { connection: { url: REDIS_URL }, prefix: server.queuePrefix });
     let missingTimers = 0;
@@ -133,6 +144,7 @@ async function main(): Promise<void> {
       );
       missingTimers += jobs.filter((j) => !j).length;
     }
+    const delayed = await queue.getDelayedCount();
     await queue.close();
 
     const memory = await apiMemory(server);
@@ -160,7 +172,8 @@ async function main(): Promise<void> {
       '',
       `API process at the end: ${memory}.`,
       '',
-      `Check: ${faults} faults, ${clocks} clocks (${missingClocks} faults without exactly two), ${running.length} running clocks with a future threshold, ${missingTimers} of them without their timer job.`,
+      `Check: ${faults} faults, ${clocks} clocks (${missingClocks} faults without exactly two), ${pending} running clocks with a future threshold, ` +
+        `${running.length} of them within the ${ARM_HORIZON_S} s arming horizon, ${missingTimers} of those without their timer job; ${delayed} delayed jobs in the SLA queue.`,
       '',
     ].join('\n');
     console.log(`\n${report}`);
