@@ -1,5 +1,5 @@
 import type { Db, Sql } from './sql';
-import { join, raw, rows, sql } from './sql';
+import { join, preparedRows, raw, sql } from './sql';
 import { BatchNotRunError, BatchPart } from './write-batch';
 
 type Row = Record<string, unknown>;
@@ -41,7 +41,7 @@ export class ReadBatch {
     );
     let result: Record<string, Row[]>;
     try {
-      [result] = await rows<Record<string, Row[]>>(db, sql`SELECT ${join(columns)}`);
+      [result] = await preparedRows<Record<string, Row[]>>(db, sql`SELECT ${join(columns)}`);
     } catch (error) {
       for (const p of parts) p.outcome = { kind: 'failed', error };
       throw error;

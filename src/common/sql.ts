@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { Sql } from 'sql-template-tag';
 
 /**
@@ -41,27 +41,52 @@ export async function execute(db: Db, statement: Sql): Promise<void> {
   await db.query(statement.text, statement.values);
 }
 
-/** Statement text → its prepared statement's name (bounded: the texts are the code's own few shapes). */
+/**
+ * How many statement texts run as named prepared statements. PostgreSQL keeps
+ * each one on every pooled connection until the connection closes, so only
+ * the first texts seen get a name (the hot ones: an intake's batch, a lookup,
+ * each a few shapes); any later text runs unnamed, as every other statement.
+ */
+const PREPARED_TEXTS_MAX = 64;
+/** Statement text → its prepared statement's name. */
 const preparedNames = new Map<string, string>();
 
-/**
- * The rows of a hot read, as a named prepared statement: PostgreSQL parses
- * it once per pooled connection and, after a few runs, keeps one plan for
- * it. For an indexed lookup planning costs more than running (0.15–0.2 ms
- * against 0.06 ms for the customer search by mobile, issue 15 point 3 in
- * docs/PERFORMANCE.md), and the server shares its cores with PostgreSQL.
- * Only for statements whose text comes from a fixed set of shapes (values
- * are parameters): each text is prepared once on every connection. Runs on
- * the DataSource's pool, outside any transaction, logged like any query.
- */
-export async function preparedRows<T>(dataSource: DataSource, statement: Sql): Promise<T[]> {
-  const text = statement.text;
+function preparedName(text: string): string | undefined {
   let name = preparedNames.get(text);
-  if (!name) {
+  if (!name && preparedNames.size < PREPARED_TEXTS_MAX) {
     name = `focus_one_${createHash('sha256').update(text).digest('base64url').slice(0, 32)}`;
-    if (preparedNames.size < 1000) preparedNames.set(text, name);
+    preparedNames.set(text, name);
   }
-  dataSource.logger.logQuery(text, statement.values);
-  const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  return (await pool.query({ name, text, values: statement.values })).rows as T[];
+  return name;
+}
+
+/**
+ * The rows of a hot statement, as a named prepared statement: PostgreSQL
+ * parses it once per pooled connection and, after a few runs, keeps one plan
+ * for it. For an indexed lookup planning costs more than running (0.15–0.2 ms
+ * against 0.06 ms for the customer search by mobile), and an intake's one
+ * write statement spent more of PostgreSQL's CPU being parsed and planned
+ * than being run (issue 15 point 3 in docs/PERFORMANCE.md); the server shares
+ * its cores with PostgreSQL. Only for statements whose text comes from a
+ * fixed set of shapes (values are parameters). Runs in `db`'s transaction
+ * when it has one, else on the pool; logged like any query, and a failure
+ * is TypeORM's QueryFailedError, as from `rows`.
+ */
+export async function preparedRows<T>(db: Db | DataSource, statement: Sql): Promise<T[]> {
+  const { text, values } = statement;
+  const name = preparedName(text);
+  const dataSource = db instanceof DataSource ? db : db instanceof EntityManager ? db.connection : undefined;
+  if (!name || !dataSource) return rows<T>(db instanceof DataSource ? db.manager : db, statement);
+  const runner = db instanceof EntityManager ? db.queryRunner : undefined;
+  if (runner?.isReleased) return rows<T>(db, statement); // TypeORM's own error for a finished transaction
+  const client: Pick<Pool, 'query'> = runner
+    ? await (runner as unknown as { connect(): Promise<Pick<Pool, 'query'>> }).connect()
+    : (dataSource.driver as unknown as { master: Pool }).master;
+  dataSource.logger.logQuery(text, values, runner);
+  try {
+    return (await client.query({ name, text, values })).rows as T[];
+  } catch (error) {
+    dataSource.logger.logQueryError(error as Error, text, values, runner);
+    throw new QueryFailedError(text, values, error as Error);
+  }
 }

@@ -1,5 +1,5 @@
 import type { Db, Sql } from './sql';
-import { join, raw, rows, sql } from './sql';
+import { join, preparedRows, raw, sql } from './sql';
 
 type Row = Record<string, unknown>;
 
@@ -86,7 +86,7 @@ export class WriteBatch {
     const outcome = returned.length ? sql`json_build_object(${join(returned)})` : sql`'{}'::json`;
     let result: Record<string, Row[]>;
     try {
-      [{ r: result }] = await rows<{ r: Record<string, Row[]> }>(db, sql`WITH ${join(ctes, ',\n')}\nSELECT ${outcome} AS r`);
+      [{ r: result }] = await preparedRows<{ r: Record<string, Row[]> }>(db, sql`WITH ${join(ctes, ',\n')}\nSELECT ${outcome} AS r`);
     } catch (error) {
       for (const p of parts) p.outcome = { kind: 'failed', error };
       throw error;

@@ -88,7 +88,8 @@ export async function caseContextOf(
   siteId: string | null,
   instanceId: string | null,
 ): Promise<(ContextHead & { siteRegion: string | null; instance: { siteId: string; region: string } | null }) | undefined> {
-  const row = await firstRow<ContextHeadRow & { site_region: string | null; instance: { siteId: string; region: string } | null }>(
+  // Every intake asks this: one text, prepared (preparedRows).
+  const [row] = await preparedRows<ContextHeadRow & { site_region: string | null; instance: { siteId: string; region: string } | null }>(
     db,
     sql`SELECT ${HEAD},
                (SELECT s.region FROM customer_sites s WHERE s.id = ${siteId} AND s.customer_id = c.id) AS site_region,

@@ -1,5 +1,5 @@
 import type { Db, Sql } from '../common/sql';
-import { raw, rows, sql } from '../common/sql';
+import { preparedRows, raw, rows, sql } from '../common/sql';
 import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
 
 /**
@@ -14,7 +14,8 @@ import { TICKET_OPEN_STATES } from '../cases/ticket-lifecycle';
  * Null when there is none. One statement.
  */
 export async function leastBusyEngineerIn(db: Db, regions: string[], rostered: Sql): Promise<string | null> {
-  const [engineer] = await rows<{ id: string }>(
+  // Every dispatch asks this first (is anybody on duty?): one text, prepared (preparedRows).
+  const [engineer] = await preparedRows<{ id: string }>(
     db,
     sql`WITH shifts AS (${rostered}),
              available AS (
