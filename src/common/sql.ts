@@ -43,11 +43,14 @@ export async function execute(db: Db, statement: Sql): Promise<void> {
 
 /**
  * How many statement texts run as named prepared statements. PostgreSQL keeps
- * each one on every pooled connection until the connection closes, so only
- * the first texts seen get a name (the hot ones: an intake's batch, a lookup,
- * each a few shapes); any later text runs unnamed, as every other statement.
+ * each one, with its plan, on every pooled connection until the connection
+ * closes (a fault intake's write statement: ~135 kB, its context read ~60 kB,
+ * measured with pg_log_backend_memory_contexts), so only the first texts seen
+ * get a name (the hot ones: an intake's batch, a lookup, each a few shapes):
+ * at most a few MB per connection. Any later text runs unnamed, as every
+ * other statement does.
  */
-const PREPARED_TEXTS_MAX = 64;
+const PREPARED_TEXTS_MAX = 32;
 /** Statement text → its prepared statement's name. */
 const preparedNames = new Map<string, string>();
 
