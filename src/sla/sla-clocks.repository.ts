@@ -179,13 +179,20 @@ export async function advanceClocks(db: Db, advances: ClockAdvance[]): Promise<v
   );
 }
 
-/** Running clocks whose next threshold falls within the next `horizonSeconds` (not yet passed). */
-export function runningClocksDueWithin(em: EntityManager, horizonSeconds: number): Promise<SlaClock[]> {
-  return em
-    .getRepository(SlaClock)
-    .createQueryBuilder('c')
-    .where(`c.state = 'running' AND c.next_at > now() AND c.next_at <= now() + make_interval(secs => :h)`, { h: horizonSeconds })
-    .getMany();
+/** What arming a clock's timer reads of it (SlaClocksService.armAll). */
+export type ArmableClock = Pick<SlaClock, 'id' | 'generation' | 'state' | 'nextLevel' | 'nextAt'>;
+
+/**
+ * Running clocks whose next threshold falls within the next `horizonSeconds`
+ * (not yet passed): only what arming reads, as plain rows (a sweep may find
+ * thousands; hydrating entities for them held the event loop).
+ */
+export function runningClocksDueWithin(db: Db, horizonSeconds: number): Promise<ArmableClock[]> {
+  return rows<ArmableClock>(
+    db,
+    sql`SELECT id, generation, state, next_level AS "nextLevel", next_at AS "nextAt" FROM sla_clocks
+         WHERE state = 'running' AND next_at > now() AND next_at <= now() + make_interval(secs => ${horizonSeconds})`,
+  );
 }
 
 /** Up to `limit` running clocks on any of `calendarKeys` with ids after `afterId`, by id, locked for the caller's transaction. */

@@ -13,6 +13,7 @@ import { BatchPart, WriteBatch } from '../common/write-batch';
 import { QueueName } from '../queues/queue-names';
 import { consumedMs, layOut, remainingMs } from './clock-layout';
 import { SlaClock } from './sla-clock.entity';
+import type { ArmableClock } from './sla-clocks.repository';
 import {
   clocksOfCase,
   clocksOfCases,
@@ -38,6 +39,9 @@ export interface FireJobData {
   /** The level this timer is for. */
   level: string;
 }
+
+/** Timers added per round trip to Redis (SlaClocksService.armAll). */
+const ARM_CHUNK = 500;
 
 /** Deterministic, colon-free: the same clock, generation and level is one job however often it is armed. */
 export const fireJobId = (c: Pick<SlaClock, 'id' | 'generation' | 'nextLevel'>) => `sla-${c.id}-g${c.generation}-${c.nextLevel}`;
@@ -265,25 +269,30 @@ export class SlaClocksService {
 
   /**
    * Adds the delayed jobs that wake the worker at each clock's next threshold
-   * (after commit only), in one round trip — for thresholds within the arming
-   * horizon; the sweep arms the later ones as they come near.
+   * (after commit only), one round trip per ARM_CHUNK — for thresholds within
+   * the arming horizon; the sweep arms the later ones as they come near.
+   * Between chunks the event loop runs: a sweep arming ten thousand timers
+   * built them in one go, a 200 ms stall that made the breaches raised
+   * meanwhile late (issue 15 point 4, docs/PERFORMANCE.md).
    */
-  async armAll(clocks: Pick<SlaClock, 'id' | 'generation' | 'state' | 'nextLevel' | 'nextAt'>[]): Promise<unknown> {
+  async armAll(clocks: ArmableClock[]): Promise<void> {
     const until = Date.now() + this.armHorizonSeconds * 1000;
     const due = clocks.filter((c) => c.state === 'running' && c.nextLevel && c.nextAt && c.nextAt.getTime() <= until);
-    if (!due.length) return;
-    return this.queue.addBulk(
-      due.map((c) => ({
-        name: FIRE_JOB,
-        data: { clockId: c.id, generation: c.generation, level: c.nextLevel! } satisfies FireJobData,
-        opts: {
-          jobId: fireJobId(c),
-          delay: Math.max(0, c.nextAt!.getTime() - Date.now()),
-          removeOnComplete: true,
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      })),
-    );
+    for (let i = 0; i < due.length; i += ARM_CHUNK) {
+      if (i) await new Promise((resolve) => setImmediate(resolve));
+      await this.queue.addBulk(
+        due.slice(i, i + ARM_CHUNK).map((c) => ({
+          name: FIRE_JOB,
+          data: { clockId: c.id, generation: c.generation, level: c.nextLevel! } satisfies FireJobData,
+          opts: {
+            jobId: fireJobId(c),
+            delay: Math.max(0, c.nextAt!.getTime() - Date.now()),
+            removeOnComplete: true,
+            removeOnFail: { age: 7 * 24 * 3600 },
+          },
+        })),
+      );
+    }
   }
 
   /** Fresh running clocks for the specs, laid out on their calendars from `at` (nothing is written yet). */

@@ -1,7 +1,8 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { QueueName } from '../../src/queues/queue-names';
-import { fireJobId } from '../../src/sla/sla-clocks.service';
+import { randomUUID } from 'node:crypto';
+import { SlaClocksService, fireJobId } from '../../src/sla/sla-clocks.service';
 import type { AlertLevel } from '../../src/sla/sla-levels.port';
 import { customerBody, faultBody } from '../support/factories';
 import type { TestApp } from '../support/test-app';
@@ -86,4 +87,27 @@ describe('SLA timers are armed within the horizon, the rest by the sweep', () =>
     // On time: within one sweep interval and the slack, as every alert.
     expect(lateMs).toBeLessThan(SWEEP_SECONDS * 1000 + SLACK_MS);
   }, 40_000);
+
+  it('arms thousands of timers in chunks, every one of them, and none beyond the horizon', async () => {
+    const sla = t.app.get(SlaClocksService);
+    const now = Date.now();
+    const clock = (inMs: number) => ({
+      id: randomUUID(),
+      generation: 1,
+      state: 'running' as const,
+      nextLevel: 'warning' as const,
+      nextAt: new Date(now + inMs),
+    });
+    // Within the 2 s horizon but not due during the test's reads; 1,201 of them: three chunks.
+    const near = Array.from({ length: 1201 }, () => clock(1900));
+    const far = Array.from({ length: 10 }, () => clock(60_000));
+    const delayedBefore = await slaQueue.getDelayedCount();
+    await sla.armAll([...near, ...far]);
+    const jobs = await Promise.all(
+      [near[0], near[499], near[500], near[1000], near[1200], ...far].map((c) => slaQueue.getJob(fireJobId(c))),
+    );
+    expect(jobs.map((j) => Boolean(j))).toEqual([true, true, true, true, true, ...far.map(() => false)]);
+    expect((await slaQueue.getDelayedCount()) - delayedBefore).toBeGreaterThanOrEqual(1201 - 50); // a few may already be due
+    // They fire in two seconds and wake drains that find no such clocks: nothing is raised.
+  });
 });
