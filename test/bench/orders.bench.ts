@@ -120,10 +120,14 @@ async function main(): Promise<void> {
     const wrongFanOut = (
       await db.query(`SELECT count(*)::int AS n FROM orders o WHERE (SELECT count(*) FROM work_orders w WHERE w.order_id = o.id) <> 3`)
     ).rows[0].n as number;
+    // Counted by one grouping (hash joins): the correlated form with an OR took minutes once the run made ~25,000 orders.
     const wrongClocks = (
       await db.query(
         `SELECT count(*)::int AS n FROM orders o
-        WHERE (SELECT count(*) FROM sla_clocks c WHERE c.case_id = o.id OR c.case_id IN (SELECT id FROM work_orders w WHERE w.order_id = o.id)) <> 8`,
+           LEFT JOIN (SELECT coalesce(w.order_id, c.case_id) AS order_id, count(*) AS clocks
+                        FROM sla_clocks c LEFT JOIN work_orders w ON c.case_kind = 'work_order' AND w.id = c.case_id
+                       GROUP BY 1) k ON k.order_id = o.id
+          WHERE coalesce(k.clocks, 0) <> 8`,
       )
     ).rows[0].n as number;
     const pending: { id: string }[] = (await db.query(`SELECT id FROM work_orders WHERE state = 'pending'`)).rows;
