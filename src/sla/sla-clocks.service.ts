@@ -341,7 +341,9 @@ export class SlaClocksService {
   /** The working seconds from `at` that a commitment floor stands for on calendar `key`. */
   private floorSeconds(key: string, floor: NonNullable<ClockSpec['resolutionFloor']>, at: Date): number {
     const lead = Math.ceil((floor.workingDays * this.calendars.workingDayMs(key)) / 1000);
-    const until = floor.until ? Math.ceil(workingTimeBetween(this.calendars.compiled(key), at, floor.until) / 1000) : 0;
+    // Rounded down: rounded up, the fraction of a second left over spilled past the asked-for instant, and past a
+    // weekend when the instant fell in one (the commitment jumped to Monday 09:00 for a Saturday asked for).
+    const until = floor.until ? Math.floor(workingTimeBetween(this.calendars.compiled(key), at, floor.until) / 1000) : 0;
     return Math.max(lead, until);
   }
 

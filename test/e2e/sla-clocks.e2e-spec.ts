@@ -93,6 +93,27 @@ describe('SLA clocks in a batch', () => {
     );
     const [resolution] = byCase.get(id)!;
     expect(resolution.dueAt).toEqual(new Date('2026-12-18T18:00:00+08:00'));
+    // Asked for a Saturday, from an instant with a fraction of a second: Friday's end of work (to the second), not Monday 09:00.
+    const weekend = randomUUID();
+    const fromFraction = new Date('2026-12-07T10:00:00.638+08:00');
+    const saturday = await db.transaction((em) =>
+      sla.openMany(
+        em,
+        new PostCommit(),
+        [
+          {
+            kind: 'order',
+            caseId: weekend,
+            policyKey: 'order:P2',
+            resolutionFloor: { workingDays: 1, until: new Date('2026-12-19T12:00:00+08:00') },
+          },
+        ],
+        fromFraction,
+      ),
+    );
+    const friday = new Date('2026-12-18T18:00:00+08:00').getTime();
+    expect(saturday.get(weekend)![0].dueAt.getTime()).toBeLessThanOrEqual(friday);
+    expect(saturday.get(weekend)![0].dueAt.getTime()).toBeGreaterThan(friday - 1000);
     // A green-channel order counts the same lead time in calendar days.
     const green = randomUUID();
     const greenClocks = await db.transaction((em) =>
