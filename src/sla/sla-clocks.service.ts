@@ -43,6 +43,15 @@ export interface FireJobData {
 /** Timers added per round trip to Redis (SlaClocksService.armAll). */
 const ARM_CHUNK = 500;
 
+/**
+ * How far ahead a timer is armed for a sweep every `sweepSeconds`: two sweeps.
+ * A threshold further off gets its delayed job from a sweep that runs at least
+ * one sweep interval before it is due (SlaAlertingService.sweep), so Redis
+ * holds the timers of the next half-minute, not one per open clock
+ * (docs/ARCHITECTURE.md, "SLA timers").
+ */
+export const armHorizonSecondsFor = (sweepSeconds: number) => sweepSeconds * 2;
+
 /** Deterministic, colon-free: the same clock, generation and level is one job however often it is armed. */
 export const fireJobId = (c: Pick<SlaClock, 'id' | 'generation' | 'nextLevel'>) => `sla-${c.id}-g${c.generation}-${c.nextLevel}`;
 
@@ -103,14 +112,9 @@ export class SlaClocksService {
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * How far ahead a timer is armed: two sweeps. A threshold further off gets
-   * its delayed job from a sweep that runs at least one sweep interval before
-   * it is due (SlaAlertingService.sweep), so Redis holds the timers of the
-   * next half-minute, not one per open clock (docs/ARCHITECTURE.md, "SLA timers").
-   */
+  /** This process's arming horizon (armHorizonSecondsFor its SLA_SWEEP_SECONDS). */
   get armHorizonSeconds(): number {
-    return this.config.sla.sweepSeconds * 2;
+    return armHorizonSecondsFor(this.config.sla.sweepSeconds);
   }
 
   /**

@@ -20,7 +20,7 @@
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { fireJobId } from '../../src/sla/sla-clocks.service';
+import { armHorizonSecondsFor, fireJobId } from '../../src/sla/sla-clocks.service';
 import { faultBody } from '../support/factories';
 import type { LoadResult } from './harness';
 import {
@@ -49,8 +49,8 @@ const CUSTOMERS = envInt('BENCH_CUSTOMERS', 200);
 
 const REGIONS = ['440605', '440604', '440606', '440106', '440305', '441900', '110105', '310115'];
 const SEVERITIES = ['critical', 'major', 'minor'] as const;
-/** SlaClocksService.armHorizonSeconds for the server's SLA_SWEEP_SECONDS (15 by default). */
-const ARM_HORIZON_S = 2 * Number(process.env.SLA_SWEEP_SECONDS ?? 15);
+/** The engine's arming horizon for the server's SLA_SWEEP_SECONDS (15 by default). */
+const ARM_HORIZON_S = armHorizonSecondsFor(Number(process.env.SLA_SWEEP_SECONDS ?? 15));
 const BARE_PREFIX = `{focus-one-bench-bare-${randomUUID().slice(0, 8)}}`;
 
 async function main(): Promise<void> {

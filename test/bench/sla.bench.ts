@@ -9,8 +9,8 @@
  * window, arms their timers with the engine's job ids and data — the far
  * ones too, which the engine itself leaves to the sweep until they come
  * within its arming horizon, so the SLA queue holds as many pending jobs as
- * the yardstick's (the worst case: a Redis armed before the horizon), then waits for the window to pass and reports each sla.breached
- * alert's lateness (raised − due) at p50/p95/p99/max, and how many are
+ * the yardstick's (the worst case: a Redis armed before the horizon), then
+ * waits for the window to pass and reports each sla.breached alert's lateness (raised − due) at p50/p95/p99/max, and how many are
  * missing or duplicated (both must be 0). Rows are written straight into
  * PostgreSQL: the point is the timer path, not intake (bench:faults).
  *

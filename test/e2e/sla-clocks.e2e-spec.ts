@@ -81,51 +81,28 @@ describe('SLA clocks in a batch', () => {
   it('commits to the date asked for when it is later than the lead time, counted in working time', async () => {
     // Monday 2026-12-07 10:00 Beijing; asked for Friday 2026-12-18 end of day: the due time is that day's end of work.
     const at = new Date('2026-12-07T10:00:00+08:00');
-    const id = randomUUID();
-    const until = new Date('2026-12-18T23:59:59.999+08:00');
-    const byCase = await db.transaction((em) =>
-      sla.openMany(
-        em,
-        new PostCommit(),
-        [{ kind: 'order', caseId: id, policyKey: 'order:P2', resolutionFloor: { workingDays: 1, until } }],
-        at,
-      ),
-    );
-    const [resolution] = byCase.get(id)!;
+    /** One order's resolution clock, opened at `from` under order:P2 with this floor. */
+    const resolutionOf = async (from: Date, resolutionFloor: { workingDays: number; until: Date | null }, around24x7 = false) => {
+      const id = randomUUID();
+      const byCase = await db.transaction((em) =>
+        sla.openMany(em, new PostCommit(), [{ kind: 'order', caseId: id, policyKey: 'order:P2', around24x7, resolutionFloor }], from),
+      );
+      return byCase.get(id)![0];
+    };
+    const resolution = await resolutionOf(at, { workingDays: 1, until: new Date('2026-12-18T23:59:59.999+08:00') });
     expect(resolution.dueAt).toEqual(new Date('2026-12-18T18:00:00+08:00'));
     // Asked for a Saturday, from an instant with a fraction of a second: Friday's end of work (to the second), not Monday 09:00.
-    const weekend = randomUUID();
-    const fromFraction = new Date('2026-12-07T10:00:00.638+08:00');
-    const saturday = await db.transaction((em) =>
-      sla.openMany(
-        em,
-        new PostCommit(),
-        [
-          {
-            kind: 'order',
-            caseId: weekend,
-            policyKey: 'order:P2',
-            resolutionFloor: { workingDays: 1, until: new Date('2026-12-19T12:00:00+08:00') },
-          },
-        ],
-        fromFraction,
-      ),
-    );
+    const saturday = await resolutionOf(new Date('2026-12-07T10:00:00.638+08:00'), {
+      workingDays: 1,
+      until: new Date('2026-12-19T12:00:00+08:00'),
+    });
     const friday = new Date('2026-12-18T18:00:00+08:00').getTime();
-    expect(saturday.get(weekend)![0].dueAt.getTime()).toBeLessThanOrEqual(friday);
-    expect(saturday.get(weekend)![0].dueAt.getTime()).toBeGreaterThan(friday - 1000);
+    expect(saturday.dueAt.getTime()).toBeLessThanOrEqual(friday);
+    expect(saturday.dueAt.getTime()).toBeGreaterThan(friday - 1000);
     // A green-channel order counts the same lead time in calendar days.
-    const green = randomUUID();
-    const greenClocks = await db.transaction((em) =>
-      sla.openMany(
-        em,
-        new PostCommit(),
-        [{ kind: 'order', caseId: green, policyKey: 'order:P2', around24x7: true, resolutionFloor: { workingDays: 10, until: null } }],
-        at,
-      ),
-    );
-    expect(greenClocks.get(green)![0].calendarKey).toBe('24x7');
-    expect(greenClocks.get(green)![0].dueAt).toEqual(new Date('2026-12-17T10:00:00+08:00'));
+    const green = await resolutionOf(at, { workingDays: 10, until: null }, true);
+    expect(green.calendarKey).toBe('24x7');
+    expect(green.dueAt).toEqual(new Date('2026-12-17T10:00:00+08:00'));
   });
 
   it('refuses a case whose policy is missing before anything is written, so no case exists without its clocks', async () => {
